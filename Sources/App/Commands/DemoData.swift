@@ -1,0 +1,103 @@
+import CAFCore
+import Fluent
+import Vapor
+
+/// The demo LAs, organisations and personas of PRODUCT.md. Seeding is idempotent: a
+/// second start finds everything and only resets the demo password.
+enum DemoData {
+    struct Persona {
+        let email, name, jobTitle, phone: String
+        let organisation: String?
+        let roles: Set<Role>
+    }
+
+    static let localAuthorities = ["Cambridgeshire", "Suffolk"]
+
+    /// (name, agency type, LA)
+    static let organisations: [(String, AgencyType, String)] = [
+        ("Riverside Primary School", .education, "Cambridgeshire"),
+        ("Cambridgeshire Community Health", .health, "Cambridgeshire"),
+        ("Cambridgeshire Constabulary", .police, "Cambridgeshire"),
+        ("Cambridgeshire Youth Offending Service", .youthJustice, "Cambridgeshire"),
+        ("Cambridgeshire County Council", .socialCare, "Cambridgeshire"),
+        ("Cambridgeshire Children's Social Care", .socialCare, "Cambridgeshire"),
+        ("Cambridgeshire County Council Service Desk", .other, "Cambridgeshire"),
+        ("Stowmarket High School", .education, "Suffolk"),
+    ]
+
+    static let personas: [Persona] = [
+        .init(email: "amy@demo.test", name: "Amy Clarke", jobTitle: "SENCo", phone: "01223 000101",
+              organisation: "Riverside Primary School", roles: [.practitioner]),
+        .init(email: "ben@demo.test", name: "Ben Okafor", jobTitle: "Health visitor", phone: "01223 000102",
+              organisation: "Cambridgeshire Community Health", roles: [.practitioner]),
+        .init(email: "carla@demo.test", name: "Carla Singh", jobTitle: "Schools officer", phone: "01223 000103",
+              organisation: "Cambridgeshire Constabulary", roles: [.practitioner]),
+        .init(email: "dan@demo.test", name: "Dan Price", jobTitle: "YOT worker", phone: "01223 000104",
+              organisation: "Cambridgeshire Youth Offending Service", roles: [.practitioner]),
+        .init(email: "erin@demo.test", name: "Erin Walsh", jobTitle: "Early-help coordinator", phone: "01223 000105",
+              organisation: "Cambridgeshire County Council", roles: [.coordinator]),
+        .init(email: "gus@demo.test", name: "Gus Mensah", jobTitle: "MASH social worker", phone: "01223 000106",
+              organisation: "Cambridgeshire Children's Social Care", roles: [.safeguarding]),
+        .init(email: "fay@demo.test", name: "Fay Turner", jobTitle: "Service desk", phone: "01223 000107",
+              organisation: "Cambridgeshire County Council Service Desk", roles: [.laAdmin]),
+        .init(email: "mia@demo.test", name: "Mia Lewis", jobTitle: "Team lead", phone: "01223 000108",
+              organisation: "Riverside Primary School", roles: [.manager]),
+        .init(email: "nat@demo.test", name: "Nat Hughes", jobTitle: "Analyst", phone: "020 7000 0109",
+              organisation: nil, roles: [.analyst]),
+        .init(email: "hana@demo.test", name: "Hana Ito", jobTitle: "Teacher", phone: "01449 000110",
+              organisation: "Stowmarket High School", roles: [.practitioner]),
+    ]
+
+    static func seed(on db: any Database, passwordHash: String) async throws {
+        try await db.transaction { db in
+            var authorities: [String: UUID] = [:]
+            for name in localAuthorities {
+                let existing = try await LocalAuthority.query(on: db).filter(\.$name == name).first()
+                let authority = existing ?? LocalAuthority(name: name)
+                if existing == nil { try await authority.create(on: db) }
+                authorities[name] = authority.id
+            }
+            var organisationIDs: [String: UUID] = [:]
+            for (name, agency, la) in organisations {
+                let existing = try await Organisation.query(on: db).filter(\.$name == name).first()
+                let organisation = existing ?? Organisation(name: name, agencyType: agency, localAuthorityID: authorities[la]!)
+                if existing == nil { try await organisation.create(on: db) }
+                organisationIDs[name] = organisation.id
+            }
+            for persona in personas {
+                if let existing = try await Practitioner.query(on: db).filter(\.$email == persona.email).first() {
+                    existing.passwordHash = passwordHash
+                    try await existing.save(on: db)
+                } else {
+                    try await Practitioner(
+                        email: persona.email, name: persona.name, jobTitle: persona.jobTitle, phone: persona.phone,
+                        passwordHash: passwordHash, roles: persona.roles,
+                        organisationID: persona.organisation.flatMap { organisationIDs[$0] }
+                    ).create(on: db)
+                }
+            }
+        }
+    }
+
+    static func signIns(password: String, fromEnvironment: Bool) -> String {
+        var lines = ["", "eCAF demo sign-ins (password \(fromEnvironment ? "from ECAF_DEMO_PASSWORD" : "generated for this run"): \(password))"]
+        for persona in personas {
+            lines.append(
+                "  \(persona.email.padding(toLength: 18, withPad: " ", startingAt: 0)) \(persona.name), \(persona.jobTitle) – \(persona.roles.map(\.rawValue).sorted().joined(separator: ", "))")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+/// `ecaf demo`: seeds the demo LAs and personas into the configured database.
+struct DemoCommand: AsyncCommand {
+    struct Signature: CommandSignature {}
+    let help = "Seeds the demo local authorities, organisations and personas (idempotent)"
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let env = ProcessInfo.processInfo.environment
+        let password = env["ECAF_DEMO_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 } ?? Auth.randomToken().prefix(16).description
+        try await DemoData.seed(on: context.application.db, passwordHash: try await context.application.password.async.hash(password))
+        context.console.print(DemoData.signIns(password: password, fromEnvironment: env["ECAF_DEMO_PASSWORD"] != nil))
+    }
+}

@@ -1,0 +1,29 @@
+import Fluent
+import Vapor
+
+/// Runs before any command (serve, migrate, demo): brings the schema up to date, and under
+/// `--demo` seeds the demo LAs and personas and prints their sign-ins.
+struct Startup: LifecycleHandler {
+    func willBootAsync(_ app: Application) async throws {
+        try await app.autoMigrate()
+        if app.isDemo {
+            let env = ProcessInfo.processInfo.environment
+            let password = env["ECAF_DEMO_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 } ?? Auth.randomToken().prefix(16).description
+            let hash = try await app.password.async.hash(password)
+            try await DemoData.seed(on: app.db, passwordHash: hash)
+            print(DemoData.signIns(password: password, fromEnvironment: env["ECAF_DEMO_PASSWORD"] != nil))
+        }
+    }
+}
+
+/// `ecaf migrate`: brings the database schema up to date without serving (the work is
+/// done by `Startup` as the app boots; this reports it).
+struct MigrateCommand: AsyncCommand {
+    struct Signature: CommandSignature {}
+    let help = "Migrates the database (SQLite file or DATABASE_URL) to the latest schema, then exits"
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let applied = try await context.application.migrator.previewPrepareBatch().get()
+        context.console.print(applied.isEmpty ? "Database schema is up to date." : "Migrations still pending: \(applied.count)")
+    }
+}

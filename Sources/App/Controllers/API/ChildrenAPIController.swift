@@ -1,0 +1,41 @@
+import CAFCore
+import Vapor
+
+struct ChildrenAPIController {
+    /// GET /api/v1/children?q=&dob=
+    func search(req: Request) async throws -> Response {
+        let query = ChildIndex.Query(name: (try? req.query.get(String.self, at: "q")) ?? "", dateOfBirth: (try? req.query.get(String.self, at: "dob")) ?? "")
+        let results = try await ChildIndex.search(query, by: try req.signedIn, on: req.db)
+        return try ChildSearchDTO(results: results.map(ChildDTO.init), count: results.count, limit: ChildIndex.resultLimit).json()
+    }
+
+    /// POST /api/v1/children
+    func create(req: Request) async throws -> Response {
+        let body = try await req.decodeJSON(ChildCreateRequest.self)
+        let child = try await ChildIndex.register(
+            ChildRegistration(
+                givenName: body.givenName, familyName: body.familyName, dateOfBirth: body.dateOfBirth, gender: body.gender,
+                postcode: body.postcode),
+            by: try req.signedIn, on: req.db)
+        let response = try ChildDTO(child).json(.created)
+        response.headers.replaceOrAdd(name: .location, value: APIURL.child(child.id!).path)
+        return response
+    }
+
+    /// GET /api/v1/children/{id}
+    func read(req: Request) async throws -> Response {
+        try ChildRecordDTO(try await ChildIndex.read(try req.id("child"), by: try req.signedIn, on: req.db)).json()
+    }
+
+    /// POST /api/v1/children/{id}/episodes
+    func openEpisode(req: Request) async throws -> Response {
+        let childID = try req.id("child")
+        let body = try await req.decodeJSON(EpisodeCreateRequest.self)
+        let signedIn = try req.signedIn
+        let episode = try await Episodes.open(childID: childID, consent: body.consent.record, by: signedIn, on: req.db)
+        let (authorised, assessment) = try await Episodes.read(episode.id!, by: signedIn, on: req.db)
+        let response = try EpisodeDTO(authorised, assessment: assessment).json(.created)
+        response.headers.replaceOrAdd(name: .location, value: APIURL.episode(episode.id!).path)
+        return response
+    }
+}

@@ -1,0 +1,326 @@
+import CAFCore
+import Foundation
+
+// The JSON API's shapes. Fluent models never leave the App layer as JSON: each response
+// is built here from them, so the wire format changes only on purpose.
+
+struct TokenRequest: Decodable {
+    let email: String
+    let password: String
+    let code: String?
+}
+
+struct TokenResponse: Encodable {
+    let token: String
+    let expiresAt: Date
+}
+
+struct OrganisationDTO: Encodable {
+    let id: UUID
+    let name: String
+    let agencyType: AgencyType
+    let localAuthorityId: UUID
+
+    init(_ organisation: Organisation) {
+        id = organisation.id!
+        name = organisation.name
+        agencyType = organisation.agencyType
+        localAuthorityId = organisation.$localAuthority.id
+    }
+}
+
+struct MeDTO: Encodable {
+    let id: UUID
+    let email: String
+    let name: String
+    let jobTitle: String
+    let roles: [Role]
+    let organisation: OrganisationDTO?
+
+    init(_ signedIn: SignedIn) {
+        id = signedIn.id
+        email = signedIn.practitioner.email
+        name = signedIn.practitioner.name
+        jobTitle = signedIn.practitioner.jobTitle
+        roles = signedIn.practitioner.roles.sorted { $0.rawValue < $1.rawValue }
+        organisation = signedIn.organisation.map(OrganisationDTO.init)
+    }
+}
+
+/// How to reach a practitioner: what anyone outside a team may know about it.
+struct ContactDTO: Encodable {
+    let id: UUID
+    let name: String
+    let jobTitle: String
+    let organisation: String?
+    let agencyType: AgencyType?
+    let email: String
+    let phone: String
+
+    init(_ practitioner: Practitioner) {
+        id = practitioner.id!
+        name = practitioner.name
+        jobTitle = practitioner.jobTitle
+        organisation = practitioner.organisation?.name
+        agencyType = practitioner.organisation?.agencyType
+        email = practitioner.email
+        phone = practitioner.phone
+    }
+}
+
+struct ChildCreateRequest: Decodable {
+    let givenName: String
+    let familyName: String
+    let dateOfBirth: String
+    let gender: Gender?
+    let postcode: String?
+}
+
+struct ChildDTO: Encodable {
+    let id: UUID
+    let givenName: String
+    let familyName: String
+    let dateOfBirth: String
+    let gender: Gender?
+    let postcode: String?
+    let localAuthorityId: UUID
+
+    init(_ child: Child) {
+        id = child.id!
+        givenName = child.givenName
+        familyName = child.familyName
+        dateOfBirth = child.dateOfBirth
+        gender = child.gender
+        postcode = child.postcode
+        localAuthorityId = child.$localAuthority.id
+    }
+}
+
+struct ChildSearchDTO: Encodable {
+    let results: [ChildDTO]
+    let count: Int
+    let limit: Int
+}
+
+/// An episode as the index shows it to anyone: that it exists and who to contact.
+struct EpisodeSummaryDTO: Encodable {
+    let id: UUID
+    let childId: UUID
+    let status: String
+    let openedAt: Date
+    let contact: ContactDTO
+    let leadProfessional: ContactDTO?
+
+    init(_ episode: Episode) {
+        id = episode.id!
+        childId = episode.$child.id
+        status = episode.status.rawValue
+        openedAt = episode.openedAt
+        contact = ContactDTO(Access.contact(for: episode))
+        leadProfessional = episode.leadProfessional.map(ContactDTO.init)
+    }
+}
+
+struct ChildRecordDTO: Encodable {
+    let child: ChildDTO
+    let episodes: [EpisodeSummaryDTO]
+    let involved: [ContactDTO]
+
+    init(_ record: ChildRecord) {
+        child = ChildDTO(record.child)
+        episodes = record.episodes.map(EpisodeSummaryDTO.init)
+        involved = record.involved.map(ContactDTO.init)
+    }
+}
+
+struct ConsentScopeDTO: Codable {
+    let store: Bool
+    let shareWithAgencyTypes: [AgencyType]
+}
+
+struct ConsentRequestDTO: Decodable {
+    let givenBy: ConsentGivenBy
+    let name: String
+    let relationship: String?
+    let method: ConsentMethod
+    let scope: ConsentScopeDTO
+
+    var record: ConsentRecord {
+        ConsentRecord(
+            givenBy: givenBy, name: name, relationship: relationship ?? "", method: method,
+            scope: ConsentScope(store: scope.store, shareWithAgencyTypes: Set(scope.shareWithAgencyTypes)))
+    }
+}
+
+struct EpisodeCreateRequest: Decodable {
+    let consent: ConsentRequestDTO
+}
+
+struct ConsentDTO: Encodable {
+    let givenBy: ConsentGivenBy
+    let name: String
+    let relationship: String
+    let method: ConsentMethod
+    let scope: ConsentScopeDTO
+    let recordedAt: Date
+
+    init(_ consent: Consent) {
+        givenBy = consent.givenBy
+        name = consent.name
+        relationship = consent.relationship
+        method = consent.method
+        scope = ConsentScopeDTO(
+            store: consent.scope.store,
+            shareWithAgencyTypes: consent.scope.shareWithAgencyTypes.sorted { $0.rawValue < $1.rawValue })
+        recordedAt = consent.recordedAt
+    }
+}
+
+struct AssessmentVersionDTO: Encodable {
+    let version: Int
+    let status: AssessmentStatus
+    let createdAt: Date?
+    let updatedAt: Date?
+    let completedAt: Date?
+
+    init(_ assessment: Assessment) {
+        version = assessment.version
+        status = assessment.status
+        createdAt = assessment.createdAt
+        updatedAt = assessment.updatedAt
+        completedAt = assessment.completedAt
+    }
+}
+
+struct EpisodeDTO: Encodable {
+    let id: UUID
+    let status: String
+    let child: ChildDTO
+    let localAuthorityId: UUID
+    let openedAt: Date
+    let author: ContactDTO
+    let leadProfessional: ContactDTO?
+    let sharedWith: [ContactDTO]
+    let consent: ConsentDTO
+    let assessment: AssessmentVersionDTO
+    /// Why this caller may read it: author, lead-professional, shared, coordinator, manager.
+    let access: String
+
+    init(_ authorised: AuthorisedEpisode, assessment: Assessment) {
+        let episode = authorised.episode
+        id = episode.id!
+        status = episode.status.rawValue
+        child = ChildDTO(authorised.child)
+        localAuthorityId = episode.$localAuthority.id
+        openedAt = episode.openedAt
+        author = ContactDTO(episode.author)
+        leadProfessional = episode.leadProfessional.map(ContactDTO.init)
+        sharedWith = episode.shares.map { ContactDTO($0.practitioner) }
+        consent = ConsentDTO(authorised.consent)
+        self.assessment = AssessmentVersionDTO(assessment)
+        access = authorised.basis.rawValue
+    }
+}
+
+struct EpisodeListItemDTO: Encodable {
+    let id: UUID
+    let status: String
+    let childId: UUID
+    let childName: String
+    let openedAt: Date
+    let leadProfessional: String?
+}
+
+struct EpisodeListDTO: Encodable {
+    let episodes: [EpisodeListItemDTO]
+}
+
+struct AssessmentDTO: Encodable {
+    let episodeId: UUID
+    let version: Int
+    let status: AssessmentStatus
+    let createdAt: Date?
+    let updatedAt: Date?
+    let completedAt: Date?
+    let peoplePresent: String
+    let reasonForAssessment: String
+    /// Every element of the form, in form order, answered or not.
+    let elements: [ElementAssessment]
+    let childViews: String
+    let parentViews: String
+    let conclusions: String
+
+    init(_ assessment: Assessment) throws {
+        let content = try assessment.content()
+        episodeId = assessment.$episode.id
+        version = assessment.version
+        status = assessment.status
+        createdAt = assessment.createdAt
+        updatedAt = assessment.updatedAt
+        completedAt = assessment.completedAt
+        peoplePresent = content.peoplePresent
+        reasonForAssessment = content.reasonForAssessment
+        elements = content.allElements
+        childViews = content.childViews
+        parentViews = content.parentViews
+        conclusions = content.conclusions
+    }
+}
+
+struct AssessmentVersionsDTO: Encodable {
+    let versions: [AssessmentVersionDTO]
+}
+
+struct ShareRequest: Decodable {
+    let practitionerEmail: String
+}
+
+struct ShareDTO: Encodable {
+    let episodeId: UUID
+    let practitioner: ContactDTO
+    let sharedAt: Date
+}
+
+struct AuditEventDTO: Encodable {
+    let id: UUID
+    let occurredAt: Date
+    let actorId: UUID?
+    let actorEmail: String
+    let actorRoles: [String]
+    let action: String
+    let childId: UUID?
+    let episodeId: UUID?
+    let outcome: String
+    let detail: String
+
+    init(_ event: AuditEvent) {
+        id = event.id!
+        occurredAt = event.occurredAt
+        actorId = event.actorID
+        actorEmail = event.actorEmail
+        actorRoles = event.actorRoles.split(separator: ",").map(String.init)
+        action = event.action
+        childId = event.childID
+        episodeId = event.episodeID
+        outcome = event.outcome
+        detail = event.detail
+    }
+}
+
+struct AuditDTO: Encodable {
+    let events: [AuditEventDTO]
+}
+
+struct ErrorBody: Encodable {
+    struct Detail: Encodable {
+        let code: String
+        let message: String
+        let field: String?
+        let problems: [Problem]?
+    }
+    struct Problem: Encodable {
+        let field: String
+        let message: String
+    }
+    let error: Detail
+}

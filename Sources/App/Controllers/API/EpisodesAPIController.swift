@@ -1,0 +1,61 @@
+import CAFCore
+import Vapor
+
+struct EpisodesAPIController {
+    /// GET /api/v1/episodes?mine=true
+    func list(req: Request) async throws -> Response {
+        let mine = (try? req.query.get(Bool.self, at: "mine")) ?? true
+        let episodes = try await Episodes.list(mine: mine, by: try req.signedIn, on: req.db)
+        return try EpisodeListDTO(
+            episodes: episodes.map {
+                EpisodeListItemDTO(
+                    id: $0.id!, status: $0.status.rawValue, childId: $0.$child.id, childName: $0.child.fullName,
+                    openedAt: $0.openedAt, leadProfessional: $0.leadProfessional?.name)
+            }
+        ).json()
+    }
+
+    /// GET /api/v1/episodes/{id}
+    func read(req: Request) async throws -> Response {
+        let (authorised, assessment) = try await Episodes.read(try req.id("episode"), by: try req.signedIn, on: req.db)
+        return try EpisodeDTO(authorised, assessment: assessment).json()
+    }
+
+    /// GET /api/v1/episodes/{id}/assessment
+    func assessment(req: Request) async throws -> Response {
+        let (_, assessment) = try await Episodes.assessment(of: try req.id("episode"), by: try req.signedIn, on: req.db)
+        return try AssessmentDTO(assessment).json()
+    }
+
+    /// PUT /api/v1/episodes/{id}/assessment: replaces the draft's content.
+    func saveAssessment(req: Request) async throws -> Response {
+        let id = try req.id("episode")
+        let content = try await req.decodeJSON(AssessmentContent.self)
+        let saved = try await Episodes.saveAssessment(of: id, content: content, complete: false, by: try req.signedIn, on: req.db)
+        return try AssessmentDTO(saved).json()
+    }
+
+    /// POST /api/v1/episodes/{id}/assessment/complete: completes the saved draft.
+    func completeAssessment(req: Request) async throws -> Response {
+        let id = try req.id("episode")
+        let signedIn = try req.signedIn
+        let draft = try await Episodes.latestAssessment(of: id, on: req.db)
+        let saved = try await Episodes.saveAssessment(
+            of: id, content: try draft.content(), complete: true, by: signedIn, on: req.db)
+        return try AssessmentDTO(saved).json()
+    }
+
+    /// GET /api/v1/episodes/{id}/assessments
+    func versions(req: Request) async throws -> Response {
+        let versions = try await Episodes.versions(of: try req.id("episode"), by: try req.signedIn, on: req.db)
+        return try AssessmentVersionsDTO(versions: versions.map(AssessmentVersionDTO.init)).json()
+    }
+
+    /// POST /api/v1/episodes/{id}/shares
+    func share(req: Request) async throws -> Response {
+        let id = try req.id("episode")
+        let body = try await req.decodeJSON(ShareRequest.self)
+        let (share, practitioner) = try await Episodes.share(id, withEmail: body.practitionerEmail, by: try req.signedIn, on: req.db)
+        return try ShareDTO(episodeId: id, practitioner: ContactDTO(practitioner), sharedAt: share.sharedAt).json(.created)
+    }
+}

@@ -1,0 +1,99 @@
+import CAFCore
+import Vapor
+
+/// The child index pages: find, register, read, and start a CAF with consent.
+struct ChildController {
+    func find(req: Request) async throws -> Response {
+        FindChildPage().render(PageContext(req)).response()
+    }
+
+    func search(req: Request) async throws -> Response {
+        let form = FormFields(req)
+        var page = FindChildPage(name: form["q"], day: form["dob-day"], month: form["dob-month"], year: form["dob-year"])
+        let anyDate = !(page.day + page.month + page.year).trimmingCharacters(in: .whitespaces).isEmpty
+        let dob = CalendarDate.fromParts(day: page.day, month: page.month, year: page.year)
+        if anyDate && dob == nil {
+            page.problems = [.init(field: "dob", message: "Enter the date of birth as a real date, for example 27 3 2015")]
+            return page.render(PageContext(req)).response(.unprocessableEntity)
+        }
+        do {
+            page.results = try await ChildIndex.search(
+                .init(name: page.name, dateOfBirth: dob ?? ""), by: try req.signedIn, on: req.db)
+            return page.render(PageContext(req)).response()
+        } catch let error as AppError where !error.problems.isEmpty {
+            page.problems = error.problems
+            return page.render(PageContext(req)).response(.unprocessableEntity)
+        }
+    }
+
+    func newChild(req: Request) async throws -> Response {
+        RegisterChildPage().render(PageContext(req)).response()
+    }
+
+    func register(req: Request) async throws -> Response {
+        let form = FormFields(req)
+        var page = RegisterChildPage(
+            givenName: form["givenName"], familyName: form["familyName"], day: form["dateOfBirth-day"],
+            month: form["dateOfBirth-month"], year: form["dateOfBirth-year"], gender: form["gender"],
+            postcode: form["postcode"])
+        let registration = ChildRegistration(
+            givenName: page.givenName, familyName: page.familyName,
+            dateOfBirth: CalendarDate.fromParts(day: page.day, month: page.month, year: page.year) ?? "\(page.year)-\(page.month)-\(page.day)",
+            gender: Gender(rawValue: page.gender), postcode: page.postcode)
+        do {
+            let child = try await ChildIndex.register(registration, by: try req.signedIn, on: req.db)
+            return req.redirect(to: SiteURL.child(child.id!).path)
+        } catch let error as AppError where !error.problems.isEmpty {
+            page.problems = error.problems
+            return page.render(PageContext(req)).response(.unprocessableEntity)
+        }
+    }
+
+    func show(req: Request) async throws -> Response {
+        let signedIn = try req.signedIn
+        let record = try await ChildIndex.read(try req.id("child"), by: signedIn, on: req.db)
+        return ChildPage(
+            record: record,
+            mayReadAudit: AccessPolicy.mayReadAudit(signedIn.actor, childLocalAuthorityID: record.child.$localAuthority.id)
+        ).render(PageContext(req)).response()
+    }
+
+    func audit(req: Request) async throws -> Response {
+        let signedIn = try req.signedIn
+        let child = try await ChildAudit.child(childID: req.parameters.get("id"), episodeID: nil, on: req.db)
+        let events = try await ChildAudit.read(child, by: signedIn, on: req.db)
+        return AuditPage(child: child, events: events).render(PageContext(req)).response()
+    }
+
+    func newEpisode(req: Request) async throws -> Response {
+        let record = try await ChildIndex.read(try req.id("child"), by: try req.signedIn, on: req.db)
+        return StartEpisodePage(child: record.child).render(PageContext(req)).response()
+    }
+
+    func openEpisode(req: Request) async throws -> Response {
+        let signedIn = try req.signedIn
+        let childID = try req.id("child")
+        let form = FormFields(req)
+        guard let child = try await Child.find(childID, on: req.db) else { throw AppError.notFound("child") }
+        var page = StartEpisodePage(
+            child: child, givenBy: form["consent.givenBy"], name: form["consent.name"],
+            relationship: form["consent.relationship"], method: form["consent.method"],
+            store: form["consent.scope.store"] == "yes", share: Set(form.all("consent.scope.shareWithAgencyTypes[]")))
+        var problems: [FieldProblem] = []
+        let givenBy = ConsentGivenBy(rawValue: page.givenBy)
+        let method = ConsentMethod(rawValue: page.method)
+        if givenBy == nil { problems.append(.init(field: "consent.givenBy", message: "Choose who is giving consent")) }
+        if method == nil { problems.append(.init(field: "consent.method", message: "Choose how consent was given")) }
+        let record = ConsentRecord(
+            givenBy: givenBy ?? .child, name: page.name, relationship: page.relationship, method: method ?? .verbal,
+            scope: ConsentScope(store: page.store, shareWithAgencyTypes: Set(page.share.compactMap(AgencyType.init))))
+        do {
+            guard problems.isEmpty else { throw AppError.invalid(problems + record.problems()) }
+            let episode = try await Episodes.open(childID: childID, consent: record, by: signedIn, on: req.db)
+            return req.redirect(to: SiteURL.editAssessment(episode: episode.id!).path)
+        } catch let error as AppError where !error.problems.isEmpty {
+            page.problems = error.problems
+            return page.render(PageContext(req)).response(.unprocessableEntity)
+        }
+    }
+}

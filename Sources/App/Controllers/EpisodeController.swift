@@ -1,0 +1,89 @@
+import CAFCore
+import Vapor
+
+/// Episode pages: the episode, its assessment form and read-only view, and sharing.
+struct EpisodeController {
+    func show(req: Request) async throws -> Response {
+        try await page(req).render(PageContext(req)).response()
+    }
+
+    func share(req: Request) async throws -> Response {
+        let signedIn = try req.signedIn
+        let id = try req.id("episode")
+        let email = FormFields(req)["practitionerEmail"]
+        do {
+            let (_, practitioner) = try await Episodes.share(id, withEmail: email, by: signedIn, on: req.db)
+            var page = try await page(req)
+            page.notice = "Shared with \(practitioner.name)"
+            return page.render(PageContext(req)).response()
+        } catch let error as AppError where !error.problems.isEmpty || error.status == .forbidden {
+            var page = try await page(req)
+            page.shareEmail = email
+            page.problems = error.problems.isEmpty ? [.init(field: "practitionerEmail", message: error.message)] : error.problems
+            return page.render(PageContext(req)).response(error.status)
+        }
+    }
+
+    func edit(req: Request) async throws -> Response {
+        let (authorised, assessment) = try await Episodes.assessment(of: try req.id("episode"), by: try req.signedIn, on: req.db)
+        guard assessment.status == .draft else { return req.redirect(to: SiteURL.assessment(episode: authorised.id).path) }
+        return AssessmentFormPage(authorised: authorised, assessment: assessment, content: try assessment.content())
+            .render(PageContext(req)).response()
+    }
+
+    func save(req: Request) async throws -> Response {
+        let signedIn = try req.signedIn
+        let id = try req.id("episode")
+        let form = FormFields(req)
+        let content = Self.content(from: form)
+        let complete = form["intent"] == "complete"
+        do {
+            _ = try await Episodes.saveAssessment(of: id, content: content, complete: complete, by: signedIn, on: req.db)
+            return req.redirect(to: complete ? SiteURL.assessment(episode: id).path : SiteURL.episode(id).path)
+        } catch let error as AppError where !error.problems.isEmpty {
+            let (authorised, assessment) = try await Episodes.assessment(of: id, by: signedIn, on: req.db)
+            return AssessmentFormPage(
+                authorised: authorised, assessment: assessment, content: content,
+                problems: error.problems.map { Self.formField($0, content) }
+            ).render(PageContext(req)).response(.unprocessableEntity)
+        }
+    }
+
+    func read(req: Request) async throws -> Response {
+        let (authorised, assessment) = try await Episodes.assessment(of: try req.id("episode"), by: try req.signedIn, on: req.db)
+        return AssessmentPage(authorised: authorised, assessment: assessment, content: try assessment.content())
+            .render(PageContext(req)).response()
+    }
+
+    private func page(_ req: Request) async throws -> EpisodePage {
+        let signedIn = try req.signedIn
+        let (authorised, assessment) = try await Episodes.read(try req.id("episode"), by: signedIn, on: req.db)
+        let mayWrite = authorised.basis == .author || authorised.basis == .leadProfessional
+        return EpisodePage(
+            authorised: authorised, assessment: assessment, mayWrite: mayWrite,
+            mayShare: mayWrite || authorised.basis == .coordinator)
+    }
+
+    /// The form's fields as assessment content; every element is written, in form order.
+    static func content(from form: FormFields) -> AssessmentContent {
+        AssessmentContent(
+            peoplePresent: form["peoplePresent"], reasonForAssessment: form["reasonForAssessment"],
+            elements: CAFForm.elements.map { element in
+                ElementAssessment(
+                    code: element.code, strengths: form["strengths.\(element.code)"], needs: form["needs.\(element.code)"],
+                    level: LevelOfNeed(wireValue: form["level.\(element.code)"]),
+                    harmConcern: form["harm.\(element.code)"] == "yes")
+            },
+            childViews: form["childViews"], parentViews: form["parentViews"], conclusions: form["conclusions"])
+    }
+
+    /// Maps CAFCore's API-style field names ("elements[3].needs") onto the form's names.
+    static func formField(_ problem: FieldProblem, _ content: AssessmentContent) -> FieldProblem {
+        guard problem.field.hasPrefix("elements["), let close = problem.field.firstIndex(of: "]"),
+            let index = Int(problem.field[problem.field.index(problem.field.startIndex, offsetBy: 9)..<close]),
+            content.elements.indices.contains(index)
+        else { return problem }
+        let part = problem.field[problem.field.index(after: close)...].dropFirst()
+        return FieldProblem(field: "\(part).\(content.elements[index].code)", message: problem.message)
+    }
+}

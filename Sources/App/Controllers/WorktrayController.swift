@@ -1,0 +1,35 @@
+import CAFCore
+import Fluent
+import Vapor
+
+struct WorktrayController {
+    func show(req: Request) async throws -> Response {
+        let signedIn = try req.signedIn
+        guard AccessPolicy.mayUseIndex(signedIn.actor) else {
+            return ErrorPage(
+                status: .ok,
+                message: "Your role (\(signedIn.practitioner.roles.map(\.title).sorted().joined(separator: ", "))) does not include children’s records. Administration and dashboards are on their way."
+            ).render(PageContext(req)).response()
+        }
+        let mine = try await Episodes.list(mine: true, by: signedIn, on: req.db)
+        let all = signedIn.practitioner.roles.contains(.coordinator)
+            ? try await Episodes.list(mine: false, by: signedIn, on: req.db) : []
+        let statuses = try await latestStatuses(of: (mine + all).compactMap(\.id), on: req.db)
+        return WorktrayPage(
+            signedIn: signedIn,
+            mine: mine.map { .init(episode: $0, assessmentStatus: statuses[$0.id!]) },
+            localAuthority: all.map { .init(episode: $0, assessmentStatus: statuses[$0.id!]) }
+        ).render(PageContext(req)).response()
+    }
+
+    /// The latest assessment version's status per episode, in one query.
+    private func latestStatuses(of ids: [UUID], on db: any Database) async throws -> [UUID: AssessmentStatus] {
+        guard !ids.isEmpty else { return [:] }
+        var latest: [UUID: Assessment] = [:]
+        for assessment in try await Assessment.query(on: db).filter(\.$episode.$id ~~ ids).all() {
+            let id = assessment.$episode.id
+            if (latest[id]?.version ?? 0) < assessment.version { latest[id] = assessment }
+        }
+        return latest.mapValues(\.status)
+    }
+}

@@ -1,0 +1,95 @@
+import CAFCore
+import Fluent
+import Vapor
+
+/// An episode that the access policy has let this person act on, with what was loaded
+/// to decide.
+struct AuthorisedEpisode {
+    let episode: Episode
+    let child: Child
+    let consent: Consent
+    let basis: AccessBasis
+    var id: UUID { episode.id! }
+}
+
+/// Asks CAFCore's `AccessPolicy` about one episode, after loading the facts it needs.
+/// A denial is audited here and thrown as a 403 naming who to contact.
+enum Access {
+    static func episode(_ id: UUID, _ action: EpisodeAction, by signedIn: SignedIn, on db: any Database)
+        async throws -> AuthorisedEpisode
+    {
+        guard
+            let episode = try await Episode.withTeam(on: db).filter(\.$id == id).first()
+        else { throw AppError.notFound("episode") }
+        guard let consent = try await latestConsent(of: id, on: db) else { throw AppError.notFound("episode consent") }
+        let facts = EpisodeFacts(
+            localAuthorityID: episode.$localAuthority.id,
+            author: member(episode.author),
+            leadProfessional: episode.leadProfessional.map(member),
+            shares: episode.shares.map { member($0.practitioner) },
+            consent: consent.scope)
+        switch AccessPolicy.decide(signedIn.actor, action, facts) {
+        case .allowed(let basis):
+            return AuthorisedEpisode(episode: episode, child: episode.child, consent: consent, basis: basis)
+        case .denied(let denial):
+            try await Audit.record(
+                on: db, by: signedIn, auditAction(action), child: episode.$child.id, episode: id, outcome: .denied,
+                detail: denial.rawValue)
+            throw AppError.forbidden(message(for: denial, episode: episode))
+        }
+    }
+
+    /// Index use (search, register, read basic details) for roles that work with children.
+    static func requireIndex(_ signedIn: SignedIn) throws {
+        guard AccessPolicy.mayUseIndex(signedIn.actor) else {
+            throw AppError.forbidden("Your role does not include the child index.")
+        }
+    }
+
+    static func requireAudit(of child: Child, by signedIn: SignedIn, on db: any Database) async throws {
+        guard AccessPolicy.mayReadAudit(signedIn.actor, childLocalAuthorityID: child.$localAuthority.id) else {
+            try await Audit.record(on: db, by: signedIn, .viewAudit, child: child.id, outcome: .denied, detail: "not-coordinator")
+            throw AppError.forbidden("Only the coordinators of the child’s local authority can read who has seen this child.")
+        }
+    }
+
+    static func latestConsent(of episodeID: UUID, on db: any Database) async throws -> Consent? {
+        try await Consent.query(on: db).filter(\.$episode.$id == episodeID).sort(\.$recordedAt, .descending).first()
+    }
+
+    /// Who to ask for access: the lead professional, or the author while there is none.
+    static func contact(for episode: Episode) -> Practitioner {
+        episode.leadProfessional ?? episode.author
+    }
+
+    private static func member(_ practitioner: Practitioner) -> EpisodeFacts.Member {
+        EpisodeFacts.Member(
+            practitionerID: practitioner.id!, organisationID: practitioner.$organisation.id,
+            agency: practitioner.organisation?.agencyType)
+    }
+
+    private static func message(for denial: AccessDenial, episode: Episode) -> String {
+        let contact = contact(for: episode)
+        let who = [contact.name, contact.jobTitle, contact.organisation?.name].compactMap { $0 }.joined(separator: ", ")
+        let reach = "\(who) (\(contact.email), \(contact.phone))"
+        let role = episode.leadProfessional == nil ? "the practitioner who started it" : "its lead professional"
+        switch denial {
+        case .noCaseRole:
+            return "Your role does not include reading case records."
+        case .notInTeam:
+            return "This CAF episode is open only to its team. To ask for access, contact \(role): \(reach)."
+        case .outsideConsent:
+            return "The family’s consent does not cover sharing this episode with that agency. Contact \(role): \(reach)."
+        case .readOnly:
+            return "You can read this episode but not change it. Contact \(role): \(reach)."
+        }
+    }
+
+    private static func auditAction(_ action: EpisodeAction) -> AuditAction {
+        switch action {
+        case .read: .viewEpisode
+        case .write: .saveAssessment
+        case .share: .shareEpisode
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import CAFCore
+import Vapor
+
+/// The one error type of the app. The API renders it as `{"error": {code, message, field}}`,
+/// pages as a GOV.UK-style error page or error summary.
+struct AppError: Error, AbortError {
+    let status: HTTPResponseStatus
+    let code: String
+    let message: String
+    /// Every field problem, for 422s; the first one's field is the API's `field`.
+    var problems: [FieldProblem] = []
+
+    var reason: String { message }
+    var field: String? { problems.first?.field }
+
+    static func invalid(_ problems: [FieldProblem]) -> AppError {
+        AppError(
+            status: .unprocessableEntity, code: "invalid", message: problems.first?.message ?? "Check the details entered",
+            problems: problems)
+    }
+
+    static func invalid(field: String, _ message: String) -> AppError {
+        invalid([FieldProblem(field: field, message: message)])
+    }
+
+    static func notFound(_ what: String) -> AppError {
+        AppError(status: .notFound, code: "not-found", message: "No \(what) with that id exists")
+    }
+
+    static func forbidden(_ message: String) -> AppError {
+        AppError(status: .forbidden, code: "forbidden", message: message)
+    }
+
+    static let unauthenticated = AppError(
+        status: .unauthorized, code: "unauthenticated", message: "Sign in first: send a bearer token from POST /api/v1/auth/token")
+
+    static let malformedJSON = AppError(
+        status: .badRequest, code: "malformed-json", message: "The request body is not valid JSON")
+
+    static let unsupportedMediaType = AppError(
+        status: .unsupportedMediaType, code: "unsupported-media-type", message: "Send the request body as application/json")
+
+    static let conflictCompleted = AppError(
+        status: .conflict, code: "assessment-completed",
+        message: "This assessment is completed and can no longer be changed; start a review to make a new version")
+}

@@ -1,0 +1,58 @@
+import CAFCore
+import Fluent
+import Foundation
+
+/// What happened, in the audit log's words.
+enum AuditAction: String, Sendable {
+    case signIn = "sign-in"
+    case signInFailed = "sign-in-failed"
+    case signOut = "sign-out"
+    case searchChildren = "search-children"
+    case registerChild = "register-child"
+    case viewChild = "view-child"
+    case openEpisode = "open-episode"
+    case viewEpisode = "view-episode"
+    case viewAssessment = "view-assessment"
+    case saveAssessment = "save-assessment"
+    case completeAssessment = "complete-assessment"
+    case shareEpisode = "share-episode"
+    case viewAudit = "view-audit"
+}
+
+enum AuditOutcome: String, Sendable {
+    case allowed, denied, failed
+}
+
+/// The one audit path. Callers pass the database of the transaction that makes the
+/// change, so the entry commits (or rolls back) with it.
+enum Audit {
+    static func record(
+        on db: any Database, by actor: SignedIn?, email: String? = nil, _ action: AuditAction, child: UUID? = nil,
+        episode: UUID? = nil, outcome: AuditOutcome = .allowed, detail: String = ""
+    ) async throws {
+        let event = AuditEvent()
+        event.occurredAt = Date()
+        event.actorID = actor?.practitioner.id
+        event.actorEmail = actor?.practitioner.email ?? email ?? ""
+        event.actorRoles = actor?.practitioner.roleStorage ?? ""
+        event.action = action.rawValue
+        event.childID = child
+        event.episodeID = episode
+        event.outcome = outcome.rawValue
+        event.detail = detail
+        try await event.create(on: db)
+    }
+
+    /// Everything recorded about one child (its episodes, and searches that found it), oldest first.
+    static func events(forChild childID: UUID, episodeIDs: [UUID], on db: any Database) async throws -> [AuditEvent] {
+        try await AuditEvent.query(on: db)
+            .group(.or) { group in
+                group.filter(\.$childID == childID)
+                // Searches name the children they returned in their detail.
+                group.filter(\.$detail ~~ childID.uuidString)
+                if !episodeIDs.isEmpty { group.filter(\.$episodeID ~~ episodeIDs) }
+            }
+            .sort(\.$occurredAt)
+            .all()
+    }
+}

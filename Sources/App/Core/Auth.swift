@@ -1,0 +1,140 @@
+import CAFCore
+import Crypto
+import Fluent
+import Vapor
+
+/// The signed-in person, with what the access policy needs to know about them.
+struct SignedIn: Authenticatable {
+    let practitioner: Practitioner
+    let organisation: Organisation?
+
+    var id: UUID { practitioner.id! }
+
+    var actor: Actor {
+        Actor(
+            id: id, roles: practitioner.roles, organisationID: organisation?.id, agency: organisation?.agencyType,
+            localAuthorityID: organisation?.$localAuthority.id)
+    }
+
+    /// "Amy Clarke, SENCo, Riverside Primary School" — how others see them.
+    var description: String {
+        [practitioner.name, practitioner.jobTitle, organisation?.name].compactMap { $0 }.joined(separator: ", ")
+    }
+
+    static func load(_ id: UUID, on db: any Database) async throws -> SignedIn? {
+        guard
+            let practitioner = try await Practitioner.query(on: db).filter(\.$id == id).with(\.$organisation).first(),
+            !practitioner.disabled
+        else { return nil }
+        return SignedIn(practitioner: practitioner, organisation: practitioner.organisation)
+    }
+}
+
+enum Auth {
+    static let tokenLifetime: TimeInterval = 12 * 3600
+    static let idleTimeout: TimeInterval = 15 * 60
+    static let absoluteTimeout: TimeInterval = 12 * 3600
+
+    /// Checks an e-mail and password; the same answer (nil) whether the account is
+    /// missing, disabled or the password wrong, and the same work either way.
+    static func verify(email: String, password: String, on req: Request) async throws -> SignedIn? {
+        let practitioner = try await Practitioner.query(on: req.db)
+            .filter(\.$email == email.lowercased().trimmingCharacters(in: .whitespaces))
+            .with(\.$organisation).first()
+        let hash = practitioner?.passwordHash ?? Passwords.decoyHash
+        let matches = (try? await req.password.async.verify(password, created: hash)) ?? false
+        guard let practitioner, matches, !practitioner.disabled else { return nil }
+        return SignedIn(practitioner: practitioner, organisation: practitioner.organisation)
+    }
+
+    static func digest(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func randomToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        return Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    /// Issues an API token; only its digest is stored.
+    static func issueToken(for signedIn: SignedIn, on db: any Database) async throws -> (String, Date) {
+        let token = randomToken()
+        let expiresAt = Date().addingTimeInterval(tokenLifetime)
+        try await APIToken(tokenHash: digest(token), practitionerID: signedIn.id, expiresAt: expiresAt).create(on: db)
+        return (token, expiresAt)
+    }
+}
+
+enum Passwords {
+    /// bcrypt cost for new hashes (ENGINEERING.md: at least 12).
+    static let cost = 12
+    /// Verified against when the account does not exist, so timing does not reveal it.
+    static let decoyHash = try! Bcrypt.hash("decoy-password-never-matches", cost: cost)
+}
+
+/// Signs in API requests from `Authorization: Bearer <token>`.
+struct BearerSignIn: AsyncMiddleware {
+    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if let bearer = req.headers.bearerAuthorization,
+            let token = try await APIToken.query(on: req.db)
+                .filter(\.$tokenHash == Auth.digest(bearer.token)).filter(\.$expiresAt > Date()).first(),
+            let signedIn = try await SignedIn.load(token.$practitioner.id, on: req.db)
+        {
+            req.auth.login(signedIn)
+        }
+        return try await next.respond(to: req)
+    }
+}
+
+/// Signs in page requests from the session, enforcing idle and absolute timeouts.
+struct SessionSignIn: AsyncMiddleware {
+    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let now = Date().timeIntervalSince1970
+        if let idText = req.session.data["practitioner"], let id = UUID(uuidString: idText),
+            let started = req.session.data["signedInAt"].flatMap(Double.init),
+            let seen = req.session.data["lastSeen"].flatMap(Double.init)
+        {
+            if now - seen > Auth.idleTimeout || now - started > Auth.absoluteTimeout {
+                req.session.destroy()
+            } else if let signedIn = try await SignedIn.load(id, on: req.db) {
+                req.auth.login(signedIn)
+                req.session.data["lastSeen"] = String(now)
+            }
+        }
+        return try await next.respond(to: req)
+    }
+
+    static func start(_ signedIn: SignedIn, on req: Request) {
+        let now = String(Date().timeIntervalSince1970)
+        req.session.data["practitioner"] = signedIn.id.uuidString
+        req.session.data["signedInAt"] = now
+        req.session.data["lastSeen"] = now
+    }
+}
+
+extension Request {
+    /// The signed-in person; API routes answer 401 and pages redirect when there is none
+    /// (see `RequireSignIn`), so handlers behind it can rely on this.
+    var signedIn: SignedIn {
+        get throws {
+            guard let signedIn = auth.get(SignedIn.self) else { throw AppError.unauthenticated }
+            return signedIn
+        }
+    }
+}
+
+/// API: 401 without a valid token. Pages: redirect to sign-in.
+struct RequireSignIn: AsyncMiddleware {
+    let api: Bool
+
+    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard req.auth.has(SignedIn.self) else {
+            if api { throw AppError.unauthenticated }
+            return req.redirect(to: SiteURL.signIn.path)
+        }
+        return try await next.respond(to: req)
+    }
+}

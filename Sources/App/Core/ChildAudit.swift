@@ -1,0 +1,29 @@
+import CAFCore
+import Fluent
+import Vapor
+
+/// Reading a child's audit trail, for pages and the API alike.
+enum ChildAudit {
+    static func child(childID: String?, episodeID: String?, on db: any Database) async throws -> Child {
+        if let text = childID {
+            guard let id = UUID(uuidString: text), let child = try await Child.find(id, on: db) else {
+                throw AppError.notFound("child")
+            }
+            return child
+        }
+        if let text = episodeID {
+            guard let id = UUID(uuidString: text), let episode = try await Episode.query(on: db).filter(\.$id == id).with(\.$child).first()
+            else { throw AppError.notFound("episode") }
+            return episode.child
+        }
+        throw AppError.invalid(field: "childId", "Give childId (or episodeId) to say whose audit trail to read")
+    }
+
+    static func read(_ child: Child, by signedIn: SignedIn, on db: any Database) async throws -> [AuditEvent] {
+        try await Access.requireAudit(of: child, by: signedIn, on: db)
+        let episodeIDs = try await Episode.query(on: db).filter(\.$child.$id == child.id!).all().compactMap(\.id)
+        let events = try await Audit.events(forChild: child.id!, episodeIDs: episodeIDs, on: db)
+        try await Audit.record(on: db, by: signedIn, .viewAudit, child: child.id)
+        return events
+    }
+}

@@ -1,0 +1,131 @@
+import CAFCore
+import Fluent
+import Vapor
+
+/// CAF episodes: opening with consent, the assessment, sharing. Each operation asks
+/// `Access` first and writes its audit entry in the same transaction as its change.
+enum Episodes {
+    static func open(childID: UUID, consent record: ConsentRecord, by signedIn: SignedIn, on db: any Database)
+        async throws -> Episode
+    {
+        try Access.requireIndex(signedIn)
+        guard let child = try await Child.find(childID, on: db) else { throw AppError.notFound("child") }
+        let problems = record.problems()
+        guard problems.isEmpty else { throw AppError.invalid(problems) }
+        return try await db.transaction { db in
+            let now = Date()
+            let episode = Episode(
+                childID: childID, localAuthorityID: child.$localAuthority.id, authorID: signedIn.id, openedAt: now)
+            try await episode.create(on: db)
+            try await Consent(episodeID: episode.id!, record: record, recordedByID: signedIn.id, recordedAt: now).create(on: db)
+            try await Assessment(episodeID: episode.id!, version: 1, authorID: signedIn.id, content: AssessmentContent())
+                .create(on: db)
+            try await Audit.record(
+                on: db, by: signedIn, .openEpisode, child: childID, episode: episode.id,
+                detail: "consent=\(record.givenBy.rawValue) method=\(record.method.rawValue) share=\(record.scope.shareWithAgencyTypes.map(\.rawValue).sorted().joined(separator: ","))"
+            )
+            return episode
+        }
+    }
+
+    /// The episodes this person works on (author, lead professional, named share); with
+    /// `mine == false` a coordinator sees every episode of their LA.
+    static func list(mine: Bool, by signedIn: SignedIn, on db: any Database) async throws -> [Episode] {
+        try Access.requireIndex(signedIn)
+        let sharedIDs = try await EpisodeShare.query(on: db).filter(\.$practitioner.$id == signedIn.id).all()
+            .map(\.$episode.id)
+        let query = Episode.query(on: db).with(\.$child).with(\.$author).with(\.$leadProfessional)
+        if !mine, signedIn.actor.roles.contains(.coordinator), let la = signedIn.actor.localAuthorityID {
+            query.filter(\.$localAuthority.$id == la)
+        } else {
+            query.group(.or) { group in
+                group.filter(\.$author.$id == signedIn.id).filter(\.$leadProfessional.$id == signedIn.id)
+                if !sharedIDs.isEmpty { group.filter(\.$id ~~ sharedIDs) }
+            }
+        }
+        return try await query.sort(\.$openedAt, .descending).limit(200).all()
+    }
+
+    static func read(_ id: UUID, by signedIn: SignedIn, on db: any Database) async throws -> (AuthorisedEpisode, Assessment) {
+        let authorised = try await Access.episode(id, .read, by: signedIn, on: db)
+        let assessment = try await latestAssessment(of: id, on: db)
+        try await Audit.record(
+            on: db, by: signedIn, .viewEpisode, child: authorised.child.id, episode: id, detail: authorised.basis.rawValue)
+        return (authorised, assessment)
+    }
+
+    static func assessment(of id: UUID, by signedIn: SignedIn, on db: any Database) async throws -> (AuthorisedEpisode, Assessment) {
+        let authorised = try await Access.episode(id, .read, by: signedIn, on: db)
+        let assessment = try await latestAssessment(of: id, on: db)
+        try await Audit.record(
+            on: db, by: signedIn, .viewAssessment, child: authorised.child.id, episode: id,
+            detail: "version=\(assessment.version) basis=\(authorised.basis.rawValue)")
+        return (authorised, assessment)
+    }
+
+    static func versions(of id: UUID, by signedIn: SignedIn, on db: any Database) async throws -> [Assessment] {
+        let authorised = try await Access.episode(id, .read, by: signedIn, on: db)
+        try await Audit.record(on: db, by: signedIn, .viewAssessment, child: authorised.child.id, episode: id, detail: "versions")
+        return try await Assessment.query(on: db).filter(\.$episode.$id == id).sort(\.$version).all()
+    }
+
+    /// Saves the draft; with `complete` it must also pass completion checks, after which
+    /// this version can never change again.
+    static func saveAssessment(
+        of id: UUID, content: AssessmentContent, complete: Bool, by signedIn: SignedIn, on db: any Database
+    ) async throws -> Assessment {
+        let authorised = try await Access.episode(id, .write, by: signedIn, on: db)
+        let assessment = try await latestAssessment(of: id, on: db)
+        guard assessment.status == .draft else { throw AppError.conflictCompleted }
+        let problems = complete ? content.completionProblems() : content.draftProblems()
+        guard problems.isEmpty else { throw AppError.invalid(problems) }
+        return try await db.transaction { db in
+            try assessment.setContent(content)
+            if complete {
+                assessment.status = .completed
+                assessment.completedAt = Date()
+            }
+            try await assessment.save(on: db)
+            try await Audit.record(
+                on: db, by: signedIn, complete ? .completeAssessment : .saveAssessment, child: authorised.child.id,
+                episode: id, detail: "version=\(assessment.version)")
+            return assessment
+        }
+    }
+
+    /// Shares the episode with a named practitioner, within the family's consent.
+    static func share(_ id: UUID, withEmail email: String, by signedIn: SignedIn, on db: any Database)
+        async throws -> (EpisodeShare, Practitioner)
+    {
+        let address = email.trimmingCharacters(in: .whitespaces).lowercased()
+        guard !address.isEmpty else { throw AppError.invalid(field: "practitionerEmail", "Enter the practitioner’s e-mail address") }
+        guard
+            let target = try await Practitioner.query(on: db).filter(\.$email == address).with(\.$organisation).first(),
+            !target.disabled, target.roles.contains(where: \.worksWithCases)
+        else {
+            throw AppError.invalid(field: "practitionerEmail", "No practitioner who works with children has the e-mail address \(address)")
+        }
+        let authorised = try await Access.episode(id, .share(with: target.organisation?.agencyType), by: signedIn, on: db)
+        if let existing = try await EpisodeShare.query(on: db).filter(\.$episode.$id == id)
+            .filter(\.$practitioner.$id == target.id!).first()
+        {
+            return (existing, target)
+        }
+        guard target.id != authorised.episode.$author.id else {
+            throw AppError.invalid(field: "practitionerEmail", "\(target.name) already leads this episode’s team as its author")
+        }
+        return try await db.transaction { db in
+            let share = EpisodeShare(episodeID: id, practitionerID: target.id!, sharedByID: signedIn.id, sharedAt: Date())
+            try await share.create(on: db)
+            try await Audit.record(
+                on: db, by: signedIn, .shareEpisode, child: authorised.child.id, episode: id, detail: "with=\(target.email)")
+            return (share, target)
+        }
+    }
+
+    static func latestAssessment(of id: UUID, on db: any Database) async throws -> Assessment {
+        guard let assessment = try await Assessment.query(on: db).filter(\.$episode.$id == id).sort(\.$version, .descending).first()
+        else { throw AppError.notFound("assessment") }
+        return assessment
+    }
+}

@@ -1,0 +1,35 @@
+import CAFCore
+import Fluent
+import Foundation
+
+/// A child's index record: basic details only, searchable by every practitioner.
+final class Child: Model, @unchecked Sendable {
+    static let schema = "children"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "given_name") var givenName: String
+    @Field(key: "family_name") var familyName: String
+    /// Lower-cased "given family", so name search is case-insensitive on every database.
+    @Field(key: "name_key") var nameKey: String
+    /// ISO 8601 calendar date (YYYY-MM-DD).
+    @Field(key: "date_of_birth") var dateOfBirth: String
+    @OptionalEnum(key: "gender") var gender: Gender?
+    @OptionalField(key: "postcode") var postcode: String?
+    @Parent(key: "local_authority_id") var localAuthority: LocalAuthority
+    @Parent(key: "registered_by_id") var registeredBy: Practitioner
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    init() {}
+    init(_ registration: ChildRegistration, localAuthorityID: UUID, registeredByID: UUID) {
+        self.givenName = registration.givenName
+        self.familyName = registration.familyName
+        self.nameKey = "\(registration.givenName) \(registration.familyName)".lowercased()
+        self.dateOfBirth = registration.dateOfBirth
+        self.gender = registration.gender
+        self.postcode = registration.postcode
+        self.$localAuthority.id = localAuthorityID
+        self.$registeredBy.id = registeredByID
+    }
+
+    var fullName: String { "\(givenName) \(familyName)" }
+}

@@ -1,0 +1,60 @@
+import Fluent
+import Foundation
+
+/// One CAF episode for one child: from the decision to assess until closure.
+final class Episode: Model, @unchecked Sendable {
+    static let schema = "episodes"
+
+    enum Status: String, Codable, Sendable { case open, closed }
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "child_id") var child: Child
+    /// The LA where the child lived when the episode opened; its coordinators are this LA's.
+    @Parent(key: "local_authority_id") var localAuthority: LocalAuthority
+    @Parent(key: "author_id") var author: Practitioner
+    @OptionalParent(key: "lead_professional_id") var leadProfessional: Practitioner?
+    @Enum(key: "status") var status: Status
+    @Field(key: "opened_at") var openedAt: Date
+    @Children(for: \.$episode) var shares: [EpisodeShare]
+
+    init() {}
+    init(childID: UUID, localAuthorityID: UUID, authorID: UUID, openedAt: Date) {
+        self.$child.id = childID
+        self.$localAuthority.id = localAuthorityID
+        self.$author.id = authorID
+        self.status = .open
+        self.openedAt = openedAt
+    }
+}
+
+/// A practitioner the episode was shared with by name (within consent).
+final class EpisodeShare: Model, @unchecked Sendable {
+    static let schema = "episode_shares"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "episode_id") var episode: Episode
+    @Parent(key: "practitioner_id") var practitioner: Practitioner
+    @Parent(key: "shared_by_id") var sharedBy: Practitioner
+    @Field(key: "shared_at") var sharedAt: Date
+
+    init() {}
+    init(episodeID: UUID, practitionerID: UUID, sharedByID: UUID, sharedAt: Date) {
+        self.$episode.id = episodeID
+        self.$practitioner.id = practitionerID
+        self.$sharedBy.id = sharedByID
+        self.sharedAt = sharedAt
+    }
+}
+
+extension Episode {
+    /// Episodes with the child and the whole team loaded (author, lead professional,
+    /// named shares, each with their organisation): what access decisions and contact
+    /// details need.
+    static func withTeam(on db: any Database) -> QueryBuilder<Episode> {
+        query(on: db)
+            .with(\.$child)
+            .with(\.$author) { $0.with(\.$organisation) }
+            .with(\.$leadProfessional) { $0.with(\.$organisation) }
+            .with(\.$shares) { $0.with(\.$practitioner) { $0.with(\.$organisation) } }
+    }
+}

@@ -1,0 +1,39 @@
+import CAFCore
+import Fluent
+import Foundation
+
+/// Anyone who signs in: practitioners, managers, coordinators, safeguarding, admins, analysts.
+final class Practitioner: Model, @unchecked Sendable {
+    static let schema = "practitioners"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "email") var email: String
+    @Field(key: "name") var name: String
+    @Field(key: "job_title") var jobTitle: String
+    @Field(key: "phone") var phone: String
+    @Field(key: "password_hash") var passwordHash: String
+    /// Comma-separated `Role` raw values; see `Set<Role>(storage:)`.
+    @Field(key: "roles") var roleStorage: String
+    /// Nil for national users (a national analyst) who belong to no LA organisation.
+    @OptionalParent(key: "organisation_id") var organisation: Organisation?
+    @Field(key: "disabled") var disabled: Bool
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    init() {}
+    init(
+        id: UUID? = nil, email: String, name: String, jobTitle: String, phone: String, passwordHash: String,
+        roles: Set<Role>, organisationID: UUID?
+    ) {
+        self.id = id
+        self.email = email.lowercased()
+        self.name = name
+        self.jobTitle = jobTitle
+        self.phone = phone
+        self.passwordHash = passwordHash
+        self.roleStorage = roles.storage
+        self.$organisation.id = organisationID
+        self.disabled = false
+    }
+
+    var roles: Set<Role> { Set(storage: roleStorage) }
+}

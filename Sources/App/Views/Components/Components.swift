@@ -1,0 +1,232 @@
+import CAFCore
+import Plot
+
+/// GOV.UK Design System patterns as Plot nodes. Field ids derive from field names, so an
+/// error summary link (`#id`) always lands on the field it names.
+enum GOVUK {
+    static func fieldID(_ name: String) -> String {
+        let name = name.hasSuffix("[]") ? String(name.dropLast(2)) : name
+        return String(name.map { $0.isLetter || $0.isNumber ? $0 : "-" })
+    }
+
+    /// "There is a problem": a list of links to each field at fault, focused first.
+    static func errorSummary<C: HTML.BodyContext>(_ problems: [FieldProblem]) -> Node<C> {
+        .if(
+            !problems.isEmpty,
+            .div(
+                .class("govuk-error-summary"), .attribute(named: "role", value: "alert"),
+                .attribute(named: "aria-labelledby", value: "error-summary-title"), .attribute(named: "tabindex", value: "-1"),
+                .h2(.class("govuk-error-summary__title"), .id("error-summary-title"), .text("There is a problem")),
+                .ul(
+                    .class("govuk-error-summary__list"),
+                    .forEach(problems) { problem in
+                        .li(.a(.href("#" + fieldID(problem.field)), .text(problem.message)))
+                    }
+                )
+            )
+        )
+    }
+
+    static func errorMessage<C: HTML.BodyContext>(_ problem: FieldProblem?, id: String) -> Node<C> {
+        .unwrap(problem) { problem in
+            .p(
+                .class("govuk-error-message"), .id(id + "-error"),
+                .span(.class("govuk-visually-hidden"), .text("Error: ")), .text(problem.message))
+        }
+    }
+
+    private static func describedBy(id: String, hint: String?, error: FieldProblem?) -> String? {
+        let ids = [hint == nil ? nil : id + "-hint", error == nil ? nil : id + "-error"].compactMap { $0 }
+        return ids.isEmpty ? nil : ids.joined(separator: " ")
+    }
+
+    static func hint<C: HTML.BodyContext>(_ text: String?, id: String) -> Node<C> {
+        .unwrap(text) { .div(.class("govuk-hint"), .id(id + "-hint"), .text($0)) }
+    }
+
+    static func textInput<C: HTML.BodyContext>(
+        label: String, name: String, value: String, hint: String? = nil, error: FieldProblem? = nil,
+        type: HTMLInputType = .text, autocomplete: String? = nil, width: String? = nil
+    ) -> Node<C> {
+        let id = fieldID(name)
+        return .div(
+            .class(error == nil ? "govuk-form-group" : "govuk-form-group govuk-form-group--error"),
+            .label(.class("govuk-label"), .for(id), .text(label)),
+            Self.hint(hint, id: id),
+            errorMessage(error, id: id),
+            .input(
+                .class("govuk-input" + (width.map { " govuk-input--width-\($0)" } ?? "") + (error == nil ? "" : " govuk-input--error")),
+                .id(id), .name(name), .type(type), .value(value),
+                .attribute(named: "autocomplete", value: autocomplete),
+                .attribute(named: "aria-describedby", value: describedBy(id: id, hint: hint, error: error)),
+                .attribute(named: "spellcheck", value: type == .email || type == .password ? "false" : nil)
+            )
+        )
+    }
+
+    static func textArea<C: HTML.BodyContext>(
+        label: String, name: String, value: String, hint: String? = nil, error: FieldProblem? = nil, rows: Int = 4,
+        labelClass: String = "govuk-label"
+    ) -> Node<C> {
+        let id = fieldID(name)
+        return .div(
+            .class(error == nil ? "govuk-form-group" : "govuk-form-group govuk-form-group--error"),
+            .label(.class(labelClass), .for(id), .text(label)),
+            Self.hint(hint, id: id),
+            errorMessage(error, id: id),
+            .textarea(
+                .class("govuk-textarea"), .id(id), .name(name), .rows(rows),
+                .attribute(named: "aria-describedby", value: describedBy(id: id, hint: hint, error: error)),
+                .text(value)
+            )
+        )
+    }
+
+    struct Option {
+        let value: String
+        let label: String
+        var hint: String? = nil
+    }
+
+    /// Radios or checkboxes in a fieldset whose legend asks the question.
+    static func choices<C: HTML.BodyContext>(
+        legend: String, name: String, options: [Option], selected: Set<String>, hint: String? = nil,
+        error: FieldProblem? = nil, multiple: Bool = false, inline: Bool = false, legendClass: String = "govuk-fieldset__legend--s"
+    ) -> Node<C> {
+        // The first option carries the field's id so error summary links land on it.
+        let id = fieldID(name)
+        let kind = multiple ? "checkboxes" : "radios"
+        return .div(
+            .class(error == nil ? "govuk-form-group" : "govuk-form-group govuk-form-group--error"),
+            .element(
+                named: "fieldset",
+                nodes: [
+                    .class("govuk-fieldset"),
+                    .attribute(named: "aria-describedby", value: describedBy(id: id, hint: hint, error: error)),
+                    .element(named: "legend", nodes: [.class("govuk-fieldset__legend \(legendClass)"), .text(legend)]),
+                    Self.hint(hint, id: id),
+                    errorMessage(error, id: id),
+                    .div(
+                        .class("govuk-\(kind)" + (inline ? " govuk-\(kind)--inline" : "")),
+                        .forEach(options.enumerated()) { index, option in
+                            let optionID = index == 0 ? id : "\(id)-\(index + 1)"
+                            return .div(
+                                .class("govuk-\(kind)__item"),
+                                .input(
+                                    .class("govuk-\(kind)__input"), .id(optionID), .name(name),
+                                    .type(multiple ? .checkbox : .radio), .value(option.value),
+                                    .checked(selected.contains(option.value)),
+                                    .attribute(named: "aria-describedby", value: option.hint == nil ? nil : optionID + "-item-hint")
+                                ),
+                                .label(.class("govuk-label govuk-\(kind)__label"), .for(optionID), .text(option.label)),
+                                .unwrap(option.hint) {
+                                    .div(.class("govuk-hint govuk-\(kind)__hint"), .id(optionID + "-item-hint"), .text($0))
+                                }
+                            )
+                        }
+                    ),
+                ])
+        )
+    }
+
+    /// Day, month and year boxes (GOV.UK date input); the first box carries the field's id.
+    static func dateInput<C: HTML.BodyContext>(
+        legend: String, name: String, day: String, month: String, year: String, hint: String? = nil,
+        error: FieldProblem? = nil
+    ) -> Node<C> {
+        let id = fieldID(name)
+        func box(_ part: String, _ label: String, _ value: String, width: Int) -> Node<C> {
+            let boxID = part == "day" ? id : "\(id)-\(part)"
+            return .div(
+                .class("govuk-date-input__item"),
+                .div(
+                    .class("govuk-form-group"),
+                    .label(.class("govuk-label govuk-date-input__label"), .for(boxID), .text(label)),
+                    .input(
+                        .class("govuk-input govuk-date-input__input govuk-input--width-\(width)" + (error == nil ? "" : " govuk-input--error")),
+                        .id(boxID), .name("\(name)-\(part)"), .type(.text), .value(value),
+                        .attribute(named: "inputmode", value: "numeric")
+                    )
+                )
+            )
+        }
+        return .div(
+            .class(error == nil ? "govuk-form-group" : "govuk-form-group govuk-form-group--error"),
+            .element(
+                named: "fieldset",
+                nodes: [
+                    .class("govuk-fieldset"), .attribute(named: "role", value: "group"),
+                    .attribute(named: "aria-describedby", value: describedBy(id: id, hint: hint, error: error)),
+                    .element(named: "legend", nodes: [.class("govuk-fieldset__legend govuk-fieldset__legend--s"), .text(legend)]),
+                    Self.hint(hint, id: id) as Node<C>,
+                    errorMessage(error, id: id) as Node<C>,
+                    .div(
+                        .class("govuk-date-input"),
+                        box("day", "Day", day, width: 2), box("month", "Month", month, width: 2),
+                        box("year", "Year", year, width: 4)),
+                ])
+        )
+    }
+
+    static func button<C: HTML.BodyContext>(_ text: String, secondary: Bool = false, name: String? = nil, value: String? = nil)
+        -> Node<C>
+    {
+        .element(
+            named: "button",
+            nodes: [
+                .class(secondary ? "govuk-button govuk-button--secondary" : "govuk-button"),
+                .attribute(named: "type", value: "submit"),
+                .attribute(named: "name", value: name), .attribute(named: "value", value: value),
+                .text(text),
+            ])
+    }
+
+    /// The hidden anti-forgery field every POST form carries (see `CSRF`).
+    static func csrf(_ token: String) -> Node<HTML.FormContext> {
+        .input(.type(.hidden), .name(CSRF.field), .value(token))
+    }
+
+    /// A POST form with its CSRF token.
+    static func postForm(action: SiteURL, csrf token: String, _ nodes: Node<HTML.FormContext>...) -> Node<HTML.BodyContext> {
+        .form(.action(action.path), .method(.post), .attribute(named: "novalidate", value: "novalidate"), csrf(token), .group(nodes))
+    }
+
+    static func summaryList<C: HTML.BodyContext>(_ rows: [(String, String)]) -> Node<C> {
+        .element(
+            named: "dl",
+            nodes: [
+                .class("govuk-summary-list"),
+                .forEach(rows) { key, value in
+                    .div(
+                        .class("govuk-summary-list__row"),
+                        .element(named: "dt", nodes: [.class("govuk-summary-list__key"), .text(key)]),
+                        .element(named: "dd", nodes: [.class("govuk-summary-list__value"), .text(value.isEmpty ? "Not given" : value)])
+                    )
+                },
+            ])
+    }
+
+    static func tag<C: HTML.BodyContext>(_ text: String, colour: String? = nil) -> Node<C> {
+        .strong(.class("govuk-tag" + (colour.map { " govuk-tag--\($0)" } ?? "")), .text(text))
+    }
+
+    static func link<C: HTML.BodyContext>(_ text: String, to url: SiteURL) -> Node<C> {
+        .a(.class("govuk-link"), .href(url.path), .text(text))
+    }
+
+    /// A table with a caption; cells are nodes so they may hold links and tags.
+    static func table<C: HTML.BodyContext>(caption: String, headers: [String], rows: [[Node<HTML.BodyContext>]]) -> Node<C> {
+        .table(
+            .class("govuk-table"),
+            .caption(.class("govuk-table__caption govuk-table__caption--m"), .text(caption)),
+            .thead(
+                .tr(
+                    .class("govuk-table__row"),
+                    .forEach(headers) { .th(.class("govuk-table__header"), .attribute(named: "scope", value: "col"), .text($0)) })),
+            .tbody(
+                .forEach(rows) { cells in
+                    .tr(.class("govuk-table__row"), .forEach(cells) { .td(.class("govuk-table__cell"), $0) })
+                })
+        )
+    }
+}

@@ -1,0 +1,27 @@
+import Plot
+import Vapor
+
+/// A plain error page: what went wrong in words, never a stack trace.
+struct ErrorPage {
+    let status: HTTPResponseStatus
+    let message: String
+
+    var title: String {
+        switch status {
+        case .notFound: "Page not found"
+        case .forbidden: "You cannot see this"
+        case .payloadTooLarge: "What you sent is too large"
+        case .badRequest, .unprocessableEntity: "Something in the request was wrong"
+        default: "Sorry, there is a problem with the service"
+        }
+    }
+
+    func render(_ context: PageContext) -> HTML {
+        Layout.page(
+            title, context,
+            .h1(.class("govuk-heading-l"), .text(title)),
+            .p(.class("govuk-body"), .id("error-message"), .text(message)),
+            .p(.class("govuk-body"), GOVUK.link("Go to your worktray", to: .home))
+        )
+    }
+}

@@ -1,0 +1,45 @@
+import CAFCore
+import Plot
+
+struct RegisterChildPage {
+    var givenName = "", familyName = ""
+    var day = "", month = "", year = ""
+    var gender = ""
+    var postcode = ""
+    var problems: [FieldProblem] = []
+
+    func render(_ context: PageContext) -> HTML {
+        Layout.page(
+            "Register a child", context, hasErrors: !problems.isEmpty, back: .findChild,
+            GOVUK.errorSummary(problems),
+            .h1(.class("govuk-heading-l"), .text("Register a child in the index")),
+            .p(
+                .class("govuk-body"),
+                .text(
+                    "Search first, so the same child is not registered twice. The index holds basic details only; what you assess stays in the CAF episode."
+                )),
+            GOVUK.postForm(
+                action: .registerChild, csrf: context.csrf,
+                GOVUK.textInput(
+                    label: "First name", name: "givenName", value: givenName, error: problem("givenName"),
+                    autocomplete: "off"),
+                GOVUK.textInput(
+                    label: "Last name", name: "familyName", value: familyName, error: problem("familyName"),
+                    autocomplete: "off"),
+                GOVUK.dateInput(
+                    legend: "Date of birth", name: "dateOfBirth", day: day, month: month, year: year,
+                    hint: "For example, 27 3 2015", error: problem("dateOfBirth")),
+                GOVUK.choices(
+                    legend: "Gender", name: "gender",
+                    options: Gender.allCases.map { .init(value: $0.rawValue, label: $0.rawValue.capitalized) },
+                    selected: [gender], hint: "Optional", error: problem("gender"), inline: true),
+                GOVUK.textInput(
+                    label: "Postcode", name: "postcode", value: postcode, hint: "Optional. For example, CB1 2AB",
+                    error: problem("postcode"), autocomplete: "off", width: "10"),
+                GOVUK.button("Register child")
+            )
+        )
+    }
+
+    private func problem(_ field: String) -> FieldProblem? { problems.first { $0.field == field } }
+}

@@ -1,0 +1,55 @@
+import CAFCore
+import Plot
+
+/// Records the family's consent, then opens the episode and its first draft assessment.
+struct StartEpisodePage {
+    let child: Child
+    var givenBy = ""
+    var name = ""
+    var relationship = ""
+    var method = ""
+    var store = false
+    var share: Set<String> = []
+    var problems: [FieldProblem] = []
+
+    func render(_ context: PageContext) -> HTML {
+        Layout.page(
+            "Record consent and start a CAF", context, hasErrors: !problems.isEmpty, back: .child(child.id!),
+            GOVUK.errorSummary(problems),
+            .span(.class("govuk-caption-l"), .text(child.fullName)),
+            .h1(.class("govuk-heading-l"), .text("Record consent and start a CAF")),
+            .p(.class("govuk-body"), .text("Read this statement to the child or parent or carer, or give it to them to read:")),
+            .div(.class("govuk-inset-text"), .id("consent-statement"), .text(CAFForm.consentStatement)),
+            GOVUK.postForm(
+                action: .startEpisode(child: child.id!), csrf: context.csrf,
+                GOVUK.choices(
+                    legend: "Who is giving consent?", name: "consent.givenBy",
+                    options: ConsentGivenBy.allCases.map { .init(value: $0.rawValue, label: $0.title) },
+                    selected: [givenBy], error: problem("consent.givenBy")),
+                GOVUK.textInput(
+                    label: "Name of the person giving consent", name: "consent.name", value: name,
+                    hint: "If both, the parent or carer’s name", error: problem("consent.name"), autocomplete: "off"),
+                GOVUK.textInput(
+                    label: "Relationship to the child", name: "consent.relationship", value: relationship,
+                    hint: "For example, mother, father, grandparent, foster carer. Leave blank if the child consented alone.",
+                    error: problem("consent.relationship"), autocomplete: "off"),
+                GOVUK.choices(
+                    legend: "How was consent given?", name: "consent.method",
+                    options: ConsentMethod.allCases.map { .init(value: $0.rawValue, label: $0.title) },
+                    selected: [method], error: problem("consent.method")),
+                GOVUK.choices(
+                    legend: "Storing the assessment", name: "consent.scope.store",
+                    options: [.init(value: "yes", label: "They agree that the assessment may be written down and kept")],
+                    selected: store ? ["yes"] : [], error: problem("consent.scope.store"), multiple: true),
+                GOVUK.choices(
+                    legend: "Who may it be shared with?", name: "consent.scope.shareWithAgencyTypes[]",
+                    options: AgencyType.allCases.map { .init(value: $0.rawValue, label: $0.title) },
+                    selected: share, hint: "Select every kind of service the family agrees may see it.",
+                    error: problem("consent.scope.shareWithAgencyTypes"), multiple: true),
+                GOVUK.button("Record consent and start the CAF")
+            )
+        )
+    }
+
+    private func problem(_ field: String) -> FieldProblem? { problems.first { $0.field == field } }
+}

@@ -1,0 +1,67 @@
+import CAFCore
+import Plot
+
+/// The home page: the episodes this person works on, drafts first.
+struct WorktrayPage {
+    struct Row {
+        let episode: Episode
+        let assessmentStatus: AssessmentStatus?
+    }
+
+    let signedIn: SignedIn
+    let mine: [Row]
+    /// A coordinator's whole LA, empty for everyone else.
+    let localAuthority: [Row]
+
+    var drafts: [Row] { mine.filter { $0.assessmentStatus == .draft && $0.episode.$author.id == signedIn.id } }
+
+    func render(_ context: PageContext) -> HTML {
+        Layout.page(
+            "Your worktray", context,
+            .h1(.class("govuk-heading-l"), .text("Your worktray")),
+            .p(
+                .class("govuk-body"),
+                .text(
+                    "Worried about a child? Find them in the index first: someone may already be helping. If not, register them and start a CAF with the family’s consent."
+                )),
+            .div(
+                .class("govuk-button-group"),
+                .a(.class("govuk-button"), .href(SiteURL.findChild.path), .text("Find a child")),
+                .a(.class("govuk-button govuk-button--secondary"), .href(SiteURL.registerChild.path), .text("Register a child"))
+            ),
+            .h2(.class("govuk-heading-m"), .text("Your drafts")),
+            drafts.isEmpty
+                ? .p(.class("govuk-body"), .text("You have no draft assessments."))
+                : .ul(
+                    .class("govuk-list"),
+                    .forEach(drafts) { row in
+                        .li(
+                            .a(
+                                .class("govuk-link"), .href(SiteURL.editAssessment(episode: row.episode.id!).path),
+                                .text("Continue the assessment for \(row.episode.child.fullName)")))
+                    }),
+            table("Your episodes", mine, empty: "You are not on the team of any CAF episode yet."),
+            .if(
+                signedIn.practitioner.roles.contains(.coordinator),
+                table("Every episode in your local authority", localAuthority, empty: "No episodes in your local authority yet.")
+            )
+        )
+    }
+
+    private func table(_ caption: String, _ rows: [Row], empty: String) -> Node<HTML.BodyContext> {
+        rows.isEmpty
+            ? .group(.h2(.class("govuk-heading-m"), .text(caption)), .p(.class("govuk-body"), .text(empty)))
+            : GOVUK.table(
+                caption: caption, headers: ["Child", "Opened", "Lead professional", "Assessment"],
+                rows: rows.map { row in
+                    [
+                        GOVUK.link(row.episode.child.fullName, to: .episode(row.episode.id!)),
+                        .text(Format.date(row.episode.openedAt)),
+                        .text(row.episode.leadProfessional?.name ?? "Not agreed yet"),
+                        GOVUK.tag(
+                            row.assessmentStatus == .completed ? "Completed" : "Draft",
+                            colour: row.assessmentStatus == .completed ? "green" : "yellow"),
+                    ]
+                })
+    }
+}

@@ -1,0 +1,88 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+import Vapor
+
+/// How this process runs, from the environment (see `.env.example`).
+public struct Settings: Sendable {
+    public enum Store: Sendable {
+        /// The embedded default: one file, zero set-up.
+        case sqliteFile(String)
+        /// For tests: a private in-memory database.
+        case sqliteMemory
+        /// Production: `DATABASE_URL=postgres://…`.
+        case postgres(String)
+    }
+
+    public var store: Store
+    /// `serve --demo`: seed the demo LAs and personas, and print their sign-ins.
+    public var demo: Bool
+    /// Set `Secure` on cookies and send HSTS; on whenever eCAF is served over TLS.
+    public var secureCookies: Bool
+
+    public init(store: Store, demo: Bool = false, secureCookies: Bool = false) {
+        self.store = store
+        self.demo = demo
+        self.secureCookies = secureCookies
+    }
+
+    public static func fromEnvironment(demo: Bool) -> Settings {
+        let env = ProcessInfo.processInfo.environment
+        let store: Store =
+            if let url = env["DATABASE_URL"], !url.isEmpty { .postgres(url) } else {
+                .sqliteFile(env["ECAF_SQLITE_PATH"] ?? "data/ecaf.sqlite")
+            }
+        return Settings(store: store, demo: demo, secureCookies: env["ECAF_SECURE_COOKIES"] == "true")
+    }
+}
+
+public func configure(_ app: Application, _ settings: Settings) async throws {
+    switch settings.store {
+    case .sqliteFile(let path):
+        try FileManager.default.createDirectory(
+            at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
+        app.databases.use(.sqlite(.file(path), sqlLogLevel: .debug), as: .sqlite)
+        // WAL survives in the file; synchronous is FULL by default in the bundled SQLite,
+        // and foreign keys are switched on for every connection by the driver.
+        _ = try await (app.db as! any SQLDatabase).raw("PRAGMA journal_mode=WAL").all()
+    case .sqliteMemory:
+        app.databases.use(.sqlite(.memory, sqlLogLevel: .debug), as: .sqlite)
+    case .postgres(let url):
+        try app.databases.use(.postgres(url: url, sqlLogLevel: .debug), as: .psql)
+    }
+
+    app.migrations.add(CreatePeople())
+    app.migrations.add(CreateChildren())
+    app.migrations.add(CreateEpisodes())
+    app.migrations.add(CreateAuditEvents())
+    app.migrations.add(SessionRecord.migration)
+
+    // Sessions live in the database, so app servers hold no state of their own.
+    app.sessions.use(.fluent)
+    let secure = settings.secureCookies
+    app.sessions.configuration = SessionsConfiguration(cookieName: "ecaf_session") { id in
+        HTTPCookies.Value(string: id.string, isSecure: secure, isHTTPOnly: true, sameSite: .lax)
+    }
+
+    app.routes.defaultMaxBodySize = "256kb"
+    app.middleware = Middlewares()
+    app.middleware.use(SecurityHeaders(secureCookies: settings.secureCookies))
+    app.middleware.use(AppErrorMiddleware())
+    app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
+
+    app.asyncCommands.use(MigrateCommand(), as: "migrate")
+    app.asyncCommands.use(DemoCommand(), as: "demo")
+    app.storage[DemoFlag.self] = settings.demo
+
+    app.lifecycle.use(Startup())
+    try routes(app)
+}
+
+enum DemoFlag: StorageKey {
+    typealias Value = Bool
+}
+
+extension Application {
+    var isDemo: Bool { storage[DemoFlag.self] ?? false }
+}

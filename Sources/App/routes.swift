@@ -1,0 +1,64 @@
+import Fluent
+import Vapor
+
+func routes(_ app: Application) throws {
+    app.get(SiteURL.health.pattern) { _ in "ok" }
+    app.get(SiteURL.ready.pattern) { req async throws -> String in
+        try await Readiness.check(req.db)
+        return "ready"
+    }
+
+    // Pages: sessions, CSRF on every POST, sign-in required except for the sign-in page.
+    let pages = app.grouped(app.sessions.middleware, SessionSignIn(), CSRFMiddleware())
+    let auth = AuthController()
+    pages.get(SiteURL.signIn.pattern, use: auth.show)
+    pages.post(SiteURL.signIn.pattern, use: auth.signIn)
+    pages.post(SiteURL.signOut.pattern, use: auth.signOut)
+
+    let signedIn = pages.grouped(RequireSignIn(api: false))
+    signedIn.get(SiteURL.home.pattern, use: WorktrayController().show)
+    let children = ChildController()
+    signedIn.get(SiteURL.findChild.pattern, use: children.find)
+    signedIn.post(SiteURL.findChild.pattern, use: children.search)
+    signedIn.get(SiteURL.registerChild.pattern, use: children.newChild)
+    signedIn.post(SiteURL.registerChild.pattern, use: children.register)
+    signedIn.get(SiteURL.child(.pattern).pattern, use: children.show)
+    signedIn.get(SiteURL.childAudit(.pattern).pattern, use: children.audit)
+    signedIn.get(SiteURL.startEpisode(child: .pattern).pattern, use: children.newEpisode)
+    signedIn.post(SiteURL.startEpisode(child: .pattern).pattern, use: children.openEpisode)
+    let episodes = EpisodeController()
+    signedIn.get(SiteURL.episode(.pattern).pattern, use: episodes.show)
+    signedIn.post(SiteURL.shareEpisode(.pattern).pattern, use: episodes.share)
+    signedIn.get(SiteURL.editAssessment(episode: .pattern).pattern, use: episodes.edit)
+    signedIn.post(SiteURL.editAssessment(episode: .pattern).pattern, use: episodes.save)
+    signedIn.get(SiteURL.assessment(episode: .pattern).pattern, use: episodes.read)
+
+    // The JSON API: bearer tokens, no sessions.
+    let authAPI = AuthAPIController()
+    app.post(APIURL.token.pattern, use: authAPI.createToken)
+    app.get(APIURL.openAPI.pattern) { _ in OpenAPIDocument.response() }
+    let api = app.grouped(BearerSignIn(), RequireSignIn(api: true))
+    api.delete(APIURL.token.pattern, use: authAPI.deleteToken)
+    api.get(APIURL.me.pattern, use: authAPI.me)
+    let childrenAPI = ChildrenAPIController()
+    api.get(APIURL.children.pattern, use: childrenAPI.search)
+    api.post(APIURL.children.pattern, use: childrenAPI.create)
+    api.get(APIURL.child(.pattern).pattern, use: childrenAPI.read)
+    api.post(APIURL.childEpisodes(.pattern).pattern, use: childrenAPI.openEpisode)
+    let episodesAPI = EpisodesAPIController()
+    api.get(APIURL.episodes.pattern, use: episodesAPI.list)
+    api.get(APIURL.episode(.pattern).pattern, use: episodesAPI.read)
+    api.get(APIURL.assessment(.pattern).pattern, use: episodesAPI.assessment)
+    api.put(APIURL.assessment(.pattern).pattern, use: episodesAPI.saveAssessment)
+    api.post(APIURL.completeAssessment(.pattern).pattern, use: episodesAPI.completeAssessment)
+    api.get(APIURL.assessments(.pattern).pattern, use: episodesAPI.versions)
+    api.post(APIURL.shares(.pattern).pattern, use: episodesAPI.share)
+    api.get(APIURL.audit.pattern, use: AuditAPIController().read)
+}
+
+enum Readiness {
+    /// A trivial query proves the database answers.
+    static func check(_ db: any Database) async throws {
+        _ = try await LocalAuthority.query(on: db).count()
+    }
+}

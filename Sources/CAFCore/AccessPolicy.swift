@@ -1,0 +1,143 @@
+import Foundation
+
+/// The signed-in person as the access policy sees them.
+public struct Actor: Sendable, Hashable {
+    public let id: UUID
+    public let roles: Set<Role>
+    public let organisationID: UUID?
+    public let agency: AgencyType?
+    public let localAuthorityID: UUID?
+
+    public init(id: UUID, roles: Set<Role>, organisationID: UUID?, agency: AgencyType?, localAuthorityID: UUID?) {
+        self.id = id
+        self.roles = roles
+        self.organisationID = organisationID
+        self.agency = agency
+        self.localAuthorityID = localAuthorityID
+    }
+}
+
+/// What the policy needs to know about an episode to decide.
+public struct EpisodeFacts: Sendable, Hashable {
+    public struct Member: Sendable, Hashable {
+        public let practitionerID: UUID
+        public let organisationID: UUID?
+        public let agency: AgencyType?
+        public init(practitionerID: UUID, organisationID: UUID?, agency: AgencyType?) {
+            self.practitionerID = practitionerID
+            self.organisationID = organisationID
+            self.agency = agency
+        }
+    }
+
+    public let localAuthorityID: UUID
+    public let author: Member
+    public let leadProfessional: Member?
+    /// Practitioners the episode was shared with by name.
+    public let shares: [Member]
+    public let consent: ConsentScope
+
+    public init(localAuthorityID: UUID, author: Member, leadProfessional: Member?, shares: [Member], consent: ConsentScope) {
+        self.localAuthorityID = localAuthorityID
+        self.author = author
+        self.leadProfessional = leadProfessional
+        self.shares = shares
+        self.consent = consent
+    }
+}
+
+public enum EpisodeAction: Sendable, Hashable {
+    case read
+    /// Write or complete the assessment.
+    case write
+    /// Share with a named practitioner of the given agency type.
+    case share(with: AgencyType?)
+}
+
+/// Why access was allowed: recorded in the audit log beside the access.
+public enum AccessBasis: String, Sendable {
+    case author, leadProfessional = "lead-professional", shared, coordinator, manager
+}
+
+public enum AccessDenial: String, Sendable {
+    /// la-admin and analyst never read case content.
+    case noCaseRole = "no-case-role"
+    case notInTeam = "not-in-team"
+    /// A named share that the consent no longer (or never did) cover.
+    case outsideConsent = "outside-consent"
+    case readOnly = "read-only"
+}
+
+public enum AccessDecision: Sendable, Hashable {
+    case allowed(AccessBasis)
+    case denied(AccessDenial)
+
+    public var isAllowed: Bool {
+        if case .allowed = self { return true }
+        return false
+    }
+}
+
+/// The one access policy (PRODUCT.md "Who may read an episode"). Routes never decide on
+/// their own: they ask here, through the App's Access service.
+public enum AccessPolicy {
+    public static func decide(_ actor: Actor, _ action: EpisodeAction, _ episode: EpisodeFacts) -> AccessDecision {
+        guard actor.roles.contains(where: \.worksWithCases) else { return .denied(.noCaseRole) }
+        let basis = relationship(of: actor, to: episode)
+        switch action {
+        case .read:
+            return basis.map(AccessDecision.allowed) ?? .denied(.notInTeam)
+        case .write:
+            switch basis {
+            case .author?, .leadProfessional?: return .allowed(basis!)
+            case nil: return .denied(.notInTeam)
+            default: return .denied(.readOnly)
+            }
+        case .share(let agency):
+            switch basis {
+            case .author?, .leadProfessional?, .coordinator?:
+                guard let agency, episode.consent.coversSharing(with: agency) else { return .denied(.outsideConsent) }
+                return .allowed(basis!)
+            case nil: return .denied(.notInTeam)
+            default: return .denied(.readOnly)
+            }
+        }
+    }
+
+    /// The strongest reason this actor may see the episode, or nil when they are outside it.
+    static func relationship(of actor: Actor, to episode: EpisodeFacts) -> AccessBasis? {
+        if episode.author.practitionerID == actor.id { return .author }
+        if episode.leadProfessional?.practitionerID == actor.id { return .leadProfessional }
+        if let share = episode.shares.first(where: { $0.practitionerID == actor.id }),
+            let agency = share.agency, episode.consent.coversSharing(with: agency)
+        {
+            return .shared
+        }
+        if actor.roles.contains(.coordinator), actor.localAuthorityID == episode.localAuthorityID {
+            return .coordinator
+        }
+        if actor.roles.contains(.manager), let organisation = actor.organisationID,
+            teamOrganisations(episode).contains(organisation)
+        {
+            return .manager
+        }
+        return nil
+    }
+
+    private static func teamOrganisations(_ episode: EpisodeFacts) -> Set<UUID> {
+        let members = [episode.author] + [episode.leadProfessional].compactMap { $0 }
+            + episode.shares.filter { $0.agency.map(episode.consent.coversSharing(with:)) ?? false }
+        return Set(members.compactMap(\.organisationID))
+    }
+
+    /// Searching, reading and adding to the index (basic details only) is open to every
+    /// role that works with children, nationally.
+    public static func mayUseIndex(_ actor: Actor) -> Bool {
+        actor.roles.contains(where: \.worksWithCases)
+    }
+
+    /// "Who has seen this child" is for the coordinators of the child's LA.
+    public static func mayReadAudit(_ actor: Actor, childLocalAuthorityID: UUID) -> Bool {
+        actor.roles.contains(.coordinator) && actor.localAuthorityID == childLocalAuthorityID
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+
+/// UK postcodes: normalised to upper case with one space before the inward code.
+public enum Postcode {
+    public static func normalised(_ text: String) -> String? {
+        let compact = text.uppercased().filter { !$0.isWhitespace }
+        guard (5...7).contains(compact.count) else { return nil }
+        let outward = compact.dropLast(3)
+        let inward = compact.suffix(3)
+        guard outward.first?.isLetter == true, outward.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }),
+            outward.contains(where: \.isNumber),
+            inward.first?.isNumber == true, inward.dropFirst().allSatisfy({ $0.isASCII && $0.isLetter })
+        else { return nil }
+        return "\(outward) \(inward)"
+    }
+}
+
+/// Dates of birth travel as ISO 8601 calendar dates (YYYY-MM-DD) and are stored that way,
+/// so they sort and compare as text on every database.
+public enum CalendarDate {
+    public static func parse(_ text: String) -> DateComponents? {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
+        else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let components = DateComponents(year: year, month: month, day: day)
+        guard let date = calendar.date(from: components),
+            calendar.dateComponents([.year, .month, .day], from: date) == components
+        else { return nil }
+        return components
+    }
+
+    /// A date of birth must be a real date, not in the future and not absurdly old.
+    public static func dateOfBirthProblem(_ text: String, today: Date) -> String? {
+        guard parse(text) != nil else { return "Enter a real date of birth, for example 2015-03-27" }
+        if text > iso(today) { return "Date of birth must be today or in the past" }
+        if text < "1990-01-01" { return "Date of birth must be after 1990: the index is for children and young people" }
+        return nil
+    }
+
+    public static func iso(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let c = calendar.dateComponents([.year, .month, .day], from: date)
+        return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
+    }
+
+    /// Builds the ISO form from the three boxes of a GOV.UK date input.
+    public static func fromParts(day: String, month: String, year: String) -> String? {
+        guard let d = Int(day.trimmingCharacters(in: .whitespaces)),
+            let m = Int(month.trimmingCharacters(in: .whitespaces)),
+            let y = Int(year.trimmingCharacters(in: .whitespaces)), y >= 1000
+        else { return nil }
+        let text = String(format: "%04d-%02d-%02d", y, m, d)
+        return parse(text) == nil ? nil : text
+    }
+}
+
+/// A new child's index details, checked before anything is stored.
+public struct ChildRegistration: Sendable {
+    public var givenName: String
+    public var familyName: String
+    public var dateOfBirth: String
+    public var gender: Gender?
+    public var postcode: String?
+
+    public init(givenName: String, familyName: String, dateOfBirth: String, gender: Gender?, postcode: String?) {
+        self.givenName = givenName
+        self.familyName = familyName
+        self.dateOfBirth = dateOfBirth
+        self.gender = gender
+        self.postcode = postcode
+    }
+
+    /// Trims names and normalises the postcode, or names every field that is wrong.
+    public func validated(today: Date) throws(Invalid) -> ChildRegistration {
+        var problems: [FieldProblem] = []
+        var clean = self
+        clean.givenName = givenName.trimmingCharacters(in: .whitespacesAndNewlines)
+        clean.familyName = familyName.trimmingCharacters(in: .whitespacesAndNewlines)
+        if clean.givenName.isEmpty { problems.append(.init(field: "givenName", message: "Enter the child’s first name")) }
+        if clean.familyName.isEmpty { problems.append(.init(field: "familyName", message: "Enter the child’s last name")) }
+        for (field, name) in [("givenName", clean.givenName), ("familyName", clean.familyName)] where name.count > 100 {
+            problems.append(.init(field: field, message: "Names must be 100 characters or fewer"))
+        }
+        if let problem = CalendarDate.dateOfBirthProblem(dateOfBirth, today: today) {
+            problems.append(.init(field: "dateOfBirth", message: problem))
+        }
+        if let postcode, !postcode.trimmingCharacters(in: .whitespaces).isEmpty {
+            if let normal = Postcode.normalised(postcode) {
+                clean.postcode = normal
+            } else {
+                problems.append(.init(field: "postcode", message: "Enter a real UK postcode, for example CB1 2AB"))
+            }
+        } else {
+            clean.postcode = nil
+        }
+        guard problems.isEmpty else { throw Invalid(problems: problems) }
+        return clean
+    }
+}

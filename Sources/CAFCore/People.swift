@@ -1,0 +1,60 @@
+/// What a person may do is the union of their roles (PRODUCT.md "Who uses it").
+public enum Role: String, CaseIterable, Codable, Sendable {
+    case practitioner, manager, coordinator, safeguarding
+    case laAdmin = "la-admin"
+    case analyst
+
+    public var title: String {
+        switch self {
+        case .practitioner: "Practitioner"
+        case .manager: "Manager"
+        case .coordinator: "Coordinator"
+        case .safeguarding: "Safeguarding"
+        case .laAdmin: "LA administrator"
+        case .analyst: "Analyst"
+        }
+    }
+
+    /// Roles whose holders work with children's records at all.
+    public var worksWithCases: Bool {
+        switch self {
+        case .practitioner, .manager, .coordinator, .safeguarding: true
+        case .laAdmin, .analyst: false
+        }
+    }
+}
+
+public enum AgencyType: String, CaseIterable, Codable, Sendable {
+    case education, earlyYears = "early-years", health, police, probation
+    case youthJustice = "youth-justice", youthService = "youth-service"
+    case socialCare = "social-care", housing, voluntary, other
+
+    public var title: String {
+        switch self {
+        case .education: "Education"
+        case .earlyYears: "Early years"
+        case .health: "Health"
+        case .police: "Police"
+        case .probation: "Probation"
+        case .youthJustice: "Youth justice"
+        case .youthService: "Youth service"
+        case .socialCare: "Social care"
+        case .housing: "Housing"
+        case .voluntary: "Voluntary"
+        case .other: "Other"
+        }
+    }
+}
+
+public enum Gender: String, CaseIterable, Codable, Sendable {
+    case male, female, unknown
+}
+
+extension Set where Element == Role {
+    /// Parses a stored comma-separated role list, ignoring unknown entries.
+    public init(storage: String) {
+        self = Set(storage.split(separator: ",").compactMap { Role(rawValue: String($0)) })
+    }
+
+    public var storage: String { map(\.rawValue).sorted().joined(separator: ",") }
+}

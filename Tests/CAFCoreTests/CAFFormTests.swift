@@ -1,0 +1,112 @@
+import Foundation
+import Testing
+
+@testable import CAFCore
+
+@Suite struct CAFFormTests {
+    @Test func formHasEveryNationalElementOnceWithAPrompt() {
+        #expect(CAFForm.elements.count == 19)
+        #expect(CAFForm.codes.count == 19)
+        #expect(CAFForm.elements(in: .development).count == 12)
+        #expect(CAFForm.elements(in: .parents).count == 3)
+        #expect(CAFForm.elements(in: .family).count == 4)
+        #expect(CAFForm.elements.allSatisfy { !$0.prompt.isEmpty && $0.code.hasPrefix($0.domain.rawValue + ".") })
+    }
+
+    @Test func levelsReadNumbersAndTextAndRejectOthers() throws {
+        let decoder = JSONDecoder()
+        let levels = try decoder.decode([LevelOfNeed].self, from: Data(#"[0, "1", 2, 3, "not-assessed"]"#.utf8))
+        #expect(levels == [.none, .universal, .additional, .complex, .notAssessed])
+        #expect(throws: DecodingError.self) { try decoder.decode([LevelOfNeed].self, from: Data("[4]".utf8)) }
+        #expect(throws: DecodingError.self) { try decoder.decode([LevelOfNeed].self, from: Data(#"["high"]"#.utf8)) }
+        let encoded = try JSONEncoder().encode([LevelOfNeed.complex])
+        #expect(String(decoding: encoded, as: UTF8.self) == #"["3"]"#)
+    }
+
+    @Test func draftMayLeaveLevelsBlankButCompletionMayNot() {
+        var content = AssessmentContent(
+            reasonForAssessment: "Attendance has dropped",
+            elements: [ElementAssessment(code: "dev.selfcare", needs: "Late most days", level: .additional)])
+        #expect(content.draftProblems().isEmpty)
+        let problems = content.completionProblems()
+        #expect(problems.count == 18)
+        #expect(problems.contains { $0.field == "level.dev.emotional" })
+        #expect(!problems.contains { $0.field == "level.dev.selfcare" })
+
+        content.elements = CAFForm.elements.map { ElementAssessment(code: $0.code, level: .notAssessed) }
+        #expect(content.completionProblems().isEmpty)
+        content.reasonForAssessment = "  "
+        #expect(content.completionProblems().map(\.field) == ["reasonForAssessment"])
+    }
+
+    @Test func unknownAndRepeatedElementsAreRejectedByName() {
+        let content = AssessmentContent(elements: [
+            ElementAssessment(code: "dev.flying"), ElementAssessment(code: "family.wider"),
+            ElementAssessment(code: "family.wider"),
+        ])
+        let fields = content.draftProblems().map(\.field)
+        #expect(fields == ["elements[0].code", "elements[2].code"])
+    }
+
+    @Test func overlongTextIsRejected() {
+        let long = String(repeating: "a", count: AssessmentContent.maxText + 1)
+        let content = AssessmentContent(
+            childViews: long)
+        #expect(content.draftProblems().map(\.field) == ["childViews"])
+    }
+}
+
+@Suite struct IdentifierTests {
+    @Test(arguments: [("cb1 2ab", "CB1 2AB"), ("SW1A1AA", "SW1A 1AA"), ("ip14  1aa", "IP14 1AA")])
+    func postcodesNormalise(input: String, expected: String) {
+        #expect(Postcode.normalised(input) == expected)
+    }
+
+    @Test(arguments: ["", "CB1", "12345", "CB1 2A1", "CB!1 2AB"])
+    func badPostcodesAreRejected(input: String) {
+        #expect(Postcode.normalised(input) == nil)
+    }
+
+    @Test func datesOfBirthMustBeRealAndPast() {
+        let today = ISO8601DateFormatter().date(from: "2026-11-23T12:00:00Z")!
+        #expect(CalendarDate.dateOfBirthProblem("2015-03-27", today: today) == nil)
+        #expect(CalendarDate.dateOfBirthProblem("2015-02-30", today: today) != nil)
+        #expect(CalendarDate.dateOfBirthProblem("27/03/2015", today: today) != nil)
+        #expect(CalendarDate.dateOfBirthProblem("2026-11-24", today: today) != nil)
+        #expect(CalendarDate.fromParts(day: "7", month: "3", year: "2015") == "2015-03-07")
+        #expect(CalendarDate.fromParts(day: "31", month: "4", year: "2015") == nil)
+    }
+
+    @Test func registrationNamesEveryBadField() throws {
+        let today = ISO8601DateFormatter().date(from: "2026-11-23T12:00:00Z")!
+        let bad = ChildRegistration(givenName: " ", familyName: "", dateOfBirth: "x", gender: nil, postcode: "nope")
+        do {
+            _ = try bad.validated(today: today)
+            Issue.record("expected problems")
+        } catch {
+            #expect(error.problems.map(\.field) == ["givenName", "familyName", "dateOfBirth", "postcode"])
+        }
+        let good = ChildRegistration(
+            givenName: " Lily ", familyName: "Evans", dateOfBirth: "2016-05-01", gender: .female, postcode: "cb12ab")
+        let clean = try good.validated(today: today)
+        #expect(clean.givenName == "Lily")
+        #expect(clean.postcode == "CB1 2AB")
+    }
+
+    @Test func consentMustNameThePersonAndAllowStoring() {
+        let scope = ConsentScope(store: true, shareWithAgencyTypes: [.health])
+        #expect(ConsentRecord(givenBy: .parent, name: "Sue Evans", relationship: "Mother", method: .written, scope: scope).problems().isEmpty)
+        let fields = ConsentRecord(
+            givenBy: .parent, name: "", relationship: "", method: .verbal,
+            scope: ConsentScope(store: false, shareWithAgencyTypes: [])
+        ).problems().map(\.field)
+        #expect(fields == ["consent.name", "consent.relationship", "consent.scope.store"])
+        #expect(ConsentRecord(givenBy: .child, name: "Lily", relationship: "", method: .verbal, scope: scope).problems().isEmpty)
+    }
+
+    @Test func rolesRoundTripThroughStorage() {
+        let roles: Set<Role> = [.manager, .practitioner]
+        #expect(roles.storage == "manager,practitioner")
+        #expect(Set<Role>(storage: "practitioner,la-admin,bogus") == [.practitioner, .laAdmin])
+    }
+}
