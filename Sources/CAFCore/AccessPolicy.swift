@@ -125,7 +125,8 @@ public enum AccessPolicy {
     }
 
     private static func teamOrganisations(_ episode: EpisodeFacts) -> Set<UUID> {
-        let members = [episode.author] + [episode.leadProfessional].compactMap { $0 }
+        let members =
+            [episode.author] + [episode.leadProfessional].compactMap { $0 }
             + episode.shares.filter { $0.agency.map(episode.consent.coversSharing(with:)) ?? false }
         return Set(members.compactMap(\.organisationID))
     }

@@ -50,7 +50,8 @@ public enum CAFForm {
             prompt: "Who are they close to — family, friends, adults they trust? Are any relationships a worry?"),
         .init(
             code: "dev.selfcare", domain: .development, name: "Self-care skills and independence",
-            prompt: "Can they do the everyday things expected at their age — dressing, eating, getting to school, managing money?"),
+            prompt: "Can they do the everyday things expected at their age — dressing, eating, getting to school, managing money?"
+        ),
         .init(
             code: "dev.learning.understanding", domain: .development,
             name: "Learning: understanding, reasoning and problem solving",

@@ -44,7 +44,9 @@ import Testing
         if relation == .sameOrganisation || relation == .sameLA || relation == .author || relation == .lead {
             authority = la
         }
-        return (Actor(id: me, roles: [role], organisationID: organisation, agency: .education, localAuthorityID: authority), facts)
+        return (
+            Actor(id: me, roles: [role], organisationID: organisation, agency: .education, localAuthorityID: authority), facts
+        )
     }
 
     /// The expected read decision for each cell of the matrix.

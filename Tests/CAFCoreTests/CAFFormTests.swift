@@ -95,7 +95,9 @@ import Testing
 
     @Test func consentMustNameThePersonAndAllowStoring() {
         let scope = ConsentScope(store: true, shareWithAgencyTypes: [.health])
-        #expect(ConsentRecord(givenBy: .parent, name: "Sue Evans", relationship: "Mother", method: .written, scope: scope).problems().isEmpty)
+        #expect(
+            ConsentRecord(givenBy: .parent, name: "Sue Evans", relationship: "Mother", method: .written, scope: scope).problems()
+                .isEmpty)
         let fields = ConsentRecord(
             givenBy: .parent, name: "", relationship: "", method: .verbal,
             scope: ConsentScope(store: false, shareWithAgencyTypes: [])

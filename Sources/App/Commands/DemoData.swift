@@ -26,26 +26,36 @@ enum DemoData {
     ]
 
     static let personas: [Persona] = [
-        .init(email: "amy@demo.test", name: "Amy Clarke", jobTitle: "SENCo", phone: "01223 000101",
-              organisation: "Riverside Primary School", roles: [.practitioner]),
-        .init(email: "ben@demo.test", name: "Ben Okafor", jobTitle: "Health visitor", phone: "01223 000102",
-              organisation: "Cambridgeshire Community Health", roles: [.practitioner]),
-        .init(email: "carla@demo.test", name: "Carla Singh", jobTitle: "Schools officer", phone: "01223 000103",
-              organisation: "Cambridgeshire Constabulary", roles: [.practitioner]),
-        .init(email: "dan@demo.test", name: "Dan Price", jobTitle: "YOT worker", phone: "01223 000104",
-              organisation: "Cambridgeshire Youth Offending Service", roles: [.practitioner]),
-        .init(email: "erin@demo.test", name: "Erin Walsh", jobTitle: "Early-help coordinator", phone: "01223 000105",
-              organisation: "Cambridgeshire County Council", roles: [.coordinator]),
-        .init(email: "gus@demo.test", name: "Gus Mensah", jobTitle: "MASH social worker", phone: "01223 000106",
-              organisation: "Cambridgeshire Children's Social Care", roles: [.safeguarding]),
-        .init(email: "fay@demo.test", name: "Fay Turner", jobTitle: "Service desk", phone: "01223 000107",
-              organisation: "Cambridgeshire County Council Service Desk", roles: [.laAdmin]),
-        .init(email: "mia@demo.test", name: "Mia Lewis", jobTitle: "Team lead", phone: "01223 000108",
-              organisation: "Riverside Primary School", roles: [.manager]),
-        .init(email: "nat@demo.test", name: "Nat Hughes", jobTitle: "Analyst", phone: "020 7000 0109",
-              organisation: nil, roles: [.analyst]),
-        .init(email: "hana@demo.test", name: "Hana Ito", jobTitle: "Teacher", phone: "01449 000110",
-              organisation: "Stowmarket High School", roles: [.practitioner]),
+        .init(
+            email: "amy@demo.test", name: "Amy Clarke", jobTitle: "SENCo", phone: "01223 000101",
+            organisation: "Riverside Primary School", roles: [.practitioner]),
+        .init(
+            email: "ben@demo.test", name: "Ben Okafor", jobTitle: "Health visitor", phone: "01223 000102",
+            organisation: "Cambridgeshire Community Health", roles: [.practitioner]),
+        .init(
+            email: "carla@demo.test", name: "Carla Singh", jobTitle: "Schools officer", phone: "01223 000103",
+            organisation: "Cambridgeshire Constabulary", roles: [.practitioner]),
+        .init(
+            email: "dan@demo.test", name: "Dan Price", jobTitle: "YOT worker", phone: "01223 000104",
+            organisation: "Cambridgeshire Youth Offending Service", roles: [.practitioner]),
+        .init(
+            email: "erin@demo.test", name: "Erin Walsh", jobTitle: "Early-help coordinator", phone: "01223 000105",
+            organisation: "Cambridgeshire County Council", roles: [.coordinator]),
+        .init(
+            email: "gus@demo.test", name: "Gus Mensah", jobTitle: "MASH social worker", phone: "01223 000106",
+            organisation: "Cambridgeshire Children's Social Care", roles: [.safeguarding]),
+        .init(
+            email: "fay@demo.test", name: "Fay Turner", jobTitle: "Service desk", phone: "01223 000107",
+            organisation: "Cambridgeshire County Council Service Desk", roles: [.laAdmin]),
+        .init(
+            email: "mia@demo.test", name: "Mia Lewis", jobTitle: "Team lead", phone: "01223 000108",
+            organisation: "Riverside Primary School", roles: [.manager]),
+        .init(
+            email: "nat@demo.test", name: "Nat Hughes", jobTitle: "Analyst", phone: "020 7000 0109",
+            organisation: nil, roles: [.analyst]),
+        .init(
+            email: "hana@demo.test", name: "Hana Ito", jobTitle: "Teacher", phone: "01449 000110",
+            organisation: "Stowmarket High School", roles: [.practitioner]),
     ]
 
     static func seed(on db: any Database, passwordHash: String) async throws {
@@ -80,10 +90,14 @@ enum DemoData {
     }
 
     static func signIns(password: String, fromEnvironment: Bool) -> String {
-        var lines = ["", "eCAF demo sign-ins (password \(fromEnvironment ? "from ECAF_DEMO_PASSWORD" : "generated for this run"): \(password))"]
+        var lines = [
+            "",
+            "eCAF demo sign-ins (password \(fromEnvironment ? "from ECAF_DEMO_PASSWORD" : "generated for this run"): \(password))",
+        ]
         for persona in personas {
             lines.append(
-                "  \(persona.email.padding(toLength: 18, withPad: " ", startingAt: 0)) \(persona.name), \(persona.jobTitle) – \(persona.roles.map(\.rawValue).sorted().joined(separator: ", "))")
+                "  \(persona.email.padding(toLength: 18, withPad: " ", startingAt: 0)) \(persona.name), \(persona.jobTitle) – \(persona.roles.map(\.rawValue).sorted().joined(separator: ", "))"
+            )
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -97,7 +111,8 @@ struct DemoCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let env = ProcessInfo.processInfo.environment
         let password = env["ECAF_DEMO_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 } ?? Auth.randomToken().prefix(16).description
-        try await DemoData.seed(on: context.application.db, passwordHash: try await context.application.password.async.hash(password))
+        try await DemoData.seed(
+            on: context.application.db, passwordHash: try await context.application.password.async.hash(password))
         context.console.print(DemoData.signIns(password: password, fromEnvironment: env["ECAF_DEMO_PASSWORD"] != nil))
     }
 }

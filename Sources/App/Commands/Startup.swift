@@ -8,7 +8,8 @@ struct Startup: LifecycleHandler {
         try await app.autoMigrate()
         if app.isDemo {
             let env = ProcessInfo.processInfo.environment
-            let password = env["ECAF_DEMO_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 } ?? Auth.randomToken().prefix(16).description
+            let password =
+                env["ECAF_DEMO_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 } ?? Auth.randomToken().prefix(16).description
             let hash = try await app.password.async.hash(password)
             try await DemoData.seed(on: app.db, passwordHash: hash)
             print(DemoData.signIns(password: password, fromEnvironment: env["ECAF_DEMO_PASSWORD"] != nil))

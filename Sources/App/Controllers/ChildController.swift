@@ -38,7 +38,8 @@ struct ChildController {
             postcode: form["postcode"])
         let registration = ChildRegistration(
             givenName: page.givenName, familyName: page.familyName,
-            dateOfBirth: CalendarDate.fromParts(day: page.day, month: page.month, year: page.year) ?? "\(page.year)-\(page.month)-\(page.day)",
+            dateOfBirth: CalendarDate.fromParts(day: page.day, month: page.month, year: page.year)
+                ?? "\(page.year)-\(page.month)-\(page.day)",
             gender: Gender(rawValue: page.gender), postcode: page.postcode)
         do {
             let child = try await ChildIndex.register(registration, by: try req.signedIn, on: req.db)

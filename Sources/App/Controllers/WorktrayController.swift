@@ -8,11 +8,13 @@ struct WorktrayController {
         guard AccessPolicy.mayUseIndex(signedIn.actor) else {
             return ErrorPage(
                 status: .ok,
-                message: "Your role (\(signedIn.practitioner.roles.map(\.title).sorted().joined(separator: ", "))) does not include children’s records. Administration and dashboards are on their way."
+                message:
+                    "Your role (\(signedIn.practitioner.roles.map(\.title).sorted().joined(separator: ", "))) does not include children’s records. Administration and dashboards are on their way."
             ).render(PageContext(req)).response()
         }
         let mine = try await Episodes.list(mine: true, by: signedIn, on: req.db)
-        let all = signedIn.practitioner.roles.contains(.coordinator)
+        let all =
+            signedIn.practitioner.roles.contains(.coordinator)
             ? try await Episodes.list(mine: false, by: signedIn, on: req.db) : []
         let statuses = try await latestStatuses(of: (mine + all).compactMap(\.id), on: req.db)
         return WorktrayPage(

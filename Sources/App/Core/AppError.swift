@@ -32,7 +32,8 @@ struct AppError: Error, AbortError {
     }
 
     static let unauthenticated = AppError(
-        status: .unauthorized, code: "unauthenticated", message: "Sign in first: send a bearer token from POST /api/v1/auth/token")
+        status: .unauthorized, code: "unauthenticated", message: "Sign in first: send a bearer token from POST /api/v1/auth/token"
+    )
 
     static let malformedJSON = AppError(
         status: .badRequest, code: "malformed-json", message: "The request body is not valid JSON")

@@ -12,7 +12,8 @@ enum ChildAudit {
             return child
         }
         if let text = episodeID {
-            guard let id = UUID(uuidString: text), let episode = try await Episode.query(on: db).filter(\.$id == id).with(\.$child).first()
+            guard let id = UUID(uuidString: text),
+                let episode = try await Episode.query(on: db).filter(\.$id == id).with(\.$child).first()
             else { throw AppError.notFound("episode") }
             return episode.child
         }

@@ -56,7 +56,8 @@ enum ChildIndex {
         let results = try await builder.sort(\.$familyName).sort(\.$givenName).limit(resultLimit).all()
         try await Audit.record(
             on: db, by: signedIn, .searchChildren,
-            detail: "q=\(query.name) dob=\(query.dateOfBirth) results=\(results.compactMap(\.id?.uuidString).joined(separator: ","))")
+            detail:
+                "q=\(query.name) dob=\(query.dateOfBirth) results=\(results.compactMap(\.id?.uuidString).joined(separator: ","))")
         return results
     }
 

@@ -22,7 +22,8 @@ enum Episodes {
                 .create(on: db)
             try await Audit.record(
                 on: db, by: signedIn, .openEpisode, child: childID, episode: episode.id,
-                detail: "consent=\(record.givenBy.rawValue) method=\(record.method.rawValue) share=\(record.scope.shareWithAgencyTypes.map(\.rawValue).sorted().joined(separator: ","))"
+                detail:
+                    "consent=\(record.givenBy.rawValue) method=\(record.method.rawValue) share=\(record.scope.shareWithAgencyTypes.map(\.rawValue).sorted().joined(separator: ","))"
             )
             return episode
         }
@@ -54,7 +55,9 @@ enum Episodes {
         return (authorised, assessment)
     }
 
-    static func assessment(of id: UUID, by signedIn: SignedIn, on db: any Database) async throws -> (AuthorisedEpisode, Assessment) {
+    static func assessment(of id: UUID, by signedIn: SignedIn, on db: any Database) async throws -> (
+        AuthorisedEpisode, Assessment
+    ) {
         let authorised = try await Access.episode(id, .read, by: signedIn, on: db)
         let assessment = try await latestAssessment(of: id, on: db)
         try await Audit.record(
@@ -98,12 +101,15 @@ enum Episodes {
         async throws -> (EpisodeShare, Practitioner)
     {
         let address = email.trimmingCharacters(in: .whitespaces).lowercased()
-        guard !address.isEmpty else { throw AppError.invalid(field: "practitionerEmail", "Enter the practitioner’s e-mail address") }
+        guard !address.isEmpty else {
+            throw AppError.invalid(field: "practitionerEmail", "Enter the practitioner’s e-mail address")
+        }
         guard
             let target = try await Practitioner.query(on: db).filter(\.$email == address).with(\.$organisation).first(),
             !target.disabled, target.roles.contains(where: \.worksWithCases)
         else {
-            throw AppError.invalid(field: "practitionerEmail", "No practitioner who works with children has the e-mail address \(address)")
+            throw AppError.invalid(
+                field: "practitionerEmail", "No practitioner who works with children has the e-mail address \(address)")
         }
         let authorised = try await Access.episode(id, .share(with: target.organisation?.agencyType), by: signedIn, on: db)
         if let existing = try await EpisodeShare.query(on: db).filter(\.$episode.$id == id)
@@ -124,7 +130,8 @@ enum Episodes {
     }
 
     static func latestAssessment(of id: UUID, on db: any Database) async throws -> Assessment {
-        guard let assessment = try await Assessment.query(on: db).filter(\.$episode.$id == id).sort(\.$version, .descending).first()
+        guard
+            let assessment = try await Assessment.query(on: db).filter(\.$episode.$id == id).sort(\.$version, .descending).first()
         else { throw AppError.notFound("assessment") }
         return assessment
     }

@@ -14,14 +14,16 @@ struct AppErrorMiddleware: AsyncMiddleware {
                 let body = ErrorBody(
                     error: .init(
                         code: appError.code, message: appError.message, field: appError.field,
-                        problems: appError.problems.isEmpty ? nil : appError.problems.map { .init(field: $0.field, message: $0.message) }))
+                        problems: appError.problems.isEmpty
+                            ? nil : appError.problems.map { .init(field: $0.field, message: $0.message) }))
                 let response = (try? body.json(appError.status)) ?? Response(status: appError.status)
                 if appError.status == .unauthorized {
                     response.headers.replaceOrAdd(name: .wwwAuthenticate, value: "Bearer")
                 }
                 return response
             }
-            return ErrorPage(status: appError.status, message: appError.message).render(PageContext(req)).response(appError.status)
+            return ErrorPage(status: appError.status, message: appError.message).render(PageContext(req)).response(
+                appError.status)
         }
     }
 
@@ -31,7 +33,8 @@ struct AppErrorMiddleware: AsyncMiddleware {
             switch abort.status {
             case .notFound: return AppError(status: .notFound, code: "not-found", message: "There is nothing at this address")
             case .payloadTooLarge:
-                return AppError(status: .payloadTooLarge, code: "payload-too-large", message: "The request body is larger than eCAF accepts")
+                return AppError(
+                    status: .payloadTooLarge, code: "payload-too-large", message: "The request body is larger than eCAF accepts")
             case .unsupportedMediaType: return AppError.unsupportedMediaType
             case .badRequest: return AppError(status: .badRequest, code: "bad-request", message: "The request could not be read")
             case .methodNotAllowed:
@@ -42,7 +45,9 @@ struct AppErrorMiddleware: AsyncMiddleware {
         req.logger.report(error: error)
         return AppError(
             status: .internalServerError, code: "internal-error",
-            message: "Something went wrong on our side. Nothing you sent was lost or half-saved; try again, and tell the service desk if it keeps happening.")
+            message:
+                "Something went wrong on our side. Nothing you sent was lost or half-saved; try again, and tell the service desk if it keeps happening."
+        )
     }
 }
 
@@ -54,8 +59,10 @@ struct SecurityHeaders: AsyncMiddleware {
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let response = try await next.respond(to: req)
         let headers = [
-            ("Content-Security-Policy",
-             "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
+            (
+                "Content-Security-Policy",
+                "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+            ),
             ("X-Content-Type-Options", "nosniff"),
             ("Referrer-Policy", "no-referrer"),
             ("X-Frame-Options", "DENY"),

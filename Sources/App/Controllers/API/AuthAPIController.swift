@@ -6,7 +6,8 @@ struct AuthAPIController {
     func createToken(req: Request) async throws -> Response {
         let body = try await req.decodeJSON(TokenRequest.self)
         guard let signedIn = try await Auth.verify(email: body.email, password: body.password, on: req) else {
-            try await Audit.record(on: req.db, by: nil, email: body.email.lowercased(), .signInFailed, outcome: .denied, detail: "api")
+            try await Audit.record(
+                on: req.db, by: nil, email: body.email.lowercased(), .signInFailed, outcome: .denied, detail: "api")
             throw AppError(
                 status: .unauthorized, code: "invalid-credentials", message: "The e-mail address or password is not right")
         }

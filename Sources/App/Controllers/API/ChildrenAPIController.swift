@@ -4,7 +4,9 @@ import Vapor
 struct ChildrenAPIController {
     /// GET /api/v1/children?q=&dob=
     func search(req: Request) async throws -> Response {
-        let query = ChildIndex.Query(name: (try? req.query.get(String.self, at: "q")) ?? "", dateOfBirth: (try? req.query.get(String.self, at: "dob")) ?? "")
+        let query = ChildIndex.Query(
+            name: (try? req.query.get(String.self, at: "q")) ?? "",
+            dateOfBirth: (try? req.query.get(String.self, at: "dob")) ?? "")
         let results = try await ChildIndex.search(query, by: try req.signedIn, on: req.db)
         return try ChildSearchDTO(results: results.map(ChildDTO.init), count: results.count, limit: ChildIndex.resultLimit).json()
     }

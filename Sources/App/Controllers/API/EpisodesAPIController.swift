@@ -55,7 +55,8 @@ struct EpisodesAPIController {
     func share(req: Request) async throws -> Response {
         let id = try req.id("episode")
         let body = try await req.decodeJSON(ShareRequest.self)
-        let (share, practitioner) = try await Episodes.share(id, withEmail: body.practitionerEmail, by: try req.signedIn, on: req.db)
+        let (share, practitioner) = try await Episodes.share(
+            id, withEmail: body.practitionerEmail, by: try req.signedIn, on: req.db)
         return try ShareDTO(episodeId: id, practitioner: ContactDTO(practitioner), sharedAt: share.sharedAt).json(.created)
     }
 }

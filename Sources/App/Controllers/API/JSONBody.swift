@@ -6,8 +6,11 @@ extension Request {
     /// malformed JSON 400, a missing or invalid field 422 naming the field.
     func decodeJSON<T: Decodable>(_ type: T.Type) async throws -> T {
         guard headers.contentType == .json else { throw AppError.unsupportedMediaType }
-        let buffer = try await body.collect(max: application.routes.defaultMaxBodySize.value).get()
+        let limit = application.routes.defaultMaxBodySize.value
+        let buffer = try await body.collect(max: limit).get()
         let data = buffer.map { Data($0.readableBytesView) } ?? Data()
+        // A body that arrived whole is not re-checked by collect(max:), so check here.
+        guard data.count <= limit else { throw Abort(.payloadTooLarge) }
         guard (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) != nil else {
             throw AppError.malformedJSON
         }

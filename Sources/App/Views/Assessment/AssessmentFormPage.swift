@@ -29,7 +29,8 @@ struct AssessmentFormPage {
                 .h2(.class("govuk-heading-m"), .text("Assessment information")),
                 GOVUK.textArea(
                     label: "What has led to this assessment?", name: "reasonForAssessment", value: content.reasonForAssessment,
-                    hint: "What worried you or the family, and what has been tried already.", error: problem("reasonForAssessment")),
+                    hint: "What worried you or the family, and what has been tried already.",
+                    error: problem("reasonForAssessment")),
                 GOVUK.textArea(
                     label: "People present at the assessment", name: "peoplePresent", value: content.peoplePresent,
                     error: problem("peoplePresent"), rows: 2),

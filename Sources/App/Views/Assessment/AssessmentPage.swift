@@ -15,7 +15,10 @@ struct AssessmentPage {
             .h1(.class("govuk-heading-l"), .text("Common Assessment")),
             .p(
                 .class("govuk-body"), GOVUK.tag(completed ? "Completed" : "Draft", colour: completed ? "green" : "yellow"),
-                .text(completed ? " Completed on \(Format.date(assessment.completedAt)). It cannot be changed." : " This draft may still change.")
+                .text(
+                    completed
+                        ? " Completed on \(Format.date(assessment.completedAt)). It cannot be changed."
+                        : " This draft may still change.")
             ),
             GOVUK.summaryList([
                 ("What has led to this assessment", content.reasonForAssessment),

@@ -12,7 +12,9 @@ struct AuditPage {
             .h1(.class("govuk-heading-l"), .text("Who has seen this child")),
             .p(
                 .class("govuk-body"),
-                .text("Every view, change, share and refused attempt about this child and their CAF episodes, oldest first. Times are UK time.")),
+                .text(
+                    "Every view, change, share and refused attempt about this child and their CAF episodes, oldest first. Times are UK time."
+                )),
             GOVUK.table(
                 caption: "Audit log", headers: ["When", "Who", "Roles", "What", "Outcome", "Detail"],
                 rows: events.map { event in

@@ -27,7 +27,8 @@ struct ChildPage {
                         let contact = Access.contact(for: episode)
                         return [
                             .text(Format.date(episode.openedAt)),
-                            GOVUK.tag(episode.status == .open ? "Open" : "Closed", colour: episode.status == .open ? "blue" : "grey"),
+                            GOVUK.tag(
+                                episode.status == .open ? "Open" : "Closed", colour: episode.status == .open ? "blue" : "grey"),
                             .text(
                                 "\(Format.person(contact)) (\(episode.leadProfessional == nil ? "started the CAF" : "lead professional")), \(contact.email), \(contact.phone)"
                             ),

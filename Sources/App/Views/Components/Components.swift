@@ -55,7 +55,9 @@ enum GOVUK {
             Self.hint(hint, id: id),
             errorMessage(error, id: id),
             .input(
-                .class("govuk-input" + (width.map { " govuk-input--width-\($0)" } ?? "") + (error == nil ? "" : " govuk-input--error")),
+                .class(
+                    "govuk-input" + (width.map { " govuk-input--width-\($0)" } ?? "")
+                        + (error == nil ? "" : " govuk-input--error")),
                 .id(id), .name(name), .type(type), .value(value),
                 .attribute(named: "autocomplete", value: autocomplete),
                 .attribute(named: "aria-describedby", value: describedBy(id: id, hint: hint, error: error)),
@@ -91,7 +93,8 @@ enum GOVUK {
     /// Radios or checkboxes in a fieldset whose legend asks the question.
     static func choices<C: HTML.BodyContext>(
         legend: String, name: String, options: [Option], selected: Set<String>, hint: String? = nil,
-        error: FieldProblem? = nil, multiple: Bool = false, inline: Bool = false, legendClass: String = "govuk-fieldset__legend--s"
+        error: FieldProblem? = nil, multiple: Bool = false, inline: Bool = false,
+        legendClass: String = "govuk-fieldset__legend--s"
     ) -> Node<C> {
         // The first option carries the field's id so error summary links land on it.
         let id = fieldID(name)
@@ -116,7 +119,8 @@ enum GOVUK {
                                     .class("govuk-\(kind)__input"), .id(optionID), .name(name),
                                     .type(multiple ? .checkbox : .radio), .value(option.value),
                                     .checked(selected.contains(option.value)),
-                                    .attribute(named: "aria-describedby", value: option.hint == nil ? nil : optionID + "-item-hint")
+                                    .attribute(
+                                        named: "aria-describedby", value: option.hint == nil ? nil : optionID + "-item-hint")
                                 ),
                                 .label(.class("govuk-label govuk-\(kind)__label"), .for(optionID), .text(option.label)),
                                 .unwrap(option.hint) {
@@ -143,7 +147,9 @@ enum GOVUK {
                     .class("govuk-form-group"),
                     .label(.class("govuk-label govuk-date-input__label"), .for(boxID), .text(label)),
                     .input(
-                        .class("govuk-input govuk-date-input__input govuk-input--width-\(width)" + (error == nil ? "" : " govuk-input--error")),
+                        .class(
+                            "govuk-input govuk-date-input__input govuk-input--width-\(width)"
+                                + (error == nil ? "" : " govuk-input--error")),
                         .id(boxID), .name("\(name)-\(part)"), .type(.text), .value(value),
                         .attribute(named: "inputmode", value: "numeric")
                     )
@@ -157,7 +163,8 @@ enum GOVUK {
                 nodes: [
                     .class("govuk-fieldset"), .attribute(named: "role", value: "group"),
                     .attribute(named: "aria-describedby", value: describedBy(id: id, hint: hint, error: error)),
-                    .element(named: "legend", nodes: [.class("govuk-fieldset__legend govuk-fieldset__legend--s"), .text(legend)]),
+                    .element(
+                        named: "legend", nodes: [.class("govuk-fieldset__legend govuk-fieldset__legend--s"), .text(legend)]),
                     Self.hint(hint, id: id) as Node<C>,
                     errorMessage(error, id: id) as Node<C>,
                     .div(
@@ -188,7 +195,9 @@ enum GOVUK {
 
     /// A POST form with its CSRF token.
     static func postForm(action: SiteURL, csrf token: String, _ nodes: Node<HTML.FormContext>...) -> Node<HTML.BodyContext> {
-        .form(.action(action.path), .method(.post), .attribute(named: "novalidate", value: "novalidate"), csrf(token), .group(nodes))
+        .form(
+            .action(action.path), .method(.post), .attribute(named: "novalidate", value: "novalidate"), csrf(token), .group(nodes)
+        )
     }
 
     static func summaryList<C: HTML.BodyContext>(_ rows: [(String, String)]) -> Node<C> {
@@ -200,7 +209,8 @@ enum GOVUK {
                     .div(
                         .class("govuk-summary-list__row"),
                         .element(named: "dt", nodes: [.class("govuk-summary-list__key"), .text(key)]),
-                        .element(named: "dd", nodes: [.class("govuk-summary-list__value"), .text(value.isEmpty ? "Not given" : value)])
+                        .element(
+                            named: "dd", nodes: [.class("govuk-summary-list__value"), .text(value.isEmpty ? "Not given" : value)])
                     )
                 },
             ])
@@ -222,7 +232,8 @@ enum GOVUK {
             .thead(
                 .tr(
                     .class("govuk-table__row"),
-                    .forEach(headers) { .th(.class("govuk-table__header"), .attribute(named: "scope", value: "col"), .text($0)) })),
+                    .forEach(headers) { .th(.class("govuk-table__header"), .attribute(named: "scope", value: "col"), .text($0)) })
+            ),
             .tbody(
                 .forEach(rows) { cells in
                     .tr(.class("govuk-table__row"), .forEach(cells) { .td(.class("govuk-table__cell"), $0) })

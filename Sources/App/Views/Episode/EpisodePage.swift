@@ -42,7 +42,9 @@ struct EpisodePage {
                 .text(completed ? " on \(Format.date(assessment.completedAt))" : "")
             ),
             mayWrite && !completed
-                ? .a(.class("govuk-button"), .href(SiteURL.editAssessment(episode: episode.id!).path), .text("Continue the assessment"))
+                ? .a(
+                    .class("govuk-button"), .href(SiteURL.editAssessment(episode: episode.id!).path),
+                    .text("Continue the assessment"))
                 : .p(.class("govuk-body"), GOVUK.link("Read the assessment", to: .assessment(episode: episode.id!))),
             .h2(.class("govuk-heading-m"), .text("Consent")),
             GOVUK.summaryList([
@@ -65,7 +67,9 @@ struct EpisodePage {
                     .h2(.class("govuk-heading-m"), .text("Share with another practitioner")),
                     .p(
                         .class("govuk-body"),
-                        .text("You can share only with the kinds of service the family agreed to. They will see this episode and its assessment.")),
+                        .text(
+                            "You can share only with the kinds of service the family agreed to. They will see this episode and its assessment."
+                        )),
                     GOVUK.postForm(
                         action: .shareEpisode(episode.id!), csrf: context.csrf,
                         GOVUK.textInput(

@@ -1,0 +1,156 @@
+import CAFCore
+import Fluent
+import Foundation
+import Testing
+import VaporTesting
+
+@testable import App
+
+@Suite struct AuthAPITests {
+    @Test func healthAndReadiness() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            #expect(try await world.send(.GET, SiteURL.health.path).status == .ok)
+            #expect(try await world.send(.GET, SiteURL.ready.path).status == .ok)
+        }
+    }
+
+    @Test func tokenSignInMeAndSignOut() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let token = try await world.token("amy@demo.test")
+            let me = try await world.send(.GET, APIURL.me.path, token: token)
+            #expect(me.status == .ok)
+            #expect(me.headers.first(name: .cacheControl) == "no-store")
+            let body = try world.json(me)
+            #expect(body["email"] as? String == "amy@demo.test")
+            #expect(body["roles"] as? [String] == ["practitioner"])
+
+            #expect(try await world.send(.DELETE, APIURL.token.path, token: token).status == .noContent)
+            #expect(try await world.send(.GET, APIURL.me.path, token: token).status == .unauthorized)
+        }
+    }
+
+    @Test func wrongPasswordAndUnknownAccountGetTheSameAnswer() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let wrong = try await world.send(
+                .POST, APIURL.token.path, json: ["email": "amy@demo.test", "password": "nope-nope-nope"])
+            let unknown = try await world.send(
+                .POST, APIURL.token.path, json: ["email": "zed@demo.test", "password": "nope-nope-nope"])
+            #expect(wrong.status == .unauthorized)
+            #expect(unknown.status == .unauthorized)
+            #expect(try world.error(wrong).message == world.error(unknown).message)
+            let failures = try await AuditEvent.query(on: world.app.db).filter(\.$action == "sign-in-failed").count()
+            #expect(failures == 2)
+        }
+    }
+
+    @Test func everyAPIRouteButSignInNeedsAToken() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let response = try await world.send(.GET, APIURL.children.path + "?q=lily")
+            #expect(response.status == .unauthorized)
+            #expect(try world.error(response).code == "unauthenticated")
+            #expect(try await world.send(.GET, APIURL.me.path, token: "forged").status == .unauthorized)
+        }
+    }
+
+    @Test func newPasswordHashesUseBcryptCostTwelve() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let hash = try await world.app.password.async.hash("a-long-enough-password")
+            #expect(hash.hasPrefix("$2b$12$"))
+            #expect(Passwords.cost >= 12)
+            #expect(Passwords.decoyHash.hasPrefix("$2b$12$"))
+        }
+    }
+
+    @Test func tokensAreStoredOnlyAsDigests() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let token = try await world.token("ben@demo.test")
+            let stored = try await APIToken.query(on: world.app.db).all().map(\.tokenHash)
+            #expect(!stored.contains(token))
+            #expect(stored.contains(Auth.digest(token)))
+        }
+    }
+}
+
+@Suite struct ChildrenAPITests {
+    @Test func registerSearchAndReadAreAudited() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let amy = try await world.token("amy@demo.test")
+            let childID = try await world.registerChild(as: amy)
+
+            let search = try await world.send(.GET, APIURL.children.path + "?q=lil%20EVA&dob=2016-05-01", token: amy)
+            #expect(search.status == .ok)
+            let results = try world.json(search)["results"] as? [[String: Any]] ?? []
+            #expect(results.map { $0["id"] as? String } == [childID.uuidString])
+            #expect(results.first?["postcode"] as? String == "CB1 2AB")
+
+            let miss = try await world.send(.GET, APIURL.children.path + "?q=lily&dob=2016-05-02", token: amy)
+            #expect((try world.json(miss)["count"] as? Int) == 0)
+
+            let read = try await world.send(.GET, APIURL.child(childID).path, token: amy)
+            #expect(read.status == .ok)
+
+            let events = try await AuditEvent.query(on: world.app.db).sort(\.$occurredAt).all()
+            let searches = events.filter { $0.action == "search-children" }
+            #expect(searches.count == 2)
+            #expect(searches.first?.detail.contains("q=lil EVA") == true)
+            #expect(searches.first?.detail.contains(childID.uuidString) == true)
+            #expect(events.contains { $0.action == "register-child" && $0.childID == childID })
+            #expect(events.contains { $0.action == "view-child" && $0.childID == childID })
+        }
+    }
+
+    @Test func badInputIsRejectedByNameAndChangesNothing() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let amy = try await world.token("amy@demo.test")
+            let path = APIURL.children.path
+
+            let malformed = try await world.send(.POST, path, token: amy, raw: "{\"givenName\": ")
+            #expect(malformed.status == .badRequest)
+            #expect(try world.error(malformed).code == "malformed-json")
+
+            let missing = try await world.send(
+                .POST, path, token: amy, raw: #"{"givenName": "Lily", "dateOfBirth": "2016-05-01"}"#)
+            #expect(missing.status == .unprocessableEntity)
+            #expect(try world.error(missing).field == "familyName")
+
+            let wrongType = try await world.send(
+                .POST, path, token: amy, raw: #"{"givenName": 7, "familyName": "Evans", "dateOfBirth": "2016-05-01"}"#)
+            #expect(wrongType.status == .unprocessableEntity)
+            #expect(try world.error(wrongType).field == "givenName")
+
+            let badDate = try await world.send(
+                .POST, path, token: amy, raw: #"{"givenName": "Lily", "familyName": "Evans", "dateOfBirth": "2016-02-30"}"#)
+            #expect(badDate.status == .unprocessableEntity)
+            #expect(try world.error(badDate).field == "dateOfBirth")
+
+            let badPostcode = try await world.send(
+                .POST, path, token: amy,
+                raw: #"{"givenName": "Lily", "familyName": "Evans", "dateOfBirth": "2016-02-03", "postcode": "XYZ"}"#)
+            #expect(try world.error(badPostcode).field == "postcode")
+
+            let text = try await world.send(.POST, path, token: amy, raw: "givenName=Lily", contentType: .urlEncodedForm)
+            #expect(text.status == .unsupportedMediaType)
+
+            let huge = String(repeating: "a", count: 300_000)
+            let oversized = try await world.send(
+                .POST, path, token: amy, raw: #"{"givenName": "\#(huge)", "familyName": "E", "dateOfBirth": "2016-05-01"}"#)
+            #expect(oversized.status == .payloadTooLarge)
+
+            let unknown = try await world.send(.GET, APIURL.child(UUID()).path, token: amy)
+            #expect(unknown.status == .notFound)
+            #expect(try world.error(unknown).code == "not-found")
+            #expect(try await world.send(.GET, "/api/v1/children/not-a-uuid", token: amy).status == .notFound)
+
+            #expect(try await Child.query(on: world.app.db).count() == 0)
+        }
+    }
+
+    @Test func adminsAndAnalystsCannotUseTheIndex() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            for email in ["fay@demo.test", "nat@demo.test"] {
+                let token = try await world.token(email)
+                #expect(try await world.send(.GET, APIURL.children.path + "?q=lily", token: token).status == .forbidden)
+            }
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import VaporTesting
+
+@testable import App
+
+@Suite struct DatabaseTests {
+    @Test func suiteRunsOnTheDatabaseScriptsTestAskedFor() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let dialect = (world.app.db as! any SQLDatabase).dialect.name
+            #expect(dialect == (TestWorld.onPostgres ? "postgresql" : "sqlite"))
+        }
+    }
+
+    /// The embedded default must not lose an acknowledged write: WAL, synchronous=FULL,
+    /// foreign keys on.
+    @Test func sqliteFileIsDurable() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ecaf-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await withApp(configure: { app in
+            try await configure(app, Settings(store: .sqliteFile(directory.appendingPathComponent("ecaf.sqlite").path)))
+        }) { (app: Application) async throws in
+            let sql = app.db as! any SQLDatabase
+            let journal = try await sql.raw("PRAGMA journal_mode").first()?.decode(column: "journal_mode", as: String.self)
+            let synchronous = try await sql.raw("PRAGMA synchronous").first()?.decode(column: "synchronous", as: Int.self)
+            let foreignKeys = try await sql.raw("PRAGMA foreign_keys").first()?.decode(column: "foreign_keys", as: Int.self)
+            #expect(journal == "wal")
+            #expect(synchronous == 2)
+            #expect(foreignKeys == 1)
+        }
+    }
+
+    @Test func restartKeepsEveryRecordAndDemoSeedingIsIdempotent() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ecaf-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("ecaf.sqlite").path
+        for _ in 1...2 {
+            try await withApp(configure: { app in
+                try await configure(app, Settings(store: .sqliteFile(path), demo: true))
+                try await app.asyncBoot()
+            }) { (app: Application) async throws in
+                #expect(try await Practitioner.query(on: app.db).count() == DemoData.personas.count)
+                #expect(try await LocalAuthority.query(on: app.db).count() == 2)
+                #expect(try await Organisation.query(on: app.db).count() == DemoData.organisations.count)
+            }
+        }
+    }
+}

@@ -1,0 +1,139 @@
+import CAFCore
+import Fluent
+import FluentPostgresDriver
+import Foundation
+import Testing
+import VaporTesting
+
+@testable import App
+
+/// One test's whole world: a migrated database of its own (in-memory SQLite, or a new
+/// PostgreSQL database cloned from the migrated template when `ECAF_TEST_POSTGRES_URL`
+/// is set by scripts/test), the demo LAs and personas, and helpers to call the app.
+struct TestWorld {
+    let app: Application
+
+    static let password = "test-password-123"
+    /// Demo personas are seeded with a cheap hash so tests stay quick; the cost new
+    /// passwords get is tested on its own (`Passwords.cost`).
+    static let passwordHash = try! Bcrypt.hash(password, cost: 4)
+
+    static var onPostgres: Bool { ProcessInfo.processInfo.environment["ECAF_TEST_POSTGRES_URL"] != nil }
+
+    static func run(_ test: (TestWorld) async throws -> Void) async throws {
+        try await withApp(configure: { app in
+            let env = ProcessInfo.processInfo.environment
+            if let admin = env["ECAF_TEST_POSTGRES_URL"], var url = URLComponents(string: admin) {
+                let name = "ecaf_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+                url.path = "/" + name
+                try await configure(app, Settings(store: .postgres(url.string!)))
+                app.databases.use(try .postgres(url: admin), as: .init(string: "admin"), isDefault: false)
+                let template = env["ECAF_TEST_POSTGRES_TEMPLATE"] ?? "ecaf_template"
+                try await (app.db(.init(string: "admin")) as! any SQLDatabase)
+                    .raw("CREATE DATABASE \(ident: name) TEMPLATE \(ident: template)").run()
+            } else {
+                try await configure(app, Settings(store: .sqliteMemory))
+            }
+            app.logger.logLevel = .error
+            try await app.asyncBoot()
+            try await DemoData.seed(on: app.db, passwordHash: passwordHash)
+        }) { app in
+            try await test(TestWorld(app: app))
+        }
+    }
+
+    // MARK: the JSON API
+
+    func token(_ email: String) async throws -> String {
+        let response = try await send(.POST, APIURL.token.path, json: ["email": email, "password": Self.password])
+        #expect(response.status == .created, "sign-in for \(email)")
+        return try JSONDecoder().decode(TokenBody.self, from: response.body).token
+    }
+
+    struct TokenBody: Decodable { let token: String }
+
+    /// Sends a request; `json` is encoded as the body with a JSON content type.
+    func send(
+        _ method: HTTPMethod, _ path: String, token: String? = nil, json: (any Encodable)? = nil, raw: String? = nil,
+        contentType: HTTPMediaType? = .json, headers extra: HTTPHeaders = [:]
+    ) async throws -> TestingHTTPResponse {
+        var headers = extra
+        if let token { headers.bearerAuthorization = BearerAuthorization(token: token) }
+        var body: ByteBuffer? = nil
+        if let json {
+            body = ByteBuffer(data: try JSONEncoder().encode(json))
+        } else if let raw {
+            body = ByteBuffer(string: raw)
+        }
+        if body != nil, let contentType { headers.contentType = contentType }
+        return try await app.testing().sendRequest(method, path, headers: headers, body: body)
+    }
+
+    func decode<T: Decodable>(_ type: T.Type, _ response: TestingHTTPResponse) throws -> T {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return try decoder.decode(type, from: response.body)
+    }
+
+    func json(_ response: TestingHTTPResponse) throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any] ?? [:]
+    }
+
+    /// The API error's code and field, for asserting on bad input.
+    func error(_ response: TestingHTTPResponse) throws -> (code: String, field: String?, message: String) {
+        let error = try json(response)["error"] as? [String: Any] ?? [:]
+        return (error["code"] as? String ?? "", error["field"] as? String, error["message"] as? String ?? "")
+    }
+
+    // MARK: a child with a CAF, the path most tests start from
+
+    struct Created {
+        let childID: UUID
+        let episodeID: UUID
+    }
+
+    func registerChild(as token: String, givenName: String = "Lily", familyName: String = "Evans") async throws -> UUID {
+        let response = try await send(
+            .POST, APIURL.children.path, token: token,
+            json: ["givenName": givenName, "familyName": familyName, "dateOfBirth": "2016-05-01", "postcode": "cb1 2ab"])
+        #expect(response.status == .created)
+        return UUID(uuidString: try json(response)["id"] as! String)!
+    }
+
+    static var consentForHealthAndEducation: [String: Any] {
+        [
+            "consent": [
+                "givenBy": "parent", "name": "Sue Evans", "relationship": "Mother", "method": "written",
+                "scope": ["store": true, "shareWithAgencyTypes": ["health", "education"]],
+            ]
+        ]
+    }
+
+    /// Registers a child as amy and opens a CAF whose consent covers health and education.
+    func childWithEpisode(as token: String) async throws -> Created {
+        let childID = try await registerChild(as: token)
+        let response = try await send(
+            .POST, APIURL.childEpisodes(childID).path, token: token, raw: try Self.jsonText(Self.consentForHealthAndEducation))
+        #expect(response.status == .created)
+        return Created(childID: childID, episodeID: UUID(uuidString: try json(response)["id"] as! String)!)
+    }
+
+    static func jsonText(_ object: Any) throws -> String {
+        String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
+    }
+
+    /// A complete assessment body: every element levelled.
+    static func completeAssessment(level: String = "2") throws -> String {
+        try jsonText([
+            "reasonForAssessment": "Attendance has fallen to 80% and Lily seems withdrawn.",
+            "elements": CAFForm.elements.map { ["code": $0.code, "strengths": "", "needs": "", "level": level] },
+        ])
+    }
+
+    func auditEvents(childID: UUID, on db: (any Database)? = nil) async throws -> [AuditEvent] {
+        try await AuditEvent.query(on: db ?? app.db).all().filter {
+            $0.childID == childID || $0.detail.contains(childID.uuidString)
+                || ($0.episodeID != nil && $0.childID == childID)
+        }
+    }
+}
