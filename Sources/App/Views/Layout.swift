@@ -8,7 +8,8 @@ struct PageContext {
 
     init(_ req: Request) {
         signedIn = req.auth.get(SignedIn.self)
-        csrf = CSRF.token(for: req)
+        // Error pages for paths outside the page routes (a 404, /api) have no session.
+        csrf = req.hasSession ? CSRF.token(for: req) : ""
     }
 }
 

@@ -9,6 +9,23 @@ enum GOVUK {
         return String(name.map { $0.isLetter || $0.isNumber ? $0 : "-" })
     }
 
+    /// Plot escapes text but writes attribute values as given, so every value that can hold
+    /// what a user typed goes through here.
+    static func attribute(_ value: String) -> String {
+        var escaped = ""
+        for character in value {
+            switch character {
+            case "&": escaped += "&amp;"
+            case "\"": escaped += "&quot;"
+            case "'": escaped += "&#39;"
+            case "<": escaped += "&lt;"
+            case ">": escaped += "&gt;"
+            default: escaped.append(character)
+            }
+        }
+        return escaped
+    }
+
     /// "There is a problem": a list of links to each field at fault, focused first.
     static func errorSummary<C: HTML.BodyContext>(_ problems: [FieldProblem]) -> Node<C> {
         .if(
@@ -58,7 +75,7 @@ enum GOVUK {
                 .class(
                     "govuk-input" + (width.map { " govuk-input--width-\($0)" } ?? "")
                         + (error == nil ? "" : " govuk-input--error")),
-                .id(id), .name(name), .type(type), .value(value),
+                .id(id), .name(name), .type(type), .value(attribute(value)),
                 .attribute(named: "autocomplete", value: autocomplete),
                 .attribute(named: "aria-describedby", value: describedBy(id: id, hint: hint, error: error)),
                 .attribute(named: "spellcheck", value: type == .email || type == .password ? "false" : nil)
@@ -117,7 +134,7 @@ enum GOVUK {
                                 .class("govuk-\(kind)__item"),
                                 .input(
                                     .class("govuk-\(kind)__input"), .id(optionID), .name(name),
-                                    .type(multiple ? .checkbox : .radio), .value(option.value),
+                                    .type(multiple ? .checkbox : .radio), .value(attribute(option.value)),
                                     .checked(selected.contains(option.value)),
                                     .attribute(
                                         named: "aria-describedby", value: option.hint == nil ? nil : optionID + "-item-hint")
@@ -150,7 +167,7 @@ enum GOVUK {
                         .class(
                             "govuk-input govuk-date-input__input govuk-input--width-\(width)"
                                 + (error == nil ? "" : " govuk-input--error")),
-                        .id(boxID), .name("\(name)-\(part)"), .type(.text), .value(value),
+                        .id(boxID), .name("\(name)-\(part)"), .type(.text), .value(attribute(value)),
                         .attribute(named: "inputmode", value: "numeric")
                     )
                 )

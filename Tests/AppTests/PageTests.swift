@@ -1,0 +1,155 @@
+import CAFCore
+import Fluent
+import Foundation
+import Testing
+import VaporTesting
+
+@testable import App
+
+/// Server-rendered pages: redirects, CSRF, error summaries that keep what was typed.
+@Suite struct PageTests {
+    /// A browser-like session: cookies kept, the CSRF token read from each page.
+    final class Browser: @unchecked Sendable {
+        let world: TestWorld
+        var cookie: String?
+        var csrf = ""
+
+        init(_ world: TestWorld) { self.world = world }
+
+        func get(_ path: String) async throws -> TestingHTTPResponse {
+            try await request(.GET, path, form: nil)
+        }
+
+        func post(_ path: String, _ form: [(String, String)], withToken: Bool = true) async throws -> TestingHTTPResponse {
+            try await request(.POST, path, form: (withToken ? [(CSRF.field, csrf)] : []) + form)
+        }
+
+        private func request(_ method: HTTPMethod, _ path: String, form: [(String, String)]?) async throws -> TestingHTTPResponse
+        {
+            var headers = HTTPHeaders()
+            if let cookie { headers.replaceOrAdd(name: .cookie, value: cookie) }
+            var body: ByteBuffer? = nil
+            if let form {
+                headers.contentType = .urlEncodedForm
+                let allowed = CharacterSet.alphanumerics.union(.init(charactersIn: "-._~"))
+                body = ByteBuffer(
+                    string: form.map {
+                        "\($0.0.addingPercentEncoding(withAllowedCharacters: allowed)!)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed)!)"
+                    }.joined(separator: "&"))
+            }
+            let response = try await world.app.testing().sendRequest(method, path, headers: headers, body: body)
+            if let set = response.headers.setCookie?["ecaf_session"] { cookie = "ecaf_session=\(set.string)" }
+            let html = response.body.string
+            if let range = html.range(of: #"name="csrfToken" value=""#) {
+                csrf = String(html[range.upperBound...].prefix { $0 != "\"" })
+            }
+            return response
+        }
+
+        func signIn(_ email: String) async throws {
+            _ = try await get(SiteURL.signIn.path)
+            let response = try await post(SiteURL.signIn.path, [("email", email), ("password", TestWorld.password)])
+            #expect(response.status == .seeOther)
+            _ = try await get(SiteURL.home.path)
+        }
+    }
+
+    @Test func signedOutPagesRedirectToSignIn() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let response = try await Browser(world).get(SiteURL.findChild.path)
+            #expect(response.status == .seeOther)
+            #expect(response.headers.first(name: .location) == SiteURL.signIn.path)
+        }
+    }
+
+    @Test func unknownPagesGetAPlainNotFoundPage() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let response = try await Browser(world).get("/no-such-page")
+            #expect(response.status == .notFound)
+            #expect(response.body.string.contains("Page not found"))
+            let api = try await world.send(.GET, "/api/v1/no-such-thing")
+            #expect(api.status == .notFound)
+            #expect(try world.error(api).code == "not-found")
+        }
+    }
+
+    @Test func formsWithoutTheirTokenAreRefused() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let browser = Browser(world)
+            _ = try await browser.get(SiteURL.signIn.path)
+            let forged = try await browser.post(
+                SiteURL.signIn.path, [("email", "amy@demo.test"), ("password", TestWorld.password)], withToken: false)
+            #expect(forged.status == .forbidden)
+            #expect(try await AuditEvent.query(on: world.app.db).filter(\.$action == "sign-in").count() == 0)
+        }
+    }
+
+    @Test func signInGivesANewSessionAndSetsSafeCookies() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let browser = Browser(world)
+            _ = try await browser.get(SiteURL.signIn.path)
+            let before = browser.cookie
+            let response = try await browser.post(
+                SiteURL.signIn.path, [("email", "amy@demo.test"), ("password", TestWorld.password)])
+            let cookie = response.headers.setCookie?["ecaf_session"]
+            #expect(cookie?.isHTTPOnly == true)
+            #expect(cookie?.sameSite == .lax)
+            #expect(browser.cookie != before)
+            let home = try await browser.get(SiteURL.home.path)
+            #expect(home.status == .ok)
+            #expect(home.headers.first(name: .cacheControl) == "no-store")
+            #expect(home.headers.first(name: "Content-Security-Policy")?.contains("frame-ancestors 'none'") == true)
+        }
+    }
+
+    @Test func badRegistrationKeepsWhatWasTypedAndNamesEachField() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let browser = Browser(world)
+            try await browser.signIn("amy@demo.test")
+            _ = try await browser.get(SiteURL.registerChild.path)
+            let response = try await browser.post(
+                SiteURL.registerChild.path,
+                [
+                    ("givenName", "Lily \"o\" <b>"), ("familyName", ""), ("dateOfBirth-day", "31"), ("dateOfBirth-month", "2"),
+                    ("dateOfBirth-year", "2016"), ("postcode", "nowhere"),
+                ])
+            #expect(response.status == .unprocessableEntity)
+            let html = response.body.string
+            #expect(html.contains("There is a problem"))
+            #expect(html.contains(##"href="#familyName""##))
+            #expect(html.contains(##"href="#dateOfBirth""##))
+            #expect(html.contains(##"href="#postcode""##))
+            #expect(html.contains(#"value="Lily &quot;o&quot; &lt;b&gt;""#))
+            #expect(html.contains("<title>Error: "))
+            #expect(try await Child.query(on: world.app.db).count() == 0)
+        }
+    }
+
+    @Test func refusedEpisodePageNamesWhoToContact() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let amy = try await world.token("amy@demo.test")
+            let created = try await world.childWithEpisode(as: amy)
+            let carla = Browser(world)
+            try await carla.signIn("carla@demo.test")
+            let page = try await carla.get(SiteURL.episode(created.episodeID).path)
+            #expect(page.status == .forbidden)
+            #expect(page.body.string.contains("Amy Clarke"))
+            let denied = try await AuditEvent.query(on: world.app.db).filter(\.$outcome == "denied").all()
+            #expect(denied.contains { $0.actorEmail == "carla@demo.test" && $0.episodeID == created.episodeID })
+        }
+    }
+
+    @Test func theAssessmentFormShowsEveryElementWithItsPrompt() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let amy = try await world.token("amy@demo.test")
+            let created = try await world.childWithEpisode(as: amy)
+            let browser = Browser(world)
+            try await browser.signIn("amy@demo.test")
+            let html = try await browser.get(SiteURL.editAssessment(episode: created.episodeID).path).body.string
+            for element in CAFForm.elements {
+                #expect(html.contains(#"name="level.\#(element.code)""#))
+                #expect(html.contains(element.prompt.replacingOccurrences(of: "’", with: "’")))
+            }
+        }
+    }
+}

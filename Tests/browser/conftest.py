@@ -1,0 +1,111 @@
+"""Browser journeys: the real `ecaf` binary on a free port with a temp SQLite file and
+demo data, driven by Playwright through Debian's Chromium, with axe-core on every page."""
+import os
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.request
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import sync_playwright
+
+PASSWORD = "browser-demo-password"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server():
+    root = os.environ.get("ECAF_ROOT", os.getcwd())
+    binary = os.environ.get("ECAF_BINARY", os.path.join(root, ".build/debug/ecaf"))
+    data = tempfile.mkdtemp(prefix="ecaf-browser-")
+    port = free_port()
+    env = dict(os.environ, ECAF_SQLITE_PATH=os.path.join(data, "ecaf.sqlite"), ECAF_DEMO_PASSWORD=PASSWORD)
+    env.pop("DATABASE_URL", None)
+    log = open(os.path.join(data, "server.log"), "w")
+    process = subprocess.Popen(
+        [binary, "serve", "--demo", "--hostname", "127.0.0.1", "--port", str(port)],
+        cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while True:
+        try:
+            urllib.request.urlopen(base + "/health", timeout=1)
+            break
+        except OSError:
+            if process.poll() is not None or time.time() > deadline:
+                process.kill()
+                raise RuntimeError("ecaf did not start: " + open(log.name).read())
+            time.sleep(0.2)
+    yield base
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        yield browser
+        browser.close()
+
+
+class Visit:
+    """A signed-in person's browser tab that runs axe on every page it lands on."""
+
+    axe = Axe()
+
+    def __init__(self, browser, base):
+        self.context = browser.new_context()
+        self.page = self.context.new_page()
+        self.base = base
+        self.checked = []
+
+    def check(self):
+        results = self.axe.run(self.page)
+        bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
+        assert not bad, f"axe on {self.page.url}: " + "; ".join(f"{v['id']}: {v['help']}" for v in bad)
+        self.checked.append(self.page.url)
+
+    def goto(self, path):
+        self.page.goto(self.base + path)
+        self.check()
+
+    def sign_in(self, email):
+        self.goto("/sign-in")
+        self.page.fill("#email", email)
+        self.page.fill("#password", PASSWORD)
+        self.page.click("button:has-text('Sign in')")
+        self.check()
+        assert self.page.locator("h1").inner_text() == "Your worktray"
+
+    def follow(self, text):
+        self.page.get_by_role("link", name=text, exact=True).first.click()
+        self.check()
+
+    def submit(self, text):
+        self.page.click(f"button:has-text('{text}')")
+        self.check()
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def visit(browser, server):
+    visits = []
+
+    def open_visit():
+        v = Visit(browser, server)
+        visits.append(v)
+        return v
+
+    yield open_visit
+    for v in visits:
+        v.close()
