@@ -4,7 +4,11 @@ import Vapor
 func routes(_ app: Application) throws {
     app.get(SiteURL.health.pattern) { _ in "ok" }
     app.get(SiteURL.ready.pattern) { req async throws -> String in
-        try await Readiness.check(req.db)
+        do {
+            try await Readiness.check(req.db)
+        } catch {
+            throw AppError(status: .serviceUnavailable, code: "not-ready", message: "The database does not answer")
+        }
         return "ready"
     }
 

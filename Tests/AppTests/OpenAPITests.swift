@@ -1,0 +1,158 @@
+import Foundation
+import Testing
+import VaporTesting
+
+@testable import App
+
+/// The hand-written OpenAPI document never drifts from the routes: every served API route
+/// and method is in it (and nothing else), every status the API answers with is documented,
+/// and its request examples are accepted by the real routes.
+@Suite struct OpenAPITests {
+    struct Spec {
+        let paths: [String: [String: Any]]
+
+        init(_ data: Data) throws {
+            let root = try JSONSerialization.jsonObject(with: data) as! [String: Any]
+            #expect(root["openapi"] as? String == "3.1.0")
+            paths = root["paths"] as! [String: [String: Any]]
+        }
+
+        func operation(_ method: String, _ path: String) -> [String: Any]? {
+            paths[path]?[method.lowercased()] as? [String: Any]
+        }
+
+        func documents(_ method: String, _ path: String, _ status: UInt) -> Bool {
+            (operation(method, path)?["responses"] as? [String: Any])?[String(status)] != nil
+        }
+
+        func example(_ method: String, _ path: String) -> String? {
+            guard let body = operation(method, path)?["requestBody"] as? [String: Any],
+                let content = (body["content"] as? [String: Any])?["application/json"] as? [String: Any],
+                let example = content["example"]
+            else { return nil }
+            return String(decoding: try! JSONSerialization.data(withJSONObject: example), as: UTF8.self)
+        }
+    }
+
+    static func served(_ app: Application) -> [(method: String, path: String)] {
+        app.routes.all.map { route in
+            (
+                route.method.rawValue,
+                "/"
+                    + route.path.map { component in
+                        if case .parameter(let name) = component { return "{\(name)}" }
+                        return component.description
+                    }.joined(separator: "/")
+            )
+        }
+        .filter { $0.path.hasPrefix("/api/") || $0.path == "/health" || $0.path == "/ready" }
+    }
+
+    @Test func everyServedRouteIsDocumentedAndNothingElse() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let response = try await world.send(.GET, APIURL.openAPI.path)
+            #expect(response.status == .ok)
+            let spec = try Spec(Data(buffer: response.body))
+            let served = Self.served(world.app)
+            for route in served {
+                #expect(spec.operation(route.method, route.path) != nil, "\(route.method) \(route.path) is not in openapi.json")
+            }
+            let documented = spec.paths.flatMap { path, operations in
+                operations.keys.filter { $0 != "parameters" }.map { ($0.uppercased(), path) }
+            }
+            for (method, path) in documented {
+                #expect(
+                    served.contains { $0.method == method && $0.path == path }, "\(method) \(path) is documented but not served")
+            }
+        }
+    }
+
+    /// Walks every operation through its success and its errors, checking each status the
+    /// app answers with is in the document; the request bodies are the document's examples.
+    @Test func everyStatusTheAPIAnswersWithIsDocumentedAndExamplesWork() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let spec = try Spec(OpenAPIDocument.data)
+            var unexplained: [String] = []
+            func call(_ method: HTTPMethod, _ specPath: String, _ path: String? = nil, token: String? = nil, raw: String? = nil)
+                async throws -> TestingHTTPResponse
+            {
+                let response = try await world.send(method, path ?? specPath, token: token, raw: raw)
+                if !spec.documents(method.rawValue, specPath, response.status.code) {
+                    unexplained.append("\(method.rawValue) \(specPath) → \(response.status.code)")
+                }
+                return response
+            }
+            let tokenPath = "/api/v1/auth/token"
+            #expect(try await call(.POST, tokenPath, raw: "{").status == .badRequest)
+            #expect(try await call(.POST, tokenPath, raw: #"{"email": "amy@demo.test"}"#).status == .unprocessableEntity)
+            #expect(try await call(.POST, tokenPath, raw: spec.example("POST", tokenPath)).status == .unauthorized)
+            let amy = try await world.token("amy@demo.test")
+            let carla = try await world.token("carla@demo.test")
+            let erin = try await world.token("erin@demo.test")
+
+            #expect(try await call(.GET, "/api/v1/me", token: amy).status == .ok)
+            #expect(try await call(.GET, "/api/v1/me").status == .unauthorized)
+
+            let children = "/api/v1/children"
+            let registered = try await call(.POST, children, token: amy, raw: spec.example("POST", children))
+            #expect(registered.status == .created)
+            let childID = try world.json(registered)["id"] as! String
+            #expect(try await call(.POST, children, token: amy, raw: "{}").status == .unprocessableEntity)
+            #expect(try await call(.GET, children, children + "?q=lily", token: amy).status == .ok)
+            #expect(try await call(.GET, children, children + "?q=l", token: amy).status == .unprocessableEntity)
+            #expect(
+                try await call(.GET, children, children + "?q=lily", token: try await world.token("fay@demo.test")).status
+                    == .forbidden)
+
+            let child = "/api/v1/children/{id}"
+            #expect(try await call(.GET, child, "/api/v1/children/\(childID)", token: carla).status == .ok)
+            #expect(try await call(.GET, child, "/api/v1/children/\(UUID())", token: carla).status == .notFound)
+
+            let open = "/api/v1/children/{id}/episodes"
+            let opened = try await call(
+                .POST, open, "/api/v1/children/\(childID)/episodes", token: amy, raw: spec.example("POST", open))
+            #expect(opened.status == .created)
+            let episodeID = try world.json(opened)["id"] as! String
+            #expect(
+                try await call(.POST, open, "/api/v1/children/\(UUID())/episodes", token: amy, raw: spec.example("POST", open))
+                    .status == .notFound)
+
+            #expect(try await call(.GET, "/api/v1/episodes", token: amy).status == .ok)
+            let episode = "/api/v1/episodes/{id}"
+            #expect(try await call(.GET, episode, "/api/v1/episodes/\(episodeID)", token: amy).status == .ok)
+            #expect(try await call(.GET, episode, "/api/v1/episodes/\(episodeID)", token: carla).status == .forbidden)
+
+            let assessment = "/api/v1/episodes/{id}/assessment"
+            let assessmentPath = "/api/v1/episodes/\(episodeID)/assessment"
+            #expect(
+                try await call(.PUT, assessment, assessmentPath, token: amy, raw: spec.example("PUT", assessment)).status == .ok)
+            #expect(try await call(.GET, assessment, assessmentPath, token: amy).status == .ok)
+            let complete = "/api/v1/episodes/{id}/assessment/complete"
+            #expect(try await call(.POST, complete, assessmentPath + "/complete", token: amy).status == .unprocessableEntity)
+            _ = try await call(.PUT, assessment, assessmentPath, token: amy, raw: try TestWorld.completeAssessment())
+            #expect(try await call(.POST, complete, assessmentPath + "/complete", token: amy).status == .ok)
+            #expect(
+                try await call(.PUT, assessment, assessmentPath, token: amy, raw: spec.example("PUT", assessment)).status
+                    == .conflict)
+            #expect(
+                try await call(.GET, "/api/v1/episodes/{id}/assessments", "/api/v1/episodes/\(episodeID)/assessments", token: amy)
+                    .status == .ok)
+
+            let shares = "/api/v1/episodes/{id}/shares"
+            #expect(
+                try await call(
+                    .POST, shares, "/api/v1/episodes/\(episodeID)/shares", token: amy, raw: spec.example("POST", shares)
+                ).status == .created)
+
+            let audit = "/api/v1/audit"
+            #expect(try await call(.GET, audit, audit + "?childId=\(childID)", token: erin).status == .ok)
+            #expect(try await call(.GET, audit, audit + "?childId=\(childID)", token: amy).status == .forbidden)
+            #expect(try await call(.GET, audit, audit, token: erin).status == .unprocessableEntity)
+
+            #expect(try await call(.DELETE, tokenPath, token: amy).status == .noContent)
+            #expect(try await call(.GET, "/health").status == .ok)
+            #expect(try await call(.GET, "/ready").status == .ok)
+            #expect(unexplained.isEmpty, "undocumented: \(unexplained)")
+        }
+    }
+}
