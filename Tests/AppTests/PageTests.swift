@@ -102,6 +102,26 @@ import VaporTesting
         }
     }
 
+    @Test func idleSessionsEndAfterFifteenMinutesAndSignOutEndsThemAtOnce() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let browser = Browser(world)
+            try await browser.signIn("amy@demo.test")
+            #expect(try await browser.get(SiteURL.findChild.path).status == .ok)
+            for record in try await SessionRecord.query(on: world.app.db).all() where record.data["practitioner"] != nil {
+                record.data["lastSeen"] = String(Date().timeIntervalSince1970 - Auth.idleTimeout - 1)
+                try await record.save(on: world.app.db)
+            }
+            #expect(try await browser.get(SiteURL.findChild.path).status == .seeOther)
+
+            let second = Browser(world)
+            try await second.signIn("ben@demo.test")
+            let kept = second.cookie
+            _ = try await second.post(SiteURL.signOut.path, [])
+            second.cookie = kept
+            #expect(try await second.get(SiteURL.findChild.path).status == .seeOther)
+        }
+    }
+
     @Test func badRegistrationKeepsWhatWasTypedAndNamesEachField() async throws {
         try await TestWorld.run { (world: TestWorld) async throws in
             let browser = Browser(world)

@@ -89,6 +89,15 @@ enum DemoData {
         }
     }
 
+    /// Seeds with the demo password (`ECAF_DEMO_PASSWORD`, or a random one) and returns
+    /// the sign-ins to print.
+    static func seed(_ app: Application) async throws -> String {
+        let chosen = ProcessInfo.processInfo.environment["ECAF_DEMO_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
+        let password = chosen ?? String(Auth.randomToken().prefix(16))
+        try await seed(on: app.db, passwordHash: try await app.password.async.hash(password))
+        return signIns(password: password, fromEnvironment: chosen != nil)
+    }
+
     static func signIns(password: String, fromEnvironment: Bool) -> String {
         var lines = [
             "",
@@ -109,10 +118,6 @@ struct DemoCommand: AsyncCommand {
     let help = "Seeds the demo local authorities, organisations and personas (idempotent)"
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        let env = ProcessInfo.processInfo.environment
-        let password = env["ECAF_DEMO_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 } ?? Auth.randomToken().prefix(16).description
-        try await DemoData.seed(
-            on: context.application.db, passwordHash: try await context.application.password.async.hash(password))
-        context.console.print(DemoData.signIns(password: password, fromEnvironment: env["ECAF_DEMO_PASSWORD"] != nil))
+        context.console.print(try await DemoData.seed(context.application))
     }
 }

@@ -6,14 +6,7 @@ import Vapor
 struct Startup: LifecycleHandler {
     func willBootAsync(_ app: Application) async throws {
         try await app.autoMigrate()
-        if app.isDemo {
-            let env = ProcessInfo.processInfo.environment
-            let password =
-                env["ECAF_DEMO_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 } ?? Auth.randomToken().prefix(16).description
-            let hash = try await app.password.async.hash(password)
-            try await DemoData.seed(on: app.db, passwordHash: hash)
-            print(DemoData.signIns(password: password, fromEnvironment: env["ECAF_DEMO_PASSWORD"] != nil))
-        }
+        if app.isDemo { print(try await DemoData.seed(app)) }
     }
 }
 
