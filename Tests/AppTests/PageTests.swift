@@ -159,6 +159,71 @@ import VaporTesting
         }
     }
 
+    /// The skeleton journey through the pages themselves, on both databases.
+    @Test func pageJourneyFromSearchToSharedAssessment() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let amy = Browser(world)
+            try await amy.signIn("amy@demo.test")
+            _ = try await amy.get(SiteURL.findChild.path)
+            let empty = try await amy.post(
+                SiteURL.findChild.path, [("q", ""), ("dob-day", ""), ("dob-month", ""), ("dob-year", "")])
+            #expect(empty.status == .unprocessableEntity)
+            #expect(empty.body.string.contains(##"href="#q""##))
+            let registered = try await amy.post(
+                SiteURL.registerChild.path,
+                [
+                    ("givenName", "Mo"), ("familyName", "Page"), ("dateOfBirth-day", "3"), ("dateOfBirth-month", "9"),
+                    ("dateOfBirth-year", "2015"), ("gender", "male"), ("postcode", ""),
+                ])
+            #expect(registered.status == .seeOther)
+            let childPath = registered.headers.first(name: .location)!
+            let childID = UUID(uuidString: String(childPath.split(separator: "/").last!))!
+            let found = try await amy.post(
+                SiteURL.findChild.path, [("q", "mo pa"), ("dob-day", "3"), ("dob-month", "9"), ("dob-year", "2015")])
+            #expect(found.body.string.contains("1 child found"))
+
+            _ = try await amy.get(SiteURL.startEpisode(child: childID).path)
+            let noConsent = try await amy.post(SiteURL.startEpisode(child: childID).path, [("consent.name", "Jo Page")])
+            #expect(noConsent.status == .unprocessableEntity)
+            for field in ["consent-givenBy", "consent-method", "consent-scope-store"] {
+                #expect(noConsent.body.string.contains("href=\"#\(field)\""))
+            }
+            #expect(noConsent.body.string.contains(#"value="Jo Page""#))
+            let opened = try await amy.post(
+                SiteURL.startEpisode(child: childID).path,
+                [
+                    ("consent.givenBy", "both"), ("consent.name", "Jo Page"), ("consent.relationship", "Father"),
+                    ("consent.method", "verbal"), ("consent.scope.store", "yes"),
+                    ("consent.scope.shareWithAgencyTypes[]", "health"),
+                ])
+            #expect(opened.status == .seeOther)
+            let episode = try #require(try await Episode.query(on: world.app.db).filter(\.$child.$id == childID).first())
+            let editPath = SiteURL.editAssessment(episode: episode.id!).path
+            #expect(opened.headers.first(name: .location) == editPath)
+
+            _ = try await amy.get(editPath)
+            var answers: [(String, String)] = [("reasonForAssessment", "Mo has stopped eating lunch."), ("intent", "complete")]
+            answers += CAFForm.elements.dropFirst().map { ("level.\($0.code)", "1") }
+            let incomplete = try await amy.post(editPath, answers)
+            #expect(incomplete.status == .unprocessableEntity)
+            #expect(incomplete.body.string.contains(##"href="#level-dev-health-general""##))
+            #expect(incomplete.body.string.contains("Mo has stopped eating lunch."))
+            answers.append(("level.dev.health.general", "not-assessed"))
+            let completed = try await amy.post(editPath, answers)
+            #expect(completed.status == .seeOther)
+            #expect(try await Episodes.latestAssessment(of: episode.id!, on: world.app.db).status == .completed)
+
+            _ = try await amy.get(SiteURL.episode(episode.id!).path)
+            let shared = try await amy.post(SiteURL.shareEpisode(episode.id!).path, [("practitionerEmail", "ben@demo.test")])
+            #expect(shared.body.string.contains("Shared with Ben Okafor"))
+            let ben = Browser(world)
+            try await ben.signIn("ben@demo.test")
+            let read = try await ben.get(SiteURL.assessment(episode: episode.id!).path)
+            #expect(read.status == .ok)
+            #expect(read.body.string.contains("Mo has stopped eating lunch."))
+        }
+    }
+
     @Test func theAssessmentFormShowsEveryElementWithItsPrompt() async throws {
         try await TestWorld.run { (world: TestWorld) async throws in
             let amy = try await world.token("amy@demo.test")
