@@ -12,6 +12,10 @@ enum SiteURL: Hashable {
     case child(UUID)
     case childAudit(UUID)
     case startEpisode(child: UUID)
+    case checklist(child: UUID)
+    case safeguarding(child: UUID)
+    case safeguardingCall(UUID)
+    case followUp(UUID)
     case episode(UUID)
     case shareEpisode(UUID)
     case editAssessment(episode: UUID)
@@ -34,6 +38,10 @@ enum SiteURL: Hashable {
         case .child(let child): ["children", id(child)]
         case .childAudit(let child): ["children", id(child), "audit"]
         case .startEpisode(let child): ["children", id(child), "episodes", "new"]
+        case .checklist(let child): ["children", id(child), "checklist"]
+        case .safeguarding(let child): ["children", id(child), "safeguarding"]
+        case .safeguardingCall(let call): ["safeguarding-calls", id(call)]
+        case .followUp(let call): ["safeguarding-calls", id(call), "follow-up"]
         case .episode(let episode): ["episodes", id(episode)]
         case .shareEpisode(let episode): ["episodes", id(episode), "shares"]
         case .editAssessment(let episode): ["episodes", id(episode), "assessment", "edit"]
@@ -51,6 +59,11 @@ enum APIURL: Hashable {
     case children
     case child(UUID)
     case childEpisodes(UUID)
+    case preAssessments(UUID)
+    case safeguardingCalls(UUID)
+    case calls
+    case call(UUID)
+    case callFollowUp(UUID)
     case episodes
     case episode(UUID)
     case assessment(UUID)
@@ -73,6 +86,11 @@ enum APIURL: Hashable {
         case .children: return base + ["children"]
         case .child(let child): return base + ["children", id(child)]
         case .childEpisodes(let child): return base + ["children", id(child), "episodes"]
+        case .preAssessments(let child): return base + ["children", id(child), "pre-assessments"]
+        case .safeguardingCalls(let child): return base + ["children", id(child), "safeguarding-calls"]
+        case .calls: return base + ["safeguarding-calls"]
+        case .call(let call): return base + ["safeguarding-calls", id(call)]
+        case .callFollowUp(let call): return base + ["safeguarding-calls", id(call), "follow-up"]
         case .episodes: return base + ["episodes"]
         case .episode(let episode): return base + ["episodes", id(episode)]
         case .assessment(let episode): return base + ["episodes", id(episode), "assessment"]

@@ -57,6 +57,8 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
     app.migrations.add(CreateEpisodes())
     app.migrations.add(CreateAuditEvents())
     app.migrations.add(SessionRecord.migration)
+    app.migrations.add(AddSocialCareContacts())
+    app.migrations.add(CreatePreAssessments())
 
     // Sessions live in the database, so app servers hold no state of their own.
     app.sessions.use(.fluent)

@@ -142,3 +142,20 @@ public enum AccessPolicy {
         actor.roles.contains(.coordinator) && actor.localAuthorityID == childLocalAuthorityID
     }
 }
+
+extension AccessPolicy {
+    /// A safeguarding call is read by its caller and by the coordinators and safeguarding
+    /// staff of the LA it was made to.
+    public static func mayReadSafeguardingCall(_ actor: Actor, callerID: UUID, localAuthorityID: UUID) -> Bool {
+        if actor.id == callerID && actor.roles.contains(where: \.worksWithCases) { return true }
+        return !actor.roles.isDisjoint(with: [.coordinator, .safeguarding]) && actor.localAuthorityID == localAuthorityID
+    }
+}
+
+extension AccessPolicy {
+    /// The written follow-up is recorded by whoever made the call, or by the LA's coordinator.
+    public static func mayRecordFollowUp(_ actor: Actor, callerID: UUID, localAuthorityID: UUID) -> Bool {
+        guard actor.roles.contains(where: \.worksWithCases) else { return false }
+        return actor.id == callerID || (actor.roles.contains(.coordinator) && actor.localAuthorityID == localAuthorityID)
+    }
+}

@@ -144,6 +144,37 @@ import VaporTesting
                     .POST, shares, "/api/v1/episodes/\(episodeID)/shares", token: amy, raw: spec.example("POST", shares)
                 ).status == .created)
 
+            let checklists = "/api/v1/children/{id}/pre-assessments"
+            let checklistPath = "/api/v1/children/\(childID)/pre-assessments"
+            #expect(
+                try await call(.POST, checklists, checklistPath, token: amy, raw: spec.example("POST", checklists)).status
+                    == .created)
+            #expect(try await call(.POST, checklists, checklistPath, token: amy, raw: "{}").status == .unprocessableEntity)
+            #expect(
+                try await call(
+                    .POST, checklists, "/api/v1/children/\(UUID())/pre-assessments", token: amy,
+                    raw: spec.example("POST", checklists)
+                ).status == .notFound)
+            let calls = "/api/v1/children/{id}/safeguarding-calls"
+            let callsPath = "/api/v1/children/\(childID)/safeguarding-calls"
+            let made = try await call(.POST, calls, callsPath, token: amy, raw: spec.example("POST", calls))
+            #expect(made.status == .created)
+            let callID = try world.json(made)["id"] as! String
+            #expect(try await call(.POST, calls, callsPath, token: amy, raw: #"{"spokeTo": ""}"#).status == .unprocessableEntity)
+            #expect(try await call(.GET, "/api/v1/safeguarding-calls", token: amy).status == .ok)
+            let oneCall = "/api/v1/safeguarding-calls/{id}"
+            #expect(try await call(.GET, oneCall, "/api/v1/safeguarding-calls/\(callID)", token: erin).status == .ok)
+            #expect(try await call(.GET, oneCall, "/api/v1/safeguarding-calls/\(callID)", token: carla).status == .forbidden)
+            let followUp = "/api/v1/safeguarding-calls/{id}/follow-up"
+            #expect(
+                try await call(.POST, followUp, "/api/v1/safeguarding-calls/\(callID)/follow-up", token: carla, raw: "{}").status
+                    == .forbidden)
+            #expect(
+                try await call(
+                    .POST, followUp, "/api/v1/safeguarding-calls/\(callID)/follow-up", token: amy,
+                    raw: spec.example("POST", followUp)
+                ).status == .ok)
+
             let audit = "/api/v1/audit"
             #expect(try await call(.GET, audit, audit + "?childId=\(childID)", token: erin).status == .ok)
             #expect(try await call(.GET, audit, audit + "?childId=\(childID)", token: amy).status == .forbidden)

@@ -11,7 +11,12 @@ enum DemoData {
         let roles: Set<Role>
     }
 
-    static let localAuthorities = ["Cambridgeshire", "Suffolk"]
+    /// (name, children's social care by day, out of hours): numbers from Ofcom's range for
+    /// drama, so no real service is ever rung from a demo.
+    static let localAuthorities = [
+        ("Cambridgeshire", "01632 960 001", "01632 960 002"),
+        ("Suffolk", "01632 960 011", "01632 960 012"),
+    ]
 
     /// (name, agency type, LA)
     static let organisations: [(String, AgencyType, String)] = [
@@ -61,10 +66,14 @@ enum DemoData {
     static func seed(on db: any Database, passwordHash: String) async throws {
         try await db.transaction { db in
             var authorities: [String: UUID] = [:]
-            for name in localAuthorities {
-                let existing = try await LocalAuthority.query(on: db).filter(\.$name == name).first()
-                let authority = existing ?? LocalAuthority(name: name)
-                if existing == nil { try await authority.create(on: db) }
+            for (name, day, outOfHours) in localAuthorities {
+                let authority =
+                    try await LocalAuthority.query(on: db).filter(\.$name == name).first() ?? LocalAuthority(name: name)
+                if authority.socialCareDayPhone.isEmpty {
+                    authority.socialCareDayPhone = day
+                    authority.socialCareOutOfHoursPhone = outOfHours
+                }
+                try await authority.save(on: db)
                 authorities[name] = authority.id
             }
             var organisationIDs: [String: UUID] = [:]

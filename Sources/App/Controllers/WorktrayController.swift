@@ -17,10 +17,13 @@ struct WorktrayController {
             signedIn.practitioner.roles.contains(.coordinator)
             ? try await Episodes.list(mine: false, by: signedIn, on: req.db) : []
         let statuses = try await latestStatuses(of: (mine + all).compactMap(\.id), on: req.db)
+        let calls = try await SafeguardingCalls.worktray(for: signedIn, openOnly: false, on: req.db)
         return WorktrayPage(
             signedIn: signedIn,
             mine: mine.map { .init(episode: $0, assessmentStatus: statuses[$0.id!]) },
-            localAuthority: all.map { .init(episode: $0, assessmentStatus: statuses[$0.id!]) }
+            localAuthority: all.map { .init(episode: $0, assessmentStatus: statuses[$0.id!]) },
+            followUps: calls.filter { $0.followUpSentAt == nil },
+            callsToLA: signedIn.practitioner.roles.contains(.safeguarding) ? calls : []
         ).render(PageContext(req)).response()
     }
 

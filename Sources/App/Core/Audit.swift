@@ -17,6 +17,10 @@ enum AuditAction: String, Sendable {
     case completeAssessment = "complete-assessment"
     case shareEpisode = "share-episode"
     case viewAudit = "view-audit"
+    case recordPreAssessment = "record-pre-assessment"
+    case recordSafeguardingCall = "record-safeguarding-call"
+    case viewSafeguardingCall = "view-safeguarding-call"
+    case recordFollowUp = "record-follow-up"
 }
 
 enum AuditOutcome: String, Sendable {

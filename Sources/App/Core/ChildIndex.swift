@@ -80,7 +80,9 @@ enum ChildIndex {
 
     static func read(_ id: UUID, by signedIn: SignedIn, on db: any Database) async throws -> ChildRecord {
         try Access.requireIndex(signedIn)
-        guard let child = try await Child.find(id, on: db) else { throw AppError.notFound("child") }
+        guard let child = try await Child.query(on: db).filter(\.$id == id).with(\.$localAuthority).first() else {
+            throw AppError.notFound("child")
+        }
         let episodes = try await Episode.withTeam(on: db).filter(\.$child.$id == id)
             .sort(\.$openedAt, .descending).all()
         try await Audit.record(on: db, by: signedIn, .viewChild, child: id)

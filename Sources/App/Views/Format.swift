@@ -33,3 +33,32 @@ enum Format {
             .joined(separator: ", ")
     }
 }
+
+extension Format {
+    static let london = TimeZone(identifier: "Europe/London")!
+
+    /// Day, month, year and "HH:MM" of a moment in UK time, to fill a form's boxes.
+    static func londonParts(_ date: Date) -> (day: String, month: String, year: String, time: String) {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = london
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        return (String(c.day!), String(c.month!), String(c.year!), String(format: "%02d:%02d", c.hour!, c.minute!))
+    }
+
+    /// The moment that boxes typed in UK time stand for, or nil when they are not a real one.
+    static func londonDate(day: String, month: String, year: String, time: String) -> Date? {
+        guard let iso = CalendarDate.fromParts(day: day, month: month, year: year),
+            let parts = CalendarDate.parse(iso)
+        else { return nil }
+        let clock = time.trimmingCharacters(in: .whitespaces).split(separator: ":")
+        guard clock.count == 2, let hour = Int(clock[0]), let minute = Int(clock[1]), (0..<24).contains(hour),
+            (0..<60).contains(minute)
+        else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = london
+        var components = parts
+        components.hour = hour
+        components.minute = minute
+        return calendar.date(from: components)
+    }
+}

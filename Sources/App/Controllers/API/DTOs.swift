@@ -125,9 +125,12 @@ struct ChildRecordDTO: Encodable {
     let child: ChildDTO
     let episodes: [EpisodeSummaryDTO]
     let involved: [ContactDTO]
+    /// Phone first: whom to ring about a safeguarding concern for this child.
+    let socialCare: SocialCareContactsDTO
 
     init(_ record: ChildRecord) {
         child = ChildDTO(record.child)
+        socialCare = SocialCareContactsDTO(record.child.localAuthority)
         episodes = record.episodes.map(EpisodeSummaryDTO.init)
         involved = record.involved.map(ContactDTO.init)
     }
@@ -323,4 +326,115 @@ struct ErrorBody: Encodable {
         let message: String
     }
     let error: Detail
+}
+
+struct PreAssessmentRequest: Decodable {
+    let harmConcern: Bool
+    let worriedOutcomes: [ECMOutcome]?
+    let familyAskedForHelp: Bool?
+    let ownServiceCanMeet: Bool?
+    let needsUnclearOrBroad: Bool?
+    let reason: String?
+
+    var answers: ChecklistAnswers {
+        ChecklistAnswers(
+            harmConcern: harmConcern, worriedOutcomes: Set(worriedOutcomes ?? []), familyAskedForHelp: familyAskedForHelp,
+            ownServiceCanMeet: ownServiceCanMeet, needsUnclearOrBroad: needsUnclearOrBroad, reason: reason ?? "")
+    }
+}
+
+struct PreAssessmentDTO: Encodable {
+    let id: UUID
+    let childId: UUID
+    let decision: ChecklistDecision
+    let reason: String
+    let answers: ChecklistAnswers
+    let existingEpisode: EpisodeSummaryDTO?
+    let recordedAt: Date
+    /// What to do next, as a path: the safeguarding numbers, or starting the episode.
+    let next: String?
+
+    init(_ checklist: PreAssessment, existing: Episode?) throws {
+        id = checklist.id!
+        childId = checklist.$child.id
+        decision = checklist.decision
+        reason = checklist.reason
+        answers = try checklist.answers()
+        existingEpisode = existing.map(EpisodeSummaryDTO.init)
+        recordedAt = checklist.recordedAt
+        next =
+            switch checklist.decision {
+            case .safeguarding: APIURL.safeguardingCalls(checklist.$child.id).path
+            case .caf: APIURL.childEpisodes(checklist.$child.id).path
+            case .noAdditionalNeeds, .singleService: nil
+            }
+    }
+}
+
+struct SocialCareContactsDTO: Encodable {
+    let localAuthority: String
+    let dayPhone: String
+    let outOfHoursPhone: String
+    let followUpHours: Int
+
+    init(_ authority: LocalAuthority) {
+        localAuthority = authority.name
+        dayPhone = authority.socialCareDayPhone
+        outOfHoursPhone = authority.socialCareOutOfHoursPhone
+        followUpHours = authority.followUpHours
+    }
+}
+
+struct SafeguardingCallRequest: Decodable {
+    let calledAt: Date?
+    let spokeTo: String
+    let advice: SafeguardingAdvice
+    let adviceNote: String
+    let reference: String?
+    let episodeId: UUID?
+    let preAssessmentId: UUID?
+}
+
+struct SafeguardingCallDTO: Encodable {
+    let id: UUID
+    let childId: UUID
+    let episodeId: UUID?
+    let preAssessmentId: UUID?
+    let caller: ContactDTO
+    let calledAt: Date
+    let spokeTo: String
+    let advice: SafeguardingAdvice
+    let cafContinues: Bool
+    let adviceNote: String
+    let reference: String
+    let followUpDue: Date
+    let followUpSentAt: Date?
+    let followUp: String
+    let socialCare: SocialCareContactsDTO
+
+    init(_ call: SafeguardingCall) {
+        id = call.id!
+        childId = call.$child.id
+        episodeId = call.$episode.id
+        preAssessmentId = call.$preAssessment.id
+        caller = ContactDTO(call.caller)
+        calledAt = call.calledAt
+        spokeTo = call.spokeTo
+        advice = call.advice
+        cafContinues = call.advice.cafContinues
+        adviceNote = call.adviceNote
+        reference = call.reference
+        followUpDue = call.followUpDue
+        followUpSentAt = call.followUpSentAt
+        followUp = call.followUpState().rawValue
+        socialCare = SocialCareContactsDTO(call.localAuthority)
+    }
+}
+
+struct SafeguardingCallListDTO: Encodable {
+    let calls: [SafeguardingCallDTO]
+}
+
+struct FollowUpRequest: Decodable {
+    let sentAt: Date?
 }

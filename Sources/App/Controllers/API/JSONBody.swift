@@ -15,10 +15,27 @@ extension Request {
             throw AppError.malformedJSON
         }
         do {
-            return try JSONDecoder().decode(T.self, from: data)
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .custom(Self.decodeDate)
+            return try decoder.decode(T.self, from: data)
         } catch let error as DecodingError {
             throw AppError.invalid([Self.problem(error)])
         }
+    }
+
+    /// ISO 8601 date-times, with or without fractional seconds. Written here rather than
+    /// `.iso8601` so a bad date names its field (Foundation's loses the coding path).
+    @Sendable private static func decodeDate(_ decoder: any Decoder) throws -> Date {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        let plain = ISO8601DateFormatter()
+        let fractional = ISO8601DateFormatter()
+        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        guard let date = plain.date(from: text) ?? fractional.date(from: text) else {
+            throw DecodingError.dataCorruptedError(
+                in: container, debugDescription: "must be an ISO 8601 date-time, for example 2026-11-23T14:30:00Z")
+        }
+        return date
     }
 
     private static func problem(_ error: DecodingError) -> FieldProblem {

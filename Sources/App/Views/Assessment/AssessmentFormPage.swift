@@ -9,6 +9,10 @@ struct AssessmentFormPage {
     let content: AssessmentContent
     var problems: [FieldProblem] = []
 
+    private var safeguardingPath: String {
+        SiteURL.safeguarding(child: authorised.child.id!).path + "?episode=\(authorised.id.uuidString)"
+    }
+
     static let levelOptions: [GOVUK.Option] = LevelOfNeed.allCases.map { .init(value: $0.wireValue, label: $0.label) }
 
     func render(_ context: PageContext) -> HTML {
@@ -24,6 +28,12 @@ struct AssessmentFormPage {
                 .text(
                     "Write with the child and family, in words they would recognise. Save as you go; nothing is shared beyond the team. When every element has a level of need (or is marked not assessed), complete the assessment: it then cannot be changed, and a review makes a new version."
                 )),
+            .div(
+                .class("govuk-warning-text"),
+                .strong(.text("If at any point you are worried this child is at risk of significant harm, stop and ")),
+                .a(.class("govuk-link"), .href(safeguardingPath), .text("phone children’s social care now")),
+                .strong(.text(". Your draft keeps what you saved."))
+            ),
             GOVUK.postForm(
                 action: .editAssessment(episode: episodeID), csrf: context.csrf,
                 .h2(.class("govuk-heading-m"), .text("Assessment information")),
@@ -82,7 +92,15 @@ struct AssessmentFormPage {
                         value: "yes", label: "I am worried this child is at risk of significant harm",
                         hint: "Phone children’s social care now: do not wait to finish this form.")
                 ],
-                selected: entry.harmConcern ? ["yes"] : [], multiple: true)
+                selected: entry.harmConcern ? ["yes"] : [], multiple: true),
+            .if(
+                entry.harmConcern,
+                .div(
+                    .class("govuk-warning-text"),
+                    .strong(.text("You flagged a concern of significant harm here. ")),
+                    .a(.class("govuk-link"), .href(safeguardingPath), .text("Phone children’s social care now"))
+                )
+            )
         )
     }
 

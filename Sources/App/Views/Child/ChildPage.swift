@@ -13,6 +13,7 @@ struct ChildPage {
             child.fullName, context, back: .findChild,
             .span(.class("govuk-caption-l"), .text("Child index record")),
             .h1(.class("govuk-heading-l"), .text(child.fullName)),
+            SafeguardingButton.node(child: child.id!),
             GOVUK.summaryList([
                 ("Date of birth", Format.calendarDate(child.dateOfBirth)),
                 ("Gender", child.gender?.rawValue.capitalized ?? ""),
@@ -48,13 +49,19 @@ struct ChildPage {
             .if(
                 record.openEpisode == nil,
                 .group(
-                    .h2(.class("govuk-heading-m"), .text("Start a CAF")),
+                    .h2(.class("govuk-heading-m"), .text("Worried about this child?")),
                     .p(
                         .class("govuk-body"),
                         .text(
-                            "Start a Common Assessment when the child’s needs are unclear or broader than your service can meet. You will record the family’s consent first."
+                            "Answer a few questions to decide whether a CAF is needed, or start one straight away when the child’s needs are unclear or broader than your service can meet. You will record the family’s consent first."
                         )),
-                    .a(.class("govuk-button"), .href(SiteURL.startEpisode(child: child.id!).path), .text("Start a CAF"))
+                    .div(
+                        .class("govuk-button-group"),
+                        .a(.class("govuk-button"), .href(SiteURL.checklist(child: child.id!).path), .text("Is a CAF needed?")),
+                        .a(
+                            .class("govuk-button govuk-button--secondary"), .href(SiteURL.startEpisode(child: child.id!).path),
+                            .text("Start a CAF"))
+                    )
                 ),
                 else: .div(
                     .class("govuk-inset-text"),

@@ -1,4 +1,5 @@
 import CAFCore
+import Foundation
 import Plot
 
 /// GOV.UK Design System patterns as Plot nodes. Field ids derive from field names, so an
@@ -256,5 +257,15 @@ enum GOVUK {
                     .tr(.class("govuk-table__row"), .forEach(cells) { .td(.class("govuk-table__cell"), $0) })
                 })
         )
+    }
+}
+
+/// The phone-first button on every child and episode page.
+enum SafeguardingButton {
+    static func node(child: UUID, episode: UUID? = nil) -> Node<HTML.BodyContext> {
+        let query = episode.map { "?episode=\($0.uuidString)" } ?? ""
+        return .a(
+            .class("govuk-button govuk-button--warning"), .href(SiteURL.safeguarding(child: child).path + query),
+            .text("Safeguarding concern? Phone social care"))
     }
 }

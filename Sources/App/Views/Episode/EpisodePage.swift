@@ -10,6 +10,8 @@ struct EpisodePage {
     var shareEmail = ""
     var problems: [FieldProblem] = []
     var notice: String? = nil
+    /// Elements of the latest assessment flagged as a concern of significant harm.
+    var harmConcerns: [String] { (try? assessment.content().harmConcerns) ?? [] }
 
     func render(_ context: PageContext) -> HTML {
         let episode = authorised.episode
@@ -27,6 +29,17 @@ struct EpisodePage {
             },
             .span(.class("govuk-caption-l"), .text("CAF episode")),
             .h1(.class("govuk-heading-l"), .text(child.fullName)),
+            .if(
+                !harmConcerns.isEmpty,
+                .div(
+                    .class("govuk-warning-text"), .id("harm-concern"),
+                    .strong(
+                        .text(
+                            "The assessment records a concern of significant harm (\(harmConcerns.compactMap { CAFForm.element($0)?.name }.joined(separator: "; "))). Phone children’s social care now if you have not already."
+                        ))
+                )
+            ),
+            SafeguardingButton.node(child: child.id!, episode: episode.id!),
             GOVUK.summaryList([
                 ("Date of birth", Format.calendarDate(child.dateOfBirth)),
                 ("Status", episode.status == .open ? "Open" : "Closed"),

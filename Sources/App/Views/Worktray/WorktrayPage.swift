@@ -12,6 +12,10 @@ struct WorktrayPage {
     let mine: [Row]
     /// A coordinator's whole LA, empty for everyone else.
     let localAuthority: [Row]
+    /// Safeguarding calls whose written follow-up has not been sent.
+    let followUps: [SafeguardingCall]
+    /// For safeguarding staff: recent calls made to their LA.
+    let callsToLA: [SafeguardingCall]
 
     var drafts: [Row] { mine.filter { $0.assessmentStatus == .draft && $0.episode.$author.id == signedIn.id } }
 
@@ -29,6 +33,7 @@ struct WorktrayPage {
                 .a(.class("govuk-button"), .href(SiteURL.findChild.path), .text("Find a child")),
                 .a(.class("govuk-button govuk-button--secondary"), .href(SiteURL.registerChild.path), .text("Register a child"))
             ),
+            .if(!followUps.isEmpty, calls("Safeguarding follow-ups to send", followUps)),
             .h2(.class("govuk-heading-m"), .text("Your drafts")),
             drafts.isEmpty
                 ? .p(.class("govuk-body"), .text("You have no draft assessments."))
@@ -44,8 +49,27 @@ struct WorktrayPage {
             .if(
                 signedIn.practitioner.roles.contains(.coordinator),
                 table("Every episode in your local authority", localAuthority, empty: "No episodes in your local authority yet.")
+            ),
+            .if(
+                signedIn.practitioner.roles.contains(.safeguarding),
+                callsToLA.isEmpty
+                    ? .p(.class("govuk-body"), .text("No safeguarding calls have been recorded for your local authority."))
+                    : calls("Safeguarding calls to your local authority", callsToLA)
             )
         )
+    }
+
+    private func calls(_ caption: String, _ calls: [SafeguardingCall]) -> Node<HTML.BodyContext> {
+        GOVUK.table(
+            caption: caption, headers: ["Child", "Called", "By", "Follow-up due", "Status"],
+            rows: calls.map { call in
+                let state = call.followUpState()
+                return [
+                    GOVUK.link(call.child.fullName, to: .safeguardingCall(call.id!)),
+                    .text(Format.dateTime(call.calledAt)), .text(call.caller.name), .text(Format.dateTime(call.followUpDue)),
+                    GOVUK.tag(SafeguardingCallPage.label(state), colour: SafeguardingCallPage.colour(state)),
+                ]
+            })
     }
 
     private func table(_ caption: String, _ rows: [Row], empty: String) -> Node<HTML.BodyContext> {

@@ -1,0 +1,34 @@
+import CAFCore
+import Fluent
+import Vapor
+
+/// The pre-assessment checklist: one recorded decision, with the open episode it found.
+enum PreAssessments {
+    static func record(childID: UUID, answers: ChecklistAnswers, by signedIn: SignedIn, on db: any Database)
+        async throws -> PreAssessment
+    {
+        try Access.requireIndex(signedIn)
+        guard try await Child.find(childID, on: db) != nil else { throw AppError.notFound("child") }
+        let problems = answers.problems()
+        guard problems.isEmpty else { throw AppError.invalid(problems) }
+        guard let localAuthority = signedIn.actor.localAuthorityID else {
+            throw AppError.forbidden("Only staff of a local authority’s organisations can complete a checklist.")
+        }
+        let existing = try await openEpisode(of: childID, on: db)
+        return try await db.transaction { db in
+            let checklist = try PreAssessment(
+                childID: childID, practitionerID: signedIn.id, localAuthorityID: localAuthority, answers: answers,
+                existingEpisodeID: existing?.id)
+            try await checklist.create(on: db)
+            try await Audit.record(
+                on: db, by: signedIn, .recordPreAssessment, child: childID, episode: existing?.id,
+                detail: "decision=\(checklist.decision.rawValue)")
+            return checklist
+        }
+    }
+
+    /// Question 1: the child's open CAF episode, with whom to contact about it.
+    static func openEpisode(of childID: UUID, on db: any Database) async throws -> Episode? {
+        try await Episode.withTeam(on: db).filter(\.$child.$id == childID).filter(\.$status == .open).first()
+    }
+}

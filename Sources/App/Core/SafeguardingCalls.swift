@@ -1,0 +1,107 @@
+import CAFCore
+import Fluent
+import Vapor
+
+/// The phone-first safeguarding path: the LA's numbers first, then the call recorded and
+/// its written follow-up tracked until it is sent.
+enum SafeguardingCalls {
+    /// The child and the LA whose children's social care to ring.
+    static func contacts(for childID: UUID, by signedIn: SignedIn, on db: any Database) async throws -> (Child, LocalAuthority) {
+        try Access.requireIndex(signedIn)
+        guard let child = try await Child.query(on: db).filter(\.$id == childID).with(\.$localAuthority).first() else {
+            throw AppError.notFound("child")
+        }
+        return (child, child.localAuthority)
+    }
+
+    static func record(
+        _ record: SafeguardingCallRecord, childID: UUID, episodeID: UUID?, preAssessmentID: UUID?, by signedIn: SignedIn,
+        on db: any Database
+    ) async throws -> SafeguardingCall {
+        let (child, localAuthority) = try await contacts(for: childID, by: signedIn, on: db)
+        if let episodeID {
+            let episode = try await Access.episode(episodeID, .read, by: signedIn, on: db)
+            guard episode.child.id == childID else {
+                throw AppError.invalid(field: "episodeId", "That episode is not this child’s")
+            }
+        }
+        if let preAssessmentID {
+            guard let checklist = try await PreAssessment.find(preAssessmentID, on: db), checklist.$child.id == childID else {
+                throw AppError.invalid(field: "preAssessmentId", "That checklist is not this child’s")
+            }
+        }
+        let problems = record.problems(now: Date())
+        guard problems.isEmpty else { throw AppError.invalid(problems) }
+        return try await db.transaction { db in
+            let call = SafeguardingCall(
+                record, childID: child.id!, episodeID: episodeID, preAssessmentID: preAssessmentID, callerID: signedIn.id,
+                localAuthority: localAuthority)
+            try await call.create(on: db)
+            try await Audit.record(
+                on: db, by: signedIn, .recordSafeguardingCall, child: child.id, episode: episodeID,
+                detail: "advice=\(record.advice.rawValue) reference=\(record.reference)")
+            return call
+        }
+    }
+
+    static func read(_ id: UUID, by signedIn: SignedIn, on db: any Database) async throws -> SafeguardingCall {
+        let call = try await find(id, on: db)
+        guard
+            AccessPolicy.mayReadSafeguardingCall(
+                signedIn.actor, callerID: call.$caller.id, localAuthorityID: call.$localAuthority.id)
+        else {
+            try await Audit.record(
+                on: db, by: signedIn, .viewSafeguardingCall, child: call.$child.id, outcome: .denied, detail: "call=\(id)")
+            throw AppError.forbidden(
+                "Safeguarding calls are seen only by the caller and the coordinators and safeguarding staff of the child’s local authority."
+            )
+        }
+        try await Audit.record(on: db, by: signedIn, .viewSafeguardingCall, child: call.$child.id, detail: "call=\(id)")
+        return call
+    }
+
+    static func recordFollowUp(_ id: UUID, sentAt: Date, by signedIn: SignedIn, on db: any Database) async throws
+        -> SafeguardingCall
+    {
+        let call = try await find(id, on: db)
+        guard AccessPolicy.mayRecordFollowUp(signedIn.actor, callerID: call.$caller.id, localAuthorityID: call.$localAuthority.id)
+        else {
+            try await Audit.record(
+                on: db, by: signedIn, .recordFollowUp, child: call.$child.id, outcome: .denied, detail: "call=\(id)")
+            throw AppError.forbidden("Only the caller or the local authority’s coordinator can record the written follow-up.")
+        }
+        guard sentAt >= call.calledAt, sentAt <= Date().addingTimeInterval(5 * 60) else {
+            throw AppError.invalid(field: "sentAt", "The follow-up must be sent after the call and not in the future")
+        }
+        guard call.followUpSentAt == nil else { return call }
+        return try await db.transaction { db in
+            call.followUpSentAt = sentAt
+            try await call.save(on: db)
+            try await Audit.record(on: db, by: signedIn, .recordFollowUp, child: call.$child.id, detail: "call=\(id)")
+            return call
+        }
+    }
+
+    /// Calls for a worktray: the person's own calls, and for coordinators and safeguarding
+    /// staff every call made to their LA; newest first.
+    static func worktray(for signedIn: SignedIn, openOnly: Bool, on db: any Database) async throws -> [SafeguardingCall] {
+        let query = SafeguardingCall.query(on: db).with(\.$child).with(\.$localAuthority)
+            .with(\.$caller) { $0.with(\.$organisation) }
+        let seesLA = !signedIn.actor.roles.isDisjoint(with: [.coordinator, .safeguarding])
+        if seesLA, let la = signedIn.actor.localAuthorityID {
+            query.group(.or) { $0.filter(\.$caller.$id == signedIn.id).filter(\.$localAuthority.$id == la) }
+        } else {
+            query.filter(\.$caller.$id == signedIn.id)
+        }
+        if openOnly { query.filter(\.$followUpSentAt == nil) }
+        return try await query.sort(\.$calledAt, .descending).limit(200).all()
+    }
+
+    private static func find(_ id: UUID, on db: any Database) async throws -> SafeguardingCall {
+        guard
+            let call = try await SafeguardingCall.query(on: db).filter(\.$id == id)
+                .with(\.$child).with(\.$localAuthority).with(\.$caller) { $0.with(\.$organisation) }.first()
+        else { throw AppError.notFound("safeguarding call") }
+        return call
+    }
+}
