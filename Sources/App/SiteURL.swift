@@ -18,6 +18,7 @@ enum SiteURL: Hashable {
     case followUp(UUID)
     case episode(UUID)
     case shareEpisode(UUID)
+    case episodeConsent(UUID)
     case editAssessment(episode: UUID)
     case assessment(episode: UUID)
     case health
@@ -44,6 +45,7 @@ enum SiteURL: Hashable {
         case .followUp(let call): ["safeguarding-calls", id(call), "follow-up"]
         case .episode(let episode): ["episodes", id(episode)]
         case .shareEpisode(let episode): ["episodes", id(episode), "shares"]
+        case .episodeConsent(let episode): ["episodes", id(episode), "consent"]
         case .editAssessment(let episode): ["episodes", id(episode), "assessment", "edit"]
         case .assessment(let episode): ["episodes", id(episode), "assessment"]
         case .health: ["health"]
@@ -60,6 +62,8 @@ enum APIURL: Hashable {
     case child(UUID)
     case childEpisodes(UUID)
     case preAssessments(UUID)
+    case consentRefusals(UUID)
+    case consents(UUID)
     case safeguardingCalls(UUID)
     case calls
     case call(UUID)
@@ -87,6 +91,8 @@ enum APIURL: Hashable {
         case .child(let child): return base + ["children", id(child)]
         case .childEpisodes(let child): return base + ["children", id(child), "episodes"]
         case .preAssessments(let child): return base + ["children", id(child), "pre-assessments"]
+        case .consentRefusals(let child): return base + ["children", id(child), "consent-refusals"]
+        case .consents(let episode): return base + ["episodes", id(episode), "consents"]
         case .safeguardingCalls(let child): return base + ["children", id(child), "safeguarding-calls"]
         case .calls: return base + ["safeguarding-calls"]
         case .call(let call): return base + ["safeguarding-calls", id(call)]

@@ -59,6 +59,7 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
     app.migrations.add(SessionRecord.migration)
     app.migrations.add(AddSocialCareContacts())
     app.migrations.add(CreatePreAssessments())
+    app.migrations.add(AddConsentKinds())
 
     // Sessions live in the database, so app servers hold no state of their own.
     app.sessions.use(.fluent)

@@ -40,6 +40,7 @@ func routes(_ app: Application) throws {
     let episodes = EpisodeController()
     signedIn.get(SiteURL.episode(.pattern).pattern, use: episodes.show)
     signedIn.post(SiteURL.shareEpisode(.pattern).pattern, use: episodes.share)
+    signedIn.post(SiteURL.episodeConsent(.pattern).pattern, use: episodes.changeConsent)
     signedIn.get(SiteURL.editAssessment(episode: .pattern).pattern, use: episodes.edit)
     signedIn.post(SiteURL.editAssessment(episode: .pattern).pattern, use: episodes.save)
     signedIn.get(SiteURL.assessment(episode: .pattern).pattern, use: episodes.read)
@@ -56,6 +57,7 @@ func routes(_ app: Application) throws {
     api.post(APIURL.children.pattern, use: childrenAPI.create)
     api.get(APIURL.child(.pattern).pattern, use: childrenAPI.read)
     api.post(APIURL.childEpisodes(.pattern).pattern, use: childrenAPI.openEpisode)
+    api.post(APIURL.consentRefusals(.pattern).pattern, use: childrenAPI.refuseConsent)
     let safeguardingAPI = SafeguardingAPIController()
     api.post(APIURL.preAssessments(.pattern).pattern, use: safeguardingAPI.recordChecklist)
     api.post(APIURL.safeguardingCalls(.pattern).pattern, use: safeguardingAPI.recordCall)
@@ -70,6 +72,7 @@ func routes(_ app: Application) throws {
     api.post(APIURL.completeAssessment(.pattern).pattern, use: episodesAPI.completeAssessment)
     api.get(APIURL.assessments(.pattern).pattern, use: episodesAPI.versions)
     api.post(APIURL.shares(.pattern).pattern, use: episodesAPI.share)
+    api.post(APIURL.consents(.pattern).pattern, use: episodesAPI.changeConsent)
     api.get(APIURL.audit.pattern, use: AuditAPIController().read)
 }
 

@@ -35,9 +35,9 @@ public struct EpisodeFacts: Sendable, Hashable {
     public let leadProfessional: Member?
     /// Practitioners the episode was shared with by name.
     public let shares: [Member]
-    public let consent: ConsentScope
+    public let consent: ConsentState
 
-    public init(localAuthorityID: UUID, author: Member, leadProfessional: Member?, shares: [Member], consent: ConsentScope) {
+    public init(localAuthorityID: UUID, author: Member, leadProfessional: Member?, shares: [Member], consent: ConsentState) {
         self.localAuthorityID = localAuthorityID
         self.author = author
         self.leadProfessional = leadProfessional
@@ -52,11 +52,15 @@ public enum EpisodeAction: Sendable, Hashable {
     case write
     /// Share with a named practitioner of the given agency type.
     case share(with: AgencyType?)
+    /// Record consent given again (a new scope), withdrawn, or overridden.
+    case changeConsent(ConsentKind)
 }
 
 /// Why access was allowed: recorded in the audit log beside the access.
 public enum AccessBasis: String, Sendable {
     case author, leadProfessional = "lead-professional", shared, coordinator, manager
+    /// The LA's safeguarding staff, on an episode shared in the public interest.
+    case safeguarding
 }
 
 public enum AccessDenial: String, Sendable {
@@ -66,6 +70,11 @@ public enum AccessDenial: String, Sendable {
     /// A named share that the consent no longer (or never did) cover.
     case outsideConsent = "outside-consent"
     case readOnly = "read-only"
+    /// Consent was withdrawn: only the lead professional and coordinators still read it,
+    /// and nobody changes it.
+    case consentWithdrawn = "consent-withdrawn"
+    /// Only a coordinator or safeguarding lead of the episode's LA may override consent.
+    case overrideNeedsRole = "override-needs-coordinator-or-safeguarding"
 }
 
 public enum AccessDecision: Sendable, Hashable {
@@ -84,37 +93,51 @@ public enum AccessPolicy {
     public static func decide(_ actor: Actor, _ action: EpisodeAction, _ episode: EpisodeFacts) -> AccessDecision {
         guard actor.roles.contains(where: \.worksWithCases) else { return .denied(.noCaseRole) }
         let basis = relationship(of: actor, to: episode)
+        let withdrawn = episode.consent.isWithdrawn
         switch action {
         case .read:
-            return basis.map(AccessDecision.allowed) ?? .denied(.notInTeam)
+            if let basis { return .allowed(basis) }
+            return withdrawn && wasTeamMember(actor, episode) ? .denied(.consentWithdrawn) : .denied(.notInTeam)
         case .write:
-            switch basis {
-            case .author?, .leadProfessional?: return .allowed(basis!)
-            case nil: return .denied(.notInTeam)
-            default: return .denied(.readOnly)
-            }
+            guard let basis else { return .denied(.notInTeam) }
+            if withdrawn { return .denied(.consentWithdrawn) }
+            return basis == .author || basis == .leadProfessional ? .allowed(basis) : .denied(.readOnly)
         case .share(let agency):
-            switch basis {
-            case .author?, .leadProfessional?, .coordinator?:
-                guard let agency, episode.consent.coversSharing(with: agency) else { return .denied(.outsideConsent) }
-                return .allowed(basis!)
-            case nil: return .denied(.notInTeam)
-            default: return .denied(.readOnly)
-            }
+            guard let basis else { return .denied(.notInTeam) }
+            guard [.author, .leadProfessional, .coordinator].contains(basis) else { return .denied(.readOnly) }
+            if withdrawn { return .denied(.consentWithdrawn) }
+            return episode.consent.coversSharing(with: agency) ? .allowed(basis) : .denied(.outsideConsent)
+        case .changeConsent(.override):
+            let lead = !actor.roles.isDisjoint(with: [.coordinator, .safeguarding])
+            guard lead, actor.localAuthorityID == episode.localAuthorityID else { return .denied(.overrideNeedsRole) }
+            return .allowed(actor.roles.contains(.coordinator) ? .coordinator : .safeguarding)
+        case .changeConsent:
+            guard let basis else { return .denied(.notInTeam) }
+            return [.author, .leadProfessional, .coordinator].contains(basis) ? .allowed(basis) : .denied(.readOnly)
         }
     }
 
-    /// The strongest reason this actor may see the episode, or nil when they are outside it.
+    /// The strongest reason this actor may see the episode under its consent now, or nil.
     static func relationship(of actor: Actor, to episode: EpisodeFacts) -> AccessBasis? {
+        let isCoordinator = actor.roles.contains(.coordinator) && actor.localAuthorityID == episode.localAuthorityID
+        if episode.consent.isWithdrawn {
+            // Frozen: whoever holds the case (the lead professional, or the author while
+            // there is none) and the LA's coordinators; nobody else.
+            let holder = episode.leadProfessional ?? episode.author
+            if holder.practitionerID == actor.id { return episode.leadProfessional == nil ? .author : .leadProfessional }
+            return isCoordinator ? .coordinator : nil
+        }
         if episode.author.practitionerID == actor.id { return .author }
         if episode.leadProfessional?.practitionerID == actor.id { return .leadProfessional }
         if let share = episode.shares.first(where: { $0.practitionerID == actor.id }),
-            let agency = share.agency, episode.consent.coversSharing(with: agency)
+            episode.consent.coversSharing(with: share.agency)
         {
             return .shared
         }
-        if actor.roles.contains(.coordinator), actor.localAuthorityID == episode.localAuthorityID {
-            return .coordinator
+        if isCoordinator { return .coordinator }
+        if episode.consent == .overridden, actor.roles.contains(.safeguarding), actor.localAuthorityID == episode.localAuthorityID
+        {
+            return .safeguarding
         }
         if actor.roles.contains(.manager), let organisation = actor.organisationID,
             teamOrganisations(episode).contains(organisation)
@@ -124,10 +147,16 @@ public enum AccessPolicy {
         return nil
     }
 
+    private static func wasTeamMember(_ actor: Actor, _ episode: EpisodeFacts) -> Bool {
+        ([episode.author] + [episode.leadProfessional].compactMap { $0 } + episode.shares).contains {
+            $0.practitionerID == actor.id
+        }
+    }
+
     private static func teamOrganisations(_ episode: EpisodeFacts) -> Set<UUID> {
         let members =
             [episode.author] + [episode.leadProfessional].compactMap { $0 }
-            + episode.shares.filter { $0.agency.map(episode.consent.coversSharing(with:)) ?? false }
+            + episode.shares.filter { episode.consent.coversSharing(with: $0.agency) }
         return Set(members.compactMap(\.organisationID))
     }
 

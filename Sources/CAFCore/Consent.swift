@@ -77,3 +77,92 @@ public struct ConsentRecord: Sendable, Hashable {
         return problems
     }
 }
+
+/// What a recorded consent decision did. The latest one governs the episode.
+public enum ConsentKind: String, CaseIterable, Codable, Sendable {
+    /// Given, or given again with a new scope (narrowed or widened).
+    case given
+    /// Withdrawn: sharing stops at once and the record is frozen, never deleted.
+    case withdrawn
+    /// Shared without consent in the public interest, by a coordinator or safeguarding
+    /// lead with a written reason (golden rules of information sharing, 2008).
+    case override
+}
+
+/// The consent that governs an episode now, as the access policy sees it.
+public enum ConsentState: Sendable, Hashable {
+    case given(ConsentScope)
+    case withdrawn
+    case overridden
+
+    public func coversSharing(with agency: AgencyType?) -> Bool {
+        switch self {
+        case .given(let scope): agency.map(scope.coversSharing(with:)) ?? false
+        case .overridden: agency != nil
+        case .withdrawn: false
+        }
+    }
+
+    public var isWithdrawn: Bool { self == .withdrawn }
+}
+
+/// A change to an episode's consent, checked before it is recorded.
+public struct ConsentChange: Sendable, Hashable {
+    public var kind: ConsentKind
+    /// For `given`: the consent as newly given (who, how, new scope).
+    public var record: ConsentRecord?
+    /// Why: required for a withdrawal note and for an override's public-interest reason.
+    public var reason: String
+
+    public init(kind: ConsentKind, record: ConsentRecord? = nil, reason: String = "") {
+        self.kind = kind
+        self.record = record
+        self.reason = reason
+    }
+
+    public func problems() -> [FieldProblem] {
+        switch kind {
+        case .given:
+            guard let record else { return [.init(field: "consent", message: "Give the consent’s details and new scope")] }
+            return record.problems()
+        case .withdrawn, .override:
+            if reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                return [
+                    .init(
+                        field: "reason",
+                        message: kind == .override
+                            ? "Write the public-interest reason for sharing without consent"
+                            : "Write down who withdrew consent and what they said")
+                ]
+            }
+            return []
+        }
+    }
+}
+
+/// A family's refusal: the only thing kept is the note (PRODUCT.md: "A refusal stores only
+/// the refusal note").
+public struct ConsentRefusal: Sendable, Hashable {
+    public var givenBy: ConsentGivenBy
+    public var name: String
+    public var note: String
+
+    public init(givenBy: ConsentGivenBy, name: String, note: String) {
+        self.givenBy = givenBy
+        self.name = name
+        self.note = note
+    }
+
+    public func problems() -> [FieldProblem] {
+        var problems: [FieldProblem] = []
+        if name.trimmingCharacters(in: .whitespaces).isEmpty {
+            problems.append(.init(field: "consent.name", message: "Enter the name of the person who refused"))
+        }
+        if note.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            problems.append(.init(field: "note", message: "Write a short note of the refusal"))
+        } else if note.count > 2_000 {
+            problems.append(.init(field: "note", message: "Keep the refusal note to 2,000 characters or fewer"))
+        }
+        return problems
+    }
+}

@@ -175,6 +175,22 @@ import VaporTesting
                     raw: spec.example("POST", followUp)
                 ).status == .ok)
 
+            let refusals = "/api/v1/children/{id}/consent-refusals"
+            let refusalPath = "/api/v1/children/\(childID)/consent-refusals"
+            #expect(
+                try await call(.POST, refusals, refusalPath, token: amy, raw: spec.example("POST", refusals)).status == .created)
+            #expect(try await call(.POST, refusals, refusalPath, token: amy, raw: "{}").status == .unprocessableEntity)
+            let consents = "/api/v1/episodes/{id}/consents"
+            let consentsPath = "/api/v1/episodes/\(episodeID)/consents"
+            #expect(
+                try await call(.POST, consents, consentsPath, token: carla, raw: spec.example("POST", consents)).status
+                    == .forbidden)
+            #expect(
+                try await call(.POST, consents, consentsPath, token: amy, raw: #"{"kind": "withdrawn"}"#).status
+                    == .unprocessableEntity)
+            #expect(
+                try await call(.POST, consents, consentsPath, token: amy, raw: spec.example("POST", consents)).status == .created)
+
             let audit = "/api/v1/audit"
             #expect(try await call(.GET, audit, audit + "?childId=\(childID)", token: erin).status == .ok)
             #expect(try await call(.GET, audit, audit + "?childId=\(childID)", token: amy).status == .forbidden)

@@ -185,14 +185,15 @@ import VaporTesting
             _ = try await amy.get(SiteURL.startEpisode(child: childID).path)
             let noConsent = try await amy.post(SiteURL.startEpisode(child: childID).path, [("consent.name", "Jo Page")])
             #expect(noConsent.status == .unprocessableEntity)
-            for field in ["consent-givenBy", "consent-method", "consent-scope-store"] {
+            for field in ["consent-decision", "consent-givenBy", "consent-method", "consent-scope-store"] {
                 #expect(noConsent.body.string.contains("href=\"#\(field)\""))
             }
             #expect(noConsent.body.string.contains(#"value="Jo Page""#))
             let opened = try await amy.post(
                 SiteURL.startEpisode(child: childID).path,
                 [
-                    ("consent.givenBy", "both"), ("consent.name", "Jo Page"), ("consent.relationship", "Father"),
+                    ("consent.decision", "given"), ("consent.givenBy", "both"), ("consent.name", "Jo Page"),
+                    ("consent.relationship", "Father"),
                     ("consent.method", "verbal"), ("consent.scope.store", "yes"),
                     ("consent.scope.shareWithAgencyTypes[]", "health"),
                 ])

@@ -13,7 +13,10 @@ import Testing
 
     enum Relation: CaseIterable { case none, author, lead, shared, sharedOutsideConsent, sameOrganisation, sameLA, otherLA }
 
-    func episode(author: UUID, lead: UUID, shared: UUID, sharedOutside: UUID) -> EpisodeFacts {
+    func episode(
+        author: UUID, lead: UUID, shared: UUID, sharedOutside: UUID,
+        consent: ConsentState = .given(ConsentScope(store: true, shareWithAgencyTypes: [.education, .health]))
+    ) -> EpisodeFacts {
         EpisodeFacts(
             localAuthorityID: la,
             author: .init(practitionerID: author, organisationID: school, agency: .education),
@@ -22,7 +25,7 @@ import Testing
                 .init(practitionerID: shared, organisationID: clinic, agency: .health),
                 .init(practitionerID: sharedOutside, organisationID: police, agency: .police),
             ],
-            consent: ConsentScope(store: true, shareWithAgencyTypes: [.education, .health]))
+            consent: consent)
     }
 
     /// Builds an actor holding `role` who stands in `relation` to the episode.
@@ -108,5 +111,70 @@ import Testing
         #expect(!AccessPolicy.mayReadAudit(coordinator, childLocalAuthorityID: otherLA))
         let (practitioner, _) = scenario(.practitioner, .author)
         #expect(!AccessPolicy.mayReadAudit(practitioner, childLocalAuthorityID: la))
+    }
+
+    /// Re-states one scenario's episode under another consent.
+    func under(_ consent: ConsentState, _ facts: EpisodeFacts) -> EpisodeFacts {
+        EpisodeFacts(
+            localAuthorityID: facts.localAuthorityID, author: facts.author, leadProfessional: facts.leadProfessional,
+            shares: facts.shares, consent: consent)
+    }
+
+    @Test func withdrawalFreezesTheRecordAndKeepsOnlyTheLeadAndCoordinators() {
+        for role in Role.allCases {
+            for relation in Relation.allCases {
+                let (actor, given) = scenario(role, relation)
+                let facts = under(.withdrawn, given)
+                let inLA: Set<Relation> = [.author, .lead, .sameOrganisation, .sameLA]
+                let expected = role.worksWithCases && (relation == .lead || (role == .coordinator && inLA.contains(relation)))
+                #expect(AccessPolicy.decide(actor, .read, facts).isAllowed == expected, "\(role) \(relation)")
+                #expect(!AccessPolicy.decide(actor, .write, facts).isAllowed, "frozen for \(role) \(relation)")
+                #expect(!AccessPolicy.decide(actor, .share(with: .health), facts).isAllowed)
+            }
+        }
+        let (shared, facts) = scenario(.practitioner, .shared)
+        #expect(AccessPolicy.decide(shared, .read, under(.withdrawn, facts)) == .denied(.consentWithdrawn))
+        let (author, authored) = scenario(.practitioner, .author)
+        #expect(AccessPolicy.decide(author, .read, under(.withdrawn, authored)) == .denied(.consentWithdrawn))
+    }
+
+    @Test func withoutALeadTheAuthorHoldsAWithdrawnEpisode() {
+        let me = UUID()
+        let facts = EpisodeFacts(
+            localAuthorityID: la, author: .init(practitionerID: me, organisationID: school, agency: .education),
+            leadProfessional: nil, shares: [], consent: .withdrawn)
+        let actor = Actor(id: me, roles: [.practitioner], organisationID: school, agency: .education, localAuthorityID: la)
+        #expect(AccessPolicy.decide(actor, .read, facts) == .allowed(.author))
+        #expect(AccessPolicy.decide(actor, .write, facts) == .denied(.consentWithdrawn))
+    }
+
+    @Test func narrowingTheScopeRemovesSharesItNoLongerCovers() {
+        let (shared, facts) = scenario(.practitioner, .shared)
+        #expect(AccessPolicy.decide(shared, .read, facts).isAllowed)
+        let narrowed = under(.given(ConsentScope(store: true, shareWithAgencyTypes: [.education])), facts)
+        #expect(AccessPolicy.decide(shared, .read, narrowed) == .denied(.notInTeam))
+        let (manager, managed) = scenario(.manager, .none)
+        #expect(!AccessPolicy.decide(manager, .read, narrowed).isAllowed)
+        _ = managed
+    }
+
+    @Test func overrideSharesBeyondConsentAndOnlyCoordinatorsOrSafeguardingMayMakeIt() {
+        let (police, facts) = scenario(.practitioner, .sharedOutsideConsent)
+        #expect(!AccessPolicy.decide(police, .read, facts).isAllowed)
+        #expect(AccessPolicy.decide(police, .read, under(.overridden, facts)) == .allowed(.shared))
+        let (author, authored) = scenario(.practitioner, .author)
+        #expect(AccessPolicy.decide(author, .share(with: .police), under(.overridden, authored)) == .allowed(.author))
+        #expect(AccessPolicy.decide(author, .changeConsent(.override), authored) == .denied(.overrideNeedsRole))
+        #expect(AccessPolicy.decide(author, .changeConsent(.withdrawn), authored) == .allowed(.author))
+        let (mash, sameLA) = scenario(.safeguarding, .sameLA)
+        #expect(AccessPolicy.decide(mash, .changeConsent(.override), sameLA) == .allowed(.safeguarding))
+        #expect(!AccessPolicy.decide(mash, .read, sameLA).isAllowed)
+        #expect(AccessPolicy.decide(mash, .read, under(.overridden, sameLA)) == .allowed(.safeguarding))
+        let (otherMash, otherLA) = scenario(.safeguarding, .otherLA)
+        #expect(AccessPolicy.decide(otherMash, .changeConsent(.override), otherLA) == .denied(.overrideNeedsRole))
+        let (coordinator, coordinated) = scenario(.coordinator, .sameLA)
+        #expect(AccessPolicy.decide(coordinator, .changeConsent(.override), coordinated) == .allowed(.coordinator))
+        let (reader, readable) = scenario(.practitioner, .shared)
+        #expect(AccessPolicy.decide(reader, .changeConsent(.withdrawn), readable) == .denied(.readOnly))
     }
 }

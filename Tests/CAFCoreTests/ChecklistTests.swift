@@ -68,4 +68,13 @@ import Testing
         #expect(!AccessPolicy.mayReadSafeguardingCall(actor(UUID(), .practitioner, la), callerID: caller, localAuthorityID: la))
         #expect(!AccessPolicy.mayReadSafeguardingCall(actor(caller, .analyst, la), callerID: caller, localAuthorityID: la))
     }
+
+    @Test func consentChangesNeedTheirReasons() {
+        #expect(ConsentChange(kind: .withdrawn).problems().map(\.field) == ["reason"])
+        #expect(ConsentChange(kind: .override, reason: "Risk of harm from an adult").problems().isEmpty)
+        #expect(ConsentChange(kind: .given).problems().map(\.field) == ["consent"])
+        #expect(ConsentRefusal(givenBy: .parent, name: "", note: " ").problems().map(\.field) == ["consent.name", "note"])
+        #expect(ConsentState.overridden.coversSharing(with: .police))
+        #expect(!ConsentState.withdrawn.coversSharing(with: .education))
+    }
 }

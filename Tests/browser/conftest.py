@@ -90,7 +90,7 @@ class Visit:
         self.check()
 
     def submit(self, text):
-        self.page.click(f"button:has-text('{text}')")
+        self.page.get_by_role("button", name=text, exact=True).click()
         self.check()
 
     def close(self):

@@ -31,6 +31,7 @@ def test_register_assess_share_refuse_and_audit(visit):
 
     # Consent, then the form.
     amy.follow("Start a CAF")
+    page.check("#consent-decision")  # they agree
     page.check("#consent-givenBy-2")  # a parent or carer
     page.fill("#consent-name", "Rose Browser")
     page.fill("#consent-relationship", "Mother")

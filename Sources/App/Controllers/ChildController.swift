@@ -79,9 +79,13 @@ struct ChildController {
         var page = StartEpisodePage(
             child: child, givenBy: form["consent.givenBy"], name: form["consent.name"],
             relationship: form["consent.relationship"], method: form["consent.method"],
-            store: form["consent.scope.store"] == "yes", share: Set(form.all("consent.scope.shareWithAgencyTypes[]")))
+            store: form["consent.scope.store"] == "yes", share: Set(form.all("consent.scope.shareWithAgencyTypes[]")),
+            decision: form["consent.decision"], note: form["note"])
         var problems: [FieldProblem] = []
         let givenBy = ConsentGivenBy(rawValue: page.givenBy)
+        if page.decision != "given" && page.decision != "refused" {
+            problems.append(.init(field: "consent.decision", message: "Choose whether they agreed"))
+        }
         let method = ConsentMethod(rawValue: page.method)
         if givenBy == nil { problems.append(.init(field: "consent.givenBy", message: "Choose who is giving consent")) }
         if method == nil { problems.append(.init(field: "consent.method", message: "Choose how consent was given")) }
@@ -89,6 +93,13 @@ struct ChildController {
             givenBy: givenBy ?? .child, name: page.name, relationship: page.relationship, method: method ?? .verbal,
             scope: ConsentScope(store: page.store, shareWithAgencyTypes: Set(page.share.compactMap(AgencyType.init))))
         do {
+            if page.decision == "refused" {
+                guard let givenBy else { throw AppError.invalid(problems) }
+                _ = try await Episodes.refuse(
+                    childID: childID, ConsentRefusal(givenBy: givenBy, name: page.name, note: page.note), by: signedIn, on: req.db
+                )
+                return ConsentRefusedPage(child: child).render(PageContext(req)).response()
+            }
             guard problems.isEmpty else { throw AppError.invalid(problems + record.problems()) }
             let episode = try await Episodes.open(childID: childID, consent: record, by: signedIn, on: req.db)
             return req.redirect(to: SiteURL.editAssessment(episode: episode.id!).path)

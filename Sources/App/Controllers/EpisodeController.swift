@@ -24,6 +24,38 @@ struct EpisodeController {
         }
     }
 
+    /// One form posts every consent change; `kind` says which.
+    func changeConsent(req: Request) async throws -> Response {
+        let signedIn = try req.signedIn
+        let id = try req.id("episode")
+        let form = FormFields(req)
+        let kind = ConsentKind(rawValue: form["kind"]) ?? .given
+        var change = ConsentChange(kind: kind, reason: form["reason"])
+        if kind == .given {
+            guard let current = try await Access.latestConsent(of: id, on: req.db) else { throw AppError.notFound("episode") }
+            change.record = ConsentRecord(
+                givenBy: current.givenBy, name: current.name, relationship: current.relationship, method: current.method,
+                scope: ConsentScope(
+                    store: true, shareWithAgencyTypes: Set(form.all("shareWithAgencyTypes[]").compactMap(AgencyType.init))))
+        }
+        do {
+            _ = try await Episodes.changeConsent(id, change, by: signedIn, on: req.db)
+            var page = try await page(req)
+            page.notice =
+                switch kind {
+                case .given: "What may be shared has changed"
+                case .withdrawn: "Consent withdrawal recorded: sharing has stopped and the record is frozen"
+                case .override: "Override recorded: this episode may be shared in the public interest"
+                }
+            return page.render(PageContext(req)).response()
+        } catch let error as AppError where !error.problems.isEmpty {
+            var page = try await page(req)
+            page.problems = error.problems.map { FieldProblem(field: "\(kind.rawValue)-\($0.field)", message: $0.message) }
+            page.consentReasons[kind] = form["reason"]
+            return page.render(PageContext(req)).response(.unprocessableEntity)
+        }
+    }
+
     func edit(req: Request) async throws -> Response {
         let (authorised, assessment) = try await Episodes.assessment(of: try req.id("episode"), by: try req.signedIn, on: req.db)
         guard assessment.status == .draft else { return req.redirect(to: SiteURL.assessment(episode: authorised.id).path) }
@@ -58,10 +90,14 @@ struct EpisodeController {
     private func page(_ req: Request) async throws -> EpisodePage {
         let signedIn = try req.signedIn
         let (authorised, assessment) = try await Episodes.read(try req.id("episode"), by: signedIn, on: req.db)
-        let mayWrite = authorised.basis == .author || authorised.basis == .leadProfessional
+        let frozen = authorised.consent.kind == .withdrawn
+        let mayWrite = !frozen && (authorised.basis == .author || authorised.basis == .leadProfessional)
+        let changesConsent = [.author, .leadProfessional, .coordinator].contains(authorised.basis)
         return EpisodePage(
-            authorised: authorised, assessment: assessment, mayWrite: mayWrite,
-            mayShare: mayWrite || authorised.basis == .coordinator)
+            authorised: authorised, assessment: assessment,
+            consentHistory: try await Episodes.consentHistory(of: authorised.id, on: req.db),
+            mayWrite: mayWrite, mayShare: !frozen && changesConsent, mayChangeConsent: changesConsent,
+            mayOverride: AccessPolicy.decide(signedIn.actor, .changeConsent(.override), Access.facts(of: authorised)).isAllowed)
     }
 
     /// The form's fields as assessment content; every element is written, in form order.

@@ -22,13 +22,7 @@ enum Access {
             let episode = try await Episode.withTeam(on: db).filter(\.$id == id).first()
         else { throw AppError.notFound("episode") }
         guard let consent = try await latestConsent(of: id, on: db) else { throw AppError.notFound("episode consent") }
-        let facts = EpisodeFacts(
-            localAuthorityID: episode.$localAuthority.id,
-            author: member(episode.author),
-            leadProfessional: episode.leadProfessional.map(member),
-            shares: episode.shares.map { member($0.practitioner) },
-            consent: consent.scope)
-        switch AccessPolicy.decide(signedIn.actor, action, facts) {
+        switch AccessPolicy.decide(signedIn.actor, action, facts(episode, consent)) {
         case .allowed(let basis):
             return AuthorisedEpisode(episode: episode, child: episode.child, consent: consent, basis: basis)
         case .denied(let denial):
@@ -51,6 +45,21 @@ enum Access {
             try await Audit.record(on: db, by: signedIn, .viewAudit, child: child.id, outcome: .denied, detail: "not-coordinator")
             throw AppError.forbidden("Only the coordinators of the child’s local authority can read who has seen this child.")
         }
+    }
+
+    /// What the policy knows of an episode already authorised, to ask it a further question
+    /// (such as whether to offer a form) without loading anything again.
+    static func facts(of authorised: AuthorisedEpisode) -> EpisodeFacts {
+        facts(authorised.episode, authorised.consent)
+    }
+
+    private static func facts(_ episode: Episode, _ consent: Consent) -> EpisodeFacts {
+        EpisodeFacts(
+            localAuthorityID: episode.$localAuthority.id,
+            author: member(episode.author),
+            leadProfessional: episode.leadProfessional.map(member),
+            shares: episode.shares.map { member($0.practitioner) },
+            consent: consent.state)
     }
 
     static func latestConsent(of episodeID: UUID, on db: any Database) async throws -> Consent? {
@@ -82,6 +91,11 @@ enum Access {
             return "The family’s consent does not cover sharing this episode with that agency. Contact \(role): \(reach)."
         case .readOnly:
             return "You can read this episode but not change it. Contact \(role): \(reach)."
+        case .consentWithdrawn:
+            return
+                "Consent for this episode was withdrawn: the record is frozen and open only to its lead professional and the local authority’s coordinators. Contact \(role): \(reach)."
+        case .overrideNeedsRole:
+            return "Only a coordinator or safeguarding lead of the child’s local authority can override consent."
         }
     }
 
@@ -90,6 +104,7 @@ enum Access {
         case .read: .viewEpisode
         case .write: .saveAssessment
         case .share: .shareEpisode
+        case .changeConsent: .changeConsent
         }
     }
 }

@@ -21,6 +21,8 @@ enum AuditAction: String, Sendable {
     case recordSafeguardingCall = "record-safeguarding-call"
     case viewSafeguardingCall = "view-safeguarding-call"
     case recordFollowUp = "record-follow-up"
+    case changeConsent = "change-consent"
+    case recordConsentRefusal = "record-consent-refusal"
 }
 
 enum AuditOutcome: String, Sendable {

@@ -129,6 +129,52 @@ enum Episodes {
         }
     }
 
+    /// Records consent given again with a new scope, withdrawn, or overridden in the public
+    /// interest. The latest decision governs access from this moment.
+    static func changeConsent(_ id: UUID, _ change: ConsentChange, by signedIn: SignedIn, on db: any Database) async throws
+        -> Consent
+    {
+        let problems = change.problems()
+        let authorised = try await Access.episode(id, .changeConsent(change.kind), by: signedIn, on: db)
+        guard problems.isEmpty else { throw AppError.invalid(problems) }
+        return try await db.transaction { db in
+            let now = Date()
+            let consent: Consent
+            if change.kind == .given, let record = change.record {
+                consent = Consent(episodeID: id, record: record, recordedByID: signedIn.id, recordedAt: now)
+            } else {
+                consent = Consent(
+                    change.kind, reason: change.reason, after: authorised.consent, recordedByID: signedIn.id, recordedAt: now)
+            }
+            try await consent.create(on: db)
+            try await Audit.record(
+                on: db, by: signedIn, .changeConsent, child: authorised.child.id, episode: id,
+                detail: "kind=\(change.kind.rawValue) basis=\(authorised.basis.rawValue) reason=\(change.reason)")
+            return consent
+        }
+    }
+
+    /// Every consent decision on an episode, oldest first.
+    static func consentHistory(of id: UUID, on db: any Database) async throws -> [Consent] {
+        try await Consent.query(on: db).filter(\.$episode.$id == id).with(\.$recordedBy).sort(\.$recordedAt).all()
+    }
+
+    /// A refusal keeps only its note: no episode, no assessment.
+    static func refuse(childID: UUID, _ refusal: ConsentRefusal, by signedIn: SignedIn, on db: any Database)
+        async throws -> ConsentRefusalRecord
+    {
+        try Access.requireIndex(signedIn)
+        guard try await Child.find(childID, on: db) != nil else { throw AppError.notFound("child") }
+        let problems = refusal.problems()
+        guard problems.isEmpty else { throw AppError.invalid(problems) }
+        return try await db.transaction { db in
+            let record = ConsentRefusalRecord(childID: childID, refusal: refusal, recordedByID: signedIn.id)
+            try await record.create(on: db)
+            try await Audit.record(on: db, by: signedIn, .recordConsentRefusal, child: childID)
+            return record
+        }
+    }
+
     static func latestAssessment(of id: UUID, on db: any Database) async throws -> Assessment {
         guard
             let assessment = try await Assessment.query(on: db).filter(\.$episode.$id == id).sort(\.$version, .descending).first()

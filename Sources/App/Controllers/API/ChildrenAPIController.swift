@@ -36,8 +36,18 @@ struct ChildrenAPIController {
         let signedIn = try req.signedIn
         let episode = try await Episodes.open(childID: childID, consent: body.consent.record, by: signedIn, on: req.db)
         let (authorised, assessment) = try await Episodes.read(episode.id!, by: signedIn, on: req.db)
-        let response = try EpisodeDTO(authorised, assessment: assessment).json(.created)
+        let response = try await EpisodeDTO.response(authorised, assessment, status: .created, on: req.db)
         response.headers.replaceOrAdd(name: .location, value: APIURL.episode(episode.id!).path)
         return response
+    }
+
+    /// POST /api/v1/children/{id}/consent-refusals: keeps only the refusal note.
+    func refuseConsent(req: Request) async throws -> Response {
+        let childID = try req.id("child")
+        let body = try await req.decodeJSON(ConsentRefusalRequest.self)
+        let refusal = try await Episodes.refuse(
+            childID: childID, ConsentRefusal(givenBy: body.givenBy, name: body.name, note: body.note), by: try req.signedIn,
+            on: req.db)
+        return try ConsentRefusalDTO(refusal).json(.created)
     }
 }

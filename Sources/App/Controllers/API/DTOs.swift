@@ -160,6 +160,8 @@ struct EpisodeCreateRequest: Decodable {
 }
 
 struct ConsentDTO: Encodable {
+    let kind: ConsentKind
+    let reason: String
     let givenBy: ConsentGivenBy
     let name: String
     let relationship: String
@@ -168,6 +170,8 @@ struct ConsentDTO: Encodable {
     let recordedAt: Date
 
     init(_ consent: Consent) {
+        kind = consent.kind
+        reason = consent.reason
         givenBy = consent.givenBy
         name = consent.name
         relationship = consent.relationship
@@ -205,12 +209,15 @@ struct EpisodeDTO: Encodable {
     let leadProfessional: ContactDTO?
     let sharedWith: [ContactDTO]
     let consent: ConsentDTO
+    /// Every consent decision, oldest first; the last governs.
+    let consentHistory: [ConsentDTO]
     let assessment: AssessmentVersionDTO
     /// Why this caller may read it: author, lead-professional, shared, coordinator, manager.
     let access: String
 
-    init(_ authorised: AuthorisedEpisode, assessment: Assessment) {
+    init(_ authorised: AuthorisedEpisode, assessment: Assessment, consentHistory: [Consent]) {
         let episode = authorised.episode
+        self.consentHistory = consentHistory.map(ConsentDTO.init)
         id = episode.id!
         status = episode.status.rawValue
         child = ChildDTO(authorised.child)
@@ -437,4 +444,39 @@ struct SafeguardingCallListDTO: Encodable {
 
 struct FollowUpRequest: Decodable {
     let sentAt: Date?
+}
+
+struct ConsentChangeRequest: Decodable {
+    let kind: ConsentKind
+    let reason: String?
+    /// For `given`: who gave it again, how, and the new scope.
+    let consent: ConsentRequestDTO?
+
+    var change: ConsentChange {
+        ConsentChange(kind: kind, record: consent?.record, reason: reason ?? "")
+    }
+}
+
+struct ConsentRefusalRequest: Decodable {
+    let givenBy: ConsentGivenBy
+    let name: String
+    let note: String
+}
+
+struct ConsentRefusalDTO: Encodable {
+    let id: UUID
+    let childId: UUID
+    let givenBy: ConsentGivenBy
+    let name: String
+    let note: String
+    let recordedAt: Date
+
+    init(_ refusal: ConsentRefusalRecord) {
+        id = refusal.id!
+        childId = refusal.$child.id
+        givenBy = refusal.givenBy
+        name = refusal.name
+        note = refusal.note
+        recordedAt = refusal.recordedAt
+    }
 }

@@ -1,5 +1,18 @@
 import CAFCore
+import Fluent
 import Vapor
+
+extension EpisodeDTO {
+    /// The episode with its consent history, as a response.
+    static func response(
+        _ authorised: AuthorisedEpisode, _ assessment: Assessment, status: HTTPResponseStatus = .ok, on db: any Database
+    )
+        async throws -> Response
+    {
+        let history = try await Episodes.consentHistory(of: authorised.id, on: db)
+        return try EpisodeDTO(authorised, assessment: assessment, consentHistory: history).json(status)
+    }
+}
 
 struct EpisodesAPIController {
     /// GET /api/v1/episodes?mine=true
@@ -18,7 +31,15 @@ struct EpisodesAPIController {
     /// GET /api/v1/episodes/{id}
     func read(req: Request) async throws -> Response {
         let (authorised, assessment) = try await Episodes.read(try req.id("episode"), by: try req.signedIn, on: req.db)
-        return try EpisodeDTO(authorised, assessment: assessment).json()
+        return try await EpisodeDTO.response(authorised, assessment, on: req.db)
+    }
+
+    /// POST /api/v1/episodes/{id}/consents: given again with a new scope, withdrawn, or overridden.
+    func changeConsent(req: Request) async throws -> Response {
+        let id = try req.id("episode")
+        let body = try await req.decodeJSON(ConsentChangeRequest.self)
+        let consent = try await Episodes.changeConsent(id, body.change, by: try req.signedIn, on: req.db)
+        return try ConsentDTO(consent).json(.created)
     }
 
     /// GET /api/v1/episodes/{id}/assessment

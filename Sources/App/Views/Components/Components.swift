@@ -212,7 +212,8 @@ enum GOVUK {
     }
 
     /// A POST form with its CSRF token.
-    static func postForm(action: SiteURL, csrf token: String, _ nodes: Node<HTML.FormContext>...) -> Node<HTML.BodyContext> {
+    static func postForm<C: HTML.BodyContext>(action: SiteURL, csrf token: String, _ nodes: Node<HTML.FormContext>...) -> Node<C>
+    {
         .form(
             .action(action.path), .method(.post), .attribute(named: "novalidate", value: "novalidate"), csrf(token), .group(nodes)
         )

@@ -5,11 +5,16 @@ import Plot
 struct EpisodePage {
     let authorised: AuthorisedEpisode
     let assessment: Assessment
+    let consentHistory: [Consent]
     let mayWrite: Bool
     let mayShare: Bool
+    let mayChangeConsent: Bool
+    let mayOverride: Bool
     var shareEmail = ""
     var problems: [FieldProblem] = []
     var notice: String? = nil
+    /// What was typed into a consent form that came back with a problem.
+    var consentReasons: [ConsentKind: String] = [:]
     /// Elements of the latest assessment flagged as a concern of significant harm.
     var harmConcerns: [String] { (try? assessment.content().harmConcerns) ?? [] }
 
@@ -40,6 +45,16 @@ struct EpisodePage {
                 )
             ),
             SafeguardingButton.node(child: child.id!, episode: episode.id!),
+            .if(
+                consent.kind == .withdrawn,
+                .div(
+                    .class("govuk-warning-text"), .id("consent-withdrawn"),
+                    .strong(
+                        .text(
+                            "Consent was withdrawn on \(Format.date(consent.recordedAt)). Sharing has stopped and this record is frozen: it can be read by its lead professional and the local authority’s coordinators, and changed by nobody."
+                        ))
+                )
+            ),
             GOVUK.summaryList([
                 ("Date of birth", Format.calendarDate(child.dateOfBirth)),
                 ("Status", episode.status == .open ? "Open" : "Closed"),
@@ -59,13 +74,7 @@ struct EpisodePage {
                     .class("govuk-button"), .href(SiteURL.editAssessment(episode: episode.id!).path),
                     .text("Continue the assessment"))
                 : .p(.class("govuk-body"), GOVUK.link("Read the assessment", to: .assessment(episode: episode.id!))),
-            .h2(.class("govuk-heading-m"), .text("Consent")),
-            GOVUK.summaryList([
-                ("Given by", "\(consent.name)" + (consent.relationship.isEmpty ? "" : " (\(consent.relationship))")),
-                ("How", consent.method.title),
-                ("Recorded", Format.dateTime(consent.recordedAt)),
-                ("May be shared with", consent.scope.shareWithAgencyTypes.map(\.title).sorted().joined(separator: ", ")),
-            ]),
+            consentSection(context),
             .h2(.class("govuk-heading-m"), .text("Team around the child")),
             .ul(
                 .class("govuk-list govuk-list--bullet"),
@@ -94,4 +103,98 @@ struct EpisodePage {
             )
         )
     }
+
+    private func consentSection(_ context: PageContext) -> Node<HTML.BodyContext> {
+        let consent = authorised.consent
+        let scope = consent.scope.shareWithAgencyTypes
+        return .group(
+            .h2(.class("govuk-heading-m"), .id("consent"), .text("Consent")),
+            GOVUK.summaryList([
+                ("Now", Self.describe(consent)),
+                ("Given by", "\(consent.name)" + (consent.relationship.isEmpty ? "" : " (\(consent.relationship))")),
+                ("How", consent.method.title),
+                (
+                    "May be shared with",
+                    consent.kind == .withdrawn ? "Nobody: consent withdrawn" : scope.map(\.title).sorted().joined(separator: ", ")
+                ),
+            ]),
+            GOVUK.table(
+                caption: "Consent history", headers: ["When", "Decision", "Recorded by", "Reason"],
+                rows: consentHistory.map { entry in
+                    [
+                        .text(Format.dateTime(entry.recordedAt)), .text(Self.describe(entry)), .text(entry.recordedBy.name),
+                        .text(entry.reason),
+                    ]
+                }),
+            .if(
+                mayChangeConsent && consent.kind != .withdrawn,
+                .group(
+                    .details(
+                        .class("govuk-details"),
+                        .summary(.class("govuk-details__summary"), .text("Change what may be shared")),
+                        .div(
+                            .class("govuk-details__text"),
+                            GOVUK.postForm(
+                                action: .episodeConsent(authorised.id), csrf: context.csrf,
+                                .input(.type(.hidden), .name("kind"), .value("given")),
+                                GOVUK.choices(
+                                    legend: "Who may the family’s information be shared with now?",
+                                    name: "shareWithAgencyTypes[]",
+                                    options: AgencyType.allCases.map { .init(value: $0.rawValue, label: $0.title) },
+                                    selected: Set(scope.map(\.rawValue)),
+                                    hint: "Unticking a service stops sharing with it at once.", multiple: true),
+                                GOVUK.button("Save what may be shared", secondary: true)
+                            ))
+                    ),
+                    .details(
+                        .class("govuk-details"),
+                        .summary(.class("govuk-details__summary"), .text("Record that consent was withdrawn")),
+                        .div(
+                            .class("govuk-details__text"),
+                            GOVUK.postForm(
+                                action: .episodeConsent(authorised.id), csrf: context.csrf,
+                                .input(.type(.hidden), .name("kind"), .value("withdrawn")),
+                                GOVUK.textArea(
+                                    label: "Who withdrew consent, and what did they say?", name: "reason",
+                                    value: consentReasons[.withdrawn] ?? "", error: problem("withdrawn-reason"), rows: 3),
+                                .p(
+                                    .class("govuk-body"),
+                                    .text("Sharing stops at once and the record is frozen. Nothing is deleted.")),
+                                GOVUK.button("Record withdrawal", secondary: true)
+                            ))
+                    )
+                )
+            ),
+            .if(
+                mayOverride && consent.kind != .override,
+                .details(
+                    .class("govuk-details"),
+                    .summary(.class("govuk-details__summary"), .text("Share without consent in the public interest")),
+                    .div(
+                        .class("govuk-details__text"),
+                        GOVUK.postForm(
+                            action: .episodeConsent(authorised.id), csrf: context.csrf,
+                            .input(.type(.hidden), .name("kind"), .value("override")),
+                            GOVUK.textArea(
+                                label: "Why must this be shared without consent?", name: "reason",
+                                value: consentReasons[.override] ?? "",
+                                hint:
+                                    "Only where a child or someone else is at risk of significant harm. This is recorded and reviewed.",
+                                error: problem("override-reason"), rows: 3),
+                            GOVUK.button("Override consent", secondary: true)
+                        ))
+                )
+            )
+        )
+    }
+
+    static func describe(_ consent: Consent) -> String {
+        switch consent.kind {
+        case .given: "Consent given (\(consent.givenBy.title.lowercased()))"
+        case .withdrawn: "Consent withdrawn"
+        case .override: "Shared without consent in the public interest"
+        }
+    }
+
+    private func problem(_ field: String) -> FieldProblem? { problems.first { $0.field == field } }
 }

@@ -10,6 +10,8 @@ struct StartEpisodePage {
     var method = ""
     var store = false
     var share: Set<String> = []
+    var decision = ""
+    var note = ""
     var problems: [FieldProblem] = []
 
     func render(_ context: PageContext) -> HTML {
@@ -22,6 +24,15 @@ struct StartEpisodePage {
             .div(.class("govuk-inset-text"), .id("consent-statement"), .text(CAFForm.consentStatement)),
             GOVUK.postForm(
                 action: .startEpisode(child: child.id!), csrf: context.csrf,
+                GOVUK.choices(
+                    legend: "Did they agree?", name: "consent.decision",
+                    options: [
+                        .init(value: "given", label: "Yes, they agree to the assessment"),
+                        .init(
+                            value: "refused", label: "No, they refused",
+                            hint: "Only who refused and your note are kept. No CAF is started."),
+                    ],
+                    selected: [decision], error: problem("consent.decision"), legendClass: "govuk-fieldset__legend--m"),
                 GOVUK.choices(
                     legend: "Who is giving consent?", name: "consent.givenBy",
                     options: ConsentGivenBy.allCases.map { .init(value: $0.rawValue, label: $0.title) },
@@ -46,10 +57,35 @@ struct StartEpisodePage {
                     options: AgencyType.allCases.map { .init(value: $0.rawValue, label: $0.title) },
                     selected: share, hint: "Select every kind of service the family agrees may see it.",
                     error: problem("consent.scope.shareWithAgencyTypes"), multiple: true),
+                GOVUK.textArea(
+                    label: "If they refused: a short note of the refusal", name: "note", value: note,
+                    hint: "What they said, in a sentence or two. Leave blank if they agreed.", error: problem("note"), rows: 3),
                 GOVUK.button("Record consent and start the CAF")
             )
         )
     }
 
     private func problem(_ field: String) -> FieldProblem? { problems.first { $0.field == field } }
+}
+
+/// A recorded refusal: what was kept, and what the practitioner can still do.
+struct ConsentRefusedPage {
+    let child: Child
+
+    func render(_ context: PageContext) -> HTML {
+        Layout.page(
+            "Refusal recorded", context, back: .child(child.id!),
+            .div(
+                .class("govuk-panel"),
+                .h1(.class("govuk-panel__title"), .text("Refusal recorded")),
+                .p(.class("govuk-panel__body"), .text("No CAF has been started for \(child.fullName)"))
+            ),
+            .p(
+                .class("govuk-body"),
+                .text(
+                    "Only who refused and your note are kept. Carry on supporting the child through your own service. If you become worried that the child is at risk of significant harm, phone children’s social care: consent is not needed for that."
+                )),
+            .p(.class("govuk-body"), GOVUK.link("Back to \(child.fullName)", to: .child(child.id!)))
+        )
+    }
 }
