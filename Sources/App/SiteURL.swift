@@ -19,6 +19,8 @@ enum SiteURL: Hashable {
     case episode(UUID)
     case shareEpisode(UUID)
     case episodeConsent(UUID)
+    case startReview(UUID)
+    case comparison(UUID)
     case editAssessment(episode: UUID)
     case assessment(episode: UUID)
     case health
@@ -46,6 +48,8 @@ enum SiteURL: Hashable {
         case .episode(let episode): ["episodes", id(episode)]
         case .shareEpisode(let episode): ["episodes", id(episode), "shares"]
         case .episodeConsent(let episode): ["episodes", id(episode), "consent"]
+        case .startReview(let episode): ["episodes", id(episode), "reviews"]
+        case .comparison(let episode): ["episodes", id(episode), "comparison"]
         case .editAssessment(let episode): ["episodes", id(episode), "assessment", "edit"]
         case .assessment(let episode): ["episodes", id(episode), "assessment"]
         case .health: ["health"]
@@ -73,6 +77,7 @@ enum APIURL: Hashable {
     case assessment(UUID)
     case completeAssessment(UUID)
     case assessments(UUID)
+    case comparison(UUID)
     case shares(UUID)
     case audit
     case openAPI
@@ -102,6 +107,7 @@ enum APIURL: Hashable {
         case .assessment(let episode): return base + ["episodes", id(episode), "assessment"]
         case .completeAssessment(let episode): return base + ["episodes", id(episode), "assessment", "complete"]
         case .assessments(let episode): return base + ["episodes", id(episode), "assessments"]
+        case .comparison(let episode): return base + ["episodes", id(episode), "comparison"]
         case .shares(let episode): return base + ["episodes", id(episode), "shares"]
         case .audit: return base + ["audit"]
         case .openAPI: return base + ["openapi.json"]

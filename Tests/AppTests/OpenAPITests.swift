@@ -138,6 +138,14 @@ import VaporTesting
                 try await call(.GET, "/api/v1/episodes/{id}/assessments", "/api/v1/episodes/\(episodeID)/assessments", token: amy)
                     .status == .ok)
 
+            let versionsPath = "/api/v1/episodes/\(episodeID)/assessments"
+            #expect(try await call(.POST, "/api/v1/episodes/{id}/assessments", versionsPath, token: amy).status == .created)
+            #expect(try await call(.POST, "/api/v1/episodes/{id}/assessments", versionsPath, token: amy).status == .conflict)
+            let comparison = "/api/v1/episodes/{id}/comparison"
+            #expect(try await call(.GET, comparison, "/api/v1/episodes/\(episodeID)/comparison", token: amy).status == .ok)
+            #expect(
+                try await call(.GET, comparison, "/api/v1/episodes/\(episodeID)/comparison?to=9", token: amy).status == .notFound)
+
             let shares = "/api/v1/episodes/{id}/shares"
             #expect(
                 try await call(

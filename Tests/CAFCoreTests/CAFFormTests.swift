@@ -112,3 +112,32 @@ import Testing
         #expect(Set<Role>(storage: "practitioner,la-admin,bogus") == [.practitioner, .laAdmin])
     }
 }
+
+@Suite struct LevelComparisonTests {
+    @Test func comparesEveryElementAndSummarisesByDomain() {
+        let first = AssessmentContent(elements: [
+            ElementAssessment(code: "dev.selfcare", level: .complex),
+            ElementAssessment(code: "dev.emotional", level: .additional),
+            ElementAssessment(code: "parents.warmth", level: .universal),
+            ElementAssessment(code: "family.housing", level: .notAssessed),
+        ])
+        let review = AssessmentContent(elements: [
+            ElementAssessment(code: "dev.selfcare", level: .universal),
+            ElementAssessment(code: "dev.emotional", level: .additional),
+            ElementAssessment(code: "parents.warmth", level: .complex),
+            ElementAssessment(code: "family.housing", level: .none),
+        ])
+        let comparison = LevelComparison(from: first, to: review)
+        #expect(comparison.rows.count == 19)
+        func change(_ code: String) -> LevelChange? { comparison.rows.first { $0.element.code == code }?.change }
+        #expect(change("dev.selfcare") == .down)
+        #expect(change("dev.emotional") == .same)
+        #expect(change("parents.warmth") == .up)
+        #expect(change("family.housing") == .notComparable)
+        #expect(change("dev.identity") == .notComparable)
+        let development = comparison.domains.first { $0.domain == .development }!
+        #expect((development.down, development.same, development.up, development.notComparable) == (1, 1, 0, 10))
+        let parents = comparison.domains.first { $0.domain == .parents }!
+        #expect((parents.down, parents.same, parents.up) == (0, 0, 1))
+    }
+}

@@ -81,8 +81,28 @@ struct EpisodeController {
         }
     }
 
+    func startReview(req: Request) async throws -> Response {
+        let id = try req.id("episode")
+        _ = try await Episodes.startReview(of: id, by: try req.signedIn, on: req.db)
+        return req.redirect(to: SiteURL.editAssessment(episode: id).path)
+    }
+
+    func compare(req: Request) async throws -> Response {
+        let signedIn = try req.signedIn
+        let id = try req.id("episode")
+        let (authorised, before, after) = try await Episodes.compare(
+            id, from: try? req.query.get(Int.self, at: "from"), to: try? req.query.get(Int.self, at: "to"), by: signedIn,
+            on: req.db)
+        let versions = try await Episodes.allVersions(of: id, on: req.db)
+        return ComparisonPage(
+            authorised: authorised, versions: versions, before: before, after: after,
+            comparison: LevelComparison(from: try before.content(), to: try after.content())
+        ).render(PageContext(req)).response()
+    }
+
     func read(req: Request) async throws -> Response {
-        let (authorised, assessment) = try await Episodes.assessment(of: try req.id("episode"), by: try req.signedIn, on: req.db)
+        let (authorised, assessment) = try await Episodes.assessment(
+            of: try req.id("episode"), version: try? req.query.get(Int.self, at: "version"), by: try req.signedIn, on: req.db)
         return AssessmentPage(authorised: authorised, assessment: assessment, content: try assessment.content())
             .render(PageContext(req)).response()
     }
@@ -95,6 +115,7 @@ struct EpisodeController {
         let changesConsent = [.author, .leadProfessional, .coordinator].contains(authorised.basis)
         return EpisodePage(
             authorised: authorised, assessment: assessment,
+            versions: try await Episodes.allVersions(of: authorised.id, on: req.db),
             consentHistory: try await Episodes.consentHistory(of: authorised.id, on: req.db),
             mayWrite: mayWrite, mayShare: !frozen && changesConsent, mayChangeConsent: changesConsent,
             mayOverride: AccessPolicy.decide(signedIn.actor, .changeConsent(.override), Access.facts(of: authorised)).isAllowed)

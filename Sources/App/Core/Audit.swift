@@ -23,6 +23,7 @@ enum AuditAction: String, Sendable {
     case recordFollowUp = "record-follow-up"
     case changeConsent = "change-consent"
     case recordConsentRefusal = "record-consent-refusal"
+    case startReview = "start-review"
 }
 
 enum AuditOutcome: String, Sendable {

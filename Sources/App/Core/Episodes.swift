@@ -55,11 +55,12 @@ enum Episodes {
         return (authorised, assessment)
     }
 
-    static func assessment(of id: UUID, by signedIn: SignedIn, on db: any Database) async throws -> (
+    /// One version of the assessment (the latest when `version` is nil).
+    static func assessment(of id: UUID, version: Int? = nil, by signedIn: SignedIn, on db: any Database) async throws -> (
         AuthorisedEpisode, Assessment
     ) {
         let authorised = try await Access.episode(id, .read, by: signedIn, on: db)
-        let assessment = try await latestAssessment(of: id, on: db)
+        let assessment = try await self.version(version, of: id, on: db)
         try await Audit.record(
             on: db, by: signedIn, .viewAssessment, child: authorised.child.id, episode: id,
             detail: "version=\(assessment.version) basis=\(authorised.basis.rawValue)")
@@ -69,7 +70,12 @@ enum Episodes {
     static func versions(of id: UUID, by signedIn: SignedIn, on db: any Database) async throws -> [Assessment] {
         let authorised = try await Access.episode(id, .read, by: signedIn, on: db)
         try await Audit.record(on: db, by: signedIn, .viewAssessment, child: authorised.child.id, episode: id, detail: "versions")
-        return try await Assessment.query(on: db).filter(\.$episode.$id == id).sort(\.$version).all()
+        return try await allVersions(of: id, on: db)
+    }
+
+    /// Every version of an episode's assessment, oldest first; callers have been authorised.
+    static func allVersions(of id: UUID, on db: any Database) async throws -> [Assessment] {
+        try await Assessment.query(on: db).filter(\.$episode.$id == id).sort(\.$version).all()
     }
 
     /// Saves the draft; with `complete` it must also pass completion checks, after which
@@ -173,6 +179,46 @@ enum Episodes {
             try await Audit.record(on: db, by: signedIn, .recordConsentRefusal, child: childID)
             return record
         }
+    }
+
+    /// A review: a new draft version pre-filled from the completed one before it.
+    static func startReview(of id: UUID, by signedIn: SignedIn, on db: any Database) async throws -> Assessment {
+        let authorised = try await Access.episode(id, .write, by: signedIn, on: db)
+        let latest = try await latestAssessment(of: id, on: db)
+        guard latest.status == .completed else {
+            throw AppError(
+                status: .conflict, code: "draft-in-progress",
+                message: "Version \(latest.version) is still a draft: complete it before starting a review")
+        }
+        return try await db.transaction { db in
+            let review = try Assessment(
+                episodeID: id, version: latest.version + 1, authorID: signedIn.id, content: try latest.content())
+            try await review.create(on: db)
+            try await Audit.record(
+                on: db, by: signedIn, .startReview, child: authorised.child.id, episode: id, detail: "version=\(review.version)")
+            return review
+        }
+    }
+
+    /// Levels of need element by element between two versions (by default the first and
+    /// the latest).
+    static func compare(_ id: UUID, from: Int?, to: Int?, by signedIn: SignedIn, on db: any Database) async throws -> (
+        AuthorisedEpisode, Assessment, Assessment
+    ) {
+        let authorised = try await Access.episode(id, .read, by: signedIn, on: db)
+        let before = try await version(from ?? 1, of: id, on: db)
+        let after = try await version(to, of: id, on: db)
+        try await Audit.record(
+            on: db, by: signedIn, .viewAssessment, child: authorised.child.id, episode: id,
+            detail: "compare=\(before.version)..\(after.version)")
+        return (authorised, before, after)
+    }
+
+    private static func version(_ number: Int?, of id: UUID, on db: any Database) async throws -> Assessment {
+        guard let number else { return try await latestAssessment(of: id, on: db) }
+        guard let found = try await Assessment.query(on: db).filter(\.$episode.$id == id).filter(\.$version == number).first()
+        else { throw AppError.notFound("assessment version") }
+        return found
     }
 
     static func latestAssessment(of id: UUID, on db: any Database) async throws -> Assessment {

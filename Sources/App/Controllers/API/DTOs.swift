@@ -480,3 +480,38 @@ struct ConsentRefusalDTO: Encodable {
         recordedAt = refusal.recordedAt
     }
 }
+
+struct ComparisonDTO: Encodable {
+    struct Element: Encodable {
+        let code: String
+        let domain: CAFDomain
+        let from: LevelOfNeed?
+        let to: LevelOfNeed?
+        let change: LevelChange
+    }
+    struct Domain: Encodable {
+        let domain: CAFDomain
+        let down: Int
+        let same: Int
+        let up: Int
+        let notComparable: Int
+    }
+    let episodeId: UUID
+    let fromVersion: Int
+    let toVersion: Int
+    let elements: [Element]
+    let domains: [Domain]
+
+    init(episodeID: UUID, from: Assessment, to: Assessment) throws {
+        let comparison = LevelComparison(from: try from.content(), to: try to.content())
+        episodeId = episodeID
+        fromVersion = from.version
+        toVersion = to.version
+        elements = comparison.rows.map {
+            Element(code: $0.element.code, domain: $0.element.domain, from: $0.from, to: $0.to, change: $0.change)
+        }
+        domains = comparison.domains.map {
+            Domain(domain: $0.domain, down: $0.down, same: $0.same, up: $0.up, notComparable: $0.notComparable)
+        }
+    }
+}

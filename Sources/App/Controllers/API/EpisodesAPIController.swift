@@ -44,7 +44,8 @@ struct EpisodesAPIController {
 
     /// GET /api/v1/episodes/{id}/assessment
     func assessment(req: Request) async throws -> Response {
-        let (_, assessment) = try await Episodes.assessment(of: try req.id("episode"), by: try req.signedIn, on: req.db)
+        let (_, assessment) = try await Episodes.assessment(
+            of: try req.id("episode"), version: try? req.query.get(Int.self, at: "version"), by: try req.signedIn, on: req.db)
         return try AssessmentDTO(assessment).json()
     }
 
@@ -70,6 +71,21 @@ struct EpisodesAPIController {
     func versions(req: Request) async throws -> Response {
         let versions = try await Episodes.versions(of: try req.id("episode"), by: try req.signedIn, on: req.db)
         return try AssessmentVersionsDTO(versions: versions.map(AssessmentVersionDTO.init)).json()
+    }
+
+    /// POST /api/v1/episodes/{id}/assessments: start a review (a new version from the last).
+    func startReview(req: Request) async throws -> Response {
+        try AssessmentDTO(try await Episodes.startReview(of: try req.id("episode"), by: try req.signedIn, on: req.db)).json(
+            .created)
+    }
+
+    /// GET /api/v1/episodes/{id}/comparison?from=&to=
+    func compare(req: Request) async throws -> Response {
+        let id = try req.id("episode")
+        let (_, before, after) = try await Episodes.compare(
+            id, from: try? req.query.get(Int.self, at: "from"), to: try? req.query.get(Int.self, at: "to"), by: try req.signedIn,
+            on: req.db)
+        return try ComparisonDTO(episodeID: id, from: before, to: after).json()
     }
 
     /// POST /api/v1/episodes/{id}/shares

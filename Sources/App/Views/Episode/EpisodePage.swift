@@ -5,6 +5,8 @@ import Plot
 struct EpisodePage {
     let authorised: AuthorisedEpisode
     let assessment: Assessment
+    /// Every version, oldest first.
+    let versions: [Assessment]
     let consentHistory: [Consent]
     let mayWrite: Bool
     let mayShare: Bool
@@ -74,6 +76,16 @@ struct EpisodePage {
                     .class("govuk-button"), .href(SiteURL.editAssessment(episode: episode.id!).path),
                     .text("Continue the assessment"))
                 : .p(.class("govuk-body"), GOVUK.link("Read the assessment", to: .assessment(episode: episode.id!))),
+            .if(
+                mayWrite && completed,
+                GOVUK.postForm(
+                    action: .startReview(episode.id!), csrf: context.csrf,
+                    .p(
+                        .class("govuk-body"),
+                        .text("A review makes a new version, filled in from this one, so you can record what has changed.")),
+                    GOVUK.button("Start a review", secondary: true))
+            ),
+            .if(versions.count > 1, versionsTable),
             consentSection(context),
             .h2(.class("govuk-heading-m"), .text("Team around the child")),
             .ul(
@@ -101,6 +113,24 @@ struct EpisodePage {
                     )
                 )
             )
+        )
+    }
+
+    private var versionsTable: Node<HTML.BodyContext> {
+        .group(
+            GOVUK.table(
+                caption: "Assessment versions", headers: ["Version", "Status", "Completed", ""],
+                rows: versions.map { version in
+                    [
+                        .text(String(version.version)), .text(version.status == .completed ? "Completed" : "Draft"),
+                        .text(Format.date(version.completedAt)),
+                        .a(
+                            .class("govuk-link"),
+                            .href(SiteURL.assessment(episode: authorised.id).path + "?version=\(version.version)"),
+                            .text("Read version \(version.version)")),
+                    ]
+                }),
+            .p(.class("govuk-body"), GOVUK.link("Compare levels of need between versions", to: .comparison(authorised.id)))
         )
     }
 
