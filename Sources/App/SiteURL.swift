@@ -20,6 +20,11 @@ enum SiteURL: Hashable {
     case shareEpisode(UUID)
     case episodeConsent(UUID)
     case startReview(UUID)
+    case team(UUID)
+    case familyMembers(UUID)
+    case meetings(UUID)
+    case meeting(UUID)
+    case leadProfessional(UUID)
     case comparison(UUID)
     case editAssessment(episode: UUID)
     case assessment(episode: UUID)
@@ -49,6 +54,11 @@ enum SiteURL: Hashable {
         case .shareEpisode(let episode): ["episodes", id(episode), "shares"]
         case .episodeConsent(let episode): ["episodes", id(episode), "consent"]
         case .startReview(let episode): ["episodes", id(episode), "reviews"]
+        case .team(let episode): ["episodes", id(episode), "team"]
+        case .familyMembers(let episode): ["episodes", id(episode), "family-members"]
+        case .meetings(let episode): ["episodes", id(episode), "meetings"]
+        case .meeting(let meeting): ["meetings", id(meeting)]
+        case .leadProfessional(let episode): ["episodes", id(episode), "lead-professional"]
         case .comparison(let episode): ["episodes", id(episode), "comparison"]
         case .editAssessment(let episode): ["episodes", id(episode), "assessment", "edit"]
         case .assessment(let episode): ["episodes", id(episode), "assessment"]
@@ -79,36 +89,46 @@ enum APIURL: Hashable {
     case assessments(UUID)
     case comparison(UUID)
     case shares(UUID)
+    case familyMembers(UUID)
+    case meetings(UUID)
+    case meetingAttendance(episode: UUID, meeting: UUID)
+    case leadProfessional(UUID)
+    case team(UUID)
     case audit
     case openAPI
 
-    var path: String { "/" + parts { $0.uuidString.lowercased() }.joined(separator: "/") }
-    var pattern: [PathComponent] { parts { _ in ":id" }.map { PathComponent(stringLiteral: $0) } }
-    /// The path as the OpenAPI document writes it, with `{id}`.
-    var openAPIPath: String { "/" + parts { _ in "{id}" }.joined(separator: "/") }
+    var path: String { "/" + parts { id, _ in id.uuidString.lowercased() }.joined(separator: "/") }
+    /// The route pattern: each id becomes a named parameter (`:id`, `:meetingId`).
+    var pattern: [PathComponent] { parts { _, name in ":\(name)" }.map { PathComponent(stringLiteral: $0) } }
 
-    private func parts(_ id: (UUID) -> String) -> [String] {
+    private func parts(_ id: (UUID, String) -> String) -> [String] {
         let base = ["api", "v1"]
         switch self {
         case .token: return base + ["auth", "token"]
         case .me: return base + ["me"]
         case .children: return base + ["children"]
-        case .child(let child): return base + ["children", id(child)]
-        case .childEpisodes(let child): return base + ["children", id(child), "episodes"]
-        case .preAssessments(let child): return base + ["children", id(child), "pre-assessments"]
-        case .consentRefusals(let child): return base + ["children", id(child), "consent-refusals"]
-        case .consents(let episode): return base + ["episodes", id(episode), "consents"]
-        case .safeguardingCalls(let child): return base + ["children", id(child), "safeguarding-calls"]
+        case .child(let child): return base + ["children", id(child, "id")]
+        case .childEpisodes(let child): return base + ["children", id(child, "id"), "episodes"]
+        case .preAssessments(let child): return base + ["children", id(child, "id"), "pre-assessments"]
+        case .consentRefusals(let child): return base + ["children", id(child, "id"), "consent-refusals"]
+        case .consents(let episode): return base + ["episodes", id(episode, "id"), "consents"]
+        case .safeguardingCalls(let child): return base + ["children", id(child, "id"), "safeguarding-calls"]
         case .calls: return base + ["safeguarding-calls"]
-        case .call(let call): return base + ["safeguarding-calls", id(call)]
-        case .callFollowUp(let call): return base + ["safeguarding-calls", id(call), "follow-up"]
+        case .call(let call): return base + ["safeguarding-calls", id(call, "id")]
+        case .callFollowUp(let call): return base + ["safeguarding-calls", id(call, "id"), "follow-up"]
         case .episodes: return base + ["episodes"]
-        case .episode(let episode): return base + ["episodes", id(episode)]
-        case .assessment(let episode): return base + ["episodes", id(episode), "assessment"]
-        case .completeAssessment(let episode): return base + ["episodes", id(episode), "assessment", "complete"]
-        case .assessments(let episode): return base + ["episodes", id(episode), "assessments"]
-        case .comparison(let episode): return base + ["episodes", id(episode), "comparison"]
-        case .shares(let episode): return base + ["episodes", id(episode), "shares"]
+        case .episode(let episode): return base + ["episodes", id(episode, "id")]
+        case .assessment(let episode): return base + ["episodes", id(episode, "id"), "assessment"]
+        case .completeAssessment(let episode): return base + ["episodes", id(episode, "id"), "assessment", "complete"]
+        case .assessments(let episode): return base + ["episodes", id(episode, "id"), "assessments"]
+        case .comparison(let episode): return base + ["episodes", id(episode, "id"), "comparison"]
+        case .shares(let episode): return base + ["episodes", id(episode, "id"), "shares"]
+        case .familyMembers(let episode): return base + ["episodes", id(episode, "id"), "family-members"]
+        case .meetings(let episode): return base + ["episodes", id(episode, "id"), "meetings"]
+        case .meetingAttendance(let episode, let meeting):
+            return base + ["episodes", id(episode, "id"), "meetings", id(meeting, "meetingId"), "attendance"]
+        case .leadProfessional(let episode): return base + ["episodes", id(episode, "id"), "lead-professional"]
+        case .team(let episode): return base + ["episodes", id(episode, "id"), "team"]
         case .audit: return base + ["audit"]
         case .openAPI: return base + ["openapi.json"]
         }
@@ -122,8 +142,8 @@ extension UUID {
 
 extension Request {
     /// The `:id` path parameter; a malformed id is an unknown one.
-    func id(_ what: String) throws -> UUID {
-        guard let text = parameters.get("id"), let id = UUID(uuidString: text) else { throw AppError.notFound(what) }
+    func id(_ what: String, parameter: String = "id") throws -> UUID {
+        guard let text = parameters.get(parameter), let id = UUID(uuidString: text) else { throw AppError.notFound(what) }
         return id
     }
 }

@@ -60,6 +60,7 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
     app.migrations.add(AddSocialCareContacts())
     app.migrations.add(CreatePreAssessments())
     app.migrations.add(AddConsentKinds())
+    app.migrations.add(CreateTeamAroundTheChild())
 
     // Sessions live in the database, so app servers hold no state of their own.
     app.sessions.use(.fluent)

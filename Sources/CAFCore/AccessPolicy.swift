@@ -54,6 +54,9 @@ public enum EpisodeAction: Sendable, Hashable {
     case share(with: AgencyType?)
     /// Record consent given again (a new scope), withdrawn, or overridden.
     case changeConsent(ConsentKind)
+    /// Run the team around the child: members, TAC meetings, the lead professional, the
+    /// action plan, closure.
+    case coordinate
 }
 
 /// Why access was allowed: recorded in the audit log beside the access.
@@ -107,6 +110,10 @@ public enum AccessPolicy {
             guard [.author, .leadProfessional, .coordinator].contains(basis) else { return .denied(.readOnly) }
             if withdrawn { return .denied(.consentWithdrawn) }
             return episode.consent.coversSharing(with: agency) ? .allowed(basis) : .denied(.outsideConsent)
+        case .coordinate:
+            guard let basis else { return .denied(.notInTeam) }
+            guard [.author, .leadProfessional, .coordinator].contains(basis) else { return .denied(.readOnly) }
+            return withdrawn ? .denied(.consentWithdrawn) : .allowed(basis)
         case .changeConsent(.override):
             let lead = !actor.roles.isDisjoint(with: [.coordinator, .safeguarding])
             guard lead, actor.localAuthorityID == episode.localAuthorityID else { return .denied(.overrideNeedsRole) }

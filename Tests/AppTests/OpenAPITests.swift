@@ -146,6 +146,42 @@ import VaporTesting
             #expect(
                 try await call(.GET, comparison, "/api/v1/episodes/\(episodeID)/comparison?to=9", token: amy).status == .notFound)
 
+            let family = "/api/v1/episodes/{id}/family-members"
+            let familyPath = "/api/v1/episodes/\(episodeID)/family-members"
+            #expect(try await call(.POST, family, familyPath, token: amy, raw: spec.example("POST", family)).status == .created)
+            #expect(
+                try await call(.POST, family, familyPath, token: amy, raw: #"{"name": "", "relationship": ""}"#).status
+                    == .unprocessableEntity)
+            let meetings = "/api/v1/episodes/{id}/meetings"
+            let meetingsPath = "/api/v1/episodes/\(episodeID)/meetings"
+            let planned = try await call(.POST, meetings, meetingsPath, token: amy, raw: spec.example("POST", meetings))
+            #expect(planned.status == .created)
+            #expect(
+                try await call(
+                    .POST, meetings, meetingsPath, token: amy, raw: #"{"scheduledAt": "2026-11-20T15:30:00Z", "place": ""}"#
+                ).status == .unprocessableEntity)
+            let meetingJSON = try world.json(planned)
+            let attendance = "/api/v1/episodes/{id}/meetings/{meetingId}/attendance"
+            let attendancePath = "/api/v1/episodes/\(episodeID)/meetings/\(meetingJSON["id"] as! String)/attendance"
+            #expect(
+                try await call(.PUT, attendance, attendancePath, token: amy, raw: spec.example("PUT", attendance)).status
+                    == .unprocessableEntity)
+            let everyone = (meetingJSON["invitations"] as? [[String: Any]] ?? []).map {
+                ["invitationId": $0["id"] as! String, "attendance": "attended"]
+            }
+            #expect(
+                try await call(
+                    .PUT, attendance, attendancePath, token: amy, raw: try TestWorld.jsonText(["attendance": everyone])
+                ).status == .ok)
+            let lead = "/api/v1/episodes/{id}/lead-professional"
+            let leadPath = "/api/v1/episodes/\(episodeID)/lead-professional"
+            #expect(
+                try await call(.POST, lead, leadPath, token: amy, raw: spec.example("POST", lead)).status == .unprocessableEntity)
+            #expect(try await call(.POST, lead, leadPath, token: erin, raw: spec.example("POST", lead)).status == .created)
+            #expect(
+                try await call(.GET, "/api/v1/episodes/{id}/team", "/api/v1/episodes/\(episodeID)/team", token: amy).status == .ok
+            )
+
             let shares = "/api/v1/episodes/{id}/shares"
             #expect(
                 try await call(

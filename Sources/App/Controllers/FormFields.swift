@@ -4,7 +4,7 @@ import Vapor
 /// strings: pages validate in CAFCore and re-render with what was typed, so a missing or
 /// odd field must never fail decoding.
 struct FormFields {
-    private let values: [String: [String]]
+    private let storage: [String: [String]]
 
     init(_ req: Request) {
         var values: [String: [String]] = [:]
@@ -17,12 +17,15 @@ struct FormFields {
             let key = decode(parts[0])
             values[key, default: []].append(parts.count > 1 ? decode(parts[1]) : "")
         }
-        self.values = values
+        self.storage = values
     }
 
-    subscript(_ name: String) -> String { values[name]?.first ?? "" }
+    subscript(_ name: String) -> String { storage[name]?.first ?? "" }
 
-    func all(_ name: String) -> [String] { values[name] ?? [] }
+    func all(_ name: String) -> [String] { storage[name] ?? [] }
 
-    func has(_ name: String) -> Bool { values[name] != nil }
+    func has(_ name: String) -> Bool { storage[name] != nil }
+
+    /// The first value of every field, to put back into a form that came back with problems.
+    var values: [String: String] { storage.compactMapValues(\.first) }
 }

@@ -23,7 +23,9 @@ struct WorktrayController {
             mine: mine.map { .init(episode: $0, assessmentStatus: statuses[$0.id!]) },
             localAuthority: all.map { .init(episode: $0, assessmentStatus: statuses[$0.id!]) },
             followUps: calls.filter { $0.followUpSentAt == nil },
-            callsToLA: signedIn.practitioner.roles.contains(.safeguarding) ? calls : []
+            callsToLA: signedIn.practitioner.roles.contains(.safeguarding) ? calls : [],
+            needingALead: signedIn.practitioner.roles.contains(.coordinator) && signedIn.actor.localAuthorityID != nil
+                ? try await Teams.needingALead(in: signedIn.actor.localAuthorityID!, on: req.db) : []
         ).render(PageContext(req)).response()
     }
 

@@ -105,6 +105,7 @@ enum Access {
         case .write: .saveAssessment
         case .share: .shareEpisode
         case .changeConsent: .changeConsent
+        case .coordinate: .coordinateEpisode
         }
     }
 }

@@ -24,6 +24,11 @@ enum AuditAction: String, Sendable {
     case changeConsent = "change-consent"
     case recordConsentRefusal = "record-consent-refusal"
     case startReview = "start-review"
+    case coordinateEpisode = "coordinate-episode"
+    case addFamilyMember = "add-family-member"
+    case scheduleMeeting = "schedule-meeting"
+    case recordMeeting = "record-meeting"
+    case changeLeadProfessional = "change-lead-professional"
 }
 
 enum AuditOutcome: String, Sendable {

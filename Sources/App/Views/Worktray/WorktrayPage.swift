@@ -16,6 +16,8 @@ struct WorktrayPage {
     let followUps: [SafeguardingCall]
     /// For safeguarding staff: recent calls made to their LA.
     let callsToLA: [SafeguardingCall]
+    /// For coordinators: open episodes that have met as a team but have no lead professional.
+    let needingALead: [Episode]
 
     var drafts: [Row] { mine.filter { $0.assessmentStatus == .draft && $0.episode.$author.id == signedIn.id } }
 
@@ -34,6 +36,14 @@ struct WorktrayPage {
                 .a(.class("govuk-button govuk-button--secondary"), .href(SiteURL.registerChild.path), .text("Register a child"))
             ),
             .if(!followUps.isEmpty, calls("Safeguarding follow-ups to send", followUps)),
+            .if(
+                !needingALead.isEmpty,
+                GOVUK.table(
+                    caption: "Episodes with no lead professional after a TAC meeting", headers: ["Child", "Opened"],
+                    rows: needingALead.map { episode in
+                        [GOVUK.link(episode.child.fullName, to: .team(episode.id!)), .text(Format.date(episode.openedAt))]
+                    })
+            ),
             .h2(.class("govuk-heading-m"), .text("Your drafts")),
             drafts.isEmpty
                 ? .p(.class("govuk-body"), .text("You have no draft assessments."))

@@ -1,0 +1,65 @@
+import CAFCore
+import Vapor
+
+struct TeamAPIController {
+    /// GET /api/v1/episodes/{id}/team
+    func team(req: Request) async throws -> Response {
+        let (authorised, _) = try await Episodes.read(try req.id("episode"), by: try req.signedIn, on: req.db)
+        let team = try await Teams.team(of: authorised.id, on: req.db)
+        return try TeamDTO(
+            episodeId: authorised.id, practitioners: Teams.teamPractitioners(authorised.episode).map(ContactDTO.init),
+            familyMembers: team.familyMembers.map(FamilyMemberDTO.init), meetings: team.meetings.map(MeetingDTO.init),
+            leadProfessionals: team.leads.map(LeadProfessionalTermDTO.init)
+        ).json()
+    }
+
+    /// POST /api/v1/episodes/{id}/family-members
+    func addFamilyMember(req: Request) async throws -> Response {
+        let id = try req.id("episode")
+        let body = try await req.decodeJSON(FamilyMemberRequest.self)
+        let member = try await Teams.addFamilyMember(
+            to: id, name: body.name, relationship: body.relationship, by: try req.signedIn, on: req.db)
+        return try FamilyMemberDTO(member).json(.created)
+    }
+
+    /// POST /api/v1/episodes/{id}/meetings
+    func scheduleMeeting(req: Request) async throws -> Response {
+        let id = try req.id("episode")
+        let body = try await req.decodeJSON(MeetingRequest.self)
+        let signedIn = try req.signedIn
+        let invitees: Set<UUID>
+        if let chosen = body.invitees {
+            invitees = Set(chosen)
+        } else {
+            let (authorised, _) = try await Episodes.read(id, by: signedIn, on: req.db)
+            let family = try await Teams.team(of: id, on: req.db).familyMembers
+            invitees = Set(Teams.teamPractitioners(authorised.episode).compactMap(\.id) + family.compactMap(\.id))
+        }
+        let meeting = try await Teams.scheduleMeeting(
+            for: id, MeetingPlan(scheduledAt: body.scheduledAt, place: body.place), inviting: invitees, by: signedIn, on: req.db)
+        let (_, loaded) = try await Teams.meeting(meeting.id!, by: signedIn, on: req.db)
+        return try MeetingDTO(loaded).json(.created)
+    }
+
+    /// PUT /api/v1/episodes/{id}/meetings/{meetingId}/attendance
+    func recordAttendance(req: Request) async throws -> Response {
+        let id = try req.id("episode")
+        let meetingID = try req.id("meeting", parameter: "meetingId")
+        let body = try await req.decodeJSON(AttendanceRequest.self)
+        let signedIn = try req.signedIn
+        _ = try await Teams.recordMeeting(meetingID, of: id, body.record, by: signedIn, on: req.db)
+        let (_, loaded) = try await Teams.meeting(meetingID, by: signedIn, on: req.db)
+        return try MeetingDTO(loaded).json()
+    }
+
+    /// POST /api/v1/episodes/{id}/lead-professional
+    func changeLead(req: Request) async throws -> Response {
+        let id = try req.id("episode")
+        let body = try await req.decodeJSON(LeadProfessionalRequest.self)
+        let term = try await Teams.changeLead(
+            of: id, to: body.practitionerEmail,
+            LeadProfessionalChange(basis: body.basis, handoverNote: body.handoverNote ?? ""), meetingID: body.meetingId,
+            by: try req.signedIn, on: req.db)
+        return try LeadProfessionalTermDTO(term).json(.created)
+    }
+}

@@ -1,0 +1,107 @@
+import CAFCore
+import Vapor
+
+/// Team-around-the-child pages: members, meetings and attendance, the lead professional.
+struct TeamController {
+    func show(req: Request) async throws -> Response {
+        try await page(req, notice: nil).render(PageContext(req)).response()
+    }
+
+    func addFamilyMember(req: Request) async throws -> Response {
+        let form = FormFields(req)
+        return try await respond(req, form: form, notice: "Family member added") { signedIn, id in
+            _ = try await Teams.addFamilyMember(
+                to: id, name: form["name"], relationship: form["relationship"], by: signedIn, on: req.db)
+        }
+    }
+
+    func scheduleMeeting(req: Request) async throws -> Response {
+        let form = FormFields(req)
+        return try await respond(req, form: form, notice: "Meeting planned") { signedIn, id in
+            guard
+                let at = Format.londonDate(
+                    day: form["scheduledAt-day"], month: form["scheduledAt-month"], year: form["scheduledAt-year"],
+                    time: form["scheduledAtTime"])
+            else {
+                throw AppError.invalid(field: "scheduledAt", "Enter the meeting’s date and time, for example 2 12 2026 and 15:30")
+            }
+            _ = try await Teams.scheduleMeeting(
+                for: id, MeetingPlan(scheduledAt: at, place: form["place"]),
+                inviting: Set(form.all("invitees[]").compactMap { UUID(uuidString: $0) }), by: signedIn, on: req.db)
+        }
+    }
+
+    func changeLead(req: Request) async throws -> Response {
+        let form = FormFields(req)
+        return try await respond(req, form: form, notice: "Lead professional saved") { signedIn, id in
+            let email =
+                form["otherEmail"].trimmingCharacters(in: .whitespaces).isEmpty ? form["practitionerEmail"] : form["otherEmail"]
+            guard !email.isEmpty else { throw AppError.invalid(field: "practitionerEmail", "Choose who will lead") }
+            _ = try await Teams.changeLead(
+                of: id, to: email,
+                LeadProfessionalChange(
+                    basis: LeadProfessionalBasis(rawValue: form["basis"]) ?? .agreedAtMeeting, handoverNote: form["handoverNote"]),
+                meetingID: UUID(uuidString: form["meetingId"]), by: signedIn, on: req.db)
+        }
+    }
+
+    func meeting(req: Request) async throws -> Response {
+        try await meetingPage(req).render(PageContext(req)).response()
+    }
+
+    func recordMeeting(req: Request) async throws -> Response {
+        let signedIn = try req.signedIn
+        let form = FormFields(req)
+        var page = try await meetingPage(req)
+        var attendance: [UUID: Attendance] = [:]
+        for invitation in page.meeting.invitations {
+            attendance[invitation.id!] =
+                Attendance(rawValue: form["attendance.\(invitation.id!.uuidString.lowercased())"]) ?? .invited
+        }
+        do {
+            _ = try await Teams.recordMeeting(
+                page.meeting.id!, of: page.authorised.id,
+                MeetingRecord(attendance: attendance, minutes: form["minutes"], decisions: form["decisions"]), by: signedIn,
+                on: req.db)
+            return req.redirect(to: SiteURL.meeting(page.meeting.id!).path)
+        } catch let error as AppError where !error.problems.isEmpty {
+            page.problems = error.problems
+            page.typed = form.values
+            return page.render(PageContext(req)).response(.unprocessableEntity)
+        }
+    }
+
+    private func meetingPage(_ req: Request) async throws -> MeetingPage {
+        let signedIn = try req.signedIn
+        let (authorised, found) = try await Teams.meeting(try req.id("meeting"), by: signedIn, on: req.db)
+        return MeetingPage(
+            authorised: authorised, meeting: found,
+            mayRecord: AccessPolicy.decide(signedIn.actor, .coordinate, Access.facts(of: authorised)).isAllowed)
+    }
+
+    /// Runs a change and shows the team page again: with a notice, or with the problems
+    /// and what was typed.
+    private func respond(
+        _ req: Request, form: FormFields, notice: String, _ change: (SignedIn, UUID) async throws -> Void
+    ) async throws -> Response {
+        do {
+            try await change(try req.signedIn, try req.id("episode"))
+            return try await page(req, notice: notice).render(PageContext(req)).response()
+        } catch let error as AppError where !error.problems.isEmpty {
+            var page = try await page(req, notice: nil)
+            page.problems = error.problems
+            page.typed = form.values
+            return page.render(PageContext(req)).response(.unprocessableEntity)
+        }
+    }
+
+    private func page(_ req: Request, notice: String?) async throws -> TeamPage {
+        let signedIn = try req.signedIn
+        let (authorised, _) = try await Episodes.read(try req.id("episode"), by: signedIn, on: req.db)
+        return TeamPage(
+            authorised: authorised, team: try await Teams.team(of: authorised.id, on: req.db),
+            practitioners: Teams.teamPractitioners(authorised.episode),
+            mayCoordinate: AccessPolicy.decide(signedIn.actor, .coordinate, Access.facts(of: authorised)).isAllowed,
+            isCoordinator: authorised.basis == .coordinator, notice: notice)
+    }
+}
