@@ -25,6 +25,10 @@ enum SiteURL: Hashable {
     case meetings(UUID)
     case meeting(UUID)
     case leadProfessional(UUID)
+    case plan(UUID)
+    case planActions(UUID)
+    case planReview(UUID)
+    case action(UUID)
     case comparison(UUID)
     case editAssessment(episode: UUID)
     case assessment(episode: UUID)
@@ -59,6 +63,10 @@ enum SiteURL: Hashable {
         case .meetings(let episode): ["episodes", id(episode), "meetings"]
         case .meeting(let meeting): ["meetings", id(meeting)]
         case .leadProfessional(let episode): ["episodes", id(episode), "lead-professional"]
+        case .plan(let episode): ["episodes", id(episode), "plan"]
+        case .planActions(let episode): ["episodes", id(episode), "plan", "actions"]
+        case .planReview(let episode): ["episodes", id(episode), "plan", "review"]
+        case .action(let action): ["actions", id(action)]
         case .comparison(let episode): ["episodes", id(episode), "comparison"]
         case .editAssessment(let episode): ["episodes", id(episode), "assessment", "edit"]
         case .assessment(let episode): ["episodes", id(episode), "assessment"]
@@ -94,6 +102,9 @@ enum APIURL: Hashable {
     case meetingAttendance(episode: UUID, meeting: UUID)
     case leadProfessional(UUID)
     case team(UUID)
+    case actions(UUID)
+    case action(episode: UUID, action: UUID)
+    case planReview(UUID)
     case audit
     case openAPI
 
@@ -129,6 +140,9 @@ enum APIURL: Hashable {
             return base + ["episodes", id(episode, "id"), "meetings", id(meeting, "meetingId"), "attendance"]
         case .leadProfessional(let episode): return base + ["episodes", id(episode, "id"), "lead-professional"]
         case .team(let episode): return base + ["episodes", id(episode, "id"), "team"]
+        case .actions(let episode): return base + ["episodes", id(episode, "id"), "actions"]
+        case .action(let episode, let action): return base + ["episodes", id(episode, "id"), "actions", id(action, "actionId")]
+        case .planReview(let episode): return base + ["episodes", id(episode, "id"), "plan-review"]
         case .audit: return base + ["audit"]
         case .openAPI: return base + ["openapi.json"]
         }

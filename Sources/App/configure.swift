@@ -61,6 +61,7 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
     app.migrations.add(CreatePreAssessments())
     app.migrations.add(AddConsentKinds())
     app.migrations.add(CreateTeamAroundTheChild())
+    app.migrations.add(CreateActionPlans())
 
     // Sessions live in the database, so app servers hold no state of their own.
     app.sessions.use(.fluent)

@@ -50,6 +50,11 @@ func routes(_ app: Application) throws {
     signedIn.post(SiteURL.leadProfessional(.pattern).pattern, use: team.changeLead)
     signedIn.get(SiteURL.meeting(.pattern).pattern, use: team.meeting)
     signedIn.post(SiteURL.meeting(.pattern).pattern, use: team.recordMeeting)
+    let plan = PlanController()
+    signedIn.get(SiteURL.plan(.pattern).pattern, use: plan.show)
+    signedIn.post(SiteURL.planActions(.pattern).pattern, use: plan.add)
+    signedIn.post(SiteURL.planReview(.pattern).pattern, use: plan.setReview)
+    signedIn.post(SiteURL.action(.pattern).pattern, use: plan.update)
     signedIn.get(SiteURL.editAssessment(episode: .pattern).pattern, use: episodes.edit)
     signedIn.post(SiteURL.editAssessment(episode: .pattern).pattern, use: episodes.save)
     signedIn.get(SiteURL.assessment(episode: .pattern).pattern, use: episodes.read)
@@ -90,6 +95,11 @@ func routes(_ app: Application) throws {
     api.post(APIURL.meetings(.pattern).pattern, use: teamAPI.scheduleMeeting)
     api.put(APIURL.meetingAttendance(episode: .pattern, meeting: .pattern).pattern, use: teamAPI.recordAttendance)
     api.post(APIURL.leadProfessional(.pattern).pattern, use: teamAPI.changeLead)
+    let planAPI = PlanAPIController()
+    api.get(APIURL.actions(.pattern).pattern, use: planAPI.plan)
+    api.post(APIURL.actions(.pattern).pattern, use: planAPI.add)
+    api.patch(APIURL.action(episode: .pattern, action: .pattern).pattern, use: planAPI.update)
+    api.put(APIURL.planReview(.pattern).pattern, use: planAPI.setReview)
     api.get(APIURL.audit.pattern, use: AuditAPIController().read)
 }
 

@@ -57,6 +57,8 @@ public enum EpisodeAction: Sendable, Hashable {
     /// Run the team around the child: members, TAC meetings, the lead professional, the
     /// action plan, closure.
     case coordinate
+    /// Update an action's progress: the team's coordinators of the plan, or its owner.
+    case updateAction(owner: UUID?)
 }
 
 /// Why access was allowed: recorded in the audit log beside the access.
@@ -114,6 +116,11 @@ public enum AccessPolicy {
             guard let basis else { return .denied(.notInTeam) }
             guard [.author, .leadProfessional, .coordinator].contains(basis) else { return .denied(.readOnly) }
             return withdrawn ? .denied(.consentWithdrawn) : .allowed(basis)
+        case .updateAction(let owner):
+            guard let basis else { return .denied(.notInTeam) }
+            if withdrawn { return .denied(.consentWithdrawn) }
+            return [.author, .leadProfessional, .coordinator].contains(basis) || owner == actor.id
+                ? .allowed(basis) : .denied(.readOnly)
         case .changeConsent(.override):
             let lead = !actor.roles.isDisjoint(with: [.coordinator, .safeguarding])
             guard lead, actor.localAuthorityID == episode.localAuthorityID else { return .denied(.overrideNeedsRole) }

@@ -182,6 +182,27 @@ import VaporTesting
                 try await call(.GET, "/api/v1/episodes/{id}/team", "/api/v1/episodes/\(episodeID)/team", token: amy).status == .ok
             )
 
+            let actions = "/api/v1/episodes/{id}/actions"
+            let actionsPath = "/api/v1/episodes/\(episodeID)/actions"
+            let added = try await call(.POST, actions, actionsPath, token: amy, raw: spec.example("POST", actions))
+            #expect(added.status == .created)
+            #expect(
+                try await call(
+                    .POST, actions, actionsPath, token: amy, raw: #"{"description": "", "elementCodes": [], "dueOn": ""}"#
+                ).status == .unprocessableEntity)
+            #expect(try await call(.GET, actions, actionsPath, token: amy).status == .ok)
+            let action = "/api/v1/episodes/{id}/actions/{actionId}"
+            let actionPath = actionsPath + "/" + (try world.json(added)["id"] as! String)
+            #expect(try await call(.PATCH, action, actionPath, token: amy, raw: spec.example("PATCH", action)).status == .ok)
+            #expect(
+                try await call(.PATCH, action, actionsPath + "/\(UUID())", token: amy, raw: spec.example("PATCH", action)).status
+                    == .notFound)
+            let review = "/api/v1/episodes/{id}/plan-review"
+            #expect(
+                try await call(
+                    .PUT, review, "/api/v1/episodes/\(episodeID)/plan-review", token: amy, raw: spec.example("PUT", review)
+                ).status == .ok)
+
             let shares = "/api/v1/episodes/{id}/shares"
             #expect(
                 try await call(

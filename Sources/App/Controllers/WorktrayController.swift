@@ -25,7 +25,9 @@ struct WorktrayController {
             followUps: calls.filter { $0.followUpSentAt == nil },
             callsToLA: signedIn.practitioner.roles.contains(.safeguarding) ? calls : [],
             needingALead: signedIn.practitioner.roles.contains(.coordinator) && signedIn.actor.localAuthorityID != nil
-                ? try await Teams.needingALead(in: signedIn.actor.localAuthorityID!, on: req.db) : []
+                ? try await Teams.needingALead(in: signedIn.actor.localAuthorityID!, on: req.db) : [],
+            actionsDue: try await ActionPlans.due(for: signedIn, on: req.db),
+            reviewsDue: try await ActionPlans.reviewsDue(for: signedIn, on: req.db)
         ).render(PageContext(req)).response()
     }
 

@@ -106,6 +106,7 @@ enum Access {
         case .share: .shareEpisode
         case .changeConsent: .changeConsent
         case .coordinate: .coordinateEpisode
+        case .updateAction: .updateAction
         }
     }
 }

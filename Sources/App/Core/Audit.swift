@@ -29,6 +29,9 @@ enum AuditAction: String, Sendable {
     case scheduleMeeting = "schedule-meeting"
     case recordMeeting = "record-meeting"
     case changeLeadProfessional = "change-lead-professional"
+    case addAction = "add-action"
+    case updateAction = "update-action"
+    case setPlanReview = "set-plan-review"
 }
 
 enum AuditOutcome: String, Sendable {

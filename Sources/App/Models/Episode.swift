@@ -15,6 +15,8 @@ final class Episode: Model, @unchecked Sendable {
     @OptionalParent(key: "lead_professional_id") var leadProfessional: Practitioner?
     @Enum(key: "status") var status: Status
     @Field(key: "opened_at") var openedAt: Date
+    /// When the action plan is next reviewed (ISO calendar date).
+    @OptionalField(key: "plan_review_on") var planReviewOn: String?
     @Children(for: \.$episode) var shares: [EpisodeShare]
 
     init() {}

@@ -632,3 +632,62 @@ struct TeamDTO: Encodable {
     let meetings: [MeetingDTO]
     let leadProfessionals: [LeadProfessionalTermDTO]
 }
+
+struct ActionRequest: Decodable {
+    let description: String
+    let elementCodes: [String]
+    let ownerEmail: String?
+    let ownerAgency: String?
+    let dueOn: String
+
+    var planned: PlannedAction {
+        PlannedAction(
+            description: description, elementCodes: elementCodes, ownerEmail: ownerEmail ?? "", ownerAgency: ownerAgency ?? "",
+            dueOn: dueOn)
+    }
+}
+
+struct ActionUpdateRequest: Decodable {
+    let status: ActionStatus
+    let outcomeNote: String?
+}
+
+struct ActionDTO: Encodable {
+    let id: UUID
+    let episodeId: UUID
+    let description: String
+    let elementCodes: [String]
+    let ownerPractitionerId: UUID?
+    let ownerAgency: String
+    let dueOn: String
+    let status: ActionStatus
+    let overdue: Bool
+    let outcomeNote: String
+    let startedAt: Date?
+    let completedAt: Date?
+
+    init(_ action: PlanAction) {
+        id = action.id!
+        episodeId = action.$episode.id
+        description = action.description
+        elementCodes = action.elementCodes
+        ownerPractitionerId = action.$ownerPractitioner.id
+        ownerAgency = action.ownerAgency
+        dueOn = action.dueOn
+        status = action.status
+        overdue = action.isOverdue()
+        outcomeNote = action.outcomeNote
+        startedAt = action.startedAt
+        completedAt = action.completedAt
+    }
+}
+
+struct ActionPlanDTO: Encodable {
+    let episodeId: UUID
+    let reviewOn: String?
+    let actions: [ActionDTO]
+}
+
+struct PlanReviewRequest: Decodable {
+    let reviewOn: String
+}

@@ -89,6 +89,7 @@ struct EpisodePage {
             consentSection(context),
             .h2(.class("govuk-heading-m"), .text("Team around the child")),
             .p(.class("govuk-body"), GOVUK.link("Team, meetings and lead professional", to: .team(episode.id!))),
+            .p(.class("govuk-body"), GOVUK.link("Action plan", to: .plan(episode.id!))),
             .ul(
                 .class("govuk-list govuk-list--bullet"),
                 .li(.text("\(Format.person(episode.author)) – started the CAF")),

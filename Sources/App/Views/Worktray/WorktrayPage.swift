@@ -18,6 +18,9 @@ struct WorktrayPage {
     let callsToLA: [SafeguardingCall]
     /// For coordinators: open episodes that have met as a team but have no lead professional.
     let needingALead: [Episode]
+    /// Open actions due within a week or overdue, that this person owns or whose episode they hold.
+    let actionsDue: [PlanAction]
+    let reviewsDue: [Episode]
 
     var drafts: [Row] { mine.filter { $0.assessmentStatus == .draft && $0.episode.$author.id == signedIn.id } }
 
@@ -42,6 +45,29 @@ struct WorktrayPage {
                     caption: "Episodes with no lead professional after a TAC meeting", headers: ["Child", "Opened"],
                     rows: needingALead.map { episode in
                         [GOVUK.link(episode.child.fullName, to: .team(episode.id!)), .text(Format.date(episode.openedAt))]
+                    })
+            ),
+            .if(
+                !actionsDue.isEmpty,
+                GOVUK.table(
+                    caption: "Actions due", headers: ["Child", "Action", "Due", ""],
+                    rows: actionsDue.map { action in
+                        [
+                            GOVUK.link(action.episode.child.fullName, to: .plan(action.$episode.id)), .text(action.description),
+                            .text(Format.calendarDate(action.dueOn)),
+                            action.isOverdue() ? GOVUK.tag("Overdue", colour: "red") : GOVUK.tag("Due soon", colour: "yellow"),
+                        ]
+                    })
+            ),
+            .if(
+                !reviewsDue.isEmpty,
+                GOVUK.table(
+                    caption: "Plan reviews due", headers: ["Child", "Review on"],
+                    rows: reviewsDue.map { episode in
+                        [
+                            GOVUK.link(episode.child.fullName, to: .plan(episode.id!)),
+                            .text(Format.calendarDate(episode.planReviewOn ?? "")),
+                        ]
                     })
             ),
             .h2(.class("govuk-heading-m"), .text("Your drafts")),

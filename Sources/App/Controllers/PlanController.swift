@@ -1,0 +1,73 @@
+import CAFCore
+import Vapor
+
+/// The action plan pages.
+struct PlanController {
+    func show(req: Request) async throws -> Response {
+        try await page(req, episodeID: try req.id("episode")).render(PageContext(req)).response()
+    }
+
+    func add(req: Request) async throws -> Response {
+        let form = FormFields(req)
+        let id = try req.id("episode")
+        let planned = PlannedAction(
+            description: form["description"], elementCodes: form.all("elementCodes[]"), ownerEmail: form["ownerEmail"],
+            ownerAgency: form["ownerAgency"],
+            dueOn: CalendarDate.fromParts(day: form["dueOn-day"], month: form["dueOn-month"], year: form["dueOn-year"]) ?? "")
+        return try await respond(req, episodeID: id, form: form, notice: "Action added") { signedIn in
+            _ = try await ActionPlans.add(planned, to: id, by: signedIn, on: req.db)
+        }
+    }
+
+    func setReview(req: Request) async throws -> Response {
+        let form = FormFields(req)
+        let id = try req.id("episode")
+        let date =
+            CalendarDate.fromParts(day: form["reviewOn-day"], month: form["reviewOn-month"], year: form["reviewOn-year"]) ?? ""
+        return try await respond(req, episodeID: id, form: form, notice: "Review date saved") { signedIn in
+            try await ActionPlans.setReview(of: id, on: date, by: signedIn, on: req.db)
+        }
+    }
+
+    func update(req: Request) async throws -> Response {
+        let form = FormFields(req)
+        let actionID = try req.id("action")
+        let episodeID = try await ActionPlans.episode(of: actionID, on: req.db)
+        let key = actionID.uuidString.lowercased()
+        guard let status = ActionStatus(rawValue: form["status.\(key)"]) else {
+            throw AppError.invalid(field: "status.\(key)", "Choose the action’s progress")
+        }
+        return try await respond(req, episodeID: episodeID, form: form, notice: "Progress saved") { signedIn in
+            _ = try await ActionPlans.update(
+                actionID, of: episodeID, status: status, outcomeNote: form["outcomeNote.\(key)"], by: signedIn, on: req.db)
+        }
+    }
+
+    private func respond(
+        _ req: Request, episodeID: UUID, form: FormFields, notice: String, _ change: (SignedIn) async throws -> Void
+    ) async throws -> Response {
+        do {
+            try await change(try req.signedIn)
+            var page = try await page(req, episodeID: episodeID)
+            page.notice = notice
+            return page.render(PageContext(req)).response()
+        } catch let error as AppError where !error.problems.isEmpty {
+            var page = try await page(req, episodeID: episodeID)
+            page.problems = error.problems
+            page.typed = form.values
+            return page.render(PageContext(req)).response(.unprocessableEntity)
+        }
+    }
+
+    private func page(_ req: Request, episodeID: UUID) async throws -> PlanPage {
+        let signedIn = try req.signedIn
+        let (authorised, assessment) = try await Episodes.read(episodeID, by: signedIn, on: req.db)
+        let content = try assessment.content()
+        return PlanPage(
+            authorised: authorised, actions: try await ActionPlans.actions(of: episodeID, on: req.db),
+            practitioners: Teams.teamPractitioners(authorised.episode),
+            needs: CAFForm.elements.filter { (content.element($0.code).level?.number ?? 0) >= 2 },
+            mayPlan: AccessPolicy.decide(signedIn.actor, .coordinate, Access.facts(of: authorised)).isAllowed,
+            actorID: signedIn.id)
+    }
+}

@@ -1,0 +1,106 @@
+import CAFCore
+import Fluent
+import Vapor
+
+/// The action plan: who does what by when, for which needs, and when it is reviewed.
+enum ActionPlans {
+    static func actions(of episodeID: UUID, on db: any Database) async throws -> [PlanAction] {
+        try await PlanAction.query(on: db).filter(\.$episode.$id == episodeID).with(\.$ownerPractitioner)
+            .sort(\.$dueOn).sort(\.$createdAt).all()
+    }
+
+    static func add(_ planned: PlannedAction, to episodeID: UUID, by signedIn: SignedIn, on db: any Database) async throws
+        -> PlanAction
+    {
+        let authorised = try await Access.episode(episodeID, .coordinate, by: signedIn, on: db)
+        var problems = planned.problems()
+        var ownerID: UUID?
+        let email = planned.ownerEmail.trimmingCharacters(in: .whitespaces).lowercased()
+        if !email.isEmpty {
+            if let owner = Teams.teamPractitioners(authorised.episode).first(where: { $0.email == email }) {
+                ownerID = owner.id
+            } else {
+                problems.append(
+                    .init(
+                        field: "owner",
+                        message: "The owner must be on the team around the child: share the episode with them first"))
+            }
+        }
+        guard problems.isEmpty else { throw AppError.invalid(problems) }
+        let owner = ownerID
+        return try await db.transaction { db in
+            let action = PlanAction(episodeID: episodeID, planned: planned, ownerID: owner, createdByID: signedIn.id)
+            try await action.create(on: db)
+            try await Audit.record(
+                on: db, by: signedIn, .addAction, child: authorised.child.id, episode: episodeID, detail: "action=\(action.id!)")
+            return action
+        }
+    }
+
+    static func update(
+        _ actionID: UUID, of episodeID: UUID, status: ActionStatus, outcomeNote: String, by signedIn: SignedIn,
+        on db: any Database
+    ) async throws -> PlanAction {
+        guard
+            let action = try await PlanAction.query(on: db).filter(\.$id == actionID).filter(\.$episode.$id == episodeID).first()
+        else { throw AppError.notFound("action") }
+        let authorised = try await Access.episode(
+            episodeID, .updateAction(owner: action.$ownerPractitioner.id), by: signedIn, on: db)
+        guard outcomeNote.count <= 2_000 else {
+            throw AppError.invalid(field: "outcomeNote", "Keep the outcome note to 2,000 characters or fewer")
+        }
+        return try await db.transaction { db in
+            action.update(status: status, outcomeNote: outcomeNote)
+            try await action.save(on: db)
+            try await Audit.record(
+                on: db, by: signedIn, .updateAction, child: authorised.child.id, episode: episodeID,
+                detail: "action=\(actionID) status=\(status.rawValue)")
+            return action
+        }
+    }
+
+    /// The episode an action belongs to, so its page can be shown after an update.
+    static func episode(of actionID: UUID, on db: any Database) async throws -> UUID {
+        guard let action = try await PlanAction.find(actionID, on: db) else { throw AppError.notFound("action") }
+        return action.$episode.id
+    }
+
+    static func setReview(of episodeID: UUID, on date: String, by signedIn: SignedIn, on db: any Database) async throws {
+        let authorised = try await Access.episode(episodeID, .coordinate, by: signedIn, on: db)
+        guard CalendarDate.parse(date) != nil else {
+            throw AppError.invalid(field: "reviewOn", "Enter the review date, for example 2027-01-15")
+        }
+        try await db.transaction { db in
+            authorised.episode.planReviewOn = date
+            try await authorised.episode.save(on: db)
+            try await Audit.record(
+                on: db, by: signedIn, .setPlanReview, child: authorised.child.id, episode: episodeID, detail: "review=\(date)")
+        }
+    }
+
+    /// For a worktray: open actions this person owns, or on episodes they lead or started,
+    /// that are due within a week or overdue.
+    static func due(for signedIn: SignedIn, on db: any Database) async throws -> [PlanAction] {
+        let within = CalendarDate.iso(Date().addingTimeInterval(7 * 86400))
+        let led = try await Episode.query(on: db).filter(\.$status == .open)
+            .group(.or) { $0.filter(\.$author.$id == signedIn.id).filter(\.$leadProfessional.$id == signedIn.id) }
+            .all().compactMap(\.id)
+        return try await PlanAction.query(on: db)
+            .filter(\.$status ~~ [ActionStatus.planned, .inProgress])
+            .filter(\.$dueOn <= within)
+            .group(.or) { group in
+                group.filter(\.$ownerPractitioner.$id == signedIn.id)
+                if !led.isEmpty { group.filter(\.$episode.$id ~~ led) }
+            }
+            .with(\.$episode) { $0.with(\.$child) }
+            .sort(\.$dueOn).limit(100).all()
+    }
+
+    /// Open episodes this person leads or started whose plan review is due within a week.
+    static func reviewsDue(for signedIn: SignedIn, on db: any Database) async throws -> [Episode] {
+        let within = CalendarDate.iso(Date().addingTimeInterval(7 * 86400))
+        return try await Episode.query(on: db).filter(\.$status == .open).filter(\.$planReviewOn <= within)
+            .group(.or) { $0.filter(\.$author.$id == signedIn.id).filter(\.$leadProfessional.$id == signedIn.id) }
+            .with(\.$child).sort(\.$planReviewOn).all()
+    }
+}
