@@ -29,6 +29,9 @@ enum SiteURL: Hashable {
     case planActions(UUID)
     case planReview(UUID)
     case action(UUID)
+    case closeEpisode(UUID)
+    case reopenEpisode(UUID)
+    case referral(UUID)
     case comparison(UUID)
     case editAssessment(episode: UUID)
     case assessment(episode: UUID)
@@ -67,6 +70,9 @@ enum SiteURL: Hashable {
         case .planActions(let episode): ["episodes", id(episode), "plan", "actions"]
         case .planReview(let episode): ["episodes", id(episode), "plan", "review"]
         case .action(let action): ["actions", id(action)]
+        case .closeEpisode(let episode): ["episodes", id(episode), "close"]
+        case .reopenEpisode(let episode): ["episodes", id(episode), "reopen"]
+        case .referral(let referral): ["referrals", id(referral)]
         case .comparison(let episode): ["episodes", id(episode), "comparison"]
         case .editAssessment(let episode): ["episodes", id(episode), "assessment", "edit"]
         case .assessment(let episode): ["episodes", id(episode), "assessment"]
@@ -105,6 +111,10 @@ enum APIURL: Hashable {
     case actions(UUID)
     case action(episode: UUID, action: UUID)
     case planReview(UUID)
+    case close(UUID)
+    case reopen(UUID)
+    case referrals
+    case referralDecision(UUID)
     case audit
     case openAPI
 
@@ -143,6 +153,10 @@ enum APIURL: Hashable {
         case .actions(let episode): return base + ["episodes", id(episode, "id"), "actions"]
         case .action(let episode, let action): return base + ["episodes", id(episode, "id"), "actions", id(action, "actionId")]
         case .planReview(let episode): return base + ["episodes", id(episode, "id"), "plan-review"]
+        case .close(let episode): return base + ["episodes", id(episode, "id"), "close"]
+        case .reopen(let episode): return base + ["episodes", id(episode, "id"), "reopen"]
+        case .referrals: return base + ["referrals"]
+        case .referralDecision(let referral): return base + ["referrals", id(referral, "id"), "decision"]
         case .audit: return base + ["audit"]
         case .openAPI: return base + ["openapi.json"]
         }

@@ -42,6 +42,11 @@ func routes(_ app: Application) throws {
     signedIn.post(SiteURL.shareEpisode(.pattern).pattern, use: episodes.share)
     signedIn.post(SiteURL.episodeConsent(.pattern).pattern, use: episodes.changeConsent)
     signedIn.post(SiteURL.startReview(.pattern).pattern, use: episodes.startReview)
+    signedIn.post(SiteURL.closeEpisode(.pattern).pattern, use: episodes.close)
+    signedIn.post(SiteURL.reopenEpisode(.pattern).pattern, use: episodes.reopen)
+    let referrals = ReferralController()
+    signedIn.get(SiteURL.referral(.pattern).pattern, use: referrals.show)
+    signedIn.post(SiteURL.referral(.pattern).pattern, use: referrals.decide)
     signedIn.get(SiteURL.comparison(.pattern).pattern, use: episodes.compare)
     let team = TeamController()
     signedIn.get(SiteURL.team(.pattern).pattern, use: team.show)
@@ -100,6 +105,10 @@ func routes(_ app: Application) throws {
     api.post(APIURL.actions(.pattern).pattern, use: planAPI.add)
     api.patch(APIURL.action(episode: .pattern, action: .pattern).pattern, use: planAPI.update)
     api.put(APIURL.planReview(.pattern).pattern, use: planAPI.setReview)
+    api.post(APIURL.close(.pattern).pattern, use: episodesAPI.close)
+    api.post(APIURL.reopen(.pattern).pattern, use: episodesAPI.reopen)
+    api.get(APIURL.referrals.pattern, use: episodesAPI.referrals)
+    api.post(APIURL.referralDecision(.pattern).pattern, use: episodesAPI.decideReferral)
     api.get(APIURL.audit.pattern, use: AuditAPIController().read)
 }
 

@@ -36,8 +36,17 @@ public struct EpisodeFacts: Sendable, Hashable {
     /// Practitioners the episode was shared with by name.
     public let shares: [Member]
     public let consent: ConsentState
+    /// A closed episode is read-only until it is reopened.
+    public let closed: Bool
+    /// Stepped up to children's social care: the LA's safeguarding staff read it to decide.
+    public let referredToSocialCare: Bool
 
-    public init(localAuthorityID: UUID, author: Member, leadProfessional: Member?, shares: [Member], consent: ConsentState) {
+    public init(
+        localAuthorityID: UUID, author: Member, leadProfessional: Member?, shares: [Member], consent: ConsentState,
+        closed: Bool = false, referredToSocialCare: Bool = false
+    ) {
+        self.closed = closed
+        self.referredToSocialCare = referredToSocialCare
         self.localAuthorityID = localAuthorityID
         self.author = author
         self.leadProfessional = leadProfessional
@@ -59,6 +68,10 @@ public enum EpisodeAction: Sendable, Hashable {
     case coordinate
     /// Update an action's progress: the team's coordinators of the plan, or its owner.
     case updateAction(owner: UUID?)
+    /// Reopen a closed episode.
+    case reopen
+    /// Accept or return a step-up referral: the LA's safeguarding staff.
+    case decideReferral
 }
 
 /// Why access was allowed: recorded in the audit log beside the access.
@@ -80,6 +93,11 @@ public enum AccessDenial: String, Sendable {
     case consentWithdrawn = "consent-withdrawn"
     /// Only a coordinator or safeguarding lead of the episode's LA may override consent.
     case overrideNeedsRole = "override-needs-coordinator-or-safeguarding"
+    /// Closed episodes are read-only until reopened.
+    case closed
+    case notClosed = "not-closed"
+    /// Only the safeguarding staff of the episode's LA decide on its referral.
+    case decisionNeedsSafeguarding = "decision-needs-safeguarding"
 }
 
 public enum AccessDecision: Sendable, Hashable {
@@ -100,6 +118,19 @@ public enum AccessPolicy {
         let basis = relationship(of: actor, to: episode)
         let withdrawn = episode.consent.isWithdrawn
         switch action {
+        case .read, .reopen, .decideReferral: break
+        default: if episode.closed && basis != nil { return .denied(.closed) }
+        }
+        switch action {
+        case .reopen:
+            guard let basis else { return .denied(.notInTeam) }
+            guard episode.closed else { return .denied(.notClosed) }
+            return [.author, .leadProfessional, .coordinator].contains(basis) ? .allowed(basis) : .denied(.readOnly)
+        case .decideReferral:
+            guard episode.referredToSocialCare, actor.roles.contains(.safeguarding),
+                actor.localAuthorityID == episode.localAuthorityID
+            else { return .denied(.decisionNeedsSafeguarding) }
+            return .allowed(.safeguarding)
         case .read:
             if let basis { return .allowed(basis) }
             return withdrawn && wasTeamMember(actor, episode) ? .denied(.consentWithdrawn) : .denied(.notInTeam)
@@ -149,7 +180,10 @@ public enum AccessPolicy {
             return .shared
         }
         if isCoordinator { return .coordinator }
-        if episode.consent == .overridden, actor.roles.contains(.safeguarding), actor.localAuthorityID == episode.localAuthorityID
+        // The LA's safeguarding staff read what was shared in the public interest, and
+        // what was stepped up to them.
+        if episode.consent == .overridden || episode.referredToSocialCare, actor.roles.contains(.safeguarding),
+            actor.localAuthorityID == episode.localAuthorityID
         {
             return .safeguarding
         }

@@ -240,6 +240,34 @@ import VaporTesting
                     raw: spec.example("POST", followUp)
                 ).status == .ok)
 
+            let gus = try await world.token("gus@demo.test")
+            let closing = try await world.childWithEpisode(as: amy)
+            let close = "/api/v1/episodes/{id}/close"
+            let closePath = "/api/v1/episodes/\(closing.episodeID)/close"
+            #expect(
+                try await call(.POST, close, closePath, token: amy, raw: #"{"reason": "other"}"#).status == .unprocessableEntity)
+            #expect(try await call(.POST, close, closePath, token: erin, raw: spec.example("POST", close)).status == .ok)
+            let reopen = "/api/v1/episodes/{id}/reopen"
+            #expect(
+                try await call(
+                    .POST, reopen, "/api/v1/episodes/\(closing.episodeID)/reopen", token: erin, raw: spec.example("POST", reopen)
+                ).status == .ok)
+            #expect(
+                try await call(.POST, close, closePath, token: erin, raw: #"{"reason": "step-up", "note": "Risk"}"#).status == .ok
+            )
+            let referralList = try await call(.GET, "/api/v1/referrals", token: gus)
+            #expect(referralList.status == .ok)
+            let referralID = ((try world.json(referralList)["referrals"] as? [[String: Any]])?.first?["id"] as? String) ?? ""
+            let decision = "/api/v1/referrals/{id}/decision"
+            #expect(
+                try await call(
+                    .POST, decision, "/api/v1/referrals/\(referralID)/decision", token: gus, raw: spec.example("POST", decision)
+                ).status == .ok)
+            #expect(
+                try await call(
+                    .POST, decision, "/api/v1/referrals/\(referralID)/decision", token: gus, raw: spec.example("POST", decision)
+                ).status == .conflict)
+
             let refusals = "/api/v1/children/{id}/consent-refusals"
             let refusalPath = "/api/v1/children/\(childID)/consent-refusals"
             #expect(

@@ -68,7 +68,8 @@ struct ChildController {
 
     func newEpisode(req: Request) async throws -> Response {
         let record = try await ChildIndex.read(try req.id("child"), by: try req.signedIn, on: req.db)
-        return StartEpisodePage(child: record.child).render(PageContext(req)).response()
+        return StartEpisodePage(child: record.child, offersStepDown: try req.signedIn.practitioner.roles.contains(.safeguarding))
+            .render(PageContext(req)).response()
     }
 
     func openEpisode(req: Request) async throws -> Response {
@@ -80,7 +81,8 @@ struct ChildController {
             child: child, givenBy: form["consent.givenBy"], name: form["consent.name"],
             relationship: form["consent.relationship"], method: form["consent.method"],
             store: form["consent.scope.store"] == "yes", share: Set(form.all("consent.scope.shareWithAgencyTypes[]")),
-            decision: form["consent.decision"], note: form["note"])
+            decision: form["consent.decision"], note: form["note"],
+            offersStepDown: signedIn.practitioner.roles.contains(.safeguarding), stepDownNote: form["stepDownNote"])
         var problems: [FieldProblem] = []
         let givenBy = ConsentGivenBy(rawValue: page.givenBy)
         if page.decision != "given" && page.decision != "refused" {
@@ -101,7 +103,8 @@ struct ChildController {
                 return ConsentRefusedPage(child: child).render(PageContext(req)).response()
             }
             guard problems.isEmpty else { throw AppError.invalid(problems + record.problems()) }
-            let episode = try await Episodes.open(childID: childID, consent: record, by: signedIn, on: req.db)
+            let episode = try await Episodes.open(
+                childID: childID, consent: record, stepDownNote: page.stepDownNote, by: signedIn, on: req.db)
             return req.redirect(to: SiteURL.editAssessment(episode: episode.id!).path)
         } catch let error as AppError where !error.problems.isEmpty {
             page.problems = error.problems

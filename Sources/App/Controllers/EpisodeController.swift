@@ -81,6 +81,40 @@ struct EpisodeController {
         }
     }
 
+    func close(req: Request) async throws -> Response {
+        let form = FormFields(req)
+        return try await respond(req, prefix: "close", notice: "Episode closed") { signedIn, id in
+            guard let reason = ClosureReason(rawValue: form["reason"]) else {
+                throw AppError.invalid(field: "reason", "Choose why the episode is closing")
+            }
+            _ = try await Closures.close(id, EpisodeClosure(reason: reason, note: form["note"]), by: signedIn, on: req.db)
+        }
+    }
+
+    func reopen(req: Request) async throws -> Response {
+        let form = FormFields(req)
+        return try await respond(req, prefix: "reopen", notice: "Episode reopened") { signedIn, id in
+            _ = try await Closures.reopen(id, reason: form["reason"], by: signedIn, on: req.db)
+        }
+    }
+
+    /// Runs a change, then shows the episode with a notice, or with the problems named
+    /// for the form they came from.
+    private func respond(
+        _ req: Request, prefix: String, notice: String, _ change: (SignedIn, UUID) async throws -> Void
+    ) async throws -> Response {
+        do {
+            try await change(try req.signedIn, try req.id("episode"))
+            var page = try await page(req)
+            page.notice = notice
+            return page.render(PageContext(req)).response()
+        } catch let error as AppError where !error.problems.isEmpty {
+            var page = try await page(req)
+            page.problems = error.problems.map { FieldProblem(field: "\(prefix)-\($0.field)", message: $0.message) }
+            return page.render(PageContext(req)).response(.unprocessableEntity)
+        }
+    }
+
     func startReview(req: Request) async throws -> Response {
         let id = try req.id("episode")
         _ = try await Episodes.startReview(of: id, by: try req.signedIn, on: req.db)
@@ -110,15 +144,20 @@ struct EpisodeController {
     private func page(_ req: Request) async throws -> EpisodePage {
         let signedIn = try req.signedIn
         let (authorised, assessment) = try await Episodes.read(try req.id("episode"), by: signedIn, on: req.db)
-        let frozen = authorised.consent.kind == .withdrawn
+        let facts = Access.facts(of: authorised)
+        let frozen = authorised.consent.kind == .withdrawn || authorised.episode.status == .closed
         let mayWrite = !frozen && (authorised.basis == .author || authorised.basis == .leadProfessional)
-        let changesConsent = [.author, .leadProfessional, .coordinator].contains(authorised.basis)
+        let changesConsent =
+            [.author, .leadProfessional, .coordinator].contains(authorised.basis) && authorised.episode.status == .open
         return EpisodePage(
             authorised: authorised, assessment: assessment,
             versions: try await Episodes.allVersions(of: authorised.id, on: req.db),
             consentHistory: try await Episodes.consentHistory(of: authorised.id, on: req.db),
             mayWrite: mayWrite, mayShare: !frozen && changesConsent, mayChangeConsent: changesConsent,
-            mayOverride: AccessPolicy.decide(signedIn.actor, .changeConsent(.override), Access.facts(of: authorised)).isAllowed)
+            mayOverride: AccessPolicy.decide(signedIn.actor, .changeConsent(.override), facts).isAllowed,
+            mayClose: AccessPolicy.decide(signedIn.actor, .coordinate, facts).isAllowed,
+            mayReopen: AccessPolicy.decide(signedIn.actor, .reopen, facts).isAllowed,
+            referrals: try await Closures.referrals(of: authorised.id, on: req.db))
     }
 
     /// The form's fields as assessment content; every element is written, in form order.

@@ -27,7 +27,8 @@ struct WorktrayController {
             needingALead: signedIn.practitioner.roles.contains(.coordinator) && signedIn.actor.localAuthorityID != nil
                 ? try await Teams.needingALead(in: signedIn.actor.localAuthorityID!, on: req.db) : [],
             actionsDue: try await ActionPlans.due(for: signedIn, on: req.db),
-            reviewsDue: try await ActionPlans.reviewsDue(for: signedIn, on: req.db)
+            reviewsDue: try await ActionPlans.reviewsDue(for: signedIn, on: req.db),
+            referrals: try await Closures.pendingReferrals(for: signedIn, on: req.db)
         ).render(PageContext(req)).response()
     }
 

@@ -9,6 +9,8 @@ struct AuthorisedEpisode {
     let child: Child
     let consent: Consent
     let basis: AccessBasis
+    /// Stepped up to children's social care (a referral exists).
+    let referred: Bool
     var id: UUID { episode.id! }
 }
 
@@ -22,9 +24,10 @@ enum Access {
             let episode = try await Episode.withTeam(on: db).filter(\.$id == id).first()
         else { throw AppError.notFound("episode") }
         guard let consent = try await latestConsent(of: id, on: db) else { throw AppError.notFound("episode consent") }
-        switch AccessPolicy.decide(signedIn.actor, action, facts(episode, consent)) {
+        let referred = try await Referral.query(on: db).filter(\.$episode.$id == id).count() > 0
+        switch AccessPolicy.decide(signedIn.actor, action, facts(episode, consent, referred: referred)) {
         case .allowed(let basis):
-            return AuthorisedEpisode(episode: episode, child: episode.child, consent: consent, basis: basis)
+            return AuthorisedEpisode(episode: episode, child: episode.child, consent: consent, basis: basis, referred: referred)
         case .denied(let denial):
             try await Audit.record(
                 on: db, by: signedIn, auditAction(action), child: episode.$child.id, episode: id, outcome: .denied,
@@ -50,16 +53,16 @@ enum Access {
     /// What the policy knows of an episode already authorised, to ask it a further question
     /// (such as whether to offer a form) without loading anything again.
     static func facts(of authorised: AuthorisedEpisode) -> EpisodeFacts {
-        facts(authorised.episode, authorised.consent)
+        facts(authorised.episode, authorised.consent, referred: authorised.referred)
     }
 
-    private static func facts(_ episode: Episode, _ consent: Consent) -> EpisodeFacts {
+    private static func facts(_ episode: Episode, _ consent: Consent, referred: Bool) -> EpisodeFacts {
         EpisodeFacts(
             localAuthorityID: episode.$localAuthority.id,
             author: member(episode.author),
             leadProfessional: episode.leadProfessional.map(member),
             shares: episode.shares.map { member($0.practitioner) },
-            consent: consent.state)
+            consent: consent.state, closed: episode.status == .closed, referredToSocialCare: referred)
     }
 
     static func latestConsent(of episodeID: UUID, on db: any Database) async throws -> Consent? {
@@ -96,6 +99,12 @@ enum Access {
                 "Consent for this episode was withdrawn: the record is frozen and open only to its lead professional and the local authority’s coordinators. Contact \(role): \(reach)."
         case .overrideNeedsRole:
             return "Only a coordinator or safeguarding lead of the child’s local authority can override consent."
+        case .closed:
+            return "This episode is closed, so it can be read but not changed. Reopen it first if the family needs more help."
+        case .notClosed:
+            return "This episode is open already."
+        case .decisionNeedsSafeguarding:
+            return "Only children’s social care staff of the child’s local authority decide on a step-up referral."
         }
     }
 
@@ -107,6 +116,8 @@ enum Access {
         case .changeConsent: .changeConsent
         case .coordinate: .coordinateEpisode
         case .updateAction: .updateAction
+        case .reopen: .reopenEpisode
+        case .decideReferral: .decideReferral
         }
     }
 }

@@ -32,6 +32,9 @@ enum AuditAction: String, Sendable {
     case addAction = "add-action"
     case updateAction = "update-action"
     case setPlanReview = "set-plan-review"
+    case closeEpisode = "close-episode"
+    case reopenEpisode = "reopen-episode"
+    case decideReferral = "decide-referral"
 }
 
 enum AuditOutcome: String, Sendable {

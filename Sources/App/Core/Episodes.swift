@@ -5,17 +5,24 @@ import Vapor
 /// CAF episodes: opening with consent, the assessment, sharing. Each operation asks
 /// `Access` first and writes its audit entry in the same transaction as its change.
 enum Episodes {
-    static func open(childID: UUID, consent record: ConsentRecord, by signedIn: SignedIn, on db: any Database)
-        async throws -> Episode
-    {
+    /// Opens an episode with consent. Children's social care stepping a case down into a
+    /// CAF hand over with `stepDownNote`.
+    static func open(
+        childID: UUID, consent record: ConsentRecord, stepDownNote: String? = nil, by signedIn: SignedIn, on db: any Database
+    ) async throws -> Episode {
         try Access.requireIndex(signedIn)
         guard let child = try await Child.find(childID, on: db) else { throw AppError.notFound("child") }
-        let problems = record.problems()
+        var problems = record.problems()
+        let handover = stepDownNote?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        if !handover.isEmpty && !signedIn.actor.roles.contains(.safeguarding) {
+            problems.append(.init(field: "stepDownNote", message: "Only children’s social care step a case down into a CAF"))
+        }
         guard problems.isEmpty else { throw AppError.invalid(problems) }
         return try await db.transaction { db in
             let now = Date()
             let episode = Episode(
                 childID: childID, localAuthorityID: child.$localAuthority.id, authorID: signedIn.id, openedAt: now)
+            episode.stepDownNote = handover.isEmpty ? nil : handover
             try await episode.create(on: db)
             try await Consent(episodeID: episode.id!, record: record, recordedByID: signedIn.id, recordedAt: now).create(on: db)
             try await Assessment(episodeID: episode.id!, version: 1, authorID: signedIn.id, content: AssessmentContent())

@@ -1,3 +1,4 @@
+import CAFCore
 import Fluent
 import Foundation
 
@@ -17,6 +18,11 @@ final class Episode: Model, @unchecked Sendable {
     @Field(key: "opened_at") var openedAt: Date
     /// When the action plan is next reviewed (ISO calendar date).
     @OptionalField(key: "plan_review_on") var planReviewOn: String?
+    @OptionalField(key: "closed_at") var closedAt: Date?
+    @OptionalEnum(key: "closure_reason") var closureReason: ClosureReason?
+    @Field(key: "closure_note") var closureNote: String
+    /// Social care's handover note when they stepped a case down into a CAF.
+    @OptionalField(key: "step_down_note") var stepDownNote: String?
     @Children(for: \.$episode) var shares: [EpisodeShare]
 
     init() {}
@@ -26,6 +32,7 @@ final class Episode: Model, @unchecked Sendable {
         self.$author.id = authorID
         self.status = .open
         self.openedAt = openedAt
+        self.closureNote = ""
     }
 }
 

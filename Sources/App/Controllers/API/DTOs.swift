@@ -157,6 +157,8 @@ struct ConsentRequestDTO: Decodable {
 
 struct EpisodeCreateRequest: Decodable {
     let consent: ConsentRequestDTO
+    /// Children's social care's handover note when stepping a case down into a CAF.
+    let stepDownNote: String?
 }
 
 struct ConsentDTO: Encodable {
@@ -214,6 +216,10 @@ struct EpisodeDTO: Encodable {
     let assessment: AssessmentVersionDTO
     /// Why this caller may read it: author, lead-professional, shared, coordinator, manager.
     let access: String
+    let closedAt: Date?
+    let closureReason: ClosureReason?
+    let closureNote: String
+    let stepDownNote: String?
 
     init(_ authorised: AuthorisedEpisode, assessment: Assessment, consentHistory: [Consent]) {
         let episode = authorised.episode
@@ -229,6 +235,10 @@ struct EpisodeDTO: Encodable {
         consent = ConsentDTO(authorised.consent)
         self.assessment = AssessmentVersionDTO(assessment)
         access = authorised.basis.rawValue
+        closedAt = episode.closedAt
+        closureReason = episode.closureReason
+        closureNote = episode.closureNote
+        stepDownNote = episode.stepDownNote
     }
 }
 
@@ -690,4 +700,48 @@ struct ActionPlanDTO: Encodable {
 
 struct PlanReviewRequest: Decodable {
     let reviewOn: String
+}
+
+struct CloseRequest: Decodable {
+    let reason: ClosureReason
+    let note: String?
+}
+
+struct ReopenRequest: Decodable {
+    let reason: String
+}
+
+struct ReferralDecisionRequest: Decodable {
+    let decision: ReferralDecision
+    let reason: String?
+}
+
+struct ReferralDTO: Encodable {
+    let id: UUID
+    let episodeId: UUID
+    let childId: UUID?
+    let childName: String?
+    let referredBy: ContactDTO?
+    let referredAt: Date
+    let note: String
+    let decision: ReferralDecision
+    let decidedAt: Date?
+    let decisionReason: String
+
+    init(_ referral: Referral) {
+        id = referral.id!
+        episodeId = referral.$episode.id
+        childId = referral.$episode.value?.$child.id
+        childName = referral.$episode.value?.$child.value?.fullName
+        referredBy = referral.$referredBy.value.map(ContactDTO.init)
+        referredAt = referral.referredAt
+        note = referral.note
+        decision = referral.decision
+        decidedAt = referral.decidedAt
+        decisionReason = referral.decisionReason
+    }
+}
+
+struct ReferralListDTO: Encodable {
+    let referrals: [ReferralDTO]
 }

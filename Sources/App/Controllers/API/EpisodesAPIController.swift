@@ -88,6 +88,43 @@ struct EpisodesAPIController {
         return try ComparisonDTO(episodeID: id, from: before, to: after).json()
     }
 
+    /// POST /api/v1/episodes/{id}/close
+    func close(req: Request) async throws -> Response {
+        let id = try req.id("episode")
+        let body = try await req.decodeJSON(CloseRequest.self)
+        let signedIn = try req.signedIn
+        _ = try await Closures.close(id, EpisodeClosure(reason: body.reason, note: body.note ?? ""), by: signedIn, on: req.db)
+        let (authorised, assessment) = try await Episodes.read(id, by: signedIn, on: req.db)
+        return try await EpisodeDTO.response(authorised, assessment, on: req.db)
+    }
+
+    /// POST /api/v1/episodes/{id}/reopen
+    func reopen(req: Request) async throws -> Response {
+        let id = try req.id("episode")
+        let body = try await req.decodeJSON(ReopenRequest.self)
+        let signedIn = try req.signedIn
+        _ = try await Closures.reopen(id, reason: body.reason, by: signedIn, on: req.db)
+        let (authorised, assessment) = try await Episodes.read(id, by: signedIn, on: req.db)
+        return try await EpisodeDTO.response(authorised, assessment, on: req.db)
+    }
+
+    /// GET /api/v1/referrals: step-ups awaiting a decision, for the LA's safeguarding staff.
+    func referrals(req: Request) async throws -> Response {
+        let signedIn = try req.signedIn
+        try Access.requireIndex(signedIn)
+        return try ReferralListDTO(
+            referrals: try await Closures.pendingReferrals(for: signedIn, on: req.db).map(ReferralDTO.init)
+        ).json()
+    }
+
+    /// POST /api/v1/referrals/{id}/decision
+    func decideReferral(req: Request) async throws -> Response {
+        let id = try req.id("referral")
+        let body = try await req.decodeJSON(ReferralDecisionRequest.self)
+        let referral = try await Closures.decide(id, body.decision, reason: body.reason ?? "", by: try req.signedIn, on: req.db)
+        return try ReferralDTO(referral).json()
+    }
+
     /// POST /api/v1/episodes/{id}/shares
     func share(req: Request) async throws -> Response {
         let id = try req.id("episode")

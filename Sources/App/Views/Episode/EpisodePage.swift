@@ -12,6 +12,9 @@ struct EpisodePage {
     let mayShare: Bool
     let mayChangeConsent: Bool
     let mayOverride: Bool
+    let mayClose: Bool
+    let mayReopen: Bool
+    let referrals: [Referral]
     var shareEmail = ""
     var problems: [FieldProblem] = []
     var notice: String? = nil
@@ -47,6 +50,27 @@ struct EpisodePage {
                 )
             ),
             SafeguardingButton.node(child: child.id!, episode: episode.id!),
+            .unwrap(episode.closureReason) { reason in
+                .div(
+                    .class("govuk-inset-text"), .id("closed"),
+                    .p(
+                        .class("govuk-body"),
+                        .strong(.text("Closed on \(Format.date(episode.closedAt)): \(reason.title).")),
+                        .text(episode.closureNote.isEmpty ? "" : " \(episode.closureNote)")),
+                    .p(.class("govuk-body"), .text("A closed episode can be read but not changed."))
+                )
+            },
+            .forEach(referrals) { referral in
+                .p(
+                    .class("govuk-body"), .text("Step-up referral of \(Format.date(referral.referredAt)): "),
+                    GOVUK.tag(
+                        referral.decision.title,
+                        colour: referral.decision == .accepted ? "green" : referral.decision == .returned ? "yellow" : "blue"),
+                    .text(referral.decisionReason.isEmpty ? "" : " \(referral.decisionReason)"))
+            },
+            .unwrap(episode.stepDownNote) { note in
+                GOVUK.summaryList([("Handover from children’s social care", note)])
+            },
             .if(
                 consent.kind == .withdrawn,
                 .div(
@@ -87,6 +111,8 @@ struct EpisodePage {
             ),
             .if(versions.count > 1, versionsTable),
             consentSection(context),
+            .if(mayClose, closeForm(context)),
+            .if(mayReopen, reopenForm(context)),
             .h2(.class("govuk-heading-m"), .text("Team around the child")),
             .p(.class("govuk-body"), GOVUK.link("Team, meetings and lead professional", to: .team(episode.id!))),
             .p(.class("govuk-body"), GOVUK.link("Action plan", to: .plan(episode.id!))),
@@ -115,6 +141,44 @@ struct EpisodePage {
                     )
                 )
             )
+        )
+    }
+
+    private func closeForm(_ context: PageContext) -> Node<HTML.BodyContext> {
+        .details(
+            .class("govuk-details"),
+            .attribute(named: "open", value: problems.contains { $0.field.hasPrefix("close") } ? "open" : nil),
+            .summary(.class("govuk-details__summary"), .text("Close this episode")),
+            .div(
+                .class("govuk-details__text"),
+                GOVUK.postForm(
+                    action: .closeEpisode(authorised.id), csrf: context.csrf,
+                    GOVUK.choices(
+                        legend: "Why is it closing?", name: "reason",
+                        options: ClosureReason.allCases.map {
+                            .init(
+                                value: $0.rawValue, label: $0.title,
+                                hint: $0 == .stepUp
+                                    ? "Closing sends a referral to children’s social care, who accept it or return it." : nil)
+                        },
+                        selected: [], error: problems.first { $0.field == "close-reason" }),
+                    GOVUK.textArea(
+                        label: "Note", name: "note", value: "", hint: "Needed for step up and other.",
+                        error: problems.first { $0.field == "close-note" }, rows: 3),
+                    GOVUK.button("Close the episode", secondary: true)
+                )
+            )
+        )
+    }
+
+    private func reopenForm(_ context: PageContext) -> Node<HTML.BodyContext> {
+        GOVUK.postForm(
+            action: .reopenEpisode(authorised.id), csrf: context.csrf,
+            GOVUK.textArea(
+                label: "Why reopen it?", name: "reason", value: "", error: problems.first { $0.field == "reopen-reason" },
+                rows: 2,
+                labelClass: "govuk-label govuk-label--m"),
+            GOVUK.button("Reopen the episode", secondary: true)
         )
     }
 

@@ -12,6 +12,9 @@ struct StartEpisodePage {
     var share: Set<String> = []
     var decision = ""
     var note = ""
+    /// Children's social care stepping a case down hand over with a note.
+    var offersStepDown = false
+    var stepDownNote = ""
     var problems: [FieldProblem] = []
 
     func render(_ context: PageContext) -> HTML {
@@ -60,6 +63,13 @@ struct StartEpisodePage {
                 GOVUK.textArea(
                     label: "If they refused: a short note of the refusal", name: "note", value: note,
                     hint: "What they said, in a sentence or two. Leave blank if they agreed.", error: problem("note"), rows: 3),
+                .if(
+                    offersStepDown,
+                    GOVUK.textArea(
+                        label: "Stepping down from children’s social care? Handover note", name: "stepDownNote",
+                        value: stepDownNote,
+                        hint: "What the early help team needs to know as social care close their involvement.",
+                        error: problem("stepDownNote"), rows: 3)),
                 GOVUK.button("Record consent and start the CAF")
             )
         )

@@ -21,6 +21,8 @@ struct WorktrayPage {
     /// Open actions due within a week or overdue, that this person owns or whose episode they hold.
     let actionsDue: [PlanAction]
     let reviewsDue: [Episode]
+    /// For safeguarding staff: step-up referrals awaiting their decision.
+    let referrals: [Referral]
 
     var drafts: [Row] { mine.filter { $0.assessmentStatus == .draft && $0.episode.$author.id == signedIn.id } }
 
@@ -37,6 +39,17 @@ struct WorktrayPage {
                 .class("govuk-button-group"),
                 .a(.class("govuk-button"), .href(SiteURL.findChild.path), .text("Find a child")),
                 .a(.class("govuk-button govuk-button--secondary"), .href(SiteURL.registerChild.path), .text("Register a child"))
+            ),
+            .if(
+                !referrals.isEmpty,
+                GOVUK.table(
+                    caption: "Step-up referrals awaiting a decision", headers: ["Child", "Referred", "By"],
+                    rows: referrals.map { referral in
+                        [
+                            GOVUK.link(referral.episode.child.fullName, to: .referral(referral.id!)),
+                            .text(Format.dateTime(referral.referredAt)), .text(referral.referredBy.name),
+                        ]
+                    })
             ),
             .if(!followUps.isEmpty, calls("Safeguarding follow-ups to send", followUps)),
             .if(

@@ -1,0 +1,107 @@
+import CAFCore
+import Fluent
+import Vapor
+
+/// Closing episodes (with a reason), step-up referrals and social care's decisions, and
+/// reopening.
+enum Closures {
+    static func close(_ episodeID: UUID, _ closure: EpisodeClosure, by signedIn: SignedIn, on db: any Database) async throws
+        -> Episode
+    {
+        let authorised = try await Access.episode(episodeID, .coordinate, by: signedIn, on: db)
+        let problems = closure.problems()
+        guard problems.isEmpty else { throw AppError.invalid(problems) }
+        let episode = authorised.episode
+        return try await db.transaction { db in
+            let now = Date()
+            episode.status = .closed
+            episode.closedAt = now
+            episode.closureReason = closure.reason
+            episode.closureNote = closure.note
+            try await episode.save(on: db)
+            if closure.reason == .stepUp {
+                try await Referral(episode: episode, referredByID: signedIn.id, note: closure.note, at: now).create(on: db)
+            }
+            try await Audit.record(
+                on: db, by: signedIn, .closeEpisode, child: authorised.child.id, episode: episodeID,
+                detail: "reason=\(closure.reason.rawValue)")
+            return episode
+        }
+    }
+
+    static func reopen(_ episodeID: UUID, reason: String, by signedIn: SignedIn, on db: any Database) async throws -> Episode {
+        let authorised = try await Access.episode(episodeID, .reopen, by: signedIn, on: db)
+        guard !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw AppError.invalid(field: "reason", "Say why the episode is being reopened")
+        }
+        return try await db.transaction { db in
+            try await reopen(authorised.episode, reason: reason, by: signedIn.id, on: db)
+            try await Audit.record(on: db, by: signedIn, .reopenEpisode, child: authorised.child.id, episode: episodeID)
+            return authorised.episode
+        }
+    }
+
+    /// Social care accepts a step-up, or returns it with a reason (the CAF then reopens).
+    static func decide(
+        _ referralID: UUID, _ decision: ReferralDecision, reason: String, by signedIn: SignedIn, on db: any Database
+    ) async throws -> Referral {
+        guard let referral = try await Referral.find(referralID, on: db) else { throw AppError.notFound("referral") }
+        let authorised = try await Access.episode(referral.$episode.id, .decideReferral, by: signedIn, on: db)
+        guard referral.decision == .pending else {
+            throw AppError(status: .conflict, code: "referral-decided", message: "This referral has already been decided")
+        }
+        guard decision != .pending else { throw AppError.invalid(field: "decision", "Choose accept or return") }
+        if decision == .returned && reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            throw AppError.invalid(field: "reason", "Say why the referral is returned to early help")
+        }
+        return try await db.transaction { db in
+            referral.decision = decision
+            referral.$decidedBy.id = signedIn.id
+            referral.decidedAt = Date()
+            referral.decisionReason = reason
+            try await referral.save(on: db)
+            if decision == .returned {
+                try await reopen(
+                    authorised.episode, reason: "Returned by children’s social care: \(reason)", by: signedIn.id, on: db)
+            }
+            try await Audit.record(
+                on: db, by: signedIn, .decideReferral, child: authorised.child.id, episode: authorised.id,
+                detail: "decision=\(decision.rawValue)")
+            return referral
+        }
+    }
+
+    /// Step-up referrals to this person's LA awaiting a decision (safeguarding staff only).
+    static func pendingReferrals(for signedIn: SignedIn, on db: any Database) async throws -> [Referral] {
+        guard signedIn.actor.roles.contains(.safeguarding), let la = signedIn.actor.localAuthorityID else { return [] }
+        return try await Referral.query(on: db).filter(\.$localAuthority.$id == la).filter(\.$decision == .pending)
+            .with(\.$episode) { $0.with(\.$child) }.with(\.$referredBy).sort(\.$referredAt).all()
+    }
+
+    /// One referral with its episode, for whoever may read the episode.
+    static func referral(_ id: UUID, by signedIn: SignedIn, on db: any Database) async throws -> (Referral, AuthorisedEpisode) {
+        let query = Referral.query(on: db).filter(\.$id == id).with(\.$referredBy) { $0.with(\.$organisation) }
+        guard let referral = try await query.first() else { throw AppError.notFound("referral") }
+        let (authorised, _) = try await Episodes.read(referral.$episode.id, by: signedIn, on: db)
+        return (referral, authorised)
+    }
+
+    static func referrals(of episodeID: UUID, on db: any Database) async throws -> [Referral] {
+        try await Referral.query(on: db).filter(\.$episode.$id == episodeID).with(\.$referredBy).sort(\.$referredAt).all()
+    }
+
+    static func reopenings(of episodeID: UUID, on db: any Database) async throws -> [EpisodeReopening] {
+        try await EpisodeReopening.query(on: db).filter(\.$episode.$id == episodeID).with(\.$reopenedBy).sort(\.$reopenedAt).all()
+    }
+
+    private static func reopen(_ episode: Episode, reason: String, by practitionerID: UUID, on db: any Database) async throws {
+        try await EpisodeReopening(
+            episodeID: episode.id!, reopenedByID: practitionerID, reason: reason, previous: episode.closureReason ?? .other
+        ).create(on: db)
+        episode.status = .open
+        episode.closedAt = nil
+        episode.closureReason = nil
+        episode.closureNote = ""
+        try await episode.save(on: db)
+    }
+}
