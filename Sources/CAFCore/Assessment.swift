@@ -30,8 +30,14 @@ public struct ElementAssessment: Codable, Sendable, Hashable {
     }
 }
 
-/// The written content of one assessment version (sections 2, 7, 8 and 9 of the form).
+/// The written content of one assessment version: every section of the national form
+/// except consent (a record of its own) and agreed actions (the episode's action plan).
 public struct AssessmentContent: Codable, Sendable, Hashable {
+    public var identifying = IdentifyingDetails()
+    public var parents: [ParentCarer] = []
+    public var family = FamilySituation()
+    public var assessor = Assessor()
+    public var services: [ServiceInvolved] = []
     public var peoplePresent: String
     public var reasonForAssessment: String
     public var elements: [ElementAssessment]
@@ -52,11 +58,17 @@ public struct AssessmentContent: Codable, Sendable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
+        case identifying, parents, family, assessor, services
         case peoplePresent, reasonForAssessment, elements, childViews, parentViews, conclusions
     }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
+        identifying = try c.decodeIfPresent(IdentifyingDetails.self, forKey: .identifying) ?? IdentifyingDetails()
+        parents = try c.decodeIfPresent([ParentCarer].self, forKey: .parents) ?? []
+        family = try c.decodeIfPresent(FamilySituation.self, forKey: .family) ?? FamilySituation()
+        assessor = try c.decodeIfPresent(Assessor.self, forKey: .assessor) ?? Assessor()
+        services = try c.decodeIfPresent([ServiceInvolved].self, forKey: .services) ?? []
         peoplePresent = try c.decodeIfPresent(String.self, forKey: .peoplePresent) ?? ""
         reasonForAssessment = try c.decodeIfPresent(String.self, forKey: .reasonForAssessment) ?? ""
         elements = try c.decodeIfPresent([ElementAssessment].self, forKey: .elements) ?? []
@@ -98,6 +110,18 @@ public struct AssessmentContent: Codable, Sendable, Hashable {
         for (name, text) in narrative where text.count > AssessmentContent.maxText {
             problems.append(.init(field: name, message: "Keep this to \(AssessmentContent.maxText) characters or fewer"))
         }
+        let ethnicity = identifying.ethnicity
+        if !ethnicity.isEmpty && !Ethnicity.categories.contains(ethnicity) {
+            problems.append(.init(field: "identifying.ethnicity", message: "Choose an ethnicity from the national list"))
+        }
+        if identifying.unborn && !identifying.expectedDeliveryDate.isEmpty
+            && CalendarDate.parse(identifying.expectedDeliveryDate) == nil
+        {
+            problems.append(
+                .init(field: "identifying.expectedDeliveryDate", message: "Enter the expected date of delivery as a real date"))
+        }
+        if parents.count > 6 { problems.append(.init(field: "parents", message: "Record at most 6 parents or carers")) }
+        if services.count > 30 { problems.append(.init(field: "services", message: "Record at most 30 services")) }
         return problems
     }
 
@@ -105,6 +129,31 @@ public struct AssessmentContent: Codable, Sendable, Hashable {
     /// assessed"), and the reason for the assessment must be written.
     public func completionProblems() -> [FieldProblem] {
         var problems = draftProblems()
+        if identifying.ethnicity.isEmpty {
+            problems.append(.init(field: "identifying.ethnicity", message: "Choose the child’s ethnicity, or “Not given”"))
+        }
+        if identifying.childFirstLanguage.trimmingCharacters(in: .whitespaces).isEmpty {
+            problems.append(.init(field: "identifying.childFirstLanguage", message: "Enter the child’s first language"))
+        }
+        if identifying.unborn && (identifying.mothersName.isEmpty || identifying.expectedDeliveryDate.isEmpty) {
+            problems.append(
+                .init(
+                    field: "identifying.mothersName", message: "For an unborn baby, enter the mother’s name and the expected date"
+                ))
+        }
+        if !parents.contains(where: { !$0.name.isEmpty && !$0.relationship.isEmpty }) {
+            problems.append(
+                .init(field: "parents[0].name", message: "Enter at least one parent or carer with their relationship"))
+        }
+        for (index, parent) in parents.enumerated() where !parent.name.isEmpty && parent.parentalResponsibility == nil {
+            problems.append(
+                .init(
+                    field: "parents[\(index)].parentalResponsibility",
+                    message: "Say whether \(parent.name) has parental responsibility"))
+        }
+        if assessor.name.isEmpty || assessor.organisation.isEmpty {
+            problems.append(.init(field: "assessor.name", message: "Enter who undertook the assessment and their organisation"))
+        }
         if reasonForAssessment.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             problems.append(.init(field: "reasonForAssessment", message: "Enter what has led to this assessment"))
         }
@@ -126,6 +175,8 @@ public struct AssessmentContent: Codable, Sendable, Hashable {
         [
             ("peoplePresent", peoplePresent), ("reasonForAssessment", reasonForAssessment),
             ("childViews", childViews), ("parentViews", parentViews), ("conclusions", conclusions),
+            ("family.livesWith", family.livesWith), ("family.siblings", family.siblings),
+            ("identifying.specialRequirements", identifying.specialRequirements),
         ]
     }
 }

@@ -1,11 +1,11 @@
 /// Level of need for one element. Absent (nil) means "not yet answered", which drafts
 /// allow; `notAssessed` is the explicit choice that completion requires instead.
 public enum LevelOfNeed: Sendable, Hashable, CaseIterable {
-    case none, universal, additional, complex, notAssessed
+    case noNeed, universal, additional, complex, notAssessed
 
     public init?(wireValue: String) {
         switch wireValue {
-        case "0": self = .none
+        case "0": self = .noNeed
         case "1": self = .universal
         case "2": self = .additional
         case "3": self = .complex
@@ -17,7 +17,7 @@ public enum LevelOfNeed: Sendable, Hashable, CaseIterable {
     /// The stored and form value: "0"…"3" or "not-assessed".
     public var wireValue: String {
         switch self {
-        case .none: "0"
+        case .noNeed: "0"
         case .universal: "1"
         case .additional: "2"
         case .complex: "3"
@@ -28,7 +28,7 @@ public enum LevelOfNeed: Sendable, Hashable, CaseIterable {
     /// The numeric level the measures compare; nil when not assessed.
     public var number: Int? {
         switch self {
-        case .none: 0
+        case .noNeed: 0
         case .universal: 1
         case .additional: 2
         case .complex: 3
@@ -38,7 +38,7 @@ public enum LevelOfNeed: Sendable, Hashable, CaseIterable {
 
     public var label: String {
         switch self {
-        case .none: "0 – no need identified"
+        case .noNeed: "0 – no need identified"
         case .universal: "1 – need met by universal services"
         case .additional: "2 – additional need"
         case .complex: "3 – complex need"

@@ -203,7 +203,16 @@ import VaporTesting
             #expect(opened.headers.first(name: .location) == editPath)
 
             _ = try await amy.get(editPath)
-            var answers: [(String, String)] = [("reasonForAssessment", "Mo has stopped eating lunch."), ("intent", "complete")]
+            let form = try await amy.get(editPath).body.string
+            #expect(form.contains(#"value="Jo Page""#), "the parent who consented is pre-filled")
+            #expect(form.contains(#"value="Amy Clarke""#), "the assessor is pre-filled")
+            var answers: [(String, String)] = [
+                ("reasonForAssessment", "Mo has stopped eating lunch."), ("intent", "complete"),
+                ("identifying.ethnicity", "Not given"), ("identifying.childFirstLanguage", "English"),
+                ("parents[0].name", "Jo Page"), ("parents[0].relationship", "Father"),
+                ("parents[0].parentalResponsibility", "yes"),
+                ("assessor.name", "Amy Clarke"), ("assessor.organisation", "Riverside Primary School"),
+            ]
             answers += CAFForm.elements.dropFirst().map { ("level.\($0.code)", "1") }
             let incomplete = try await amy.post(editPath, answers)
             #expect(incomplete.status == .unprocessableEntity)

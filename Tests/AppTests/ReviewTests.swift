@@ -29,7 +29,12 @@ import VaporTesting
             var levels = CAFForm.elements.map { ["code": $0.code, "level": "2"] }
             levels[7] = ["code": "dev.selfcare", "level": "1"]
             levels[13] = ["code": "parents.warmth", "level": "3"]
-            let reviewBody = try TestWorld.jsonText(["reasonForAssessment": "Review after six weeks", "elements": levels])
+            let reviewBody = try TestWorld.jsonText([
+                "identifying": ["ethnicity": "Not given", "childFirstLanguage": "English"],
+                "parents": [["name": "Sue Evans", "relationship": "Mother", "parentalResponsibility": true]],
+                "assessor": ["name": "Amy Clarke", "organisation": "Riverside Primary School"],
+                "reasonForAssessment": "Review after six weeks", "elements": levels,
+            ])
             #expect(try await world.send(.PUT, APIURL.assessment(episode).path, token: amy, raw: reviewBody).status == .ok)
             #expect(try await world.send(.POST, APIURL.completeAssessment(episode).path, token: amy).status == .ok)
 

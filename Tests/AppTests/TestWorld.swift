@@ -125,6 +125,9 @@ struct TestWorld {
     /// A complete assessment body: every element levelled.
     static func completeAssessment(level: String = "2") throws -> String {
         try jsonText([
+            "identifying": ["ethnicity": "Not given", "childFirstLanguage": "English"],
+            "parents": [["name": "Sue Evans", "relationship": "Mother", "parentalResponsibility": true]],
+            "assessor": ["name": "Amy Clarke", "organisation": "Riverside Primary School"],
             "reasonForAssessment": "Attendance has fallen to 80% and Lily seems withdrawn.",
             "elements": CAFForm.elements.map { ["code": $0.code, "strengths": "", "needs": "", "level": level] },
         ])

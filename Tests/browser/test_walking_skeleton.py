@@ -53,6 +53,12 @@ def test_register_assess_share_refuse_and_audit(visit):
     amy.submit("Complete the assessment")  # levels missing
     assert "Choose a level of need" in page.inner_text(".govuk-error-summary")
     assert page.input_value("#needs-dev-selfcare") == "Needs help getting ready for school."
+    # The parent who consented and the assessor are already filled in.
+    assert page.input_value("#parents-0--name") == "Rose Browser"
+    assert page.input_value("#assessor-name") == "Amy Clarke"
+    page.select_option("#identifying-ethnicity", "Not given")
+    page.fill("#identifying-childFirstLanguage", "English")
+    page.check("#parents-0--parentalResponsibility")  # yes
     for radio in page.locator("input[type=radio][value='1']").all():
         radio.check()
     page.check("input[name='level.dev.selfcare'][value='2']")

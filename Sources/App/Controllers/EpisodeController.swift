@@ -162,7 +162,8 @@ struct EpisodeController {
 
     /// The form's fields as assessment content; every element is written, in form order.
     static func content(from form: FormFields) -> AssessmentContent {
-        AssessmentContent(
+        func yesNo(_ name: String) -> Bool? { form[name] == "yes" ? true : form[name] == "no" ? false : nil }
+        var content = AssessmentContent(
             peoplePresent: form["peoplePresent"], reasonForAssessment: form["reasonForAssessment"],
             elements: CAFForm.elements.map { element in
                 ElementAssessment(
@@ -171,6 +172,47 @@ struct EpisodeController {
                     harmConcern: form["harm.\(element.code)"] == "yes")
             },
             childViews: form["childViews"], parentViews: form["parentViews"], conclusions: form["conclusions"])
+        var identifying = IdentifyingDetails()
+        identifying.alsoKnownAs = form["identifying.alsoKnownAs"]
+        identifying.unborn = form["identifying.unborn"] == "yes"
+        identifying.mothersName = form["identifying.mothersName"]
+        identifying.expectedDeliveryDate = form["identifying.expectedDeliveryDate"].trimmingCharacters(in: .whitespaces)
+        identifying.address = form["identifying.address"]
+        identifying.contactPhone = form["identifying.contactPhone"]
+        identifying.religion = form["identifying.religion"]
+        identifying.ethnicity = form["identifying.ethnicity"]
+        identifying.ethnicityOther = form["identifying.ethnicityOther"]
+        identifying.immigrationStatus = form["identifying.immigrationStatus"]
+        identifying.childFirstLanguage = form["identifying.childFirstLanguage"]
+        identifying.parentFirstLanguage = form["identifying.parentFirstLanguage"]
+        identifying.disability = yesNo("identifying.disability")
+        identifying.disabilityDetails = form["identifying.disabilityDetails"]
+        identifying.interpreterRequired = yesNo("identifying.interpreterRequired")
+        identifying.interpreterArranged = yesNo("identifying.interpreterArranged")
+        identifying.specialRequirements = form["identifying.specialRequirements"]
+        content.identifying = identifying
+        content.parents = (0..<AssessmentFormPage.parentSlots).map { index in
+            let prefix = "parents[\(index)]"
+            return ParentCarer(
+                name: form["\(prefix).name"], phone: form["\(prefix).phone"], relationship: form["\(prefix).relationship"],
+                address: form["\(prefix).address"], postcode: form["\(prefix).postcode"],
+                parentalResponsibility: yesNo("\(prefix).parentalResponsibility"))
+        }.filter { !($0.name + $0.relationship + $0.phone + $0.address).trimmingCharacters(in: .whitespaces).isEmpty }
+        content.family.livesWith = form["family.livesWith"]
+        content.family.doesNotLiveWith = form["family.doesNotLiveWith"]
+        content.family.siblings = form["family.siblings"]
+        content.family.otherSignificantAdults = form["family.otherSignificantAdults"]
+        content.assessor.name = form["assessor.name"]
+        content.assessor.role = form["assessor.role"]
+        content.assessor.organisation = form["assessor.organisation"]
+        content.assessor.phone = form["assessor.phone"]
+        content.assessor.address = form["assessor.address"]
+        content.assessor.leadProfessionalName = form["assessor.leadProfessionalName"]
+        content.assessor.leadProfessionalPhone = form["assessor.leadProfessionalPhone"]
+        content.services = (0..<AssessmentFormPage.serviceSlots).map {
+            ServiceInvolved(service: form["services[\($0)].service"], contact: form["services[\($0)].contact"])
+        }.filter { !$0.service.trimmingCharacters(in: .whitespaces).isEmpty }
+        return content
     }
 
     /// Maps CAFCore's API-style field names ("elements[3].needs") onto the form's names.

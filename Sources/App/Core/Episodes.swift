@@ -25,8 +25,9 @@ enum Episodes {
             episode.stepDownNote = handover.isEmpty ? nil : handover
             try await episode.create(on: db)
             try await Consent(episodeID: episode.id!, record: record, recordedByID: signedIn.id, recordedAt: now).create(on: db)
-            try await Assessment(episodeID: episode.id!, version: 1, authorID: signedIn.id, content: AssessmentContent())
-                .create(on: db)
+            try await Assessment(
+                episodeID: episode.id!, version: 1, authorID: signedIn.id, content: prefilled(consent: record, by: signedIn)
+            ).create(on: db)
             try await Audit.record(
                 on: db, by: signedIn, .openEpisode, child: childID, episode: episode.id,
                 detail:
@@ -34,6 +35,28 @@ enum Episodes {
             )
             return episode
         }
+    }
+
+    /// What the system already knows, so the form never asks for it: the assessor, the
+    /// parent or carer who consented, and the assessor's own service as one involved.
+    static func prefilled(consent: ConsentRecord, by signedIn: SignedIn) -> AssessmentContent {
+        var content = AssessmentContent()
+        let practitioner = signedIn.practitioner
+        content.assessor.name = practitioner.name
+        content.assessor.phone = practitioner.phone
+        content.assessor.role = practitioner.jobTitle
+        content.assessor.organisation = signedIn.organisation?.name ?? ""
+        if consent.givenBy != .child {
+            content.parents = [ParentCarer(name: consent.name, relationship: consent.relationship)]
+        }
+        if let organisation = signedIn.organisation {
+            content.services = [
+                ServiceInvolved(
+                    service: "\(organisation.name) (\(organisation.agencyType.title))",
+                    contact: "\(practitioner.name), \(practitioner.phone)")
+            ]
+        }
+        return content
     }
 
     /// The episodes this person works on (author, lead professional, named share); with

@@ -262,6 +262,11 @@ struct AssessmentDTO: Encodable {
     let createdAt: Date?
     let updatedAt: Date?
     let completedAt: Date?
+    let identifying: IdentifyingDetails
+    let parents: [ParentCarer]
+    let family: FamilySituation
+    let assessor: Assessor
+    let services: [ServiceInvolved]
     let peoplePresent: String
     let reasonForAssessment: String
     /// Every element of the form, in form order, answered or not.
@@ -278,6 +283,11 @@ struct AssessmentDTO: Encodable {
         createdAt = assessment.createdAt
         updatedAt = assessment.updatedAt
         completedAt = assessment.completedAt
+        identifying = content.identifying
+        parents = content.parents
+        family = content.family
+        assessor = content.assessor
+        services = content.services
         peoplePresent = content.peoplePresent
         reasonForAssessment = content.reasonForAssessment
         elements = content.allElements

@@ -36,6 +36,11 @@ struct AssessmentFormPage {
             ),
             GOVUK.postForm(
                 action: .editAssessment(episode: episodeID), csrf: context.csrf,
+                identifyingSection,
+                parentsSection,
+                familySection,
+                assessorSection,
+                servicesSection,
                 .h2(.class("govuk-heading-m"), .text("Assessment information")),
                 GOVUK.textArea(
                     label: "What has led to this assessment?", name: "reasonForAssessment", value: content.reasonForAssessment,
@@ -67,6 +72,169 @@ struct AssessmentFormPage {
                     GOVUK.button("Complete the assessment", name: "intent", value: "complete")
                 )
             )
+        )
+    }
+
+    private var identifyingSection: Node<HTML.FormContext> {
+        let child = authorised.child
+        let details = content.identifying
+        return .group(
+            .h2(.class("govuk-heading-m"), .text("1. Identifying details")),
+            .p(.class("govuk-body"), .text("From the child index (change them there):")),
+            GOVUK.summaryList([
+                ("Name", child.fullName), ("Date of birth", Format.calendarDate(child.dateOfBirth)),
+                ("Gender", child.gender?.rawValue.capitalized ?? ""), ("Postcode", child.postcode ?? ""),
+                ("Reference", "\(authorised.id.uuidString.lowercased().prefix(8)), version \(assessment.version)"),
+            ]),
+            GOVUK.textInput(
+                label: "Also known as, or previous names", name: "identifying.alsoKnownAs", value: details.alsoKnownAs,
+                autocomplete: "off"),
+            GOVUK.choices(
+                legend: "Unborn baby", name: "identifying.unborn",
+                options: [.init(value: "yes", label: "This assessment is for an unborn baby")],
+                selected: details.unborn ? ["yes"] : [],
+                multiple: true),
+            GOVUK.textInput(
+                label: "Mother’s name (unborn baby only)", name: "identifying.mothersName", value: details.mothersName,
+                error: problem("identifying.mothersName"), autocomplete: "off"),
+            GOVUK.textInput(
+                label: "Expected date of delivery (unborn baby only)", name: "identifying.expectedDeliveryDate",
+                value: details.expectedDeliveryDate, hint: "For example, 2027-02-14",
+                error: problem("identifying.expectedDeliveryDate"),
+                autocomplete: "off", width: "10"),
+            GOVUK.textArea(label: "Address", name: "identifying.address", value: details.address, rows: 3),
+            GOVUK.textInput(
+                label: "Contact telephone", name: "identifying.contactPhone", value: details.contactPhone, type: .tel,
+                autocomplete: "off"),
+            GOVUK.textInput(label: "Religion", name: "identifying.religion", value: details.religion, autocomplete: "off"),
+            GOVUK.select(
+                label: "Ethnicity", name: "identifying.ethnicity",
+                options: [.init(value: "", label: "Choose ethnicity")] + Ethnicity.categories.map { .init(value: $0, label: $0) },
+                selected: details.ethnicity, error: problem("identifying.ethnicity")),
+            GOVUK.textInput(
+                label: "Any other ethnic group: please specify", name: "identifying.ethnicityOther",
+                value: details.ethnicityOther,
+                autocomplete: "off"),
+            GOVUK.textInput(
+                label: "Immigration status", name: "identifying.immigrationStatus", value: details.immigrationStatus,
+                autocomplete: "off"),
+            GOVUK.textInput(
+                label: "Child’s first language", name: "identifying.childFirstLanguage", value: details.childFirstLanguage,
+                error: problem("identifying.childFirstLanguage"), autocomplete: "off"),
+            GOVUK.textInput(
+                label: "Parent’s first language", name: "identifying.parentFirstLanguage", value: details.parentFirstLanguage,
+                autocomplete: "off"),
+            GOVUK.yesNo(legend: "Does the child have a disability?", name: "identifying.disability", value: details.disability),
+            GOVUK.textArea(
+                label: "Disability: details", name: "identifying.disabilityDetails", value: details.disabilityDetails, rows: 2),
+            GOVUK.yesNo(
+                legend: "Is an interpreter or signer required?", name: "identifying.interpreterRequired",
+                value: details.interpreterRequired),
+            GOVUK.yesNo(
+                legend: "If so, has one been arranged?", name: "identifying.interpreterArranged",
+                value: details.interpreterArranged),
+            GOVUK.textArea(
+                label: "Special requirements of the child or parent", name: "identifying.specialRequirements",
+                value: details.specialRequirements, rows: 2)
+        )
+    }
+
+    static let parentSlots = 3
+    static let serviceSlots = 5
+
+    private var parentsSection: Node<HTML.FormContext> {
+        .group(
+            .h2(.class("govuk-heading-m"), .text("3. Parents and carers")),
+            .p(.class("govuk-body"), .text("Leave a set blank if it is not needed.")),
+            .forEach(0..<Self.parentSlots) { index in
+                let parent = index < content.parents.count ? content.parents[index] : ParentCarer(name: "", relationship: "")
+                let prefix = "parents[\(index)]"
+                return .element(
+                    named: "fieldset",
+                    nodes: [
+                        .class("govuk-fieldset ecaf-element"),
+                        .element(
+                            named: "legend",
+                            nodes: [
+                                .class("govuk-fieldset__legend govuk-fieldset__legend--s"), .text("Parent or carer \(index + 1)"),
+                            ]),
+                        GOVUK.textInput(
+                            label: "Name", name: "\(prefix).name", value: parent.name, error: problem("\(prefix).name"),
+                            autocomplete: "off"),
+                        GOVUK.textInput(
+                            label: "Relationship to the child", name: "\(prefix).relationship", value: parent.relationship,
+                            autocomplete: "off"),
+                        GOVUK.textInput(
+                            label: "Telephone", name: "\(prefix).phone", value: parent.phone, type: .tel, autocomplete: "off"),
+                        GOVUK.textArea(label: "Address", name: "\(prefix).address", value: parent.address, rows: 2),
+                        GOVUK.textInput(
+                            label: "Postcode", name: "\(prefix).postcode", value: parent.postcode, autocomplete: "off",
+                            width: "10"),
+                        GOVUK.yesNo(
+                            legend: "Parental responsibility?", name: "\(prefix).parentalResponsibility",
+                            value: parent.parentalResponsibility,
+                            error: problem("\(prefix).parentalResponsibility")),
+                    ])
+            }
+        )
+    }
+
+    private var familySection: Node<HTML.FormContext> {
+        .group(
+            .h2(.class("govuk-heading-m"), .text("4. Current family and home situation")),
+            GOVUK.textArea(label: "Who the child lives with", name: "family.livesWith", value: content.family.livesWith, rows: 2),
+            GOVUK.textArea(
+                label: "Family members who do not live with the child", name: "family.doesNotLiveWith",
+                value: content.family.doesNotLiveWith,
+                rows: 2),
+            GOVUK.textArea(label: "Brothers and sisters", name: "family.siblings", value: content.family.siblings, rows: 2),
+            GOVUK.textArea(
+                label: "Other significant adults", name: "family.otherSignificantAdults",
+                value: content.family.otherSignificantAdults, rows: 2)
+        )
+    }
+
+    private var assessorSection: Node<HTML.FormContext> {
+        let assessor = content.assessor
+        let lead = authorised.episode.leadProfessional
+        return .group(
+            .h2(.class("govuk-heading-m"), .text("5. Person undertaking the assessment")),
+            GOVUK.textInput(
+                label: "Name", name: "assessor.name", value: assessor.name, error: problem("assessor.name"), autocomplete: "off"),
+            GOVUK.textInput(label: "Role", name: "assessor.role", value: assessor.role, autocomplete: "off"),
+            GOVUK.textInput(
+                label: "Organisation", name: "assessor.organisation", value: assessor.organisation, autocomplete: "off"),
+            GOVUK.textInput(label: "Telephone", name: "assessor.phone", value: assessor.phone, type: .tel, autocomplete: "off"),
+            GOVUK.textArea(label: "Address", name: "assessor.address", value: assessor.address, rows: 2),
+            GOVUK.textInput(
+                label: "Lead professional’s name", name: "assessor.leadProfessionalName",
+                value: assessor.leadProfessionalName.isEmpty ? lead?.name ?? "" : assessor.leadProfessionalName,
+                autocomplete: "off"),
+            GOVUK.textInput(
+                label: "Lead professional’s telephone", name: "assessor.leadProfessionalPhone",
+                value: assessor.leadProfessionalPhone.isEmpty ? lead?.phone ?? "" : assessor.leadProfessionalPhone, type: .tel,
+                autocomplete: "off")
+        )
+    }
+
+    private var servicesSection: Node<HTML.FormContext> {
+        .group(
+            .h2(.class("govuk-heading-m"), .text("6. Services already working with the child")),
+            .p(
+                .class("govuk-body"),
+                .text("Universal services (school, GP, health visitor) and any others. Leave a row blank if not needed.")),
+            .forEach(0..<Self.serviceSlots) { index in
+                let service = index < content.services.count ? content.services[index] : ServiceInvolved(service: "", contact: "")
+                return .div(
+                    .class("ecaf-inline-selects"),
+                    GOVUK.textInput(
+                        label: "Service \(index + 1)", name: "services[\(index)].service", value: service.service,
+                        autocomplete: "off"),
+                    GOVUK.textInput(
+                        label: "Contact for service \(index + 1)", name: "services[\(index)].contact", value: service.contact,
+                        autocomplete: "off")
+                )
+            }
         )
     }
 

@@ -7,6 +7,35 @@ struct AssessmentPage {
     let assessment: Assessment
     let content: AssessmentContent
 
+    private var identifyingRows: [(String, String)] {
+        let details = content.identifying
+        let child = authorised.child
+        func yesNo(_ value: Bool?) -> String { value.map { $0 ? "Yes" : "No" } ?? "" }
+        return [
+            ("Name", details.displayName(indexName: child.fullName)), ("Also known as", details.alsoKnownAs),
+            (
+                "Date of birth",
+                details.unborn
+                    ? "Expected \(Format.calendarDate(details.expectedDeliveryDate))" : Format.calendarDate(child.dateOfBirth)
+            ),
+            ("Gender", child.gender?.rawValue.capitalized ?? ""), ("Address", details.address),
+            ("Postcode", child.postcode ?? ""),
+            ("Telephone", details.contactPhone), ("Religion", details.religion),
+            ("Ethnicity", details.ethnicityOther.isEmpty ? details.ethnicity : "\(details.ethnicity): \(details.ethnicityOther)"),
+            ("Immigration status", details.immigrationStatus), ("Child’s first language", details.childFirstLanguage),
+            ("Parent’s first language", details.parentFirstLanguage),
+            (
+                "Disability",
+                [yesNo(details.disability), details.disabilityDetails].filter { !$0.isEmpty }.joined(separator: ": ")
+            ),
+            (
+                "Interpreter or signer",
+                "\(yesNo(details.interpreterRequired))\(details.interpreterArranged == true ? ", arranged" : "")"
+            ),
+            ("Special requirements", details.specialRequirements),
+        ]
+    }
+
     func render(_ context: PageContext) -> HTML {
         let completed = assessment.status == .completed
         return Layout.page(
@@ -20,6 +49,37 @@ struct AssessmentPage {
                         ? " Completed on \(Format.date(assessment.completedAt)). It cannot be changed."
                         : " This draft may still change.")
             ),
+            .h2(.class("govuk-heading-m"), .text("Identifying details")),
+            GOVUK.summaryList(identifyingRows),
+            .h2(.class("govuk-heading-m"), .text("Parents and carers")),
+            .forEach(content.parents) { parent in
+                GOVUK.summaryList([
+                    ("Name", parent.name), ("Relationship", parent.relationship), ("Telephone", parent.phone),
+                    ("Address", [parent.address, parent.postcode].filter { !$0.isEmpty }.joined(separator: ", ")),
+                    ("Parental responsibility", parent.parentalResponsibility.map { $0 ? "Yes" : "No" } ?? ""),
+                ])
+            },
+            .h2(.class("govuk-heading-m"), .text("Family and home")),
+            GOVUK.summaryList([
+                ("Lives with", content.family.livesWith), ("Does not live with", content.family.doesNotLiveWith),
+                ("Brothers and sisters", content.family.siblings),
+                ("Other significant adults", content.family.otherSignificantAdults),
+            ]),
+            .h2(.class("govuk-heading-m"), .text("Person undertaking the assessment")),
+            GOVUK.summaryList([
+                ("Name", content.assessor.name), ("Role", content.assessor.role), ("Organisation", content.assessor.organisation),
+                ("Telephone", content.assessor.phone),
+                (
+                    "Lead professional",
+                    [content.assessor.leadProfessionalName, content.assessor.leadProfessionalPhone].filter { !$0.isEmpty }.joined(
+                        separator: ", ")
+                ),
+            ]),
+            .h2(.class("govuk-heading-m"), .text("Services already working with the child")),
+            .ul(
+                .class("govuk-list govuk-list--bullet"),
+                .forEach(content.services) { .li(.text("\($0.service) – \($0.contact)")) }),
+            .h2(.class("govuk-heading-m"), .text("Assessment information")),
             GOVUK.summaryList([
                 ("What has led to this assessment", content.reasonForAssessment),
                 ("People present", content.peoplePresent),

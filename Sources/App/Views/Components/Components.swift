@@ -193,6 +193,38 @@ enum GOVUK {
         )
     }
 
+    static func select<C: HTML.BodyContext>(
+        label: String, name: String, options: [Option], selected: String, hint: String? = nil, error: FieldProblem? = nil
+    ) -> Node<C> {
+        let id = fieldID(name)
+        return .div(
+            .class(error == nil ? "govuk-form-group" : "govuk-form-group govuk-form-group--error"),
+            .label(.class("govuk-label"), .for(id), .text(label)),
+            Self.hint(hint, id: id),
+            errorMessage(error, id: id),
+            .select(
+                .class("govuk-select"), .id(id), .attribute(named: "name", value: name),
+                .attribute(named: "aria-describedby", value: describedBy(id: id, hint: hint, error: error)),
+                .forEach(options) { option in
+                    .element(
+                        named: "option",
+                        nodes: [
+                            .attribute(named: "value", value: attribute(option.value), ignoreIfValueIsEmpty: false),
+                            .attribute(named: "selected", value: option.value == selected ? "selected" : nil),
+                            .text(option.label),
+                        ])
+                }
+            )
+        )
+    }
+
+    /// Yes or no, stored as an optional Bool.
+    static func yesNo<C: HTML.BodyContext>(legend: String, name: String, value: Bool?, error: FieldProblem? = nil) -> Node<C> {
+        choices(
+            legend: legend, name: name, options: [.init(value: "yes", label: "Yes"), .init(value: "no", label: "No")],
+            selected: [value.map { $0 ? "yes" : "no" } ?? ""], error: error, inline: true)
+    }
+
     static func button<C: HTML.BodyContext>(_ text: String, secondary: Bool = false, name: String? = nil, value: String? = nil)
         -> Node<C>
     {
