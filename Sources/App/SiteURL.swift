@@ -32,6 +32,7 @@ enum SiteURL: Hashable {
     case closeEpisode(UUID)
     case reopenEpisode(UUID)
     case referral(UUID)
+    case printEpisode(UUID)
     case comparison(UUID)
     case editAssessment(episode: UUID)
     case assessment(episode: UUID)
@@ -73,6 +74,7 @@ enum SiteURL: Hashable {
         case .closeEpisode(let episode): ["episodes", id(episode), "close"]
         case .reopenEpisode(let episode): ["episodes", id(episode), "reopen"]
         case .referral(let referral): ["referrals", id(referral)]
+        case .printEpisode(let episode): ["episodes", id(episode), "print"]
         case .comparison(let episode): ["episodes", id(episode), "comparison"]
         case .editAssessment(let episode): ["episodes", id(episode), "assessment", "edit"]
         case .assessment(let episode): ["episodes", id(episode), "assessment"]

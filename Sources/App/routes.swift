@@ -43,6 +43,7 @@ func routes(_ app: Application) throws {
     signedIn.post(SiteURL.episodeConsent(.pattern).pattern, use: episodes.changeConsent)
     signedIn.post(SiteURL.startReview(.pattern).pattern, use: episodes.startReview)
     signedIn.post(SiteURL.closeEpisode(.pattern).pattern, use: episodes.close)
+    signedIn.get(SiteURL.printEpisode(.pattern).pattern, use: episodes.print)
     signedIn.post(SiteURL.reopenEpisode(.pattern).pattern, use: episodes.reopen)
     let referrals = ReferralController()
     signedIn.get(SiteURL.referral(.pattern).pattern, use: referrals.show)

@@ -130,11 +130,11 @@ import VaporTesting
             try await browser.signIn("amy@demo.test")
             _ = try await browser.get(SiteURL.episode(created.episodeID).path)
             let missing = try await browser.post(
-                SiteURL.closeEpisode(created.episodeID).path, [("reason", "step-up"), ("note", "")])
+                SiteURL.closeEpisode(created.episodeID).path, [("close-reason", "step-up"), ("close-note", "")])
             #expect(missing.status == .unprocessableEntity)
             #expect(missing.body.string.contains(##"href="#close-note""##))
             let closed = try await browser.post(
-                SiteURL.closeEpisode(created.episodeID).path, [("reason", "step-up"), ("note", "Worsening neglect")])
+                SiteURL.closeEpisode(created.episodeID).path, [("close-reason", "step-up"), ("close-note", "Worsening neglect")])
             #expect(closed.body.string.contains("id=\"closed\""))
             #expect(closed.body.string.contains("Reopen the episode"))
 
@@ -149,6 +149,38 @@ import VaporTesting
             let accepted = try await gus.post(SiteURL.referral(referral.id!).path, [("decision", "accepted"), ("reason", "")])
             #expect(accepted.status == .seeOther)
             #expect(try await Referral.find(referral.id, on: world.app.db)?.decision == .accepted)
+        }
+    }
+}
+
+@Suite struct PrintTests {
+    @Test func thePrintViewHoldsTheWholeEpisodeForItsTeamOnly() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let amy = try await world.token("amy@demo.test")
+            let created = try await world.childWithEpisode(as: amy)
+            _ = try await world.send(
+                .PUT, APIURL.assessment(created.episodeID).path, token: amy, raw: try TestWorld.completeAssessment())
+            _ = try await world.send(
+                .POST, APIURL.actions(created.episodeID).path, token: amy,
+                raw:
+                    #"{"description": "Breakfast club", "elementCodes": ["dev.selfcare"], "ownerAgency": "School", "dueOn": "2026-12-18"}"#
+            )
+            _ = try await world.send(
+                .POST, APIURL.familyMembers(created.episodeID).path, token: amy,
+                json: ["name": "Sue Evans", "relationship": "Mother"])
+            let browser = PageTests.Browser(world)
+            try await browser.signIn("amy@demo.test")
+            let page = try await browser.get(SiteURL.printEpisode(created.episodeID).path)
+            #expect(page.status == .ok)
+            let html = page.body.string
+            for expected in [
+                "Attendance has fallen to 80%", "Consent decisions", "Breakfast club", "Sue Evans (Mother)", "Action plan",
+            ] {
+                #expect(html.contains(expected), "\(expected)")
+            }
+            let carla = PageTests.Browser(world)
+            try await carla.signIn("carla@demo.test")
+            #expect(try await carla.get(SiteURL.printEpisode(created.episodeID).path).status == .forbidden)
         }
     }
 }

@@ -143,11 +143,12 @@ import VaporTesting
             #expect(page.contains("Record that consent was withdrawn"))
             #expect(!page.contains("Share without consent in the public interest"))
             let blank = try await browser.post(
-                SiteURL.episodeConsent(created.episodeID).path, [("kind", "withdrawn"), ("reason", "")])
+                SiteURL.episodeConsent(created.episodeID).path, [("kind", "withdrawn"), ("withdrawn-reason", "")])
             #expect(blank.status == .unprocessableEntity)
             #expect(blank.body.string.contains(##"href="#withdrawn-reason""##))
             let done = try await browser.post(
-                SiteURL.episodeConsent(created.episodeID).path, [("kind", "withdrawn"), ("reason", "Dad withdrew by phone")])
+                SiteURL.episodeConsent(created.episodeID).path,
+                [("kind", "withdrawn"), ("withdrawn-reason", "Dad withdrew by phone")])
             #expect(done.body.string.contains("id=\"consent-withdrawn\""))
             #expect(!done.body.string.contains("Continue the assessment"))
 

@@ -71,6 +71,11 @@ class Visit:
         results = self.axe.run(self.page)
         bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
         assert not bad, f"axe on {self.page.url}: " + "; ".join(f"{v['id']}: {v['help']}" for v in bad)
+        # Error summaries link to fields by id, so every id must be unique.
+        duplicates = self.page.evaluate(
+            "() => { const seen = {}; for (const e of document.querySelectorAll('[id]')) seen[e.id] = (seen[e.id] || 0) + 1;"
+            " return Object.keys(seen).filter(k => seen[k] > 1); }")
+        assert not duplicates, f"duplicate ids on {self.page.url}: {duplicates}"
         self.checked.append(self.page.url)
 
     def goto(self, path):

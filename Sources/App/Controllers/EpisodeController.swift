@@ -30,7 +30,7 @@ struct EpisodeController {
         let id = try req.id("episode")
         let form = FormFields(req)
         let kind = ConsentKind(rawValue: form["kind"]) ?? .given
-        var change = ConsentChange(kind: kind, reason: form["reason"])
+        var change = ConsentChange(kind: kind, reason: form["\(kind.rawValue)-reason"])
         if kind == .given {
             guard let current = try await Access.latestConsent(of: id, on: req.db) else { throw AppError.notFound("episode") }
             change.record = ConsentRecord(
@@ -51,7 +51,7 @@ struct EpisodeController {
         } catch let error as AppError where !error.problems.isEmpty {
             var page = try await page(req)
             page.problems = error.problems.map { FieldProblem(field: "\(kind.rawValue)-\($0.field)", message: $0.message) }
-            page.consentReasons[kind] = form["reason"]
+            page.consentReasons[kind] = form["\(kind.rawValue)-reason"]
             return page.render(PageContext(req)).response(.unprocessableEntity)
         }
     }
@@ -84,17 +84,17 @@ struct EpisodeController {
     func close(req: Request) async throws -> Response {
         let form = FormFields(req)
         return try await respond(req, prefix: "close", notice: "Episode closed") { signedIn, id in
-            guard let reason = ClosureReason(rawValue: form["reason"]) else {
+            guard let reason = ClosureReason(rawValue: form["close-reason"]) else {
                 throw AppError.invalid(field: "reason", "Choose why the episode is closing")
             }
-            _ = try await Closures.close(id, EpisodeClosure(reason: reason, note: form["note"]), by: signedIn, on: req.db)
+            _ = try await Closures.close(id, EpisodeClosure(reason: reason, note: form["close-note"]), by: signedIn, on: req.db)
         }
     }
 
     func reopen(req: Request) async throws -> Response {
         let form = FormFields(req)
         return try await respond(req, prefix: "reopen", notice: "Episode reopened") { signedIn, id in
-            _ = try await Closures.reopen(id, reason: form["reason"], by: signedIn, on: req.db)
+            _ = try await Closures.reopen(id, reason: form["reopen-reason"], by: signedIn, on: req.db)
         }
     }
 
@@ -113,6 +113,20 @@ struct EpisodeController {
             page.problems = error.problems.map { FieldProblem(field: "\(prefix)-\($0.field)", message: $0.message) }
             return page.render(PageContext(req)).response(.unprocessableEntity)
         }
+    }
+
+    /// The whole episode on one page, for printing on A4.
+    func print(req: Request) async throws -> Response {
+        let (authorised, assessment) = try await Episodes.read(try req.id("episode"), by: try req.signedIn, on: req.db)
+        let id = authorised.id
+        return EpisodePrintPage(
+            authorised: authorised, assessment: assessment, content: try assessment.content(),
+            consentHistory: try await Episodes.consentHistory(of: id, on: req.db), team: try await Teams.team(of: id, on: req.db),
+            practitioners: Teams.teamPractitioners(authorised.episode),
+            actions: try await ActionPlans.actions(of: id, on: req.db),
+            referrals: try await Closures.referrals(of: id, on: req.db),
+            reopenings: try await Closures.reopenings(of: id, on: req.db)
+        ).render(PageContext(req)).response()
     }
 
     func startReview(req: Request) async throws -> Response {

@@ -28,7 +28,8 @@ struct WorktrayController {
                 ? try await Teams.needingALead(in: signedIn.actor.localAuthorityID!, on: req.db) : [],
             actionsDue: try await ActionPlans.due(for: signedIn, on: req.db),
             reviewsDue: try await ActionPlans.reviewsDue(for: signedIn, on: req.db),
-            referrals: try await Closures.pendingReferrals(for: signedIn, on: req.db)
+            referrals: try await Closures.pendingReferrals(for: signedIn, on: req.db),
+            meetings: try await Teams.meetingsToAttend(for: signedIn, on: req.db)
         ).render(PageContext(req)).response()
     }
 

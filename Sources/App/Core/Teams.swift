@@ -180,6 +180,18 @@ enum Teams {
         return (authorised, found)
     }
 
+    /// TAC meetings this person is invited to that are not yet recorded as held: coming up,
+    /// or waiting for their attendance to be recorded.
+    static func meetingsToAttend(for signedIn: SignedIn, on db: any Database) async throws -> [TACMeeting] {
+        try await TACMeeting.query(on: db)
+            .join(TACInvitation.self, on: \TACMeeting.$id == \TACInvitation.$meeting.$id)
+            .filter(TACInvitation.self, \.$practitioner.$id == signedIn.id)
+            .filter(\.$held == false)
+            .fields(for: TACMeeting.self)
+            .with(\.$episode) { $0.with(\.$child) }
+            .sort(\.$scheduledAt).limit(50).all()
+    }
+
     static func teamPractitioners(_ episode: Episode) -> [Practitioner] {
         var seen: Set<UUID> = []
         return ([episode.author] + [episode.leadProfessional].compactMap { $0 } + episode.shares.map(\.practitioner))

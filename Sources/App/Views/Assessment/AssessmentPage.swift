@@ -36,19 +36,9 @@ struct AssessmentPage {
         ]
     }
 
-    func render(_ context: PageContext) -> HTML {
-        let completed = assessment.status == .completed
-        return Layout.page(
-            "Assessment for \(authorised.child.fullName)", context, back: .episode(authorised.id),
-            .span(.class("govuk-caption-l"), .text("\(authorised.child.fullName) – version \(assessment.version)")),
-            .h1(.class("govuk-heading-l"), .text("Common Assessment")),
-            .p(
-                .class("govuk-body"), GOVUK.tag(completed ? "Completed" : "Draft", colour: completed ? "green" : "yellow"),
-                .text(
-                    completed
-                        ? " Completed on \(Format.date(assessment.completedAt)). It cannot be changed."
-                        : " This draft may still change.")
-            ),
+    /// Every section of the form, read-only: shared with the print view of the episode.
+    var sections: Node<HTML.BodyContext> {
+        .group(
             .h2(.class("govuk-heading-m"), .text("Identifying details")),
             GOVUK.summaryList(identifyingRows),
             .h2(.class("govuk-heading-m"), .text("Parents and carers")),
@@ -106,6 +96,23 @@ struct AssessmentPage {
                 ("The parent’s or carer’s views", content.parentViews),
                 ("Conclusions", content.conclusions),
             ])
+        )
+    }
+
+    func render(_ context: PageContext) -> HTML {
+        let completed = assessment.status == .completed
+        return Layout.page(
+            "Assessment for \(authorised.child.fullName)", context, back: .episode(authorised.id),
+            .span(.class("govuk-caption-l"), .text("\(authorised.child.fullName) – version \(assessment.version)")),
+            .h1(.class("govuk-heading-l"), .text("Common Assessment")),
+            .p(
+                .class("govuk-body"), GOVUK.tag(completed ? "Completed" : "Draft", colour: completed ? "green" : "yellow"),
+                .text(
+                    completed
+                        ? " Completed on \(Format.date(assessment.completedAt)). It cannot be changed."
+                        : " This draft may still change.")
+            ),
+            sections
         )
     }
 }

@@ -116,6 +116,7 @@ struct EpisodePage {
             .h2(.class("govuk-heading-m"), .text("Team around the child")),
             .p(.class("govuk-body"), GOVUK.link("Team, meetings and lead professional", to: .team(episode.id!))),
             .p(.class("govuk-body"), GOVUK.link("Action plan", to: .plan(episode.id!))),
+            .p(.class("govuk-body"), GOVUK.link("Print the whole episode", to: .printEpisode(episode.id!))),
             .ul(
                 .class("govuk-list govuk-list--bullet"),
                 .li(.text("\(Format.person(episode.author)) – started the CAF")),
@@ -154,7 +155,7 @@ struct EpisodePage {
                 GOVUK.postForm(
                     action: .closeEpisode(authorised.id), csrf: context.csrf,
                     GOVUK.choices(
-                        legend: "Why is it closing?", name: "reason",
+                        legend: "Why is it closing?", name: "close-reason",
                         options: ClosureReason.allCases.map {
                             .init(
                                 value: $0.rawValue, label: $0.title,
@@ -163,7 +164,7 @@ struct EpisodePage {
                         },
                         selected: [], error: problems.first { $0.field == "close-reason" }),
                     GOVUK.textArea(
-                        label: "Note", name: "note", value: "", hint: "Needed for step up and other.",
+                        label: "Note", name: "close-note", value: "", hint: "Needed for step up and other.",
                         error: problems.first { $0.field == "close-note" }, rows: 3),
                     GOVUK.button("Close the episode", secondary: true)
                 )
@@ -175,7 +176,7 @@ struct EpisodePage {
         GOVUK.postForm(
             action: .reopenEpisode(authorised.id), csrf: context.csrf,
             GOVUK.textArea(
-                label: "Why reopen it?", name: "reason", value: "", error: problems.first { $0.field == "reopen-reason" },
+                label: "Why reopen it?", name: "reopen-reason", value: "", error: problems.first { $0.field == "reopen-reason" },
                 rows: 2,
                 labelClass: "govuk-label govuk-label--m"),
             GOVUK.button("Reopen the episode", secondary: true)
@@ -251,7 +252,7 @@ struct EpisodePage {
                                 action: .episodeConsent(authorised.id), csrf: context.csrf,
                                 .input(.type(.hidden), .name("kind"), .value("withdrawn")),
                                 GOVUK.textArea(
-                                    label: "Who withdrew consent, and what did they say?", name: "reason",
+                                    label: "Who withdrew consent, and what did they say?", name: "withdrawn-reason",
                                     value: consentReasons[.withdrawn] ?? "", error: problem("withdrawn-reason"), rows: 3),
                                 .p(
                                     .class("govuk-body"),
@@ -272,7 +273,7 @@ struct EpisodePage {
                             action: .episodeConsent(authorised.id), csrf: context.csrf,
                             .input(.type(.hidden), .name("kind"), .value("override")),
                             GOVUK.textArea(
-                                label: "Why must this be shared without consent?", name: "reason",
+                                label: "Why must this be shared without consent?", name: "override-reason",
                                 value: consentReasons[.override] ?? "",
                                 hint:
                                     "Only where a child or someone else is at risk of significant harm. This is recorded and reviewed.",

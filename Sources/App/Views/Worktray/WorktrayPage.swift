@@ -23,6 +23,8 @@ struct WorktrayPage {
     let reviewsDue: [Episode]
     /// For safeguarding staff: step-up referrals awaiting their decision.
     let referrals: [Referral]
+    /// TAC meetings this person is invited to, not yet recorded as held.
+    let meetings: [TACMeeting]
 
     var drafts: [Row] { mine.filter { $0.assessmentStatus == .draft && $0.episode.$author.id == signedIn.id } }
 
@@ -58,6 +60,18 @@ struct WorktrayPage {
                     caption: "Episodes with no lead professional after a TAC meeting", headers: ["Child", "Opened"],
                     rows: needingALead.map { episode in
                         [GOVUK.link(episode.child.fullName, to: .team(episode.id!)), .text(Format.date(episode.openedAt))]
+                    })
+            ),
+            .if(
+                !meetings.isEmpty,
+                GOVUK.table(
+                    caption: "TAC meetings", headers: ["Child", "When", "Where"],
+                    rows: meetings.map { meeting in
+                        [
+                            GOVUK.link(meeting.episode.child.fullName, to: .meeting(meeting.id!)),
+                            .text(Format.dateTime(meeting.scheduledAt)),
+                            .text(meeting.place),
+                        ]
                     })
             ),
             .if(
