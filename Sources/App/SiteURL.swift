@@ -33,6 +33,8 @@ enum SiteURL: Hashable {
     case reopenEpisode(UUID)
     case referral(UUID)
     case printEpisode(UUID)
+    case requestAccess(UUID)
+    case accessRequest(UUID)
     case comparison(UUID)
     case editAssessment(episode: UUID)
     case assessment(episode: UUID)
@@ -75,6 +77,8 @@ enum SiteURL: Hashable {
         case .reopenEpisode(let episode): ["episodes", id(episode), "reopen"]
         case .referral(let referral): ["referrals", id(referral)]
         case .printEpisode(let episode): ["episodes", id(episode), "print"]
+        case .requestAccess(let episode): ["episodes", id(episode), "access-requests"]
+        case .accessRequest(let request): ["access-requests", id(request)]
         case .comparison(let episode): ["episodes", id(episode), "comparison"]
         case .editAssessment(let episode): ["episodes", id(episode), "assessment", "edit"]
         case .assessment(let episode): ["episodes", id(episode), "assessment"]
@@ -117,6 +121,9 @@ enum APIURL: Hashable {
     case reopen(UUID)
     case referrals
     case referralDecision(UUID)
+    case episodeAccessRequests(UUID)
+    case accessRequests
+    case accessRequestDecision(UUID)
     case audit
     case openAPI
 
@@ -158,6 +165,9 @@ enum APIURL: Hashable {
         case .close(let episode): return base + ["episodes", id(episode, "id"), "close"]
         case .reopen(let episode): return base + ["episodes", id(episode, "id"), "reopen"]
         case .referrals: return base + ["referrals"]
+        case .episodeAccessRequests(let episode): return base + ["episodes", id(episode, "id"), "access-requests"]
+        case .accessRequests: return base + ["access-requests"]
+        case .accessRequestDecision(let request): return base + ["access-requests", id(request, "id"), "decision"]
         case .referralDecision(let referral): return base + ["referrals", id(referral, "id"), "decision"]
         case .audit: return base + ["audit"]
         case .openAPI: return base + ["openapi.json"]

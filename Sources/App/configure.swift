@@ -63,6 +63,7 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
     app.migrations.add(CreateTeamAroundTheChild())
     app.migrations.add(CreateActionPlans())
     app.migrations.add(CreateClosures())
+    app.migrations.add(CreateAccessRequests())
 
     // Sessions live in the database, so app servers hold no state of their own.
     app.sessions.use(.fluent)

@@ -45,6 +45,10 @@ func routes(_ app: Application) throws {
     signedIn.post(SiteURL.closeEpisode(.pattern).pattern, use: episodes.close)
     signedIn.get(SiteURL.printEpisode(.pattern).pattern, use: episodes.print)
     signedIn.post(SiteURL.reopenEpisode(.pattern).pattern, use: episodes.reopen)
+    let accessRequests = AccessRequestController()
+    signedIn.post(SiteURL.requestAccess(.pattern).pattern, use: accessRequests.request)
+    signedIn.get(SiteURL.accessRequest(.pattern).pattern, use: accessRequests.show)
+    signedIn.post(SiteURL.accessRequest(.pattern).pattern, use: accessRequests.decide)
     let referrals = ReferralController()
     signedIn.get(SiteURL.referral(.pattern).pattern, use: referrals.show)
     signedIn.post(SiteURL.referral(.pattern).pattern, use: referrals.decide)
@@ -110,6 +114,9 @@ func routes(_ app: Application) throws {
     api.post(APIURL.reopen(.pattern).pattern, use: episodesAPI.reopen)
     api.get(APIURL.referrals.pattern, use: episodesAPI.referrals)
     api.post(APIURL.referralDecision(.pattern).pattern, use: episodesAPI.decideReferral)
+    api.post(APIURL.episodeAccessRequests(.pattern).pattern, use: episodesAPI.requestAccess)
+    api.get(APIURL.accessRequests.pattern, use: episodesAPI.accessRequests)
+    api.post(APIURL.accessRequestDecision(.pattern).pattern, use: episodesAPI.decideAccessRequest)
     api.get(APIURL.audit.pattern, use: AuditAPIController().read)
 }
 

@@ -72,6 +72,10 @@ public enum EpisodeAction: Sendable, Hashable {
     case reopen
     /// Accept or return a step-up referral: the LA's safeguarding staff.
     case decideReferral
+    /// Ask to join the team: anyone who works with children and cannot read it yet.
+    case requestAccess
+    /// Grant or refuse a request to join: the author, lead professional or coordinator.
+    case decideAccessRequest
 }
 
 /// Why access was allowed: recorded in the audit log beside the access.
@@ -79,6 +83,8 @@ public enum AccessBasis: String, Sendable {
     case author, leadProfessional = "lead-professional", shared, coordinator, manager
     /// The LA's safeguarding staff, on an episode shared in the public interest.
     case safeguarding
+    /// Someone outside the team, allowed only to ask to join it.
+    case requester
 }
 
 public enum AccessDenial: String, Sendable {
@@ -98,6 +104,7 @@ public enum AccessDenial: String, Sendable {
     case notClosed = "not-closed"
     /// Only the safeguarding staff of the episode's LA decide on its referral.
     case decisionNeedsSafeguarding = "decision-needs-safeguarding"
+    case alreadyInTeam = "already-in-team"
 }
 
 public enum AccessDecision: Sendable, Hashable {
@@ -118,13 +125,18 @@ public enum AccessPolicy {
         let basis = relationship(of: actor, to: episode)
         let withdrawn = episode.consent.isWithdrawn
         switch action {
-        case .read, .reopen, .decideReferral: break
+        case .read, .reopen, .decideReferral, .requestAccess: break
         default: if episode.closed && basis != nil { return .denied(.closed) }
         }
         switch action {
         case .reopen:
             guard let basis else { return .denied(.notInTeam) }
             guard episode.closed else { return .denied(.notClosed) }
+            return [.author, .leadProfessional, .coordinator].contains(basis) ? .allowed(basis) : .denied(.readOnly)
+        case .requestAccess:
+            return basis == nil ? .allowed(.requester) : .denied(.alreadyInTeam)
+        case .decideAccessRequest:
+            guard let basis else { return .denied(.notInTeam) }
             return [.author, .leadProfessional, .coordinator].contains(basis) ? .allowed(basis) : .denied(.readOnly)
         case .decideReferral:
             guard episode.referredToSocialCare, actor.roles.contains(.safeguarding),

@@ -268,6 +268,18 @@ import VaporTesting
                     .POST, decision, "/api/v1/referrals/\(referralID)/decision", token: gus, raw: spec.example("POST", decision)
                 ).status == .conflict)
 
+            let ask = "/api/v1/episodes/{id}/access-requests"
+            let askPath = "/api/v1/episodes/\(episodeID)/access-requests"
+            let hana = try await world.token("hana@demo.test")
+            let asked = try await call(.POST, ask, askPath, token: hana, raw: spec.example("POST", ask))
+            #expect(asked.status == .created)
+            #expect(try await call(.POST, ask, askPath, token: amy, raw: spec.example("POST", ask)).status == .forbidden)
+            #expect(try await call(.GET, "/api/v1/access-requests", token: amy).status == .ok)
+            let decide = "/api/v1/access-requests/{id}/decision"
+            let decidePath = "/api/v1/access-requests/\(try world.json(asked)["id"] as! String)/decision"
+            #expect(try await call(.POST, decide, decidePath, token: amy, raw: spec.example("POST", decide)).status == .ok)
+            #expect(try await call(.POST, decide, decidePath, token: amy, raw: spec.example("POST", decide)).status == .conflict)
+
             let refusals = "/api/v1/children/{id}/consent-refusals"
             let refusalPath = "/api/v1/children/\(childID)/consent-refusals"
             #expect(

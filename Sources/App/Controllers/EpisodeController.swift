@@ -3,8 +3,14 @@ import Vapor
 
 /// Episode pages: the episode, its assessment form and read-only view, and sharing.
 struct EpisodeController {
+    /// The episode; someone outside its team is told whom to contact and may ask to join.
     func show(req: Request) async throws -> Response {
-        try await page(req).render(PageContext(req)).response()
+        do {
+            return try await page(req).render(PageContext(req)).response()
+        } catch let error as AppError where error.denial == .notInTeam {
+            return JoinTeamPage(episodeID: try req.id("episode"), message: error.message).render(PageContext(req)).response(
+                .forbidden)
+        }
     }
 
     func share(req: Request) async throws -> Response {

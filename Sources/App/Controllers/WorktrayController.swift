@@ -29,7 +29,8 @@ struct WorktrayController {
             actionsDue: try await ActionPlans.due(for: signedIn, on: req.db),
             reviewsDue: try await ActionPlans.reviewsDue(for: signedIn, on: req.db),
             referrals: try await Closures.pendingReferrals(for: signedIn, on: req.db),
-            meetings: try await Teams.meetingsToAttend(for: signedIn, on: req.db)
+            meetings: try await Teams.meetingsToAttend(for: signedIn, on: req.db),
+            accessRequests: try await AccessRequests.pending(for: signedIn, on: req.db)
         ).render(PageContext(req)).response()
     }
 

@@ -32,7 +32,7 @@ enum Access {
             try await Audit.record(
                 on: db, by: signedIn, auditAction(action), child: episode.$child.id, episode: id, outcome: .denied,
                 detail: denial.rawValue)
-            throw AppError.forbidden(message(for: denial, episode: episode))
+            throw AppError.forbidden(message(for: denial, episode: episode), denial: denial)
         }
     }
 
@@ -105,6 +105,8 @@ enum Access {
             return "This episode is open already."
         case .decisionNeedsSafeguarding:
             return "Only children’s social care staff of the child’s local authority decide on a step-up referral."
+        case .alreadyInTeam:
+            return "You can already read this episode."
         }
     }
 
@@ -118,6 +120,8 @@ enum Access {
         case .updateAction: .updateAction
         case .reopen: .reopenEpisode
         case .decideReferral: .decideReferral
+        case .requestAccess: .requestAccess
+        case .decideAccessRequest: .decideAccessRequest
         }
     }
 }

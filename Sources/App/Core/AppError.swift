@@ -9,6 +9,8 @@ struct AppError: Error, AbortError {
     let message: String
     /// Every field problem, for 422s; the first one's field is the API's `field`.
     var problems: [FieldProblem] = []
+    /// For a refused episode access: why, so a page can offer the way forward (asking to join).
+    var denial: AccessDenial? = nil
 
     var reason: String { message }
     var field: String? { problems.first?.field }
@@ -27,8 +29,8 @@ struct AppError: Error, AbortError {
         AppError(status: .notFound, code: "not-found", message: "No \(what) with that id exists")
     }
 
-    static func forbidden(_ message: String) -> AppError {
-        AppError(status: .forbidden, code: "forbidden", message: message)
+    static func forbidden(_ message: String, denial: AccessDenial? = nil) -> AppError {
+        AppError(status: .forbidden, code: "forbidden", message: message, denial: denial)
     }
 
     static let unauthenticated = AppError(

@@ -35,6 +35,8 @@ enum AuditAction: String, Sendable {
     case closeEpisode = "close-episode"
     case reopenEpisode = "reopen-episode"
     case decideReferral = "decide-referral"
+    case requestAccess = "request-access"
+    case decideAccessRequest = "decide-access-request"
 }
 
 enum AuditOutcome: String, Sendable {

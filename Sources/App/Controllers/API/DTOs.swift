@@ -755,3 +755,39 @@ struct ReferralDTO: Encodable {
 struct ReferralListDTO: Encodable {
     let referrals: [ReferralDTO]
 }
+
+struct AccessRequestRequest: Decodable {
+    let reason: String
+}
+
+struct AccessRequestDecisionRequest: Decodable {
+    enum Decision: String, Decodable { case granted, refused }
+    let decision: Decision
+    let note: String?
+}
+
+struct AccessRequestDTO: Encodable {
+    let id: UUID
+    let episodeId: UUID
+    let requester: ContactDTO?
+    let reason: String
+    let status: String
+    let requestedAt: Date
+    let decidedAt: Date?
+    let decisionNote: String
+
+    init(_ request: AccessRequest) {
+        id = request.id!
+        episodeId = request.$episode.id
+        requester = request.$requester.value.map(ContactDTO.init)
+        reason = request.reason
+        status = request.status.rawValue
+        requestedAt = request.requestedAt
+        decidedAt = request.decidedAt
+        decisionNote = request.decisionNote
+    }
+}
+
+struct AccessRequestListDTO: Encodable {
+    let requests: [AccessRequestDTO]
+}

@@ -125,6 +125,32 @@ struct EpisodesAPIController {
         return try ReferralDTO(referral).json()
     }
 
+    /// POST /api/v1/episodes/{id}/access-requests: ask to join the team.
+    func requestAccess(req: Request) async throws -> Response {
+        let id = try req.id("episode")
+        let body = try await req.decodeJSON(AccessRequestRequest.self)
+        return try AccessRequestDTO(try await AccessRequests.request(id, reason: body.reason, by: try req.signedIn, on: req.db))
+            .json(.created)
+    }
+
+    /// GET /api/v1/access-requests: requests this person may decide.
+    func accessRequests(req: Request) async throws -> Response {
+        let signedIn = try req.signedIn
+        try Access.requireIndex(signedIn)
+        return try AccessRequestListDTO(
+            requests: try await AccessRequests.pending(for: signedIn, on: req.db).map(AccessRequestDTO.init)
+        ).json()
+    }
+
+    /// POST /api/v1/access-requests/{id}/decision
+    func decideAccessRequest(req: Request) async throws -> Response {
+        let id = try req.id("request")
+        let body = try await req.decodeJSON(AccessRequestDecisionRequest.self)
+        let request = try await AccessRequests.decide(
+            id, grant: body.decision == .granted, note: body.note ?? "", by: try req.signedIn, on: req.db)
+        return try AccessRequestDTO(request).json()
+    }
+
     /// POST /api/v1/episodes/{id}/shares
     func share(req: Request) async throws -> Response {
         let id = try req.id("episode")

@@ -25,6 +25,8 @@ struct WorktrayPage {
     let referrals: [Referral]
     /// TAC meetings this person is invited to, not yet recorded as held.
     let meetings: [TACMeeting]
+    /// Requests to join teams this person may decide on.
+    let accessRequests: [AccessRequest]
 
     var drafts: [Row] { mine.filter { $0.assessmentStatus == .draft && $0.episode.$author.id == signedIn.id } }
 
@@ -60,6 +62,17 @@ struct WorktrayPage {
                     caption: "Episodes with no lead professional after a TAC meeting", headers: ["Child", "Opened"],
                     rows: needingALead.map { episode in
                         [GOVUK.link(episode.child.fullName, to: .team(episode.id!)), .text(Format.date(episode.openedAt))]
+                    })
+            ),
+            .if(
+                !accessRequests.isEmpty,
+                GOVUK.table(
+                    caption: "Requests to join your teams", headers: ["Child", "From", "Asked"],
+                    rows: accessRequests.map { request in
+                        [
+                            GOVUK.link(request.episode.child.fullName, to: .accessRequest(request.id!)),
+                            .text(Format.person(request.requester)), .text(Format.dateTime(request.requestedAt)),
+                        ]
                     })
             ),
             .if(

@@ -1,0 +1,89 @@
+import CAFCore
+import Fluent
+import Vapor
+
+/// Asking to join a team, and the holders' decision. Granting shares the episode, so it
+/// must be within the family's consent like any share.
+enum AccessRequests {
+    static func request(_ episodeID: UUID, reason: String, by signedIn: SignedIn, on db: any Database) async throws
+        -> AccessRequest
+    {
+        let authorised = try await Access.episode(episodeID, .requestAccess, by: signedIn, on: db)
+        let why = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !why.isEmpty, why.count <= 2_000 else {
+            throw AppError.invalid(field: "reason", "Say in a sentence or two why you need to join the team")
+        }
+        if let pending = try await AccessRequest.query(on: db).filter(\.$episode.$id == episodeID)
+            .filter(\.$requester.$id == signedIn.id).filter(\.$status == .pending).first()
+        {
+            return pending
+        }
+        return try await db.transaction { db in
+            let request = AccessRequest(episodeID: episodeID, requesterID: signedIn.id, reason: why)
+            try await request.create(on: db)
+            try await Audit.record(on: db, by: signedIn, .requestAccess, child: authorised.child.id, episode: episodeID)
+            return request
+        }
+    }
+
+    static func decide(_ requestID: UUID, grant: Bool, note: String, by signedIn: SignedIn, on db: any Database) async throws
+        -> AccessRequest
+    {
+        let query = AccessRequest.query(on: db).filter(\.$id == requestID).with(\.$requester) { $0.with(\.$organisation) }
+        guard let request = try await query.first() else { throw AppError.notFound("access request") }
+        let authorised = try await Access.episode(request.$episode.id, .decideAccessRequest, by: signedIn, on: db)
+        guard request.status == .pending else {
+            throw AppError(status: .conflict, code: "request-decided", message: "This request has already been decided")
+        }
+        if grant {
+            let share = AccessPolicy.decide(
+                signedIn.actor, .share(with: request.requester.organisation?.agencyType), Access.facts(of: authorised))
+            guard share.isAllowed else {
+                throw AppError.invalid(
+                    field: "decision", "The family’s consent does not cover sharing with \(request.requester.name)’s service")
+            }
+        }
+        return try await db.transaction { db in
+            request.status = grant ? .granted : .refused
+            request.$decidedBy.id = signedIn.id
+            request.decidedAt = Date()
+            request.decisionNote = note
+            try await request.save(on: db)
+            if grant {
+                try await EpisodeShare(
+                    episodeID: authorised.id, practitionerID: request.$requester.id, sharedByID: signedIn.id, sharedAt: Date()
+                ).create(on: db)
+            }
+            try await Audit.record(
+                on: db, by: signedIn, .decideAccessRequest, child: authorised.child.id, episode: authorised.id,
+                detail: "requester=\(request.requester.email) decision=\(request.status.rawValue)")
+            return request
+        }
+    }
+
+    /// One request with its episode, for those who may decide it.
+    static func find(_ id: UUID, by signedIn: SignedIn, on db: any Database) async throws -> (AccessRequest, AuthorisedEpisode) {
+        let query = AccessRequest.query(on: db).filter(\.$id == id).with(\.$requester) { $0.with(\.$organisation) }
+        guard let request = try await query.first() else { throw AppError.notFound("access request") }
+        let authorised = try await Access.episode(request.$episode.id, .decideAccessRequest, by: signedIn, on: db)
+        return (request, authorised)
+    }
+
+    /// Pending requests this person may decide: on episodes they started or lead, and for
+    /// coordinators every episode of their LA.
+    static func pending(for signedIn: SignedIn, on db: any Database) async throws -> [AccessRequest] {
+        try await AccessRequest.query(on: db)
+            .join(Episode.self, on: \AccessRequest.$episode.$id == \Episode.$id)
+            .filter(\.$status == .pending)
+            .group(.or) { group in
+                group.filter(Episode.self, \.$author.$id == signedIn.id).filter(
+                    Episode.self, \.$leadProfessional.$id == signedIn.id)
+                if signedIn.actor.roles.contains(.coordinator), let la = signedIn.actor.localAuthorityID {
+                    group.filter(Episode.self, \.$localAuthority.$id == la)
+                }
+            }
+            .fields(for: AccessRequest.self)
+            .with(\.$episode) { $0.with(\.$child) }.with(\.$requester) { $0.with(\.$organisation) }
+            .sort(\.$requestedAt).all()
+    }
+}
