@@ -9,14 +9,19 @@ struct ChildRecord {
     let episodes: [Episode]
 
     /// Everyone on any episode's team, once each.
+    var involved: [Practitioner] { episodes.involved }
+
+    var openEpisode: Episode? { episodes.first { $0.status == .open } }
+}
+
+extension [Episode] {
+    /// Everyone on these episodes' teams (author, lead professional, named shares), once each.
     var involved: [Practitioner] {
         var seen: Set<UUID> = []
-        return episodes.flatMap { episode in
+        return flatMap { episode in
             [episode.author] + [episode.leadProfessional].compactMap { $0 } + episode.shares.map(\.practitioner)
         }.filter { seen.insert($0.id!).inserted }
     }
-
-    var openEpisode: Episode? { episodes.first { $0.status == .open } }
 }
 
 /// The child index: search, register, read basic details. Every use is audited.
@@ -76,6 +81,11 @@ enum ChildIndex {
             try await Audit.record(on: db, by: signedIn, .registerChild, child: child.id)
             return child
         }
+    }
+
+    /// Everyone on any of the child's episodes' teams: the index's involvements.
+    static func involved(with childID: UUID, on db: any Database) async throws -> [Practitioner] {
+        try await Episode.withTeam(on: db).filter(\.$child.$id == childID).all().involved
     }
 
     static func read(_ id: UUID, by signedIn: SignedIn, on db: any Database) async throws -> ChildRecord {

@@ -18,6 +18,7 @@ enum Episodes {
             problems.append(.init(field: "stepDownNote", message: "Only children’s social care step a case down into a CAF"))
         }
         guard problems.isEmpty else { throw AppError.invalid(problems) }
+        let involved = try await ChildIndex.involved(with: childID, on: db)
         return try await db.transaction { db in
             let now = Date()
             let episode = Episode(
@@ -26,7 +27,8 @@ enum Episodes {
             try await episode.create(on: db)
             try await Consent(episodeID: episode.id!, record: record, recordedByID: signedIn.id, recordedAt: now).create(on: db)
             try await Assessment(
-                episodeID: episode.id!, version: 1, authorID: signedIn.id, content: prefilled(consent: record, by: signedIn)
+                episodeID: episode.id!, version: 1, authorID: signedIn.id,
+                content: prefilled(consent: record, involved: involved, by: signedIn)
             ).create(on: db)
             try await Audit.record(
                 on: db, by: signedIn, .openEpisode, child: childID, episode: episode.id,
@@ -38,8 +40,9 @@ enum Episodes {
     }
 
     /// What the system already knows, so the form never asks for it: the assessor, the
-    /// parent or carer who consented, and the assessor's own service as one involved.
-    static func prefilled(consent: ConsentRecord, by signedIn: SignedIn) -> AssessmentContent {
+    /// parent or carer who consented, and the services already involved (the assessor's
+    /// own and everyone on the child's earlier episodes, from the index).
+    static func prefilled(consent: ConsentRecord, involved: [Practitioner], by signedIn: SignedIn) -> AssessmentContent {
         var content = AssessmentContent()
         let practitioner = signedIn.practitioner
         content.assessor.name = practitioner.name
@@ -49,12 +52,13 @@ enum Episodes {
         if consent.givenBy != .child {
             content.parents = [ParentCarer(name: consent.name, relationship: consent.relationship)]
         }
-        if let organisation = signedIn.organisation {
-            content.services = [
-                ServiceInvolved(
-                    service: "\(organisation.name) (\(organisation.agencyType.title))",
-                    contact: "\(practitioner.name), \(practitioner.phone)")
-            ]
+        var seen: Set<String> = []
+        content.services = ([practitioner] + involved).compactMap { person in
+            guard let organisation = person.id == practitioner.id ? signedIn.organisation : person.organisation,
+                seen.insert(organisation.name).inserted
+            else { return nil }
+            return ServiceInvolved(
+                service: "\(organisation.name) (\(organisation.agencyType.title))", contact: "\(person.name), \(person.phone)")
         }
         return content
     }

@@ -192,11 +192,7 @@ enum Teams {
             .sort(\.$scheduledAt).limit(50).all()
     }
 
-    static func teamPractitioners(_ episode: Episode) -> [Practitioner] {
-        var seen: Set<UUID> = []
-        return ([episode.author] + [episode.leadProfessional].compactMap { $0 } + episode.shares.map(\.practitioner))
-            .filter { seen.insert($0.id!).inserted }
-    }
+    static func teamPractitioners(_ episode: Episode) -> [Practitioner] { [episode].involved }
 
     private static func meeting(_ id: UUID, of episodeID: UUID, on db: any Database) async throws -> TACMeeting {
         guard
