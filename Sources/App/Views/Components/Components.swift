@@ -251,6 +251,16 @@ enum GOVUK {
         )
     }
 
+    /// A success banner saying what just happened, announced to screen readers.
+    static func notice<C: HTML.BodyContext>(_ text: String?) -> Node<C> {
+        .unwrap(text) { text in
+            .div(
+                .class("govuk-notification-banner govuk-notification-banner--success"),
+                .attribute(named: "role", value: "status"),
+                .p(.class("govuk-notification-banner__heading"), .text(text)))
+        }
+    }
+
     static func summaryList<C: HTML.BodyContext>(_ rows: [(String, String)]) -> Node<C> {
         .element(
             named: "dl",

@@ -31,12 +31,7 @@ struct EpisodePage {
         return Layout.page(
             "CAF episode for \(child.fullName)", context, hasErrors: !problems.isEmpty, back: .child(child.id!),
             GOVUK.errorSummary(problems),
-            .unwrap(notice) { notice in
-                .div(
-                    .class("govuk-notification-banner govuk-notification-banner--success"),
-                    .attribute(named: "role", value: "status"),
-                    .p(.class("govuk-notification-banner__heading"), .text(notice)))
-            },
+            GOVUK.notice(notice),
             .span(.class("govuk-caption-l"), .text("CAF episode")),
             .h1(.class("govuk-heading-l"), .text(child.fullName)),
             .if(

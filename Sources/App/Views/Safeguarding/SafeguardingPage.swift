@@ -75,12 +75,7 @@ struct SafeguardingCallPage {
         return Layout.page(
             "Safeguarding call", context, hasErrors: !problems.isEmpty, back: .home,
             GOVUK.errorSummary(problems),
-            .unwrap(notice) { notice in
-                .div(
-                    .class("govuk-notification-banner govuk-notification-banner--success"),
-                    .attribute(named: "role", value: "status"),
-                    .p(.class("govuk-notification-banner__heading"), .text(notice)))
-            },
+            GOVUK.notice(notice),
             .span(.class("govuk-caption-l"), .text(call.child.fullName)),
             .h1(.class("govuk-heading-l"), .text("Safeguarding call")),
             GOVUK.summaryList([

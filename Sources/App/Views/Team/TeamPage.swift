@@ -18,12 +18,7 @@ struct TeamPage {
         return Layout.page(
             "Team around the child", context, hasErrors: !problems.isEmpty, back: .episode(authorised.id),
             GOVUK.errorSummary(problems),
-            .unwrap(notice) { notice in
-                .div(
-                    .class("govuk-notification-banner govuk-notification-banner--success"),
-                    .attribute(named: "role", value: "status"),
-                    .p(.class("govuk-notification-banner__heading"), .text(notice)))
-            },
+            GOVUK.notice(notice),
             .span(.class("govuk-caption-l"), .text(authorised.child.fullName)),
             .h1(.class("govuk-heading-l"), .text("Team around the child")),
             .p(
