@@ -64,6 +64,7 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
     app.migrations.add(CreateActionPlans())
     app.migrations.add(CreateClosures())
     app.migrations.add(CreateAccessRequests())
+    app.migrations.add(ChainAuditEvents())
 
     // Sessions live in the database, so app servers hold no state of their own.
     app.sessions.use(.fluent)
@@ -80,6 +81,7 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
 
     app.asyncCommands.use(MigrateCommand(), as: "migrate")
     app.asyncCommands.use(DemoCommand(), as: "demo")
+    app.asyncCommands.use(AuditCommand(), as: "audit")
     app.storage[DemoFlag.self] = settings.demo
 
     app.lifecycle.use(Startup())

@@ -12,6 +12,9 @@ let app = try await Application.make(env)
 do {
     try await configure(app, .fromEnvironment(demo: demo))
     try await app.execute()
+} catch let status as ExitCode {
+    try? await app.asyncShutdown()
+    exit(status.code)
 } catch {
     app.logger.report(error: error)
     try? await app.asyncShutdown()

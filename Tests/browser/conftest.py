@@ -33,6 +33,7 @@ def server():
         [binary, "serve", "--demo", "--hostname", "127.0.0.1", "--port", str(port)],
         cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
+    os.environ["ECAF_BROWSER_DB"] = env["ECAF_SQLITE_PATH"]
     deadline = time.time() + 60
     while True:
         try:

@@ -51,7 +51,8 @@ enum Audit {
         episode: UUID? = nil, outcome: AuditOutcome = .allowed, detail: String = ""
     ) async throws {
         let event = AuditEvent()
-        event.occurredAt = Date()
+        // Millisecond precision: what the hash chain covers, on every database.
+        event.occurredAt = Date(timeIntervalSince1970: Double(AuditChain.milliseconds(Date())) / 1000)
         event.actorID = actor?.practitioner.id
         event.actorEmail = actor?.practitioner.email ?? email ?? ""
         event.actorRoles = actor?.practitioner.roleStorage ?? ""
@@ -60,7 +61,21 @@ enum Audit {
         event.episodeID = episode
         event.outcome = outcome.rawValue
         event.detail = detail
+        if db.inTransaction {
+            try await append(event, on: db)
+        } else {
+            try await db.transaction { try await append(event, on: $0) }
+        }
+    }
+
+    /// Links the event into the hash chain and writes it, inside the caller's transaction.
+    private static func append(_ event: AuditEvent, on db: any Database) async throws {
+        let link = try await AuditChain.nextLink(on: db)
+        event.sequence = link.sequence
+        event.previousHash = link.previous
+        event.hash = AuditChain.hash(of: event, previous: link.previous)
         try await event.create(on: db)
+        try await AuditChain.setHead(event.hash, on: db)
     }
 
     /// Everything recorded about one child (its episodes, and searches that found it), oldest first.
@@ -72,7 +87,7 @@ enum Audit {
                 group.filter(\.$detail ~~ childID.uuidString)
                 if !episodeIDs.isEmpty { group.filter(\.$episodeID ~~ episodeIDs) }
             }
-            .sort(\.$occurredAt)
+            .sort(\.$sequence)
             .all()
     }
 }

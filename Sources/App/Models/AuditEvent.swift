@@ -17,6 +17,11 @@ final class AuditEvent: Model, @unchecked Sendable {
     @Field(key: "outcome") var outcome: String
     /// Parameters and reasons, e.g. a search's terms and result ids, or why access was allowed.
     @Field(key: "detail") var detail: String
+    /// Position in the hash chain, from 1 with no gaps.
+    @Field(key: "sequence") var sequence: Int64
+    @Field(key: "previous_hash") var previousHash: String
+    /// SHA-256 over this event's content and `previousHash` (see `AuditChain`).
+    @Field(key: "hash") var hash: String
 
     init() {}
 }

@@ -1,0 +1,92 @@
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import VaporTesting
+
+@testable import App
+
+/// The audit log is hash-chained: changing, deleting or reordering any event is detected.
+@Suite struct AuditChainTests {
+    /// A world with some history: a child, an episode, a share, a refusal.
+    func withHistory(_ test: (TestWorld) async throws -> Void) async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let amy = try await world.token("amy@demo.test")
+            let created = try await world.childWithEpisode(as: amy)
+            _ = try await world.send(
+                .POST, APIURL.shares(created.episodeID).path, token: amy, json: ["practitionerEmail": "ben@demo.test"])
+            let carla = try await world.token("carla@demo.test")
+            _ = try await world.send(.GET, APIURL.episode(created.episodeID).path, token: carla)
+            try await test(world)
+        }
+    }
+
+    func event(_ sequence: Int64, _ world: TestWorld) async throws -> AuditEvent {
+        try #require(try await AuditEvent.query(on: world.app.db).filter(\.$sequence == sequence).first())
+    }
+
+    @Test func anUntouchedChainVerifies() async throws {
+        try await withHistory { world in
+            let count = try await AuditEvent.query(on: world.app.db).count()
+            #expect(count > 5)
+            #expect(try await AuditChain.verify(on: world.app.db) == .intact(events: count))
+            let sequences = try await AuditEvent.query(on: world.app.db).sort(\.$sequence).all().map(\.sequence)
+            #expect(sequences == Array(1...Int64(count)))
+        }
+    }
+
+    @Test func changingAnEventBreaksTheChainThere() async throws {
+        try await withHistory { world in
+            let third = try await event(3, world)
+            third.detail += " (edited)"
+            try await third.save(on: world.app.db)
+            guard case .broken(let at, let reason) = try await AuditChain.verify(on: world.app.db) else {
+                Issue.record("tampering went unnoticed")
+                return
+            }
+            #expect(at == 3)
+            #expect(reason.contains("changed"))
+        }
+    }
+
+    @Test func deletingAnEventBreaksTheChain() async throws {
+        try await withHistory { world in
+            try await event(4, world).delete(on: world.app.db)
+            guard case .broken(let at, let reason) = try await AuditChain.verify(on: world.app.db) else {
+                Issue.record("deletion went unnoticed")
+                return
+            }
+            #expect(at == 4)
+            #expect(reason.contains("missing"))
+        }
+    }
+
+    @Test func deletingTheLastEventIsNoticedAtTheHead() async throws {
+        try await withHistory { world in
+            let last = try #require(try await AuditEvent.query(on: world.app.db).sort(\.$sequence, .descending).first())
+            try await last.delete(on: world.app.db)
+            guard case .broken = try await AuditChain.verify(on: world.app.db) else {
+                Issue.record("deleting the newest event went unnoticed")
+                return
+            }
+        }
+    }
+
+    @Test func reorderingEventsBreaksTheChain() async throws {
+        try await withHistory { world in
+            let second = try await event(2, world)
+            let fifth = try await event(5, world)
+            second.sequence = -5
+            try await second.save(on: world.app.db)
+            fifth.sequence = 2
+            try await fifth.save(on: world.app.db)
+            second.sequence = 5
+            try await second.save(on: world.app.db)
+            guard case .broken(let at, _) = try await AuditChain.verify(on: world.app.db) else {
+                Issue.record("reordering went unnoticed")
+                return
+            }
+            #expect(at == 2)
+        }
+    }
+}

@@ -1,0 +1,26 @@
+"""`ecaf audit verify` against the database the journeys just wrote: intact, then broken
+once a row is altered behind the application's back. Runs last (file name) so it tampers
+with nothing another journey reads."""
+import os
+import sqlite3
+import subprocess
+
+
+def verify(server):
+    root = os.environ.get("ECAF_ROOT", os.getcwd())
+    binary = os.environ.get("ECAF_BINARY", os.path.join(root, ".build/debug/ecaf"))
+    env = dict(os.environ, ECAF_SQLITE_PATH=os.environ["ECAF_BROWSER_DB"])
+    env.pop("DATABASE_URL", None)
+    return subprocess.run([binary, "audit", "verify"], cwd=root, env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_audit_verify_finds_tampering(server):
+    intact = verify(server)
+    assert intact.returncode == 0, intact.stdout + intact.stderr
+    assert "Audit chain intact" in intact.stdout
+
+    with sqlite3.connect(os.environ["ECAF_BROWSER_DB"]) as db:
+        db.execute("UPDATE audit_events SET detail = detail || ' (edited)' WHERE sequence = 2")
+    broken = verify(server)
+    assert broken.returncode == 1
+    assert "broken at event 2" in (broken.stdout + broken.stderr)
