@@ -20,6 +20,7 @@ public struct Settings: Sendable {
     public var demo: Bool
     /// Set `Secure` on cookies and send HSTS; on whenever eCAF is served over TLS.
     public var secureCookies: Bool
+    var lockout = Lockout()
 
     public init(store: Store, demo: Bool = false, secureCookies: Bool = false) {
         self.store = store
@@ -33,7 +34,10 @@ public struct Settings: Sendable {
             if let url = env["DATABASE_URL"], !url.isEmpty { .postgres(url) } else {
                 .sqliteFile(env["ECAF_SQLITE_PATH"] ?? "data/ecaf.sqlite")
             }
-        return Settings(store: store, demo: demo, secureCookies: env["ECAF_SECURE_COOKIES"] == "true")
+        var settings = Settings(store: store, demo: demo, secureCookies: env["ECAF_SECURE_COOKIES"] == "true")
+        if let attempts = env["ECAF_LOCKOUT_ATTEMPTS"].flatMap(Int.init), attempts > 0 { settings.lockout.attempts = attempts }
+        if let minutes = env["ECAF_LOCKOUT_MINUTES"].flatMap(Double.init), minutes > 0 { settings.lockout.window = minutes * 60 }
+        return settings
     }
 }
 
@@ -83,6 +87,7 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
     app.asyncCommands.use(DemoCommand(), as: "demo")
     app.asyncCommands.use(AuditCommand(), as: "audit")
     app.storage[DemoFlag.self] = settings.demo
+    app.lockout = settings.lockout
 
     app.lifecycle.use(Startup())
     try routes(app)

@@ -15,7 +15,7 @@ struct AuthController {
         if email.isEmpty { problems.append(.init(field: "email", message: "Enter your e-mail address")) }
         if form["password"].isEmpty { problems.append(.init(field: "password", message: "Enter your password")) }
         if problems.isEmpty {
-            if let signedIn = try await Auth.verify(email: email, password: form["password"], on: req) {
+            if let signedIn = try await Auth.verify(email: email, password: form["password"], channel: "web", on: req) {
                 // A new session id at sign-in, so a session fixed before sign-in is useless.
                 if let old = req.session.id { try await req.application.sessions.driver.deleteSession(old, for: req).get() }
                 req.session.id = nil
@@ -24,7 +24,6 @@ struct AuthController {
                 try await Audit.record(on: req.db, by: signedIn, .signIn, detail: "web")
                 return req.redirect(to: SiteURL.home.path)
             }
-            try await Audit.record(on: req.db, by: nil, email: email.lowercased(), .signInFailed, outcome: .denied, detail: "web")
             problems.append(.init(field: "email", message: "The e-mail address or password is not right"))
         }
         return SignInPage(email: email, problems: problems).render(PageContext(req)).response(.unprocessableEntity)

@@ -36,14 +36,24 @@ enum Auth {
     static let absoluteTimeout: TimeInterval = 12 * 3600
 
     /// Checks an e-mail and password; the same answer (nil) whether the account is
-    /// missing, disabled or the password wrong, and the same work either way.
-    static func verify(email: String, password: String, on req: Request) async throws -> SignedIn? {
-        let practitioner = try await Practitioner.query(on: req.db)
-            .filter(\.$email == email.lowercased().trimmingCharacters(in: .whitespaces))
-            .with(\.$organisation).first()
-        let hash = practitioner?.passwordHash ?? Passwords.decoyHash
+    /// missing, disabled, locked out or the password wrong, and the same work either way.
+    /// Every failure is audited, and the audit is what counts towards lockout.
+    static func verify(email: String, password: String, channel: String, on req: Request) async throws -> SignedIn? {
+        let address = email.lowercased().trimmingCharacters(in: .whitespaces)
+        let lockout = req.application.lockout
+        let recentFailures = try await AuditEvent.query(on: req.db).filter(\.$actorEmail == address)
+            .filter(\.$action == AuditAction.signInFailed.rawValue)
+            .filter(\.$occurredAt > Date().addingTimeInterval(-lockout.window)).count()
+        let locked = recentFailures >= lockout.attempts
+        let practitioner = try await Practitioner.query(on: req.db).filter(\.$email == address).with(\.$organisation).first()
+        let hash = locked ? Passwords.decoyHash : practitioner?.passwordHash ?? Passwords.decoyHash
         let matches = (try? await req.password.async.verify(password, created: hash)) ?? false
-        guard let practitioner, matches, !practitioner.disabled else { return nil }
+        guard let practitioner, matches, !locked, !practitioner.disabled else {
+            try await Audit.record(
+                on: req.db, by: nil, email: address, .signInFailed, outcome: .denied,
+                detail: locked ? "\(channel) locked" : channel)
+            return nil
+        }
         return SignedIn(practitioner: practitioner, organisation: practitioner.organisation)
     }
 
@@ -65,6 +75,22 @@ enum Auth {
         let expiresAt = Date().addingTimeInterval(tokenLifetime)
         try await APIToken(tokenHash: digest(token), practitionerID: signedIn.id, expiresAt: expiresAt).create(on: db)
         return (token, expiresAt)
+    }
+}
+
+/// Sign-in lockout: this many failures for one e-mail address within the window lock it
+/// until the oldest failure leaves the window (ECAF_LOCKOUT_ATTEMPTS, ECAF_LOCKOUT_MINUTES).
+struct Lockout: Sendable {
+    var attempts = 5
+    var window: TimeInterval = 15 * 60
+}
+
+extension Application {
+    private struct LockoutKey: StorageKey { typealias Value = Lockout }
+
+    var lockout: Lockout {
+        get { storage[LockoutKey.self] ?? Lockout() }
+        set { storage[LockoutKey.self] = newValue }
     }
 }
 

@@ -5,9 +5,7 @@ struct AuthAPIController {
     /// POST /api/v1/auth/token
     func createToken(req: Request) async throws -> Response {
         let body = try await req.decodeJSON(TokenRequest.self)
-        guard let signedIn = try await Auth.verify(email: body.email, password: body.password, on: req) else {
-            try await Audit.record(
-                on: req.db, by: nil, email: body.email.lowercased(), .signInFailed, outcome: .denied, detail: "api")
+        guard let signedIn = try await Auth.verify(email: body.email, password: body.password, channel: "api", on: req) else {
             throw AppError(
                 status: .unauthorized, code: "invalid-credentials", message: "The e-mail address or password is not right")
         }
