@@ -69,6 +69,7 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
     app.migrations.add(CreateClosures())
     app.migrations.add(CreateAccessRequests())
     app.migrations.add(ChainAuditEvents())
+    app.migrations.add(AddChildIdentifiers())
 
     // Sessions live in the database, so app servers hold no state of their own.
     app.sessions.use(.fluent)

@@ -65,13 +65,20 @@ public struct ChildRegistration: Sendable {
     public var dateOfBirth: String
     public var gender: Gender?
     public var postcode: String?
+    public var nhsNumber: String?
+    public var upn: String?
 
-    public init(givenName: String, familyName: String, dateOfBirth: String, gender: Gender?, postcode: String?) {
+    public init(
+        givenName: String, familyName: String, dateOfBirth: String, gender: Gender?, postcode: String?, nhsNumber: String? = nil,
+        upn: String? = nil
+    ) {
         self.givenName = givenName
         self.familyName = familyName
         self.dateOfBirth = dateOfBirth
         self.gender = gender
         self.postcode = postcode
+        self.nhsNumber = nhsNumber
+        self.upn = upn
     }
 
     /// Trims names and normalises the postcode, or names every field that is wrong.
@@ -97,7 +104,58 @@ public struct ChildRegistration: Sendable {
         } else {
             clean.postcode = nil
         }
+        clean.nhsNumber = nil
+        if let nhsNumber, !nhsNumber.trimmingCharacters(in: .whitespaces).isEmpty {
+            if let valid = NHSNumber.normalised(nhsNumber) {
+                clean.nhsNumber = valid
+            } else {
+                problems.append(
+                    .init(field: "nhsNumber", message: "Enter a real NHS number: 10 digits, for example 943 476 5919"))
+            }
+        }
+        clean.upn = nil
+        if let upn, !upn.trimmingCharacters(in: .whitespaces).isEmpty {
+            if let valid = UPN.normalised(upn) {
+                clean.upn = valid
+            } else {
+                problems.append(
+                    .init(field: "upn", message: "Enter a real Unique Pupil Number: a check letter and 12 characters"))
+            }
+        }
         guard problems.isEmpty else { throw Invalid(problems: problems) }
         return clean
+    }
+}
+
+/// NHS numbers: 10 digits, the last a Modulus 11 check digit over the first nine
+/// (weights 10 down to 2). Written with or without spaces; stored as 10 digits.
+public enum NHSNumber {
+    public static func normalised(_ text: String) -> String? {
+        let digits = text.filter { !$0.isWhitespace && $0 != "-" }
+        guard digits.count == 10, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        let values = digits.compactMap(\.wholeNumberValue)
+        let sum = zip(values.prefix(9), (2...10).reversed()).reduce(0) { $0 + $1.0 * $1.1 }
+        let check = 11 - sum % 11
+        guard check != 10, (check == 11 ? 0 : check) == values[9] else { return nil }
+        return digits
+    }
+}
+
+/// Unique Pupil Numbers: a check letter, then 12 characters (the last may be a letter in a
+/// temporary UPN). The check letter is the weighted sum (weight = position, from 2) modulo 23,
+/// on an alphabet without I, O and S.
+public enum UPN {
+    static let alphabet = Array("ABCDEFGHJKLMNPQRTUVWXYZ")
+
+    public static func normalised(_ text: String) -> String? {
+        let upn = text.uppercased().filter { !$0.isWhitespace }
+        guard upn.count == 13 else { return nil }
+        let characters = Array(upn)
+        guard characters[1...11].allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        let last: Int? = characters[12].wholeNumberValue ?? alphabet.firstIndex(of: characters[12])
+        guard let last, characters[12].isASCII else { return nil }
+        let values = characters[1...11].compactMap(\.wholeNumberValue) + [last]
+        let sum = zip(values, 2...13).reduce(0) { $0 + $1.0 * $1.1 }
+        return characters[0] == alphabet[sum % 23] ? upn : nil
     }
 }

@@ -176,6 +176,37 @@ import VaporTesting
         }
     }
 
+    @Test func identifiersAreValidatedAndFindTheChildExactly() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let amy = try await world.token("amy@demo.test")
+            let path = APIURL.children.path
+            let badNHS = try await world.send(
+                .POST, path, token: amy,
+                raw: #"{"givenName": "Ned", "familyName": "Id", "dateOfBirth": "2014-01-02", "nhsNumber": "943 476 5918"}"#)
+            #expect(try world.error(badNHS).field == "nhsNumber")
+            let badUPN = try await world.send(
+                .POST, path, token: amy,
+                raw: #"{"givenName": "Ned", "familyName": "Id", "dateOfBirth": "2014-01-02", "upn": "A801200005001"}"#)
+            #expect(try world.error(badUPN).field == "upn")
+            let created = try await world.send(
+                .POST, path, token: amy,
+                raw:
+                    #"{"givenName": "Ned", "familyName": "Id", "dateOfBirth": "2014-01-02", "nhsNumber": "943 476 5919", "upn": "b801 2000 05001"}"#
+            )
+            #expect(created.status == .created)
+            let body = try world.json(created)
+            #expect(body["nhsNumber"] as? String == "9434765919")
+            #expect(body["upn"] as? String == "B801200005001")
+            _ = try await world.registerChild(as: amy)
+            for identifier in ["9434765919", "B801200005001"] {
+                let found = try world.json(try await world.send(.GET, path + "?identifier=\(identifier)", token: amy))
+                #expect((found["results"] as? [[String: Any]])?.map { $0["givenName"] as? String } == ["Ned"])
+            }
+            let nonsense = try await world.send(.GET, path + "?identifier=12345", token: amy)
+            #expect(try world.error(nonsense).field == "identifier")
+        }
+    }
+
     @Test func adminsAndAnalystsCannotUseTheIndex() async throws {
         try await TestWorld.run { (world: TestWorld) async throws in
             for email in ["fay@demo.test", "nat@demo.test"] {

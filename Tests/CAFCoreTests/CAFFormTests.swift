@@ -174,3 +174,27 @@ import Testing
         #expect((parents.down, parents.same, parents.up) == (0, 0, 1))
     }
 }
+
+@Suite struct ChildIdentifierTests {
+    @Test(arguments: ["9434765919", "943 476 5919", "943-476-5919", "4010232137"])
+    func validNHSNumbers(number: String) {
+        #expect(NHSNumber.normalised(number)?.count == 10)
+    }
+
+    @Test(arguments: ["9434765918", "943476591", "94347659190", "943476591X", "1000000010"])
+    func invalidNHSNumbers(number: String) {
+        #expect(NHSNumber.normalised(number) == nil)
+    }
+
+    /// B801200005001 is python-stdnum's published example; the others follow the DfE rule
+    /// (weights 2 to 13, modulo 23, no I, O or S), including a temporary UPN ending in a letter.
+    @Test(arguments: ["B801200005001", "b801 2000 05001", "P207000016049", "M80120000500A"])
+    func validUPNs(upn: String) {
+        #expect(UPN.normalised(upn) != nil)
+    }
+
+    @Test(arguments: ["A801200005001", "Q207000016049", "B80120000500", "X80120000A001", "B80120000500I"])
+    func invalidUPNs(upn: String) {
+        #expect(UPN.normalised(upn) == nil)
+    }
+}

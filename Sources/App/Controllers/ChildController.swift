@@ -9,7 +9,9 @@ struct ChildController {
 
     func search(req: Request) async throws -> Response {
         let form = FormFields(req)
-        var page = FindChildPage(name: form["q"], day: form["dob-day"], month: form["dob-month"], year: form["dob-year"])
+        var page = FindChildPage(
+            name: form["q"], day: form["dob-day"], month: form["dob-month"], year: form["dob-year"],
+            identifier: form["identifier"])
         let anyDate = !(page.day + page.month + page.year).trimmingCharacters(in: .whitespaces).isEmpty
         let dob = CalendarDate.fromParts(day: page.day, month: page.month, year: page.year)
         if anyDate && dob == nil {
@@ -18,7 +20,8 @@ struct ChildController {
         }
         do {
             page.results = try await ChildIndex.search(
-                .init(name: page.name, dateOfBirth: dob ?? ""), by: try req.signedIn, on: req.db)
+                .init(name: page.name, dateOfBirth: dob ?? "", identifier: page.identifier.trimmingCharacters(in: .whitespaces)),
+                by: try req.signedIn, on: req.db)
             return page.render(PageContext(req)).response()
         } catch let error as AppError where !error.problems.isEmpty {
             page.problems = error.problems
@@ -35,12 +38,12 @@ struct ChildController {
         var page = RegisterChildPage(
             givenName: form["givenName"], familyName: form["familyName"], day: form["dateOfBirth-day"],
             month: form["dateOfBirth-month"], year: form["dateOfBirth-year"], gender: form["gender"],
-            postcode: form["postcode"])
+            postcode: form["postcode"], nhsNumber: form["nhsNumber"], upn: form["upn"])
         let registration = ChildRegistration(
             givenName: page.givenName, familyName: page.familyName,
             dateOfBirth: CalendarDate.fromParts(day: page.day, month: page.month, year: page.year)
                 ?? "\(page.year)-\(page.month)-\(page.day)",
-            gender: Gender(rawValue: page.gender), postcode: page.postcode)
+            gender: Gender(rawValue: page.gender), postcode: page.postcode, nhsNumber: page.nhsNumber, upn: page.upn)
         do {
             let child = try await ChildIndex.register(registration, by: try req.signedIn, on: req.db)
             return req.redirect(to: SiteURL.child(child.id!).path)

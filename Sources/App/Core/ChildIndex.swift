@@ -31,13 +31,18 @@ enum ChildIndex {
     struct Query: Sendable {
         var name: String = ""
         var dateOfBirth: String = ""
+        /// An NHS number or a UPN, matched exactly.
+        var identifier: String = ""
 
         /// Names what is wrong, or nil when the search can run.
         func problems() -> [FieldProblem] {
             var problems: [FieldProblem] = []
             let name = self.name.trimmingCharacters(in: .whitespaces)
-            if name.isEmpty && dateOfBirth.isEmpty {
-                problems.append(.init(field: "q", message: "Enter a name or a date of birth to search for"))
+            if name.isEmpty && dateOfBirth.isEmpty && identifier.isEmpty {
+                problems.append(.init(field: "q", message: "Enter a name, a date of birth or an identifier to search for"))
+            }
+            if !identifier.isEmpty && NHSNumber.normalised(identifier) == nil && UPN.normalised(identifier) == nil {
+                problems.append(.init(field: "identifier", message: "Enter a real NHS number or Unique Pupil Number"))
             }
             if !name.isEmpty && name.count < 2 {
                 problems.append(.init(field: "q", message: "Enter at least 2 letters of the name"))
@@ -58,11 +63,17 @@ enum ChildIndex {
             builder = builder.filter(\.$nameKey ~~ String(term))
         }
         if !query.dateOfBirth.isEmpty { builder = builder.filter(\.$dateOfBirth == query.dateOfBirth) }
+        if let nhs = NHSNumber.normalised(query.identifier) {
+            builder = builder.filter(\.$nhsNumber == nhs)
+        } else if let upn = UPN.normalised(query.identifier) {
+            builder = builder.filter(\.$upn == upn)
+        }
         let results = try await builder.sort(\.$familyName).sort(\.$givenName).limit(resultLimit).all()
         try await Audit.record(
             on: db, by: signedIn, .searchChildren,
             detail:
-                "q=\(query.name) dob=\(query.dateOfBirth) results=\(results.compactMap(\.id?.uuidString).joined(separator: ","))")
+                "q=\(query.name) dob=\(query.dateOfBirth) identifier=\(query.identifier) results=\(results.compactMap(\.id?.uuidString).joined(separator: ","))"
+        )
         return results
     }
 

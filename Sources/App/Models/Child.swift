@@ -15,6 +15,10 @@ final class Child: Model, @unchecked Sendable {
     @Field(key: "date_of_birth") var dateOfBirth: String
     @OptionalEnum(key: "gender") var gender: Gender?
     @OptionalField(key: "postcode") var postcode: String?
+    /// Validated NHS number (10 digits), when known.
+    @OptionalField(key: "nhs_number") var nhsNumber: String?
+    /// Validated Unique Pupil Number, when known.
+    @OptionalField(key: "upn") var upn: String?
     @Parent(key: "local_authority_id") var localAuthority: LocalAuthority
     @Parent(key: "registered_by_id") var registeredBy: Practitioner
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
@@ -27,6 +31,8 @@ final class Child: Model, @unchecked Sendable {
         self.dateOfBirth = registration.dateOfBirth
         self.gender = registration.gender
         self.postcode = registration.postcode
+        self.nhsNumber = registration.nhsNumber
+        self.upn = registration.upn
         self.$localAuthority.id = localAuthorityID
         self.$registeredBy.id = registeredByID
     }

@@ -4,9 +4,10 @@ import Vapor
 struct ChildrenAPIController {
     /// GET /api/v1/children?q=&dob=
     func search(req: Request) async throws -> Response {
-        let query = ChildIndex.Query(
+        var query = ChildIndex.Query(
             name: (try? req.query.get(String.self, at: "q")) ?? "",
             dateOfBirth: (try? req.query.get(String.self, at: "dob")) ?? "")
+        query.identifier = (try? req.query.get(String.self, at: "identifier")) ?? ""
         let results = try await ChildIndex.search(query, by: try req.signedIn, on: req.db)
         return try ChildSearchDTO(results: results.map(ChildDTO.init), count: results.count, limit: ChildIndex.resultLimit).json()
     }
@@ -17,7 +18,7 @@ struct ChildrenAPIController {
         let child = try await ChildIndex.register(
             ChildRegistration(
                 givenName: body.givenName, familyName: body.familyName, dateOfBirth: body.dateOfBirth, gender: body.gender,
-                postcode: body.postcode),
+                postcode: body.postcode, nhsNumber: body.nhsNumber, upn: body.upn),
             by: try req.signedIn, on: req.db)
         let response = try ChildDTO(child).json(.created)
         response.headers.replaceOrAdd(name: .location, value: APIURL.child(child.id!).path)

@@ -74,6 +74,8 @@ struct ChildCreateRequest: Decodable {
     let dateOfBirth: String
     let gender: Gender?
     let postcode: String?
+    let nhsNumber: String?
+    let upn: String?
 }
 
 struct ChildDTO: Encodable {
@@ -83,9 +85,13 @@ struct ChildDTO: Encodable {
     let dateOfBirth: String
     let gender: Gender?
     let postcode: String?
+    let nhsNumber: String?
+    let upn: String?
     let localAuthorityId: UUID
 
     init(_ child: Child) {
+        nhsNumber = child.nhsNumber
+        upn = child.upn
         id = child.id!
         givenName = child.givenName
         familyName = child.familyName

@@ -18,6 +18,8 @@ struct ChildPage {
                 ("Date of birth", Format.calendarDate(child.dateOfBirth)),
                 ("Gender", child.gender?.rawValue.capitalized ?? ""),
                 ("Postcode", child.postcode ?? ""),
+                ("NHS number", child.nhsNumber.map { "\($0.prefix(3)) \($0.dropFirst(3).prefix(3)) \($0.suffix(4))" } ?? ""),
+                ("Unique Pupil Number", child.upn ?? ""),
             ]),
             .h2(.class("govuk-heading-m"), .text("CAF episodes")),
             record.episodes.isEmpty

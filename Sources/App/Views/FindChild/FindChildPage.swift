@@ -5,6 +5,7 @@ import Plot
 struct FindChildPage {
     var name = ""
     var day = "", month = "", year = ""
+    var identifier = ""
     var results: [Child]? = nil
     var problems: [FieldProblem] = []
 
@@ -26,6 +27,9 @@ struct FindChildPage {
                 GOVUK.dateInput(
                     legend: "Date of birth", name: "dob", day: day, month: month, year: year,
                     hint: "Optional. For example, 27 3 2015", error: problems.first { $0.field == "dob" }),
+                GOVUK.textInput(
+                    label: "NHS number or UPN", name: "identifier", value: identifier, hint: "Optional. Finds the child exactly.",
+                    error: problems.first { $0.field == "identifier" }, autocomplete: "off", width: "10"),
                 GOVUK.button("Search")
             ),
             .unwrap(results) { results in

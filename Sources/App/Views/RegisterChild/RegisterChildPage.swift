@@ -6,6 +6,8 @@ struct RegisterChildPage {
     var day = "", month = "", year = ""
     var gender = ""
     var postcode = ""
+    var nhsNumber = ""
+    var upn = ""
     var problems: [FieldProblem] = []
 
     func render(_ context: PageContext) -> HTML {
@@ -36,6 +38,14 @@ struct RegisterChildPage {
                 GOVUK.textInput(
                     label: "Postcode", name: "postcode", value: postcode, hint: "Optional. For example, CB1 2AB",
                     error: problem("postcode"), autocomplete: "off", width: "10"),
+                GOVUK.textInput(
+                    label: "NHS number", name: "nhsNumber", value: nhsNumber,
+                    hint: "Optional. 10 digits, for example 943 476 5919",
+                    error: problem("nhsNumber"), autocomplete: "off", width: "10"),
+                GOVUK.textInput(
+                    label: "Unique Pupil Number (UPN)", name: "upn", value: upn,
+                    hint: "Optional. 13 characters, starting with a letter",
+                    error: problem("upn"), autocomplete: "off", width: "10"),
                 GOVUK.button("Register child")
             )
         )
