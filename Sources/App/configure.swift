@@ -87,6 +87,7 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
     app.asyncCommands.use(MigrateCommand(), as: "migrate")
     app.asyncCommands.use(DemoCommand(), as: "demo")
     app.asyncCommands.use(AuditCommand(), as: "audit")
+    app.asyncCommands.use(CreateAdminCommand(), as: "create-admin")
     app.storage[DemoFlag.self] = settings.demo
     app.lockout = settings.lockout
 

@@ -198,3 +198,13 @@ import Testing
         #expect(UPN.normalised(upn) == nil)
     }
 }
+
+@Suite struct PasswordPolicyTests {
+    @Test func newPasswordsAreLongUncommonAndNotPersonal() {
+        #expect(PasswordPolicy.problems("short").map(\.message) == ["Use at least 12 characters"])
+        #expect(!PasswordPolicy.problems("Password1234").isEmpty)
+        #expect(!PasswordPolicy.problems("aaaaaaaaaaaaaa").isEmpty)
+        #expect(!PasswordPolicy.problems("amy-clarke-rules-1", email: "amy@demo.test", name: "Amy Clarke").isEmpty)
+        #expect(PasswordPolicy.problems("violet kettle orbit 42", email: "amy@demo.test", name: "Amy Clarke").isEmpty)
+    }
+}

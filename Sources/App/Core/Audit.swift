@@ -37,6 +37,7 @@ enum AuditAction: String, Sendable {
     case decideReferral = "decide-referral"
     case requestAccess = "request-access"
     case decideAccessRequest = "decide-access-request"
+    case createAccount = "create-account"
 }
 
 enum AuditOutcome: String, Sendable {

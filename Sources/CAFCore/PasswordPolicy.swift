@@ -1,0 +1,33 @@
+/// New passwords (ENGINEERING.md, ASVS level 3 for sign-in): at least 12 characters, not a
+/// commonly used password, not built from the person's own e-mail or name, not one
+/// character repeated.
+public enum PasswordPolicy {
+    public static let minimumLength = 12
+
+    /// Commonly used passwords of 12 or more characters (shorter ones fail the length rule).
+    static let common: Set<String> = [
+        "123456789012", "1234567890123", "12345678910", "123456789123", "password1234", "password12345", "passwordpassword",
+        "qwertyuiop12", "qwertyuiop123", "qwertyuiopas", "1q2w3e4r5t6y", "1qaz2wsx3edc", "iloveyou1234", "letmein12345",
+        "welcome12345", "administrator", "changeme1234", "abcdefghijkl", "abc123abc123", "football1234", "monkey123456",
+        "sunshine1234", "princess1234", "superman1234", "trustno11234", "baseball1234", "starwars1234", "passw0rd1234",
+        "p@ssw0rd1234", "p@ssword1234", "qazwsxedcrfv", "zaq12wsxcde3", "asdfghjkl123", "zxcvbnm12345", "mypassword123",
+        "secretpassword", "correcthorsebatterystaple", "0987654321000", "111111111111", "000000000000", "iloveyouiloveyou",
+    ]
+
+    public static func problems(_ password: String, email: String = "", name: String = "") -> [FieldProblem] {
+        var problems: [FieldProblem] = []
+        let lowered = password.lowercased()
+        if password.count < minimumLength {
+            problems.append(.init(field: "password", message: "Use at least \(minimumLength) characters"))
+        } else if common.contains(lowered) || Set(password).count == 1 {
+            problems.append(.init(field: "password", message: "That password is too common: choose one that is hard to guess"))
+        } else {
+            let local = email.lowercased().split(separator: "@").first.map(String.init) ?? ""
+            let nameParts = name.lowercased().split(whereSeparator: { !$0.isLetter }).map(String.init).filter { $0.count >= 3 }
+            if (local.count >= 3 && lowered.contains(local)) || nameParts.contains(where: { lowered.contains($0) }) {
+                problems.append(.init(field: "password", message: "Do not use your name or e-mail address in your password"))
+            }
+        }
+        return problems
+    }
+}
