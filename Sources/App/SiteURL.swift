@@ -35,6 +35,8 @@ enum SiteURL: Hashable {
     case printEpisode(UUID)
     case requestAccess(UUID)
     case accessRequest(UUID)
+    case takeBreakGlass(UUID)
+    case breakGlassGrant(UUID)
     case comparison(UUID)
     case editAssessment(episode: UUID)
     case assessment(episode: UUID)
@@ -79,6 +81,8 @@ enum SiteURL: Hashable {
         case .printEpisode(let episode): ["episodes", id(episode), "print"]
         case .requestAccess(let episode): ["episodes", id(episode), "access-requests"]
         case .accessRequest(let request): ["access-requests", id(request)]
+        case .takeBreakGlass(let episode): ["episodes", id(episode), "break-glass"]
+        case .breakGlassGrant(let grant): ["break-glass", id(grant)]
         case .comparison(let episode): ["episodes", id(episode), "comparison"]
         case .editAssessment(let episode): ["episodes", id(episode), "assessment", "edit"]
         case .assessment(let episode): ["episodes", id(episode), "assessment"]
@@ -124,6 +128,9 @@ enum APIURL: Hashable {
     case episodeAccessRequests(UUID)
     case accessRequests
     case accessRequestDecision(UUID)
+    case episodeBreakGlass(UUID)
+    case breakGlassQueue
+    case breakGlassReview(UUID)
     case audit
     case openAPI
 
@@ -167,6 +174,9 @@ enum APIURL: Hashable {
         case .referrals: return base + ["referrals"]
         case .episodeAccessRequests(let episode): return base + ["episodes", id(episode, "id"), "access-requests"]
         case .accessRequests: return base + ["access-requests"]
+        case .episodeBreakGlass(let episode): return base + ["episodes", id(episode, "id"), "break-glass"]
+        case .breakGlassQueue: return base + ["break-glass"]
+        case .breakGlassReview(let grant): return base + ["break-glass", id(grant, "id"), "review"]
         case .accessRequestDecision(let request): return base + ["access-requests", id(request, "id"), "decision"]
         case .referralDecision(let referral): return base + ["referrals", id(referral, "id"), "decision"]
         case .audit: return base + ["audit"]

@@ -70,6 +70,7 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
     app.migrations.add(CreateAccessRequests())
     app.migrations.add(ChainAuditEvents())
     app.migrations.add(AddChildIdentifiers())
+    app.migrations.add(CreateBreakGlassGrants())
 
     // Sessions live in the database, so app servers hold no state of their own.
     app.sessions.use(.fluent)

@@ -49,6 +49,9 @@ func routes(_ app: Application) throws {
     signedIn.post(SiteURL.requestAccess(.pattern).pattern, use: accessRequests.request)
     signedIn.get(SiteURL.accessRequest(.pattern).pattern, use: accessRequests.show)
     signedIn.post(SiteURL.accessRequest(.pattern).pattern, use: accessRequests.decide)
+    signedIn.post(SiteURL.takeBreakGlass(.pattern).pattern, use: accessRequests.breakGlass)
+    signedIn.get(SiteURL.breakGlassGrant(.pattern).pattern, use: accessRequests.showBreakGlass)
+    signedIn.post(SiteURL.breakGlassGrant(.pattern).pattern, use: accessRequests.reviewBreakGlass)
     let referrals = ReferralController()
     signedIn.get(SiteURL.referral(.pattern).pattern, use: referrals.show)
     signedIn.post(SiteURL.referral(.pattern).pattern, use: referrals.decide)
@@ -117,6 +120,9 @@ func routes(_ app: Application) throws {
     api.post(APIURL.episodeAccessRequests(.pattern).pattern, use: episodesAPI.requestAccess)
     api.get(APIURL.accessRequests.pattern, use: episodesAPI.accessRequests)
     api.post(APIURL.accessRequestDecision(.pattern).pattern, use: episodesAPI.decideAccessRequest)
+    api.post(APIURL.episodeBreakGlass(.pattern).pattern, use: episodesAPI.breakGlass)
+    api.get(APIURL.breakGlassQueue.pattern, use: episodesAPI.breakGlassQueue)
+    api.post(APIURL.breakGlassReview(.pattern).pattern, use: episodesAPI.reviewBreakGlass)
     api.get(APIURL.audit.pattern, use: AuditAPIController().read)
 }
 

@@ -40,12 +40,15 @@ public struct EpisodeFacts: Sendable, Hashable {
     public let closed: Bool
     /// Stepped up to children's social care: the LA's safeguarding staff read it to decide.
     public let referredToSocialCare: Bool
+    /// People holding an unexpired break-glass grant: emergency read-only access.
+    public let breakGlass: Set<UUID>
 
     public init(
         localAuthorityID: UUID, author: Member, leadProfessional: Member?, shares: [Member], consent: ConsentState,
-        closed: Bool = false, referredToSocialCare: Bool = false
+        closed: Bool = false, referredToSocialCare: Bool = false, breakGlass: Set<UUID> = []
     ) {
         self.closed = closed
+        self.breakGlass = breakGlass
         self.referredToSocialCare = referredToSocialCare
         self.localAuthorityID = localAuthorityID
         self.author = author
@@ -76,6 +79,8 @@ public enum EpisodeAction: Sendable, Hashable {
     case requestAccess
     /// Grant or refuse a request to join: the author, lead professional or coordinator.
     case decideAccessRequest
+    /// Take emergency, time-limited read access with a stated reason.
+    case breakGlass
 }
 
 /// Why access was allowed: recorded in the audit log beside the access.
@@ -85,6 +90,8 @@ public enum AccessBasis: String, Sendable {
     case safeguarding
     /// Someone outside the team, allowed only to ask to join it.
     case requester
+    /// Emergency read access by break-glass, shown at once on the coordinator's review queue.
+    case breakGlass = "break-glass"
 }
 
 public enum AccessDenial: String, Sendable {
@@ -125,7 +132,7 @@ public enum AccessPolicy {
         let basis = relationship(of: actor, to: episode)
         let withdrawn = episode.consent.isWithdrawn
         switch action {
-        case .read, .reopen, .decideReferral, .requestAccess: break
+        case .read, .reopen, .decideReferral, .requestAccess, .breakGlass: break
         default: if episode.closed && basis != nil { return .denied(.closed) }
         }
         switch action {
@@ -135,6 +142,9 @@ public enum AccessPolicy {
             return [.author, .leadProfessional, .coordinator].contains(basis) ? .allowed(basis) : .denied(.readOnly)
         case .requestAccess:
             return basis == nil ? .allowed(.requester) : .denied(.alreadyInTeam)
+        case .breakGlass:
+            // Emergency access reads only; consent withdrawal does not stop a child-protection need.
+            return basis == nil || basis == .breakGlass ? .allowed(.breakGlass) : .denied(.alreadyInTeam)
         case .decideAccessRequest:
             guard let basis else { return .denied(.notInTeam) }
             return [.author, .leadProfessional, .coordinator].contains(basis) ? .allowed(basis) : .denied(.readOnly)
@@ -182,7 +192,8 @@ public enum AccessPolicy {
             // there is none) and the LA's coordinators; nobody else.
             let holder = episode.leadProfessional ?? episode.author
             if holder.practitionerID == actor.id { return episode.leadProfessional == nil ? .author : .leadProfessional }
-            return isCoordinator ? .coordinator : nil
+            if isCoordinator { return .coordinator }
+            return episode.breakGlass.contains(actor.id) ? .breakGlass : nil
         }
         if episode.author.practitionerID == actor.id { return .author }
         if episode.leadProfessional?.practitionerID == actor.id { return .leadProfessional }
@@ -204,7 +215,7 @@ public enum AccessPolicy {
         {
             return .manager
         }
-        return nil
+        return episode.breakGlass.contains(actor.id) ? .breakGlass : nil
     }
 
     private static func wasTeamMember(_ actor: Actor, _ episode: EpisodeFacts) -> Bool {
@@ -246,5 +257,12 @@ extension AccessPolicy {
     public static func mayRecordFollowUp(_ actor: Actor, callerID: UUID, localAuthorityID: UUID) -> Bool {
         guard actor.roles.contains(where: \.worksWithCases) else { return false }
         return actor.id == callerID || (actor.roles.contains(.coordinator) && actor.localAuthorityID == localAuthorityID)
+    }
+}
+
+extension AccessPolicy {
+    /// Break-glass grants are reviewed by the coordinators of the episode's LA.
+    public static func mayReviewBreakGlass(_ actor: Actor, localAuthorityID: UUID) -> Bool {
+        actor.roles.contains(.coordinator) && actor.localAuthorityID == localAuthorityID
     }
 }

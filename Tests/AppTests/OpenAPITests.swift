@@ -280,6 +280,24 @@ import VaporTesting
             #expect(try await call(.POST, decide, decidePath, token: amy, raw: spec.example("POST", decide)).status == .ok)
             #expect(try await call(.POST, decide, decidePath, token: amy, raw: spec.example("POST", decide)).status == .conflict)
 
+            let glass = "/api/v1/episodes/{id}/break-glass"
+            let glassTaken = try await call(
+                .POST, glass, "/api/v1/episodes/\(episodeID)/break-glass", token: carla, raw: spec.example("POST", glass))
+            #expect(glassTaken.status == .created)
+            #expect(
+                try await call(
+                    .POST, glass, "/api/v1/episodes/\(episodeID)/break-glass", token: amy, raw: spec.example("POST", glass)
+                ).status == .forbidden)
+            #expect(try await call(.GET, "/api/v1/break-glass", token: erin).status == .ok)
+            #expect(try await call(.GET, "/api/v1/break-glass", token: amy).status == .forbidden)
+            let glassReview = "/api/v1/break-glass/{id}/review"
+            let reviewPath = "/api/v1/break-glass/\(try world.json(glassTaken)["id"] as! String)/review"
+            #expect(
+                try await call(.POST, glassReview, reviewPath, token: erin, raw: spec.example("POST", glassReview)).status == .ok)
+            #expect(
+                try await call(.POST, glassReview, reviewPath, token: erin, raw: spec.example("POST", glassReview)).status
+                    == .conflict)
+
             let refusals = "/api/v1/children/{id}/consent-refusals"
             let refusalPath = "/api/v1/children/\(childID)/consent-refusals"
             #expect(

@@ -9,8 +9,8 @@ struct AuthorisedEpisode {
     let child: Child
     let consent: Consent
     let basis: AccessBasis
-    /// Stepped up to children's social care (a referral exists).
-    let referred: Bool
+    /// What the policy decided on, to ask it further questions without loading again.
+    let facts: EpisodeFacts
     var id: UUID { episode.id! }
 }
 
@@ -25,9 +25,13 @@ enum Access {
         else { throw AppError.notFound("episode") }
         guard let consent = try await latestConsent(of: id, on: db) else { throw AppError.notFound("episode consent") }
         let referred = try await Referral.query(on: db).filter(\.$episode.$id == id).count() > 0
-        switch AccessPolicy.decide(signedIn.actor, action, facts(episode, consent, referred: referred)) {
+        let breakGlass = Set(
+            try await BreakGlassGrant.query(on: db).filter(\.$episode.$id == id).filter(\.$expiresAt > Date()).all()
+                .map(\.$practitioner.id))
+        let facts = facts(episode, consent, referred: referred, breakGlass: breakGlass)
+        switch AccessPolicy.decide(signedIn.actor, action, facts) {
         case .allowed(let basis):
-            return AuthorisedEpisode(episode: episode, child: episode.child, consent: consent, basis: basis, referred: referred)
+            return AuthorisedEpisode(episode: episode, child: episode.child, consent: consent, basis: basis, facts: facts)
         case .denied(let denial):
             try await Audit.record(
                 on: db, by: signedIn, auditAction(action), child: episode.$child.id, episode: id, outcome: .denied,
@@ -52,17 +56,15 @@ enum Access {
 
     /// What the policy knows of an episode already authorised, to ask it a further question
     /// (such as whether to offer a form) without loading anything again.
-    static func facts(of authorised: AuthorisedEpisode) -> EpisodeFacts {
-        facts(authorised.episode, authorised.consent, referred: authorised.referred)
-    }
+    static func facts(of authorised: AuthorisedEpisode) -> EpisodeFacts { authorised.facts }
 
-    private static func facts(_ episode: Episode, _ consent: Consent, referred: Bool) -> EpisodeFacts {
+    private static func facts(_ episode: Episode, _ consent: Consent, referred: Bool, breakGlass: Set<UUID>) -> EpisodeFacts {
         EpisodeFacts(
             localAuthorityID: episode.$localAuthority.id,
             author: member(episode.author),
             leadProfessional: episode.leadProfessional.map(member),
             shares: episode.shares.map { member($0.practitioner) },
-            consent: consent.state, closed: episode.status == .closed, referredToSocialCare: referred)
+            consent: consent.state, closed: episode.status == .closed, referredToSocialCare: referred, breakGlass: breakGlass)
     }
 
     static func latestConsent(of episodeID: UUID, on db: any Database) async throws -> Consent? {
@@ -122,6 +124,7 @@ enum Access {
         case .decideReferral: .decideReferral
         case .requestAccess: .requestAccess
         case .decideAccessRequest: .decideAccessRequest
+        case .breakGlass: .breakGlass
         }
     }
 }

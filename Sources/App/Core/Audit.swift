@@ -38,6 +38,8 @@ enum AuditAction: String, Sendable {
     case requestAccess = "request-access"
     case decideAccessRequest = "decide-access-request"
     case createAccount = "create-account"
+    case breakGlass = "break-glass"
+    case reviewBreakGlass = "review-break-glass"
 }
 
 enum AuditOutcome: String, Sendable {

@@ -802,3 +802,37 @@ struct AccessRequestDTO: Encodable {
 struct AccessRequestListDTO: Encodable {
     let requests: [AccessRequestDTO]
 }
+
+struct BreakGlassRequest: Decodable {
+    let reason: String
+}
+
+struct BreakGlassReviewRequest: Decodable {
+    let note: String
+}
+
+struct BreakGlassGrantDTO: Encodable {
+    let id: UUID
+    let episodeId: UUID
+    let practitioner: ContactDTO?
+    let reason: String
+    let grantedAt: Date
+    let expiresAt: Date
+    let reviewedAt: Date?
+    let reviewNote: String
+
+    init(_ grant: BreakGlassGrant) {
+        id = grant.id!
+        episodeId = grant.$episode.id
+        practitioner = grant.$practitioner.value.map(ContactDTO.init)
+        reason = grant.reason
+        grantedAt = grant.grantedAt
+        expiresAt = grant.expiresAt
+        reviewedAt = grant.reviewedAt
+        reviewNote = grant.reviewNote
+    }
+}
+
+struct BreakGlassQueueDTO: Encodable {
+    let grants: [BreakGlassGrantDTO]
+}

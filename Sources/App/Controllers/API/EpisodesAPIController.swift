@@ -151,6 +151,31 @@ struct EpisodesAPIController {
         return try AccessRequestDTO(request).json()
     }
 
+    /// POST /api/v1/episodes/{id}/break-glass
+    func breakGlass(req: Request) async throws -> Response {
+        let id = try req.id("episode")
+        let body = try await req.decodeJSON(BreakGlassRequest.self)
+        return try BreakGlassGrantDTO(try await BreakGlass.take(id, reason: body.reason, by: try req.signedIn, on: req.db)).json(
+            .created)
+    }
+
+    /// GET /api/v1/break-glass: the coordinator's review queue.
+    func breakGlassQueue(req: Request) async throws -> Response {
+        let signedIn = try req.signedIn
+        guard signedIn.practitioner.roles.contains(.coordinator) else {
+            throw AppError.forbidden("The break-glass review queue is for coordinators.")
+        }
+        return try BreakGlassQueueDTO(grants: try await BreakGlass.queue(for: signedIn, on: req.db).map(BreakGlassGrantDTO.init))
+            .json()
+    }
+
+    /// POST /api/v1/break-glass/{id}/review
+    func reviewBreakGlass(req: Request) async throws -> Response {
+        let id = try req.id("grant")
+        let body = try await req.decodeJSON(BreakGlassReviewRequest.self)
+        return try BreakGlassGrantDTO(try await BreakGlass.review(id, note: body.note, by: try req.signedIn, on: req.db)).json()
+    }
+
     /// POST /api/v1/episodes/{id}/shares
     func share(req: Request) async throws -> Response {
         let id = try req.id("episode")

@@ -8,6 +8,7 @@ struct JoinTeamPage {
     let episodeID: UUID
     let message: String
     var reason = ""
+    var breakGlassReason = ""
     var problems: [FieldProblem] = []
     var sent = false
 
@@ -32,6 +33,19 @@ struct JoinTeamPage {
                             hint: "For example, the service you provide to the child. Your request is recorded.",
                             error: problems.first { $0.field == "reason" }, rows: 3),
                         GOVUK.button("Ask to join")
+                    ),
+                    .h2(.class("govuk-heading-m"), .text("Emergency access")),
+                    .p(
+                        .class("govuk-body"),
+                        .text(
+                            "Only if a child may come to harm before the team can answer: read this episode now for \(Int(BreakGlass.duration / 3600)) hours. Your reason is recorded and reviewed at once by the local authority’s coordinator."
+                        )),
+                    GOVUK.postForm(
+                        action: .takeBreakGlass(episodeID), csrf: context.csrf,
+                        GOVUK.textArea(
+                            label: "Why is this an emergency?", name: "breakGlassReason", value: breakGlassReason,
+                            error: problems.first { $0.field == "breakGlassReason" }, rows: 3),
+                        GOVUK.button("Read it now (break glass)", secondary: true)
                     )
                 )
         )
@@ -68,6 +82,37 @@ struct AccessRequestPage {
                         selected: [], error: problems.first { $0.field == "decision" }, legendClass: "govuk-fieldset__legend--m"),
                     GOVUK.textArea(label: "Note to record", name: "note", value: "", rows: 2),
                     GOVUK.button("Record the decision")
+                )
+            )
+        )
+    }
+}
+
+/// A break-glass access for the coordinator to review.
+struct BreakGlassReviewPage {
+    let grant: BreakGlassGrant
+    var problems: [FieldProblem] = []
+
+    func render(_ context: PageContext) -> HTML {
+        Layout.page(
+            "Review break-glass access", context, hasErrors: !problems.isEmpty, back: .home,
+            GOVUK.errorSummary(problems),
+            .h1(.class("govuk-heading-l"), .text("Review break-glass access")),
+            GOVUK.summaryList([
+                ("Who", Format.person(grant.practitioner)), ("Child", grant.episode.child.fullName),
+                ("When", Format.dateTime(grant.grantedAt)), ("Until", Format.dateTime(grant.expiresAt)),
+                ("Reason given", grant.reason),
+                ("Reviewed", grant.reviewedAt.map { "\(Format.dateTime($0)): \(grant.reviewNote)" } ?? "Not yet"),
+            ]),
+            .p(.class("govuk-body"), GOVUK.link("Who has seen this child", to: .childAudit(grant.episode.$child.id))),
+            .if(
+                grant.reviewedAt == nil,
+                GOVUK.postForm(
+                    action: .breakGlassGrant(grant.id!), csrf: context.csrf,
+                    GOVUK.textArea(
+                        label: "Your review", name: "note", value: "", hint: "Was the access justified? What follows?",
+                        error: problems.first { $0.field == "note" }, rows: 3),
+                    GOVUK.button("Mark as reviewed")
                 )
             )
         )

@@ -45,6 +45,16 @@ struct EpisodePage {
                 )
             ),
             SafeguardingButton.node(child: child.id!, episode: episode.id!),
+            .if(
+                authorised.basis == .breakGlass,
+                .div(
+                    .class("govuk-warning-text"), .id("break-glass"),
+                    .strong(
+                        .text(
+                            "You are reading this under break-glass emergency access. It is recorded and reviewed by the local authority’s coordinator, and ends after \(Int(BreakGlass.duration / 3600)) hours."
+                        ))
+                )
+            ),
             .unwrap(episode.closureReason) { reason in
                 .div(
                     .class("govuk-inset-text"), .id("closed"),

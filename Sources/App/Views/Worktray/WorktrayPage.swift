@@ -27,6 +27,8 @@ struct WorktrayPage {
     let meetings: [TACMeeting]
     /// Requests to join teams this person may decide on.
     let accessRequests: [AccessRequest]
+    /// For coordinators: break-glass access to review.
+    let breakGlass: [BreakGlassGrant]
 
     var drafts: [Row] { mine.filter { $0.assessmentStatus == .draft && $0.episode.$author.id == signedIn.id } }
 
@@ -62,6 +64,18 @@ struct WorktrayPage {
                     caption: "Episodes with no lead professional after a TAC meeting", headers: ["Child", "Opened"],
                     rows: needingALead.map { episode in
                         [GOVUK.link(episode.child.fullName, to: .team(episode.id!)), .text(Format.date(episode.openedAt))]
+                    })
+            ),
+            .if(
+                !breakGlass.isEmpty,
+                GOVUK.table(
+                    caption: "Break-glass access to review", headers: ["Who", "Child", "When", "Reason"],
+                    rows: breakGlass.map { grant in
+                        [
+                            GOVUK.link(grant.practitioner.name, to: .breakGlassGrant(grant.id!)),
+                            .text(grant.episode.child.fullName),
+                            .text(Format.dateTime(grant.grantedAt)), .text(grant.reason),
+                        ]
                     })
             ),
             .if(
