@@ -35,6 +35,12 @@ import VaporTesting
             let existing = found["existingEpisode"] as? [String: Any]
             #expect((existing?["contact"] as? [String: Any])?["email"] as? String == "amy@demo.test")
 
+            let benPage = PageTests.Browser(world)
+            try await benPage.signIn("ben@demo.test")
+            let checklistPage = try await benPage.get(SiteURL.checklist(child: childID).path).body.string
+            #expect(checklistPage.contains("id=\"existing-episode\""))
+            #expect(checklistPage.contains("open the episode, or ask to join it"))
+
             let stored = try await PreAssessment.query(on: world.app.db).all()
             #expect(stored.map(\.decision).sorted { $0.rawValue < $1.rawValue } == [.caf, .noAdditionalNeeds])
             #expect(stored.filter { $0.$existingEpisode.id != nil }.count == 1)

@@ -41,10 +41,11 @@ struct ChecklistPage {
                             )),
                         .p(
                             .class("govuk-body"),
-                            .text("Ask to join that team rather than starting another CAF: "),
+                            .text("Join that team rather than starting another CAF: "),
                             .a(
-                                .class("govuk-link"), .href("mailto:\(contact.email)?subject=Joining%20a%20CAF%20team"),
-                                .text("e-mail \(contact.name)")), .text(".")
+                                .class("govuk-link"), .href(SiteURL.episode(episode.id!).path),
+                                .text("open the episode, or ask to join it")),
+                            .text(".")
                         )
                     )
                 }, else: .p(.class("govuk-body"), .text("No. There is no open CAF for this child."))),
