@@ -133,10 +133,4 @@ struct TestWorld {
         ])
     }
 
-    func auditEvents(childID: UUID, on db: (any Database)? = nil) async throws -> [AuditEvent] {
-        try await AuditEvent.query(on: db ?? app.db).all().filter {
-            $0.childID == childID || $0.detail.contains(childID.uuidString)
-                || ($0.episodeID != nil && $0.childID == childID)
-        }
-    }
 }

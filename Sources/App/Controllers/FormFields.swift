@@ -24,8 +24,6 @@ struct FormFields {
 
     func all(_ name: String) -> [String] { storage[name] ?? [] }
 
-    func has(_ name: String) -> Bool { storage[name] != nil }
-
     /// The first value of every field, to put back into a form that came back with problems.
     var values: [String: String] { storage.compactMapValues(\.first) }
 }
