@@ -74,6 +74,23 @@ import VaporTesting
         }
     }
 
+    @Test func disablingAnAccountEndsItsTokensAndSessionsAtOnce() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let token = try await world.token("amy@demo.test")
+            let browser = PageTests.Browser(world)
+            try await browser.signIn("amy@demo.test")
+            #expect(try await browser.get(SiteURL.findChild.path).status == .ok)
+            let amy = try #require(try await Practitioner.query(on: world.app.db).filter(\.$email == "amy@demo.test").first())
+            amy.disabled = true
+            try await amy.save(on: world.app.db)
+            #expect(try await world.send(.GET, APIURL.me.path, token: token).status == .unauthorized)
+            #expect(try await browser.get(SiteURL.findChild.path).status == .seeOther)
+            let again = try await world.send(
+                .POST, APIURL.token.path, json: ["email": "amy@demo.test", "password": TestWorld.password])
+            #expect(again.status == .unauthorized)
+        }
+    }
+
     @Test func everyAPIRouteButSignInNeedsAToken() async throws {
         try await TestWorld.run { (world: TestWorld) async throws in
             let response = try await world.send(.GET, APIURL.children.path + "?q=lily")
