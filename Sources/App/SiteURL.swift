@@ -37,6 +37,8 @@ enum SiteURL: Hashable {
     case accessRequest(UUID)
     case takeBreakGlass(UUID)
     case breakGlassGrant(UUID)
+    case admin
+    case adminDisable(UUID)
     case comparison(UUID)
     case editAssessment(episode: UUID)
     case assessment(episode: UUID)
@@ -83,6 +85,8 @@ enum SiteURL: Hashable {
         case .accessRequest(let request): ["access-requests", id(request)]
         case .takeBreakGlass(let episode): ["episodes", id(episode), "break-glass"]
         case .breakGlassGrant(let grant): ["break-glass", id(grant)]
+        case .admin: ["admin"]
+        case .adminDisable(let practitioner): ["admin", "practitioners", id(practitioner), "status"]
         case .comparison(let episode): ["episodes", id(episode), "comparison"]
         case .editAssessment(let episode): ["episodes", id(episode), "assessment", "edit"]
         case .assessment(let episode): ["episodes", id(episode), "assessment"]
@@ -131,6 +135,10 @@ enum APIURL: Hashable {
     case episodeBreakGlass(UUID)
     case breakGlassQueue
     case breakGlassReview(UUID)
+    case adminAccounts
+    case adminOrganisations
+    case adminPractitioners
+    case adminPractitioner(UUID)
     case audit
     case openAPI
 
@@ -176,6 +184,10 @@ enum APIURL: Hashable {
         case .accessRequests: return base + ["access-requests"]
         case .episodeBreakGlass(let episode): return base + ["episodes", id(episode, "id"), "break-glass"]
         case .breakGlassQueue: return base + ["break-glass"]
+        case .adminAccounts: return base + ["admin", "accounts"]
+        case .adminOrganisations: return base + ["admin", "organisations"]
+        case .adminPractitioners: return base + ["admin", "practitioners"]
+        case .adminPractitioner(let practitioner): return base + ["admin", "practitioners", id(practitioner, "id")]
         case .breakGlassReview(let grant): return base + ["break-glass", id(grant, "id"), "review"]
         case .accessRequestDecision(let request): return base + ["access-requests", id(request, "id"), "decision"]
         case .referralDecision(let referral): return base + ["referrals", id(referral, "id"), "decision"]

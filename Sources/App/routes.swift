@@ -52,6 +52,10 @@ func routes(_ app: Application) throws {
     signedIn.post(SiteURL.takeBreakGlass(.pattern).pattern, use: accessRequests.breakGlass)
     signedIn.get(SiteURL.breakGlassGrant(.pattern).pattern, use: accessRequests.showBreakGlass)
     signedIn.post(SiteURL.breakGlassGrant(.pattern).pattern, use: accessRequests.reviewBreakGlass)
+    let admin = AdminController()
+    signedIn.get(SiteURL.admin.pattern, use: admin.show)
+    signedIn.post(SiteURL.admin.pattern, use: admin.create)
+    signedIn.post(SiteURL.adminDisable(.pattern).pattern, use: admin.setStatus)
     let referrals = ReferralController()
     signedIn.get(SiteURL.referral(.pattern).pattern, use: referrals.show)
     signedIn.post(SiteURL.referral(.pattern).pattern, use: referrals.decide)
@@ -123,6 +127,11 @@ func routes(_ app: Application) throws {
     api.post(APIURL.episodeBreakGlass(.pattern).pattern, use: episodesAPI.breakGlass)
     api.get(APIURL.breakGlassQueue.pattern, use: episodesAPI.breakGlassQueue)
     api.post(APIURL.breakGlassReview(.pattern).pattern, use: episodesAPI.reviewBreakGlass)
+    let adminAPI = AdminAPIController()
+    api.get(APIURL.adminAccounts.pattern, use: adminAPI.list)
+    api.post(APIURL.adminOrganisations.pattern, use: adminAPI.createOrganisation)
+    api.post(APIURL.adminPractitioners.pattern, use: adminAPI.createPractitioner)
+    api.patch(APIURL.adminPractitioner(.pattern).pattern, use: adminAPI.setStatus)
     api.get(APIURL.audit.pattern, use: AuditAPIController().read)
 }
 

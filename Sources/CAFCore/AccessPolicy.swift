@@ -266,3 +266,11 @@ extension AccessPolicy {
         actor.roles.contains(.coordinator) && actor.localAuthorityID == localAuthorityID
     }
 }
+
+extension AccessPolicy {
+    /// LA administrators manage the accounts and organisations of their own LA only, and
+    /// never read case content (they hold no case role unless given one as well).
+    public static func mayAdminister(_ actor: Actor, localAuthorityID: UUID) -> Bool {
+        actor.roles.contains(.laAdmin) && actor.localAuthorityID == localAuthorityID
+    }
+}

@@ -298,6 +298,26 @@ import VaporTesting
                 try await call(.POST, glassReview, reviewPath, token: erin, raw: spec.example("POST", glassReview)).status
                     == .conflict)
 
+            let fay = try await world.token("fay@demo.test")
+            #expect(try await call(.GET, "/api/v1/admin/accounts", token: fay).status == .ok)
+            #expect(try await call(.GET, "/api/v1/admin/accounts", token: amy).status == .forbidden)
+            let newOrganisation = try await call(
+                .POST, "/api/v1/admin/organisations", token: fay, raw: spec.example("POST", "/api/v1/admin/organisations"))
+            #expect(newOrganisation.status == .created)
+            let organisationID = try world.json(newOrganisation)["id"] as! String
+            let account = (spec.example("POST", "/api/v1/admin/practitioners") ?? "").replacingOccurrences(
+                of: "00000000-0000-0000-0000-000000000000", with: organisationID)
+            let newAccount = try await call(.POST, "/api/v1/admin/practitioners", token: fay, raw: account)
+            #expect(newAccount.status == .created)
+            #expect(try await call(.POST, "/api/v1/admin/practitioners", token: fay, raw: account).status == .unprocessableEntity)
+            let status = "/api/v1/admin/practitioners/{id}"
+            let accountPath = "/api/v1/admin/practitioners/\(try world.json(newAccount)["id"] as! String)"
+            #expect(try await call(.PATCH, status, accountPath, token: fay, raw: spec.example("PATCH", status)).status == .ok)
+            #expect(
+                try await call(
+                    .PATCH, status, "/api/v1/admin/practitioners/\(UUID())", token: fay, raw: spec.example("PATCH", status)
+                ).status == .notFound)
+
             let refusals = "/api/v1/children/{id}/consent-refusals"
             let refusalPath = "/api/v1/children/\(childID)/consent-refusals"
             #expect(

@@ -5,11 +5,14 @@ import Vapor
 struct WorktrayController {
     func show(req: Request) async throws -> Response {
         let signedIn = try req.signedIn
+        if !AccessPolicy.mayUseIndex(signedIn.actor), signedIn.practitioner.roles.contains(.laAdmin) {
+            return req.redirect(to: SiteURL.admin.path)
+        }
         guard AccessPolicy.mayUseIndex(signedIn.actor) else {
             return ErrorPage(
                 status: .ok,
                 message:
-                    "Your role (\(signedIn.practitioner.roles.map(\.title).sorted().joined(separator: ", "))) does not include children’s records. Administration and dashboards are on their way."
+                    "Your role (\(signedIn.practitioner.roles.map(\.title).sorted().joined(separator: ", "))) does not include children’s records. Dashboards for analysts are on their way."
             ).render(PageContext(req)).response()
         }
         let mine = try await Episodes.list(mine: true, by: signedIn, on: req.db)

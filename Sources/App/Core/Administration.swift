@@ -43,7 +43,109 @@ enum Administration {
                 email: email, name: admin.name, jobTitle: "LA administrator", phone: "", passwordHash: hash, roles: [.laAdmin],
                 organisationID: organisation.id)
             try await practitioner.create(on: db)
-            try await Audit.record(on: db, by: nil, email: "command-line", .createAccount, detail: "la-admin \(email)")
+            try await Audit.record(on: db, by: nil, email: "command-line", .administerAccounts, detail: "la-admin \(email)")
+            return practitioner
+        }
+    }
+}
+
+extension Administration {
+    /// The LA this administrator manages, or a 403.
+    static func authority(of signedIn: SignedIn) throws -> UUID {
+        guard let la = signedIn.actor.localAuthorityID, AccessPolicy.mayAdminister(signedIn.actor, localAuthorityID: la) else {
+            throw AppError.forbidden("Only LA administrators manage accounts and organisations.")
+        }
+        return la
+    }
+
+    static func organisations(by signedIn: SignedIn, on db: any Database) async throws -> [Organisation] {
+        let la = try authority(of: signedIn)
+        return try await Organisation.query(on: db).filter(\.$localAuthority.$id == la).sort(\.$name).all()
+    }
+
+    static func practitioners(by signedIn: SignedIn, on db: any Database) async throws -> [Practitioner] {
+        let ids = try await organisations(by: signedIn, on: db).compactMap(\.id)
+        guard !ids.isEmpty else { return [] }
+        return try await Practitioner.query(on: db).filter(\.$organisation.$id ~~ ids).with(\.$organisation).sort(\.$name).all()
+    }
+
+    static func createOrganisation(name: String, agency: AgencyType, by signedIn: SignedIn, on db: any Database) async throws
+        -> Organisation
+    {
+        let la = try authority(of: signedIn)
+        let clean = name.trimmingCharacters(in: .whitespaces)
+        guard !clean.isEmpty else { throw AppError.invalid(field: "name", "Enter the organisation’s name") }
+        if try await Organisation.query(on: db).filter(\.$name == clean).filter(\.$localAuthority.$id == la).first() != nil {
+            throw AppError.invalid(field: "name", "Your local authority already has an organisation called \(clean)")
+        }
+        return try await db.transaction { db in
+            let organisation = Organisation(name: clean, agencyType: agency, localAuthorityID: la)
+            try await organisation.create(on: db)
+            try await Audit.record(on: db, by: signedIn, .administerAccounts, detail: "organisation \(clean)")
+            return organisation
+        }
+    }
+
+    struct NewPractitioner {
+        var email: String
+        var name: String
+        var jobTitle: String
+        var phone: String
+        var roles: Set<Role>
+        var organisationID: UUID?
+        var password: String
+    }
+
+    static func createPractitioner(_ new: NewPractitioner, by signedIn: SignedIn, on app: Application) async throws
+        -> Practitioner
+    {
+        let la = try authority(of: signedIn)
+        let email = new.email.trimmingCharacters(in: .whitespaces).lowercased()
+        var problems: [FieldProblem] = []
+        if email.split(separator: "@").count != 2 || !email.contains(".") {
+            problems.append(.init(field: "email", message: "Enter a real e-mail address"))
+        } else if try await Practitioner.query(on: app.db).filter(\.$email == email).first() != nil {
+            problems.append(.init(field: "email", message: "An account with that e-mail address already exists"))
+        }
+        if new.name.trimmingCharacters(in: .whitespaces).isEmpty {
+            problems.append(.init(field: "name", message: "Enter their name"))
+        }
+        if new.roles.isEmpty { problems.append(.init(field: "roles", message: "Choose at least one role")) }
+        var organisation: Organisation? = nil
+        if let id = new.organisationID { organisation = try await Organisation.find(id, on: app.db) }
+        if organisation == nil || organisation?.$localAuthority.id != la {
+            problems.append(.init(field: "organisationId", message: "Choose one of your local authority’s organisations"))
+        }
+        problems += PasswordPolicy.problems(new.password, email: email, name: new.name)
+        guard problems.isEmpty, let organisation else { throw AppError.invalid(problems) }
+        let hash = try await app.password.async.hash(new.password)
+        return try await app.db.transaction { db in
+            let practitioner = Practitioner(
+                email: email, name: new.name, jobTitle: new.jobTitle, phone: new.phone, passwordHash: hash, roles: new.roles,
+                organisationID: organisation.id)
+            try await practitioner.create(on: db)
+            try await Audit.record(on: db, by: signedIn, .administerAccounts, detail: "practitioner \(email)")
+            return practitioner
+        }
+    }
+
+    /// Disabling ends the account's sessions and tokens at once: every request reloads the
+    /// account, and its API tokens are deleted too.
+    static func setDisabled(_ id: UUID, _ disabled: Bool, by signedIn: SignedIn, on db: any Database) async throws -> Practitioner
+    {
+        let la = try authority(of: signedIn)
+        guard let practitioner = try await Practitioner.query(on: db).filter(\.$id == id).with(\.$organisation).first(),
+            practitioner.organisation?.$localAuthority.id == la
+        else { throw AppError.notFound("practitioner in your local authority") }
+        guard practitioner.id != signedIn.id else {
+            throw AppError.invalid(field: "disabled", "You cannot disable your own account")
+        }
+        return try await db.transaction { db in
+            practitioner.disabled = disabled
+            try await practitioner.save(on: db)
+            if disabled { try await APIToken.query(on: db).filter(\.$practitioner.$id == id).delete() }
+            try await Audit.record(
+                on: db, by: signedIn, .administerAccounts, detail: "\(disabled ? "disable" : "enable") \(practitioner.email)")
             return practitioner
         }
     }

@@ -37,7 +37,8 @@ enum AuditAction: String, Sendable {
     case decideReferral = "decide-referral"
     case requestAccess = "request-access"
     case decideAccessRequest = "decide-access-request"
-    case createAccount = "create-account"
+    /// Account and organisation administration: creation, disabling, enabling.
+    case administerAccounts = "administer-accounts"
     case breakGlass = "break-glass"
     case reviewBreakGlass = "review-break-glass"
 }

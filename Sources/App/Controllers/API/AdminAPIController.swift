@@ -1,0 +1,86 @@
+import CAFCore
+import Vapor
+
+struct OrganisationRequest: Decodable {
+    let name: String
+    let agencyType: AgencyType
+}
+
+struct PractitionerRequest: Decodable {
+    let email: String
+    let name: String
+    let jobTitle: String?
+    let phone: String?
+    let roles: [Role]
+    let organisationId: UUID
+    let password: String
+}
+
+struct PractitionerStatusRequest: Decodable {
+    let disabled: Bool
+}
+
+struct AccountDTO: Encodable {
+    let id: UUID
+    let email: String
+    let name: String
+    let jobTitle: String
+    let roles: [Role]
+    let organisation: OrganisationDTO?
+    let disabled: Bool
+
+    init(_ practitioner: Practitioner) {
+        id = practitioner.id!
+        email = practitioner.email
+        name = practitioner.name
+        jobTitle = practitioner.jobTitle
+        roles = practitioner.roles.sorted { $0.rawValue < $1.rawValue }
+        organisation = practitioner.$organisation.value.flatMap { $0.map(OrganisationDTO.init) }
+        disabled = practitioner.disabled
+    }
+}
+
+struct AccountListDTO: Encodable {
+    let practitioners: [AccountDTO]
+    let organisations: [OrganisationDTO]
+}
+
+/// LA administration over the API: the LA's organisations and accounts, never case content.
+struct AdminAPIController {
+    /// GET /api/v1/admin/accounts
+    func list(req: Request) async throws -> Response {
+        let signedIn = try req.signedIn
+        return try AccountListDTO(
+            practitioners: try await Administration.practitioners(by: signedIn, on: req.db).map(AccountDTO.init),
+            organisations: try await Administration.organisations(by: signedIn, on: req.db).map(OrganisationDTO.init)
+        ).json()
+    }
+
+    /// POST /api/v1/admin/organisations
+    func createOrganisation(req: Request) async throws -> Response {
+        let body = try await req.decodeJSON(OrganisationRequest.self)
+        let organisation = try await Administration.createOrganisation(
+            name: body.name, agency: body.agencyType, by: try req.signedIn, on: req.db)
+        return try OrganisationDTO(organisation).json(.created)
+    }
+
+    /// POST /api/v1/admin/practitioners
+    func createPractitioner(req: Request) async throws -> Response {
+        let body = try await req.decodeJSON(PractitionerRequest.self)
+        let practitioner = try await Administration.createPractitioner(
+            .init(
+                email: body.email, name: body.name, jobTitle: body.jobTitle ?? "", phone: body.phone ?? "",
+                roles: Set(body.roles),
+                organisationID: body.organisationId, password: body.password),
+            by: try req.signedIn, on: req.application)
+        return try AccountDTO(practitioner).json(.created)
+    }
+
+    /// PATCH /api/v1/admin/practitioners/{id}: disable or enable.
+    func setStatus(req: Request) async throws -> Response {
+        let body = try await req.decodeJSON(PractitionerStatusRequest.self)
+        let practitioner = try await Administration.setDisabled(
+            try req.id("practitioner"), body.disabled, by: try req.signedIn, on: req.db)
+        return try AccountDTO(practitioner).json()
+    }
+}

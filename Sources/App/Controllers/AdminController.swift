@@ -1,0 +1,57 @@
+import CAFCore
+import Vapor
+
+/// The LA administrator's pages.
+struct AdminController {
+    func show(req: Request) async throws -> Response {
+        try await page(req).render(PageContext(req)).response()
+    }
+
+    func create(req: Request) async throws -> Response {
+        let form = FormFields(req)
+        let signedIn = try req.signedIn
+        do {
+            if form["kind"] == "organisation" {
+                do {
+                    _ = try await Administration.createOrganisation(
+                        name: form["organisationName"], agency: AgencyType(rawValue: form["agencyType"]) ?? .other, by: signedIn,
+                        on: req.db)
+                } catch let error as AppError where !error.problems.isEmpty {
+                    throw AppError.invalid(error.problems.map { FieldProblem(field: "organisationName", message: $0.message) })
+                }
+            } else {
+                _ = try await Administration.createPractitioner(
+                    .init(
+                        email: form["email"], name: form["name"], jobTitle: form["jobTitle"], phone: form["phone"],
+                        roles: Set(form.all("roles[]").compactMap(Role.init)),
+                        organisationID: UUID(uuidString: form["organisationId"]),
+                        password: form["password"]),
+                    by: signedIn, on: req.application)
+            }
+            var page = try await page(req)
+            page.notice = form["kind"] == "organisation" ? "Organisation added" : "Account created"
+            return page.render(PageContext(req)).response()
+        } catch let error as AppError where !error.problems.isEmpty {
+            var page = try await page(req)
+            page.problems = error.problems
+            page.typed = form.values
+            return page.render(PageContext(req)).response(.unprocessableEntity)
+        }
+    }
+
+    func setStatus(req: Request) async throws -> Response {
+        let disabled = FormFields(req)["disabled"] == "yes"
+        let practitioner = try await Administration.setDisabled(
+            try req.id("practitioner"), disabled, by: try req.signedIn, on: req.db)
+        var page = try await page(req)
+        page.notice = "\(practitioner.name) is now \(disabled ? "disabled" : "enabled")"
+        return page.render(PageContext(req)).response()
+    }
+
+    private func page(_ req: Request) async throws -> AdminPage {
+        let signedIn = try req.signedIn
+        return AdminPage(
+            organisations: try await Administration.organisations(by: signedIn, on: req.db),
+            practitioners: try await Administration.practitioners(by: signedIn, on: req.db))
+    }
+}

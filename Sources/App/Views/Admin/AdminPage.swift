@@ -1,0 +1,86 @@
+import CAFCore
+import Plot
+
+/// The LA administrator's page: organisations and accounts of their LA, never case content.
+struct AdminPage {
+    let organisations: [Organisation]
+    let practitioners: [Practitioner]
+    var problems: [FieldProblem] = []
+    var notice: String? = nil
+    var typed: [String: String] = [:]
+
+    static let assignable: [Role] = [.practitioner, .manager, .coordinator, .safeguarding, .laAdmin, .analyst]
+
+    func render(_ context: PageContext) -> HTML {
+        Layout.page(
+            "Accounts and organisations", context, hasErrors: !problems.isEmpty,
+            GOVUK.errorSummary(problems),
+            GOVUK.notice(notice),
+            .h1(.class("govuk-heading-l"), .text("Accounts and organisations")),
+            .p(
+                .class("govuk-body"),
+                .text(
+                    "Create accounts for your local authority’s staff, and disable them when people leave: disabling ends their sessions at once."
+                )),
+            GOVUK.table(
+                caption: "Accounts", headers: ["Name", "E-mail", "Organisation", "Roles", "Status", ""],
+                rows: practitioners.map { practitioner in
+                    [
+                        .text(practitioner.name), .text(practitioner.email), .text(practitioner.organisation?.name ?? ""),
+                        .text(practitioner.roles.map(\.title).sorted().joined(separator: ", ")),
+                        GOVUK.tag(
+                            practitioner.disabled ? "Disabled" : "Active", colour: practitioner.disabled ? "grey" : "green"),
+                        GOVUK.postForm(
+                            action: .adminDisable(practitioner.id!), csrf: context.csrf,
+                            .input(.type(.hidden), .name("disabled"), .value(practitioner.disabled ? "no" : "yes")),
+                            GOVUK.button(
+                                practitioner.disabled ? "Enable \(practitioner.name)" : "Disable \(practitioner.name)",
+                                secondary: true)),
+                    ]
+                }),
+            .h2(.class("govuk-heading-m"), .text("Create an account")),
+            GOVUK.postForm(
+                action: .admin, csrf: context.csrf,
+                .input(.type(.hidden), .name("kind"), .value("practitioner")),
+                GOVUK.textInput(
+                    label: "Name", name: "name", value: typed["name"] ?? "", error: problem("name"), autocomplete: "off"),
+                GOVUK.textInput(
+                    label: "E-mail address", name: "email", value: typed["email"] ?? "", error: problem("email"), type: .email,
+                    autocomplete: "off"),
+                GOVUK.textInput(label: "Job title", name: "jobTitle", value: typed["jobTitle"] ?? "", autocomplete: "off"),
+                GOVUK.textInput(label: "Telephone", name: "phone", value: typed["phone"] ?? "", type: .tel, autocomplete: "off"),
+                GOVUK.select(
+                    label: "Organisation", name: "organisationId",
+                    options: [.init(value: "", label: "Choose an organisation")]
+                        + organisations.map { .init(value: $0.id!.uuidString, label: "\($0.name) (\($0.agencyType.title))") },
+                    selected: typed["organisationId"] ?? "", error: problem("organisationId")),
+                GOVUK.choices(
+                    legend: "Roles", name: "roles[]", options: Self.assignable.map { .init(value: $0.rawValue, label: $0.title) },
+                    selected: Set([typed["roles[]"]].compactMap { $0 }), error: problem("roles"), multiple: true),
+                GOVUK.textInput(
+                    label: "First password", name: "password", value: "",
+                    hint: "At least 12 characters, not a common password. Give it to them in person.",
+                    error: problem("password"), type: .password, autocomplete: "new-password"),
+                GOVUK.button("Create the account")
+            ),
+            GOVUK.table(
+                caption: "Organisations", headers: ["Name", "Agency type"],
+                rows: organisations.map { [.text($0.name), .text($0.agencyType.title)] }),
+            .h2(.class("govuk-heading-m"), .text("Add an organisation")),
+            GOVUK.postForm(
+                action: .admin, csrf: context.csrf,
+                .input(.type(.hidden), .name("kind"), .value("organisation")),
+                GOVUK.textInput(
+                    label: "Organisation name", name: "organisationName", value: typed["organisationName"] ?? "",
+                    error: problem("organisationName"), autocomplete: "off"),
+                GOVUK.select(
+                    label: "Agency type", name: "agencyType",
+                    options: AgencyType.allCases.map { .init(value: $0.rawValue, label: $0.title) },
+                    selected: typed["agencyType"] ?? AgencyType.education.rawValue),
+                GOVUK.button("Add the organisation", secondary: true)
+            )
+        )
+    }
+
+    private func problem(_ field: String) -> FieldProblem? { problems.first { $0.field == field } }
+}

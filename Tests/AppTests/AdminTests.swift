@@ -1,0 +1,90 @@
+import CAFCore
+import Fluent
+import Foundation
+import Testing
+import VaporTesting
+
+@testable import App
+
+@Suite struct AdminTests {
+    @Test func laAdminsManageTheirOwnLAsAccountsOnly() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let fay = try await world.token("fay@demo.test")
+            let amy = try await world.token("amy@demo.test")
+            #expect(try await world.send(.GET, APIURL.adminAccounts.path, token: amy).status == .forbidden)
+            let list = try world.json(try await world.send(.GET, APIURL.adminAccounts.path, token: fay))
+            let organisations = list["organisations"] as? [[String: Any]] ?? []
+            #expect(!organisations.contains { $0["name"] as? String == "Stowmarket High School" })
+            let emails = (list["practitioners"] as? [[String: Any]] ?? []).compactMap { $0["email"] as? String }
+            #expect(emails.contains("amy@demo.test") && !emails.contains("hana@demo.test"))
+
+            let nursery = try await world.send(
+                .POST, APIURL.adminOrganisations.path, token: fay,
+                raw: #"{"name": "Parkside Nursery", "agencyType": "early-years"}"#)
+            #expect(nursery.status == .created)
+            let nurseryID = try world.json(nursery)["id"] as! String
+            let suffolkSchool = try #require(
+                try await Organisation.query(on: world.app.db).filter(\.$name == "Stowmarket High School").first())
+            let elsewhere = try await world.send(
+                .POST, APIURL.adminPractitioners.path, token: fay,
+                raw:
+                    #"{"email": "kay@demo.test", "name": "Kay Brook", "roles": ["practitioner"], "organisationId": "\#(suffolkSchool.id!.uuidString)", "password": "copper meadow lantern 7"}"#
+            )
+            #expect(try world.error(elsewhere).field == "organisationId")
+            let weak = try await world.send(
+                .POST, APIURL.adminPractitioners.path, token: fay,
+                raw:
+                    #"{"email": "kay@demo.test", "name": "Kay Brook", "roles": ["practitioner"], "organisationId": "\#(nurseryID)", "password": "short"}"#
+            )
+            #expect(try world.error(weak).field == "password")
+            let created = try await world.send(
+                .POST, APIURL.adminPractitioners.path, token: fay,
+                raw:
+                    #"{"email": "kay@demo.test", "name": "Kay Brook", "roles": ["practitioner"], "organisationId": "\#(nurseryID)", "password": "copper meadow lantern 7"}"#
+            )
+            #expect(created.status == .created)
+            let kay = try await world.send(
+                .POST, APIURL.token.path, json: ["email": "kay@demo.test", "password": "copper meadow lantern 7"])
+            #expect(kay.status == .created)
+            let kayToken = try world.decode(TestWorld.TokenBody.self, kay).token
+
+            let amyID = try #require(
+                try await Practitioner.query(on: world.app.db).filter(\.$email == "amy@demo.test").first()?.id)
+            let disabled = try await world.send(
+                .PATCH, APIURL.adminPractitioner(amyID).path, token: fay, raw: #"{"disabled": true}"#)
+            #expect(try world.json(disabled)["disabled"] as? Bool == true)
+            #expect(try await world.send(.GET, APIURL.me.path, token: amy).status == .unauthorized)
+            #expect(try await APIToken.query(on: world.app.db).filter(\.$practitioner.$id == amyID).count() == 0)
+            let hanaID = try #require(
+                try await Practitioner.query(on: world.app.db).filter(\.$email == "hana@demo.test").first()?.id)
+            #expect(
+                try await world.send(.PATCH, APIURL.adminPractitioner(hanaID).path, token: fay, raw: #"{"disabled": true}"#)
+                    .status == .notFound)
+            #expect(try await world.send(.GET, APIURL.me.path, token: kayToken).status == .ok)
+            // An administrator still never reads a child.
+            #expect(try await world.send(.GET, APIURL.children.path + "?q=lily", token: fay).status == .forbidden)
+        }
+    }
+
+    @Test func theAdminPageCreatesAndDisablesAccounts() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let fay = PageTests.Browser(world)
+            try await fay.signIn("fay@demo.test")
+            let home = try await fay.get(SiteURL.home.path)
+            #expect(home.headers.first(name: .location) == SiteURL.admin.path)
+            _ = try await fay.get(SiteURL.admin.path)
+            let missing = try await fay.post(
+                SiteURL.admin.path, [("kind", "practitioner"), ("name", "Kay Brook"), ("email", "kay@demo.test")])
+            #expect(missing.status == .unprocessableEntity)
+            #expect(missing.body.string.contains(##"href="#organisationId""##))
+            #expect(missing.body.string.contains(#"value="Kay Brook""#))
+            let added = try await fay.post(
+                SiteURL.admin.path,
+                [("kind", "organisation"), ("organisationName", "Parkside Nursery"), ("agencyType", "early-years")])
+            #expect(added.body.string.contains("Organisation added"))
+            let amy = try #require(try await Practitioner.query(on: world.app.db).filter(\.$email == "amy@demo.test").first())
+            let disabled = try await fay.post(SiteURL.adminDisable(amy.id!).path, [("disabled", "yes")])
+            #expect(disabled.body.string.contains("Amy Clarke is now disabled"))
+        }
+    }
+}
