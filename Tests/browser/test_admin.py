@@ -1,0 +1,24 @@
+"""The LA administrator signs in to the accounts page (never a worktray of children),
+adds an organisation and creates an account, with axe on every page."""
+
+
+def test_admin_creates_an_organisation_and_an_account(visit, server):
+    fay = visit()
+    fay.goto("/sign-in")
+    fay.page.fill("#email", "fay@demo.test")
+    fay.page.fill("#password", "browser-demo-password")
+    fay.submit("Sign in")
+    page = fay.page
+    assert page.locator("h1").inner_text() == "Accounts and organisations"
+    page.fill("#organisationName", "Parkside Nursery")
+    page.select_option("#agencyType", "early-years")
+    fay.submit("Add the organisation")
+    assert "Organisation added" in page.content()
+    page.fill("#name", "Kay Brook")
+    page.fill("#email", "kay@demo.test")
+    page.select_option("#organisationId", label="Parkside Nursery (Early years)")
+    page.check("input[name='roles[]'][value='practitioner']")
+    page.fill("#password", "copper meadow lantern 7")
+    fay.submit("Create the account")
+    assert "Account created" in page.content()
+    assert "kay@demo.test" in page.content()
