@@ -274,3 +274,17 @@ extension AccessPolicy {
         actor.roles.contains(.laAdmin) && actor.localAuthorityID == localAuthorityID
     }
 }
+
+extension AccessPolicy {
+    /// The LA whose every episode, break-glass grant and request to join this actor oversees
+    /// as its coordinator; nil for everyone else. Lists and queues ask here.
+    public static func coordinatedAuthority(_ actor: Actor) -> UUID? {
+        actor.roles.contains(.coordinator) ? actor.localAuthorityID : nil
+    }
+
+    /// The LA whose children's social care front door this actor staffs (safeguarding calls
+    /// and step-up referrals come to them); nil for everyone else.
+    public static func safeguardedAuthority(_ actor: Actor) -> UUID? {
+        actor.roles.contains(.safeguarding) ? actor.localAuthorityID : nil
+    }
+}

@@ -78,7 +78,7 @@ enum AccessRequests {
             .group(.or) { group in
                 group.filter(Episode.self, \.$author.$id == signedIn.id).filter(
                     Episode.self, \.$leadProfessional.$id == signedIn.id)
-                if signedIn.actor.roles.contains(.coordinator), let la = signedIn.actor.localAuthorityID {
+                if let la = AccessPolicy.coordinatedAuthority(signedIn.actor) {
                     group.filter(Episode.self, \.$localAuthority.$id == la)
                 }
             }

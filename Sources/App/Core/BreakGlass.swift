@@ -26,7 +26,7 @@ enum BreakGlass {
 
     /// Grants not yet reviewed, for the coordinator of their LA.
     static func queue(for signedIn: SignedIn, on db: any Database) async throws -> [BreakGlassGrant] {
-        guard signedIn.actor.roles.contains(.coordinator), let la = signedIn.actor.localAuthorityID else { return [] }
+        guard let la = AccessPolicy.coordinatedAuthority(signedIn.actor) else { return [] }
         return try await BreakGlassGrant.query(on: db).filter(\.$localAuthority.$id == la).filter(\.$reviewedAt == nil)
             .with(\.$practitioner) { $0.with(\.$organisation) }.with(\.$episode) { $0.with(\.$child) }
             .sort(\.$grantedAt).all()

@@ -73,7 +73,7 @@ enum Closures {
 
     /// Step-up referrals to this person's LA awaiting a decision (safeguarding staff only).
     static func pendingReferrals(for signedIn: SignedIn, on db: any Database) async throws -> [Referral] {
-        guard signedIn.actor.roles.contains(.safeguarding), let la = signedIn.actor.localAuthorityID else { return [] }
+        guard let la = AccessPolicy.safeguardedAuthority(signedIn.actor) else { return [] }
         return try await Referral.query(on: db).filter(\.$localAuthority.$id == la).filter(\.$decision == .pending)
             .with(\.$episode) { $0.with(\.$child) }.with(\.$referredBy).sort(\.$referredAt).all()
     }

@@ -70,7 +70,7 @@ enum Episodes {
         let sharedIDs = try await EpisodeShare.query(on: db).filter(\.$practitioner.$id == signedIn.id).all()
             .map(\.$episode.id)
         let query = Episode.query(on: db).with(\.$child).with(\.$author).with(\.$leadProfessional)
-        if !mine, signedIn.actor.roles.contains(.coordinator), let la = signedIn.actor.localAuthorityID {
+        if !mine, let la = AccessPolicy.coordinatedAuthority(signedIn.actor) {
             query.filter(\.$localAuthority.$id == la)
         } else {
             query.group(.or) { group in

@@ -87,8 +87,7 @@ enum SafeguardingCalls {
     static func worktray(for signedIn: SignedIn, openOnly: Bool, on db: any Database) async throws -> [SafeguardingCall] {
         let query = SafeguardingCall.query(on: db).with(\.$child).with(\.$localAuthority)
             .with(\.$caller) { $0.with(\.$organisation) }
-        let seesLA = !signedIn.actor.roles.isDisjoint(with: [.coordinator, .safeguarding])
-        if seesLA, let la = signedIn.actor.localAuthorityID {
+        if let la = AccessPolicy.coordinatedAuthority(signedIn.actor) ?? AccessPolicy.safeguardedAuthority(signedIn.actor) {
             query.group(.or) { $0.filter(\.$caller.$id == signedIn.id).filter(\.$localAuthority.$id == la) }
         } else {
             query.filter(\.$caller.$id == signedIn.id)
