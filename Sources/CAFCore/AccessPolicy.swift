@@ -288,3 +288,10 @@ extension AccessPolicy {
         actor.roles.contains(.safeguarding) ? actor.localAuthorityID : nil
     }
 }
+
+extension AccessPolicy {
+    /// Only children's social care step a case down into a CAF with a handover note.
+    public static func mayStepDown(_ actor: Actor) -> Bool {
+        actor.roles.contains(.safeguarding)
+    }
+}

@@ -107,5 +107,7 @@ import Testing
         #expect(AccessPolicy.coordinatedAuthority(actor([.practitioner, .manager, .safeguarding])) == nil)
         #expect(AccessPolicy.safeguardedAuthority(actor([.safeguarding])) == la)
         #expect(AccessPolicy.safeguardedAuthority(actor([.coordinator, .laAdmin])) == nil)
+        #expect(AccessPolicy.mayStepDown(actor([.safeguarding])))
+        #expect(!AccessPolicy.mayStepDown(actor([.coordinator, .practitioner])))
     }
 }

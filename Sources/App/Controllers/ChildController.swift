@@ -71,7 +71,7 @@ struct ChildController {
 
     func newEpisode(req: Request) async throws -> Response {
         let record = try await ChildIndex.read(try req.id("child"), by: try req.signedIn, on: req.db)
-        return StartEpisodePage(child: record.child, offersStepDown: try req.signedIn.practitioner.roles.contains(.safeguarding))
+        return StartEpisodePage(child: record.child, offersStepDown: AccessPolicy.mayStepDown(try req.signedIn.actor))
             .render(PageContext(req)).response()
     }
 
@@ -85,7 +85,7 @@ struct ChildController {
             relationship: form["consent.relationship"], method: form["consent.method"],
             store: form["consent.scope.store"] == "yes", share: Set(form.all("consent.scope.shareWithAgencyTypes[]")),
             decision: form["consent.decision"], note: form["note"],
-            offersStepDown: signedIn.practitioner.roles.contains(.safeguarding), stepDownNote: form["stepDownNote"])
+            offersStepDown: AccessPolicy.mayStepDown(signedIn.actor), stepDownNote: form["stepDownNote"])
         var problems: [FieldProblem] = []
         let givenBy = ConsentGivenBy(rawValue: page.givenBy)
         if page.decision != "given" && page.decision != "refused" {

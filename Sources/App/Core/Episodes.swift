@@ -14,7 +14,7 @@ enum Episodes {
         guard let child = try await Child.find(childID, on: db) else { throw AppError.notFound("child") }
         var problems = record.problems()
         let handover = stepDownNote?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-        if !handover.isEmpty && !signedIn.actor.roles.contains(.safeguarding) {
+        if !handover.isEmpty && !AccessPolicy.mayStepDown(signedIn.actor) {
             problems.append(.init(field: "stepDownNote", message: "Only children’s social care step a case down into a CAF"))
         }
         guard problems.isEmpty else { throw AppError.invalid(problems) }

@@ -1,50 +1,6 @@
 import CAFCore
 import Vapor
 
-struct OrganisationRequest: Decodable {
-    let name: String
-    let agencyType: AgencyType
-}
-
-struct PractitionerRequest: Decodable {
-    let email: String
-    let name: String
-    let jobTitle: String?
-    let phone: String?
-    let roles: [Role]
-    let organisationId: UUID
-    let password: String
-}
-
-struct PractitionerStatusRequest: Decodable {
-    let disabled: Bool
-}
-
-struct AccountDTO: Encodable {
-    let id: UUID
-    let email: String
-    let name: String
-    let jobTitle: String
-    let roles: [Role]
-    let organisation: OrganisationDTO?
-    let disabled: Bool
-
-    init(_ practitioner: Practitioner) {
-        id = practitioner.id!
-        email = practitioner.email
-        name = practitioner.name
-        jobTitle = practitioner.jobTitle
-        roles = practitioner.roles.sorted { $0.rawValue < $1.rawValue }
-        organisation = practitioner.$organisation.value.flatMap { $0.map(OrganisationDTO.init) }
-        disabled = practitioner.disabled
-    }
-}
-
-struct AccountListDTO: Encodable {
-    let practitioners: [AccountDTO]
-    let organisations: [OrganisationDTO]
-}
-
 /// LA administration over the API: the LA's organisations and accounts, never case content.
 struct AdminAPIController {
     /// GET /api/v1/admin/accounts

@@ -836,3 +836,47 @@ struct BreakGlassGrantDTO: Encodable {
 struct BreakGlassQueueDTO: Encodable {
     let grants: [BreakGlassGrantDTO]
 }
+
+struct OrganisationRequest: Decodable {
+    let name: String
+    let agencyType: AgencyType
+}
+
+struct PractitionerRequest: Decodable {
+    let email: String
+    let name: String
+    let jobTitle: String?
+    let phone: String?
+    let roles: [Role]
+    let organisationId: UUID
+    let password: String
+}
+
+struct PractitionerStatusRequest: Decodable {
+    let disabled: Bool
+}
+
+struct AccountDTO: Encodable {
+    let id: UUID
+    let email: String
+    let name: String
+    let jobTitle: String
+    let roles: [Role]
+    let organisation: OrganisationDTO?
+    let disabled: Bool
+
+    init(_ practitioner: Practitioner) {
+        id = practitioner.id!
+        email = practitioner.email
+        name = practitioner.name
+        jobTitle = practitioner.jobTitle
+        roles = practitioner.roles.sorted { $0.rawValue < $1.rawValue }
+        organisation = practitioner.$organisation.value.flatMap { $0.map(OrganisationDTO.init) }
+        disabled = practitioner.disabled
+    }
+}
+
+struct AccountListDTO: Encodable {
+    let practitioners: [AccountDTO]
+    let organisations: [OrganisationDTO]
+}
