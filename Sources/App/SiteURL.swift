@@ -102,6 +102,7 @@ enum APIURL: Hashable {
     case me
     case children
     case child(UUID)
+    case childNames(UUID)
     case childEpisodes(UUID)
     case preAssessments(UUID)
     case consentRefusals(UUID)
@@ -153,6 +154,7 @@ enum APIURL: Hashable {
         case .me: return base + ["me"]
         case .children: return base + ["children"]
         case .child(let child): return base + ["children", id(child, "id")]
+        case .childNames(let child): return base + ["children", id(child, "id"), "names"]
         case .childEpisodes(let child): return base + ["children", id(child, "id"), "episodes"]
         case .preAssessments(let child): return base + ["children", id(child, "id"), "pre-assessments"]
         case .consentRefusals(let child): return base + ["children", id(child, "id"), "consent-refusals"]

@@ -71,6 +71,7 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
     app.migrations.add(ChainAuditEvents())
     app.migrations.add(AddChildIdentifiers())
     app.migrations.add(CreateBreakGlassGrants())
+    app.migrations.add(CreateChildNames())
 
     // Sessions live in the database, so app servers hold no state of their own.
     app.sessions.use(.fluent)

@@ -87,6 +87,7 @@ func routes(_ app: Application) throws {
     api.get(APIURL.children.pattern, use: childrenAPI.search)
     api.post(APIURL.children.pattern, use: childrenAPI.create)
     api.get(APIURL.child(.pattern).pattern, use: childrenAPI.read)
+    api.post(APIURL.childNames(.pattern).pattern, use: childrenAPI.addName)
     api.post(APIURL.childEpisodes(.pattern).pattern, use: childrenAPI.openEpisode)
     api.post(APIURL.consentRefusals(.pattern).pattern, use: childrenAPI.refuseConsent)
     let safeguardingAPI = SafeguardingAPIController()

@@ -67,10 +67,12 @@ public struct ChildRegistration: Sendable {
     public var postcode: String?
     public var nhsNumber: String?
     public var upn: String?
+    /// The first name the child goes by, when it differs: searched like their own name.
+    public var knownAs: String?
 
     public init(
         givenName: String, familyName: String, dateOfBirth: String, gender: Gender?, postcode: String?, nhsNumber: String? = nil,
-        upn: String? = nil
+        upn: String? = nil, knownAs: String? = nil
     ) {
         self.givenName = givenName
         self.familyName = familyName
@@ -79,6 +81,7 @@ public struct ChildRegistration: Sendable {
         self.postcode = postcode
         self.nhsNumber = nhsNumber
         self.upn = upn
+        self.knownAs = knownAs
     }
 
     /// Trims names and normalises the postcode, or names every field that is wrong.
@@ -89,7 +92,10 @@ public struct ChildRegistration: Sendable {
         clean.familyName = familyName.trimmingCharacters(in: .whitespacesAndNewlines)
         if clean.givenName.isEmpty { problems.append(.init(field: "givenName", message: "Enter the child’s first name")) }
         if clean.familyName.isEmpty { problems.append(.init(field: "familyName", message: "Enter the child’s last name")) }
-        for (field, name) in [("givenName", clean.givenName), ("familyName", clean.familyName)] where name.count > 100 {
+        clean.knownAs = knownAs?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if clean.knownAs?.isEmpty == true || clean.knownAs == clean.givenName { clean.knownAs = nil }
+        let names = [("givenName", clean.givenName), ("familyName", clean.familyName), ("knownAs", clean.knownAs ?? "")]
+        for (field, name) in names where name.count > 100 {
             problems.append(.init(field: field, message: "Names must be 100 characters or fewer"))
         }
         if let problem = CalendarDate.dateOfBirthProblem(dateOfBirth, today: today) {

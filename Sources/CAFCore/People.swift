@@ -58,3 +58,20 @@ extension Set where Element == Role {
 
     public var storage: String { map(\.rawValue).sorted().joined(separator: ",") }
 }
+
+/// Which of a child's names the index holds: searches look through all of them.
+public enum NameKind: String, CaseIterable, Codable, Sendable {
+    case current
+    /// The first name the child goes by, with their family name.
+    case knownAs = "known-as"
+    /// A name the child had before, for example before adoption or a change of family name.
+    case previous
+
+    public var label: String {
+        switch self {
+        case .current: "Name"
+        case .knownAs: "Known as"
+        case .previous: "Previous name"
+        }
+    }
+}

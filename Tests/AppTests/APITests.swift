@@ -128,11 +128,12 @@ import VaporTesting
             let search = try await world.send(.GET, APIURL.children.path + "?q=lil%20EVA&dob=2016-05-01", token: amy)
             #expect(search.status == .ok)
             let results = try world.json(search)["results"] as? [[String: Any]] ?? []
-            #expect(results.map { $0["id"] as? String } == [childID.uuidString])
-            #expect(results.first?["postcode"] as? String == "CB1 2AB")
+            let children = results.compactMap { $0["child"] as? [String: Any] }
+            #expect(children.map { $0["id"] as? String } == [childID.uuidString])
+            #expect(children.first?["postcode"] as? String == "CB1 2AB")
 
             let miss = try await world.send(.GET, APIURL.children.path + "?q=lily&dob=2016-05-02", token: amy)
-            #expect((try world.json(miss)["count"] as? Int) == 0)
+            #expect((try world.json(miss)["total"] as? Int) == 0)
 
             let read = try await world.send(.GET, APIURL.child(childID).path, token: amy)
             #expect(read.status == .ok)
@@ -217,7 +218,8 @@ import VaporTesting
             _ = try await world.registerChild(as: amy)
             for identifier in ["9434765919", "B801200005001"] {
                 let found = try world.json(try await world.send(.GET, path + "?identifier=\(identifier)", token: amy))
-                #expect((found["results"] as? [[String: Any]])?.map { $0["givenName"] as? String } == ["Ned"])
+                let children = (found["results"] as? [[String: Any]])?.compactMap { $0["child"] as? [String: Any] }
+                #expect(children?.map { $0["givenName"] as? String } == ["Ned"])
             }
             let nonsense = try await world.send(.GET, path + "?identifier=12345", token: amy)
             #expect(try world.error(nonsense).field == "identifier")

@@ -108,6 +108,19 @@ import VaporTesting
             #expect(try await call(.GET, child, "/api/v1/children/\(childID)", token: carla).status == .ok)
             #expect(try await call(.GET, child, "/api/v1/children/\(UUID())", token: carla).status == .notFound)
 
+            let names = "/api/v1/children/{id}/names"
+            let namesPath = "/api/v1/children/\(childID)/names"
+            #expect(try await call(.POST, names, namesPath, token: amy, raw: spec.example("POST", names)).status == .created)
+            #expect(try await call(.POST, names, namesPath, token: amy, raw: "{").status == .badRequest)
+            #expect(
+                try await call(
+                    .POST, names, namesPath, token: amy, raw: #"{"kind": "previous", "givenName": "", "familyName": "X"}"#
+                )
+                .status == .unprocessableEntity)
+            #expect(
+                try await call(.POST, names, "/api/v1/children/\(UUID())/names", token: amy, raw: spec.example("POST", names))
+                    .status == .notFound)
+
             let open = "/api/v1/children/{id}/episodes"
             let opened = try await call(
                 .POST, open, "/api/v1/children/\(childID)/episodes", token: amy, raw: spec.example("POST", open))

@@ -10,18 +10,23 @@ struct ChildController {
     func search(req: Request) async throws -> Response {
         let form = FormFields(req)
         var page = FindChildPage(
-            name: form["q"], day: form["dob-day"], month: form["dob-month"], year: form["dob-year"],
-            identifier: form["identifier"])
-        let anyDate = !(page.day + page.month + page.year).trimmingCharacters(in: .whitespaces).isEmpty
-        let dob = CalendarDate.fromParts(day: page.day, month: page.month, year: page.year)
-        if anyDate && dob == nil {
-            page.problems = [.init(field: "dob", message: "Enter the date of birth as a real date, for example 27 3 2015")]
-            return page.render(PageContext(req)).response(.unprocessableEntity)
+            name: form["q"], day: form["dob-day"], month: form["dob-month"], year: form["dob-year"], toDay: form["dobTo-day"],
+            toMonth: form["dobTo-month"], toYear: form["dobTo-year"], postcode: form["postcode"], identifier: form["identifier"])
+        var problems: [FieldProblem] = []
+        func date(_ field: String, _ day: String, _ month: String, _ year: String) -> String {
+            guard !(day + month + year).trimmingCharacters(in: .whitespaces).isEmpty else { return "" }
+            if let date = CalendarDate.fromParts(day: day, month: month, year: year) { return date }
+            problems.append(.init(field: field, message: "Enter the date of birth as a real date, for example 27 3 2015"))
+            return ""
         }
+        let query = ChildIndex.Query(
+            name: page.name, dateOfBirth: date("dob", page.day, page.month, page.year),
+            bornTo: date("dobTo", page.toDay, page.toMonth, page.toYear),
+            postcode: page.postcode.trimmingCharacters(in: .whitespaces),
+            identifier: page.identifier.trimmingCharacters(in: .whitespaces), page: Int(form["page"]) ?? 1)
         do {
-            page.results = try await ChildIndex.search(
-                .init(name: page.name, dateOfBirth: dob ?? "", identifier: page.identifier.trimmingCharacters(in: .whitespaces)),
-                by: try req.signedIn, on: req.db)
+            guard problems.isEmpty else { throw AppError.invalid(problems) }
+            page.result = try await ChildIndex.search(query, by: try req.signedIn, on: req.db)
             return page.render(PageContext(req)).response()
         } catch let error as AppError where !error.problems.isEmpty {
             page.problems = error.problems
@@ -36,14 +41,15 @@ struct ChildController {
     func register(req: Request) async throws -> Response {
         let form = FormFields(req)
         var page = RegisterChildPage(
-            givenName: form["givenName"], familyName: form["familyName"], day: form["dateOfBirth-day"],
+            givenName: form["givenName"], familyName: form["familyName"], knownAs: form["knownAs"], day: form["dateOfBirth-day"],
             month: form["dateOfBirth-month"], year: form["dateOfBirth-year"], gender: form["gender"],
             postcode: form["postcode"], nhsNumber: form["nhsNumber"], upn: form["upn"])
         let registration = ChildRegistration(
             givenName: page.givenName, familyName: page.familyName,
             dateOfBirth: CalendarDate.fromParts(day: page.day, month: page.month, year: page.year)
                 ?? "\(page.year)-\(page.month)-\(page.day)",
-            gender: Gender(rawValue: page.gender), postcode: page.postcode, nhsNumber: page.nhsNumber, upn: page.upn)
+            gender: Gender(rawValue: page.gender), postcode: page.postcode, nhsNumber: page.nhsNumber, upn: page.upn,
+            knownAs: page.knownAs)
         do {
             let child = try await ChildIndex.register(registration, by: try req.signedIn, on: req.db)
             return req.redirect(to: SiteURL.child(child.id!).path)

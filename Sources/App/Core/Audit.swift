@@ -10,6 +10,7 @@ enum AuditAction: String, Sendable {
     case searchChildren = "search-children"
     case registerChild = "register-child"
     case viewChild = "view-child"
+    case recordChildName = "record-child-name"
     case openEpisode = "open-episode"
     case viewEpisode = "view-episode"
     case viewAssessment = "view-assessment"

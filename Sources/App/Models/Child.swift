@@ -9,7 +9,7 @@ final class Child: Model, @unchecked Sendable {
     @ID(key: .id) var id: UUID?
     @Field(key: "given_name") var givenName: String
     @Field(key: "family_name") var familyName: String
-    /// Lower-cased "given family", so name search is case-insensitive on every database.
+    /// `NameMatch.key` of the current name; searches use every name in `child_names`.
     @Field(key: "name_key") var nameKey: String
     /// ISO 8601 calendar date (YYYY-MM-DD).
     @Field(key: "date_of_birth") var dateOfBirth: String
@@ -27,7 +27,7 @@ final class Child: Model, @unchecked Sendable {
     init(_ registration: ChildRegistration, localAuthorityID: UUID, registeredByID: UUID) {
         self.givenName = registration.givenName
         self.familyName = registration.familyName
-        self.nameKey = "\(registration.givenName) \(registration.familyName)".lowercased()
+        self.nameKey = NameMatch.key("\(registration.givenName) \(registration.familyName)")
         self.dateOfBirth = registration.dateOfBirth
         self.gender = registration.gender
         self.postcode = registration.postcode

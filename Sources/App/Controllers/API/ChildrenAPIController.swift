@@ -2,14 +2,14 @@ import CAFCore
 import Vapor
 
 struct ChildrenAPIController {
-    /// GET /api/v1/children?q=&dob=
+    /// GET /api/v1/children?q=&dob=&dobTo=&postcode=&identifier=&page=
     func search(req: Request) async throws -> Response {
-        var query = ChildIndex.Query(
-            name: (try? req.query.get(String.self, at: "q")) ?? "",
-            dateOfBirth: (try? req.query.get(String.self, at: "dob")) ?? "")
-        query.identifier = (try? req.query.get(String.self, at: "identifier")) ?? ""
-        let results = try await ChildIndex.search(query, by: try req.signedIn, on: req.db)
-        return try ChildSearchDTO(results: results.map(ChildDTO.init), count: results.count, limit: ChildIndex.resultLimit).json()
+        func parameter(_ name: String) -> String { (try? req.query.get(String.self, at: name)) ?? "" }
+        let page = parameter("page")
+        let query = ChildIndex.Query(
+            name: parameter("q"), dateOfBirth: parameter("dob"), bornTo: parameter("dobTo"), postcode: parameter("postcode"),
+            identifier: parameter("identifier"), page: page.isEmpty ? 1 : Int(page) ?? 0)
+        return try ChildSearchDTO(try await ChildIndex.search(query, by: try req.signedIn, on: req.db)).json()
     }
 
     /// POST /api/v1/children
@@ -18,7 +18,7 @@ struct ChildrenAPIController {
         let child = try await ChildIndex.register(
             ChildRegistration(
                 givenName: body.givenName, familyName: body.familyName, dateOfBirth: body.dateOfBirth, gender: body.gender,
-                postcode: body.postcode, nhsNumber: body.nhsNumber, upn: body.upn),
+                postcode: body.postcode, nhsNumber: body.nhsNumber, upn: body.upn, knownAs: body.knownAs),
             by: try req.signedIn, on: req.db)
         let response = try ChildDTO(child).json(.created)
         response.headers.replaceOrAdd(name: .location, value: APIURL.child(child.id!).path)
@@ -28,6 +28,15 @@ struct ChildrenAPIController {
     /// GET /api/v1/children/{id}
     func read(req: Request) async throws -> Response {
         try ChildRecordDTO(try await ChildIndex.read(try req.id("child"), by: try req.signedIn, on: req.db)).json()
+    }
+
+    /// POST /api/v1/children/{id}/names
+    func addName(req: Request) async throws -> Response {
+        let childID = try req.id("child")
+        let body = try await req.decodeJSON(ChildNameRequest.self)
+        let name = try await ChildIndex.addName(
+            body.kind, givenName: body.givenName, familyName: body.familyName, to: childID, by: try req.signedIn, on: req.db)
+        return try ChildNameDTO(name).json(.created)
     }
 
     /// POST /api/v1/children/{id}/episodes

@@ -76,6 +76,7 @@ struct ChildCreateRequest: Decodable {
     let postcode: String?
     let nhsNumber: String?
     let upn: String?
+    let knownAs: String?
 }
 
 struct ChildDTO: Encodable {
@@ -102,10 +103,49 @@ struct ChildDTO: Encodable {
     }
 }
 
+struct ChildNameRequest: Decodable {
+    let kind: NameKind
+    let givenName: String
+    let familyName: String
+}
+
+struct ChildNameDTO: Encodable {
+    let kind: NameKind
+    let givenName: String
+    let familyName: String
+
+    init(_ name: ChildName) {
+        kind = name.kind
+        givenName = name.givenName
+        familyName = name.familyName
+    }
+}
+
+struct ChildSearchHitDTO: Encodable {
+    let child: ChildDTO
+    /// The known-as or previous name that matched, when the current one did not.
+    let matchedName: ChildNameDTO?
+}
+
+/// One page of results, best first; `capped` says more matched than the cap.
 struct ChildSearchDTO: Encodable {
-    let results: [ChildDTO]
-    let count: Int
-    let limit: Int
+    let results: [ChildSearchHitDTO]
+    let total: Int
+    let capped: Bool
+    let page: Int
+    let pageSize: Int
+    let pageCount: Int
+
+    init(_ result: ChildSearchResult) {
+        results = result.hits.map {
+            ChildSearchHitDTO(child: ChildDTO($0.child), matchedName: $0.matchedName.map(ChildNameDTO.init))
+        }
+        total = result.total
+        capped = result.capped
+        page = result.page
+        pageSize = ChildIndex.pageSize
+        pageCount = result.pageCount
+    }
 }
 
 /// An episode as the index shows it to anyone: that it exists and who to contact.
@@ -129,6 +169,8 @@ struct EpisodeSummaryDTO: Encodable {
 
 struct ChildRecordDTO: Encodable {
     let child: ChildDTO
+    /// Every name the child is or was known by, the current one first.
+    let names: [ChildNameDTO]
     let episodes: [EpisodeSummaryDTO]
     let involved: [ContactDTO]
     /// Phone first: whom to ring about a safeguarding concern for this child.
@@ -136,6 +178,7 @@ struct ChildRecordDTO: Encodable {
 
     init(_ record: ChildRecord) {
         child = ChildDTO(record.child)
+        names = record.names.map(ChildNameDTO.init)
         socialCare = SocialCareContactsDTO(record.child.localAuthority)
         episodes = record.episodes.map(EpisodeSummaryDTO.init)
         involved = record.involved.map(ContactDTO.init)

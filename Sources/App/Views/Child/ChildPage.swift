@@ -14,13 +14,14 @@ struct ChildPage {
             .span(.class("govuk-caption-l"), .text("Child index record")),
             .h1(.class("govuk-heading-l"), .text(child.fullName)),
             SafeguardingButton.node(child: child.id!),
-            GOVUK.summaryList([
-                ("Date of birth", Format.calendarDate(child.dateOfBirth)),
-                ("Gender", child.gender?.rawValue.capitalized ?? ""),
-                ("Postcode", child.postcode ?? ""),
-                ("NHS number", child.nhsNumber.map { "\($0.prefix(3)) \($0.dropFirst(3).prefix(3)) \($0.suffix(4))" } ?? ""),
-                ("Unique Pupil Number", child.upn ?? ""),
-            ]),
+            GOVUK.summaryList(
+                record.names.dropFirst().map { ($0.kind.label, $0.fullName) } + [
+                    ("Date of birth", Format.calendarDate(child.dateOfBirth)),
+                    ("Gender", child.gender?.rawValue.capitalized ?? ""),
+                    ("Postcode", child.postcode ?? ""),
+                    ("NHS number", child.nhsNumber.map { "\($0.prefix(3)) \($0.dropFirst(3).prefix(3)) \($0.suffix(4))" } ?? ""),
+                    ("Unique Pupil Number", child.upn ?? ""),
+                ]),
             .h2(.class("govuk-heading-m"), .text("CAF episodes")),
             record.episodes.isEmpty
                 ? .p(.class("govuk-body"), .text("There is no CAF episode for this child."))

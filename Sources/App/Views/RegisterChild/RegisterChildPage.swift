@@ -3,6 +3,7 @@ import Plot
 
 struct RegisterChildPage {
     var givenName = "", familyName = ""
+    var knownAs = ""
     var day = "", month = "", year = ""
     var gender = ""
     var postcode = ""
@@ -28,6 +29,10 @@ struct RegisterChildPage {
                 GOVUK.textInput(
                     label: "Last name", name: "familyName", value: familyName, error: problem("familyName"),
                     autocomplete: "off"),
+                GOVUK.textInput(
+                    label: "Known as", name: "knownAs", value: knownAs,
+                    hint: "Optional. The first name the child goes by, if different. Searches find it too.",
+                    error: problem("knownAs"), autocomplete: "off"),
                 GOVUK.dateInput(
                     legend: "Date of birth", name: "dateOfBirth", day: day, month: month, year: year,
                     hint: "For example, 27 3 2015", error: problem("dateOfBirth")),

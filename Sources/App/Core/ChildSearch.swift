@@ -1,0 +1,103 @@
+import CAFCore
+import Fluent
+import SQLKit
+
+/// What a search is narrowed by besides the name: fields on the child's own row.
+struct ChildFilters: Sendable {
+    /// ISO dates compare correctly as text.
+    var bornFrom: String?
+    var bornTo: String?
+    /// A full postcode, or just its outward code ("CB4").
+    var postcode: String?
+    var nhsNumber: String?
+    var upn: String?
+
+    var conditions: [SQLQueryString] {
+        var conditions: [SQLQueryString] = []
+        if let bornFrom { conditions.append("c.date_of_birth >= \(bind: bornFrom)") }
+        if let bornTo { conditions.append("c.date_of_birth <= \(bind: bornTo)") }
+        if let postcode {
+            conditions.append(
+                postcode.contains(" ") ? "c.postcode = \(bind: postcode)" : "c.postcode LIKE \(bind: postcode + " %")")
+        }
+        if let nhsNumber { conditions.append("c.nhs_number = \(bind: nhsNumber)") }
+        if let upn { conditions.append("c.upn = \(bind: upn)") }
+        return conditions
+    }
+
+    /// Children matching the filters alone, in name order.
+    func children(limit: Int, on sql: any SQLDatabase) async throws -> [UUID] {
+        let query: SQLQueryString =
+            "SELECT c.id AS child_id FROM children c WHERE \(conditions.joined(separator: " AND "))"
+            + " ORDER BY c.family_name, c.given_name, c.id LIMIT \(literal: limit)"
+        return try await sql.raw(query).all().map { try $0.decode(column: "child_id", as: UUID.self) }
+    }
+}
+
+/// Finds the children one of whose names may match every term, best first, through the
+/// database's own trigram index. `NameMatch` then decides and ranks, the same on each database.
+protocol NameSearch: Sendable {
+    func candidates(terms: [String], filters: ChildFilters, limit: Int, on db: any Database) async throws -> [UUID]
+}
+
+extension ChildIndex {
+    static func nameSearch(for db: any Database) -> any NameSearch {
+        (db as! any SQLDatabase).dialect.name == "postgresql" ? PostgresNameSearch() : SQLiteNameSearch()
+    }
+}
+
+/// pg_trgm: each term must be word-similar to the name (`<%`, GIN-indexed), or match its
+/// wildcard pattern; candidates are ordered by their summed word similarity.
+struct PostgresNameSearch: NameSearch {
+    static let threshold = 0.3
+
+    func candidates(terms: [String], filters: ChildFilters, limit: Int, on db: any Database) async throws -> [UUID] {
+        try await db.transaction { db in
+            let sql = db as! any SQLDatabase
+            try await sql.raw("SET LOCAL pg_trgm.word_similarity_threshold = \(literal: Self.threshold)").run()
+            return try await sql.raw(Self.query(terms: terms, filters: filters, limit: limit)).all().map {
+                try $0.decode(column: "child_id", as: UUID.self)
+            }
+        }
+    }
+
+    static func query(terms: [String], filters: ChildFilters, limit: Int) -> SQLQueryString {
+        let matches: [SQLQueryString] = terms.map { term in
+            term.contains("*")
+                ? "n.name_key LIKE \(bind: "%" + term.replacingOccurrences(of: "*", with: "%") + "%")"
+                : "\(bind: term) <% n.name_key"
+        }
+        let similarity: [SQLQueryString] = terms.map { term in
+            term.contains("*") ? "1" : "word_similarity(\(bind: term), n.name_key)"
+        }
+        return "SELECT n.child_id AS child_id, max(\(similarity.joined(separator: " + "))) AS score"
+            + " FROM child_names n JOIN children c ON c.id = n.child_id"
+            + " WHERE \((matches + filters.conditions).joined(separator: " AND "))"
+            + " GROUP BY n.child_id ORDER BY score DESC, n.child_id LIMIT \(literal: limit)"
+    }
+}
+
+/// FTS5's trigram tokenizer over each name with its words wrapped in `_`: a term must share
+/// a trigram with the name (all of a wildcard's fragments); candidates are ordered by bm25.
+struct SQLiteNameSearch: NameSearch {
+    func candidates(terms: [String], filters: ChildFilters, limit: Int, on db: any Database) async throws -> [UUID] {
+        let sql = db as! any SQLDatabase
+        return try await sql.raw(Self.query(terms: terms, filters: filters, limit: limit)).all().map {
+            try $0.decode(column: "child_id", as: UUID.self)
+        }
+    }
+
+    static func query(terms: [String], filters: ChildFilters, limit: Int) -> SQLQueryString {
+        let match: String = terms.map { term in
+            let parts =
+                term.contains("*")
+                ? NameMatch.wildcardFragments(term).map { "\"\($0)\"" }.joined(separator: " AND ")
+                : NameMatch.marked(term).map { "\"\($0)\"" }.joined(separator: " OR ")
+            return "(\(parts))"
+        }.joined(separator: " AND ")
+        return "SELECT n.child_id AS child_id, min(s.rank) AS score"
+            + " FROM child_name_search s JOIN child_names n ON n.id = s.name_id JOIN children c ON c.id = n.child_id"
+            + " WHERE \((["s.words MATCH \(bind: match)"] + filters.conditions).joined(separator: " AND "))"
+            + " GROUP BY n.child_id ORDER BY score, n.child_id LIMIT \(literal: limit)"
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+
+/// How well a searched-for name matches a child's name. Both databases find candidates with
+/// their own index; this one scoring ranks them, so results are the same on each.
+///
+/// Every term typed must match some word of the name: exactly, as the start of the word,
+/// through a `*` wildcard, or fuzzily (one or two letters wrong, or similar trigrams).
+public enum NameMatch {
+    /// Lower case, accents folded, hyphens and apostrophes as word breaks; the form kept in
+    /// the index's `name_key` and used for every comparison.
+    public static func key(_ name: String) -> String {
+        let folded = name.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
+        let words = folded.lowercased().split { !($0.isLetter || $0 == "*") }
+        return words.joined(separator: " ")
+    }
+
+    /// The search's terms, in key form, at most five.
+    public static func terms(_ query: String) -> [String] {
+        Array(key(query).split(separator: " ").map(String.init).prefix(5))
+    }
+
+    /// The trigrams of a term with its ends marked by `_`, as the SQLite index stores words.
+    public static func marked(_ term: String) -> [String] {
+        let letters = Array("_\(term)_")
+        var seen: Set<String> = []
+        return (0...(letters.count - 3)).map { String(letters[$0..<($0 + 3)]) }.filter { seen.insert($0).inserted }
+    }
+
+    /// A wildcard term's fixed parts, marked with `_` where they touch the word's start or end.
+    /// Only parts of three or more characters can be looked up in a trigram index.
+    public static func wildcardFragments(_ term: String) -> [String] {
+        let parts = term.split(separator: "*", omittingEmptySubsequences: false)
+        return parts.enumerated().map { index, part in
+            (index == 0 ? "_" : "") + part + (index == parts.count - 1 ? "_" : "")
+        }.filter { $0.count >= 3 }
+    }
+
+    /// 1 for an exact match of every term down to 0 for no match. Nil unless every term matches.
+    public static func score(terms: [String], name: String) -> Double? {
+        let words = key(name).split(separator: " ").map(String.init)
+        guard !terms.isEmpty, !words.isEmpty else { return nil }
+        var total = 0.0
+        for term in terms {
+            guard let best = words.compactMap({ score(term: term, word: $0) }).max() else { return nil }
+            total += best
+        }
+        return total / Double(terms.count)
+    }
+
+    static func score(term: String, word: String) -> Double? {
+        if term == word { return 1 }
+        if term.contains("*") { return wildcard(term, matches: word) ? 0.85 : nil }
+        if word.hasPrefix(term) { return 0.7 + 0.2 * Double(term.count) / Double(word.count) }
+        let distance = editDistance(term, word)
+        let allowed = term.count <= 4 ? 1 : 2
+        let similarity = trigramSimilarity(term, word)
+        guard distance <= allowed || similarity >= 0.45 else { return nil }
+        return 0.6 * max(similarity, 1 - Double(distance) / Double(max(term.count, word.count)))
+    }
+
+    /// `*` stands for any run of letters, anywhere in the term.
+    static func wildcard(_ pattern: String, matches word: String) -> Bool {
+        let parts = pattern.split(separator: "*", omittingEmptySubsequences: false).map(String.init)
+        var rest = Substring(word)
+        for (index, part) in parts.enumerated() {
+            if index == 0 {
+                guard rest.hasPrefix(part) else { return false }
+                rest = rest.dropFirst(part.count)
+            } else if index == parts.count - 1 {
+                return part.isEmpty || (rest.hasSuffix(part))
+            } else if let found = rest.range(of: part) {
+                rest = rest[found.upperBound...]
+            } else {
+                return false
+            }
+        }
+        return rest.isEmpty
+    }
+
+    /// pg_trgm's similarity: shared trigrams of the padded words over all their trigrams.
+    static func trigramSimilarity(_ a: String, _ b: String) -> Double {
+        let left = trigrams(a), right = trigrams(b)
+        let union = left.union(right).count
+        return union == 0 ? 0 : Double(left.intersection(right).count) / Double(union)
+    }
+
+    static func trigrams(_ word: String) -> Set<String> {
+        let padded = Array("  \(word) ")
+        guard padded.count >= 3 else { return [] }
+        return Set((0...(padded.count - 3)).map { String(padded[$0..<($0 + 3)]) })
+    }
+
+    /// Damerau–Levenshtein (optimal string alignment): a swapped pair of letters is one slip.
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
+        var previous2 = [Int](repeating: 0, count: b.count + 1)
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                    current[j] = min(current[j], previous2[j - 2] + 1)
+                }
+            }
+            (previous2, previous, current) = (previous, current, previous2)
+        }
+        return previous[b.count]
+    }
+}
