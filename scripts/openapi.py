@@ -19,7 +19,7 @@ def obj(props, required=None, desc=None):
 S = {
  "Error": obj({"error": obj({"code":{"type":"string","examples":["invalid"]},"message":{"type":"string"},"field":{"type":"string","description":"The first field at fault, as a path such as consent.name or elements[3].level"},
    "problems":{"type":"array","items":obj({"field":{"type":"string"},"message":{"type":"string"}},["field","message"])}},["code","message"])},["error"]),
- "TokenRequest": obj({"email":{"type":"string","format":"email"},"password":{"type":"string"},"code":{"type":"string","description":"TOTP code (two-factor); not yet required"}},["email","password"]),
+ "TokenRequest": obj({"email":{"type":"string","format":"email"},"password":{"type":"string"},"code":{"type":"string","pattern":"^[0-9]{6}$","description":"The 6-digit TOTP code from the account's authenticator app (RFC 6238, 30-second steps, one step either side accepted, each code once). Required once two-factor sign-in is set up; without it set up, tokens are refused (403 two-factor-not-set-up) unless the server runs with --demo"}},["email","password"]),
  "Token": obj({"token":{"type":"string"},"expiresAt":dt},["token","expiresAt"]),
  "Organisation": obj({"id":uuid,"name":{"type":"string"},"agencyType":{"enum":AGENCY},"localAuthorityId":uuid},["id","name","agencyType","localAuthorityId"]),
  "Me": obj({"id":uuid,"email":{"type":"string"},"name":{"type":"string"},"jobTitle":{"type":"string"},"roles":{"type":"array","items":{"enum":ROLES}},"organisation":{"oneOf":[ref("Organisation"),{"type":"null"}]}},["id","email","name","jobTitle","roles"]),
@@ -116,7 +116,7 @@ sec = [{"bearer":[]}]
 CONSENT_EX = {"consent":{"givenBy":"parent","name":"Sue Evans","relationship":"Mother","method":"written","scope":{"store":True,"shareWithAgencyTypes":["health","education"]}}}
 P = {
  "/api/v1/auth/token": {
-   "post": {"operationId":"createToken","summary":"Sign in: exchange e-mail and password for a bearer token (12 hours)","security":[],"requestBody":body("TokenRequest",{"email":"amy@demo.test","password":"your-password"}),"responses":responses([201],"Token",[400,401,413,415,422])},
+   "post": {"operationId":"createToken","summary":"Sign in: exchange e-mail, password and two-factor code for a bearer token (12 hours). 401 codes: invalid-credentials, code-required, invalid-code; wrong codes count towards lockout like wrong passwords","security":[],"requestBody":body("TokenRequest",{"email":"amy@demo.test","password":"your-password"}),"responses":responses([201],"Token",[400,401,403,413,415,422])},
    "delete": {"operationId":"deleteToken","summary":"Sign out: end this token at once","responses":responses([204],None,[401])}},
  "/api/v1/me": {"get":{"operationId":"me","summary":"Who the token belongs to","responses":responses([200],"Me",[401])}},
  "/api/v1/children": {

@@ -6,6 +6,8 @@ import Vapor
 enum SiteURL: Hashable {
     case home
     case signIn
+    case signInCode
+    case twoFactor
     case signOut
     case findChild
     case registerChild
@@ -54,6 +56,8 @@ enum SiteURL: Hashable {
         switch self {
         case .home: []
         case .signIn: ["sign-in"]
+        case .signInCode: ["sign-in", "code"]
+        case .twoFactor: ["two-factor"]
         case .signOut: ["sign-out"]
         case .findChild: ["children"]
         case .registerChild: ["children", "new"]

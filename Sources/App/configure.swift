@@ -20,12 +20,16 @@ public struct Settings: Sendable {
     public var demo: Bool
     /// Set `Secure` on cookies and send HSTS; on whenever eCAF is served over TLS.
     public var secureCookies: Bool
+    /// Every account must sign in with a TOTP code; only `--demo` relaxes it (accounts
+    /// that have set it up still need their code).
+    public var twoFactorRequired: Bool
     var lockout = Lockout()
 
-    public init(store: Store, demo: Bool = false, secureCookies: Bool = false) {
+    public init(store: Store, demo: Bool = false, secureCookies: Bool = false, twoFactorRequired: Bool? = nil) {
         self.store = store
         self.demo = demo
         self.secureCookies = secureCookies
+        self.twoFactorRequired = twoFactorRequired ?? !demo
     }
 
     public static func fromEnvironment(demo: Bool) -> Settings {
@@ -72,6 +76,7 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
     app.migrations.add(AddChildIdentifiers())
     app.migrations.add(CreateBreakGlassGrants())
     app.migrations.add(CreateChildNames())
+    app.migrations.add(AddTwoFactor())
 
     // Sessions live in the database, so app servers hold no state of their own.
     app.sessions.use(.fluent)
@@ -93,7 +98,9 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
     app.asyncCommands.use(DemoCommand(), as: "demo")
     app.asyncCommands.use(AuditCommand(), as: "audit")
     app.asyncCommands.use(CreateAdminCommand(), as: "create-admin")
+    app.asyncCommands.use(BenchSearchCommand(), as: "bench-search")
     app.storage[DemoFlag.self] = settings.demo
+    app.storage[TwoFactorRequired.self] = settings.twoFactorRequired
     app.lockout = settings.lockout
 
     app.lifecycle.use(Startup())
@@ -104,6 +111,11 @@ enum DemoFlag: StorageKey {
     typealias Value = Bool
 }
 
+enum TwoFactorRequired: StorageKey {
+    typealias Value = Bool
+}
+
 extension Application {
     var isDemo: Bool { storage[DemoFlag.self] ?? false }
+    var twoFactorRequired: Bool { storage[TwoFactorRequired.self] ?? true }
 }

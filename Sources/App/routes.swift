@@ -17,6 +17,10 @@ func routes(_ app: Application) throws {
     let auth = AuthController()
     pages.get(SiteURL.signIn.pattern, use: auth.show)
     pages.post(SiteURL.signIn.pattern, use: auth.signIn)
+    pages.get(SiteURL.signInCode.pattern, use: auth.showCode)
+    pages.post(SiteURL.signInCode.pattern, use: auth.checkCode)
+    pages.get(SiteURL.twoFactor.pattern, use: auth.showSetUp)
+    pages.post(SiteURL.twoFactor.pattern, use: auth.setUp)
     pages.post(SiteURL.signOut.pattern, use: auth.signOut)
 
     let signedIn = pages.grouped(RequireSignIn(api: false))

@@ -20,19 +20,20 @@ struct TestWorld {
 
     static var onPostgres: Bool { ProcessInfo.processInfo.environment["ECAF_TEST_POSTGRES_URL"] != nil }
 
-    static func run(_ test: (TestWorld) async throws -> Void) async throws {
+    /// `twoFactorRequired` is off unless a test is about it, as under `--demo`.
+    static func run(twoFactorRequired: Bool = false, _ test: (TestWorld) async throws -> Void) async throws {
         try await withApp(configure: { app in
             let env = ProcessInfo.processInfo.environment
             if let admin = env["ECAF_TEST_POSTGRES_URL"], var url = URLComponents(string: admin) {
                 let name = "ecaf_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
                 url.path = "/" + name
-                try await configure(app, Settings(store: .postgres(url.string!)))
+                try await configure(app, Settings(store: .postgres(url.string!), twoFactorRequired: twoFactorRequired))
                 app.databases.use(try .postgres(url: admin), as: .init(string: "admin"), isDefault: false)
                 let template = env["ECAF_TEST_POSTGRES_TEMPLATE"] ?? "ecaf_template"
                 try await (app.db(.init(string: "admin")) as! any SQLDatabase)
                     .raw("CREATE DATABASE \(ident: name) TEMPLATE \(ident: template)").run()
             } else {
-                try await configure(app, Settings(store: .sqliteMemory))
+                try await configure(app, Settings(store: .sqliteMemory, twoFactorRequired: twoFactorRequired))
             }
             app.logger.logLevel = .error
             try await app.asyncBoot()

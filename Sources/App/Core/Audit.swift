@@ -7,6 +7,7 @@ enum AuditAction: String, Sendable {
     case signIn = "sign-in"
     case signInFailed = "sign-in-failed"
     case signOut = "sign-out"
+    case setUpTwoFactor = "set-up-two-factor"
     case searchChildren = "search-children"
     case registerChild = "register-child"
     case viewChild = "view-child"

@@ -40,11 +40,7 @@ enum Auth {
     /// Every failure is audited, and the audit is what counts towards lockout.
     static func verify(email: String, password: String, channel: String, on req: Request) async throws -> SignedIn? {
         let address = email.lowercased().trimmingCharacters(in: .whitespaces)
-        let lockout = req.application.lockout
-        let recentFailures = try await AuditEvent.query(on: req.db).filter(\.$actorEmail == address)
-            .filter(\.$action == AuditAction.signInFailed.rawValue)
-            .filter(\.$occurredAt > Date().addingTimeInterval(-lockout.window)).count()
-        let locked = recentFailures >= lockout.attempts
+        let locked = try await isLockedOut(address, on: req)
         let practitioner = try await Practitioner.query(on: req.db).filter(\.$email == address).with(\.$organisation).first()
         let hash = locked ? Passwords.decoyHash : practitioner?.passwordHash ?? Passwords.decoyHash
         let matches = (try? await req.password.async.verify(password, created: hash)) ?? false
@@ -55,6 +51,15 @@ enum Auth {
             return nil
         }
         return SignedIn(practitioner: practitioner, organisation: practitioner.organisation)
+    }
+
+    /// Too many failed passwords or codes for this address within the lockout window.
+    static func isLockedOut(_ address: String, on req: Request) async throws -> Bool {
+        let lockout = req.application.lockout
+        let recentFailures = try await AuditEvent.query(on: req.db).filter(\.$actorEmail == address)
+            .filter(\.$action == AuditAction.signInFailed.rawValue)
+            .filter(\.$occurredAt > Date().addingTimeInterval(-lockout.window)).count()
+        return recentFailures >= lockout.attempts
     }
 
     static func digest(_ token: String) -> String {

@@ -1,5 +1,6 @@
 import CAFCore
 import Fluent
+import Foundation
 import SQLKit
 
 /// What a search is narrowed by besides the name: fields on the child's own row.
@@ -26,18 +27,35 @@ struct ChildFilters: Sendable {
     }
 
     /// Children matching the filters alone, in name order.
-    func children(limit: Int, on sql: any SQLDatabase) async throws -> [UUID] {
-        let query: SQLQueryString =
-            "SELECT c.id AS child_id FROM children c WHERE \(conditions.joined(separator: " AND "))"
+    func query(limit: Int) -> SQLQueryString {
+        "SELECT c.id AS child_id FROM children c WHERE \(conditions.joined(separator: " AND "))"
             + " ORDER BY c.family_name, c.given_name, c.id LIMIT \(literal: limit)"
-        return try await sql.raw(query).all().map { try $0.decode(column: "child_id", as: UUID.self) }
+    }
+
+    func children(limit: Int, on sql: any SQLDatabase) async throws -> [UUID] {
+        try await sql.raw(query(limit: limit)).all().map { try $0.decode(column: "child_id", as: UUID.self) }
     }
 }
 
 /// Finds the children one of whose names may match every term, best first, through the
 /// database's own trigram index. `NameMatch` then decides and ranks, the same on each database.
 protocol NameSearch: Sendable {
-    func candidates(terms: [String], filters: ChildFilters, limit: Int, on db: any Database) async throws -> [UUID]
+    /// Run first in the same transaction, to tune the index for this query.
+    var setUp: SQLQueryString? { get }
+    /// The candidates' ids (`child_id`), best first, at most `limit`.
+    func query(terms: [String], filters: ChildFilters, limit: Int) -> SQLQueryString
+}
+
+extension NameSearch {
+    func candidates(terms: [String], filters: ChildFilters, limit: Int, on db: any Database) async throws -> [UUID] {
+        try await db.transaction { db in
+            let sql = db as! any SQLDatabase
+            if let setUp { try await sql.raw(setUp).run() }
+            return try await sql.raw(query(terms: terms, filters: filters, limit: limit)).all().map {
+                try $0.decode(column: "child_id", as: UUID.self)
+            }
+        }
+    }
 }
 
 extension ChildIndex {
@@ -49,19 +67,10 @@ extension ChildIndex {
 /// pg_trgm: each term must be word-similar to the name (`<%`, GIN-indexed), or match its
 /// wildcard pattern; candidates are ordered by their summed word similarity.
 struct PostgresNameSearch: NameSearch {
-    static let threshold = 0.3
+    /// Low enough that "smtih" (two of its six trigrams in "smith") still finds Smith.
+    let setUp: SQLQueryString? = "SET LOCAL pg_trgm.word_similarity_threshold = 0.3"
 
-    func candidates(terms: [String], filters: ChildFilters, limit: Int, on db: any Database) async throws -> [UUID] {
-        try await db.transaction { db in
-            let sql = db as! any SQLDatabase
-            try await sql.raw("SET LOCAL pg_trgm.word_similarity_threshold = \(literal: Self.threshold)").run()
-            return try await sql.raw(Self.query(terms: terms, filters: filters, limit: limit)).all().map {
-                try $0.decode(column: "child_id", as: UUID.self)
-            }
-        }
-    }
-
-    static func query(terms: [String], filters: ChildFilters, limit: Int) -> SQLQueryString {
+    func query(terms: [String], filters: ChildFilters, limit: Int) -> SQLQueryString {
         let matches: [SQLQueryString] = terms.map { term in
             term.contains("*")
                 ? "n.name_key LIKE \(bind: "%" + term.replacingOccurrences(of: "*", with: "%") + "%")"
@@ -80,14 +89,9 @@ struct PostgresNameSearch: NameSearch {
 /// FTS5's trigram tokenizer over each name with its words wrapped in `_`: a term must share
 /// a trigram with the name (all of a wildcard's fragments); candidates are ordered by bm25.
 struct SQLiteNameSearch: NameSearch {
-    func candidates(terms: [String], filters: ChildFilters, limit: Int, on db: any Database) async throws -> [UUID] {
-        let sql = db as! any SQLDatabase
-        return try await sql.raw(Self.query(terms: terms, filters: filters, limit: limit)).all().map {
-            try $0.decode(column: "child_id", as: UUID.self)
-        }
-    }
+    let setUp: SQLQueryString? = nil
 
-    static func query(terms: [String], filters: ChildFilters, limit: Int) -> SQLQueryString {
+    func query(terms: [String], filters: ChildFilters, limit: Int) -> SQLQueryString {
         let match: String = terms.map { term in
             let parts =
                 term.contains("*")

@@ -17,6 +17,10 @@ final class Practitioner: Model, @unchecked Sendable {
     /// Nil for national users (a national analyst) who belong to no LA organisation.
     @OptionalParent(key: "organisation_id") var organisation: Organisation?
     @Field(key: "disabled") var disabled: Bool
+    /// Base32 TOTP secret once two-factor sign-in is set up; nil before.
+    @OptionalField(key: "totp_secret") var totpSecret: String?
+    /// The last 30-second step a code was accepted for: a code never works twice.
+    @OptionalField(key: "totp_last_step") var totpLastStep: Int64?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     init() {}

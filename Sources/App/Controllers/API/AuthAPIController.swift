@@ -9,12 +9,36 @@ struct AuthAPIController {
             throw AppError(
                 status: .unauthorized, code: "invalid-credentials", message: "The e-mail address or password is not right")
         }
+        try await checkSecondFactor(body.code, for: signedIn.practitioner, on: req)
         let (token, expiresAt) = try await req.db.transaction { db in
             let issued = try await Auth.issueToken(for: signedIn, on: db)
             try await Audit.record(on: db, by: signedIn, .signIn, detail: "api")
             return issued
         }
         return try TokenResponse(token: token, expiresAt: expiresAt).json(.created)
+    }
+
+    /// An account with two-factor sign-in needs its code with the password; without it set
+    /// up, a token is refused unless the server runs with --demo.
+    private func checkSecondFactor(_ code: String?, for practitioner: Practitioner, on req: Request) async throws {
+        guard practitioner.totpSecret != nil else {
+            guard !req.application.twoFactorRequired else {
+                throw AppError(
+                    status: .forbidden, code: "two-factor-not-set-up",
+                    message: "Set up two-factor sign-in on the eCAF website first, then ask for a token with your code")
+            }
+            return
+        }
+        guard let code, !code.isEmpty else {
+            throw AppError(
+                status: .unauthorized, code: "code-required", message: "Enter the 6-digit code from your authenticator app",
+                problems: [.init(field: "code", message: "Enter the 6-digit code from your authenticator app")])
+        }
+        guard try await TwoFactor.check(code, for: practitioner, channel: "api", on: req) else {
+            throw AppError(
+                status: .unauthorized, code: "invalid-code", message: "The code is not right or has been used",
+                problems: [.init(field: "code", message: "The code is not right or has been used")])
+        }
     }
 
     /// DELETE /api/v1/auth/token: ends this token at once.

@@ -64,7 +64,7 @@ enum GOVUK {
 
     static func textInput<C: HTML.BodyContext>(
         label: String, name: String, value: String, hint: String? = nil, error: FieldProblem? = nil,
-        type: HTMLInputType = .text, autocomplete: String? = nil, width: String? = nil
+        type: HTMLInputType = .text, autocomplete: String? = nil, width: String? = nil, inputMode: String? = nil
     ) -> Node<C> {
         let id = fieldID(name)
         return .div(
@@ -78,6 +78,7 @@ enum GOVUK {
                         + (error == nil ? "" : " govuk-input--error")),
                 .id(id), .name(name), .type(type), .value(attribute(value)),
                 .attribute(named: "autocomplete", value: autocomplete),
+                .attribute(named: "inputmode", value: inputMode),
                 .attribute(named: "aria-describedby", value: describedBy(id: id, hint: hint, error: error)),
                 .attribute(named: "spellcheck", value: type == .email || type == .password ? "false" : nil)
             )

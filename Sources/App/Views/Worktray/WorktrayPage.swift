@@ -36,6 +36,13 @@ struct WorktrayPage {
         Layout.page(
             "Your worktray", context,
             .h1(.class("govuk-heading-l"), .text("Your worktray")),
+            .if(
+                signedIn.practitioner.totpSecret == nil,
+                .div(
+                    .class("govuk-inset-text"),
+                    .text("Protect the children’s records you can see: "),
+                    GOVUK.link("Set up two-factor sign-in", to: .twoFactor),
+                    .text(" with an authenticator app on your phone."))),
             .p(
                 .class("govuk-body"),
                 .text(

@@ -1,0 +1,123 @@
+import Fluent
+import Foundation
+import Testing
+import VaporTesting
+
+@testable import App
+
+/// Two-factor sign-in: required outside --demo, set up with a QR code or key, each code once.
+@Suite struct TwoFactorTests {
+    typealias Browser = PageTests.Browser
+
+    /// Signs in with the password, is sent to set-up, reads the key off the page and proves it.
+    func setUp(_ browser: Browser, _ email: String) async throws -> [UInt8] {
+        _ = try await browser.get(SiteURL.signIn.path)
+        let password = try await browser.post(SiteURL.signIn.path, [("email", email), ("password", TestWorld.password)])
+        #expect(password.headers.first(name: .location) == SiteURL.twoFactor.path)
+        let page = try await browser.get(SiteURL.twoFactor.path)
+        let html = page.body.string
+        #expect(html.contains("<svg") && html.contains("QR code to add eCAF"))
+        let key = try #require(html.range(of: #"id="manual-key">"#).map { html[$0.upperBound...].prefix { $0 != "<" } })
+        let secret = try #require(Base32.decode(String(key)))
+        #expect(secret.count == 20)
+        let wrong = try await browser.post(SiteURL.twoFactor.path, [("code", "000000")])
+        #expect(wrong.status == .unprocessableEntity)
+        #expect(wrong.body.string.contains("The code is not right"))
+        let code = TOTP.code(secret: secret, step: TOTP.step(at: Date()))
+        let done = try await browser.post(SiteURL.twoFactor.path, [("code", code)])
+        #expect(done.headers.first(name: .location) == SiteURL.home.path)
+        return secret
+    }
+
+    @Test func outsideDemoEveryoneSetsItUpBeforeTheyAreSignedIn() async throws {
+        try await TestWorld.run(twoFactorRequired: true) { (world: TestWorld) async throws in
+            let browser = Browser(world)
+            _ = try await browser.get(SiteURL.signIn.path)
+            _ = try await browser.post(SiteURL.signIn.path, [("email", "amy@demo.test"), ("password", TestWorld.password)])
+            // A checked password alone signs no one in.
+            #expect(try await browser.get(SiteURL.findChild.path).status == .seeOther)
+            let secret = try await setUp(Browser(world), "amy@demo.test")
+            let stored = try await Practitioner.query(on: world.app.db).filter(\.$email == "amy@demo.test").first()
+            #expect(stored?.totpSecret == Base32.encode(secret))
+            let events = try await AuditEvent.query(on: world.app.db).filter(\.$action == AuditAction.setUpTwoFactor.rawValue)
+                .count()
+            #expect(events == 1)
+
+            // The API refuses a token to anyone who has not set it up.
+            let ben = try await world.send(
+                .POST, APIURL.token.path, json: ["email": "ben@demo.test", "password": TestWorld.password])
+            #expect(ben.status == .forbidden)
+            #expect(try world.error(ben).code == "two-factor-not-set-up")
+        }
+    }
+
+    @Test func eachCodeSignsInOnceAndOnlyWithinAStep() async throws {
+        try await TestWorld.run(twoFactorRequired: true) { (world: TestWorld) async throws in
+            let secret = try await setUp(Browser(world), "amy@demo.test")
+            let step = TOTP.step(at: Date())
+            func token(_ code: String?) async throws -> TestingHTTPResponse {
+                var body = ["email": "amy@demo.test", "password": TestWorld.password]
+                body["code"] = code
+                return try await world.send(.POST, APIURL.token.path, json: body)
+            }
+            #expect(try world.error(try await token(nil)).code == "code-required")
+            // The set-up code was this step's: it cannot be used again.
+            #expect(try world.error(try await token(TOTP.code(secret: secret, step: step))).code == "invalid-code")
+            #expect(try world.error(try await token(TOTP.code(secret: secret, step: step + 3))).code == "invalid-code")
+            let next = TOTP.code(secret: secret, step: step + 1)
+            #expect(try await token(next).status == .created)
+            #expect(try world.error(try await token(next)).code == "invalid-code")
+
+            // The pages ask for the code after the password, and the same rule holds.
+            let browser = Browser(world)
+            _ = try await browser.get(SiteURL.signIn.path)
+            let password = try await browser.post(
+                SiteURL.signIn.path, [("email", "amy@demo.test"), ("password", TestWorld.password)])
+            #expect(password.headers.first(name: .location) == SiteURL.signInCode.path)
+            #expect(try await browser.get(SiteURL.signInCode.path).status == .ok)
+            #expect(try await browser.post(SiteURL.signInCode.path, [("code", next)]).status == .unprocessableEntity)
+            #expect(try await browser.get(SiteURL.home.path).status == .seeOther)
+        }
+    }
+
+    @Test func wrongCodesCountTowardsLockout() async throws {
+        try await TestWorld.run(twoFactorRequired: true) { (world: TestWorld) async throws in
+            let secret = try await setUp(Browser(world), "amy@demo.test")
+            for _ in 0..<world.app.lockout.attempts {
+                let response = try await world.send(
+                    .POST, APIURL.token.path, json: ["email": "amy@demo.test", "password": TestWorld.password, "code": "123456"])
+                #expect(response.status == .unauthorized)
+            }
+            let right = TOTP.code(secret: secret, step: TOTP.step(at: Date()) + 1)
+            let locked = try await world.send(
+                .POST, APIURL.token.path, json: ["email": "amy@demo.test", "password": TestWorld.password, "code": right])
+            #expect(locked.status == .unauthorized)
+        }
+    }
+
+    @Test func theCodePageNeedsAPasswordFirst() async throws {
+        try await TestWorld.run(twoFactorRequired: true) { (world: TestWorld) async throws in
+            let browser = Browser(world)
+            let response = try await browser.get(SiteURL.signInCode.path)
+            #expect(response.headers.first(name: .location) == SiteURL.signIn.path)
+            #expect(try await browser.get(SiteURL.twoFactor.path).headers.first(name: .location) == SiteURL.signIn.path)
+        }
+    }
+
+    @Test func underDemoItIsOptionalButOnceSetUpItIsAsked() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let browser = Browser(world)
+            try await browser.signIn("amy@demo.test")
+            let page = try await browser.get(SiteURL.twoFactor.path)
+            let html = page.body.string
+            let key = try #require(html.range(of: #"id="manual-key">"#).map { html[$0.upperBound...].prefix { $0 != "<" } })
+            let secret = try #require(Base32.decode(String(key)))
+            let done = try await browser.post(
+                SiteURL.twoFactor.path, [("code", TOTP.code(secret: secret, step: TOTP.step(at: Date())))])
+            #expect(done.body.string.contains("Two-factor sign-in is set up"))
+            let token = try await world.send(
+                .POST, APIURL.token.path, json: ["email": "amy@demo.test", "password": TestWorld.password])
+            #expect(try world.error(token).code == "code-required")
+        }
+    }
+}
