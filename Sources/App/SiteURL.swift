@@ -13,6 +13,10 @@ enum SiteURL: Hashable {
     case registerChild
     case child(UUID)
     case childAudit(UUID)
+    case childWhereabouts(UUID)
+    case childShield(UUID)
+    case shieldOverride(UUID)
+    case shieldOverrideReview(UUID)
     case startEpisode(child: UUID)
     case checklist(child: UUID)
     case safeguarding(child: UUID)
@@ -63,6 +67,10 @@ enum SiteURL: Hashable {
         case .registerChild: ["children", "new"]
         case .child(let child): ["children", id(child)]
         case .childAudit(let child): ["children", id(child), "audit"]
+        case .childWhereabouts(let child): ["children", id(child), "whereabouts"]
+        case .childShield(let child): ["children", id(child), "shield"]
+        case .shieldOverride(let child): ["children", id(child), "shield-override"]
+        case .shieldOverrideReview(let override): ["shield-overrides", id(override)]
         case .startEpisode(let child): ["children", id(child), "episodes", "new"]
         case .checklist(let child): ["children", id(child), "checklist"]
         case .safeguarding(let child): ["children", id(child), "safeguarding"]
@@ -107,6 +115,11 @@ enum APIURL: Hashable {
     case children
     case child(UUID)
     case childNames(UUID)
+    case childWhereabouts(UUID)
+    case childShield(UUID)
+    case childShieldOverrides(UUID)
+    case shieldOverrides
+    case shieldOverrideReview(UUID)
     case childEpisodes(UUID)
     case preAssessments(UUID)
     case consentRefusals(UUID)
@@ -159,6 +172,11 @@ enum APIURL: Hashable {
         case .children: return base + ["children"]
         case .child(let child): return base + ["children", id(child, "id")]
         case .childNames(let child): return base + ["children", id(child, "id"), "names"]
+        case .childWhereabouts(let child): return base + ["children", id(child, "id"), "whereabouts"]
+        case .childShield(let child): return base + ["children", id(child, "id"), "shield"]
+        case .childShieldOverrides(let child): return base + ["children", id(child, "id"), "shield-overrides"]
+        case .shieldOverrides: return base + ["shield-overrides"]
+        case .shieldOverrideReview(let override): return base + ["shield-overrides", id(override, "id"), "review"]
         case .childEpisodes(let child): return base + ["children", id(child, "id"), "episodes"]
         case .preAssessments(let child): return base + ["children", id(child, "id"), "pre-assessments"]
         case .consentRefusals(let child): return base + ["children", id(child, "id"), "consent-refusals"]

@@ -77,6 +77,8 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
     app.migrations.add(CreateBreakGlassGrants())
     app.migrations.add(CreateChildNames())
     app.migrations.add(AddTwoFactor())
+    app.migrations.add(AddPostcodeDistricts())
+    app.migrations.add(AddWhereabouts())
 
     // Sessions live in the database, so app servers hold no state of their own.
     app.sessions.use(.fluent)

@@ -295,3 +295,28 @@ extension AccessPolicy {
         actor.roles.contains(.safeguarding)
     }
 }
+
+extension AccessPolicy {
+    /// A shielded child's whereabouts (address, postcode, school, GP, contact details) are
+    /// seen only by the coordinators and safeguarding staff of the child's LA, or by someone
+    /// who has overridden the shield for a safeguarding reason. Unshielded, anyone who uses
+    /// the index sees them.
+    public static func maySeeWhereabouts(_ actor: Actor, childLocalAuthorityID: UUID, shielded: Bool, overridden: Bool) -> Bool {
+        guard mayUseIndex(actor) else { return false }
+        return !shielded || overridden || mayShield(actor, childLocalAuthorityID: childLocalAuthorityID)
+    }
+
+    /// Shielding is set and lifted by the coordinators and safeguarding staff of the child's LA.
+    public static func mayShield(_ actor: Actor, childLocalAuthorityID: UUID) -> Bool {
+        !actor.roles.isDisjoint(with: [.coordinator, .safeguarding]) && actor.localAuthorityID == childLocalAuthorityID
+    }
+
+    /// In a safeguarding emergency anyone who uses the index may override a shield, giving a
+    /// reason; the override goes on the LA's review queue at once and is investigated.
+    public static func mayOverrideShield(_ actor: Actor) -> Bool { mayUseIndex(actor) }
+
+    /// Shield overrides, like break-glass grants, are reviewed by the LA's coordinators.
+    public static func mayReviewShieldOverride(_ actor: Actor, childLocalAuthorityID: UUID) -> Bool {
+        mayReviewBreakGlass(actor, localAuthorityID: childLocalAuthorityID)
+    }
+}

@@ -121,6 +121,61 @@ import VaporTesting
                 try await call(.POST, names, "/api/v1/children/\(UUID())/names", token: amy, raw: spec.example("POST", names))
                     .status == .notFound)
 
+            let place = "/api/v1/children/{id}/whereabouts"
+            let placePath = "/api/v1/children/\(childID)/whereabouts"
+            #expect(try await call(.PUT, place, placePath, token: amy, raw: spec.example("PUT", place)).status == .ok)
+            #expect(try await call(.PUT, place, placePath, token: amy, raw: "{").status == .badRequest)
+            #expect(
+                try await call(.PUT, place, placePath, token: amy, raw: #"{"postcode": "nowhere"}"#).status
+                    == .unprocessableEntity)
+            #expect(
+                try await call(.PUT, place, "/api/v1/children/\(UUID())/whereabouts", token: amy, raw: spec.example("PUT", place))
+                    .status == .notFound)
+            let overrides = "/api/v1/children/{id}/shield-overrides"
+            let overridesPath = "/api/v1/children/\(childID)/shield-overrides"
+            #expect(
+                try await call(.POST, overrides, overridesPath, token: amy, raw: spec.example("POST", overrides)).status
+                    == .conflict)
+            let shield = "/api/v1/children/{id}/shield"
+            let shieldPath = "/api/v1/children/\(childID)/shield"
+            #expect(try await call(.PUT, shield, shieldPath, token: amy, raw: spec.example("PUT", shield)).status == .forbidden)
+            #expect(
+                try await call(.PUT, shield, shieldPath, token: erin, raw: #"{"shielded": true, "reason": "no"}"#).status
+                    == .unprocessableEntity)
+            #expect(try await call(.PUT, shield, shieldPath, token: erin, raw: spec.example("PUT", shield)).status == .ok)
+            #expect(try await call(.PUT, place, placePath, token: amy, raw: spec.example("PUT", place)).status == .forbidden)
+            #expect(
+                try await call(.POST, overrides, overridesPath, token: amy, raw: #"{"reason": "now"}"#).status
+                    == .unprocessableEntity)
+            let overridden = try await call(.POST, overrides, overridesPath, token: amy, raw: spec.example("POST", overrides))
+            #expect(overridden.status == .created)
+            #expect(try await call(.GET, "/api/v1/shield-overrides", token: erin).status == .ok)
+            #expect(try await call(.GET, "/api/v1/shield-overrides", token: amy).status == .forbidden)
+            let overrideReview = "/api/v1/shield-overrides/{id}/review"
+            let overrideReviewPath = "/api/v1/shield-overrides/\(try world.json(overridden)["id"] as! String)/review"
+            #expect(
+                try await call(.POST, overrideReview, overrideReviewPath, token: erin, raw: #"{"note": ""}"#).status
+                    == .unprocessableEntity)
+            #expect(
+                try await call(.POST, overrideReview, overrideReviewPath, token: amy, raw: spec.example("POST", overrideReview))
+                    .status
+                    == .forbidden)
+            #expect(
+                try await call(.POST, overrideReview, overrideReviewPath, token: erin, raw: spec.example("POST", overrideReview))
+                    .status
+                    == .ok)
+            #expect(
+                try await call(.POST, overrideReview, overrideReviewPath, token: erin, raw: spec.example("POST", overrideReview))
+                    .status
+                    == .conflict)
+            #expect(
+                try await call(
+                    .POST, overrideReview, "/api/v1/shield-overrides/\(UUID())/review", token: erin,
+                    raw: spec.example("POST", overrideReview)
+                ).status == .notFound)
+            _ = try await call(
+                .PUT, shield, shieldPath, token: erin, raw: #"{"shielded": false, "reason": "Order discharged by the court"}"#)
+
             let open = "/api/v1/children/{id}/episodes"
             let opened = try await call(
                 .POST, open, "/api/v1/children/\(childID)/episodes", token: amy, raw: spec.example("POST", open))

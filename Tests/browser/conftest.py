@@ -115,3 +115,20 @@ def visit(browser, server):
     yield open_visit
     for v in visits:
         v.close()
+
+
+def api(base, method, path, token=None, body=None):
+    """Calls the JSON API, for setting up what a journey starts from."""
+    import json
+
+    request = urllib.request.Request(base + path, method=method, data=None if body is None else json.dumps(body).encode())
+    request.add_header("Content-Type", "application/json")
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    with urllib.request.urlopen(request) as response:
+        text = response.read()
+        return json.loads(text) if text else None
+
+
+def api_token(base, email):
+    return api(base, "POST", "/api/v1/auth/token", body={"email": email, "password": PASSWORD})["token"]

@@ -110,7 +110,7 @@ def main():
             gender = rng.choice(["male", "female"]) if rng.random() < 0.98 else "unknown"
             nhs = nhs_number(rng) if rng.random() < 0.9 else ""
             children.write("\t".join([child, given, family, key(f"{given} {family}"), born, gender, postcode, nhs, "", la,
-                                      practitioner, created]) + "\n")
+                                      practitioner, created, postcode.split(" ")[0]]) + "\n")
             rows = [("current", given, family)]
             if rng.random() < 0.08:
                 rows.append(("known-as", title(NICK.get(given.lower(), given[:3])), family))

@@ -60,12 +60,94 @@ struct ChildController {
     }
 
     func show(req: Request) async throws -> Response {
+        try await childPage(req).render(PageContext(req)).response()
+    }
+
+    private func childPage(_ req: Request, reason: String = "", problems: [FieldProblem] = []) async throws -> ChildPage {
         let signedIn = try req.signedIn
-        let record = try await ChildIndex.read(try req.id("child"), by: signedIn, on: req.db)
+        let record = try await ChildIndex.read(
+            try req.id("child"), by: signedIn, credential: Shielding.credential(of: req), on: req.db)
+        let la = record.child.$localAuthority.id
         return ChildPage(
-            record: record,
-            mayReadAudit: AccessPolicy.mayReadAudit(signedIn.actor, childLocalAuthorityID: record.child.$localAuthority.id)
-        ).render(PageContext(req)).response()
+            record: record, mayReadAudit: AccessPolicy.mayReadAudit(signedIn.actor, childLocalAuthorityID: la),
+            mayShield: AccessPolicy.mayShield(signedIn.actor, childLocalAuthorityID: la), reason: reason, problems: problems)
+    }
+
+    func editWhereabouts(req: Request) async throws -> Response {
+        let record = try await ChildIndex.read(
+            try req.id("child"), by: try req.signedIn, credential: Shielding.credential(of: req), on: req.db)
+        guard record.whereabouts != nil else {
+            throw AppError.forbidden("This child’s whereabouts are shielded. Contact the coordinator of their local authority.")
+        }
+        return WhereaboutsPage(child: record.child).render(PageContext(req)).response()
+    }
+
+    func saveWhereabouts(req: Request) async throws -> Response {
+        let childID = try req.id("child")
+        let form = FormFields(req)
+        let anyDate = !(form["movedIn-day"] + form["movedIn-month"] + form["movedIn-year"]).isEmpty
+        let change = Whereabouts.Change(
+            address: form["address"], postcode: form["postcode"],
+            movedIn: anyDate
+                ? CalendarDate.fromParts(day: form["movedIn-day"], month: form["movedIn-month"], year: form["movedIn-year"])
+                    ?? "not a date" : "",
+            school: form["school"], gpPractice: form["gpPractice"], contactPhone: form["contactPhone"])
+        do {
+            _ = try await Whereabouts.update(
+                childID, change, by: try req.signedIn, credential: Shielding.credential(of: req), on: req.db)
+            return req.redirect(to: SiteURL.child(childID).path)
+        } catch let error as AppError where !error.problems.isEmpty {
+            guard let child = try await Child.find(childID, on: req.db) else { throw AppError.notFound("child") }
+            var page = WhereaboutsPage(child: child)
+            (page.address, page.postcode, page.school) = (change.address, change.postcode, change.school)
+            (page.gpPractice, page.contactPhone) = (change.gpPractice, change.contactPhone)
+            (page.day, page.month, page.year) = (form["movedIn-day"], form["movedIn-month"], form["movedIn-year"])
+            page.problems = error.problems
+            return page.render(PageContext(req)).response(.unprocessableEntity)
+        }
+    }
+
+    func shield(req: Request) async throws -> Response {
+        let form = FormFields(req)
+        do {
+            _ = try await Shielding.set(
+                form["shielded"] == "yes", childID: try req.id("child"), reason: form["reason"], by: try req.signedIn,
+                on: req.db)
+            return req.redirect(to: SiteURL.child(try req.id("child")).path)
+        } catch let error as AppError where !error.problems.isEmpty {
+            return try await childPage(req, reason: form["reason"], problems: error.problems).render(PageContext(req))
+                .response(.unprocessableEntity)
+        }
+    }
+
+    func overrideShield(req: Request) async throws -> Response {
+        let reason = FormFields(req)["reason"]
+        do {
+            _ = try await Shielding.override(
+                childID: try req.id("child"), reason: reason, credential: Shielding.credential(of: req), by: try req.signedIn,
+                on: req.db)
+            return req.redirect(to: SiteURL.child(try req.id("child")).path)
+        } catch let error as AppError where !error.problems.isEmpty {
+            return try await childPage(req, reason: reason, problems: error.problems).render(PageContext(req))
+                .response(.unprocessableEntity)
+        }
+    }
+
+    func showOverride(req: Request) async throws -> Response {
+        ShieldOverridePage(override: try await Shielding.find(try req.id("override"), by: try req.signedIn, on: req.db))
+            .render(PageContext(req)).response()
+    }
+
+    func reviewOverride(req: Request) async throws -> Response {
+        let id = try req.id("override")
+        do {
+            _ = try await Shielding.review(id, note: FormFields(req)["note"], by: try req.signedIn, on: req.db)
+            return req.redirect(to: SiteURL.shieldOverrideReview(id).path)
+        } catch let error as AppError where !error.problems.isEmpty {
+            let override = try await Shielding.find(id, by: try req.signedIn, on: req.db)
+            return ShieldOverridePage(override: override, problems: error.problems).render(PageContext(req))
+                .response(.unprocessableEntity)
+        }
     }
 
     func audit(req: Request) async throws -> Response {

@@ -34,7 +34,8 @@ struct WorktrayController {
             referrals: try await Closures.pendingReferrals(for: signedIn, on: req.db),
             meetings: try await Teams.meetingsToAttend(for: signedIn, on: req.db),
             accessRequests: try await AccessRequests.pending(for: signedIn, on: req.db),
-            breakGlass: try await BreakGlass.queue(for: signedIn, on: req.db)
+            breakGlass: try await BreakGlass.queue(for: signedIn, on: req.db),
+            shieldOverrides: try await Shielding.queue(for: signedIn, on: req.db)
         ).render(PageContext(req)).response()
     }
 

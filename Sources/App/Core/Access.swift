@@ -11,6 +11,8 @@ struct AuthorisedEpisode {
     let basis: AccessBasis
     /// What the policy decided on, to ask it further questions without loading again.
     let facts: EpisodeFacts
+    /// False while the child's whereabouts are shielded from this reader.
+    let whereaboutsVisible: Bool
     var id: UUID { episode.id! }
 }
 
@@ -31,7 +33,11 @@ enum Access {
         let facts = facts(episode, consent, referred: referred, breakGlass: breakGlass)
         switch AccessPolicy.decide(signedIn.actor, action, facts) {
         case .allowed(let basis):
-            return AuthorisedEpisode(episode: episode, child: episode.child, consent: consent, basis: basis, facts: facts)
+            let child = episode.child
+            return AuthorisedEpisode(
+                episode: episode, child: child, consent: consent, basis: basis, facts: facts,
+                whereaboutsVisible: AccessPolicy.maySeeWhereabouts(
+                    signedIn.actor, childLocalAuthorityID: child.$localAuthority.id, shielded: child.shielded, overridden: false))
         case .denied(let denial):
             try await Audit.record(
                 on: db, by: signedIn, auditAction(action), child: episode.$child.id, episode: id, outcome: .denied,

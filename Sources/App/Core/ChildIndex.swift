@@ -10,6 +10,10 @@ struct ChildRecord {
     /// Every name the child is or was known by, the current one first.
     let names: [ChildName]
     let episodes: [Episode]
+    /// Nil while the whereabouts are shielded from this reader.
+    let whereabouts: Whereabouts?
+    /// Whom to ask about a shielded child: the LA's coordinators.
+    let coordinators: [Practitioner]
 
     /// Everyone on any episode's team, once each.
     var involved: [Practitioner] { episodes.involved }
@@ -27,11 +31,22 @@ extension [Episode] {
     }
 }
 
+/// A name as search ranks it: read straight from `child_names`, without a model.
+struct IndexName: Sendable {
+    let kind: NameKind
+    let givenName: String
+    let familyName: String
+
+    var fullName: String { "\(givenName) \(familyName)" }
+}
+
 /// One child a search found, with the other name that matched when it was not their own.
 struct ChildSearchHit {
     let child: Child
-    let matchedName: ChildName?
+    let matchedName: IndexName?
     let score: Double?
+    /// False for a shielded child the searcher may not see the whereabouts of.
+    let whereaboutsVisible: Bool
 }
 
 /// One page of a search's results, best first, from at most `ChildIndex.resultCap` in all.
@@ -122,41 +137,80 @@ enum ChildIndex {
         let problems = query.problems()
         guard problems.isEmpty else { throw AppError.invalid(problems) }
         let terms = NameMatch.terms(query.name)
-        let ids =
-            terms.isEmpty
-            ? try await query.filters.children(limit: resultCap + 1, on: db as! any SQLDatabase)
-            : try await nameSearch(for: db).candidates(terms: terms, filters: query.filters, limit: candidateLimit, on: db)
-        let hits = try await rank(ids, terms: terms, on: db)
-        let start = (query.page - 1) * pageSize
-        let page = Array(hits.prefix(resultCap).dropFirst(start).prefix(pageSize))
+        var filters = query.filters
+        // A search on a hidden field (the postcode) never finds a shielded child for someone
+        // who may not see where they live.
+        filters.shieldedVisibleIn =
+            AccessPolicy.coordinatedAuthority(signedIn.actor)
+            ?? AccessPolicy.safeguardedAuthority(signedIn.actor)
+        let ranked: [Ranked]
+        if terms.isEmpty {
+            ranked = try await filters.children(limit: resultCap + 1, on: db as! any SQLDatabase).map {
+                Ranked(childID: $0, matchedName: nil, score: nil)
+            }
+        } else {
+            let ids = try await nameSearch(for: db).candidates(
+                terms: terms, filters: filters, limit: candidateLimit, on: db)
+            ranked = try await rank(ids, terms: terms, on: db)
+        }
+        // Only the page shown is read in full.
+        let shown = Array(ranked.prefix(resultCap).dropFirst((query.page - 1) * pageSize).prefix(pageSize))
+        let children = Dictionary(
+            uniqueKeysWithValues: try await Child.query(on: db).filter(\.$id ~~ shown.map(\.childID)).all().map { ($0.id!, $0) })
+        let hits = shown.compactMap { found in
+            children[found.childID].map { child in
+                ChildSearchHit(
+                    child: child, matchedName: found.matchedName, score: found.score,
+                    whereaboutsVisible: AccessPolicy.maySeeWhereabouts(
+                        signedIn.actor, childLocalAuthorityID: child.$localAuthority.id, shielded: child.shielded,
+                        overridden: false))
+            }
+        }
         try await Audit.record(
             on: db, by: signedIn, .searchChildren,
-            detail: "\(query.auditDetail) results=\(page.map { $0.child.id!.uuidString }.joined(separator: ","))")
-        return ChildSearchResult(hits: page, total: min(hits.count, resultCap), capped: hits.count > resultCap, page: query.page)
+            detail: "\(query.auditDetail) results=\(hits.map { $0.child.id!.uuidString }.joined(separator: ","))")
+        return ChildSearchResult(
+            hits: hits, total: min(ranked.count, resultCap), capped: ranked.count > resultCap, page: query.page)
+    }
+
+    struct Ranked {
+        let childID: UUID
+        let matchedName: IndexName?
+        let score: Double?
     }
 
     /// Scores each candidate by its best-matching name, drops those no name matches, and
-    /// orders the rest best first, then by name.
-    static func rank(_ ids: [UUID], terms: [String], on db: any Database) async throws -> [ChildSearchHit] {
+    /// orders the rest best first, then by current name.
+    static func rank(_ ids: [UUID], terms: [String], on db: any Database) async throws -> [Ranked] {
         guard !ids.isEmpty else { return [] }
-        let children = try await Child.query(on: db).filter(\.$id ~~ ids).all()
-        let names = Dictionary(grouping: try await ChildName.query(on: db).filter(\.$child.$id ~~ ids).all(), by: \.$child.id)
-        let hits: [ChildSearchHit] = children.compactMap { child in
-            guard !terms.isEmpty else { return ChildSearchHit(child: child, matchedName: nil, score: nil) }
-            let scored = (names[child.id!] ?? []).compactMap { name in
+        let rows = try await (db as! any SQLDatabase).raw(
+            "SELECT child_id, kind, given_name, family_name FROM child_names WHERE child_id IN (\(binds: ids))"
+        ).all()
+        var names: [UUID: [IndexName]] = [:]
+        for row in rows {
+            let name = IndexName(
+                kind: NameKind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .previous,
+                givenName: try row.decode(column: "given_name", as: String.self),
+                familyName: try row.decode(column: "family_name", as: String.self))
+            names[try row.decode(column: "child_id", as: UUID.self), default: []].append(name)
+        }
+        let scored: [(ranked: Ranked, sortName: String)] = names.compactMap { childID, names in
+            let matches = names.compactMap { name in
                 NameMatch.score(terms: terms, name: name.fullName).map { (score: $0, name: name) }
             }
+            // The best score; on a tie, the current name rather than another.
             guard
-                let best = scored.max(by: {
-                    ($0.score, $0.name.kind != .current ? 0 : 1) < ($1.score, $1.name.kind != .current ? 0 : 1)
+                let best = matches.max(by: {
+                    ($0.score, $0.name.kind == .current ? 1 : 0) < ($1.score, $1.name.kind == .current ? 1 : 0)
                 })
             else { return nil }
-            return ChildSearchHit(child: child, matchedName: best.name.kind == .current ? nil : best.name, score: best.score)
+            let current = names.first { $0.kind == .current } ?? best.name
+            return (
+                Ranked(childID: childID, matchedName: best.name.kind == .current ? nil : best.name, score: best.score),
+                "\(current.familyName)\u{0}\(current.givenName)\u{0}\(childID.uuidString)"
+            )
         }
-        return hits.sorted {
-            ($0.score ?? 0, $1.child.familyName, $1.child.givenName, $1.child.id!.uuidString)
-                > ($1.score ?? 0, $0.child.familyName, $0.child.givenName, $0.child.id!.uuidString)
-        }
+        return scored.sorted { ($0.ranked.score ?? 0, $1.sortName) > ($1.ranked.score ?? 0, $0.sortName) }.map(\.ranked)
     }
 
     static func register(_ registration: ChildRegistration, by signedIn: SignedIn, on db: any Database) async throws -> Child {
@@ -223,7 +277,11 @@ enum ChildIndex {
         try await Episode.withTeam(on: db).filter(\.$child.$id == childID).all().involved
     }
 
-    static func read(_ id: UUID, by signedIn: SignedIn, on db: any Database) async throws -> ChildRecord {
+    /// `credential` (see `Shielding.credential`) lets an override taken with it show a
+    /// shielded child's whereabouts.
+    static func read(_ id: UUID, by signedIn: SignedIn, credential: String? = nil, on db: any Database) async throws
+        -> ChildRecord
+    {
         try Access.requireIndex(signedIn)
         guard let child = try await Child.query(on: db).filter(\.$id == id).with(\.$localAuthority).first() else {
             throw AppError.notFound("child")
@@ -231,8 +289,25 @@ enum ChildIndex {
         let episodes = try await Episode.withTeam(on: db).filter(\.$child.$id == id)
             .sort(\.$openedAt, .descending).all()
         let names = try await ChildName.query(on: db).filter(\.$child.$id == id).sort(\.$createdAt).all()
-        try await Audit.record(on: db, by: signedIn, .viewChild, child: id)
+        let visible = try await Shielding.whereaboutsVisible(child, to: signedIn, credential: credential, on: db)
+        let whereabouts =
+            visible
+            ? Whereabouts(
+                child,
+                history: try await ChildAddress.query(on: db).filter(\.$child.$id == id).sort(\.$createdAt, .descending).all())
+            : nil
+        let coordinators =
+            visible
+            ? []
+            : try await Practitioner.query(on: db).join(
+                Organisation.self, on: \Practitioner.$organisation.$id == \Organisation.$id
+            )
+            .filter(Organisation.self, \.$localAuthority.$id == child.$localAuthority.id).filter(\.$disabled == false)
+            .all().filter { $0.roles.contains(.coordinator) }
+        try await Audit.record(
+            on: db, by: signedIn, .viewChild, child: id, detail: visible && child.shielded ? "whereabouts" : "")
         return ChildRecord(
-            child: child, names: names.filter { $0.kind == .current } + names.filter { $0.kind != .current }, episodes: episodes)
+            child: child, names: names.filter { $0.kind == .current } + names.filter { $0.kind != .current }, episodes: episodes,
+            whereabouts: whereabouts, coordinators: coordinators)
     }
 }

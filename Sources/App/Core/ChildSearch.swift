@@ -12,6 +12,9 @@ struct ChildFilters: Sendable {
     var postcode: String?
     var nhsNumber: String?
     var upn: String?
+    /// The LA whose shielded children a postcode search may still find (the searcher
+    /// coordinates or safeguards it); everyone else's postcode searches skip shielded children.
+    var shieldedVisibleIn: UUID?
 
     var conditions: [SQLQueryString] {
         var conditions: [SQLQueryString] = []
@@ -19,7 +22,10 @@ struct ChildFilters: Sendable {
         if let bornTo { conditions.append("c.date_of_birth <= \(bind: bornTo)") }
         if let postcode {
             conditions.append(
-                postcode.contains(" ") ? "c.postcode = \(bind: postcode)" : "c.postcode LIKE \(bind: postcode + " %")")
+                postcode.contains(" ") ? "c.postcode = \(bind: postcode)" : "c.postcode_district = \(bind: postcode)")
+            conditions.append(
+                shieldedVisibleIn.map { "(c.shielded = \(false) OR c.local_authority_id = \(bind: $0))" }
+                    ?? "c.shielded = \(false)")
         }
         if let nhsNumber { conditions.append("c.nhs_number = \(bind: nhsNumber)") }
         if let upn { conditions.append("c.upn = \(bind: upn)") }
@@ -64,17 +70,22 @@ extension ChildIndex {
     }
 }
 
-/// pg_trgm: each term must be word-similar to the name (`<%`, GIN-indexed), or match its
-/// wildcard pattern; candidates are ordered by their summed word similarity.
+/// pg_trgm: each term must be word-similar to the name (`<%`, GIN-indexed), or one of its
+/// words must match the wildcard pattern; candidates are ordered by summed word similarity.
 struct PostgresNameSearch: NameSearch {
     /// Low enough that "smtih" (two of its six trigrams in "smith") still finds Smith.
     let setUp: SQLQueryString? = "SET LOCAL pg_trgm.word_similarity_threshold = 0.3"
 
     func query(terms: [String], filters: ChildFilters, limit: Int) -> SQLQueryString {
         let matches: [SQLQueryString] = terms.map { term in
-            term.contains("*")
-                ? "n.name_key LIKE \(bind: "%" + term.replacingOccurrences(of: "*", with: "%") + "%")"
-                : "\(bind: term) <% n.name_key"
+            guard term.contains("*") else { return "\(bind: term) <% n.name_key" }
+            // The pattern as a whole word, first, last, middle or alone: anchored like this,
+            // pg_trgm can look up even two-letter fragments ("  s", " sm", "th ").
+            let word = term.replacingOccurrences(of: "*", with: "%")
+            let patterns = [word, word + " %", "% " + word, "% " + word + " %"].map {
+                "n.name_key LIKE \(bind: $0)" as SQLQueryString
+            }
+            return "(\(patterns.joined(separator: " OR ")))"
         }
         let similarity: [SQLQueryString] = terms.map { term in
             term.contains("*") ? "1" : "word_similarity(\(bind: term), n.name_key)"

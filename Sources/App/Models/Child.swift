@@ -15,10 +15,18 @@ final class Child: Model, @unchecked Sendable {
     @Field(key: "date_of_birth") var dateOfBirth: String
     @OptionalEnum(key: "gender") var gender: Gender?
     @OptionalField(key: "postcode") var postcode: String?
+    /// The postcode's outward code ("CB4"), for searching by district.
+    @OptionalField(key: "postcode_district") var postcodeDistrict: String?
     /// Validated NHS number (10 digits), when known.
     @OptionalField(key: "nhs_number") var nhsNumber: String?
     /// Validated Unique Pupil Number, when known.
     @OptionalField(key: "upn") var upn: String?
+    /// Whereabouts: hidden when `shielded` from all but the LA's coordinators and safeguarding.
+    @Field(key: "shielded") var shielded: Bool
+    @OptionalField(key: "address") var address: String?
+    @OptionalField(key: "school") var school: String?
+    @OptionalField(key: "gp_practice") var gpPractice: String?
+    @OptionalField(key: "contact_phone") var contactPhone: String?
     @Parent(key: "local_authority_id") var localAuthority: LocalAuthority
     @Parent(key: "registered_by_id") var registeredBy: Practitioner
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
@@ -31,8 +39,10 @@ final class Child: Model, @unchecked Sendable {
         self.dateOfBirth = registration.dateOfBirth
         self.gender = registration.gender
         self.postcode = registration.postcode
+        self.postcodeDistrict = registration.postcode.flatMap { $0.split(separator: " ").first.map(String.init) }
         self.nhsNumber = registration.nhsNumber
         self.upn = registration.upn
+        self.shielded = false
         self.$localAuthority.id = localAuthorityID
         self.$registeredBy.id = registeredByID
     }

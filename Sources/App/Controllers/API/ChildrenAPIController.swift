@@ -20,14 +20,68 @@ struct ChildrenAPIController {
                 givenName: body.givenName, familyName: body.familyName, dateOfBirth: body.dateOfBirth, gender: body.gender,
                 postcode: body.postcode, nhsNumber: body.nhsNumber, upn: body.upn, knownAs: body.knownAs),
             by: try req.signedIn, on: req.db)
-        let response = try ChildDTO(child).json(.created)
+        let response = try ChildDTO(child, whereaboutsVisible: true).json(.created)
         response.headers.replaceOrAdd(name: .location, value: APIURL.child(child.id!).path)
         return response
     }
 
     /// GET /api/v1/children/{id}
     func read(req: Request) async throws -> Response {
-        try ChildRecordDTO(try await ChildIndex.read(try req.id("child"), by: try req.signedIn, on: req.db)).json()
+        try ChildRecordDTO(
+            try await ChildIndex.read(
+                try req.id("child"), by: try req.signedIn, credential: Shielding.credential(of: req), on: req.db)
+        ).json()
+    }
+
+    /// PUT /api/v1/children/{id}/whereabouts
+    func updateWhereabouts(req: Request) async throws -> Response {
+        let childID = try req.id("child")
+        let body = try await req.decodeJSON(WhereaboutsRequest.self)
+        let change = Whereabouts.Change(
+            address: body.address ?? "", postcode: body.postcode ?? "", movedIn: body.movedIn ?? "", school: body.school ?? "",
+            gpPractice: body.gpPractice ?? "", contactPhone: body.contactPhone ?? "")
+        let signedIn = try req.signedIn
+        let credential = Shielding.credential(of: req)
+        _ = try await Whereabouts.update(childID, change, by: signedIn, credential: credential, on: req.db)
+        return try ChildRecordDTO(try await ChildIndex.read(childID, by: signedIn, credential: credential, on: req.db)).json()
+    }
+
+    /// PUT /api/v1/children/{id}/shield
+    func shield(req: Request) async throws -> Response {
+        let body = try await req.decodeJSON(ShieldRequest.self)
+        let child = try await Shielding.set(
+            body.shielded, childID: try req.id("child"), reason: body.reason, by: try req.signedIn, on: req.db)
+        return try ChildDTO(child, whereaboutsVisible: true).json()
+    }
+
+    /// POST /api/v1/children/{id}/shield-overrides
+    func overrideShield(req: Request) async throws -> Response {
+        let body = try await req.decodeJSON(ShieldOverrideRequest.self)
+        let override = try await Shielding.override(
+            childID: try req.id("child"), reason: body.reason, credential: Shielding.credential(of: req), by: try req.signedIn,
+            on: req.db)
+        return try ShieldOverrideDTO(override).json(.created)
+    }
+
+    /// GET /api/v1/shield-overrides: the coordinator's queue of overrides to review.
+    func overrideQueue(req: Request) async throws -> Response {
+        let signedIn = try req.signedIn
+        guard AccessPolicy.coordinatedAuthority(signedIn.actor) != nil else {
+            throw AppError.forbidden("The shield override queue is for coordinators.")
+        }
+        return try ShieldOverrideQueueDTO(
+            overrides: try await Shielding.queue(for: signedIn, on: req.db).map(ShieldOverrideDTO.init)
+        )
+        .json()
+    }
+
+    /// POST /api/v1/shield-overrides/{id}/review
+    func reviewOverride(req: Request) async throws -> Response {
+        let body = try await req.decodeJSON(BreakGlassReviewRequest.self)
+        return try ShieldOverrideDTO(
+            try await Shielding.review(try req.id("override"), note: body.note, by: try req.signedIn, on: req.db)
+        )
+        .json()
     }
 
     /// POST /api/v1/children/{id}/names

@@ -89,8 +89,11 @@ struct ChildDTO: Encodable {
     let nhsNumber: String?
     let upn: String?
     let localAuthorityId: UUID
+    /// The whereabouts are hidden from all but the LA's coordinators and safeguarding staff;
+    /// `postcode` is then null for everyone else.
+    let shielded: Bool
 
-    init(_ child: Child) {
+    init(_ child: Child, whereaboutsVisible: Bool) {
         nhsNumber = child.nhsNumber
         upn = child.upn
         id = child.id!
@@ -98,8 +101,9 @@ struct ChildDTO: Encodable {
         familyName = child.familyName
         dateOfBirth = child.dateOfBirth
         gender = child.gender
-        postcode = child.postcode
+        postcode = whereaboutsVisible ? child.postcode : nil
         localAuthorityId = child.$localAuthority.id
+        shielded = child.shielded
     }
 }
 
@@ -115,6 +119,12 @@ struct ChildNameDTO: Encodable {
     let familyName: String
 
     init(_ name: ChildName) {
+        kind = name.kind
+        givenName = name.givenName
+        familyName = name.familyName
+    }
+
+    init(_ name: IndexName) {
         kind = name.kind
         givenName = name.givenName
         familyName = name.familyName
@@ -138,7 +148,9 @@ struct ChildSearchDTO: Encodable {
 
     init(_ result: ChildSearchResult) {
         results = result.hits.map {
-            ChildSearchHitDTO(child: ChildDTO($0.child), matchedName: $0.matchedName.map(ChildNameDTO.init))
+            ChildSearchHitDTO(
+                child: ChildDTO($0.child, whereaboutsVisible: $0.whereaboutsVisible),
+                matchedName: $0.matchedName.map { ChildNameDTO($0) })
         }
         total = result.total
         capped = result.capped
@@ -171,13 +183,18 @@ struct ChildRecordDTO: Encodable {
     let child: ChildDTO
     /// Every name the child is or was known by, the current one first.
     let names: [ChildNameDTO]
+    /// Null while shielded from the caller: ask one of `coordinators` instead.
+    let whereabouts: WhereaboutsDTO?
+    let coordinators: [ContactDTO]
     let episodes: [EpisodeSummaryDTO]
     let involved: [ContactDTO]
     /// Phone first: whom to ring about a safeguarding concern for this child.
     let socialCare: SocialCareContactsDTO
 
     init(_ record: ChildRecord) {
-        child = ChildDTO(record.child)
+        child = ChildDTO(record.child, whereaboutsVisible: record.whereabouts != nil)
+        whereabouts = record.whereabouts.map(WhereaboutsDTO.init)
+        coordinators = record.coordinators.map(ContactDTO.init)
         names = record.names.map(ChildNameDTO.init)
         socialCare = SocialCareContactsDTO(record.child.localAuthority)
         episodes = record.episodes.map(EpisodeSummaryDTO.init)
@@ -275,7 +292,7 @@ struct EpisodeDTO: Encodable {
         self.consentHistory = consentHistory.map(ConsentDTO.init)
         id = episode.id!
         status = episode.status.rawValue
-        child = ChildDTO(authorised.child)
+        child = ChildDTO(authorised.child, whereaboutsVisible: authorised.whereaboutsVisible)
         localAuthorityId = episode.$localAuthority.id
         openedAt = episode.openedAt
         author = ContactDTO(episode.author)
@@ -848,6 +865,76 @@ struct AccessRequestListDTO: Encodable {
 
 struct BreakGlassRequest: Decodable {
     let reason: String
+}
+
+struct WhereaboutsDTO: Encodable {
+    struct Address: Encodable {
+        let address: String
+        let postcode: String?
+        let movedIn: String?
+        let movedOut: String?
+    }
+
+    let address: String?
+    let postcode: String?
+    let school: String?
+    let gpPractice: String?
+    let contactPhone: String?
+    /// Newest first; the current address has no `movedOut`.
+    let addresses: [Address]
+
+    init(_ whereabouts: Whereabouts) {
+        address = whereabouts.address
+        postcode = whereabouts.postcode
+        school = whereabouts.school
+        gpPractice = whereabouts.gpPractice
+        contactPhone = whereabouts.contactPhone
+        addresses = whereabouts.history.map {
+            Address(address: $0.address, postcode: $0.postcode, movedIn: $0.movedIn, movedOut: $0.movedOut)
+        }
+    }
+}
+
+struct WhereaboutsRequest: Decodable {
+    let address: String?
+    let postcode: String?
+    let movedIn: String?
+    let school: String?
+    let gpPractice: String?
+    let contactPhone: String?
+}
+
+struct ShieldRequest: Decodable {
+    let shielded: Bool
+    let reason: String
+}
+
+struct ShieldOverrideRequest: Decodable {
+    let reason: String
+}
+
+struct ShieldOverrideDTO: Encodable {
+    let id: UUID
+    let childId: UUID
+    let practitioner: ContactDTO?
+    let reason: String
+    let takenAt: Date
+    let reviewedAt: Date?
+    let reviewNote: String
+
+    init(_ override: ShieldOverride) {
+        id = override.id!
+        childId = override.$child.id
+        practitioner = override.$practitioner.value.map(ContactDTO.init)
+        reason = override.reason
+        takenAt = override.takenAt
+        reviewedAt = override.reviewedAt
+        reviewNote = override.reviewNote
+    }
+}
+
+struct ShieldOverrideQueueDTO: Encodable {
+    let overrides: [ShieldOverrideDTO]
 }
 
 struct BreakGlassReviewRequest: Decodable {

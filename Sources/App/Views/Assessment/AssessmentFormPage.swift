@@ -83,7 +83,8 @@ struct AssessmentFormPage {
             .p(.class("govuk-body"), .text("From the child index (change them there):")),
             GOVUK.summaryList([
                 ("Name", child.fullName), ("Date of birth", Format.calendarDate(child.dateOfBirth)),
-                ("Gender", child.gender?.rawValue.capitalized ?? ""), ("Postcode", child.postcode ?? ""),
+                ("Gender", child.gender?.rawValue.capitalized ?? ""),
+                ("Postcode", authorised.whereaboutsVisible ? child.postcode ?? "" : "Shielded"),
                 ("Reference", "\(authorised.id.uuidString.lowercased().prefix(8)), version \(assessment.version)"),
             ]),
             GOVUK.textInput(

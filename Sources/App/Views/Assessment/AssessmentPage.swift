@@ -19,7 +19,7 @@ struct AssessmentPage {
                     ? "Expected \(Format.calendarDate(details.expectedDeliveryDate))" : Format.calendarDate(child.dateOfBirth)
             ),
             ("Gender", child.gender?.rawValue.capitalized ?? ""), ("Address", details.address),
-            ("Postcode", child.postcode ?? ""),
+            ("Postcode", authorised.whereaboutsVisible ? child.postcode ?? "" : "Shielded"),
             ("Telephone", details.contactPhone), ("Religion", details.religion),
             ("Ethnicity", details.ethnicityOther.isEmpty ? details.ethnicity : "\(details.ethnicity): \(details.ethnicityOther)"),
             ("Immigration status", details.immigrationStatus), ("Child’s first language", details.childFirstLanguage),

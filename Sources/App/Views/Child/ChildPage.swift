@@ -6,11 +6,16 @@ import Plot
 struct ChildPage {
     let record: ChildRecord
     let mayReadAudit: Bool
+    /// The reader coordinates or safeguards the child's LA: they shield and lift shields.
+    let mayShield: Bool
+    var reason = ""
+    var problems: [FieldProblem] = []
 
     func render(_ context: PageContext) -> HTML {
         let child = record.child
         return Layout.page(
-            child.fullName, context, back: .findChild,
+            child.fullName, context, hasErrors: !problems.isEmpty, back: .findChild,
+            GOVUK.errorSummary(problems),
             .span(.class("govuk-caption-l"), .text("Child index record")),
             .h1(.class("govuk-heading-l"), .text(child.fullName)),
             SafeguardingButton.node(child: child.id!),
@@ -18,10 +23,10 @@ struct ChildPage {
                 record.names.dropFirst().map { ($0.kind.label, $0.fullName) } + [
                     ("Date of birth", Format.calendarDate(child.dateOfBirth)),
                     ("Gender", child.gender?.rawValue.capitalized ?? ""),
-                    ("Postcode", child.postcode ?? ""),
                     ("NHS number", child.nhsNumber.map { "\($0.prefix(3)) \($0.dropFirst(3).prefix(3)) \($0.suffix(4))" } ?? ""),
                     ("Unique Pupil Number", child.upn ?? ""),
                 ]),
+            whereabouts(context),
             .h2(.class("govuk-heading-m"), .text("CAF episodes")),
             record.episodes.isEmpty
                 ? .p(.class("govuk-body"), .text("There is no CAF episode for this child."))
@@ -73,6 +78,98 @@ struct ChildPage {
                     ))
             ),
             .if(mayReadAudit, .p(.class("govuk-body"), GOVUK.link("Who has seen this child", to: .childAudit(child.id!))))
+        )
+    }
+
+    /// Where the child lives, or, while shielded from this reader, whom to ask and the override.
+    func whereabouts(_ context: PageContext) -> Node<HTML.BodyContext> {
+        let child = record.child
+        guard let whereabouts = record.whereabouts else {
+            return .group(
+                .h2(.class("govuk-heading-m"), .text("Where the child lives")),
+                .div(
+                    .class("govuk-inset-text"),
+                    .p(
+                        .class("govuk-body"),
+                        .strong(.text("Shielded. ")),
+                        .text(
+                            "This child’s address, school, GP and contact details are hidden to keep them safe. To reach the family, contact the coordinator:"
+                        )),
+                    .ul(
+                        .class("govuk-list"),
+                        .forEach(record.coordinators) { coordinator in
+                            .li(.text("\(Format.person(coordinator)), \(coordinator.email), \(coordinator.phone)"))
+                        })),
+                .element(
+                    named: "details",
+                    nodes: [
+                        .class("govuk-details"), .attribute(named: "open", value: problems.isEmpty ? nil : "open"),
+                        .element(
+                            named: "summary",
+                            nodes: [
+                                .class("govuk-details__summary"),
+                                .span(
+                                    .class("govuk-details__summary-text"),
+                                    .text("Override the shield in a safeguarding emergency")),
+                            ]),
+                        .div(
+                            .class("govuk-details__text"),
+                            .div(
+                                .class("govuk-warning-text"),
+                                .span(
+                                    .class("govuk-warning-text__icon"), .attribute(named: "aria-hidden", value: "true"),
+                                    .text("!")),
+                                .strong(
+                                    .class("govuk-warning-text__text"),
+                                    .span(.class("govuk-visually-hidden"), .text("Warning")),
+                                    .text(
+                                        "Every override is investigated. The coordinator is told at once, and you will see these details until you sign out."
+                                    ))),
+                            GOVUK.postForm(
+                                action: .shieldOverride(child.id!), csrf: context.csrf,
+                                GOVUK.textArea(
+                                    label: "What is the safeguarding emergency?", name: "reason", value: reason,
+                                    error: problems.first { $0.field == "reason" }, rows: 3),
+                                GOVUK.button("Override the shield", secondary: true)
+                            )),
+                    ]))
+        }
+        return .group(
+            .h2(.class("govuk-heading-m"), .text("Where the child lives")),
+            .if(
+                child.shielded,
+                .p(
+                    .class("govuk-body"), GOVUK.tag("Shielded", colour: "red"),
+                    .text(" Only the coordinators and safeguarding staff of the child’s local authority see these details."))),
+            GOVUK.summaryList([
+                ("Address", whereabouts.address ?? ""), ("Postcode", whereabouts.postcode ?? ""),
+                ("School or setting", whereabouts.school ?? ""), ("GP practice", whereabouts.gpPractice ?? ""),
+                ("Contact number", whereabouts.contactPhone ?? ""),
+            ]),
+            .if(
+                whereabouts.history.count > 1,
+                GOVUK.table(
+                    caption: "Addresses", headers: ["Address", "Postcode", "Moved in", "Moved out"],
+                    rows: whereabouts.history.map { line in
+                        [
+                            .text(line.address), .text(line.postcode ?? ""), .text(line.movedIn.map(Format.calendarDate) ?? ""),
+                            .text(line.movedOut.map(Format.calendarDate) ?? "Lives here now"),
+                        ]
+                    })),
+            .p(.class("govuk-body"), GOVUK.link("Update where the child lives", to: .childWhereabouts(child.id!))),
+            .if(
+                mayShield,
+                GOVUK.postForm(
+                    action: .childShield(child.id!), csrf: context.csrf,
+                    .input(.type(.hidden), .name("shielded"), .value(child.shielded ? "no" : "yes")),
+                    GOVUK.textArea(
+                        label: child.shielded ? "Why lift the shield?" : "Why shield this child’s whereabouts?", name: "reason",
+                        value: reason,
+                        hint: child.shielded
+                            ? nil : "For example, a court order or a risk from someone who must not find the family.",
+                        error: problems.first { $0.field == "reason" }, rows: 2),
+                    GOVUK.button(child.shielded ? "Lift the shield" : "Shield the whereabouts", secondary: true)
+                ))
         )
     }
 }

@@ -101,7 +101,8 @@ struct FindChildPage {
                             .unwrap(hit.matchedName) { name in
                                 .span(.class("govuk-hint govuk-!-margin-bottom-0"), .text("\(name.kind.label): \(name.fullName)"))
                             }),
-                        .text(Format.calendarDate(hit.child.dateOfBirth)), .text(hit.child.postcode ?? ""),
+                        .text(Format.calendarDate(hit.child.dateOfBirth)),
+                        .text(hit.whereaboutsVisible ? hit.child.postcode ?? "" : "Shielded"),
                     ]
                 }),
             pagination(result, context)

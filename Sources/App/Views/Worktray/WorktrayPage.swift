@@ -29,6 +29,8 @@ struct WorktrayPage {
     let accessRequests: [AccessRequest]
     /// For coordinators: break-glass access to review.
     let breakGlass: [BreakGlassGrant]
+    /// Shield overrides in the coordinator's LA, not yet reviewed.
+    let shieldOverrides: [ShieldOverride]
 
     var drafts: [Row] { mine.filter { $0.assessmentStatus == .draft && $0.episode.$author.id == signedIn.id } }
 
@@ -71,6 +73,17 @@ struct WorktrayPage {
                     caption: "Episodes with no lead professional after a TAC meeting", headers: ["Child", "Opened"],
                     rows: needingALead.map { episode in
                         [GOVUK.link(episode.child.fullName, to: .team(episode.id!)), .text(Format.date(episode.openedAt))]
+                    })
+            ),
+            .if(
+                !shieldOverrides.isEmpty,
+                GOVUK.table(
+                    caption: "Shield overrides to review", headers: ["Who", "Child", "When", "Reason"],
+                    rows: shieldOverrides.map { override in
+                        [
+                            GOVUK.link(override.practitioner.name, to: .shieldOverrideReview(override.id!)),
+                            .text(override.child.fullName), .text(Format.dateTime(override.takenAt)), .text(override.reason),
+                        ]
                     })
             ),
             .if(

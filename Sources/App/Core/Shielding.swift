@@ -1,0 +1,119 @@
+import CAFCore
+import Fluent
+import Vapor
+
+/// Shielding hides a child's whereabouts from all but the coordinators and safeguarding staff
+/// of the child's LA; anyone else reaches the family through the coordinator, or in a
+/// safeguarding emergency overrides the shield with a reason, which goes on the LA's review
+/// queue at once and lasts until they sign out.
+enum Shielding {
+    /// What a sign-in is held by, hashed: the bearer token for the API, the session for pages.
+    static func credential(of req: Request) -> String? {
+        if let bearer = req.headers.bearerAuthorization { return Auth.digest(bearer.token) }
+        return req.hasSession ? req.session.id.map { Auth.digest($0.string) } : nil
+    }
+
+    static func overridden(_ childID: UUID, by signedIn: SignedIn, credential: String?, on db: any Database) async throws -> Bool
+    {
+        guard let credential else { return false }
+        return try await ShieldOverride.query(on: db).filter(\.$child.$id == childID)
+            .filter(\.$practitioner.$id == signedIn.id).filter(\.$credential == credential).first() != nil
+    }
+
+    /// Whether this person may see the child's whereabouts now.
+    static func whereaboutsVisible(
+        _ child: Child, to signedIn: SignedIn, credential: String?, on db: any Database
+    ) async throws -> Bool {
+        let overridden = child.shielded ? try await overridden(child.id!, by: signedIn, credential: credential, on: db) : false
+        return AccessPolicy.maySeeWhereabouts(
+            signedIn.actor, childLocalAuthorityID: child.$localAuthority.id, shielded: child.shielded, overridden: overridden)
+    }
+
+    static func reason(_ text: String, saying what: String) throws -> String {
+        let why = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard why.count >= 10, why.count <= 2_000 else { throw AppError.invalid(field: "reason", what) }
+        return why
+    }
+
+    /// Sets or lifts the shield (coordinators and safeguarding staff of the child's LA).
+    static func set(_ shielded: Bool, childID: UUID, reason: String, by signedIn: SignedIn, on db: any Database)
+        async throws -> Child
+    {
+        guard let child = try await Child.find(childID, on: db) else { throw AppError.notFound("child") }
+        guard AccessPolicy.mayShield(signedIn.actor, childLocalAuthorityID: child.$localAuthority.id) else {
+            try await Audit.record(on: db, by: signedIn, .shieldChild, child: childID, outcome: .denied, detail: "not-allowed")
+            throw AppError.forbidden(
+                "Only the coordinators and safeguarding staff of the child’s local authority shield a child.")
+        }
+        let why = try Self.reason(reason, saying: "Say why, in a sentence or two")
+        return try await db.transaction { db in
+            child.shielded = shielded
+            try await child.save(on: db)
+            try await Audit.record(
+                on: db, by: signedIn, .shieldChild, child: childID, detail: "shielded=\(shielded) reason=\(why)")
+            return child
+        }
+    }
+
+    /// A safeguarding override: the whereabouts become visible to this person until the
+    /// session or token ends, and the override is on the LA's review queue at once.
+    static func override(childID: UUID, reason: String, credential: String?, by signedIn: SignedIn, on db: any Database)
+        async throws -> ShieldOverride
+    {
+        guard AccessPolicy.mayOverrideShield(signedIn.actor) else {
+            throw AppError.forbidden("Your role does not include the child index.")
+        }
+        guard let child = try await Child.find(childID, on: db) else { throw AppError.notFound("child") }
+        guard child.shielded else {
+            throw AppError(status: .conflict, code: "not-shielded", message: "This child’s whereabouts are not shielded")
+        }
+        guard let credential else { throw AppError.unauthenticated }
+        let why = try Self.reason(reason, saying: "Say what the safeguarding emergency is, in a sentence or two")
+        return try await db.transaction { db in
+            let override = ShieldOverride(child: child, practitionerID: signedIn.id, reason: why, credential: credential)
+            try await override.create(on: db)
+            try await Audit.record(on: db, by: signedIn, .overrideShield, child: childID, detail: "reason=\(why)")
+            return override
+        }
+    }
+
+    /// Overrides not yet reviewed, for the coordinators of the child's LA.
+    static func queue(for signedIn: SignedIn, on db: any Database) async throws -> [ShieldOverride] {
+        guard let la = AccessPolicy.coordinatedAuthority(signedIn.actor) else { return [] }
+        return try await ShieldOverride.query(on: db).filter(\.$localAuthority.$id == la).filter(\.$reviewedAt == nil)
+            .with(\.$practitioner) { $0.with(\.$organisation) }.with(\.$child).sort(\.$takenAt).all()
+    }
+
+    /// One override, for the coordinators of the child's LA only.
+    static func find(_ id: UUID, by signedIn: SignedIn, on db: any Database) async throws -> ShieldOverride {
+        guard
+            let override = try await ShieldOverride.query(on: db).filter(\.$id == id).with(\.$child)
+                .with(\.$practitioner) { $0.with(\.$organisation) }.first()
+        else { throw AppError.notFound("shield override") }
+        guard AccessPolicy.mayReviewShieldOverride(signedIn.actor, childLocalAuthorityID: override.$localAuthority.id) else {
+            try await Audit.record(
+                on: db, by: signedIn, .reviewShieldOverride, child: override.$child.id, outcome: .denied, detail: "override=\(id)"
+            )
+            throw AppError.forbidden("Only the coordinators of the child’s local authority review shield overrides.")
+        }
+        return override
+    }
+
+    static func review(_ id: UUID, note: String, by signedIn: SignedIn, on db: any Database) async throws -> ShieldOverride {
+        let override = try await find(id, by: signedIn, on: db)
+        guard override.reviewedAt == nil else {
+            throw AppError(status: .conflict, code: "already-reviewed", message: "This override has already been reviewed")
+        }
+        let finding = note.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !finding.isEmpty else { throw AppError.invalid(field: "note", "Record what the review found") }
+        return try await db.transaction { db in
+            override.$reviewedBy.id = signedIn.id
+            override.reviewedAt = Date()
+            override.reviewNote = finding
+            try await override.save(on: db)
+            try await Audit.record(
+                on: db, by: signedIn, .reviewShieldOverride, child: override.$child.id, detail: "override=\(id)")
+            return override
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import CAFCore
+import Fluent
+import Vapor
+
+/// Where a child lives and who sees them day to day: what shielding hides.
+struct Whereabouts {
+    let address: String?
+    let postcode: String?
+    let school: String?
+    let gpPractice: String?
+    let contactPhone: String?
+    /// Every address recorded, newest first; the current one has no moved-out date.
+    let history: [ChildAddress]
+
+    init(_ child: Child, history: [ChildAddress]) {
+        address = child.address
+        postcode = child.postcode
+        school = child.school
+        gpPractice = child.gpPractice
+        contactPhone = child.contactPhone
+        self.history = history
+    }
+
+    /// A change to the whereabouts, as typed. A new address or postcode starts a new line of
+    /// the address history; the old line keeps its dates.
+    struct Change: Sendable {
+        var address: String
+        var postcode: String
+        /// ISO date the child moved to a new address, when known.
+        var movedIn: String
+        var school: String
+        var gpPractice: String
+        var contactPhone: String
+
+        func problems() -> [FieldProblem] {
+            var problems: [FieldProblem] = []
+            if !postcode.trimmingCharacters(in: .whitespaces).isEmpty && Postcode.normalised(postcode) == nil {
+                problems.append(.init(field: "postcode", message: "Enter a real UK postcode, for example CB1 2AB"))
+            }
+            if !movedIn.isEmpty && CalendarDate.parse(movedIn) == nil {
+                problems.append(.init(field: "movedIn", message: "Enter the date they moved in as a real date"))
+            }
+            for (field, value, limit) in [
+                ("address", address, 500), ("school", school, 200), ("gpPractice", gpPractice, 200),
+                ("contactPhone", contactPhone, 40),
+            ] where value.count > limit {
+                problems.append(.init(field: field, message: "Use \(limit) characters or fewer"))
+            }
+            return problems
+        }
+    }
+
+    /// Records a change: only by someone who may see the whereabouts, so no one writes over
+    /// what is hidden from them.
+    static func update(
+        _ childID: UUID, _ change: Change, by signedIn: SignedIn, credential: String?, on db: any Database
+    ) async throws -> Child {
+        try Access.requireIndex(signedIn)
+        guard let child = try await Child.find(childID, on: db) else { throw AppError.notFound("child") }
+        guard try await Shielding.whereaboutsVisible(child, to: signedIn, credential: credential, on: db) else {
+            try await Audit.record(
+                on: db, by: signedIn, .updateChildDetails, child: childID, outcome: .denied, detail: "shielded")
+            throw AppError.forbidden("This child’s whereabouts are shielded. Contact the coordinator of their local authority.")
+        }
+        let problems = change.problems()
+        guard problems.isEmpty else { throw AppError.invalid(problems) }
+        func clean(_ text: String) -> String? {
+            let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            return trimmed.isEmpty ? nil : trimmed
+        }
+        let postcode = clean(change.postcode).flatMap(Postcode.normalised)
+        let address = clean(change.address)
+        let movedIn = clean(change.movedIn) ?? CalendarDate.iso(Date())
+        let (school, gpPractice, contactPhone) = (clean(change.school), clean(change.gpPractice), clean(change.contactPhone))
+        return try await db.transaction { db in
+            if address != child.address || postcode != child.postcode, address != nil || postcode != nil {
+                try await ChildAddress.query(on: db).filter(\.$child.$id == childID).filter(\.$movedOut == nil)
+                    .set(\.$movedOut, to: movedIn).update()
+                try await ChildAddress(
+                    childID: childID, address: address ?? "", postcode: postcode, movedIn: movedIn, recordedByID: signedIn.id
+                ).create(on: db)
+            }
+            child.address = address
+            child.postcode = postcode
+            child.postcodeDistrict = postcode.flatMap { $0.split(separator: " ").first.map(String.init) }
+            child.school = school
+            child.gpPractice = gpPractice
+            child.contactPhone = contactPhone
+            try await child.save(on: db)
+            try await Audit.record(on: db, by: signedIn, .updateChildDetails, child: childID)
+            return child
+        }
+    }
+}
