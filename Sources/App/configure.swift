@@ -79,6 +79,8 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
     app.migrations.add(AddTwoFactor())
     app.migrations.add(AddPostcodeDistricts())
     app.migrations.add(AddWhereabouts())
+    app.migrations.add(IndexNameWords())
+    app.migrations.add(AddNameBirthDates())
 
     // Sessions live in the database, so app servers hold no state of their own.
     app.sessions.use(.fluent)

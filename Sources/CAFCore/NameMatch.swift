@@ -6,17 +6,18 @@ import Foundation
 /// Every term typed must match some word of the name: exactly, as the start of the word,
 /// through a `*` wildcard, or fuzzily (one or two letters wrong, or similar trigrams).
 public enum NameMatch {
-    /// Lower case, accents folded, hyphens and apostrophes as word breaks; the form kept in
-    /// the index's `name_key` and used for every comparison.
+    /// Lower case, accents folded, apostrophes dropped (O'Brien is "obrien"), hyphens and
+    /// spaces as word breaks; the form kept in the index's `name_key` and used for every comparison.
     public static func key(_ name: String) -> String {
         let folded = name.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
-        let words = folded.lowercased().split { !($0.isLetter || $0 == "*") }
+        let words = folded.lowercased().filter { $0 != "'" && $0 != "’" }.split { !($0.isLetter || $0 == "*") }
         return words.joined(separator: " ")
     }
 
-    /// The search's terms, in key form, at most five.
+    /// The search's terms, in key form, at most five. Single letters (initials) are left out:
+    /// too short to look up, and a name is found without them.
     public static func terms(_ query: String) -> [String] {
-        Array(key(query).split(separator: " ").map(String.init).prefix(5))
+        Array(key(query).split(separator: " ").map(String.init).filter { $0.filter(\.isLetter).count >= 2 }.prefix(5))
     }
 
     /// The trigrams of a term with its ends marked by `_`, as the SQLite index stores words.
@@ -37,7 +38,12 @@ public enum NameMatch {
 
     /// 1 for an exact match of every term down to 0 for no match. Nil unless every term matches.
     public static func score(terms: [String], name: String) -> Double? {
-        let words = key(name).split(separator: " ").map(String.init)
+        score(terms: terms, key: key(name))
+    }
+
+    /// The same, for a name already in key form (as the index stores it).
+    public static func score(terms: [String], key: String) -> Double? {
+        let words = key.split(separator: " ").map(String.init)
         guard !terms.isEmpty, !words.isEmpty else { return nil }
         var total = 0.0
         for term in terms {

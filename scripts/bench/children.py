@@ -118,7 +118,7 @@ def main():
                 rows.append(("previous", given, title(rng.choice(FAMILY))))
             for kind, g, f in rows:
                 names.write("\t".join([str(uuid.UUID(int=rng.getrandbits(128), version=4)).upper(), child, kind, g, f,
-                                       key(f"{g} {f}"), practitioner, created]) + "\n")
+                                       key(f"{g} {f}"), practitioner, created, born]) + "\n")
             made += 1
     children.close()
     names.close()

@@ -65,7 +65,7 @@ enum ChildIndex {
     static let pageSize = 20
     static let resultCap = 200
     /// Name candidates fetched for `NameMatch` to decide on, beyond the cap it may reject.
-    static let candidateLimit = 400
+    static let candidateLimit = 250
 
     struct Query: Sendable {
         var name: String = ""
@@ -82,15 +82,17 @@ enum ChildIndex {
         func problems() -> [FieldProblem] {
             var problems: [FieldProblem] = []
             let terms = NameMatch.terms(name)
-            if terms.isEmpty && dateOfBirth.isEmpty && bornTo.isEmpty && postcode.isEmpty && identifier.isEmpty {
+            if name.trimmingCharacters(in: .whitespaces).isEmpty && dateOfBirth.isEmpty && bornTo.isEmpty && postcode.isEmpty
+                && identifier.isEmpty
+            {
                 problems.append(
                     .init(field: "q", message: "Enter a name, a date of birth, a postcode or an identifier to search for"))
             }
             if !identifier.isEmpty && NHSNumber.normalised(identifier) == nil && UPN.normalised(identifier) == nil {
                 problems.append(.init(field: "identifier", message: "Enter a real NHS number or Unique Pupil Number"))
             }
-            if terms.contains(where: { $0.filter(\.isLetter).count < 2 }) {
-                problems.append(.init(field: "q", message: "Enter at least 2 letters of each name"))
+            if terms.isEmpty && !name.trimmingCharacters(in: .whitespaces).isEmpty {
+                problems.append(.init(field: "q", message: "Enter at least 2 letters of the name"))
             } else if terms.contains(where: { $0.contains("*") && NameMatch.wildcardFragments($0).isEmpty }) {
                 problems.append(.init(field: "q", message: "Put at least 2 letters before or after a *, for example Sm*th"))
             }
@@ -184,19 +186,21 @@ enum ChildIndex {
     static func rank(_ ids: [UUID], terms: [String], on db: any Database) async throws -> [Ranked] {
         guard !ids.isEmpty else { return [] }
         let rows = try await (db as! any SQLDatabase).raw(
-            "SELECT child_id, kind, given_name, family_name FROM child_names WHERE child_id IN (\(binds: ids))"
+            "SELECT child_id, kind, given_name, family_name, name_key FROM child_names WHERE child_id IN (\(binds: ids))"
         ).all()
-        var names: [UUID: [IndexName]] = [:]
+        var names: [UUID: [(name: IndexName, key: String)]] = [:]
         for row in rows {
             let name = IndexName(
                 kind: NameKind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .previous,
                 givenName: try row.decode(column: "given_name", as: String.self),
                 familyName: try row.decode(column: "family_name", as: String.self))
-            names[try row.decode(column: "child_id", as: UUID.self), default: []].append(name)
+            names[try row.decode(column: "child_id", as: UUID.self), default: []].append(
+                (name, try row.decode(column: "name_key", as: String.self)))
         }
-        let scored: [(ranked: Ranked, sortName: String)] = names.compactMap { childID, names in
-            let matches = names.compactMap { name in
-                NameMatch.score(terms: terms, name: name.fullName).map { (score: $0, name: name) }
+        let scored: [(ranked: Ranked, sortName: String)] = names.compactMap { childID, keyed in
+            let names = keyed.map(\.name)
+            let matches = keyed.compactMap { name, key in
+                NameMatch.score(terms: terms, key: key).map { (score: $0, name: name) }
             }
             // The best score; on a tie, the current name rather than another.
             guard
@@ -226,12 +230,12 @@ enum ChildIndex {
             let child = Child(clean, localAuthorityID: localAuthority, registeredByID: signedIn.id)
             try await child.create(on: db)
             try await ChildName(
-                childID: child.id!, kind: .current, givenName: clean.givenName, familyName: clean.familyName,
+                child: child, kind: .current, givenName: clean.givenName, familyName: clean.familyName,
                 recordedByID: signedIn.id
             ).create(on: db)
             if let knownAs = clean.knownAs {
                 try await ChildName(
-                    childID: child.id!, kind: .knownAs, givenName: knownAs, familyName: clean.familyName,
+                    child: child, kind: .knownAs, givenName: knownAs, familyName: clean.familyName,
                     recordedByID: signedIn.id
                 ).create(on: db)
             }
@@ -265,7 +269,7 @@ enum ChildIndex {
                 child.nameKey = NameMatch.key("\(given) \(family)")
                 try await child.save(on: db)
             }
-            let name = ChildName(childID: childID, kind: kind, givenName: given, familyName: family, recordedByID: signedIn.id)
+            let name = ChildName(child: child, kind: kind, givenName: given, familyName: family, recordedByID: signedIn.id)
             try await name.create(on: db)
             try await Audit.record(on: db, by: signedIn, .recordChildName, child: childID, detail: kind.rawValue)
             return name

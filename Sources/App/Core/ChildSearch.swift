@@ -16,10 +16,19 @@ struct ChildFilters: Sendable {
     /// coordinates or safeguards it); everyone else's postcode searches skip shielded children.
     var shieldedVisibleIn: UUID?
 
-    var conditions: [SQLQueryString] {
+    /// Conditions on the child's row (`c`); the birth date is asked of the name (`n`) instead
+    /// when searching names, where it is repeated so both are one table's indexes.
+    func conditions(onNames: Bool = false) -> [SQLQueryString] {
+        var conditions = childConditions
+        let born: SQLQueryString = onNames ? "n.date_of_birth" : "c.date_of_birth"
+        if let bornFrom { conditions.append("\(born) >= \(bind: bornFrom)") }
+        if let bornTo { conditions.append("\(born) <= \(bind: bornTo)") }
+        return conditions
+    }
+
+    /// The conditions that need the child's own row.
+    var childConditions: [SQLQueryString] {
         var conditions: [SQLQueryString] = []
-        if let bornFrom { conditions.append("c.date_of_birth >= \(bind: bornFrom)") }
-        if let bornTo { conditions.append("c.date_of_birth <= \(bind: bornTo)") }
         if let postcode {
             conditions.append(
                 postcode.contains(" ") ? "c.postcode = \(bind: postcode)" : "c.postcode_district = \(bind: postcode)")
@@ -34,7 +43,7 @@ struct ChildFilters: Sendable {
 
     /// Children matching the filters alone, in name order.
     func query(limit: Int) -> SQLQueryString {
-        "SELECT c.id AS child_id FROM children c WHERE \(conditions.joined(separator: " AND "))"
+        "SELECT c.id AS child_id FROM children c WHERE \(conditions().joined(separator: " AND "))"
             + " ORDER BY c.family_name, c.given_name, c.id LIMIT \(literal: limit)"
     }
 
@@ -70,30 +79,44 @@ extension ChildIndex {
     }
 }
 
-/// pg_trgm: each term must be word-similar to the name (`<%`, GIN-indexed), or one of its
-/// words must match the wildcard pattern; candidates are ordered by summed word similarity.
+/// PostgreSQL, in one statement: each term first finds the words it may mean in the
+/// `name_words` dictionary (trigram-indexed: exact, prefix, wildcard, one or two slips), then
+/// names holding a word for every term come from the GIN index over each name's words.
+/// Names with every term spelt exactly come first; neither tier sorts, so a common name
+/// stops at the limit rather than reading every row that has it.
 struct PostgresNameSearch: NameSearch {
-    /// Low enough that "smtih" (two of its six trigrams in "smith") still finds Smith.
-    let setUp: SQLQueryString? = "SET LOCAL pg_trgm.word_similarity_threshold = 0.3"
+    /// Low, because the dictionary is small and the slips are checked after: "smtih" shares
+    /// only two of its trigrams with "smith".
+    let setUp: SQLQueryString? = "SET LOCAL pg_trgm.similarity_threshold = 0.15"
 
     func query(terms: [String], filters: ChildFilters, limit: Int) -> SQLQueryString {
-        let matches: [SQLQueryString] = terms.map { term in
-            guard term.contains("*") else { return "\(bind: term) <% n.name_key" }
-            // The pattern as a whole word, first, last, middle or alone: anchored like this,
-            // pg_trgm can look up even two-letter fragments ("  s", " sm", "th ").
-            let word = term.replacingOccurrences(of: "*", with: "%")
-            let patterns = [word, word + " %", "% " + word, "% " + word + " %"].map {
-                "n.name_key LIKE \(bind: $0)" as SQLQueryString
-            }
-            return "(\(patterns.joined(separator: " OR ")))"
+        let lookups: [SQLQueryString] = terms.enumerated().map { index, term in
+            "t\(unsafeRaw: String(index)) AS (SELECT coalesce(array_agg(word), '{}') AS words FROM name_words WHERE "
+                + Self.wordCondition(term) + ")"
         }
-        let similarity: [SQLQueryString] = terms.map { term in
-            term.contains("*") ? "1" : "word_similarity(\(bind: term), n.name_key)"
+        let join: SQLQueryString = filters.childConditions.isEmpty ? "" : " JOIN children c ON c.id = n.child_id"
+        let narrowed = filters.conditions(onNames: true)
+        let fuzzy: [SQLQueryString] = terms.indices.map { "n.words && (SELECT words FROM t\(unsafeRaw: String($0)))" }
+        var tiers: [SQLQueryString] = []
+        if !terms.contains(where: { $0.contains("*") }) {
+            tiers.append(
+                "(SELECT n.child_id AS child_id FROM child_names n\(join) WHERE "
+                    + (["n.words @> \(bind: terms)"] + narrowed).joined(separator: " AND ") + " LIMIT \(literal: limit))")
         }
-        return "SELECT n.child_id AS child_id, max(\(similarity.joined(separator: " + "))) AS score"
-            + " FROM child_names n JOIN children c ON c.id = n.child_id"
-            + " WHERE \((matches + filters.conditions).joined(separator: " AND "))"
-            + " GROUP BY n.child_id ORDER BY score DESC, n.child_id LIMIT \(literal: limit)"
+        tiers.append(
+            "(SELECT n.child_id AS child_id FROM child_names n\(join) WHERE "
+                + (fuzzy + narrowed).joined(separator: " AND ") + " LIMIT \(literal: limit))")
+        return "WITH " + lookups.joined(separator: ", ") + " SELECT child_id FROM ("
+            + tiers.joined(separator: " UNION ALL ") + ") AS found LIMIT \(literal: limit)"
+    }
+
+    /// The words a term may mean: a superset of what `NameMatch` accepts, found through the
+    /// dictionary's trigram index.
+    static func wordCondition(_ term: String) -> SQLQueryString {
+        if term.contains("*") { return "word LIKE \(bind: term.replacingOccurrences(of: "*", with: "%"))" }
+        let prefix = term + "%"
+        return "(word % \(bind: term) OR word LIKE \(bind: prefix)) AND (word LIKE \(bind: prefix)"
+            + " OR levenshtein_less_equal(word, \(bind: term), 2) <= 2 OR similarity(word, \(bind: term)) >= 0.45)"
     }
 }
 
@@ -112,7 +135,7 @@ struct SQLiteNameSearch: NameSearch {
         }.joined(separator: " AND ")
         return "SELECT n.child_id AS child_id, min(s.rank) AS score"
             + " FROM child_name_search s JOIN child_names n ON n.id = s.name_id JOIN children c ON c.id = n.child_id"
-            + " WHERE \((["s.words MATCH \(bind: match)"] + filters.conditions).joined(separator: " AND "))"
+            + " WHERE \((["s.words MATCH \(bind: match)"] + filters.conditions(onNames: true)).joined(separator: " AND "))"
             + " GROUP BY n.child_id ORDER BY score, n.child_id LIMIT \(literal: limit)"
     }
 }

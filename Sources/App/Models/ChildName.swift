@@ -13,12 +13,15 @@ final class ChildName: Model, @unchecked Sendable {
     @Field(key: "family_name") var familyName: String
     /// `NameMatch.key` of the full name: what the trigram indexes hold.
     @Field(key: "name_key") var nameKey: String
+    /// The child's, repeated here so a name and a birth date are searched on one table.
+    @OptionalField(key: "date_of_birth") var dateOfBirth: String?
     @Parent(key: "recorded_by_id") var recordedBy: Practitioner
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     init() {}
-    init(childID: UUID, kind: NameKind, givenName: String, familyName: String, recordedByID: UUID) {
-        self.$child.id = childID
+    init(child: Child, kind: NameKind, givenName: String, familyName: String, recordedByID: UUID) {
+        self.$child.id = child.id!
+        self.dateOfBirth = child.dateOfBirth
         self.kind = kind
         self.givenName = givenName
         self.familyName = familyName
