@@ -43,14 +43,34 @@ public enum NameMatch {
 
     /// The same, for a name already in key form (as the index stores it).
     public static func score(terms: [String], key: String) -> Double? {
-        let words = key.split(separator: " ").map(String.init)
-        guard !terms.isEmpty, !words.isEmpty else { return nil }
-        var total = 0.0
-        for term in terms {
-            guard let best = words.compactMap({ score(term: term, word: $0) }).max() else { return nil }
-            total += best
+        var scorer = Scorer(terms: terms)
+        return scorer.score(key: key)
+    }
+
+    /// Scores many names against one search, remembering each word's scores: among a
+    /// search's candidates the same few words (Smith, Oliver) come up again and again.
+    public struct Scorer {
+        let terms: [String]
+        var known: [Substring: [Double?]] = [:]
+
+        public init(terms: [String]) { self.terms = terms }
+
+        public mutating func score(key: String) -> Double? {
+            let words = key.split(separator: " ")
+            guard !terms.isEmpty, !words.isEmpty else { return nil }
+            let perWord = words.map { word in
+                if let scores = known[word] { return scores }
+                let scores = terms.map { NameMatch.score(term: $0, word: String(word)) }
+                known[word] = scores
+                return scores
+            }
+            var total = 0.0
+            for index in terms.indices {
+                guard let best = perWord.compactMap({ $0[index] }).max() else { return nil }
+                total += best
+            }
+            return total / Double(terms.count)
         }
-        return total / Double(terms.count)
     }
 
     static func score(term: String, word: String) -> Double? {

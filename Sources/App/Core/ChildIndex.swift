@@ -197,10 +197,11 @@ enum ChildIndex {
             names[try row.decode(column: "child_id", as: UUID.self), default: []].append(
                 (name, try row.decode(column: "name_key", as: String.self)))
         }
+        var scorer = NameMatch.Scorer(terms: terms)
         let scored: [(ranked: Ranked, sortName: String)] = names.compactMap { childID, keyed in
             let names = keyed.map(\.name)
             let matches = keyed.compactMap { name, key in
-                NameMatch.score(terms: terms, key: key).map { (score: $0, name: name) }
+                scorer.score(key: key).map { (score: $0, name: name) }
             }
             // The best score; on a tie, the current name rather than another.
             guard
