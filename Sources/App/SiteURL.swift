@@ -45,6 +45,7 @@ enum SiteURL: Hashable {
     case breakGlassGrant(UUID)
     case admin
     case adminDisable(UUID)
+    case adminAccount(UUID)
     case comparison(UUID)
     case editAssessment(episode: UUID)
     case assessment(episode: UUID)
@@ -99,6 +100,7 @@ enum SiteURL: Hashable {
         case .breakGlassGrant(let grant): ["break-glass", id(grant)]
         case .admin: ["admin"]
         case .adminDisable(let practitioner): ["admin", "practitioners", id(practitioner), "status"]
+        case .adminAccount(let practitioner): ["admin", "practitioners", id(practitioner)]
         case .comparison(let episode): ["episodes", id(episode), "comparison"]
         case .editAssessment(let episode): ["episodes", id(episode), "assessment", "edit"]
         case .assessment(let episode): ["episodes", id(episode), "assessment"]

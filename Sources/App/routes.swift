@@ -66,6 +66,8 @@ func routes(_ app: Application) throws {
     signedIn.get(SiteURL.admin.pattern, use: admin.show)
     signedIn.post(SiteURL.admin.pattern, use: admin.create)
     signedIn.post(SiteURL.adminDisable(.pattern).pattern, use: admin.setStatus)
+    signedIn.get(SiteURL.adminAccount(.pattern).pattern, use: admin.account)
+    signedIn.post(SiteURL.adminAccount(.pattern).pattern, use: admin.updateAccount)
     let referrals = ReferralController()
     signedIn.get(SiteURL.referral(.pattern).pattern, use: referrals.show)
     signedIn.post(SiteURL.referral(.pattern).pattern, use: referrals.decide)
@@ -147,7 +149,7 @@ func routes(_ app: Application) throws {
     api.get(APIURL.adminAccounts.pattern, use: adminAPI.list)
     api.post(APIURL.adminOrganisations.pattern, use: adminAPI.createOrganisation)
     api.post(APIURL.adminPractitioners.pattern, use: adminAPI.createPractitioner)
-    api.patch(APIURL.adminPractitioner(.pattern).pattern, use: adminAPI.setStatus)
+    api.patch(APIURL.adminPractitioner(.pattern).pattern, use: adminAPI.update)
     api.get(APIURL.audit.pattern, use: AuditAPIController().read)
 }
 

@@ -87,4 +87,51 @@ import VaporTesting
             #expect(disabled.body.string.contains("Amy Clarke is now disabled"))
         }
     }
+
+    @Test func laAdminsChangeAccountsAndResetTwoFactor() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let fay = try await world.token("fay@demo.test")
+            let ben = try await Practitioner.query(on: world.app.db).filter(\.$email == "ben@demo.test").first()!
+            let fayID = try await Practitioner.query(on: world.app.db).filter(\.$email == "fay@demo.test").first()!.id!
+            let school = try await Organisation.query(on: world.app.db).filter(\.$name == "Riverside Primary School").first()!
+            let suffolk = try await Organisation.query(on: world.app.db).filter(\.$name == "Stowmarket High School").first()!
+            let path = APIURL.adminPractitioner(ben.id!).path
+
+            let changed = try await world.send(
+                .PATCH, path, token: fay,
+                raw:
+                    #"{"name": "Ben Okafor-Hale", "jobTitle": "Specialist health visitor", "roles": ["practitioner", "manager"], "organisationId": "\#(school.id!.uuidString)"}"#
+            )
+            #expect(changed.status == .ok)
+            let body = try world.json(changed)
+            #expect(body["name"] as? String == "Ben Okafor-Hale")
+            #expect(body["roles"] as? [String] == ["manager", "practitioner"])
+            #expect((body["organisation"] as? [String: Any])?["name"] as? String == "Riverside Primary School")
+            for (raw, field) in [
+                (#"{"name": "  "}"#, "name"), (#"{"roles": []}"#, "roles"),
+                (#"{"organisationId": "\#(suffolk.id!.uuidString)"}"#, "organisationId"),
+            ] {
+                #expect(try world.error(try await world.send(.PATCH, path, token: fay, raw: raw)).field == field, "\(raw)")
+            }
+            let fayPath = APIURL.adminPractitioner(fayID).path
+            #expect(
+                try world.error(try await world.send(.PATCH, fayPath, token: fay, raw: #"{"disabled": true}"#)).field
+                    == "disabled")
+            #expect(
+                try world.error(try await world.send(.PATCH, fayPath, token: fay, raw: #"{"roles": ["practitioner"]}"#)).field
+                    == "roles")
+
+            // A lost phone: the reset ends the account's tokens, and its next sign-in sets up again.
+            ben.totpSecret = Base32.encode(TOTP.newSecret())
+            try await ben.save(on: world.app.db)
+            try await APIToken(tokenHash: Auth.digest("ben-token"), practitionerID: ben.id!, expiresAt: Date() + 3600)
+                .create(on: world.app.db)
+            let reset = try await world.send(.PATCH, path, token: fay, raw: #"{"resetTwoFactor": true}"#)
+            #expect(try world.json(reset)["twoFactor"] as? Bool == false)
+            #expect(try await APIToken.query(on: world.app.db).filter(\.$practitioner.$id == ben.id!).count() == 0)
+            let event = try await AuditEvent.query(on: world.app.db).filter(\.$action == AuditAction.administerAccounts.rawValue)
+                .sort(\.$sequence, .descending).first()
+            #expect(event?.detail == "ben@demo.test: reset two-factor")
+        }
+    }
 }

@@ -22,3 +22,12 @@ def test_admin_creates_an_organisation_and_an_account(visit, server):
     fay.submit("Create the account")
     assert "Account created" in page.content()
     assert "kay@demo.test" in page.content()
+
+    # Change the account: a new job title and a second role.
+    fay.follow("Kay Brook")
+    assert page.locator("h1").inner_text() == "Change Kay Brook’s account"
+    page.fill("#jobTitle", "Nursery manager")
+    page.check("input[name='roles[]'][value='manager']")
+    fay.submit("Save the account")
+    assert "Account saved" in page.content()
+    assert page.locator("#jobTitle").input_value() == "Nursery manager"

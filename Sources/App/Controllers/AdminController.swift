@@ -41,11 +41,42 @@ struct AdminController {
 
     func setStatus(req: Request) async throws -> Response {
         let disabled = FormFields(req)["disabled"] == "yes"
-        let practitioner = try await Administration.setDisabled(
-            try req.id("practitioner"), disabled, by: try req.signedIn, on: req.db)
+        let practitioner = try await Administration.update(
+            try req.id("practitioner"), .init(disabled: disabled), by: try req.signedIn, on: req.db)
         var page = try await page(req)
         page.notice = "\(practitioner.name) is now \(disabled ? "disabled" : "enabled")"
         return page.render(PageContext(req)).response()
+    }
+
+    func account(req: Request) async throws -> Response {
+        try await accountPage(req).render(PageContext(req)).response()
+    }
+
+    func updateAccount(req: Request) async throws -> Response {
+        let form = FormFields(req)
+        let change = Administration.AccountChange(
+            name: form["name"], jobTitle: form["jobTitle"], phone: form["phone"],
+            roles: Set(form.all("roles[]").compactMap(Role.init)), organisationID: UUID(uuidString: form["organisationId"]),
+            resetTwoFactor: form.all("resetTwoFactor").contains("yes"))
+        do {
+            _ = try await Administration.update(try req.id("practitioner"), change, by: try req.signedIn, on: req.db)
+            var page = try await accountPage(req)
+            page.notice = "Account saved"
+            return page.render(PageContext(req)).response()
+        } catch let error as AppError where !error.problems.isEmpty {
+            var page = try await accountPage(req)
+            page.problems = error.problems
+            return page.render(PageContext(req)).response(.unprocessableEntity)
+        }
+    }
+
+    private func accountPage(_ req: Request) async throws -> AccountPage {
+        let signedIn = try req.signedIn
+        let id = try req.id("practitioner")
+        guard let practitioner = try await Administration.practitioners(by: signedIn, on: req.db).first(where: { $0.id == id })
+        else { throw AppError.notFound("practitioner in your local authority") }
+        return AccountPage(
+            practitioner: practitioner, organisations: try await Administration.organisations(by: signedIn, on: req.db))
     }
 
     private func page(_ req: Request) async throws -> AdminPage {

@@ -129,23 +129,79 @@ extension Administration {
         }
     }
 
-    /// Disabling ends the account's sessions and tokens at once: every request reloads the
-    /// account, and its API tokens are deleted too.
-    static func setDisabled(_ id: UUID, _ disabled: Bool, by signedIn: SignedIn, on db: any Database) async throws -> Practitioner
+    /// What an administrator may change about an account; nil leaves a field as it is.
+    struct AccountChange: Sendable {
+        var name: String? = nil
+        var jobTitle: String? = nil
+        var phone: String? = nil
+        var roles: Set<Role>? = nil
+        var organisationID: UUID? = nil
+        var disabled: Bool? = nil
+        /// For a lost phone: the next sign-in sets two-factor up again.
+        var resetTwoFactor = false
+    }
+
+    /// Changes an account of the administrator's own LA. Disabling or resetting two-factor
+    /// ends its sessions and tokens at once: every request reloads the account, and its API
+    /// tokens are deleted too.
+    static func update(_ id: UUID, _ change: AccountChange, by signedIn: SignedIn, on db: any Database) async throws
+        -> Practitioner
     {
         let la = try authority(of: signedIn)
         guard let practitioner = try await Practitioner.query(on: db).filter(\.$id == id).with(\.$organisation).first(),
             practitioner.organisation?.$localAuthority.id == la
         else { throw AppError.notFound("practitioner in your local authority") }
-        guard practitioner.id != signedIn.id else {
-            throw AppError.invalid(field: "disabled", "You cannot disable your own account")
+        var problems: [FieldProblem] = []
+        let name = change.name?.trimmingCharacters(in: .whitespaces)
+        if name?.isEmpty == true { problems.append(.init(field: "name", message: "Enter their name")) }
+        if change.roles?.isEmpty == true { problems.append(.init(field: "roles", message: "Choose at least one role")) }
+        var organisation: Organisation? = nil
+        if let organisationID = change.organisationID {
+            organisation = try await Organisation.find(organisationID, on: db)
+            if organisation?.$localAuthority.id != la {
+                problems.append(.init(field: "organisationId", message: "Choose one of your local authority’s organisations"))
+            }
         }
+        if practitioner.id == signedIn.id {
+            if change.disabled == true {
+                problems.append(.init(field: "disabled", message: "You cannot disable your own account"))
+            }
+            if let roles = change.roles, !roles.contains(.laAdmin) {
+                problems.append(.init(field: "roles", message: "You cannot take away your own administrator role"))
+            }
+        }
+        guard problems.isEmpty else { throw AppError.invalid(problems) }
+        let newOrganisation = organisation
         return try await db.transaction { db in
-            practitioner.disabled = disabled
+            var changed: [String] = []
+            if let name, name != practitioner.name { (practitioner.name, changed) = (name, changed + ["name"]) }
+            if let jobTitle = change.jobTitle, jobTitle != practitioner.jobTitle {
+                (practitioner.jobTitle, changed) = (jobTitle, changed + ["job title"])
+            }
+            if let phone = change.phone, phone != practitioner.phone {
+                (practitioner.phone, changed) = (phone, changed + ["phone"])
+            }
+            if let roles = change.roles, roles != practitioner.roles {
+                (practitioner.roleStorage, changed) = (roles.storage, changed + ["roles \(roles.storage)"])
+            }
+            if let organisation = newOrganisation, organisation.id != practitioner.$organisation.id {
+                practitioner.$organisation.id = organisation.id
+                practitioner.$organisation.value = organisation
+                changed.append("organisation \(organisation.name)")
+            }
+            if let disabled = change.disabled, disabled != practitioner.disabled {
+                (practitioner.disabled, changed) = (disabled, changed + [disabled ? "disable" : "enable"])
+            }
+            if change.resetTwoFactor && practitioner.totpSecret != nil {
+                (practitioner.totpSecret, practitioner.totpLastStep) = (nil, nil)
+                changed.append("reset two-factor")
+            }
             try await practitioner.save(on: db)
-            if disabled { try await APIToken.query(on: db).filter(\.$practitioner.$id == id).delete() }
+            if practitioner.disabled || change.resetTwoFactor {
+                try await APIToken.query(on: db).filter(\.$practitioner.$id == id).delete()
+            }
             try await Audit.record(
-                on: db, by: signedIn, .administerAccounts, detail: "\(disabled ? "disable" : "enable") \(practitioner.email)")
+                on: db, by: signedIn, .administerAccounts, detail: "\(practitioner.email): \(changed.joined(separator: ", "))")
             return practitioner
         }
     }

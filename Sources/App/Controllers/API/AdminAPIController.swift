@@ -32,11 +32,14 @@ struct AdminAPIController {
         return try AccountDTO(practitioner).json(.created)
     }
 
-    /// PATCH /api/v1/admin/practitioners/{id}: disable or enable.
-    func setStatus(req: Request) async throws -> Response {
-        let body = try await req.decodeJSON(PractitionerStatusRequest.self)
-        let practitioner = try await Administration.setDisabled(
-            try req.id("practitioner"), body.disabled, by: try req.signedIn, on: req.db)
+    /// PATCH /api/v1/admin/practitioners/{id}: change, disable or enable an account, or
+    /// reset its two-factor sign-in.
+    func update(req: Request) async throws -> Response {
+        let body = try await req.decodeJSON(PractitionerChangeRequest.self)
+        let change = Administration.AccountChange(
+            name: body.name, jobTitle: body.jobTitle, phone: body.phone, roles: body.roles.map(Set.init),
+            organisationID: body.organisationId, disabled: body.disabled, resetTwoFactor: body.resetTwoFactor ?? false)
+        let practitioner = try await Administration.update(try req.id("practitioner"), change, by: try req.signedIn, on: req.db)
         return try AccountDTO(practitioner).json()
     }
 }

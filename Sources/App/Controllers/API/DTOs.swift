@@ -982,8 +982,15 @@ struct PractitionerRequest: Decodable {
     let password: String
 }
 
-struct PractitionerStatusRequest: Decodable {
-    let disabled: Bool
+/// Any of the fields; those left out stay as they are.
+struct PractitionerChangeRequest: Decodable {
+    let name: String?
+    let jobTitle: String?
+    let phone: String?
+    let roles: [Role]?
+    let organisationId: UUID?
+    let disabled: Bool?
+    let resetTwoFactor: Bool?
 }
 
 struct AccountDTO: Encodable {
@@ -994,6 +1001,8 @@ struct AccountDTO: Encodable {
     let roles: [Role]
     let organisation: OrganisationDTO?
     let disabled: Bool
+    /// Whether two-factor sign-in is set up.
+    let twoFactor: Bool
 
     init(_ practitioner: Practitioner) {
         id = practitioner.id!
@@ -1003,6 +1012,7 @@ struct AccountDTO: Encodable {
         roles = practitioner.roles.sorted { $0.rawValue < $1.rawValue }
         organisation = practitioner.$organisation.value.flatMap { $0.map(OrganisationDTO.init) }
         disabled = practitioner.disabled
+        twoFactor = practitioner.totpSecret != nil
     }
 }
 

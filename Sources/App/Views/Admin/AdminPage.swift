@@ -20,13 +20,14 @@ struct AdminPage {
             .p(
                 .class("govuk-body"),
                 .text(
-                    "Create accounts for your local authority’s staff, and disable them when people leave: disabling ends their sessions at once."
+                    "Create accounts for your local authority’s staff, change them by following a name, and disable them when people leave: disabling ends their sessions at once."
                 )),
             GOVUK.table(
                 caption: "Accounts", headers: ["Name", "E-mail", "Organisation", "Roles", "Status", ""],
                 rows: practitioners.map { practitioner in
                     [
-                        .text(practitioner.name), .text(practitioner.email), .text(practitioner.organisation?.name ?? ""),
+                        GOVUK.link(practitioner.name, to: .adminAccount(practitioner.id!)), .text(practitioner.email),
+                        .text(practitioner.organisation?.name ?? ""),
                         .text(practitioner.roles.map(\.title).sorted().joined(separator: ", ")),
                         GOVUK.tag(
                             practitioner.disabled ? "Disabled" : "Active", colour: practitioner.disabled ? "grey" : "green"),
