@@ -98,6 +98,7 @@ import VaporTesting
             #expect(registered.status == .created)
             let childID = try world.json(registered)["id"] as! String
             #expect(try await call(.POST, children, token: amy, raw: "{}").status == .unprocessableEntity)
+            #expect(try await call(.POST, children, token: amy, raw: spec.example("POST", children)).status == .conflict)
             #expect(try await call(.GET, children, children + "?q=lily", token: amy).status == .ok)
             #expect(try await call(.GET, children, children + "?q=l", token: amy).status == .unprocessableEntity)
             #expect(

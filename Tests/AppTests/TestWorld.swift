@@ -93,10 +93,15 @@ struct TestWorld {
         let episodeID: UUID
     }
 
+    /// Registers a child; tests may register several Lily Evanses, so the duplicate check is
+    /// answered "not a duplicate" here and tested on its own (`DuplicateTests`).
     func registerChild(as token: String, givenName: String = "Lily", familyName: String = "Evans") async throws -> UUID {
         let response = try await send(
             .POST, APIURL.children.path, token: token,
-            json: ["givenName": givenName, "familyName": familyName, "dateOfBirth": "2016-05-01", "postcode": "cb1 2ab"])
+            raw: try Self.jsonText([
+                "givenName": givenName, "familyName": familyName, "dateOfBirth": "2016-05-01", "postcode": "cb1 2ab",
+                "notADuplicate": true,
+            ]))
         #expect(response.status == .created)
         return UUID(uuidString: try json(response)["id"] as! String)!
     }

@@ -1,4 +1,5 @@
 import CAFCore
+import Fluent
 import Vapor
 
 /// The child index pages: find, register, read, and start a CAF with consent.
@@ -51,11 +52,16 @@ struct ChildController {
             gender: Gender(rawValue: page.gender), postcode: page.postcode, nhsNumber: page.nhsNumber, upn: page.upn,
             knownAs: page.knownAs)
         do {
-            let child = try await ChildIndex.register(registration, by: try req.signedIn, on: req.db)
+            let child = try await ChildIndex.register(
+                registration, notADuplicate: form.all("notADuplicate").contains("yes"), by: try req.signedIn, on: req.db)
             return req.redirect(to: SiteURL.child(child.id!).path)
         } catch let error as AppError where !error.problems.isEmpty {
             page.problems = error.problems
             return page.render(PageContext(req)).response(.unprocessableEntity)
+        } catch let error as AppError where error.code == "possible-duplicate" {
+            let children = try await Child.query(on: req.db).filter(\.$id ~~ error.related).all()
+            page.duplicates = error.related.compactMap { id in children.first { $0.id == id } }
+            return page.render(PageContext(req)).response(.conflict)
         }
     }
 

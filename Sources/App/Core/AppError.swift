@@ -11,6 +11,8 @@ struct AppError: Error, AbortError {
     var problems: [FieldProblem] = []
     /// For a refused episode access: why, so a page can offer the way forward (asking to join).
     var denial: AccessDenial? = nil
+    /// Records the error is about, such as the children a registration may duplicate.
+    var related: [UUID] = []
 
     var reason: String { message }
     var field: String? { problems.first?.field }

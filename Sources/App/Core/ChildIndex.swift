@@ -218,10 +218,57 @@ enum ChildIndex {
         return scored.sorted { ($0.ranked.score ?? 0, $1.sortName) > ($1.ranked.score ?? 0, $0.sortName) }.map(\.ranked)
     }
 
-    static func register(_ registration: ChildRegistration, by signedIn: SignedIn, on db: any Database) async throws -> Child {
+    /// Children already in the index who may be this one: the same NHS number or UPN, or the
+    /// same date of birth with a name that matches (any of their names, slips allowed).
+    static func possibleDuplicates(of registration: ChildRegistration, on db: any Database) async throws -> [Child] {
+        var ids: [UUID] = []
+        for identifier in [registration.nhsNumber, registration.upn].compactMap({ $0 }) {
+            let filters = ChildFilters(nhsNumber: NHSNumber.normalised(identifier), upn: UPN.normalised(identifier))
+            ids += try await filters.children(limit: 10, on: db as! any SQLDatabase)
+        }
+        let terms = NameMatch.terms("\(registration.givenName) \(registration.familyName)")
+        if !terms.isEmpty {
+            let sameBirthday = ChildFilters(bornFrom: registration.dateOfBirth, bornTo: registration.dateOfBirth)
+            let candidates = try await nameSearch(for: db).candidates(
+                terms: terms, filters: sameBirthday, limit: candidateLimit, on: db)
+            // A first name alone is enough on the same birthday: surnames change.
+            let given = NameMatch.terms(registration.givenName)
+            let loose =
+                given.isEmpty
+                ? []
+                : try await nameSearch(for: db).candidates(
+                    terms: given, filters: sameBirthday, limit: candidateLimit, on: db)
+            ids += try await rank(candidates + loose, terms: given.isEmpty ? terms : given, on: db).map(\.childID)
+        }
+        var seen: Set<UUID> = []
+        let unique = ids.filter { seen.insert($0).inserted }
+        guard !unique.isEmpty else { return [] }
+        let children = try await Child.query(on: db).filter(\.$id ~~ unique).all()
+        return unique.compactMap { id in children.first { $0.id == id } }
+    }
+
+    /// Registers a child. Unless `notADuplicate`, a child who looks like one already in the
+    /// index is refused with a 409 naming them, so the practitioner can open that record.
+    static func register(
+        _ registration: ChildRegistration, notADuplicate: Bool = false, by signedIn: SignedIn, on db: any Database
+    ) async throws -> Child {
         try Access.requireIndex(signedIn)
         let clean: ChildRegistration
         do { clean = try registration.validated(today: Date()) } catch { throw AppError.invalid(error.problems) }
+        if !notADuplicate {
+            let duplicates = try await possibleDuplicates(of: clean, on: db)
+            if !duplicates.isEmpty {
+                try await Audit.record(
+                    on: db, by: signedIn, .registerChild, outcome: .denied,
+                    detail: "possible duplicates=\(duplicates.map { $0.id!.uuidString }.joined(separator: ","))")
+                throw AppError(
+                    status: .conflict, code: "possible-duplicate",
+                    message: duplicates.count == 1
+                        ? "This child may already be in the index: open that record, or confirm this is someone else"
+                        : "\(duplicates.count) children in the index may be this one: open their records, or confirm this is someone else",
+                    related: duplicates.map { $0.id! })
+            }
+        }
         // Where the child lives decides the LA; until addresses map to LAs, the registering
         // practitioner's LA stands in (PRODUCT.md: "the author's LA when that is unknown").
         guard let localAuthority = signedIn.actor.localAuthorityID else {

@@ -15,7 +15,8 @@ struct AppErrorMiddleware: AsyncMiddleware {
                     error: .init(
                         code: appError.code, message: appError.message, field: appError.field,
                         problems: appError.problems.isEmpty
-                            ? nil : appError.problems.map { .init(field: $0.field, message: $0.message) }))
+                            ? nil : appError.problems.map { .init(field: $0.field, message: $0.message) },
+                        related: appError.related.isEmpty ? nil : appError.related))
                 let response = (try? body.json(appError.status)) ?? Response(status: appError.status)
                 if appError.status == .unauthorized {
                     response.headers.replaceOrAdd(name: .wwwAuthenticate, value: "Bearer")

@@ -19,7 +19,7 @@ struct ChildrenAPIController {
             ChildRegistration(
                 givenName: body.givenName, familyName: body.familyName, dateOfBirth: body.dateOfBirth, gender: body.gender,
                 postcode: body.postcode, nhsNumber: body.nhsNumber, upn: body.upn, knownAs: body.knownAs),
-            by: try req.signedIn, on: req.db)
+            notADuplicate: body.notADuplicate ?? false, by: try req.signedIn, on: req.db)
         let response = try ChildDTO(child, whereaboutsVisible: true).json(.created)
         response.headers.replaceOrAdd(name: .location, value: APIURL.child(child.id!).path)
         return response

@@ -77,6 +77,8 @@ struct ChildCreateRequest: Decodable {
     let nhsNumber: String?
     let upn: String?
     let knownAs: String?
+    /// Register even though the index holds children who look the same.
+    let notADuplicate: Bool?
 }
 
 struct ChildDTO: Encodable {
@@ -418,6 +420,8 @@ struct ErrorBody: Encodable {
         let message: String
         let field: String?
         let problems: [Problem]?
+        /// Ids of the records the error is about (a registration's possible duplicates).
+        let related: [UUID]?
     }
     struct Problem: Encodable {
         let field: String

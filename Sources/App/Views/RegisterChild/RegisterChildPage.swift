@@ -10,6 +10,8 @@ struct RegisterChildPage {
     var nhsNumber = ""
     var upn = ""
     var problems: [FieldProblem] = []
+    /// Children already in the index who may be this one.
+    var duplicates: [Child] = []
 
     func render(_ context: PageContext) -> HTML {
         Layout.page(
@@ -21,6 +23,26 @@ struct RegisterChildPage {
                 .text(
                     "Search first, so the same child is not registered twice. The index holds basic details only; what you assess stays in the CAF episode."
                 )),
+            .if(
+                !duplicates.isEmpty,
+                .div(
+                    .class("govuk-warning-text"), .id("possible-duplicates"),
+                    .span(.class("govuk-warning-text__icon"), .attribute(named: "aria-hidden", value: "true"), .text("!")),
+                    .strong(
+                        .class("govuk-warning-text__text"),
+                        .span(.class("govuk-visually-hidden"), .text("Warning")),
+                        .text(
+                            duplicates.count == 1
+                                ? "This child may already be in the index. Open their record rather than register them twice."
+                                : "These children in the index may be this child. Open their record rather than register them twice."
+                        )))),
+            .if(
+                !duplicates.isEmpty,
+                GOVUK.table(
+                    caption: "Children who may be the same", headers: ["Name", "Date of birth"],
+                    rows: duplicates.map { child in
+                        [GOVUK.link(child.fullName, to: .child(child.id!)), .text(Format.calendarDate(child.dateOfBirth))]
+                    })),
             GOVUK.postForm(
                 action: .registerChild, csrf: context.csrf,
                 GOVUK.textInput(
@@ -51,6 +73,12 @@ struct RegisterChildPage {
                     label: "Unique Pupil Number (UPN)", name: "upn", value: upn,
                     hint: "Optional. 13 characters, starting with a letter",
                     error: problem("upn"), autocomplete: "off", width: "10"),
+                .if(
+                    !duplicates.isEmpty,
+                    GOVUK.choices(
+                        legend: "Is this a different child?", name: "notADuplicate",
+                        options: [.init(value: "yes", label: "None of the children above is this child: register a new record")],
+                        selected: [], multiple: true)),
                 GOVUK.button("Register child")
             )
         )
