@@ -14,6 +14,7 @@ enum SiteURL: Hashable {
     case child(UUID)
     case childAudit(UUID)
     case childWhereabouts(UUID)
+    case childInvolvements(UUID)
     case childShield(UUID)
     case shieldOverride(UUID)
     case shieldOverrideReview(UUID)
@@ -69,6 +70,7 @@ enum SiteURL: Hashable {
         case .child(let child): ["children", id(child)]
         case .childAudit(let child): ["children", id(child), "audit"]
         case .childWhereabouts(let child): ["children", id(child), "whereabouts"]
+        case .childInvolvements(let child): ["children", id(child), "involvements"]
         case .childShield(let child): ["children", id(child), "shield"]
         case .shieldOverride(let child): ["children", id(child), "shield-override"]
         case .shieldOverrideReview(let override): ["shield-overrides", id(override)]
@@ -118,6 +120,7 @@ enum APIURL: Hashable {
     case child(UUID)
     case childNames(UUID)
     case childWhereabouts(UUID)
+    case childInvolvements(UUID)
     case childShield(UUID)
     case childShieldOverrides(UUID)
     case shieldOverrides
@@ -175,6 +178,7 @@ enum APIURL: Hashable {
         case .child(let child): return base + ["children", id(child, "id")]
         case .childNames(let child): return base + ["children", id(child, "id"), "names"]
         case .childWhereabouts(let child): return base + ["children", id(child, "id"), "whereabouts"]
+        case .childInvolvements(let child): return base + ["children", id(child, "id"), "involvements"]
         case .childShield(let child): return base + ["children", id(child, "id"), "shield"]
         case .childShieldOverrides(let child): return base + ["children", id(child, "id"), "shield-overrides"]
         case .shieldOverrides: return base + ["shield-overrides"]

@@ -81,6 +81,7 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
     app.migrations.add(AddWhereabouts())
     app.migrations.add(IndexNameWords())
     app.migrations.add(AddNameBirthDates())
+    app.migrations.add(CreateInvolvements())
 
     // Sessions live in the database, so app servers hold no state of their own.
     app.sessions.use(.fluent)

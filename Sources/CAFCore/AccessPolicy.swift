@@ -320,3 +320,16 @@ extension AccessPolicy {
         mayReviewBreakGlass(actor, localAuthorityID: childLocalAuthorityID)
     }
 }
+
+extension AccessPolicy {
+    /// An involvement with a service shows to everyone who uses the index, unless the service
+    /// is sensitive: then only to that service's own staff and to those the child's consent
+    /// covers (the team of one of the child's episodes, whose shares the consent bounds).
+    public static func maySeeInvolvement(
+        _ actor: Actor, serviceOrganisationID: UUID, sensitive: SensitiveService?, consentCovers: Bool
+    ) -> Bool {
+        guard mayUseIndex(actor) else { return false }
+        guard sensitive != nil else { return true }
+        return actor.organisationID == serviceOrganisationID || consentCovers
+    }
+}

@@ -75,3 +75,19 @@ public enum NameKind: String, CaseIterable, Codable, Sendable {
         }
     }
 }
+
+/// Services whose very involvement is sensitive: shown only to that service and to those
+/// the child's consent covers.
+public enum SensitiveService: String, CaseIterable, Codable, Sendable {
+    case sexualHealth = "sexual-health"
+    case mentalHealth = "mental-health"
+    case substanceMisuse = "substance-misuse"
+
+    public var title: String {
+        switch self {
+        case .sexualHealth: "Sexual health"
+        case .mentalHealth: "Mental health"
+        case .substanceMisuse: "Substance misuse"
+        }
+    }
+}

@@ -132,6 +132,30 @@ import VaporTesting
             #expect(
                 try await call(.PUT, place, "/api/v1/children/\(UUID())/whereabouts", token: amy, raw: spec.example("PUT", place))
                     .status == .notFound)
+            let involvements = "/api/v1/children/{id}/involvements"
+            let involvementsPath = "/api/v1/children/\(childID)/involvements"
+            #expect(
+                try await call(.POST, involvements, involvementsPath, token: amy, raw: spec.example("POST", involvements)).status
+                    == .created)
+            #expect(try await call(.POST, involvements, involvementsPath, token: amy, raw: "{").status == .badRequest)
+            #expect(
+                try await call(
+                    .POST, involvements, involvementsPath, token: amy,
+                    raw: #"{"service": "", "role": "", "practitionerName": "", "startedOn": ""}"#
+                )
+                .status == .unprocessableEntity)
+            #expect(
+                try await call(
+                    .POST, involvements, "/api/v1/children/\(UUID())/involvements", token: amy,
+                    raw: spec.example("POST", involvements)
+                )
+                .status == .notFound)
+            #expect(
+                try await call(
+                    .POST, involvements, involvementsPath, token: try await world.token("fay@demo.test"),
+                    raw: spec.example("POST", involvements)
+                )
+                .status == .forbidden)
             let overrides = "/api/v1/children/{id}/shield-overrides"
             let overridesPath = "/api/v1/children/\(childID)/shield-overrides"
             #expect(

@@ -113,6 +113,35 @@ struct ChildController {
         }
     }
 
+    func newInvolvement(req: Request) async throws -> Response {
+        guard let child = try await Child.find(try req.id("child"), on: req.db) else { throw AppError.notFound("child") }
+        return InvolvementPage(child: child, signedIn: try req.signedIn).render(PageContext(req)).response()
+    }
+
+    func recordInvolvement(req: Request) async throws -> Response {
+        let childID = try req.id("child")
+        let form = FormFields(req)
+        func date(_ name: String) -> String {
+            let parts = (form["\(name)-day"], form["\(name)-month"], form["\(name)-year"])
+            guard !(parts.0 + parts.1 + parts.2).isEmpty else { return "" }
+            return CalendarDate.fromParts(day: parts.0, month: parts.1, year: parts.2) ?? "not a date"
+        }
+        let new = Involvements.New(
+            service: form["service"], role: form["role"], practitionerName: form["practitionerName"],
+            startedOn: date("startedOn"),
+            endedOn: date("endedOn"), sensitive: SensitiveService(rawValue: form["sensitive"]))
+        do {
+            _ = try await Involvements.record(new, childID: childID, by: try req.signedIn, on: req.db)
+            return req.redirect(to: SiteURL.child(childID).path)
+        } catch let error as AppError where !error.problems.isEmpty {
+            guard let child = try await Child.find(childID, on: req.db) else { throw AppError.notFound("child") }
+            var page = InvolvementPage(child: child, signedIn: try req.signedIn)
+            page.typed = form.values
+            page.problems = error.problems
+            return page.render(PageContext(req)).response(.unprocessableEntity)
+        }
+    }
+
     func shield(req: Request) async throws -> Response {
         let form = FormFields(req)
         do {

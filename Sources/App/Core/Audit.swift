@@ -13,6 +13,7 @@ enum AuditAction: String, Sendable {
     case viewChild = "view-child"
     case recordChildName = "record-child-name"
     case updateChildDetails = "update-child-details"
+    case recordInvolvement = "record-involvement"
     case shieldChild = "shield-child"
     case overrideShield = "override-shield"
     case reviewShieldOverride = "review-shield-override"

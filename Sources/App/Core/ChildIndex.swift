@@ -14,6 +14,9 @@ struct ChildRecord {
     let whereabouts: Whereabouts?
     /// Whom to ask about a shielded child: the LA's coordinators.
     let coordinators: [Practitioner]
+    /// The services involved that this reader may see (sensitive ones only by their own
+    /// staff and the teams the consent covers).
+    let services: [Involvement]
 
     /// Everyone on any episode's team, once each.
     var involved: [Practitioner] { episodes.involved }
@@ -356,10 +359,11 @@ enum ChildIndex {
             )
             .filter(Organisation.self, \.$localAuthority.$id == child.$localAuthority.id).filter(\.$disabled == false)
             .all().filter { $0.roles.contains(.coordinator) }
+        let services = try await Involvements.visible(for: id, episodes: episodes, to: signedIn, on: db)
         try await Audit.record(
             on: db, by: signedIn, .viewChild, child: id, detail: visible && child.shielded ? "whereabouts" : "")
         return ChildRecord(
             child: child, names: names.filter { $0.kind == .current } + names.filter { $0.kind != .current }, episodes: episodes,
-            whereabouts: whereabouts, coordinators: coordinators)
+            whereabouts: whereabouts, coordinators: coordinators, services: services)
     }
 }

@@ -46,6 +46,18 @@ struct ChildrenAPIController {
         return try ChildRecordDTO(try await ChildIndex.read(childID, by: signedIn, credential: credential, on: req.db)).json()
     }
 
+    /// POST /api/v1/children/{id}/involvements: the signed-in practitioner's service.
+    func recordInvolvement(req: Request) async throws -> Response {
+        let body = try await req.decodeJSON(InvolvementRequest.self)
+        let involvement = try await Involvements.record(
+            .init(
+                service: body.service, role: body.role, practitionerName: body.practitionerName, startedOn: body.startedOn,
+                endedOn: body.endedOn ?? "", sensitive: body.sensitive),
+            childID: try req.id("child"), by: try req.signedIn, on: req.db)
+        try await involvement.$organisation.load(on: req.db)
+        return try InvolvementDTO(involvement).json(.created)
+    }
+
     /// PUT /api/v1/children/{id}/shield
     func shield(req: Request) async throws -> Response {
         let body = try await req.decodeJSON(ShieldRequest.self)

@@ -188,6 +188,8 @@ struct ChildRecordDTO: Encodable {
     /// Null while shielded from the caller: ask one of `coordinators` instead.
     let whereabouts: WhereaboutsDTO?
     let coordinators: [ContactDTO]
+    /// The services involved that the caller may see.
+    let services: [InvolvementDTO]
     let episodes: [EpisodeSummaryDTO]
     let involved: [ContactDTO]
     /// Phone first: whom to ring about a safeguarding concern for this child.
@@ -197,6 +199,7 @@ struct ChildRecordDTO: Encodable {
         child = ChildDTO(record.child, whereaboutsVisible: record.whereabouts != nil)
         whereabouts = record.whereabouts.map(WhereaboutsDTO.init)
         coordinators = record.coordinators.map(ContactDTO.init)
+        services = record.services.map(InvolvementDTO.init)
         names = record.names.map(ChildNameDTO.init)
         socialCare = SocialCareContactsDTO(record.child.localAuthority)
         episodes = record.episodes.map(EpisodeSummaryDTO.init)
@@ -896,6 +899,37 @@ struct WhereaboutsDTO: Encodable {
         addresses = whereabouts.history.map {
             Address(address: $0.address, postcode: $0.postcode, movedIn: $0.movedIn, movedOut: $0.movedOut)
         }
+    }
+}
+
+struct InvolvementRequest: Decodable {
+    let service: String
+    let role: String
+    let practitionerName: String
+    let startedOn: String
+    let endedOn: String?
+    let sensitive: SensitiveService?
+}
+
+struct InvolvementDTO: Encodable {
+    let id: UUID
+    let service: String
+    let role: String
+    let practitionerName: String
+    let organisation: String
+    let startedOn: String
+    let endedOn: String?
+    let sensitive: SensitiveService?
+
+    init(_ involvement: Involvement) {
+        id = involvement.id!
+        service = involvement.service
+        role = involvement.role
+        practitionerName = involvement.practitionerName
+        organisation = involvement.$organisation.value?.name ?? ""
+        startedOn = involvement.startedOn
+        endedOn = involvement.endedOn
+        sensitive = involvement.sensitive
     }
 }
 

@@ -44,6 +44,22 @@ struct ChildPage {
                             GOVUK.link("View episode", to: .episode(episode.id!)),
                         ]
                     }),
+            .h2(.class("govuk-heading-m"), .text("Services involved")),
+            record.services.isEmpty
+                ? .p(.class("govuk-body"), .text("No service has recorded its involvement."))
+                : GOVUK.table(
+                    caption: "Services involved with \(child.fullName)", headers: ["Service", "Who", "Since", "Until"],
+                    rows: record.services.map { involvement in
+                        [
+                            .group(
+                                .text("\(involvement.service) (\(involvement.organisation.name)) "),
+                                .unwrap(involvement.sensitive) { GOVUK.tag("\($0.title): sensitive", colour: "purple") },
+                                .span(.class("govuk-hint govuk-!-margin-bottom-0"), .text(involvement.role))),
+                            .text(involvement.practitionerName), .text(Format.calendarDate(involvement.startedOn)),
+                            .text(involvement.endedOn.map(Format.calendarDate) ?? "Still involved"),
+                        ]
+                    }),
+            .p(.class("govuk-body"), GOVUK.link("Record that your service is involved", to: .childInvolvements(child.id!))),
             .h2(.class("govuk-heading-m"), .text("Who is involved")),
             record.involved.isEmpty
                 ? .p(.class("govuk-body"), .text("No practitioner is recorded as working with this child yet."))
