@@ -47,6 +47,7 @@ enum SiteURL: Hashable {
     case admin
     case adminDisable(UUID)
     case adminAccount(UUID)
+    case adminOrganisationPage(UUID)
     case comparison(UUID)
     case editAssessment(episode: UUID)
     case assessment(episode: UUID)
@@ -103,6 +104,7 @@ enum SiteURL: Hashable {
         case .admin: ["admin"]
         case .adminDisable(let practitioner): ["admin", "practitioners", id(practitioner), "status"]
         case .adminAccount(let practitioner): ["admin", "practitioners", id(practitioner)]
+        case .adminOrganisationPage(let organisation): ["admin", "organisations", id(organisation)]
         case .comparison(let episode): ["episodes", id(episode), "comparison"]
         case .editAssessment(let episode): ["episodes", id(episode), "assessment", "edit"]
         case .assessment(let episode): ["episodes", id(episode), "assessment"]
@@ -160,6 +162,7 @@ enum APIURL: Hashable {
     case breakGlassReview(UUID)
     case adminAccounts
     case adminOrganisations
+    case adminOrganisation(UUID)
     case adminPractitioners
     case adminPractitioner(UUID)
     case audit
@@ -216,6 +219,7 @@ enum APIURL: Hashable {
         case .breakGlassQueue: return base + ["break-glass"]
         case .adminAccounts: return base + ["admin", "accounts"]
         case .adminOrganisations: return base + ["admin", "organisations"]
+        case .adminOrganisation(let organisation): return base + ["admin", "organisations", id(organisation, "id")]
         case .adminPractitioners: return base + ["admin", "practitioners"]
         case .adminPractitioner(let practitioner): return base + ["admin", "practitioners", id(practitioner, "id")]
         case .breakGlassReview(let grant): return base + ["break-glass", id(grant, "id"), "review"]

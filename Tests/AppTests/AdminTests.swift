@@ -134,4 +134,27 @@ import VaporTesting
             #expect(event?.detail == "ben@demo.test: reset two-factor")
         }
     }
+
+    @Test func laAdminsRenameTheirOwnOrganisationsOnly() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let fay = try await world.token("fay@demo.test")
+            let school = try await Organisation.query(on: world.app.db).filter(\.$name == "Riverside Primary School").first()!
+            let suffolk = try await Organisation.query(on: world.app.db).filter(\.$name == "Stowmarket High School").first()!
+            let renamed = try await world.send(
+                .PATCH, APIURL.adminOrganisation(school.id!).path, token: fay, raw: #"{"name": "Riverside Primary Academy"}"#)
+            #expect(try world.json(renamed)["name"] as? String == "Riverside Primary Academy")
+            #expect(try world.json(renamed)["agencyType"] as? String == "education")
+            let clash = try await world.send(
+                .PATCH, APIURL.adminOrganisation(school.id!).path, token: fay,
+                raw: #"{"name": "Cambridgeshire Community Health"}"#)
+            #expect(try world.error(clash).field == "name")
+            let elsewhere = try await world.send(
+                .PATCH, APIURL.adminOrganisation(suffolk.id!).path, token: fay, raw: #"{"name": "Mine now"}"#)
+            #expect(elsewhere.status == .notFound)
+            let amy = try await world.token("amy@demo.test")
+            #expect(
+                try await world.send(.PATCH, APIURL.adminOrganisation(school.id!).path, token: amy, raw: #"{"name": "X"}"#).status
+                    == .forbidden)
+        }
+    }
 }

@@ -398,6 +398,19 @@ import VaporTesting
                 .POST, "/api/v1/admin/organisations", token: fay, raw: spec.example("POST", "/api/v1/admin/organisations"))
             #expect(newOrganisation.status == .created)
             let organisationID = try world.json(newOrganisation)["id"] as! String
+            let organisation = "/api/v1/admin/organisations/{id}"
+            let organisationPath = "/api/v1/admin/organisations/\(organisationID)"
+            #expect(
+                try await call(.PATCH, organisation, organisationPath, token: fay, raw: spec.example("PATCH", organisation))
+                    .status
+                    == .ok)
+            #expect(
+                try await call(.PATCH, organisation, organisationPath, token: fay, raw: #"{"name": ""}"#).status
+                    == .unprocessableEntity)
+            #expect(try await call(.PATCH, organisation, organisationPath, token: amy, raw: "{}").status == .forbidden)
+            #expect(
+                try await call(.PATCH, organisation, "/api/v1/admin/organisations/\(UUID())", token: fay, raw: "{}").status
+                    == .notFound)
             let account = (spec.example("POST", "/api/v1/admin/practitioners") ?? "").replacingOccurrences(
                 of: "00000000-0000-0000-0000-000000000000", with: organisationID)
             let newAccount = try await call(.POST, "/api/v1/admin/practitioners", token: fay, raw: account)

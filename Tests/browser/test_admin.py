@@ -31,3 +31,10 @@ def test_admin_creates_an_organisation_and_an_account(visit, server):
     fay.submit("Save the account")
     assert "Account saved" in page.content()
     assert page.locator("#jobTitle").input_value() == "Nursery manager"
+
+    # Rename the organisation.
+    fay.goto("/admin")
+    fay.follow("Parkside Nursery")
+    page.fill("#name", "Parkside Nursery and Pre-school")
+    fay.submit("Save the organisation")
+    assert "Organisation saved" in page.content()

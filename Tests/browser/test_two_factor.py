@@ -63,6 +63,6 @@ def test_setting_up_and_signing_in_with_a_code(visit):
     page.fill("#code", totp(key, step))  # already used to set up
     hana.submit("Continue")
     assert "has been used" in page.locator(".govuk-error-summary").inner_text()
-    page.fill("#code", totp(key, step + 1))
+    page.fill("#code", totp(key, max(step + 1, int(time.time()) // 30)))  # unused, and within a step of now
     hana.submit("Continue")
     assert page.locator("h1").inner_text() == "Your worktray"

@@ -70,6 +70,36 @@ struct AdminController {
         }
     }
 
+    func organisation(req: Request) async throws -> Response {
+        try await organisationPage(req).render(PageContext(req)).response()
+    }
+
+    func updateOrganisation(req: Request) async throws -> Response {
+        let form = FormFields(req)
+        do {
+            _ = try await Administration.updateOrganisation(
+                try req.id("organisation"), name: form["name"], agency: AgencyType(rawValue: form["agencyType"]),
+                by: try req.signedIn, on: req.db)
+            var page = try await organisationPage(req)
+            page.notice = "Organisation saved"
+            return page.render(PageContext(req)).response()
+        } catch let error as AppError where !error.problems.isEmpty {
+            var page = try await organisationPage(req)
+            page.problems = error.problems
+            return page.render(PageContext(req)).response(.unprocessableEntity)
+        }
+    }
+
+    private func organisationPage(_ req: Request) async throws -> OrganisationPage {
+        let id = try req.id("organisation")
+        guard
+            let organisation = try await Administration.organisations(by: try req.signedIn, on: req.db).first(where: {
+                $0.id == id
+            })
+        else { throw AppError.notFound("organisation in your local authority") }
+        return OrganisationPage(organisation: organisation)
+    }
+
     private func accountPage(_ req: Request) async throws -> AccountPage {
         let signedIn = try req.signedIn
         let id = try req.id("practitioner")

@@ -86,6 +86,37 @@ extension Administration {
         }
     }
 
+    /// Renames an organisation of the administrator's LA or changes its agency type (which
+    /// decides what consent lets its staff see).
+    static func updateOrganisation(
+        _ id: UUID, name: String?, agency: AgencyType?, by signedIn: SignedIn, on db: any Database
+    ) async throws -> Organisation {
+        let la = try authority(of: signedIn)
+        guard let organisation = try await Organisation.find(id, on: db), organisation.$localAuthority.id == la else {
+            throw AppError.notFound("organisation in your local authority")
+        }
+        let clean = name?.trimmingCharacters(in: .whitespaces)
+        if let clean {
+            guard !clean.isEmpty else { throw AppError.invalid(field: "name", "Enter the organisation’s name") }
+            if let other = try await Organisation.query(on: db).filter(\.$name == clean).filter(\.$localAuthority.$id == la)
+                .first(),
+                other.id != id
+            {
+                throw AppError.invalid(field: "name", "Your local authority already has an organisation called \(clean)")
+            }
+        }
+        return try await db.transaction { db in
+            let before = "\(organisation.name) (\(organisation.agencyType.rawValue))"
+            if let clean { organisation.name = clean }
+            if let agency { organisation.agencyType = agency }
+            try await organisation.save(on: db)
+            try await Audit.record(
+                on: db, by: signedIn, .administerAccounts,
+                detail: "organisation \(before) now \(organisation.name) (\(organisation.agencyType.rawValue))")
+            return organisation
+        }
+    }
+
     struct NewPractitioner {
         var email: String
         var name: String

@@ -20,6 +20,14 @@ struct AdminAPIController {
         return try OrganisationDTO(organisation).json(.created)
     }
 
+    /// PATCH /api/v1/admin/organisations/{id}
+    func updateOrganisation(req: Request) async throws -> Response {
+        let body = try await req.decodeJSON(OrganisationChangeRequest.self)
+        let organisation = try await Administration.updateOrganisation(
+            try req.id("organisation"), name: body.name, agency: body.agencyType, by: try req.signedIn, on: req.db)
+        return try OrganisationDTO(organisation).json()
+    }
+
     /// POST /api/v1/admin/practitioners
     func createPractitioner(req: Request) async throws -> Response {
         let body = try await req.decodeJSON(PractitionerRequest.self)

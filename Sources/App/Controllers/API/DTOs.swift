@@ -1010,6 +1010,12 @@ struct OrganisationRequest: Decodable {
     let agencyType: AgencyType
 }
 
+/// Either field; one left out stays as it is.
+struct OrganisationChangeRequest: Decodable {
+    let name: String?
+    let agencyType: AgencyType?
+}
+
 struct PractitionerRequest: Decodable {
     let email: String
     let name: String

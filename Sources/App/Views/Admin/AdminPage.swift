@@ -66,7 +66,9 @@ struct AdminPage {
             ),
             GOVUK.table(
                 caption: "Organisations", headers: ["Name", "Agency type"],
-                rows: organisations.map { [.text($0.name), .text($0.agencyType.title)] }),
+                rows: organisations.map {
+                    [GOVUK.link($0.name, to: .adminOrganisationPage($0.id!)), .text($0.agencyType.title)]
+                }),
             .h2(.class("govuk-heading-m"), .text("Add an organisation")),
             GOVUK.postForm(
                 action: .admin, csrf: context.csrf,
