@@ -306,9 +306,15 @@ extension AccessPolicy {
         return !shielded || overridden || mayShield(actor, childLocalAuthorityID: childLocalAuthorityID)
     }
 
+    /// The LA whose shielded children's whereabouts this actor sees (and may shield): theirs,
+    /// for its coordinators and safeguarding staff; nil for everyone else.
+    public static func shieldingAuthority(_ actor: Actor) -> UUID? {
+        actor.roles.isDisjoint(with: [.coordinator, .safeguarding]) ? nil : actor.localAuthorityID
+    }
+
     /// Shielding is set and lifted by the coordinators and safeguarding staff of the child's LA.
     public static func mayShield(_ actor: Actor, childLocalAuthorityID: UUID) -> Bool {
-        !actor.roles.isDisjoint(with: [.coordinator, .safeguarding]) && actor.localAuthorityID == childLocalAuthorityID
+        shieldingAuthority(actor) == childLocalAuthorityID
     }
 
     /// In a safeguarding emergency anyone who uses the index may override a shield, giving a

@@ -47,7 +47,6 @@ struct IndexName: Sendable {
 struct ChildSearchHit {
     let child: Child
     let matchedName: IndexName?
-    let score: Double?
     /// False for a shielded child the searcher may not see the whereabouts of.
     let whereaboutsVisible: Bool
 }
@@ -145,9 +144,7 @@ enum ChildIndex {
         var filters = query.filters
         // A search on a hidden field (the postcode) never finds a shielded child for someone
         // who may not see where they live.
-        filters.shieldedVisibleIn =
-            AccessPolicy.coordinatedAuthority(signedIn.actor)
-            ?? AccessPolicy.safeguardedAuthority(signedIn.actor)
+        filters.shieldedVisibleIn = AccessPolicy.shieldingAuthority(signedIn.actor)
         let ranked: [Ranked]
         if terms.isEmpty {
             ranked = try await filters.children(limit: resultCap + 1, on: db as! any SQLDatabase).map {
@@ -165,7 +162,7 @@ enum ChildIndex {
         let hits = shown.compactMap { found in
             children[found.childID].map { child in
                 ChildSearchHit(
-                    child: child, matchedName: found.matchedName, score: found.score,
+                    child: child, matchedName: found.matchedName,
                     whereaboutsVisible: AccessPolicy.maySeeWhereabouts(
                         signedIn.actor, childLocalAuthorityID: child.$localAuthority.id, shielded: child.shielded,
                         overridden: false))

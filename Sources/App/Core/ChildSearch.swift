@@ -63,12 +63,15 @@ protocol NameSearch: Sendable {
 
 extension NameSearch {
     func candidates(terms: [String], filters: ChildFilters, limit: Int, on db: any Database) async throws -> [UUID] {
-        try await db.transaction { db in
-            let sql = db as! any SQLDatabase
-            if let setUp { try await sql.raw(setUp).run() }
-            return try await sql.raw(query(terms: terms, filters: filters, limit: limit)).all().map {
-                try $0.decode(column: "child_id", as: UUID.self)
-            }
+        let statement = query(terms: terms, filters: filters, limit: limit)
+        @Sendable func run(on db: any Database) async throws -> [UUID] {
+            try await (db as! any SQLDatabase).raw(statement).all().map { try $0.decode(column: "child_id", as: UUID.self) }
+        }
+        // A setting made with SET LOCAL needs the query on the same connection, in a transaction.
+        guard let setUp else { return try await run(on: db) }
+        return try await db.transaction { db in
+            try await (db as! any SQLDatabase).raw(setUp).run()
+            return try await run(on: db)
         }
     }
 }

@@ -81,8 +81,7 @@ struct Whereabouts {
                 ).create(on: db)
             }
             child.address = address
-            child.postcode = postcode
-            child.postcodeDistrict = postcode.flatMap { $0.split(separator: " ").first.map(String.init) }
+            child.setPostcode(postcode)
             child.school = school
             child.gpPractice = gpPractice
             child.contactPhone = contactPhone

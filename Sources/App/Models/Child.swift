@@ -38,8 +38,7 @@ final class Child: Model, @unchecked Sendable {
         self.nameKey = NameMatch.key("\(registration.givenName) \(registration.familyName)")
         self.dateOfBirth = registration.dateOfBirth
         self.gender = registration.gender
-        self.postcode = registration.postcode
-        self.postcodeDistrict = registration.postcode.flatMap { $0.split(separator: " ").first.map(String.init) }
+        setPostcode(registration.postcode)
         self.nhsNumber = registration.nhsNumber
         self.upn = registration.upn
         self.shielded = false
@@ -48,4 +47,10 @@ final class Child: Model, @unchecked Sendable {
     }
 
     var fullName: String { "\(givenName) \(familyName)" }
+
+    /// The postcode with its district (outward code), which searches by district use.
+    func setPostcode(_ postcode: String?) {
+        self.postcode = postcode
+        postcodeDistrict = postcode.flatMap { $0.split(separator: " ").first.map(String.init) }
+    }
 }

@@ -30,4 +30,6 @@ final class ChildName: Model, @unchecked Sendable {
     }
 
     var fullName: String { "\(givenName) \(familyName)" }
+
+    var indexName: IndexName { IndexName(kind: kind, givenName: givenName, familyName: familyName) }
 }

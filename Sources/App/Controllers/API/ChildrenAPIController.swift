@@ -102,7 +102,7 @@ struct ChildrenAPIController {
         let body = try await req.decodeJSON(ChildNameRequest.self)
         let name = try await ChildIndex.addName(
             body.kind, givenName: body.givenName, familyName: body.familyName, to: childID, by: try req.signedIn, on: req.db)
-        return try ChildNameDTO(name).json(.created)
+        return try ChildNameDTO(name.indexName).json(.created)
     }
 
     /// POST /api/v1/children/{id}/episodes

@@ -120,12 +120,6 @@ struct ChildNameDTO: Encodable {
     let givenName: String
     let familyName: String
 
-    init(_ name: ChildName) {
-        kind = name.kind
-        givenName = name.givenName
-        familyName = name.familyName
-    }
-
     init(_ name: IndexName) {
         kind = name.kind
         givenName = name.givenName
@@ -152,7 +146,7 @@ struct ChildSearchDTO: Encodable {
         results = result.hits.map {
             ChildSearchHitDTO(
                 child: ChildDTO($0.child, whereaboutsVisible: $0.whereaboutsVisible),
-                matchedName: $0.matchedName.map { ChildNameDTO($0) })
+                matchedName: $0.matchedName.map(ChildNameDTO.init))
         }
         total = result.total
         capped = result.capped
@@ -200,7 +194,7 @@ struct ChildRecordDTO: Encodable {
         whereabouts = record.whereabouts.map(WhereaboutsDTO.init)
         coordinators = record.coordinators.map(ContactDTO.init)
         services = record.services.map(InvolvementDTO.init)
-        names = record.names.map(ChildNameDTO.init)
+        names = record.names.map { ChildNameDTO($0.indexName) }
         socialCare = SocialCareContactsDTO(record.child.localAuthority)
         episodes = record.episodes.map(EpisodeSummaryDTO.init)
         involved = record.involved.map(ContactDTO.init)
