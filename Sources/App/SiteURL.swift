@@ -15,6 +15,7 @@ enum SiteURL: Hashable {
     case childAudit(UUID)
     case childWhereabouts(UUID)
     case childInvolvements(UUID)
+    case childBirth(UUID)
     case childShield(UUID)
     case shieldOverride(UUID)
     case shieldOverrideReview(UUID)
@@ -72,6 +73,7 @@ enum SiteURL: Hashable {
         case .childAudit(let child): ["children", id(child), "audit"]
         case .childWhereabouts(let child): ["children", id(child), "whereabouts"]
         case .childInvolvements(let child): ["children", id(child), "involvements"]
+        case .childBirth(let child): ["children", id(child), "birth"]
         case .childShield(let child): ["children", id(child), "shield"]
         case .shieldOverride(let child): ["children", id(child), "shield-override"]
         case .shieldOverrideReview(let override): ["shield-overrides", id(override)]
@@ -121,6 +123,7 @@ enum APIURL: Hashable {
     case children
     case child(UUID)
     case childNames(UUID)
+    case childBirth(UUID)
     case childWhereabouts(UUID)
     case childInvolvements(UUID)
     case childShield(UUID)
@@ -180,6 +183,7 @@ enum APIURL: Hashable {
         case .children: return base + ["children"]
         case .child(let child): return base + ["children", id(child, "id")]
         case .childNames(let child): return base + ["children", id(child, "id"), "names"]
+        case .childBirth(let child): return base + ["children", id(child, "id"), "birth"]
         case .childWhereabouts(let child): return base + ["children", id(child, "id"), "whereabouts"]
         case .childInvolvements(let child): return base + ["children", id(child, "id"), "involvements"]
         case .childShield(let child): return base + ["children", id(child, "id"), "shield"]

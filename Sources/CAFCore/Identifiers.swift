@@ -40,6 +40,20 @@ public enum CalendarDate {
         return nil
     }
 
+    /// An unborn baby's expected date of delivery: a real date from two weeks ago (babies
+    /// come late, and the birth may not be recorded yet) to ten months ahead.
+    public static func expectedDeliveryProblem(_ text: String, today: Date) -> String? {
+        guard parse(text) != nil else { return "Enter a real expected date of delivery, for example 2027-02-14" }
+        let day: TimeInterval = 24 * 60 * 60
+        if text < iso(today.addingTimeInterval(-14 * day)) {
+            return "Expected date of delivery must be no more than 2 weeks ago: if the baby has been born, give the date of birth"
+        }
+        if text > iso(today.addingTimeInterval(304 * day)) {
+            return "Expected date of delivery must be within the next 10 months"
+        }
+        return nil
+    }
+
     public static func iso(_ date: Date) -> String {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
@@ -69,10 +83,15 @@ public struct ChildRegistration: Sendable {
     public var upn: String?
     /// The first name the child goes by, when it differs: searched like their own name.
     public var knownAs: String?
+    /// Not yet born: `dateOfBirth` is then the expected date of delivery (EDD).
+    public var unborn: Bool
+
+    /// The first name an unborn baby is recorded under until the birth names them.
+    public static let unbornGivenName = "Unborn baby"
 
     public init(
         givenName: String, familyName: String, dateOfBirth: String, gender: Gender?, postcode: String?, nhsNumber: String? = nil,
-        upn: String? = nil, knownAs: String? = nil
+        upn: String? = nil, knownAs: String? = nil, unborn: Bool = false
     ) {
         self.givenName = givenName
         self.familyName = familyName
@@ -82,6 +101,7 @@ public struct ChildRegistration: Sendable {
         self.nhsNumber = nhsNumber
         self.upn = upn
         self.knownAs = knownAs
+        self.unborn = unborn
     }
 
     /// Trims names and normalises the postcode, or names every field that is wrong.
@@ -90,6 +110,7 @@ public struct ChildRegistration: Sendable {
         var clean = self
         clean.givenName = givenName.trimmingCharacters(in: .whitespacesAndNewlines)
         clean.familyName = familyName.trimmingCharacters(in: .whitespacesAndNewlines)
+        if unborn && clean.givenName.isEmpty { clean.givenName = Self.unbornGivenName }
         if clean.givenName.isEmpty { problems.append(.init(field: "givenName", message: "Enter the child’s first name")) }
         if clean.familyName.isEmpty { problems.append(.init(field: "familyName", message: "Enter the child’s last name")) }
         clean.knownAs = knownAs?.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -98,7 +119,9 @@ public struct ChildRegistration: Sendable {
         for (field, name) in names where name.count > 100 {
             problems.append(.init(field: field, message: "Names must be 100 characters or fewer"))
         }
-        if let problem = CalendarDate.dateOfBirthProblem(dateOfBirth, today: today) {
+        if unborn, let problem = CalendarDate.expectedDeliveryProblem(dateOfBirth, today: today) {
+            problems.append(.init(field: "expectedDeliveryDate", message: problem))
+        } else if !unborn, let problem = CalendarDate.dateOfBirthProblem(dateOfBirth, today: today) {
             problems.append(.init(field: "dateOfBirth", message: problem))
         }
         if let postcode, !postcode.trimmingCharacters(in: .whitespaces).isEmpty {

@@ -122,6 +122,19 @@ import VaporTesting
                 try await call(.POST, names, "/api/v1/children/\(UUID())/names", token: amy, raw: spec.example("POST", names))
                     .status == .notFound)
 
+            let birth = "/api/v1/children/{id}/birth"
+            let due = String(ISO8601DateFormatter().string(from: Date() + 30 * 86_400).prefix(10))
+            let unborn = try await call(
+                .POST, children, token: amy, raw: #"{"familyName": "Evans", "expectedDeliveryDate": "\#(due)"}"#)
+            let birthPath = "/api/v1/children/\(try world.json(unborn)["id"] as! String)/birth"
+            #expect(
+                try await call(.POST, birth, birthPath, token: amy, raw: #"{"dateOfBirth": "x"}"#).status == .unprocessableEntity)
+            #expect(try await call(.POST, birth, birthPath, token: amy, raw: spec.example("POST", birth)).status == .ok)
+            #expect(try await call(.POST, birth, birthPath, token: amy, raw: spec.example("POST", birth)).status == .conflict)
+            #expect(
+                try await call(.POST, birth, "/api/v1/children/\(UUID())/birth", token: amy, raw: spec.example("POST", birth))
+                    .status == .notFound)
+
             let place = "/api/v1/children/{id}/whereabouts"
             let placePath = "/api/v1/children/\(childID)/whereabouts"
             #expect(try await call(.PUT, place, placePath, token: amy, raw: spec.example("PUT", place)).status == .ok)

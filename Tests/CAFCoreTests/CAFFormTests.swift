@@ -110,6 +110,41 @@ import Testing
         #expect(CalendarDate.fromParts(day: "31", month: "4", year: "2015") == nil)
     }
 
+    @Test func expectedDeliveryIsFromTwoWeeksAgoToTenMonthsAhead() {
+        let today = ISO8601DateFormatter().date(from: "2026-11-23T12:00:00Z")!
+        #expect(CalendarDate.expectedDeliveryProblem("2027-02-14", today: today) == nil)
+        #expect(CalendarDate.expectedDeliveryProblem("2026-11-09", today: today) == nil)
+        #expect(CalendarDate.expectedDeliveryProblem("2026-11-08", today: today)?.contains("give the date of birth") == true)
+        #expect(CalendarDate.expectedDeliveryProblem("2027-09-23", today: today) == nil)
+        #expect(CalendarDate.expectedDeliveryProblem("2027-09-24", today: today)?.contains("10 months") == true)
+        #expect(CalendarDate.expectedDeliveryProblem("2027-02-30", today: today) != nil)
+    }
+
+    @Test func anUnbornBabyIsRegisteredByTheirExpectedDateOfDelivery() throws {
+        let today = ISO8601DateFormatter().date(from: "2026-11-23T12:00:00Z")!
+        let unborn = ChildRegistration(
+            givenName: "", familyName: "Evans", dateOfBirth: "2027-02-14", gender: nil, postcode: nil, unborn: true)
+        let clean = try unborn.validated(today: today)
+        #expect(clean.givenName == ChildRegistration.unbornGivenName)
+        #expect(clean.unborn)
+        var born = unborn
+        born.unborn = false
+        do {
+            _ = try born.validated(today: today)
+            Issue.record("a date of birth in the future must be refused")
+        } catch {
+            #expect(error.problems.map(\.field) == ["givenName", "dateOfBirth"])
+        }
+        var late = unborn
+        late.dateOfBirth = "2016-05-01"
+        do {
+            _ = try late.validated(today: today)
+            Issue.record("an expected date of delivery ten years ago must be refused")
+        } catch {
+            #expect(error.problems.map(\.field) == ["expectedDeliveryDate"])
+        }
+    }
+
     @Test func registrationNamesEveryBadField() throws {
         let today = ISO8601DateFormatter().date(from: "2026-11-23T12:00:00Z")!
         let bad = ChildRegistration(givenName: " ", familyName: "", dateOfBirth: "x", gender: nil, postcode: "nope")

@@ -45,18 +45,22 @@ struct ChildController {
             givenName: form["givenName"], familyName: form["familyName"], knownAs: form["knownAs"], day: form["dateOfBirth-day"],
             month: form["dateOfBirth-month"], year: form["dateOfBirth-year"], gender: form["gender"],
             postcode: form["postcode"], nhsNumber: form["nhsNumber"], upn: form["upn"])
+        page.unborn = form.all("unborn").contains("yes")
         let registration = ChildRegistration(
             givenName: page.givenName, familyName: page.familyName,
             dateOfBirth: CalendarDate.fromParts(day: page.day, month: page.month, year: page.year)
                 ?? "\(page.year)-\(page.month)-\(page.day)",
             gender: Gender(rawValue: page.gender), postcode: page.postcode, nhsNumber: page.nhsNumber, upn: page.upn,
-            knownAs: page.knownAs)
+            knownAs: page.knownAs, unborn: page.unborn)
         do {
             let child = try await ChildIndex.register(
                 registration, notADuplicate: form.all("notADuplicate").contains("yes"), by: try req.signedIn, on: req.db)
             return req.redirect(to: SiteURL.child(child.id!).path)
         } catch let error as AppError where !error.problems.isEmpty {
-            page.problems = error.problems
+            // One date box serves both dates.
+            page.problems = error.problems.map {
+                $0.field == "expectedDeliveryDate" ? FieldProblem(field: "dateOfBirth", message: $0.message) : $0
+            }
             return page.render(PageContext(req)).response(.unprocessableEntity)
         } catch let error as AppError where error.code == "possible-duplicate" {
             let children = try await Child.query(on: req.db).filter(\.$id ~~ error.related).all()
@@ -138,6 +142,25 @@ struct ChildController {
             var page = InvolvementPage(child: child, signedIn: try req.signedIn)
             page.typed = form.values
             page.problems = error.problems
+            return page.render(PageContext(req)).response(.unprocessableEntity)
+        }
+    }
+
+    func recordBirth(req: Request) async throws -> Response {
+        let form = FormFields(req)
+        let birth = ChildPage.Birth(
+            day: form["dateOfBirth-day"], month: form["dateOfBirth-month"], year: form["dateOfBirth-year"],
+            givenName: form["givenName"])
+        do {
+            _ = try await ChildIndex.recordBirth(
+                of: try req.id("child"),
+                dateOfBirth: CalendarDate.fromParts(day: birth.day, month: birth.month, year: birth.year)
+                    ?? "\(birth.year)-\(birth.month)-\(birth.day)",
+                givenName: birth.givenName, by: try req.signedIn, on: req.db)
+            return req.redirect(to: SiteURL.child(try req.id("child")).path)
+        } catch let error as AppError where !error.problems.isEmpty {
+            var page = try await childPage(req, problems: error.problems)
+            page.birth = birth
             return page.render(PageContext(req)).response(.unprocessableEntity)
         }
     }

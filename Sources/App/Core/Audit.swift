@@ -12,6 +12,7 @@ enum AuditAction: String, Sendable {
     case registerChild = "register-child"
     case viewChild = "view-child"
     case recordChildName = "record-child-name"
+    case recordBirth = "record-birth"
     case updateChildDetails = "update-child-details"
     case recordInvolvement = "record-involvement"
     case shieldChild = "shield-child"

@@ -309,18 +309,57 @@ enum ChildIndex {
         guard problems.isEmpty else { throw AppError.invalid(problems) }
         guard let child = try await Child.find(childID, on: db) else { throw AppError.notFound("child") }
         return try await db.transaction { db in
-            if kind == .current {
-                try await ChildName.query(on: db).filter(\.$child.$id == childID).filter(\.$kind == .current)
-                    .set(\.$kind, to: .previous).update()
-                child.givenName = given
-                child.familyName = family
-                child.nameKey = NameMatch.key("\(given) \(family)")
-                try await child.save(on: db)
-            }
-            let name = ChildName(child: child, kind: kind, givenName: given, familyName: family, recordedByID: signedIn.id)
-            try await name.create(on: db)
+            let name = try await record(kind, givenName: given, familyName: family, of: child, by: signedIn, on: db)
             try await Audit.record(on: db, by: signedIn, .recordChildName, child: childID, detail: kind.rawValue)
             return name
+        }
+    }
+
+    /// Stores a name; a new current name first turns the old one into a previous name.
+    private static func record(
+        _ kind: NameKind, givenName: String, familyName: String, of child: Child, by signedIn: SignedIn, on db: any Database
+    ) async throws -> ChildName {
+        if kind == .current {
+            try await ChildName.query(on: db).filter(\.$child.$id == child.id!).filter(\.$kind == .current)
+                .set(\.$kind, to: .previous).update()
+            child.givenName = givenName
+            child.familyName = familyName
+            child.nameKey = NameMatch.key("\(givenName) \(familyName)")
+            try await child.save(on: db)
+        }
+        let name = ChildName(child: child, kind: kind, givenName: givenName, familyName: familyName, recordedByID: signedIn.id)
+        try await name.create(on: db)
+        return name
+    }
+
+    /// Records an unborn baby's birth: the date of birth replaces the expected date of
+    /// delivery, and a first name, when given, becomes the current name ("Unborn baby" is
+    /// kept as a previous name, so searches still find the child by it).
+    static func recordBirth(
+        of childID: UUID, dateOfBirth: String, givenName: String, by signedIn: SignedIn, on db: any Database
+    ) async throws -> Child {
+        try Access.requireIndex(signedIn)
+        let given = givenName.trimmingCharacters(in: .whitespacesAndNewlines)
+        var problems: [FieldProblem] = []
+        if let problem = CalendarDate.dateOfBirthProblem(dateOfBirth, today: Date()) {
+            problems.append(.init(field: "dateOfBirth", message: problem))
+        }
+        if given.count > 100 { problems.append(.init(field: "givenName", message: "Names must be 100 characters or fewer")) }
+        guard problems.isEmpty else { throw AppError.invalid(problems) }
+        guard let child = try await Child.find(childID, on: db) else { throw AppError.notFound("child") }
+        guard child.unborn else {
+            throw AppError(status: .conflict, code: "already-born", message: "This child’s birth is already recorded")
+        }
+        return try await db.transaction { db in
+            child.unborn = false
+            child.dateOfBirth = dateOfBirth
+            try await child.save(on: db)
+            try await ChildName.query(on: db).filter(\.$child.$id == childID).set(\.$dateOfBirth, to: dateOfBirth).update()
+            if !given.isEmpty {
+                _ = try await record(.current, givenName: given, familyName: child.familyName, of: child, by: signedIn, on: db)
+            }
+            try await Audit.record(on: db, by: signedIn, .recordBirth, child: childID)
+            return child
         }
     }
 

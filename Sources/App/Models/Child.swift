@@ -11,8 +11,9 @@ final class Child: Model, @unchecked Sendable {
     @Field(key: "family_name") var familyName: String
     /// `NameMatch.key` of the current name; searches use every name in `child_names`.
     @Field(key: "name_key") var nameKey: String
-    /// ISO 8601 calendar date (YYYY-MM-DD).
+    /// ISO 8601 calendar date (YYYY-MM-DD): the expected date of delivery while `unborn`.
     @Field(key: "date_of_birth") var dateOfBirth: String
+    @Field(key: "unborn") var unborn: Bool
     @OptionalEnum(key: "gender") var gender: Gender?
     @OptionalField(key: "postcode") var postcode: String?
     /// The postcode's outward code ("CB4"), for searching by district.
@@ -37,6 +38,7 @@ final class Child: Model, @unchecked Sendable {
         self.familyName = registration.familyName
         self.nameKey = NameMatch.key("\(registration.givenName) \(registration.familyName)")
         self.dateOfBirth = registration.dateOfBirth
+        self.unborn = registration.unborn
         self.gender = registration.gender
         setPostcode(registration.postcode)
         self.nhsNumber = registration.nhsNumber

@@ -13,6 +13,11 @@ enum Format {
         return "\(c.day!) \(months[c.month! - 1]) \(c.year!)"
     }
 
+    /// A child's date of birth, or an unborn baby's expected date of delivery, said as such.
+    static func birth(of child: Child) -> String {
+        child.unborn ? "Due \(calendarDate(child.dateOfBirth))" : calendarDate(child.dateOfBirth)
+    }
+
     static func date(_ date: Date?) -> String {
         guard let date else { return "" }
         return calendarDate(CalendarDate.iso(date))

@@ -15,10 +15,22 @@ struct ChildrenAPIController {
     /// POST /api/v1/children
     func create(req: Request) async throws -> Response {
         let body = try await req.decodeJSON(ChildCreateRequest.self)
+        let date: String
+        switch (body.dateOfBirth, body.expectedDeliveryDate) {
+        case (let born?, nil): date = born
+        case (nil, let due?): date = due
+        case (nil, nil):
+            throw AppError.invalid(
+                field: "dateOfBirth", "Give the date of birth, or expectedDeliveryDate for an unborn baby")
+        case (_?, _?):
+            throw AppError.invalid(
+                field: "expectedDeliveryDate", "Give the date of birth or the expected date of delivery, not both")
+        }
         let child = try await ChildIndex.register(
             ChildRegistration(
-                givenName: body.givenName, familyName: body.familyName, dateOfBirth: body.dateOfBirth, gender: body.gender,
-                postcode: body.postcode, nhsNumber: body.nhsNumber, upn: body.upn, knownAs: body.knownAs),
+                givenName: body.givenName ?? "", familyName: body.familyName, dateOfBirth: date, gender: body.gender,
+                postcode: body.postcode, nhsNumber: body.nhsNumber, upn: body.upn, knownAs: body.knownAs,
+                unborn: body.expectedDeliveryDate != nil),
             notADuplicate: body.notADuplicate ?? false, by: try req.signedIn, on: req.db)
         let response = try ChildDTO(child, whereaboutsVisible: true).json(.created)
         response.headers.replaceOrAdd(name: .location, value: APIURL.child(child.id!).path)
@@ -103,6 +115,17 @@ struct ChildrenAPIController {
         let name = try await ChildIndex.addName(
             body.kind, givenName: body.givenName, familyName: body.familyName, to: childID, by: try req.signedIn, on: req.db)
         return try ChildNameDTO(name.indexName).json(.created)
+    }
+
+    /// POST /api/v1/children/{id}/birth
+    func recordBirth(req: Request) async throws -> Response {
+        let body = try await req.decodeJSON(ChildBirthRequest.self)
+        let signedIn = try req.signedIn
+        let child = try await ChildIndex.recordBirth(
+            of: try req.id("child"), dateOfBirth: body.dateOfBirth, givenName: body.givenName ?? "", by: signedIn, on: req.db)
+        let visible = AccessPolicy.maySeeWhereabouts(
+            signedIn.actor, childLocalAuthorityID: child.$localAuthority.id, shielded: child.shielded, overridden: false)
+        return try ChildDTO(child, whereaboutsVisible: visible).json()
     }
 
     /// POST /api/v1/children/{id}/episodes

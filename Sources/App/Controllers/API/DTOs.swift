@@ -69,9 +69,12 @@ struct ContactDTO: Encodable {
 }
 
 struct ChildCreateRequest: Decodable {
-    let givenName: String
+    /// May be left out for an unborn baby, who is then "Unborn baby" until the birth.
+    let givenName: String?
     let familyName: String
-    let dateOfBirth: String
+    /// One of the two: the date of birth, or an unborn baby's expected date of delivery.
+    let dateOfBirth: String?
+    let expectedDeliveryDate: String?
     let gender: Gender?
     let postcode: String?
     let nhsNumber: String?
@@ -85,7 +88,9 @@ struct ChildDTO: Encodable {
     let id: UUID
     let givenName: String
     let familyName: String
-    let dateOfBirth: String
+    /// Absent while the child is unborn, when `expectedDeliveryDate` is given instead.
+    let dateOfBirth: String?
+    let expectedDeliveryDate: String?
     let gender: Gender?
     let postcode: String?
     let nhsNumber: String?
@@ -101,12 +106,19 @@ struct ChildDTO: Encodable {
         id = child.id!
         givenName = child.givenName
         familyName = child.familyName
-        dateOfBirth = child.dateOfBirth
+        dateOfBirth = child.unborn ? nil : child.dateOfBirth
+        expectedDeliveryDate = child.unborn ? child.dateOfBirth : nil
         gender = child.gender
         postcode = whereaboutsVisible ? child.postcode : nil
         localAuthorityId = child.$localAuthority.id
         shielded = child.shielded
     }
+}
+
+struct ChildBirthRequest: Decodable {
+    let dateOfBirth: String
+    /// The baby's first name, when they have one; the old name is kept as a previous name.
+    let givenName: String?
 }
 
 struct ChildNameRequest: Decodable {

@@ -82,7 +82,7 @@ struct AssessmentFormPage {
             .h2(.class("govuk-heading-m"), .text("1. Identifying details")),
             .p(.class("govuk-body"), .text("From the child index (change them there):")),
             GOVUK.summaryList([
-                ("Name", child.fullName), ("Date of birth", Format.calendarDate(child.dateOfBirth)),
+                ("Name", child.fullName), ("Date of birth", Format.birth(of: child)),
                 ("Gender", child.gender?.rawValue.capitalized ?? ""),
                 ("Postcode", authorised.whereaboutsVisible ? child.postcode ?? "" : "Shielded"),
                 ("Reference", "\(authorised.id.uuidString.lowercased().prefix(8)), version \(assessment.version)"),

@@ -16,7 +16,7 @@ struct AssessmentPage {
             (
                 "Date of birth",
                 details.unborn
-                    ? "Expected \(Format.calendarDate(details.expectedDeliveryDate))" : Format.calendarDate(child.dateOfBirth)
+                    ? "Expected \(Format.calendarDate(details.expectedDeliveryDate))" : Format.birth(of: child)
             ),
             ("Gender", child.gender?.rawValue.capitalized ?? ""), ("Address", details.address),
             ("Postcode", authorised.whereaboutsVisible ? child.postcode ?? "" : "Shielded"),

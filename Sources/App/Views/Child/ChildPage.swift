@@ -10,6 +10,12 @@ struct ChildPage {
     let mayShield: Bool
     var reason = ""
     var problems: [FieldProblem] = []
+    /// What was typed into "Record the birth", kept when it has to be corrected.
+    var birth = Birth()
+
+    struct Birth {
+        var day = "", month = "", year = "", givenName = ""
+    }
 
     func render(_ context: PageContext) -> HTML {
         let child = record.child
@@ -21,11 +27,12 @@ struct ChildPage {
             SafeguardingButton.node(child: child.id!),
             GOVUK.summaryList(
                 record.names.dropFirst().map { ($0.kind.label, $0.fullName) } + [
-                    ("Date of birth", Format.calendarDate(child.dateOfBirth)),
+                    (child.unborn ? "Expected date of delivery" : "Date of birth", Format.calendarDate(child.dateOfBirth)),
                     ("Gender", child.gender?.rawValue.capitalized ?? ""),
                     ("NHS number", child.nhsNumber.map { "\($0.prefix(3)) \($0.dropFirst(3).prefix(3)) \($0.suffix(4))" } ?? ""),
                     ("Unique Pupil Number", child.upn ?? ""),
                 ]),
+            .if(child.unborn, recordBirth(context)),
             whereabouts(context),
             .h2(.class("govuk-heading-m"), .text("CAF episodes")),
             record.episodes.isEmpty
@@ -95,6 +102,23 @@ struct ChildPage {
             ),
             .if(mayReadAudit, .p(.class("govuk-body"), GOVUK.link("Who has seen this child", to: .childAudit(child.id!))))
         )
+    }
+
+    /// The form that turns an unborn baby's record into a born child's.
+    func recordBirth(_ context: PageContext) -> Node<HTML.BodyContext> {
+        .group(
+            .h2(.class("govuk-heading-m"), .text("Record the birth")),
+            GOVUK.postForm(
+                action: .childBirth(record.child.id!), csrf: context.csrf,
+                GOVUK.dateInput(
+                    legend: "Date of birth", name: "dateOfBirth", day: birth.day, month: birth.month, year: birth.year,
+                    hint: "For example, 27 3 2026", error: problems.first { $0.field == "dateOfBirth" }),
+                GOVUK.textInput(
+                    label: "First name", name: "givenName", value: birth.givenName,
+                    hint: "Optional. “\(record.child.givenName)” is kept as a previous name, so searches still find it.",
+                    error: problems.first { $0.field == "givenName" }, autocomplete: "off"),
+                GOVUK.button("Record the birth", secondary: true)
+            ))
     }
 
     /// Where the child lives, or, while shielded from this reader, whom to ask and the override.

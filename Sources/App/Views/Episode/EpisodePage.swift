@@ -87,7 +87,7 @@ struct EpisodePage {
                 )
             ),
             GOVUK.summaryList([
-                ("Date of birth", Format.calendarDate(child.dateOfBirth)),
+                (child.unborn ? "Expected date of delivery" : "Date of birth", Format.calendarDate(child.dateOfBirth)),
                 ("Status", episode.status == .open ? "Open" : "Closed"),
                 ("Opened", Format.date(episode.openedAt)),
                 ("Started by", Format.person(episode.author)),

@@ -101,7 +101,7 @@ struct FindChildPage {
                             .unwrap(hit.matchedName) { name in
                                 .span(.class("govuk-hint govuk-!-margin-bottom-0"), .text("\(name.kind.label): \(name.fullName)"))
                             }),
-                        .text(Format.calendarDate(hit.child.dateOfBirth)),
+                        .text(Format.birth(of: hit.child)),
                         .text(hit.whereaboutsVisible ? hit.child.postcode ?? "" : "Shielded"),
                     ]
                 }),

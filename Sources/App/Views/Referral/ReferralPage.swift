@@ -15,7 +15,10 @@ struct ReferralPage {
             .span(.class("govuk-caption-l"), .text(authorised.child.fullName)),
             .h1(.class("govuk-heading-l"), .text("Step-up referral")),
             GOVUK.summaryList([
-                ("Child", "\(authorised.child.fullName), born \(Format.calendarDate(authorised.child.dateOfBirth))"),
+                (
+                    "Child",
+                    "\(authorised.child.fullName), \(authorised.child.unborn ? "due" : "born") \(Format.calendarDate(authorised.child.dateOfBirth))"
+                ),
                 ("Referred", Format.dateTime(referral.referredAt)),
                 ("By", Format.person(referral.referredBy)),
                 ("Why", referral.note),

@@ -5,6 +5,8 @@ struct RegisterChildPage {
     var givenName = "", familyName = ""
     var knownAs = ""
     var day = "", month = "", year = ""
+    /// Not born yet: the date is the expected date of delivery.
+    var unborn = false
     var gender = ""
     var postcode = ""
     var nhsNumber = ""
@@ -41,13 +43,14 @@ struct RegisterChildPage {
                 GOVUK.table(
                     caption: "Children who may be the same", headers: ["Name", "Date of birth"],
                     rows: duplicates.map { child in
-                        [GOVUK.link(child.fullName, to: .child(child.id!)), .text(Format.calendarDate(child.dateOfBirth))]
+                        [GOVUK.link(child.fullName, to: .child(child.id!)), .text(Format.birth(of: child))]
                     })),
             GOVUK.postForm(
                 action: .registerChild, csrf: context.csrf,
                 GOVUK.textInput(
-                    label: "First name", name: "givenName", value: givenName, error: problem("givenName"),
-                    autocomplete: "off"),
+                    label: "First name", name: "givenName", value: givenName,
+                    hint: "For an unborn baby, leave this blank: they are recorded as “Unborn baby” until the birth.",
+                    error: problem("givenName"), autocomplete: "off"),
                 GOVUK.textInput(
                     label: "Last name", name: "familyName", value: familyName, error: problem("familyName"),
                     autocomplete: "off"),
@@ -55,9 +58,13 @@ struct RegisterChildPage {
                     label: "Known as", name: "knownAs", value: knownAs,
                     hint: "Optional. The first name the child goes by, if different. Searches find it too.",
                     error: problem("knownAs"), autocomplete: "off"),
+                GOVUK.choices(
+                    legend: "Has the baby been born?", name: "unborn",
+                    options: [.init(value: "yes", label: "Not yet: the date below is the expected date of delivery")],
+                    selected: unborn ? ["yes"] : [], hint: "Only for an unborn baby", multiple: true),
                 GOVUK.dateInput(
-                    legend: "Date of birth", name: "dateOfBirth", day: day, month: month, year: year,
-                    hint: "For example, 27 3 2015", error: problem("dateOfBirth")),
+                    legend: "Date of birth, or expected date of delivery", name: "dateOfBirth", day: day, month: month,
+                    year: year, hint: "For example, 27 3 2015", error: problem("dateOfBirth")),
                 GOVUK.choices(
                     legend: "Gender", name: "gender",
                     options: Gender.allCases.map { .init(value: $0.rawValue, label: $0.rawValue.capitalized) },
