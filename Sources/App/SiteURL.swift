@@ -16,6 +16,7 @@ enum SiteURL: Hashable {
     case childWhereabouts(UUID)
     case childInvolvements(UUID)
     case childBirth(UUID)
+    case childMerge(UUID)
     case childShield(UUID)
     case shieldOverride(UUID)
     case shieldOverrideReview(UUID)
@@ -74,6 +75,7 @@ enum SiteURL: Hashable {
         case .childWhereabouts(let child): ["children", id(child), "whereabouts"]
         case .childInvolvements(let child): ["children", id(child), "involvements"]
         case .childBirth(let child): ["children", id(child), "birth"]
+        case .childMerge(let child): ["children", id(child), "merge"]
         case .childShield(let child): ["children", id(child), "shield"]
         case .shieldOverride(let child): ["children", id(child), "shield-override"]
         case .shieldOverrideReview(let override): ["shield-overrides", id(override)]
@@ -124,6 +126,7 @@ enum APIURL: Hashable {
     case child(UUID)
     case childNames(UUID)
     case childBirth(UUID)
+    case childMerge(UUID)
     case childWhereabouts(UUID)
     case childInvolvements(UUID)
     case childShield(UUID)
@@ -184,6 +187,7 @@ enum APIURL: Hashable {
         case .child(let child): return base + ["children", id(child, "id")]
         case .childNames(let child): return base + ["children", id(child, "id"), "names"]
         case .childBirth(let child): return base + ["children", id(child, "id"), "birth"]
+        case .childMerge(let child): return base + ["children", id(child, "id"), "merge"]
         case .childWhereabouts(let child): return base + ["children", id(child, "id"), "whereabouts"]
         case .childInvolvements(let child): return base + ["children", id(child, "id"), "involvements"]
         case .childShield(let child): return base + ["children", id(child, "id"), "shield"]

@@ -83,6 +83,7 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
     app.migrations.add(AddNameBirthDates())
     app.migrations.add(CreateInvolvements())
     app.migrations.add(AddUnborn())
+    app.migrations.add(AddChildMerges())
 
     // Sessions live in the database, so app servers hold no state of their own.
     app.sessions.use(.fluent)

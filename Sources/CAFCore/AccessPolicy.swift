@@ -241,6 +241,11 @@ public enum AccessPolicy {
     public static func mayReadAudit(_ actor: Actor, childLocalAuthorityID: UUID) -> Bool {
         actor.roles.contains(.coordinator) && actor.localAuthorityID == childLocalAuthorityID
     }
+
+    /// Two index records of the same child are merged by a coordinator of their LA.
+    public static func mayMergeChildren(_ actor: Actor, childLocalAuthorityID: UUID) -> Bool {
+        actor.roles.contains(.coordinator) && actor.localAuthorityID == childLocalAuthorityID
+    }
 }
 
 extension AccessPolicy {

@@ -135,6 +135,24 @@ import VaporTesting
                 try await call(.POST, birth, "/api/v1/children/\(UUID())/birth", token: amy, raw: spec.example("POST", birth))
                     .status == .notFound)
 
+            let merge = "/api/v1/children/{id}/merge"
+            let mergePath = "/api/v1/children/\(childID)/merge"
+            let babyID = try world.json(unborn)["id"] as! String
+            #expect(try await call(.POST, merge, mergePath, token: erin, raw: spec.example("POST", merge)).status == .notFound)
+            #expect(
+                try await call(.POST, merge, mergePath, token: erin, raw: #"{"duplicateId": "\#(babyID)", "reason": ""}"#).status
+                    == .unprocessableEntity)
+            #expect(
+                try await call(.POST, merge, mergePath, token: amy, raw: #"{"duplicateId": "\#(babyID)", "reason": "x"}"#).status
+                    == .forbidden)
+            #expect(
+                try await call(.POST, merge, mergePath, token: erin, raw: #"{"duplicateId": "\#(babyID)", "reason": "x"}"#).status
+                    == .ok)
+            #expect(
+                try await call(.POST, merge, mergePath, token: erin, raw: #"{"duplicateId": "\#(babyID)", "reason": "x"}"#).status
+                    == .gone)
+            #expect(try await call(.GET, child, "/api/v1/children/\(babyID)", token: carla).status == .gone)
+
             let place = "/api/v1/children/{id}/whereabouts"
             let placePath = "/api/v1/children/\(childID)/whereabouts"
             #expect(try await call(.PUT, place, placePath, token: amy, raw: spec.example("PUT", place)).status == .ok)

@@ -78,9 +78,13 @@ struct ChildController {
         let record = try await ChildIndex.read(
             try req.id("child"), by: signedIn, credential: Shielding.credential(of: req), on: req.db)
         let la = record.child.$localAuthority.id
-        return ChildPage(
+        var page = ChildPage(
             record: record, mayReadAudit: AccessPolicy.mayReadAudit(signedIn.actor, childLocalAuthorityID: la),
             mayShield: AccessPolicy.mayShield(signedIn.actor, childLocalAuthorityID: la), reason: reason, problems: problems)
+        if AccessPolicy.mayMergeChildren(signedIn.actor, childLocalAuthorityID: la) {
+            page.duplicates = try await ChildIndex.possibleDuplicates(of: record.child, on: req.db)
+        }
+        return page
     }
 
     func editWhereabouts(req: Request) async throws -> Response {
@@ -107,7 +111,7 @@ struct ChildController {
                 childID, change, by: try req.signedIn, credential: Shielding.credential(of: req), on: req.db)
             return req.redirect(to: SiteURL.child(childID).path)
         } catch let error as AppError where !error.problems.isEmpty {
-            guard let child = try await Child.find(childID, on: req.db) else { throw AppError.notFound("child") }
+            let child = try await Child.live(childID, on: req.db)
             var page = WhereaboutsPage(child: child)
             (page.address, page.postcode, page.school) = (change.address, change.postcode, change.school)
             (page.gpPractice, page.contactPhone) = (change.gpPractice, change.contactPhone)
@@ -118,7 +122,7 @@ struct ChildController {
     }
 
     func newInvolvement(req: Request) async throws -> Response {
-        guard let child = try await Child.find(try req.id("child"), on: req.db) else { throw AppError.notFound("child") }
+        let child = try await Child.live(try req.id("child"), on: req.db)
         return InvolvementPage(child: child, signedIn: try req.signedIn).render(PageContext(req)).response()
     }
 
@@ -138,7 +142,7 @@ struct ChildController {
             _ = try await Involvements.record(new, childID: childID, by: try req.signedIn, on: req.db)
             return req.redirect(to: SiteURL.child(childID).path)
         } catch let error as AppError where !error.problems.isEmpty {
-            guard let child = try await Child.find(childID, on: req.db) else { throw AppError.notFound("child") }
+            let child = try await Child.live(childID, on: req.db)
             var page = InvolvementPage(child: child, signedIn: try req.signedIn)
             page.typed = form.values
             page.problems = error.problems
@@ -162,6 +166,28 @@ struct ChildController {
             var page = try await childPage(req, problems: error.problems)
             page.birth = birth
             return page.render(PageContext(req)).response(.unprocessableEntity)
+        }
+    }
+
+    func merge(req: Request) async throws -> Response {
+        let form = FormFields(req)
+        let survivor = try req.id("child")
+        do {
+            guard let duplicate = UUID(uuidString: form["duplicateId"]) else {
+                throw AppError.invalid(field: "duplicateId", "Choose the record to merge into this one")
+            }
+            _ = try await ChildMerges.merge(
+                duplicate, into: survivor, reason: form["mergeReason"], by: try req.signedIn, on: req.db)
+            return req.redirect(to: SiteURL.child(survivor).path)
+        } catch let error as AppError where !error.problems.isEmpty || error.status == .conflict {
+            // The page's merge form names its reason box apart from the shield's.
+            let problems =
+                error.problems.isEmpty
+                ? [FieldProblem(field: "duplicateId", message: error.message)]
+                : error.problems.map { $0.field == "reason" ? FieldProblem(field: "mergeReason", message: $0.message) : $0 }
+            var page = try await childPage(req, problems: problems)
+            page.mergeReason = form["mergeReason"]
+            return page.render(PageContext(req)).response(error.status)
         }
     }
 
@@ -225,7 +251,7 @@ struct ChildController {
         let signedIn = try req.signedIn
         let childID = try req.id("child")
         let form = FormFields(req)
-        guard let child = try await Child.find(childID, on: req.db) else { throw AppError.notFound("child") }
+        let child = try await Child.live(childID, on: req.db)
         var page = StartEpisodePage(
             child: child, givenBy: form["consent.givenBy"], name: form["consent.name"],
             relationship: form["consent.relationship"], method: form["consent.method"],

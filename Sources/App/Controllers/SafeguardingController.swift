@@ -26,7 +26,7 @@ struct SafeguardingController {
             case .caf:
                 return req.redirect(to: SiteURL.startEpisode(child: childID).path)
             case .noAdditionalNeeds, .singleService:
-                guard let child = try await Child.find(childID, on: req.db) else { throw AppError.notFound("child") }
+                let child = try await Child.live(childID, on: req.db)
                 return ChecklistResultPage(child: child, checklist: checklist).render(PageContext(req)).response()
             }
         } catch let error as AppError where !error.problems.isEmpty {

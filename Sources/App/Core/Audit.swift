@@ -13,6 +13,7 @@ enum AuditAction: String, Sendable {
     case viewChild = "view-child"
     case recordChildName = "record-child-name"
     case recordBirth = "record-birth"
+    case mergeChildren = "merge-children"
     case updateChildDetails = "update-child-details"
     case recordInvolvement = "record-involvement"
     case shieldChild = "shield-child"
@@ -91,12 +92,12 @@ enum Audit {
     }
 
     /// Everything recorded about one child (its episodes, and searches that found it), oldest first.
-    static func events(forChild childID: UUID, episodeIDs: [UUID], on db: any Database) async throws -> [AuditEvent] {
+    static func events(forChildren childIDs: [UUID], episodeIDs: [UUID], on db: any Database) async throws -> [AuditEvent] {
         try await AuditEvent.query(on: db)
             .group(.or) { group in
-                group.filter(\.$childID == childID)
+                group.filter(\.$childID ~~ childIDs)
                 // Searches name the children they returned in their detail.
-                group.filter(\.$detail ~~ childID.uuidString)
+                for childID in childIDs { group.filter(\.$detail ~~ childID.uuidString) }
                 if !episodeIDs.isEmpty { group.filter(\.$episodeID ~~ episodeIDs) }
             }
             .sort(\.$sequence)

@@ -6,10 +6,8 @@ import Vapor
 enum ChildAudit {
     static func child(childID: String?, episodeID: String?, on db: any Database) async throws -> Child {
         if let text = childID {
-            guard let id = UUID(uuidString: text), let child = try await Child.find(id, on: db) else {
-                throw AppError.notFound("child")
-            }
-            return child
+            guard let id = UUID(uuidString: text) else { throw AppError.notFound("child") }
+            return try await Child.live(id, on: db)
         }
         if let text = episodeID {
             guard let id = UUID(uuidString: text),
@@ -23,7 +21,9 @@ enum ChildAudit {
     static func read(_ child: Child, by signedIn: SignedIn, on db: any Database) async throws -> [AuditEvent] {
         try await Access.requireAudit(of: child, by: signedIn, on: db)
         let episodeIDs = try await Episode.query(on: db).filter(\.$child.$id == child.id!).all().compactMap(\.id)
-        let events = try await Audit.events(forChild: child.id!, episodeIDs: episodeIDs, on: db)
+        // Records merged into this one keep their own events.
+        let merged = try await Child.query(on: db).filter(\.$mergedInto.$id == child.id!).all().compactMap(\.id)
+        let events = try await Audit.events(forChildren: [child.id!] + merged, episodeIDs: episodeIDs, on: db)
         try await Audit.record(on: db, by: signedIn, .viewAudit, child: child.id)
         return events
     }

@@ -247,6 +247,14 @@ enum ChildIndex {
         return unique.compactMap { id in children.first { $0.id == id } }
     }
 
+    /// Other records in the index that may be this child, for a coordinator to merge.
+    static func possibleDuplicates(of child: Child, on db: any Database) async throws -> [Child] {
+        let registration = ChildRegistration(
+            givenName: child.givenName, familyName: child.familyName, dateOfBirth: child.dateOfBirth, gender: child.gender,
+            postcode: child.postcode, nhsNumber: child.nhsNumber, upn: child.upn)
+        return try await possibleDuplicates(of: registration, on: db).filter { $0.id != child.id }
+    }
+
     /// Registers a child. Unless `notADuplicate`, a child who looks like one already in the
     /// index is refused with a 409 naming them, so the practitioner can open that record.
     static func register(
@@ -307,7 +315,7 @@ enum ChildIndex {
             problems.append(.init(field: field, message: "Names must be 100 characters or fewer"))
         }
         guard problems.isEmpty else { throw AppError.invalid(problems) }
-        guard let child = try await Child.find(childID, on: db) else { throw AppError.notFound("child") }
+        let child = try await Child.live(childID, on: db)
         return try await db.transaction { db in
             let name = try await record(kind, givenName: given, familyName: family, of: child, by: signedIn, on: db)
             try await Audit.record(on: db, by: signedIn, .recordChildName, child: childID, detail: kind.rawValue)
@@ -346,7 +354,7 @@ enum ChildIndex {
         }
         if given.count > 100 { problems.append(.init(field: "givenName", message: "Names must be 100 characters or fewer")) }
         guard problems.isEmpty else { throw AppError.invalid(problems) }
-        guard let child = try await Child.find(childID, on: db) else { throw AppError.notFound("child") }
+        let child = try await Child.live(childID, on: db)
         guard child.unborn else {
             throw AppError(status: .conflict, code: "already-born", message: "This child’s birth is already recorded")
         }
@@ -374,9 +382,7 @@ enum ChildIndex {
         -> ChildRecord
     {
         try Access.requireIndex(signedIn)
-        guard let child = try await Child.query(on: db).filter(\.$id == id).with(\.$localAuthority).first() else {
-            throw AppError.notFound("child")
-        }
+        let child = try await Child.live(id, on: db)
         let episodes = try await Episode.withTeam(on: db).filter(\.$child.$id == id)
             .sort(\.$openedAt, .descending).all()
         let names = try await ChildName.query(on: db).filter(\.$child.$id == id).sort(\.$createdAt).all()

@@ -43,7 +43,7 @@ struct ChildFilters: Sendable {
 
     /// Children matching the filters alone, in name order.
     func query(limit: Int) -> SQLQueryString {
-        "SELECT c.id AS child_id FROM children c WHERE \(conditions().joined(separator: " AND "))"
+        "SELECT c.id AS child_id FROM children c WHERE \((conditions() + ["c.merged_into_id IS NULL"]).joined(separator: " AND "))"
             + " ORDER BY c.family_name, c.given_name, c.id LIMIT \(literal: limit)"
     }
 

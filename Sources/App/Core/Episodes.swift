@@ -11,7 +11,7 @@ enum Episodes {
         childID: UUID, consent record: ConsentRecord, stepDownNote: String? = nil, by signedIn: SignedIn, on db: any Database
     ) async throws -> Episode {
         try Access.requireIndex(signedIn)
-        guard let child = try await Child.find(childID, on: db) else { throw AppError.notFound("child") }
+        let child = try await Child.live(childID, on: db)
         var problems = record.problems()
         let handover = stepDownNote?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         if !handover.isEmpty && !AccessPolicy.mayStepDown(signedIn.actor) {
@@ -204,7 +204,7 @@ enum Episodes {
         async throws -> ConsentRefusalRecord
     {
         try Access.requireIndex(signedIn)
-        guard try await Child.find(childID, on: db) != nil else { throw AppError.notFound("child") }
+        _ = try await Child.live(childID, on: db)
         let problems = refusal.problems()
         guard problems.isEmpty else { throw AppError.invalid(problems) }
         return try await db.transaction { db in

@@ -39,7 +39,7 @@ enum Involvements {
         guard let organisation = signedIn.organisation else {
             throw AppError.forbidden("Only staff of a service can record its involvement.")
         }
-        guard try await Child.find(childID, on: db) != nil else { throw AppError.notFound("child") }
+        _ = try await Child.live(childID, on: db)
         let problems = new.problems()
         guard problems.isEmpty else { throw AppError.invalid(problems) }
         return try await db.transaction { db in

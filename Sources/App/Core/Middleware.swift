@@ -23,8 +23,11 @@ struct AppErrorMiddleware: AsyncMiddleware {
                 }
                 return response
             }
-            return ErrorPage(status: appError.status, message: appError.message).render(PageContext(req)).response(
-                appError.status)
+            let survivor = appError.code == "child-merged" ? appError.related.first : nil
+            return ErrorPage(
+                status: appError.status, message: appError.message,
+                next: survivor.map { ("Open the record that was kept", SiteURL.child($0)) }
+            ).render(PageContext(req)).response(appError.status)
         }
     }
 

@@ -8,7 +8,7 @@ enum PreAssessments {
         async throws -> PreAssessment
     {
         try Access.requireIndex(signedIn)
-        guard try await Child.find(childID, on: db) != nil else { throw AppError.notFound("child") }
+        _ = try await Child.live(childID, on: db)
         let problems = answers.problems()
         guard problems.isEmpty else { throw AppError.invalid(problems) }
         guard let localAuthority = signedIn.actor.localAuthorityID else {

@@ -8,9 +8,7 @@ enum SafeguardingCalls {
     /// The child and the LA whose children's social care to ring.
     static func contacts(for childID: UUID, by signedIn: SignedIn, on db: any Database) async throws -> (Child, LocalAuthority) {
         try Access.requireIndex(signedIn)
-        guard let child = try await Child.query(on: db).filter(\.$id == childID).with(\.$localAuthority).first() else {
-            throw AppError.notFound("child")
-        }
+        let child = try await Child.live(childID, on: db)
         return (child, child.localAuthority)
     }
 

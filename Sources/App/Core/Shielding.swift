@@ -39,7 +39,7 @@ enum Shielding {
     static func set(_ shielded: Bool, childID: UUID, reason: String, by signedIn: SignedIn, on db: any Database)
         async throws -> Child
     {
-        guard let child = try await Child.find(childID, on: db) else { throw AppError.notFound("child") }
+        let child = try await Child.live(childID, on: db)
         guard AccessPolicy.mayShield(signedIn.actor, childLocalAuthorityID: child.$localAuthority.id) else {
             try await Audit.record(on: db, by: signedIn, .shieldChild, child: childID, outcome: .denied, detail: "not-allowed")
             throw AppError.forbidden(
@@ -63,7 +63,7 @@ enum Shielding {
         guard AccessPolicy.mayOverrideShield(signedIn.actor) else {
             throw AppError.forbidden("Your role does not include the child index.")
         }
-        guard let child = try await Child.find(childID, on: db) else { throw AppError.notFound("child") }
+        let child = try await Child.live(childID, on: db)
         guard child.shielded else {
             throw AppError(status: .conflict, code: "not-shielded", message: "This child’s whereabouts are not shielded")
         }

@@ -56,7 +56,7 @@ struct Whereabouts {
         _ childID: UUID, _ change: Change, by signedIn: SignedIn, credential: String?, on db: any Database
     ) async throws -> Child {
         try Access.requireIndex(signedIn)
-        guard let child = try await Child.find(childID, on: db) else { throw AppError.notFound("child") }
+        let child = try await Child.live(childID, on: db)
         guard try await Shielding.whereaboutsVisible(child, to: signedIn, credential: credential, on: db) else {
             try await Audit.record(
                 on: db, by: signedIn, .updateChildDetails, child: childID, outcome: .denied, detail: "shielded")

@@ -31,6 +31,10 @@ final class Child: Model, @unchecked Sendable {
     @Parent(key: "local_authority_id") var localAuthority: LocalAuthority
     @Parent(key: "registered_by_id") var registeredBy: Practitioner
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    /// Set when a coordinator merged this record into another of the same child.
+    @OptionalParent(key: "merged_into_id") var mergedInto: Child?
+    @OptionalField(key: "merged_at") var mergedAt: Date?
+    @OptionalParent(key: "merged_by_id") var mergedBy: Practitioner?
 
     init() {}
     init(_ registration: ChildRegistration, localAuthorityID: UUID, registeredByID: UUID) {
@@ -46,6 +50,19 @@ final class Child: Model, @unchecked Sendable {
         self.shielded = false
         self.$localAuthority.id = localAuthorityID
         self.$registeredBy.id = registeredByID
+    }
+
+    /// The record by its id, or 404; a record merged into another answers 410 naming it.
+    static func live(_ id: UUID, on db: any Database) async throws -> Child {
+        guard let child = try await Child.query(on: db).filter(\.$id == id).with(\.$localAuthority).first() else {
+            throw AppError.notFound("child")
+        }
+        if let survivor = child.$mergedInto.id {
+            throw AppError(
+                status: .gone, code: "child-merged",
+                message: "This record was merged into another record of the same child: use that one", related: [survivor])
+        }
+        return child
     }
 
     var fullName: String { "\(givenName) \(familyName)" }

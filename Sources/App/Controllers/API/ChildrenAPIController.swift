@@ -128,6 +128,14 @@ struct ChildrenAPIController {
         return try ChildDTO(child, whereaboutsVisible: visible).json()
     }
 
+    /// POST /api/v1/children/{id}/merge
+    func merge(req: Request) async throws -> Response {
+        let body = try await req.decodeJSON(ChildMergeRequest.self)
+        let child = try await ChildMerges.merge(
+            body.duplicateId, into: try req.id("child"), reason: body.reason, by: try req.signedIn, on: req.db)
+        return try ChildDTO(child, whereaboutsVisible: true).json()
+    }
+
     /// POST /api/v1/children/{id}/episodes
     func openEpisode(req: Request) async throws -> Response {
         let childID = try req.id("child")

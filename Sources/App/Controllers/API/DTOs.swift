@@ -121,6 +121,12 @@ struct ChildBirthRequest: Decodable {
     let givenName: String?
 }
 
+struct ChildMergeRequest: Decodable {
+    /// The other record of the same child, which is merged into this one.
+    let duplicateId: UUID
+    let reason: String
+}
+
 struct ChildNameRequest: Decodable {
     let kind: NameKind
     let givenName: String

@@ -12,6 +12,9 @@ struct ChildPage {
     var problems: [FieldProblem] = []
     /// What was typed into "Record the birth", kept when it has to be corrected.
     var birth = Birth()
+    /// For a coordinator: other records that may be this child, to merge into this one.
+    var duplicates: [Child] = []
+    var mergeReason = ""
 
     struct Birth {
         var day = "", month = "", year = "", givenName = ""
@@ -100,9 +103,39 @@ struct ChildPage {
                         "A CAF is already open for this child. Contact its lead professional to join the team rather than starting another."
                     ))
             ),
-            .if(mayReadAudit, .p(.class("govuk-body"), GOVUK.link("Who has seen this child", to: .childAudit(child.id!))))
+            .if(mayReadAudit, .p(.class("govuk-body"), GOVUK.link("Who has seen this child", to: .childAudit(child.id!)))),
+            .if(!duplicates.isEmpty, merge(context))
         )
     }
+
+    /// A coordinator merges a duplicate record of this child into this one.
+    func merge(_ context: PageContext) -> Node<HTML.BodyContext> {
+        .group(
+            .h2(.class("govuk-heading-m"), .text("Possible duplicate records")),
+            .p(
+                .class("govuk-body"),
+                .text(
+                    "These records may be the same child. If one is, merge it into this record: its names, CAF episodes, addresses and services move here, and its old links lead here."
+                )),
+            GOVUK.postForm(
+                action: .childMerge(child.id!), csrf: context.csrf,
+                GOVUK.choices(
+                    legend: "Which record is this same child?", name: "duplicateId",
+                    options: duplicates.map { other in
+                        .init(
+                            value: other.id!.uuidString,
+                            label:
+                                "\(other.fullName), \(Format.birth(of: other))\(other.nhsNumber.map { ", NHS number \($0)" } ?? "")"
+                        )
+                    }, selected: [], error: problems.first { $0.field == "duplicateId" }),
+                GOVUK.textArea(
+                    label: "How do you know they are the same child?", name: "mergeReason", value: mergeReason,
+                    error: problems.first { $0.field == "mergeReason" }, rows: 2),
+                GOVUK.button("Merge into this record", secondary: true)
+            ))
+    }
+
+    private var child: Child { record.child }
 
     /// The form that turns an unborn baby's record into a born child's.
     func recordBirth(_ context: PageContext) -> Node<HTML.BodyContext> {
