@@ -151,9 +151,9 @@ enum ChildIndex {
                 Ranked(childID: $0, matchedName: nil, score: nil)
             }
         } else {
-            let ids = try await nameSearch(for: db).candidates(
-                terms: terms, filters: filters, limit: candidateLimit, on: db)
-            ranked = try await rank(ids, terms: terms, on: db)
+            ranked = rank(
+                try await nameSearch(for: db).candidates(terms: terms, filters: filters, limit: candidateLimit, on: db),
+                terms: terms)
         }
         // Only the page shown is read in full.
         let shown = Array(ranked.prefix(resultCap).dropFirst((query.page - 1) * pageSize).prefix(pageSize))
@@ -181,41 +181,29 @@ enum ChildIndex {
         let score: Double?
     }
 
-    /// Scores each candidate by its best-matching name, drops those no name matches, and
-    /// orders the rest best first, then by current name.
-    static func rank(_ ids: [UUID], terms: [String], on db: any Database) async throws -> [Ranked] {
-        guard !ids.isEmpty else { return [] }
-        let rows = try await (db as! any SQLDatabase).raw(
-            "SELECT child_id, kind, given_name, family_name, name_key FROM child_names WHERE child_id IN (\(binds: ids))"
-        ).all()
-        var names: [UUID: [(name: IndexName, key: String)]] = [:]
-        for row in rows {
-            let name = IndexName(
-                kind: NameKind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .previous,
-                givenName: try row.decode(column: "given_name", as: String.self),
-                familyName: try row.decode(column: "family_name", as: String.self))
-            names[try row.decode(column: "child_id", as: UUID.self), default: []].append(
-                (name, try row.decode(column: "name_key", as: String.self)))
-        }
+    /// Scores each candidate name, keeps each child's best (on a tie, the current name rather
+    /// than another), drops children no name matches, and orders the rest best first, then
+    /// by the matched name.
+    static func rank(_ candidates: [CandidateName], terms: [String]) -> [Ranked] {
         var scorer = NameMatch.Scorer(terms: terms)
-        let scored: [(ranked: Ranked, sortName: String)] = names.compactMap { childID, keyed in
-            let names = keyed.map(\.name)
-            let matches = keyed.compactMap { name, key in
-                scorer.score(key: key).map { (score: $0, name: name) }
+        var best: [UUID: (score: Double, name: IndexName)] = [:]
+        for candidate in candidates {
+            guard let score = scorer.score(key: candidate.key) else { continue }
+            if let kept = best[candidate.childID],
+                (kept.score, kept.name.kind == .current ? 1 : 0) >= (score, candidate.name.kind == .current ? 1 : 0)
+            {
+                continue
             }
-            // The best score; on a tie, the current name rather than another.
-            guard
-                let best = matches.max(by: {
-                    ($0.score, $0.name.kind == .current ? 1 : 0) < ($1.score, $1.name.kind == .current ? 1 : 0)
-                })
-            else { return nil }
-            let current = names.first { $0.kind == .current } ?? best.name
-            return (
-                Ranked(childID: childID, matchedName: best.name.kind == .current ? nil : best.name, score: best.score),
-                "\(current.familyName)\u{0}\(current.givenName)\u{0}\(childID.uuidString)"
+            best[candidate.childID] = (score, candidate.name)
+        }
+        return best.map { childID, found in
+            (
+                ranked: Ranked(
+                    childID: childID, matchedName: found.name.kind == .current ? nil : found.name, score: found.score),
+                sortName: "\(found.name.familyName)\u{0}\(found.name.givenName)\u{0}\(childID.uuidString)"
             )
         }
-        return scored.sorted { ($0.ranked.score ?? 0, $1.sortName) > ($1.ranked.score ?? 0, $0.sortName) }.map(\.ranked)
+        .sorted { ($0.ranked.score ?? 0, $1.sortName) > ($1.ranked.score ?? 0, $0.sortName) }.map(\.ranked)
     }
 
     /// Children already in the index who may be this one: the same NHS number or UPN, or the
@@ -238,7 +226,7 @@ enum ChildIndex {
                 ? []
                 : try await nameSearch(for: db).candidates(
                     terms: given, filters: sameBirthday, limit: candidateLimit, on: db)
-            ids += try await rank(candidates + loose, terms: given.isEmpty ? terms : given, on: db).map(\.childID)
+            ids += rank(candidates + loose, terms: given.isEmpty ? terms : given).map(\.childID)
         }
         var seen: Set<UUID> = []
         let unique = ids.filter { seen.insert($0).inserted }

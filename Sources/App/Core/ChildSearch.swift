@@ -52,20 +52,42 @@ struct ChildFilters: Sendable {
     }
 }
 
-/// Finds the children one of whose names may match every term, best first, through the
-/// database's own trigram index. `NameMatch` then decides and ranks, the same on each database.
+/// One name that may match, as the candidate query returns it, so ranking reads nothing more.
+struct CandidateName: Sendable {
+    let childID: UUID
+    let name: IndexName
+    /// `NameMatch.key` of the name.
+    let key: String
+}
+
+/// Finds the names that may match every term, best first, through the database's own
+/// trigram index. `NameMatch` then decides and ranks, the same on each database.
 protocol NameSearch: Sendable {
     /// Run first in the same transaction, to tune the index for this query.
     var setUp: SQLQueryString? { get }
-    /// The candidates' ids (`child_id`), best first, at most `limit`.
+    /// The candidate names (`child_id`, `kind`, `given_name`, `family_name`, `name_key`),
+    /// best first, at most `limit`.
     func query(terms: [String], filters: ChildFilters, limit: Int) -> SQLQueryString
 }
 
 extension NameSearch {
-    func candidates(terms: [String], filters: ChildFilters, limit: Int, on db: any Database) async throws -> [UUID] {
+    /// The columns each candidate query returns, from `child_names n`.
+    static var nameColumns: SQLQueryString { "n.child_id, n.kind, n.given_name, n.family_name, n.name_key" }
+
+    func candidates(terms: [String], filters: ChildFilters, limit: Int, on db: any Database) async throws
+        -> [CandidateName]
+    {
         let statement = query(terms: terms, filters: filters, limit: limit)
-        @Sendable func run(on db: any Database) async throws -> [UUID] {
-            try await (db as! any SQLDatabase).raw(statement).all().map { try $0.decode(column: "child_id", as: UUID.self) }
+        @Sendable func run(on db: any Database) async throws -> [CandidateName] {
+            try await (db as! any SQLDatabase).raw(statement).all().map { row in
+                CandidateName(
+                    childID: try row.decode(column: "child_id", as: UUID.self),
+                    name: IndexName(
+                        kind: NameKind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .previous,
+                        givenName: try row.decode(column: "given_name", as: String.self),
+                        familyName: try row.decode(column: "family_name", as: String.self)),
+                    key: try row.decode(column: "name_key", as: String.self))
+            }
         }
         // A setting made with SET LOCAL needs the query on the same connection, in a transaction.
         guard let setUp else { return try await run(on: db) }
@@ -103,13 +125,13 @@ struct PostgresNameSearch: NameSearch {
         var tiers: [SQLQueryString] = []
         if !terms.contains(where: { $0.contains("*") }) {
             tiers.append(
-                "(SELECT n.child_id AS child_id FROM child_names n\(join) WHERE "
+                "(SELECT \(Self.nameColumns) FROM child_names n\(join) WHERE "
                     + (["n.words @> \(bind: terms)"] + narrowed).joined(separator: " AND ") + " LIMIT \(literal: limit))")
         }
         tiers.append(
-            "(SELECT n.child_id AS child_id FROM child_names n\(join) WHERE "
+            "(SELECT \(Self.nameColumns) FROM child_names n\(join) WHERE "
                 + (fuzzy + narrowed).joined(separator: " AND ") + " LIMIT \(literal: limit))")
-        return "WITH " + lookups.joined(separator: ", ") + " SELECT child_id FROM ("
+        return "WITH " + lookups.joined(separator: ", ") + " SELECT * FROM ("
             + tiers.joined(separator: " UNION ALL ") + ") AS found LIMIT \(literal: limit)"
     }
 
@@ -136,9 +158,9 @@ struct SQLiteNameSearch: NameSearch {
                 : NameMatch.marked(term).map { "\"\($0)\"" }.joined(separator: " OR ")
             return "(\(parts))"
         }.joined(separator: " AND ")
-        return "SELECT n.child_id AS child_id, min(s.rank) AS score"
+        return "SELECT \(Self.nameColumns)"
             + " FROM child_name_search s JOIN child_names n ON n.id = s.name_id JOIN children c ON c.id = n.child_id"
             + " WHERE \((["s.words MATCH \(bind: match)"] + filters.conditions(onNames: true)).joined(separator: " AND "))"
-            + " GROUP BY n.child_id ORDER BY score, n.child_id LIMIT \(literal: limit)"
+            + " ORDER BY s.rank, n.child_id LIMIT \(literal: limit)"
     }
 }
