@@ -1,0 +1,369 @@
+import Foundation
+
+/// The measures of MEASURES.md: did help come sooner, did it work, and what did it cost.
+public enum Measure: String, CaseIterable, Sendable {
+    case timeToAssessment = "time-to-assessment"
+    case timeToTeam = "time-to-team"
+    case timeToHelp = "time-to-help"
+    case timeToLead = "time-to-lead"
+    case safeguardingFollowUp = "safeguarding-follow-up"
+    case checklistOutcomes = "checklist-outcomes"
+    case closureOutcomes = "closure-outcomes"
+    case needChange = "need-change"
+    case needsMet = "needs-met"
+    case reReferral = "re-referral"
+    case stepUp = "step-up"
+    case actionsDelivered = "actions-delivered"
+
+    public enum Family: String, CaseIterable, Sendable {
+        case swiftness, effectiveness
+
+        public var title: String {
+            switch self {
+            case .swiftness: "Swiftness: did help come sooner?"
+            case .effectiveness: "Effectiveness: did help work?"
+            }
+        }
+    }
+
+    public var family: Family {
+        switch self {
+        case .timeToAssessment, .timeToTeam, .timeToHelp, .timeToLead, .safeguardingFollowUp, .checklistOutcomes: .swiftness
+        case .closureOutcomes, .needChange, .needsMet, .reReferral, .stepUp, .actionsDelivered: .effectiveness
+        }
+    }
+
+    public var title: String {
+        switch self {
+        case .timeToAssessment: "Time to assessment"
+        case .timeToTeam: "Time to a team around the child"
+        case .timeToHelp: "Time to help"
+        case .timeToLead: "Time to a lead professional"
+        case .safeguardingFollowUp: "Safeguarding follow-up"
+        case .checklistOutcomes: "Checklist outcomes"
+        case .closureOutcomes: "Closure outcomes"
+        case .needChange: "Change in needs"
+        case .needsMet: "Needs met"
+        case .reReferral: "Re-referral within 12 months"
+        case .stepUp: "Step-up to social care"
+        case .actionsDelivered: "Actions delivered"
+        }
+    }
+
+    /// The measure in plain English, as the dashboard explains it.
+    public var explanation: String {
+        switch self {
+        case .timeToAssessment:
+            "Days from a CAF being opened to its first assessment being completed, for first assessments completed in the period."
+        case .timeToTeam:
+            "Days from a CAF being opened to its first team-around-the-child meeting being held, for first meetings held in the period."
+        case .timeToHelp:
+            "Days from a CAF being opened to the first action of its plan being started, for first actions started in the period."
+        case .timeToLead:
+            "Days from a CAF being opened to a lead professional being agreed, for first lead professionals agreed in the period."
+        case .safeguardingFollowUp:
+            "Days from a phone call to children’s social care to its written follow-up, for calls in the period. A follow-up is late when it was sent after its due time, or has not been sent and is overdue."
+        case .checklistOutcomes:
+            "What the pre-assessment checklist decided, for checklists in the period. Finding that no CAF is needed is a result too."
+        case .closureOutcomes: "Why CAFs closed, for CAFs closed in the period."
+        case .needChange:
+            "For CAFs with two or more completed assessments, the latest completed in the period: how each element’s level of need moved from the first assessment to the latest. Down means less need."
+        case .needsMet:
+            "The share of CAFs closed in the period because the needs were met, or could be met by a single service."
+        case .reReferral:
+            "The share of CAFs closed in the period whose child had a new CAF opened within 12 months of the closure."
+        case .stepUp:
+            "The share of CAFs closed in the period by stepping up to children’s social care, and the share of step-up referrals decided in the period that social care accepted."
+        case .actionsDelivered:
+            "Plan actions due in the period: how many were done by their due date, and how many are overdue (due, and neither done nor closed as not done)."
+        }
+    }
+}
+
+/// A measure's period: from the start of `from` up to (not including) `to`.
+public struct MeasurePeriod: Sendable {
+    public let from: Date
+    public let to: Date
+
+    public init(from: Date, to: Date) {
+        self.from = from
+        self.to = to
+    }
+
+    public func contains(_ date: Date?) -> Bool {
+        guard let date else { return false }
+        return date >= from && date < to
+    }
+}
+
+/// What the measures know of one CAF episode: dates, outcome and levels, never content.
+public struct EpisodeHistory: Sendable {
+    public var childID: UUID
+    /// The row it is counted in: an agency type's title, or a local authority's name.
+    public var group: String
+    public var openedAt: Date
+    public var firstAssessmentCompletedAt: Date?
+    public var firstMeetingHeldAt: Date?
+    public var firstActionStartedAt: Date?
+    public var firstLeadAgreedAt: Date?
+    public var closedAt: Date?
+    public var closureReason: ClosureReason?
+    /// The first completed assessment against the latest, when there are two or more.
+    public var levels: LevelComparison?
+    public var latestAssessmentCompletedAt: Date?
+
+    public init(childID: UUID, group: String, openedAt: Date) {
+        self.childID = childID
+        self.group = group
+        self.openedAt = openedAt
+    }
+}
+
+public struct ChecklistHistory: Sendable {
+    public let decision: ChecklistDecision
+    public let recordedAt: Date
+
+    public init(decision: ChecklistDecision, recordedAt: Date) {
+        self.decision = decision
+        self.recordedAt = recordedAt
+    }
+}
+
+public struct CallHistory: Sendable {
+    public let group: String
+    public let calledAt: Date
+    public let followUpDue: Date
+    public let followUpSentAt: Date?
+
+    public init(group: String, calledAt: Date, followUpDue: Date, followUpSentAt: Date?) {
+        self.group = group
+        self.calledAt = calledAt
+        self.followUpDue = followUpDue
+        self.followUpSentAt = followUpSentAt
+    }
+}
+
+public struct ActionHistory: Sendable {
+    public let group: String
+    /// YYYY-MM-DD.
+    public let dueOn: String
+    public let status: ActionStatus
+    public let completedAt: Date?
+
+    public init(group: String, dueOn: String, status: ActionStatus, completedAt: Date?) {
+        self.group = group
+        self.dueOn = dueOn
+        self.status = status
+        self.completedAt = completedAt
+    }
+}
+
+public struct ReferralHistory: Sendable {
+    public let group: String
+    public let decidedAt: Date?
+    public let decision: ReferralDecision
+
+    public init(group: String, decidedAt: Date?, decision: ReferralDecision) {
+        self.group = group
+        self.decidedAt = decidedAt
+        self.decision = decision
+    }
+}
+
+/// Everything the measures are computed from, for one scope (an LA or the nation, perhaps
+/// narrowed to an agency type or organisation) and period.
+public struct MeasureInputs: Sendable {
+    public var period: MeasurePeriod
+    /// When the figures are taken: what is overdue or late is judged now.
+    public var now: Date
+    public var episodes: [EpisodeHistory] = []
+    /// When each child's CAFs were opened, all of them, for re-referral.
+    public var openings: [UUID: [Date]] = [:]
+    public var checklists: [ChecklistHistory] = []
+    public var calls: [CallHistory] = []
+    public var actions: [ActionHistory] = []
+    public var referrals: [ReferralHistory] = []
+    /// What the rows of a table by group are called.
+    public var groupHeading: String
+
+    public init(period: MeasurePeriod, now: Date, groupHeading: String) {
+        self.period = period
+        self.now = now
+        self.groupHeading = groupHeading
+    }
+
+    public func table(_ measure: Measure) -> MeasureTable {
+        switch measure {
+        case .timeToAssessment: days(measure, to: \.firstAssessmentCompletedAt)
+        case .timeToTeam: days(measure, to: \.firstMeetingHeldAt)
+        case .timeToHelp: days(measure, to: \.firstActionStartedAt)
+        case .timeToLead: days(measure, to: \.firstLeadAgreedAt)
+        case .safeguardingFollowUp: followUps()
+        case .checklistOutcomes: checklistOutcomes()
+        case .closureOutcomes: closureOutcomes()
+        case .needChange: needChange()
+        case .needsMet: closedShare(.needsMet, "Needs met") { [.needsMet, .singleService].contains($0.closureReason) }
+        case .reReferral: closedShare(.reReferral, "Re-referred") { reReferred($0) }
+        case .stepUp: stepUp()
+        case .actionsDelivered: actionsDelivered()
+        }
+    }
+
+    /// One row per group, in order, then "All" adding them up.
+    func byGroup<Item>(_ items: [Item], group: (Item) -> String, cells: ([Item]) -> [MeasureTable.Cell])
+        -> [MeasureTable.Row]
+    {
+        let grouped = Dictionary(grouping: items, by: group)
+        return grouped.keys.sorted().map { MeasureTable.Row($0, cells(grouped[$0]!)) }
+            + [MeasureTable.Row("All", cells(items), isTotal: true)]
+    }
+
+    func days(_ measure: Measure, to end: KeyPath<EpisodeHistory, Date?>) -> MeasureTable {
+        let counted = episodes.filter { period.contains($0[keyPath: end]) }
+        return MeasureTable(
+            measure, rowHeading: groupHeading, columns: MeasureTable.distributionColumns,
+            rows: byGroup(counted, group: \.group) { episodes in
+                MeasureTable.cells(Distribution(episodes.map { CalendarDays.between($0.openedAt, $0[keyPath: end]!) }))
+            })
+    }
+
+    func isLate(_ call: CallHistory) -> Bool {
+        call.followUpSentAt.map { $0 > call.followUpDue } ?? (call.followUpDue < now)
+    }
+
+    func followUps() -> MeasureTable {
+        let counted = calls.filter { period.contains($0.calledAt) }
+        return MeasureTable(
+            .safeguardingFollowUp, rowHeading: groupHeading,
+            columns: [
+                .init("Calls", .count), .init("Followed up", .count), .init("Median days", .days, basis: 1),
+                .init("90th percentile days", .days, basis: 1), .init("Late", .count), .init("Late share", .percent, basis: 4),
+            ],
+            rows: byGroup(counted, group: \.group) { calls in
+                let sent = calls.compactMap { call in call.followUpSentAt.map { CalendarDays.between(call.calledAt, $0) } }
+                let late = calls.count(where: isLate)
+                return [.count(calls.count)] + MeasureTable.cells(Distribution(sent))
+                    + [.count(late), MeasureTable.share(late, of: calls.count)]
+            })
+    }
+
+    /// One row per category, then "All".
+    func categories<Category: Hashable>(
+        _ measure: Measure, heading: String, _ all: [Category], of items: [Category], title: (Category) -> String
+    ) -> MeasureTable {
+        MeasureTable(
+            measure, rowHeading: heading, columns: [.init("Count", .count), .init("Share", .percent, basis: 0)],
+            rows: all.map { category in
+                let count = items.count { $0 == category }
+                return MeasureTable.Row(title(category), [.count(count), MeasureTable.share(count, of: items.count)])
+            } + [MeasureTable.Row("All", [.count(items.count), MeasureTable.share(items.count, of: items.count)], isTotal: true)]
+        )
+    }
+
+    func checklistOutcomes() -> MeasureTable {
+        categories(
+            .checklistOutcomes, heading: "Decision", ChecklistDecision.allCases,
+            of: checklists.filter { period.contains($0.recordedAt) }.map(\.decision), title: \.title)
+    }
+
+    var closed: [EpisodeHistory] { episodes.filter { period.contains($0.closedAt) && $0.closureReason != nil } }
+
+    func closureOutcomes() -> MeasureTable {
+        categories(.closureOutcomes, heading: "Closure reason", ClosureReason.allCases, of: closed.compactMap(\.closureReason)) {
+            $0.title
+        }
+    }
+
+    func closedShare(_ measure: Measure, _ title: String, _ counts: (EpisodeHistory) -> Bool) -> MeasureTable {
+        MeasureTable(
+            measure, rowHeading: groupHeading,
+            columns: [.init("Closed", .count), .init(title, .count), .init("Share", .percent, basis: 1)],
+            rows: byGroup(closed, group: \.group) { episodes in
+                let part = episodes.count(where: counts)
+                return [.count(episodes.count), .count(part), MeasureTable.share(part, of: episodes.count)]
+            })
+    }
+
+    /// A new CAF for the same child opened after the closure and within 12 months of it.
+    func reReferred(_ episode: EpisodeHistory) -> Bool {
+        guard let closedAt = episode.closedAt,
+            let yearOn = CalendarDays.calendar.date(byAdding: .month, value: 12, to: closedAt)
+        else { return false }
+        return (openings[episode.childID] ?? []).contains { $0 > closedAt && $0 <= yearOn }
+    }
+
+    func stepUp() -> MeasureTable {
+        let decided = referrals.filter { period.contains($0.decidedAt) && $0.decision != .pending }
+        let groups = Set(closed.map(\.group)).union(decided.map(\.group)).sorted()
+        func cells(_ closed: [EpisodeHistory], _ decided: [ReferralHistory]) -> [MeasureTable.Cell] {
+            let steppedUp = closed.count { $0.closureReason == .stepUp }
+            let accepted = decided.count { $0.decision == .accepted }
+            return [
+                .count(closed.count), .count(steppedUp), MeasureTable.share(steppedUp, of: closed.count), .count(decided.count),
+                .count(accepted), MeasureTable.share(accepted, of: decided.count),
+            ]
+        }
+        return MeasureTable(
+            .stepUp, rowHeading: groupHeading,
+            columns: [
+                .init("Closed", .count), .init("Stepped up", .count), .init("Step-up share", .percent, basis: 1),
+                .init("Referrals decided", .count), .init("Accepted", .count), .init("Accepted share", .percent, basis: 4),
+            ],
+            rows: groups.map { group in
+                MeasureTable.Row(group, cells(closed.filter { $0.group == group }, decided.filter { $0.group == group }))
+            } + [MeasureTable.Row("All", cells(closed, decided), isTotal: true)])
+    }
+
+    func needChange() -> MeasureTable {
+        let compared = episodes.filter { period.contains($0.latestAssessmentCompletedAt) }.compactMap(\.levels)
+        let rows = compared.flatMap(\.rows)
+        func cells(_ changes: [LevelChange]) -> [MeasureTable.Cell] {
+            let down = changes.count { $0 == .down }
+            let compared = changes.count { $0 != .notComparable }
+            return [
+                .count(down), .count(changes.count { $0 == .same }), .count(changes.count { $0 == .up }),
+                MeasureTable.share(down, of: compared),
+            ]
+        }
+        var tableRows: [MeasureTable.Row] = []
+        var subtotals: [[Int]] = []
+        for domain in CAFDomain.allCases {
+            let start = tableRows.count
+            tableRows.append(.init("\(domain.title): all", cells(rows.filter { $0.element.domain == domain }.map(\.change))))
+            for element in CAFForm.elements where element.domain == domain {
+                tableRows.append(.init(element.name, cells(rows.filter { $0.element == element }.map(\.change))))
+            }
+            subtotals.append(Array(start..<tableRows.count))
+        }
+        // The domains add up to all elements; each domain's elements add up to its subtotal.
+        tableRows.append(.init("All elements", cells(rows.map(\.change)), isTotal: true))
+        subtotals.append(subtotals.map { $0[0] } + [tableRows.count - 1])
+        return MeasureTable(
+            .needChange, rowHeading: "Element or domain",
+            columns: [
+                .init("Down", .count), .init("Same", .count), .init("Up", .count), .init("Share down", .percent, basis: 0),
+            ],
+            rows: tableRows, partsOfWhole: true, subtotals: subtotals)
+    }
+
+    func actionsDelivered() -> MeasureTable {
+        let due = actions.filter { action in CalendarDays.endOf(action.dueOn).map { period.contains($0 - 1) } ?? false }
+        return MeasureTable(
+            .actionsDelivered, rowHeading: groupHeading,
+            columns: [
+                .init("Due", .count), .init("Done by the due date", .count), .init("Share on time", .percent, basis: 1),
+                .init("Overdue", .count),
+            ],
+            rows: byGroup(due, group: \.group) { actions in
+                let onTime = actions.count { action in
+                    action.status == .done
+                        && (action.completedAt.flatMap { done in CalendarDays.endOf(action.dueOn).map { done < $0 } } ?? false)
+                }
+                let overdue = actions.count { action in
+                    [.planned, .inProgress].contains(action.status)
+                        && (CalendarDays.endOf(action.dueOn).map { $0 <= now } ?? false)
+                }
+                return [.count(actions.count), .count(onTime), MeasureTable.share(onTime, of: actions.count), .count(overdue)]
+            })
+    }
+}

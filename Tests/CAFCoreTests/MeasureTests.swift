@@ -1,0 +1,177 @@
+import CAFCore
+import Foundation
+import Testing
+
+/// Measure arithmetic and disclosure control, against values worked out by hand.
+@Suite struct MeasureTests {
+    static func at(_ text: String) -> Date { ISO8601DateFormatter().date(from: text)! }
+    static let year2026 = MeasurePeriod(from: at("2026-01-01T00:00:00Z"), to: at("2027-01-01T00:00:00Z"))
+
+    @Test func mediansAndNinetiethPercentilesByNearestRank() {
+        func figures(_ values: [Int]) -> [Double?] {
+            let d = Distribution(values)
+            return [Double(d.count), d.median, d.p90]
+        }
+        #expect(figures([3, 1, 2]) == [3, 2, 3])
+        #expect(figures([4, 1, 3, 2]) == [4, 2.5, 4])
+        #expect(figures(Array(1...10)) == [10, 5.5, 9])
+        #expect(figures(Array(1...20)) == [20, 10.5, 18])
+        #expect(figures([]) == [0, nil, nil])
+    }
+
+    @Test func daysAreCalendarDaysInEngland() {
+        #expect(CalendarDays.between(Self.at("2026-11-23T23:50:00Z"), Self.at("2026-11-24T00:10:00Z")) == 1)
+        #expect(CalendarDays.between(Self.at("2026-11-23T00:10:00Z"), Self.at("2026-11-23T23:50:00Z")) == 0)
+        // 23:00 and 00:30 British Summer Time: the second is the next day in England.
+        #expect(CalendarDays.between(Self.at("2026-06-01T22:00:00Z"), Self.at("2026-06-01T23:30:00Z")) == 1)
+        #expect(CalendarDays.endOf("2026-03-31") == Self.at("2026-03-31T23:00:00Z"))
+    }
+
+    func table(_ counts: [Int], total: Int) -> MeasureTable {
+        MeasureTable(
+            .closureOutcomes, rowHeading: "Reason",
+            columns: [.init("Count", .count), .init("Share", .percent, basis: 0)],
+            rows: counts.enumerated().map {
+                .init("r\($0.offset)", [.count($0.element), MeasureTable.share($0.element, of: total)])
+            }
+                + [.init("All", [.count(total), .percent(100)], isTotal: true)])
+    }
+
+    func shown(_ table: MeasureTable, column: Int = 0) -> [String] { table.rows.map { $0.cells[column].text } }
+
+    @Test func smallCountsAreHiddenWithASecondCellSoTotalsGiveNothingAway() {
+        // 3 is small; with the total shown, 25 - 10 - 12 would give it away: 10 goes too.
+        let protected = Disclosure.protect(table([3, 10, 12], total: 25))
+        #expect(shown(protected) == ["<5", "*", "12", "25"])
+        #expect(shown(protected, column: 1) == ["*", "*", "48%", "100%"])
+        // Zeros give nothing away and are not picked; the next smallest count is.
+        #expect(shown(Disclosure.protect(table([0, 3, 20, 40], total: 63))) == ["0", "<5", "*", "40", "63"])
+        // Two small counts hide each other.
+        #expect(shown(Disclosure.protect(table([2, 4, 30], total: 36))) == ["<5", "<5", "30", "36"])
+        // A small count that is the whole column hides the total with it.
+        #expect(shown(Disclosure.protect(table([3, 0], total: 3))) == ["<5", "0", "<5"])
+        // Only the total is left to hide when the other counts are zero: [0, 0, 7] shows no small cell.
+        #expect(shown(Disclosure.protect(table([0, 7], total: 7))) == ["0", "7", "7"])
+        // Nothing small, nothing hidden.
+        #expect(shown(Disclosure.protect(table([5, 9], total: 14))) == ["5", "9", "14"])
+    }
+
+    @Test func partsOfAWholeAreProtectedAcrossTheRowToo() {
+        let attendance = MeasureTable(
+            .closureOutcomes, rowHeading: "Agency type",
+            columns: [.init("Attended", .count), .init("Apologies", .count), .init("Did not attend", .count)],
+            rows: [
+                .init("Health", [.count(20), .count(2), .count(9)]), .init("Police", [.count(30), .count(8), .count(6)]),
+                .init("All", [.count(50), .count(10), .count(15)], isTotal: true),
+            ], partsOfWhole: true)
+        let protected = Disclosure.protect(attendance)
+        // 2 is small. Its row hides 9 (the smallest other); its column hides 8; 8's row then
+        // hides 6, and 9's and 6's column now has two hidden: every line has 0 or 2+ hidden.
+        #expect(protected.rows.map { $0.cells.map(\.text) } == [["20", "<5", "*"], ["30", "*", "*"], ["50", "10", "15"]])
+    }
+
+    func episode(_ group: String, opened: String, child: UUID = UUID()) -> EpisodeHistory {
+        EpisodeHistory(childID: child, group: group, openedAt: Self.at(opened))
+    }
+
+    @Test func timeToAssessmentCountsFirstAssessmentsCompletedInThePeriod() {
+        var inputs = MeasureInputs(period: Self.year2026, now: Self.at("2026-12-31T12:00:00Z"), groupHeading: "Agency type")
+        var a = episode("Education", opened: "2026-02-01T09:00:00Z")
+        a.firstAssessmentCompletedAt = Self.at("2026-02-11T15:00:00Z")  // 10 days
+        var b = episode("Education", opened: "2026-03-01T09:00:00Z")
+        b.firstAssessmentCompletedAt = Self.at("2026-03-21T09:00:00Z")  // 20 days
+        var c = episode("Health", opened: "2026-04-01T09:00:00Z")
+        c.firstAssessmentCompletedAt = Self.at("2026-04-06T09:00:00Z")  // 5 days
+        var d = episode("Health", opened: "2025-11-01T09:00:00Z")
+        d.firstAssessmentCompletedAt = Self.at("2025-12-01T09:00:00Z")  // before the period
+        let e = episode("Health", opened: "2026-05-01T09:00:00Z")  // not yet assessed
+        inputs.episodes = [a, b, c, d, e]
+        let table = inputs.table(.timeToAssessment)
+        #expect(table.rows.map(\.label) == ["Education", "Health", "All"])
+        #expect(table.rows.map { $0.cells.map(\.text) } == [["2", "15", "20"], ["1", "5", "5"], ["3", "10", "20"]])
+        #expect(table.rows.last?.isTotal == true)
+    }
+
+    @Test func closuresNeedsMetAndReReferral() {
+        var inputs = MeasureInputs(period: Self.year2026, now: Self.at("2026-12-31T12:00:00Z"), groupHeading: "Agency type")
+        let returning = UUID()
+        func closed(_ group: String, _ reason: ClosureReason, on day: String, child: UUID = UUID()) -> EpisodeHistory {
+            var e = episode(group, opened: "2025-06-01T09:00:00Z", child: child)
+            e.closedAt = Self.at(day)
+            e.closureReason = reason
+            return e
+        }
+        inputs.episodes = [
+            closed("Education", .needsMet, on: "2026-01-10T10:00:00Z", child: returning),
+            closed("Education", .singleService, on: "2026-02-01T10:00:00Z"),
+            closed("Health", .stepUp, on: "2026-03-01T10:00:00Z"),
+            closed("Health", .disengaged, on: "2025-12-01T10:00:00Z"),  // before the period
+        ]
+        inputs.openings = [returning: [Self.at("2025-06-01T09:00:00Z"), Self.at("2026-06-01T09:00:00Z")]]
+        let outcomes = inputs.table(.closureOutcomes)
+        #expect(outcomes.rows.map(\.label).first == ClosureReason.needsMet.title)
+        #expect(outcomes.rows.map { $0.cells[0].text } == ["1", "1", "1", "0", "0", "0", "0", "3"])
+        #expect(outcomes.rows.map { $0.cells[1].text } == ["33%", "33%", "33%", "0%", "0%", "0%", "0%", "100%"])
+        #expect(
+            inputs.table(.needsMet).rows.map { $0.cells.map(\.text) } == [
+                ["2", "2", "100%"], ["1", "0", "0%"], ["3", "2", "67%"],
+            ])
+        #expect(inputs.table(.reReferral).rows.map { $0.cells[1].text } == ["1", "0", "1"])
+        inputs.referrals = [
+            .init(group: "Health", decidedAt: Self.at("2026-03-05T10:00:00Z"), decision: .accepted),
+            .init(group: "Health", decidedAt: Self.at("2026-04-05T10:00:00Z"), decision: .returned),
+            .init(group: "Health", decidedAt: nil, decision: .pending),
+        ]
+        #expect(
+            inputs.table(.stepUp).rows.map { $0.cells.map(\.text) } == [
+                ["2", "0", "0%", "0", "0", ""], ["1", "1", "100%", "2", "1", "50%"], ["3", "1", "33%", "2", "1", "50%"],
+            ])
+    }
+
+    @Test func followUpsAndActionsAreJudgedOnTheirDueTimes() {
+        var inputs = MeasureInputs(period: Self.year2026, now: Self.at("2026-06-30T12:00:00Z"), groupHeading: "Agency type")
+        let called = Self.at("2026-05-01T10:00:00Z")
+        let due = Self.at("2026-05-03T10:00:00Z")
+        inputs.calls = [
+            .init(group: "Police", calledAt: called, followUpDue: due, followUpSentAt: Self.at("2026-05-02T09:00:00Z")),
+            .init(group: "Police", calledAt: called, followUpDue: due, followUpSentAt: Self.at("2026-05-05T09:00:00Z")),
+            .init(group: "Police", calledAt: called, followUpDue: due, followUpSentAt: nil),
+        ]
+        #expect(inputs.table(.safeguardingFollowUp).rows.last?.cells.map(\.text) == ["3", "2", "2.5", "4", "2", "67%"])
+        inputs.actions = [
+            // Done at 21:00 BST on the due day: on time.
+            .init(group: "Health", dueOn: "2026-03-31", status: .done, completedAt: Self.at("2026-03-31T20:00:00Z")),
+            .init(group: "Health", dueOn: "2026-03-15", status: .done, completedAt: Self.at("2026-03-16T09:00:00Z")),
+            .init(group: "Health", dueOn: "2026-03-20", status: .planned, completedAt: nil),
+            .init(group: "Health", dueOn: "2026-03-21", status: .notDone, completedAt: nil),
+            .init(group: "Health", dueOn: "2026-07-21", status: .inProgress, completedAt: nil),
+            .init(group: "Health", dueOn: "2025-12-31", status: .planned, completedAt: nil),
+        ]
+        #expect(inputs.table(.actionsDelivered).rows.last?.cells.map(\.text) == ["5", "1", "20%", "1"])
+    }
+
+    @Test func needChangeComparesTheFirstAssessmentWithTheLatest() throws {
+        let codes = CAFForm.elements.map(\.code)
+        // The first three elements go down, stay the same and go up.
+        let first = AssessmentContent(elements: [
+            .init(code: codes[0], level: .additional), .init(code: codes[1], level: .additional),
+            .init(code: codes[2], level: .universal),
+        ])
+        let latest = AssessmentContent(elements: [
+            .init(code: codes[0], level: .universal), .init(code: codes[1], level: .additional),
+            .init(code: codes[2], level: .complex),
+        ])
+        var inputs = MeasureInputs(period: Self.year2026, now: Self.at("2026-12-31T12:00:00Z"), groupHeading: "Agency type")
+        var e = episode("Health", opened: "2026-01-05T09:00:00Z")
+        e.levels = LevelComparison(from: first, to: latest)
+        e.latestAssessmentCompletedAt = Self.at("2026-06-01T09:00:00Z")
+        inputs.episodes = [e]
+        let table = inputs.table(.needChange)
+        let total = try #require(table.rows.last)
+        #expect(total.label == "All elements")
+        #expect(total.cells.map(\.text) == ["1", "1", "1", "33%"])
+        let byElement = Dictionary(uniqueKeysWithValues: table.rows.map { ($0.label, $0.cells.map(\.text)) })
+        #expect(byElement[CAFForm.elements[0].name] == ["1", "0", "0", "100%"])
+        #expect(byElement[CAFForm.elements[3].name] == ["0", "0", "0", ""])
+    }
+}
