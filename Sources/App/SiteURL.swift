@@ -1,3 +1,4 @@
+import CAFCore
 import Foundation
 import Vapor
 
@@ -172,6 +173,9 @@ enum APIURL: Hashable {
     case adminPractitioners
     case adminPractitioner(UUID)
     case audit
+    case measures
+    /// One measure; nil stands for the route pattern's `:measure`.
+    case measure(Measure?)
     case openAPI
 
     var path: String { "/" + parts { id, _ in id.uuidString.lowercased() }.joined(separator: "/") }
@@ -234,6 +238,8 @@ enum APIURL: Hashable {
         case .accessRequestDecision(let request): return base + ["access-requests", id(request, "id"), "decision"]
         case .referralDecision(let referral): return base + ["referrals", id(referral, "id"), "decision"]
         case .audit: return base + ["audit"]
+        case .measures: return base + ["measures"]
+        case .measure(let measure): return base + ["measures", measure?.rawValue ?? ":measure"]
         case .openAPI: return base + ["openapi.json"]
         }
     }

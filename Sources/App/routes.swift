@@ -161,6 +161,9 @@ func routes(_ app: Application) throws {
     api.post(APIURL.adminPractitioners.pattern, use: adminAPI.createPractitioner)
     api.patch(APIURL.adminPractitioner(.pattern).pattern, use: adminAPI.update)
     api.get(APIURL.audit.pattern, use: AuditAPIController().read)
+    let measuresAPI = MeasuresAPIController()
+    api.get(APIURL.measures.pattern, use: measuresAPI.all)
+    api.get(APIURL.measure(nil).pattern, use: measuresAPI.one)
 }
 
 enum Readiness {

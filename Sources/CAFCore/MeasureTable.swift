@@ -3,7 +3,7 @@ import Foundation
 /// Whole days between two moments, counted on the calendar in England: a call at 23:50 and a
 /// follow-up at 00:10 the next morning are a day apart.
 public enum CalendarDays {
-    static let calendar: Calendar = {
+    public static let calendar: Calendar = {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "Europe/London")!
         return calendar
@@ -13,10 +13,14 @@ public enum CalendarDays {
         calendar.dateComponents([.day], from: calendar.startOfDay(for: start), to: calendar.startOfDay(for: end)).day!
     }
 
-    /// The moment a calendar day (YYYY-MM-DD) ends in England, for "by their due date".
+    /// The moment a calendar day (YYYY-MM-DD) starts in England.
+    public static func startOf(_ day: String) -> Date? {
+        CalendarDate.parse(day).flatMap { calendar.date(from: $0) }
+    }
+
+    /// The moment a calendar day ends in England, for "by their due date".
     public static func endOf(_ day: String) -> Date? {
-        guard let components = CalendarDate.parse(day), let start = calendar.date(from: components) else { return nil }
-        return calendar.date(byAdding: .day, value: 1, to: start)
+        startOf(day).flatMap { calendar.date(byAdding: .day, value: 1, to: $0) }
     }
 }
 
@@ -80,6 +84,15 @@ public struct MeasureTable: Equatable, Sendable {
             case .percent(let p): String(format: "%.0f%%", p)
             case .suppressed(let small): small ? "<5" : "*"
             case .empty: ""
+            }
+        }
+
+        /// The number behind the cell; nil when hidden or empty.
+        public var value: Double? {
+            switch self {
+            case .count(let n): Double(n)
+            case .days(let d), .percent(let d): d
+            case .suppressed, .empty: nil
             }
         }
 

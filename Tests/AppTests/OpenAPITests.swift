@@ -476,6 +476,19 @@ import VaporTesting
             #expect(try await call(.GET, audit, audit + "?childId=\(childID)", token: amy).status == .forbidden)
             #expect(try await call(.GET, audit, audit, token: erin).status == .unprocessableEntity)
 
+            let measures = "/api/v1/measures"
+            #expect(try await call(.GET, measures, token: erin).status == .ok)
+            #expect(try await call(.GET, measures, token: amy).status == .forbidden)
+            #expect(try await call(.GET, measures, measures + "?from=soon", token: erin).status == .unprocessableEntity)
+            #expect(try await call(.GET, measures, measures + "?organisationId=\(UUID())", token: erin).status == .notFound)
+            #expect(try await call(.GET, measures).status == .unauthorized)
+            let measure = "/api/v1/measures/{measure}"
+            #expect(try await call(.GET, measure, measures + "/needs-met", token: erin).status == .ok)
+            #expect(try await call(.GET, measure, measures + "/needs-met", token: amy).status == .forbidden)
+            #expect(try await call(.GET, measure, measures + "/needs-met?to=x", token: erin).status == .unprocessableEntity)
+            #expect(try await call(.GET, measure, measures + "/joy", token: erin).status == .notFound)
+            #expect(try await call(.GET, measure, measures + "/joy").status == .unauthorized)
+
             #expect(try await call(.DELETE, tokenPath, token: amy).status == .noContent)
             #expect(try await call(.GET, "/health").status == .ok)
             #expect(try await call(.GET, "/ready").status == .ok)

@@ -14,6 +14,8 @@ enum AuditAction: String, Sendable {
     case recordChildName = "record-child-name"
     case recordBirth = "record-birth"
     case mergeChildren = "merge-children"
+    /// Aggregate figures only: no child's data, but who looked, and at what, is kept.
+    case viewMeasures = "view-measures"
     case updateChildDetails = "update-child-details"
     case recordInvolvement = "record-involvement"
     case shieldChild = "shield-child"

@@ -1,0 +1,165 @@
+import CAFCore
+import Fluent
+import Foundation
+import SQLKit
+
+/// The one query layer for the measures: it reads dates, outcomes and levels (never a
+/// name or free text) for a scope, and CAFCore does the arithmetic.
+enum MeasureData {
+    /// Which records: an LA's (or every LA's), perhaps only those started by one agency type
+    /// or organisation. A record belongs to the organisation of the practitioner who started it.
+    struct Scope: Sendable, Equatable {
+        var localAuthorityID: UUID?
+        var agencyType: AgencyType?
+        var organisationID: UUID?
+
+        /// National figures are counted by LA; an LA's by agency type.
+        var groupHeading: String { localAuthorityID == nil ? "Local authority" : "Agency type" }
+
+        /// Conditions on the record's LA column and its starter's organisation `o`.
+        func conditions(localAuthority column: String) -> [SQLQueryString] {
+            var conditions: [SQLQueryString] = []
+            if let localAuthorityID { conditions.append("\(unsafeRaw: column) = \(bind: localAuthorityID)") }
+            if let agencyType { conditions.append("o.agency_type = \(bind: agencyType.rawValue)") }
+            if let organisationID { conditions.append("o.id = \(bind: organisationID)") }
+            return conditions
+        }
+
+        func whereClause(localAuthority column: String) -> SQLQueryString {
+            let conditions = self.conditions(localAuthority: column)
+            return conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+        }
+
+        /// The row a record is counted in.
+        func group(_ row: any SQLRow) throws -> String {
+            if localAuthorityID == nil { return try row.decode(column: "la_name", as: String.self) }
+            return AgencyType(rawValue: try row.decode(column: "agency_type", as: String.self))?.title ?? "Other"
+        }
+    }
+
+    /// Who started a record, and where: joined by every query below.
+    static func starter(_ practitionerColumn: String, localAuthority column: String) -> SQLQueryString {
+        " JOIN practitioners p ON p.id = \(unsafeRaw: practitionerColumn) JOIN organisations o ON o.id = p.organisation_id"
+            + " JOIN local_authorities l ON l.id = \(unsafeRaw: column)"
+    }
+
+    static func inputs(_ scope: Scope, period: MeasurePeriod, now: Date, on db: any Database) async throws -> MeasureInputs {
+        let sql = db as! any SQLDatabase
+        var inputs = MeasureInputs(period: period, now: now, groupHeading: scope.groupHeading)
+        let episodes = try await episodes(scope, on: sql)
+        let levels = try await levels(
+            of: episodes.filter { period.contains($0.history.latestAssessmentCompletedAt) }.map(\.id), on: db)
+        inputs.episodes = episodes.map { id, history in
+            var history = history
+            history.levels = levels[id]
+            return history
+        }
+        let closedChildren = Set(inputs.episodes.filter { $0.closedAt != nil }.map(\.childID))
+        inputs.openings = try await openings(of: closedChildren, on: sql)
+        inputs.checklists = try await sql.raw(
+            "SELECT c.decision, c.recorded_at FROM pre_assessments c"
+                + starter("c.practitioner_id", localAuthority: "c.local_authority_id")
+                + scope.whereClause(localAuthority: "c.local_authority_id")
+        ).all().compactMap { row in
+            try ChecklistDecision(rawValue: try row.decode(column: "decision", as: String.self)).map {
+                ChecklistHistory(decision: $0, recordedAt: try row.decode(column: "recorded_at", as: Date.self))
+            }
+        }
+        inputs.calls = try await sql.raw(
+            "SELECT c.called_at, c.follow_up_due, c.follow_up_sent_at, o.agency_type, l.name AS la_name FROM safeguarding_calls c"
+                + starter("c.caller_id", localAuthority: "c.local_authority_id")
+                + scope.whereClause(localAuthority: "c.local_authority_id")
+        ).all().map { row in
+            CallHistory(
+                group: try scope.group(row), calledAt: try row.decode(column: "called_at", as: Date.self),
+                followUpDue: try row.decode(column: "follow_up_due", as: Date.self),
+                followUpSentAt: try row.decode(column: "follow_up_sent_at", as: Date?.self))
+        }
+        inputs.actions = try await sql.raw(ofEpisodes("plan_actions", "due_on, a.status, a.completed_at", scope)).all().compactMap
+        {
+            row in
+            try ActionStatus(rawValue: try row.decode(column: "status", as: String.self)).map {
+                ActionHistory(
+                    group: try scope.group(row), dueOn: try row.decode(column: "due_on", as: String.self), status: $0,
+                    completedAt: try row.decode(column: "completed_at", as: Date?.self))
+            }
+        }
+        inputs.referrals = try await sql.raw(ofEpisodes("referrals", "decided_at, a.decision", scope)).all().compactMap { row in
+            try ReferralDecision(rawValue: try row.decode(column: "decision", as: String.self)).map {
+                ReferralHistory(
+                    group: try scope.group(row), decidedAt: try row.decode(column: "decided_at", as: Date?.self), decision: $0)
+            }
+        }
+        return inputs
+    }
+
+    /// Rows of a table that hangs off episodes (`a`), scoped by the episode's LA and starter.
+    static func ofEpisodes(_ table: String, _ columns: String, _ scope: Scope) -> SQLQueryString {
+        "SELECT a.\(unsafeRaw: columns), o.agency_type, l.name AS la_name FROM \(unsafeRaw: table) a"
+            + " JOIN episodes e ON e.id = a.episode_id" + starter("e.author_id", localAuthority: "e.local_authority_id")
+            + scope.whereClause(localAuthority: "e.local_authority_id")
+    }
+
+    /// Each episode with the first time each step happened.
+    static func episodes(_ scope: Scope, on sql: any SQLDatabase) async throws -> [(id: UUID, history: EpisodeHistory)] {
+        let completed = "FROM assessments a WHERE a.episode_id = e.id AND a.status = 'completed'"
+        let rows = try await sql.raw(
+            """
+            SELECT e.id, e.child_id, e.opened_at, e.closed_at, e.closure_reason, o.agency_type, l.name AS la_name,
+            (SELECT min(a.completed_at) \(unsafeRaw: completed)) AS first_assessed,
+            (SELECT max(a.completed_at) \(unsafeRaw: completed)) AS last_assessed,
+            (SELECT count(*) \(unsafeRaw: completed)) AS assessments,
+            (SELECT min(m.scheduled_at) FROM tac_meetings m WHERE m.episode_id = e.id AND m.held = \(bind: true)) AS first_meeting,
+            (SELECT min(coalesce(x.started_at, x.completed_at)) FROM plan_actions x
+             WHERE x.episode_id = e.id AND x.status IN ('in-progress', 'done')) AS first_action,
+            (SELECT min(t.started_at) FROM lead_professional_terms t WHERE t.episode_id = e.id) AS first_lead
+            FROM episodes e
+            """ + starter("e.author_id", localAuthority: "e.local_authority_id")
+                + scope.whereClause(localAuthority: "e.local_authority_id")
+        ).all()
+        return try rows.map { row in
+            var episode = EpisodeHistory(
+                childID: try row.decode(column: "child_id", as: UUID.self), group: try scope.group(row),
+                openedAt: try row.decode(column: "opened_at", as: Date.self))
+            episode.closedAt = try row.decode(column: "closed_at", as: Date?.self)
+            episode.closureReason = try row.decode(column: "closure_reason", as: String?.self).flatMap(ClosureReason.init)
+            episode.firstAssessmentCompletedAt = try row.decode(column: "first_assessed", as: Date?.self)
+            if try row.decode(column: "assessments", as: Int.self) >= 2 {
+                episode.latestAssessmentCompletedAt = try row.decode(column: "last_assessed", as: Date?.self)
+            }
+            episode.firstMeetingHeldAt = try row.decode(column: "first_meeting", as: Date?.self)
+            episode.firstActionStartedAt = try row.decode(column: "first_action", as: Date?.self)
+            episode.firstLeadAgreedAt = try row.decode(column: "first_lead", as: Date?.self)
+            return (try row.decode(column: "id", as: UUID.self), episode)
+        }
+    }
+
+    /// The first completed assessment of each episode against its latest.
+    static func levels(of episodeIDs: [UUID], on db: any Database) async throws -> [UUID: LevelComparison] {
+        var comparisons: [UUID: LevelComparison] = [:]
+        // In batches, so no statement carries too many binds.
+        for batch in stride(from: 0, to: episodeIDs.count, by: 500).map({ episodeIDs[$0..<min($0 + 500, episodeIDs.count)] }) {
+            let versions = try await Assessment.query(on: db).filter(\.$episode.$id ~~ Array(batch))
+                .filter(\.$status == .completed).sort(\.$version).all()
+            for (episodeID, versions) in Dictionary(grouping: versions, by: \.$episode.id) where versions.count >= 2 {
+                comparisons[episodeID] = LevelComparison(from: try versions.first!.content(), to: try versions.last!.content())
+            }
+        }
+        return comparisons
+    }
+
+    /// When each of these children's CAFs were opened, in any LA.
+    static func openings(of children: Set<UUID>, on sql: any SQLDatabase) async throws -> [UUID: [Date]] {
+        var openings: [UUID: [Date]] = [:]
+        let ids = Array(children)
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            for row in try await sql.raw(
+                "SELECT child_id, opened_at FROM episodes WHERE child_id IN (\(binds: Array(ids[start..<min(start + 500, ids.count)])))"
+            ).all() {
+                openings[try row.decode(column: "child_id", as: UUID.self), default: []].append(
+                    try row.decode(column: "opened_at", as: Date.self))
+            }
+        }
+        return openings
+    }
+}

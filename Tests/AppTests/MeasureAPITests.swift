@@ -1,0 +1,180 @@
+import CAFCore
+import Fluent
+import Foundation
+import Testing
+import VaporTesting
+
+@testable import App
+
+/// The measures over a small fixed history, against figures worked out by hand, on both
+/// databases; who may see them; and disclosure control outside the owning LA.
+@Suite struct MeasureAPITests {
+    static func at(_ text: String) -> Date { ISO8601DateFormatter().date(from: text)! }
+    static let year2025 = "from=2025-01-01&to=2025-12-31"
+
+    /// In Cambridgeshire during 2025:
+    /// - A (amy, education): opened 1 Feb; assessed 11 Feb (10 days) and again 1 Jun, one
+    ///   element down; met 20 Feb (19 days), when Amy became lead; an action started 1 Mar (28
+    ///   days), due 31 Mar, done 30 Mar; closed 1 Jul, needs met.
+    /// - B (ben, health): opened 1 Mar; assessed 5 Mar (4 days); closed 1 Aug, stepped up;
+    ///   social care accepted on 3 Aug.
+    /// - C (amy, education): opened 1 Apr; assessed 21 Apr (20 days); still open.
+    /// In Suffolk, D (hana, education): opened 1 May; assessed 3 May (2 days).
+    func history(_ world: TestWorld) async throws {
+        let db = world.app.db
+        func practitioner(_ email: String) async throws -> Practitioner {
+            try await Practitioner.query(on: db).filter(\.$email == email).with(\.$organisation).first()!
+        }
+        let amy = try await practitioner("amy@demo.test")
+        let ben = try await practitioner("ben@demo.test")
+        let hana = try await practitioner("hana@demo.test")
+        func episode(_ author: Practitioner, opened: String, assessed: [(String, LevelOfNeed)]) async throws -> Episode {
+            let childID = try await world.registerChild(as: try await world.token(author.email), givenName: "Child")
+            let child = try await Child.find(childID, on: db)!
+            let episode = Episode(
+                childID: childID, localAuthorityID: child.$localAuthority.id, authorID: author.id!, openedAt: Self.at(opened))
+            try await episode.create(on: db)
+            for (version, (completed, level)) in assessed.enumerated() {
+                let assessment = try Assessment(
+                    episodeID: episode.id!, version: version + 1, authorID: author.id!,
+                    content: AssessmentContent(elements: [.init(code: CAFForm.elements[0].code, level: level)]))
+                assessment.status = .completed
+                assessment.completedAt = Self.at(completed)
+                try await assessment.create(on: db)
+            }
+            return episode
+        }
+        let a = try await episode(
+            amy, opened: "2025-02-01T09:00:00Z",
+            assessed: [("2025-02-11T15:00:00Z", .additional), ("2025-06-01T09:00:00Z", .universal)])
+        let meeting = TACMeeting(
+            episodeID: a.id!, plan: MeetingPlan(scheduledAt: Self.at("2025-02-20T10:00:00Z"), place: "School"),
+            createdByID: amy.id!)
+        meeting.held = true
+        try await meeting.create(on: db)
+        try await LeadProfessionalTerm(
+            episodeID: a.id!, practitioner: amy, change: .init(basis: .agreedAtMeeting, handoverNote: ""), meetingID: meeting.id,
+            assignedByID: amy.id!, at: Self.at("2025-02-20T11:00:00Z")
+        ).create(on: db)
+        let action = PlanAction(
+            episodeID: a.id!,
+            planned: .init(
+                description: "Reading support", elementCodes: [], ownerEmail: "", ownerAgency: "School", dueOn: "2025-03-31"),
+            ownerID: amy.id!, createdByID: amy.id!)
+        action.status = .done
+        action.startedAt = Self.at("2025-03-01T09:00:00Z")
+        action.completedAt = Self.at("2025-03-30T09:00:00Z")
+        try await action.create(on: db)
+        a.status = .closed
+        a.closedAt = Self.at("2025-07-01T09:00:00Z")
+        a.closureReason = .needsMet
+        try await a.save(on: db)
+
+        let b = try await episode(ben, opened: "2025-03-01T09:00:00Z", assessed: [("2025-03-05T09:00:00Z", .complex)])
+        b.status = .closed
+        b.closedAt = Self.at("2025-08-01T09:00:00Z")
+        b.closureReason = .stepUp
+        try await b.save(on: db)
+        let referral = Referral(
+            episode: b, referredByID: ben.id!, note: "Needs a social worker", at: Self.at("2025-08-01T09:00:00Z"))
+        referral.decision = .accepted
+        referral.decidedAt = Self.at("2025-08-03T09:00:00Z")
+        try await referral.create(on: db)
+
+        _ = try await episode(amy, opened: "2025-04-01T09:00:00Z", assessed: [("2025-04-21T09:00:00Z", .additional)])
+        _ = try await episode(hana, opened: "2025-05-01T09:00:00Z", assessed: [("2025-05-03T09:00:00Z", .additional)])
+    }
+
+    func measures(_ world: TestWorld, as email: String, _ query: String = year2025) async throws -> TestingHTTPResponse {
+        try await world.send(.GET, APIURL.measures.path + "?" + query, token: try await world.token(email))
+    }
+
+    /// Each table's rows as label → cell texts.
+    func tables(_ response: TestingHTTPResponse, _ world: TestWorld) throws -> [String: [String: [String]]] {
+        var tables: [String: [String: [String]]] = [:]
+        for table in try world.json(response)["tables"] as! [[String: Any]] {
+            var rows: [String: [String]] = [:]
+            for row in table["rows"] as! [[String: Any]] {
+                rows[row["label"] as! String] = (row["cells"] as! [[String: Any]]).map { $0["text"] as! String }
+            }
+            tables[table["measure"] as! String] = rows
+        }
+        return tables
+    }
+
+    @Test func aCoordinatorSeesTheirLAsFiguresWorkedOutByHand() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            try await history(world)
+            let response = try await measures(world, as: "erin@demo.test")
+            #expect(response.status == .ok)
+            #expect(try world.json(response)["disclosureControlled"] as? Bool == false)
+            let t = try tables(response, world)
+            #expect(t.count == Measure.allCases.count)
+            #expect(
+                t["time-to-assessment"] == [
+                    "Education": ["2", "15", "20"], "Health": ["1", "4", "4"], "All": ["3", "10", "20"],
+                ])
+            #expect(t["time-to-team"] == ["Education": ["1", "19", "19"], "All": ["1", "19", "19"]])
+            #expect(t["time-to-lead"] == ["Education": ["1", "19", "19"], "All": ["1", "19", "19"]])
+            #expect(t["time-to-help"] == ["Education": ["1", "28", "28"], "All": ["1", "28", "28"]])
+            #expect(t["closure-outcomes"]?[ClosureReason.needsMet.title] == ["1", "50%"])
+            #expect(t["closure-outcomes"]?[ClosureReason.stepUp.title] == ["1", "50%"])
+            #expect(t["closure-outcomes"]?["All"] == ["2", "100%"])
+            #expect(t["needs-met"] == ["Education": ["1", "1", "100%"], "Health": ["1", "0", "0%"], "All": ["2", "1", "50%"]])
+            #expect(t["step-up"]?["All"] == ["2", "1", "50%", "1", "1", "100%"])
+            #expect(t["re-referral"]?["All"] == ["2", "0", "0%"])
+            #expect(t["need-change"]?["All elements"] == ["1", "0", "0", "100%"])
+            #expect(t["actions-delivered"] == ["Education": ["1", "1", "100%", "0"], "All": ["1", "1", "100%", "0"]])
+            #expect(t["checklist-outcomes"]?["All"] == ["0", ""])
+
+            // A narrower period leaves out what fell outside it.
+            let spring = try tables(try await measures(world, as: "erin@demo.test", "from=2025-03-01&to=2025-04-30"), world)
+            #expect(spring["time-to-assessment"]?["All"] == ["2", "12", "20"])
+            // One measure on its own, filtered by agency type.
+            let one = try await world.send(
+                .GET, APIURL.measure(.timeToAssessment).path + "?\(Self.year2025)&agencyType=health",
+                token: try await world.token("erin@demo.test"))
+            #expect(try tables(one, world) == ["time-to-assessment": ["Health": ["1", "4", "4"], "All": ["1", "4", "4"]]])
+        }
+    }
+
+    @Test func managersSeeTheirOrganisationAndOthersNothing() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            try await history(world)
+            let mia = try tables(try await measures(world, as: "mia@demo.test"), world)
+            #expect(mia["time-to-assessment"]?["All"] == ["2", "15", "20"])
+            for email in ["amy@demo.test", "gus@demo.test", "fay@demo.test"] {
+                #expect(try await measures(world, as: email).status == .forbidden, "\(email)")
+            }
+            let suffolk = try await LocalAuthority.query(on: world.app.db).filter(\.$name == "Suffolk").first()!
+            #expect(
+                try await measures(world, as: "erin@demo.test", "\(Self.year2025)&localAuthorityId=\(suffolk.id!)").status
+                    == .forbidden)
+            let bad = try await measures(world, as: "erin@demo.test", "from=2025-13-01&agencyType=wizards")
+            #expect(bad.status == .unprocessableEntity)
+            #expect(try world.error(bad).field == "from")
+            #expect(
+                try await world.send(.GET, "/api/v1/measures/happiness", token: try await world.token("erin@demo.test")).status
+                    == .notFound)
+        }
+    }
+
+    @Test func nationalFiguresHideSmallCountsAndWhatWouldGiveThemAway() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            try await history(world)
+            let response = try await measures(world, as: "nat@demo.test")
+            #expect(try world.json(response)["disclosureControlled"] as? Bool == true)
+            let t = try tables(response, world)
+            // Every count here is under 5: all hidden, and the medians resting on them too.
+            #expect(
+                t["time-to-assessment"] == [
+                    "Cambridgeshire": ["<5", "*", "*"], "Suffolk": ["<5", "*", "*"], "All": ["<5", "*", "*"],
+                ])
+            #expect(t["closure-outcomes"]?["All"] == ["<5", "*"])
+            let json = String(buffer: response.body)
+            for secret in ["Child", "Reading support", "Amy", "Needs a social worker"] {
+                #expect(!json.contains(secret), "\(secret)")
+            }
+        }
+    }
+}
