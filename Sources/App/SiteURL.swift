@@ -51,6 +51,8 @@ enum SiteURL: Hashable {
     case adminDisable(UUID)
     case adminAccount(UUID)
     case adminOrganisationPage(UUID)
+    case measures
+    case measuresCSV
     case comparison(UUID)
     case editAssessment(episode: UUID)
     case assessment(episode: UUID)
@@ -76,6 +78,8 @@ enum SiteURL: Hashable {
         case .childWhereabouts(let child): ["children", id(child), "whereabouts"]
         case .childInvolvements(let child): ["children", id(child), "involvements"]
         case .childBirth(let child): ["children", id(child), "birth"]
+        case .measures: ["measures"]
+        case .measuresCSV: ["measures", "csv"]
         case .childMerge(let child): ["children", id(child), "merge"]
         case .childShield(let child): ["children", id(child), "shield"]
         case .shieldOverride(let child): ["children", id(child), "shield-override"]

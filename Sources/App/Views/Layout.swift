@@ -1,3 +1,4 @@
+import CAFCore
 import Plot
 import Vapor
 
@@ -68,7 +69,12 @@ enum Layout {
                         .ul(
                             .class("govuk-header__navigation-list"),
                             .li(.a(.class("govuk-header__link"), .href(SiteURL.home.path), .text("Worktray"))),
-                            .li(.a(.class("govuk-header__link"), .href(SiteURL.findChild.path), .text("Find a child"))),
+                            .if(
+                                AccessPolicy.mayUseIndex(signedIn.actor),
+                                .li(.a(.class("govuk-header__link"), .href(SiteURL.findChild.path), .text("Find a child")))),
+                            .if(
+                                AccessPolicy.measureRemit(signedIn.actor) != nil,
+                                .li(.a(.class("govuk-header__link"), .href(SiteURL.measures.path), .text("Measures")))),
                             .li(.class("govuk-header__signed-in"), .text("Signed in as \(signedIn.practitioner.name)")),
                             .li(
                                 .form(
