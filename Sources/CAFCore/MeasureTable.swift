@@ -50,7 +50,11 @@ public struct Distribution: Equatable, Sendable {
 /// One measure as a table: what a dashboard draws, the API returns and the CSV holds.
 public struct MeasureTable: Equatable, Sendable {
     public enum Kind: String, Sendable {
-        case count, days, percent
+        /// Counts of records or people: what disclosure control hides when small.
+        case count
+        case days, percent
+        /// Other figures: a median caseload, a sum of days.
+        case number
     }
 
     public struct Column: Equatable, Sendable {
@@ -71,6 +75,7 @@ public struct MeasureTable: Equatable, Sendable {
         case count(Int)
         case days(Double)
         case percent(Double)
+        case number(Double)
         /// Hidden by disclosure control: shown as "<5" for a small count, "*" for the rest.
         case suppressed(small: Bool)
         /// Nothing to show, such as the median of no values.
@@ -80,7 +85,7 @@ public struct MeasureTable: Equatable, Sendable {
         public var text: String {
             switch self {
             case .count(let n): String(n)
-            case .days(let d): d == d.rounded() ? String(Int(d)) : String(format: "%.1f", d)
+            case .days(let d), .number(let d): d == d.rounded() ? String(Int(d)) : String(format: "%.1f", d)
             case .percent(let p): String(format: "%.0f%%", p)
             case .suppressed(let small): small ? "<5" : "*"
             case .empty: ""
@@ -91,7 +96,7 @@ public struct MeasureTable: Equatable, Sendable {
         public var value: Double? {
             switch self {
             case .count(let n): Double(n)
-            case .days(let d), .percent(let d): d
+            case .days(let d), .percent(let d), .number(let d): d
             case .suppressed, .empty: nil
             }
         }

@@ -14,14 +14,19 @@ public enum Measure: String, CaseIterable, Sendable {
     case reReferral = "re-referral"
     case stepUp = "step-up"
     case actionsDelivered = "actions-delivered"
+    case leadProfessionalShare = "lead-professional-share"
+    case attendance
+    case caseload
+    case duplicationAvoided = "duplication-avoided"
 
     public enum Family: String, CaseIterable, Sendable {
-        case swiftness, effectiveness
+        case swiftness, effectiveness, burden
 
         public var title: String {
             switch self {
             case .swiftness: "Swiftness: did help come sooner?"
             case .effectiveness: "Effectiveness: did help work?"
+            case .burden: "Burden: what did it cost, and who carries it?"
             }
         }
     }
@@ -30,6 +35,7 @@ public enum Measure: String, CaseIterable, Sendable {
         switch self {
         case .timeToAssessment, .timeToTeam, .timeToHelp, .timeToLead, .safeguardingFollowUp, .checklistOutcomes: .swiftness
         case .closureOutcomes, .needChange, .needsMet, .reReferral, .stepUp, .actionsDelivered: .effectiveness
+        case .leadProfessionalShare, .attendance, .caseload, .duplicationAvoided: .burden
         }
     }
 
@@ -47,6 +53,10 @@ public enum Measure: String, CaseIterable, Sendable {
         case .reReferral: "Re-referral within 12 months"
         case .stepUp: "Step-up to social care"
         case .actionsDelivered: "Actions delivered"
+        case .leadProfessionalShare: "Who carries the lead professional role"
+        case .attendance: "Who comes to team meetings"
+        case .caseload: "Caseload"
+        case .duplicationAvoided: "Duplication avoided"
         }
     }
 
@@ -76,6 +86,14 @@ public enum Measure: String, CaseIterable, Sendable {
             "The share of CAFs closed in the period by stepping up to children’s social care, and the share of step-up referrals decided in the period that social care accepted."
         case .actionsDelivered:
             "Plan actions due in the period: how many were done by their due date, and how many are overdue (due, and neither done nor closed as not done)."
+        case .leadProfessionalShare:
+            "Days that each agency type was lead professional for a CAF during the period, and its share of all such days: are schools carrying it?"
+        case .attendance:
+            "Invitations to team-around-the-child meetings held in the period, by the invitee’s agency type (family members apart), and whether they came."
+        case .caseload:
+            "Open CAFs per lead professional at the end of the period, and assessments completed per practitioner during it."
+        case .duplicationAvoided:
+            "Checklists in the period that found a CAF already open for the child, and how many of those practitioners joined its team instead of starting another."
         }
     }
 }
@@ -120,12 +138,20 @@ public struct EpisodeHistory: Sendable {
 }
 
 public struct ChecklistHistory: Sendable {
+    public let group: String
     public let decision: ChecklistDecision
     public let recordedAt: Date
+    /// The child already had an open CAF, and whether this practitioner then joined its team.
+    public let foundOpenCAF: Bool
+    public let joinedIt: Bool
 
-    public init(decision: ChecklistDecision, recordedAt: Date) {
+    public init(group: String, decision: ChecklistDecision, recordedAt: Date, foundOpenCAF: Bool = false, joinedIt: Bool = false)
+    {
+        self.group = group
         self.decision = decision
         self.recordedAt = recordedAt
+        self.foundOpenCAF = foundOpenCAF
+        self.joinedIt = joinedIt
     }
 }
 
@@ -170,6 +196,34 @@ public struct ReferralHistory: Sendable {
     }
 }
 
+/// A lead professional's term on one CAF: it ends when the lead changes or the CAF closes.
+public struct LeadTermHistory: Sendable {
+    public let practitionerID: UUID
+    public let agency: AgencyType
+    public let startedAt: Date
+    public let endedAt: Date?
+
+    public init(practitionerID: UUID, agency: AgencyType, startedAt: Date, endedAt: Date?) {
+        self.practitionerID = practitionerID
+        self.agency = agency
+        self.startedAt = startedAt
+        self.endedAt = endedAt
+    }
+}
+
+/// One invitation to a meeting that was held; family members have no agency.
+public struct InvitationHistory: Sendable {
+    public let agency: AgencyType?
+    public let heldAt: Date
+    public let attendance: Attendance
+
+    public init(agency: AgencyType?, heldAt: Date, attendance: Attendance) {
+        self.agency = agency
+        self.heldAt = heldAt
+        self.attendance = attendance
+    }
+}
+
 /// Everything the measures are computed from, for one scope (an LA or the nation, perhaps
 /// narrowed to an agency type or organisation) and period.
 public struct MeasureInputs: Sendable {
@@ -183,6 +237,10 @@ public struct MeasureInputs: Sendable {
     public var calls: [CallHistory] = []
     public var actions: [ActionHistory] = []
     public var referrals: [ReferralHistory] = []
+    public var leadTerms: [LeadTermHistory] = []
+    public var invitations: [InvitationHistory] = []
+    /// Who completed each assessment, and when.
+    public var completions: [(practitionerID: UUID, at: Date)] = []
     /// What the rows of a table by group are called.
     public var groupHeading: String
 
@@ -206,6 +264,10 @@ public struct MeasureInputs: Sendable {
         case .reReferral: closedShare(.reReferral, "Re-referred") { reReferred($0) }
         case .stepUp: stepUp()
         case .actionsDelivered: actionsDelivered()
+        case .leadProfessionalShare: leadProfessionalShare()
+        case .attendance: attendance()
+        case .caseload: caseload()
+        case .duplicationAvoided: duplicationAvoided()
         }
     }
 
@@ -364,6 +426,80 @@ public struct MeasureInputs: Sendable {
                         && (CalendarDays.endOf(action.dueOn).map { $0 <= now } ?? false)
                 }
                 return [.count(actions.count), .count(onTime), MeasureTable.share(onTime, of: actions.count), .count(overdue)]
+            })
+    }
+
+    /// Calendar days of each term within the period, by the lead's agency type.
+    func leadProfessionalShare() -> MeasureTable {
+        let days = leadTerms.compactMap { term -> (agency: AgencyType, days: Int)? in
+            let start = max(term.startedAt, period.from)
+            let end = min(term.endedAt ?? now, period.to, now)
+            return end > start ? (term.agency, CalendarDays.between(start, end)) : nil
+        }
+        let all = days.reduce(0) { $0 + $1.days }
+        return MeasureTable(
+            .leadProfessionalShare, rowHeading: "Agency type",
+            columns: [
+                .init("Lead terms", .count), .init("Lead professional days", .number, basis: 0),
+                .init("Share of days", .percent, basis: 0),
+            ],
+            rows: byGroup(days, group: \.agency.title) { terms in
+                let sum = terms.reduce(0) { $0 + $1.days }
+                return [.count(terms.count), .number(Double(sum)), MeasureTable.share(sum, of: all)]
+            })
+    }
+
+    func attendance() -> MeasureTable {
+        let held = invitations.filter { period.contains($0.heldAt) }
+        return MeasureTable(
+            .attendance, rowHeading: "Agency type",
+            columns: [
+                .init("Invited", .count), .init("Attended", .count), .init("Sent apologies", .count),
+                .init("Did not attend", .count), .init("Share attended", .percent, basis: 1),
+            ],
+            rows: byGroup(held, group: { $0.agency?.title ?? "Family members" }) { invitations in
+                let count = { (attendance: Attendance) in invitations.count { $0.attendance == attendance } }
+                return [
+                    .count(invitations.count), .count(count(.attended)), .count(count(.apologies)), .count(count(.didNotAttend)),
+                    MeasureTable.share(count(.attended), of: invitations.count),
+                ]
+            },
+            partsOfWhole: true)
+    }
+
+    func caseload() -> MeasureTable {
+        let end = min(period.to, now)
+        let open = leadTerms.filter { $0.startedAt < end && ($0.endedAt.map { $0 >= end } ?? true) }
+        let perLead = Dictionary(grouping: open, by: \.practitionerID).values.map(\.count)
+        let perAssessor = Dictionary(grouping: completions.filter { period.contains($0.at) }, by: \.practitionerID).values.map(
+            \.count)
+        func cells(_ distribution: Distribution) -> [MeasureTable.Cell] {
+            [
+                .count(distribution.count), distribution.median.map(MeasureTable.Cell.number) ?? .empty,
+                distribution.p90.map(MeasureTable.Cell.number) ?? .empty,
+            ]
+        }
+        return MeasureTable(
+            .caseload, rowHeading: "Workload",
+            columns: [
+                .init("Practitioners", .count), .init("Median", .number, basis: 0), .init("90th percentile", .number, basis: 0),
+            ],
+            rows: [
+                .init("Open CAFs led, at the end of the period", cells(Distribution(perLead))),
+                .init("Assessments completed in the period", cells(Distribution(perAssessor))),
+            ])
+    }
+
+    func duplicationAvoided() -> MeasureTable {
+        let found = checklists.filter { period.contains($0.recordedAt) && $0.foundOpenCAF }
+        return MeasureTable(
+            .duplicationAvoided, rowHeading: groupHeading,
+            columns: [
+                .init("Found an open CAF", .count), .init("Joined its team", .count), .init("Share joined", .percent, basis: 1),
+            ],
+            rows: byGroup(found, group: \.group) { checklists in
+                let joined = checklists.count(where: \.joinedIt)
+                return [.count(checklists.count), .count(joined), MeasureTable.share(joined, of: checklists.count)]
             })
     }
 }

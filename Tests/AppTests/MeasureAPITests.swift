@@ -14,7 +14,8 @@ import VaporTesting
 
     /// In Cambridgeshire during 2025:
     /// - A (amy, education): opened 1 Feb; assessed 11 Feb (10 days) and again 1 Jun, one
-    ///   element down; met 20 Feb (19 days), when Amy became lead; an action started 1 Mar (28
+    ///   element down; met 20 Feb (19 days: Amy came, Ben sent apologies), when Amy became lead
+    ///   until the closure (131 days); an action started 1 Mar (28
     ///   days), due 31 Mar, done 30 Mar; closed 1 Jul, needs met.
     /// - B (ben, health): opened 1 Mar; assessed 5 Mar (4 days); closed 1 Aug, stepped up;
     ///   social care accepted on 3 Aug.
@@ -52,6 +53,11 @@ import VaporTesting
             createdByID: amy.id!)
         meeting.held = true
         try await meeting.create(on: db)
+        for (invitee, came) in [(amy, Attendance.attended), (ben, .apologies)] {
+            let invitation = TACInvitation(meetingID: meeting.id!, practitioner: invitee)
+            invitation.attendance = came
+            try await invitation.create(on: db)
+        }
         try await LeadProfessionalTerm(
             episodeID: a.id!, practitioner: amy, change: .init(basis: .agreedAtMeeting, handoverNote: ""), meetingID: meeting.id,
             assignedByID: amy.id!, at: Self.at("2025-02-20T11:00:00Z")
@@ -126,6 +132,19 @@ import VaporTesting
             #expect(t["need-change"]?["All elements"] == ["1", "0", "0", "100%"])
             #expect(t["actions-delivered"] == ["Education": ["1", "1", "100%", "0"], "All": ["1", "1", "100%", "0"]])
             #expect(t["checklist-outcomes"]?["All"] == ["0", ""])
+            #expect(t["lead-professional-share"] == ["Education": ["1", "131", "100%"], "All": ["1", "131", "100%"]])
+            #expect(
+                t["attendance"] == [
+                    "Education": ["1", "1", "0", "0", "100%"], "Health": ["1", "0", "1", "0", "0%"],
+                    "All": ["2", "1", "1", "0", "50%"],
+                ])
+            // Nothing is led at the end of 2025; Amy completed three assessments, Ben one.
+            #expect(
+                t["caseload"] == [
+                    "Open CAFs led, at the end of the period": ["0", "", ""],
+                    "Assessments completed in the period": ["2", "2", "3"],
+                ])
+            #expect(t["duplication-avoided"] == ["All": ["0", "0", ""]])
 
             // A narrower period leaves out what fell outside it.
             let spring = try tables(try await measures(world, as: "erin@demo.test", "from=2025-03-01&to=2025-04-30"), world)

@@ -174,4 +174,37 @@ import Testing
         #expect(byElement[CAFForm.elements[0].name] == ["1", "0", "0", "100%"])
         #expect(byElement[CAFForm.elements[3].name] == ["0", "0", "0", ""])
     }
+
+    @Test func burdenByAgencyTypeCaseloadAndDuplication() {
+        var inputs = MeasureInputs(period: Self.year2026, now: Self.at("2026-07-01T00:00:00Z"), groupHeading: "Agency type")
+        let sam = UUID()
+        let kim = UUID()
+        inputs.leadTerms = [
+            // 10 days in 2025, 31 in January 2026.
+            .init(
+                practitionerID: sam, agency: .education, startedAt: Self.at("2025-12-22T00:00:00Z"),
+                endedAt: Self.at("2026-02-01T00:00:00Z")),
+            // Still leading: counted to now, 1 June to 1 July = 30 days.
+            .init(practitionerID: kim, agency: .health, startedAt: Self.at("2026-06-01T00:00:00Z"), endedAt: nil),
+            .init(practitionerID: kim, agency: .health, startedAt: Self.at("2026-06-20T00:00:00Z"), endedAt: nil),
+        ]
+        #expect(
+            inputs.table(.leadProfessionalShare).rows.map { $0.cells.map(\.text) } == [
+                ["1", "31", "43%"], ["2", "41", "57%"], ["3", "72", "100%"],
+            ])
+        // At the end (now): Kim leads two, Sam none.
+        inputs.completions = [
+            (sam, Self.at("2026-03-01T00:00:00Z")), (sam, Self.at("2026-04-01T00:00:00Z")),
+            (kim, Self.at("2026-05-01T00:00:00Z")),
+        ]
+        #expect(inputs.table(.caseload).rows.map { $0.cells.map(\.text) } == [["1", "2", "2"], ["2", "1.5", "2"]])
+        inputs.checklists = [
+            .init(
+                group: "Police", decision: .caf, recordedAt: Self.at("2026-02-01T00:00:00Z"), foundOpenCAF: true, joinedIt: true),
+            .init(group: "Police", decision: .caf, recordedAt: Self.at("2026-02-02T00:00:00Z"), foundOpenCAF: true),
+            .init(group: "Police", decision: .caf, recordedAt: Self.at("2026-02-03T00:00:00Z")),
+        ]
+        #expect(inputs.table(.duplicationAvoided).rows.last?.cells.map(\.text) == ["2", "1", "50%"])
+        #expect(inputs.table(.checklistOutcomes).rows.last?.cells.map(\.text) == ["3", "100%"])
+    }
 }

@@ -56,13 +56,25 @@ enum MeasureData {
         }
         let closedChildren = Set(inputs.episodes.filter { $0.closedAt != nil }.map(\.childID))
         inputs.openings = try await openings(of: closedChildren, on: sql)
+        // Joined: on the open CAF's team since, as a named share, by a granted request or as its lead.
+        let joined = """
+            EXISTS (SELECT 1 FROM episode_shares s WHERE s.episode_id = c.existing_episode_id AND s.practitioner_id = c.practitioner_id)
+            OR EXISTS (SELECT 1 FROM access_requests r WHERE r.episode_id = c.existing_episode_id
+              AND r.requester_id = c.practitioner_id AND r.status = 'granted')
+            OR EXISTS (SELECT 1 FROM lead_professional_terms t WHERE t.episode_id = c.existing_episode_id
+              AND t.practitioner_id = c.practitioner_id)
+            """
         inputs.checklists = try await sql.raw(
-            "SELECT c.decision, c.recorded_at FROM pre_assessments c"
+            "SELECT c.decision, c.recorded_at, c.existing_episode_id, CASE WHEN \(unsafeRaw: joined) THEN 1 ELSE 0 END AS joined,"
+                + " o.agency_type, l.name AS la_name FROM pre_assessments c"
                 + starter("c.practitioner_id", localAuthority: "c.local_authority_id")
                 + scope.whereClause(localAuthority: "c.local_authority_id")
         ).all().compactMap { row in
             try ChecklistDecision(rawValue: try row.decode(column: "decision", as: String.self)).map {
-                ChecklistHistory(decision: $0, recordedAt: try row.decode(column: "recorded_at", as: Date.self))
+                ChecklistHistory(
+                    group: try scope.group(row), decision: $0, recordedAt: try row.decode(column: "recorded_at", as: Date.self),
+                    foundOpenCAF: try row.decode(column: "existing_episode_id", as: UUID?.self) != nil,
+                    joinedIt: try row.decode(column: "joined", as: Int.self) == 1)
             }
         }
         inputs.calls = try await sql.raw(
@@ -90,14 +102,46 @@ enum MeasureData {
                     group: try scope.group(row), decidedAt: try row.decode(column: "decided_at", as: Date?.self), decision: $0)
             }
         }
+        inputs.leadTerms = try await sql.raw(
+            ofEpisodes(
+                "lead_professional_terms", "practitioner_id, a.agency_type AS lead_agency, a.started_at, a.ended_at, e.closed_at",
+                scope)
+        ).all().compactMap { row in
+            try AgencyType(rawValue: try row.decode(column: "lead_agency", as: String.self)).map {
+                LeadTermHistory(
+                    practitionerID: try row.decode(column: "practitioner_id", as: UUID.self), agency: $0,
+                    startedAt: try row.decode(column: "started_at", as: Date.self),
+                    endedAt: try row.decode(column: "ended_at", as: Date?.self) ?? row.decode(column: "closed_at", as: Date?.self)
+                )
+            }
+        }
+        inputs.invitations = try await sql.raw(
+            ofEpisodes(
+                "tac_meetings", "scheduled_at, i.agency_type AS invitee_agency, i.attendance", scope,
+                join: " JOIN tac_invitations i ON i.meeting_id = a.id", condition: "a.held = \(bind: true)")
+        ).all().compactMap { row in
+            try Attendance(rawValue: try row.decode(column: "attendance", as: String.self)).map {
+                InvitationHistory(
+                    agency: try row.decode(column: "invitee_agency", as: String?.self).flatMap(AgencyType.init),
+                    heldAt: try row.decode(column: "scheduled_at", as: Date.self), attendance: $0)
+            }
+        }
+        inputs.completions = try await sql.raw(
+            ofEpisodes("assessments", "author_id, a.completed_at", scope, condition: "a.status = 'completed'")
+        ).all().map { row in
+            (try row.decode(column: "author_id", as: UUID.self), try row.decode(column: "completed_at", as: Date.self))
+        }
         return inputs
     }
 
     /// Rows of a table that hangs off episodes (`a`), scoped by the episode's LA and starter.
-    static func ofEpisodes(_ table: String, _ columns: String, _ scope: Scope) -> SQLQueryString {
-        "SELECT a.\(unsafeRaw: columns), o.agency_type, l.name AS la_name FROM \(unsafeRaw: table) a"
+    static func ofEpisodes(
+        _ table: String, _ columns: String, _ scope: Scope, join: String = "", condition: SQLQueryString? = nil
+    ) -> SQLQueryString {
+        let conditions = scope.conditions(localAuthority: "e.local_authority_id") + (condition.map { [$0] } ?? [])
+        return "SELECT a.\(unsafeRaw: columns), o.agency_type, l.name AS la_name FROM \(unsafeRaw: table) a\(unsafeRaw: join)"
             + " JOIN episodes e ON e.id = a.episode_id" + starter("e.author_id", localAuthority: "e.local_authority_id")
-            + scope.whereClause(localAuthority: "e.local_authority_id")
+            + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
     }
 
     /// Each episode with the first time each step happened.
