@@ -53,6 +53,8 @@ enum SiteURL: Hashable {
     case adminOrganisationPage(UUID)
     case measures
     case measuresCSV
+    case episodeTime(UUID)
+    case editingPing(UUID)
     case comparison(UUID)
     case editAssessment(episode: UUID)
     case assessment(episode: UUID)
@@ -80,6 +82,8 @@ enum SiteURL: Hashable {
         case .childBirth(let child): ["children", id(child), "birth"]
         case .measures: ["measures"]
         case .measuresCSV: ["measures", "csv"]
+        case .episodeTime(let episode): ["episodes", id(episode), "time"]
+        case .editingPing(let session): ["editing-sessions", id(session), "ping"]
         case .childMerge(let child): ["children", id(child), "merge"]
         case .childShield(let child): ["children", id(child), "shield"]
         case .shieldOverride(let child): ["children", id(child), "shield-override"]
@@ -163,6 +167,7 @@ enum APIURL: Hashable {
     case planReview(UUID)
     case close(UUID)
     case reopen(UUID)
+    case timeEntries(UUID)
     case referrals
     case referralDecision(UUID)
     case episodeAccessRequests(UUID)
@@ -228,6 +233,7 @@ enum APIURL: Hashable {
         case .planReview(let episode): return base + ["episodes", id(episode, "id"), "plan-review"]
         case .close(let episode): return base + ["episodes", id(episode, "id"), "close"]
         case .reopen(let episode): return base + ["episodes", id(episode, "id"), "reopen"]
+        case .timeEntries(let episode): return base + ["episodes", id(episode, "id"), "time-entries"]
         case .referrals: return base + ["referrals"]
         case .episodeAccessRequests(let episode): return base + ["episodes", id(episode, "id"), "access-requests"]
         case .accessRequests: return base + ["access-requests"]

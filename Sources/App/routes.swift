@@ -95,6 +95,8 @@ func routes(_ app: Application) throws {
     signedIn.post(SiteURL.action(.pattern).pattern, use: plan.update)
     signedIn.get(SiteURL.editAssessment(episode: .pattern).pattern, use: episodes.edit)
     signedIn.post(SiteURL.editAssessment(episode: .pattern).pattern, use: episodes.save)
+    signedIn.post(SiteURL.episodeTime(.pattern).pattern, use: episodes.recordTime)
+    signedIn.post(SiteURL.editingPing(.pattern).pattern, use: episodes.ping)
     signedIn.get(SiteURL.assessment(episode: .pattern).pattern, use: episodes.read)
 
     // The JSON API: bearer tokens, no sessions.
@@ -149,6 +151,7 @@ func routes(_ app: Application) throws {
     api.put(APIURL.planReview(.pattern).pattern, use: planAPI.setReview)
     api.post(APIURL.close(.pattern).pattern, use: episodesAPI.close)
     api.post(APIURL.reopen(.pattern).pattern, use: episodesAPI.reopen)
+    api.post(APIURL.timeEntries(.pattern).pattern, use: episodesAPI.recordTime)
     api.get(APIURL.referrals.pattern, use: episodesAPI.referrals)
     api.post(APIURL.referralDecision(.pattern).pattern, use: episodesAPI.decideReferral)
     api.post(APIURL.episodeAccessRequests(.pattern).pattern, use: episodesAPI.requestAccess)

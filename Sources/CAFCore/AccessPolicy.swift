@@ -81,6 +81,8 @@ public enum EpisodeAction: Sendable, Hashable {
     case decideAccessRequest
     /// Take emergency, time-limited read access with a stated reason.
     case breakGlass
+    /// Record time spent on the CAF: those doing the work (its team and coordinators).
+    case recordTime
 }
 
 /// Why access was allowed: recorded in the audit log beside the access.
@@ -174,6 +176,9 @@ public enum AccessPolicy {
             if withdrawn { return .denied(.consentWithdrawn) }
             return [.author, .leadProfessional, .coordinator].contains(basis) || owner == actor.id
                 ? .allowed(basis) : .denied(.readOnly)
+        case .recordTime:
+            guard let basis else { return .denied(.notInTeam) }
+            return [.author, .leadProfessional, .shared, .coordinator].contains(basis) ? .allowed(basis) : .denied(.readOnly)
         case .changeConsent(.override):
             let lead = !actor.roles.isDisjoint(with: [.coordinator, .safeguarding])
             guard lead, actor.localAuthorityID == episode.localAuthorityID else { return .denied(.overrideNeedsRole) }

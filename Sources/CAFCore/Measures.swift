@@ -18,6 +18,8 @@ public enum Measure: String, CaseIterable, Sendable {
     case attendance
     case caseload
     case duplicationAvoided = "duplication-avoided"
+    case practitionerTime = "practitioner-time"
+    case assessmentWritingTime = "assessment-writing-time"
 
     public enum Family: String, CaseIterable, Sendable {
         case swiftness, effectiveness, burden
@@ -35,7 +37,8 @@ public enum Measure: String, CaseIterable, Sendable {
         switch self {
         case .timeToAssessment, .timeToTeam, .timeToHelp, .timeToLead, .safeguardingFollowUp, .checklistOutcomes: .swiftness
         case .closureOutcomes, .needChange, .needsMet, .reReferral, .stepUp, .actionsDelivered: .effectiveness
-        case .leadProfessionalShare, .attendance, .caseload, .duplicationAvoided: .burden
+        case .leadProfessionalShare, .attendance, .caseload, .duplicationAvoided, .practitionerTime, .assessmentWritingTime:
+            .burden
         }
     }
 
@@ -57,6 +60,8 @@ public enum Measure: String, CaseIterable, Sendable {
         case .attendance: "Who comes to team meetings"
         case .caseload: "Caseload"
         case .duplicationAvoided: "Duplication avoided"
+        case .practitionerTime: "Practitioners’ time"
+        case .assessmentWritingTime: "Time to write an assessment"
         }
     }
 
@@ -94,6 +99,10 @@ public enum Measure: String, CaseIterable, Sendable {
             "Open CAFs per lead professional at the end of the period, and assessments completed per practitioner during it."
         case .duplicationAvoided:
             "Checklists in the period that found a CAF already open for the child, and how many of those practitioners joined its team instead of starting another."
+        case .practitionerTime:
+            "Minutes practitioners spent on CAFs in the period, by activity and by their agency type. Assessment writing and writing up meetings are timed automatically as active editing; calls, visits, meetings and admin are entered from the episode page."
+        case .assessmentWritingTime:
+            "Active editing minutes spent writing each assessment, from its first draft to its completion, for assessments completed in the period on the assessment form. A page left open does not count."
         }
     }
 }
@@ -224,6 +233,40 @@ public struct InvitationHistory: Sendable {
     }
 }
 
+/// Time a practitioner spent on a CAF: a manual entry, or an editing session's active time.
+public struct TimeHistory: Sendable {
+    public let practitionerID: UUID
+    /// The practitioner's own agency type.
+    public let agency: AgencyType?
+    public let activity: Activity
+    public let minutes: Double
+    public let at: Date
+
+    public init(practitionerID: UUID, agency: AgencyType?, activity: Activity, minutes: Double, at: Date) {
+        self.practitionerID = practitionerID
+        self.agency = agency
+        self.activity = activity
+        self.minutes = minutes
+        self.at = at
+    }
+}
+
+/// A completed assessment: who wrote it, and how long its active editing took.
+public struct CompletionHistory: Sendable {
+    public let practitionerID: UUID
+    public let group: String
+    public let completedAt: Date
+    /// Nil when no editing was measured (an assessment sent through the API).
+    public let writingMinutes: Double?
+
+    public init(practitionerID: UUID, group: String, completedAt: Date, writingMinutes: Double?) {
+        self.practitionerID = practitionerID
+        self.group = group
+        self.completedAt = completedAt
+        self.writingMinutes = writingMinutes
+    }
+}
+
 /// Everything the measures are computed from, for one scope (an LA or the nation, perhaps
 /// narrowed to an agency type or organisation) and period.
 public struct MeasureInputs: Sendable {
@@ -239,8 +282,8 @@ public struct MeasureInputs: Sendable {
     public var referrals: [ReferralHistory] = []
     public var leadTerms: [LeadTermHistory] = []
     public var invitations: [InvitationHistory] = []
-    /// Who completed each assessment, and when.
-    public var completions: [(practitionerID: UUID, at: Date)] = []
+    public var completions: [CompletionHistory] = []
+    public var time: [TimeHistory] = []
     /// What the rows of a table by group are called.
     public var groupHeading: String
 
@@ -268,6 +311,8 @@ public struct MeasureInputs: Sendable {
         case .attendance: attendance()
         case .caseload: caseload()
         case .duplicationAvoided: duplicationAvoided()
+        case .practitionerTime: practitionerTime()
+        case .assessmentWritingTime: assessmentWritingTime()
         }
     }
 
@@ -471,8 +516,9 @@ public struct MeasureInputs: Sendable {
         let end = min(period.to, now)
         let open = leadTerms.filter { $0.startedAt < end && ($0.endedAt.map { $0 >= end } ?? true) }
         let perLead = Dictionary(grouping: open, by: \.practitionerID).values.map(\.count)
-        let perAssessor = Dictionary(grouping: completions.filter { period.contains($0.at) }, by: \.practitionerID).values.map(
-            \.count)
+        let perAssessor = Dictionary(grouping: completions.filter { period.contains($0.completedAt) }, by: \.practitionerID)
+            .values.map(
+                \.count)
         func cells(_ distribution: Distribution) -> [MeasureTable.Cell] {
             [
                 .count(distribution.count), distribution.median.map(MeasureTable.Cell.number) ?? .empty,
@@ -500,6 +546,42 @@ public struct MeasureInputs: Sendable {
             rows: byGroup(found, group: \.group) { checklists in
                 let joined = checklists.count(where: \.joinedIt)
                 return [.count(checklists.count), .count(joined), MeasureTable.share(joined, of: checklists.count)]
+            })
+    }
+
+    func practitionerTime() -> MeasureTable {
+        let spent = time.filter { period.contains($0.at) }
+        func minutes(_ entries: [TimeHistory]) -> MeasureTable.Cell {
+            .number(entries.reduce(0) { $0 + $1.minutes }.rounded())
+        }
+        return MeasureTable(
+            .practitionerTime, rowHeading: "Agency type",
+            columns: [.init("Practitioners", .count)]
+                + Activity.allCases.map { .init("\($0.title) minutes", .number, basis: 0) } + [
+                    .init("All minutes", .number, basis: 0)
+                ],
+            rows: byGroup(spent, group: { $0.agency?.title ?? "Other" }) { entries in
+                [.count(Set(entries.map(\.practitionerID)).count)]
+                    + Activity.allCases.map { activity in minutes(entries.filter { $0.activity == activity }) } + [
+                        minutes(entries)
+                    ]
+            })
+    }
+
+    func assessmentWritingTime() -> MeasureTable {
+        MeasureTable(
+            .assessmentWritingTime, rowHeading: groupHeading,
+            columns: [
+                .init("Assessments", .count), .init("Median minutes", .number, basis: 0),
+                .init("90th percentile minutes", .number, basis: 0),
+            ],
+            rows: byGroup(completions.filter { period.contains($0.completedAt) && $0.writingMinutes != nil }, group: \.group) {
+                completions in
+                let distribution = Distribution(completions.compactMap { $0.writingMinutes.map { Int($0.rounded()) } })
+                return [
+                    .count(distribution.count), distribution.median.map(MeasureTable.Cell.number) ?? .empty,
+                    distribution.p90.map(MeasureTable.Cell.number) ?? .empty,
+                ]
             })
     }
 }

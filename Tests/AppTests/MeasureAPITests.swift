@@ -62,6 +62,15 @@ import VaporTesting
             episodeID: a.id!, practitioner: amy, change: .init(basis: .agreedAtMeeting, handoverNote: ""), meetingID: meeting.id,
             assignedByID: amy.id!, at: Self.at("2025-02-20T11:00:00Z")
         ).create(on: db)
+        // Amy wrote the first assessment in 30 active minutes, and spent 20 minutes on calls.
+        let first = try await Assessment.query(on: db).filter(\.$episode.$id == a.id!).filter(\.$version == 1).first()!
+        let writing = EditingSession(
+            episodeID: a.id!, practitionerID: amy.id!, activity: .assessmentWriting, assessmentID: first.id,
+            at: Self.at("2025-02-10T10:00:00Z"))
+        writing.activeSeconds = 1800
+        try await writing.create(on: db)
+        try await TimeRecord(episodeID: a.id!, practitionerID: amy.id!, activity: .calls, minutes: 20, on: "2025-03-10")
+            .create(on: db)
         let action = PlanAction(
             episodeID: a.id!,
             planned: .init(
@@ -145,6 +154,12 @@ import VaporTesting
                     "Assessments completed in the period": ["2", "2", "3"],
                 ])
             #expect(t["duplication-avoided"] == ["All": ["0", "0", ""]])
+            #expect(
+                t["practitioner-time"] == [
+                    "Education": ["1", "30", "0", "20", "0", "0", "50"], "All": ["1", "30", "0", "20", "0", "0", "50"],
+                ])
+            // Only the assessment written on the form was timed.
+            #expect(t["assessment-writing-time"] == ["Education": ["1", "30", "30"], "All": ["1", "30", "30"]])
 
             // A narrower period leaves out what fell outside it.
             let spring = try tables(try await measures(world, as: "erin@demo.test", "from=2025-03-01&to=2025-04-30"), world)

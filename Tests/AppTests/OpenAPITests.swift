@@ -366,6 +366,17 @@ import VaporTesting
 
             let gus = try await world.token("gus@demo.test")
             let closing = try await world.childWithEpisode(as: amy)
+            let time = "/api/v1/episodes/{id}/time-entries"
+            let timePath = "/api/v1/episodes/\(closing.episodeID)/time-entries"
+            #expect(try await call(.POST, time, timePath, token: amy, raw: spec.example("POST", time)).status == .created)
+            #expect(try await call(.POST, time, timePath, token: amy, raw: #"{"minutes": 5}"#).status == .unprocessableEntity)
+            #expect(try await call(.POST, time, timePath, token: amy, raw: "{").status == .badRequest)
+            #expect(try await call(.POST, time, timePath, token: carla, raw: spec.example("POST", time)).status == .forbidden)
+            #expect(
+                try await call(
+                    .POST, time, "/api/v1/episodes/\(UUID())/time-entries", token: amy, raw: spec.example("POST", time)
+                )
+                .status == .notFound)
             let close = "/api/v1/episodes/{id}/close"
             let closePath = "/api/v1/episodes/\(closing.episodeID)/close"
             #expect(

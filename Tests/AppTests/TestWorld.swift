@@ -124,6 +124,13 @@ struct TestWorld {
         return Created(childID: childID, episodeID: UUID(uuidString: try json(response)["id"] as! String)!)
     }
 
+    /// A persona as the services see them, to call a Core service directly.
+    func signedIn(_ email: String) async throws -> SignedIn {
+        let practitioner = try #require(
+            try await Practitioner.query(on: app.db).filter(\.$email == email).with(\.$organisation).first())
+        return SignedIn(practitioner: practitioner, organisation: practitioner.organisation)
+    }
+
     static func jsonText(_ object: Any) throws -> String {
         String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
     }

@@ -194,10 +194,28 @@ import Testing
             ])
         // At the end (now): Kim leads two, Sam none.
         inputs.completions = [
-            (sam, Self.at("2026-03-01T00:00:00Z")), (sam, Self.at("2026-04-01T00:00:00Z")),
-            (kim, Self.at("2026-05-01T00:00:00Z")),
+            .init(practitionerID: sam, group: "Education", completedAt: Self.at("2026-03-01T00:00:00Z"), writingMinutes: 40),
+            .init(practitionerID: sam, group: "Education", completedAt: Self.at("2026-04-01T00:00:00Z"), writingMinutes: 61.4),
+            .init(practitionerID: kim, group: "Health", completedAt: Self.at("2026-05-01T00:00:00Z"), writingMinutes: 25),
         ]
         #expect(inputs.table(.caseload).rows.map { $0.cells.map(\.text) } == [["1", "2", "2"], ["2", "1.5", "2"]])
+        #expect(
+            inputs.table(.assessmentWritingTime).rows.map { $0.cells.map(\.text) } == [
+                ["2", "50.5", "61"], ["1", "25", "25"], ["3", "40", "61"],
+            ])
+        inputs.time = [
+            .init(
+                practitionerID: sam, agency: .education, activity: .assessmentWriting, minutes: 40.4,
+                at: Self.at("2026-03-01T00:00:00Z")),
+            .init(practitionerID: sam, agency: .education, activity: .calls, minutes: 15, at: Self.at("2026-03-02T00:00:00Z")),
+            .init(practitionerID: kim, agency: .health, activity: .visits, minutes: 60, at: Self.at("2026-03-03T00:00:00Z")),
+            .init(practitionerID: kim, agency: .health, activity: .visits, minutes: 30, at: Self.at("2025-03-03T00:00:00Z")),
+        ]
+        #expect(
+            inputs.table(.practitionerTime).rows.map { $0.cells.map(\.text) } == [
+                ["1", "40", "0", "15", "0", "0", "55"], ["1", "0", "0", "0", "60", "0", "60"],
+                ["2", "40", "0", "15", "60", "0", "115"],
+            ])
         inputs.checklists = [
             .init(
                 group: "Police", decision: .caf, recordedAt: Self.at("2026-02-01T00:00:00Z"), foundOpenCAF: true, joinedIt: true),
@@ -206,5 +224,51 @@ import Testing
         ]
         #expect(inputs.table(.duplicationAvoided).rows.last?.cells.map(\.text) == ["2", "1", "50%"])
         #expect(inputs.table(.checklistOutcomes).rows.last?.cells.map(\.text) == ["3", "100%"])
+    }
+}
+
+@Suite struct TimeRecordingTests {
+    @Test func activeTimeCountsShortGapsAndNotIdlePages() {
+        #expect(ActiveTime.counted(gap: 90, pinging: true) == 90)
+        #expect(ActiveTime.counted(gap: 300, pinging: false) == 300)
+        // Pinging stopped: nobody was there.
+        #expect(ActiveTime.counted(gap: 301, pinging: true) == 0)
+        // No JavaScript: opening to saving counts, at most twenty minutes.
+        #expect(ActiveTime.counted(gap: 900, pinging: false) == 900)
+        #expect(ActiveTime.counted(gap: 7200, pinging: false) == 1200)
+        #expect(ActiveTime.counted(gap: -5, pinging: false) == 0)
+    }
+
+    @Test func manualEntriesNameEachProblem() {
+        let today = ISO8601DateFormatter().date(from: "2026-11-23T12:00:00Z")!
+        #expect(TimeEntry(activity: .calls, minutes: 15, on: "2026-11-23").problems(today: today).isEmpty)
+        #expect(
+            TimeEntry(activity: nil, minutes: 0, on: "2026-11-24").problems(today: today).map(\.field) == [
+                "activity", "minutes", "on",
+            ])
+        #expect(TimeEntry(activity: .visits, minutes: 721, on: "x").problems(today: today).map(\.field) == ["minutes", "on"])
+        #expect(
+            TimeEntry(activity: .assessmentWriting, minutes: 30, on: "2026-11-23").problems(today: today).map(\.field) == [
+                "activity"
+            ])
+    }
+
+    @Test func onlyThoseDoingTheWorkRecordTime() {
+        let la = UUID()
+        let author = Actor(id: UUID(), roles: [.practitioner], organisationID: UUID(), agency: .education, localAuthorityID: la)
+        let shared = Actor(id: UUID(), roles: [.practitioner], organisationID: UUID(), agency: .health, localAuthorityID: la)
+        let manager = Actor(
+            id: UUID(), roles: [.manager], organisationID: author.organisationID, agency: .education, localAuthorityID: la)
+        let stranger = Actor(id: UUID(), roles: [.practitioner], organisationID: UUID(), agency: .police, localAuthorityID: la)
+        let facts = EpisodeFacts(
+            localAuthorityID: la,
+            author: .init(practitionerID: author.id, organisationID: author.organisationID, agency: .education),
+            leadProfessional: nil,
+            shares: [.init(practitionerID: shared.id, organisationID: shared.organisationID, agency: .health)],
+            consent: .given(ConsentScope(store: true, shareWithAgencyTypes: [.health])))
+        #expect(AccessPolicy.decide(author, .recordTime, facts) == .allowed(.author))
+        #expect(AccessPolicy.decide(shared, .recordTime, facts) == .allowed(.shared))
+        #expect(AccessPolicy.decide(manager, .recordTime, facts) == .denied(.readOnly))
+        #expect(AccessPolicy.decide(stranger, .recordTime, facts) == .denied(.notInTeam))
     }
 }

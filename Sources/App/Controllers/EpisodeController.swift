@@ -65,8 +65,11 @@ struct EpisodeController {
     func edit(req: Request) async throws -> Response {
         let (authorised, assessment) = try await Episodes.assessment(of: try req.id("episode"), by: try req.signedIn, on: req.db)
         guard assessment.status == .draft else { return req.redirect(to: SiteURL.assessment(episode: authorised.id).path) }
-        return AssessmentFormPage(authorised: authorised, assessment: assessment, content: try assessment.content())
-            .render(PageContext(req)).response()
+        let session = try await TimeSpent.startEditing(
+            .assessmentWriting, episode: authorised.id, assessment: assessment.id, by: try req.signedIn, on: req.db)
+        return AssessmentFormPage(
+            authorised: authorised, assessment: assessment, content: try assessment.content(), editingSession: session
+        ).render(PageContext(req)).response()
     }
 
     func save(req: Request) async throws -> Response {
@@ -75,6 +78,7 @@ struct EpisodeController {
         let form = FormFields(req)
         let content = Self.content(from: form)
         let complete = form["intent"] == "complete"
+        try await TimeSpent.mark(form["editingSession"], ping: false, by: signedIn, on: req.db)
         do {
             _ = try await Episodes.saveAssessment(of: id, content: content, complete: complete, by: signedIn, on: req.db)
             return req.redirect(to: complete ? SiteURL.assessment(episode: id).path : SiteURL.episode(id).path)
@@ -82,9 +86,35 @@ struct EpisodeController {
             let (authorised, assessment) = try await Episodes.assessment(of: id, by: signedIn, on: req.db)
             return AssessmentFormPage(
                 authorised: authorised, assessment: assessment, content: content,
-                problems: error.problems.map { Self.formField($0, content) }
+                problems: error.problems.map { Self.formField($0, content) },
+                editingSession: UUID(uuidString: form["editingSession"])
             ).render(PageContext(req)).response(.unprocessableEntity)
         }
+    }
+
+    func recordTime(req: Request) async throws -> Response {
+        let form = FormFields(req)
+        let entry = TimeEntry(
+            activity: Activity(rawValue: form["time-activity"]),
+            minutes: Int(form["time-minutes"].trimmingCharacters(in: .whitespaces)),
+            on: form["time-on"].isEmpty ? CalendarDate.iso(Date()) : form["time-on"].trimmingCharacters(in: .whitespaces))
+        do {
+            _ = try await TimeSpent.record(entry, on: try req.id("episode"), by: try req.signedIn, on: req.db)
+            var page = try await page(req)
+            page.notice = "Time recorded"
+            return page.render(PageContext(req)).response()
+        } catch let error as AppError where !error.problems.isEmpty {
+            var page = try await page(req)
+            page.problems = error.problems.map { FieldProblem(field: "time-\($0.field)", message: $0.message) }
+            page.typedTime = ["time-activity", "time-minutes", "time-on"].reduce(into: [:]) { $0[$1] = form[$1] }
+            return page.render(PageContext(req)).response(.unprocessableEntity)
+        }
+    }
+
+    /// POST /editing-sessions/{id}/ping: the form is being worked on.
+    func ping(req: Request) async throws -> Response {
+        try await TimeSpent.mark(req.parameters.get("id") ?? "", ping: true, by: try req.signedIn, on: req.db)
+        return Response(status: .noContent)
     }
 
     func close(req: Request) async throws -> Response {
@@ -177,6 +207,7 @@ struct EpisodeController {
             mayOverride: AccessPolicy.decide(signedIn.actor, .changeConsent(.override), facts).isAllowed,
             mayClose: AccessPolicy.decide(signedIn.actor, .coordinate, facts).isAllowed,
             mayReopen: AccessPolicy.decide(signedIn.actor, .reopen, facts).isAllowed,
+            mayRecordTime: AccessPolicy.decide(signedIn.actor, .recordTime, facts).isAllowed,
             referrals: try await Closures.referrals(of: authorised.id, on: req.db))
     }
 

@@ -46,13 +46,20 @@ struct TeamController {
     }
 
     func meeting(req: Request) async throws -> Response {
-        try await meetingPage(req).render(PageContext(req)).response()
+        var page = try await meetingPage(req)
+        if page.mayRecord && !page.meeting.held {
+            page.editingSession = try await TimeSpent.startEditing(
+                .meetings, episode: page.authorised.id, by: try req.signedIn, on: req.db)
+        }
+        return page.render(PageContext(req)).response()
     }
 
     func recordMeeting(req: Request) async throws -> Response {
         let signedIn = try req.signedIn
         let form = FormFields(req)
         var page = try await meetingPage(req)
+        try await TimeSpent.mark(form["editingSession"], ping: false, by: signedIn, on: req.db)
+        page.editingSession = UUID(uuidString: form["editingSession"])
         var attendance: [UUID: Attendance] = [:]
         for invitation in page.meeting.invitations {
             attendance[invitation.id!] =

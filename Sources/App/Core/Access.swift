@@ -131,6 +131,7 @@ enum Access {
         case .requestAccess: .requestAccess
         case .decideAccessRequest: .decideAccessRequest
         case .breakGlass: .breakGlass
+        case .recordTime: .recordTime
         }
     }
 }

@@ -16,6 +16,7 @@ enum AuditAction: String, Sendable {
     case mergeChildren = "merge-children"
     /// Aggregate figures only: no child's data, but who looked, and at what, is kept.
     case viewMeasures = "view-measures"
+    case recordTime = "record-time"
     case updateChildDetails = "update-child-details"
     case recordInvolvement = "record-involvement"
     case shieldChild = "shield-child"

@@ -126,10 +126,49 @@ enum MeasureData {
                     heldAt: try row.decode(column: "scheduled_at", as: Date.self), attendance: $0)
             }
         }
+        // Time: manual entries (on their day) and editing sessions (when they began), each
+        // by the practitioner's own agency type.
+        let worker = " JOIN practitioners w ON w.id = a.practitioner_id LEFT JOIN organisations wo ON wo.id = w.organisation_id"
+        inputs.time = try await sql.raw(
+            ofEpisodes(
+                "time_entries", "practitioner_id, a.activity, a.minutes, a.occurred_on, wo.agency_type AS worker_agency", scope,
+                join: worker)
+        ).all().compactMap { row in
+            guard let activity = Activity(rawValue: try row.decode(column: "activity", as: String.self)),
+                let day = CalendarDays.startOf(try row.decode(column: "occurred_on", as: String.self))
+            else { return nil }
+            return TimeHistory(
+                practitionerID: try row.decode(column: "practitioner_id", as: UUID.self),
+                agency: try row.decode(column: "worker_agency", as: String?.self).flatMap(AgencyType.init), activity: activity,
+                minutes: Double(try row.decode(column: "minutes", as: Int.self)), at: day)
+        }
+        var writing: [UUID: Double] = [:]
+        for row in try await sql.raw(
+            ofEpisodes(
+                "editing_sessions",
+                "practitioner_id, a.activity, a.active_seconds, a.started_at, a.assessment_id, wo.agency_type AS worker_agency",
+                scope, join: worker)
+        ).all() {
+            guard let activity = Activity(rawValue: try row.decode(column: "activity", as: String.self)) else { continue }
+            let minutes = try row.decode(column: "active_seconds", as: Double.self) / 60
+            if let assessment = try row.decode(column: "assessment_id", as: UUID?.self) {
+                writing[assessment, default: 0] += minutes
+            }
+            inputs.time.append(
+                TimeHistory(
+                    practitionerID: try row.decode(column: "practitioner_id", as: UUID.self),
+                    agency: try row.decode(column: "worker_agency", as: String?.self).flatMap(AgencyType.init),
+                    activity: activity,
+                    minutes: minutes, at: try row.decode(column: "started_at", as: Date.self)))
+        }
         inputs.completions = try await sql.raw(
-            ofEpisodes("assessments", "author_id, a.completed_at", scope, condition: "a.status = 'completed'")
+            ofEpisodes(
+                "assessments", "id AS assessment_id, a.author_id, a.completed_at", scope, condition: "a.status = 'completed'")
         ).all().map { row in
-            (try row.decode(column: "author_id", as: UUID.self), try row.decode(column: "completed_at", as: Date.self))
+            CompletionHistory(
+                practitionerID: try row.decode(column: "author_id", as: UUID.self), group: try scope.group(row),
+                completedAt: try row.decode(column: "completed_at", as: Date.self),
+                writingMinutes: writing[try row.decode(column: "assessment_id", as: UUID.self)])
         }
         return inputs
     }

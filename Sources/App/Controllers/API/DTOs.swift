@@ -1137,3 +1137,25 @@ struct MeasureTableDTO: Encodable {
         }
     }
 }
+
+struct TimeEntryRequest: Decodable {
+    /// calls, visits, meetings or admin.
+    let activity: String?
+    let minutes: Int?
+    /// YYYY-MM-DD; today when left out.
+    let on: String?
+}
+
+struct TimeEntryDTO: Encodable {
+    let id: UUID
+    let activity: Activity
+    let minutes: Int
+    let on: String
+
+    init(_ record: TimeRecord) {
+        id = record.id!
+        activity = record.activity
+        minutes = record.minutes
+        on = record.occurredOn
+    }
+}

@@ -108,6 +108,16 @@ struct EpisodesAPIController {
         return try await EpisodeDTO.response(authorised, assessment, on: req.db)
     }
 
+    /// POST /api/v1/episodes/{id}/time-entries: a call, visit, meeting or admin, in minutes.
+    func recordTime(req: Request) async throws -> Response {
+        let body = try await req.decodeJSON(TimeEntryRequest.self)
+        let record = try await TimeSpent.record(
+            TimeEntry(
+                activity: body.activity.flatMap(Activity.init), minutes: body.minutes, on: body.on ?? CalendarDate.iso(Date())),
+            on: try req.id("episode"), by: try req.signedIn, on: req.db)
+        return try TimeEntryDTO(record).json(.created)
+    }
+
     /// GET /api/v1/referrals: step-ups awaiting a decision, for the LA's safeguarding staff.
     func referrals(req: Request) async throws -> Response {
         let signedIn = try req.signedIn

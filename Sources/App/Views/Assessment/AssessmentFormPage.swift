@@ -1,4 +1,5 @@
 import CAFCore
+import Foundation
 import Plot
 
 /// The national CAF form, element by element, with plain-English prompts. Saves as a
@@ -8,6 +9,8 @@ struct AssessmentFormPage {
     let assessment: Assessment
     let content: AssessmentContent
     var problems: [FieldProblem] = []
+    /// This visit's editing session: its active time is the assessment-writing time.
+    var editingSession: UUID? = nil
 
     private var safeguardingPath: String {
         SiteURL.safeguarding(child: authorised.child.id!).path + "?episode=\(authorised.id.uuidString)"
@@ -36,6 +39,7 @@ struct AssessmentFormPage {
             ),
             GOVUK.postForm(
                 action: .editAssessment(episode: episodeID), csrf: context.csrf,
+                GOVUK.editingMarks(editingSession),
                 identifyingSection,
                 parentsSection,
                 familySection,

@@ -14,12 +14,16 @@ struct EpisodePage {
     let mayOverride: Bool
     let mayClose: Bool
     let mayReopen: Bool
+    /// The reader works on this CAF: they may record time spent on it.
+    let mayRecordTime: Bool
     let referrals: [Referral]
     var shareEmail = ""
     var problems: [FieldProblem] = []
     var notice: String? = nil
     /// What was typed into a consent form that came back with a problem.
     var consentReasons: [ConsentKind: String] = [:]
+    /// What was typed into "Record time spent", kept when it comes back with a problem.
+    var typedTime: [String: String] = [:]
     /// Elements of the latest assessment flagged as a concern of significant harm.
     var harmConcerns: [String] { (try? assessment.content().harmConcerns) ?? [] }
 
@@ -118,6 +122,7 @@ struct EpisodePage {
             consentSection(context),
             .if(mayClose, closeForm(context)),
             .if(mayReopen, reopenForm(context)),
+            .if(mayRecordTime && episode.status == .open, timeForm(context)),
             .h2(.class("govuk-heading-m"), .text("Team around the child")),
             .p(.class("govuk-body"), GOVUK.link("Team, meetings and lead professional", to: .team(episode.id!))),
             .p(.class("govuk-body"), GOVUK.link("Action plan", to: .plan(episode.id!))),
@@ -175,6 +180,39 @@ struct EpisodePage {
                 )
             )
         )
+    }
+
+    /// A quick entry for time the measures cannot see: calls, visits, meetings, admin.
+    private func timeForm(_ context: PageContext) -> Node<HTML.BodyContext> {
+        func problem(_ field: String) -> FieldProblem? { problems.first { $0.field == "time-\(field)" } }
+        return .details(
+            .class("govuk-details"),
+            .attribute(named: "open", value: problems.contains { $0.field.hasPrefix("time-") } ? "open" : nil),
+            .summary(.class("govuk-details__summary"), .span(.class("govuk-details__summary-text"), .text("Record time spent"))),
+            .div(
+                .class("govuk-details__text"),
+                .p(
+                    .class("govuk-body"),
+                    .text(
+                        "Time writing the assessment and meeting records counts by itself. Add calls, visits, meetings and admin here."
+                    )),
+                GOVUK.postForm(
+                    action: .episodeTime(authorised.id), csrf: context.csrf,
+                    GOVUK.select(
+                        label: "What was it?", name: "time-activity",
+                        options: [.init(value: "", label: "Choose")]
+                            + Activity.allCases.filter { $0 != .assessmentWriting }.map {
+                                .init(value: $0.rawValue, label: $0.title)
+                            },
+                        selected: typedTime["time-activity"] ?? "", error: problem("activity")),
+                    GOVUK.textInput(
+                        label: "Minutes", name: "time-minutes", value: typedTime["time-minutes"] ?? "", error: problem("minutes"),
+                        width: "4", inputMode: "numeric"),
+                    GOVUK.textInput(
+                        label: "Day", name: "time-on", value: typedTime["time-on"] ?? "",
+                        hint: "Leave blank for today, or for example 2026-11-20", error: problem("on"), width: "10"),
+                    GOVUK.button("Record time", secondary: true)
+                )))
     }
 
     private func reopenForm(_ context: PageContext) -> Node<HTML.BodyContext> {

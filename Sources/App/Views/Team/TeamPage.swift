@@ -1,4 +1,5 @@
 import CAFCore
+import Foundation
 import Plot
 
 /// The team around the child: who leads, who is on the team, and its meetings.
@@ -182,6 +183,8 @@ struct MeetingPage {
     let mayRecord: Bool
     var problems: [FieldProblem] = []
     var typed: [String: String] = [:]
+    /// This visit's editing session: writing the meeting up counts as meeting time.
+    var editingSession: UUID? = nil
 
     static let outcomes: [GOVUK.Option] = [Attendance.attended, .apologies, .didNotAttend].map {
         .init(value: $0.rawValue, label: $0.title)
@@ -213,6 +216,7 @@ struct MeetingPage {
                     mayRecord,
                     GOVUK.postForm(
                         action: .meeting(meeting.id!), csrf: context.csrf,
+                        GOVUK.editingMarks(editingSession),
                         .h2(.class("govuk-heading-m"), .text("After the meeting: who came?")),
                         .forEach(meeting.invitations) { invitation in
                             GOVUK.choices(

@@ -1,0 +1,53 @@
+import CAFCore
+import Fluent
+import Foundation
+import SQLKit
+
+/// Practitioners' time on a CAF, for the burden measures: quick manual entries, and active
+/// editing time that the assessment and meeting forms capture without extra work.
+enum TimeSpent {
+    static func record(_ entry: TimeEntry, on episodeID: UUID, by signedIn: SignedIn, on db: any Database) async throws
+        -> TimeRecord
+    {
+        let authorised = try await Access.episode(episodeID, .recordTime, by: signedIn, on: db)
+        let problems = entry.problems(today: Date())
+        guard problems.isEmpty, let activity = entry.activity, let minutes = entry.minutes else {
+            throw AppError.invalid(problems)
+        }
+        return try await db.transaction { db in
+            let record = TimeRecord(
+                episodeID: episodeID, practitionerID: signedIn.id, activity: activity, minutes: minutes, on: entry.on)
+            try await record.create(on: db)
+            try await Audit.record(
+                on: db, by: signedIn, .recordTime, child: authorised.child.id, episode: episodeID,
+                detail: "activity=\(activity.rawValue) minutes=\(minutes) on=\(entry.on)")
+            return record
+        }
+    }
+
+    /// Opens an editing session when a form is shown; its id travels with the form's saves
+    /// and the page's pings.
+    static func startEditing(
+        _ activity: Activity, episode episodeID: UUID, assessment: UUID? = nil, by signedIn: SignedIn, on db: any Database
+    ) async throws -> UUID {
+        let session = EditingSession(
+            episodeID: episodeID, practitionerID: signedIn.id, activity: activity, assessmentID: assessment, at: Date())
+        try await session.create(on: db)
+        return session.id!
+    }
+
+    /// A save or a ping: adds the active part of the time since the last mark. Marks from
+    /// anyone but the session's practitioner, or for a session that is not theirs, change nothing.
+    static func mark(_ sessionID: String, ping: Bool, by signedIn: SignedIn, at now: Date = Date(), on db: any Database)
+        async throws
+    {
+        guard let id = UUID(uuidString: sessionID) else { return }
+        guard let session = try await EditingSession.find(id, on: db), session.$practitioner.id == signedIn.id else { return }
+        let pinging = session.pinging || ping
+        let counted = ActiveTime.counted(gap: now.timeIntervalSince(session.lastMarkAt), pinging: pinging)
+        // Conditional on the count of marks, so two marks at once cannot count the same gap twice.
+        try await EditingSession.query(on: db).filter(\.$id == id).filter(\.$marks == session.marks)
+            .set(\.$marks, to: session.marks + 1).set(\.$lastMarkAt, to: now)
+            .set(\.$activeSeconds, to: session.activeSeconds + counted).set(\.$pinging, to: pinging).update()
+    }
+}
