@@ -41,9 +41,15 @@ import VaporTesting
                 try await configure(app, Settings(store: .sqliteFile(path), demo: true))
                 try await app.asyncBoot()
             }) { (app: Application) async throws in
-                #expect(try await Practitioner.query(on: app.db).count() == DemoData.personas.count)
+                // The personas, and the staff of the history's organisations, each once.
+                let historyStaff = DemoHistory.services.map(\.staff).reduce(0, +) * 2
+                #expect(try await Practitioner.query(on: app.db).count() == DemoData.personas.count + historyStaff)
                 #expect(try await LocalAuthority.query(on: app.db).count() == 2)
-                #expect(try await Organisation.query(on: app.db).count() == DemoData.organisations.count)
+                #expect(
+                    try await Organisation.query(on: app.db).count()
+                        == DemoData.organisations.count + DemoHistory.services.count * 2)
+                // The history is added the first time only.
+                #expect(try await Episode.query(on: app.db).count() == 240)
             }
         }
     }

@@ -250,6 +250,10 @@ import VaporTesting
 
             let nat = PageTests.Browser(world)
             try await nat.signIn("nat@demo.test")
+            // Analysts land on the measures: they have no worktray of children.
+            let home = try await nat.get(SiteURL.home.path)
+            #expect(home.status == .seeOther)
+            #expect(home.headers.first(name: .location) == SiteURL.measures.path)
             let national = try await nat.get(SiteURL.measures.path + "?" + MeasureAPITests.year2025)
             #expect(national.body.string.contains("All local authorities"))
             #expect(national.body.string.contains("&lt;5"))

@@ -121,12 +121,34 @@ enum DemoData {
     }
 }
 
-/// `ecaf demo`: seeds the demo LAs and personas into the configured database.
+/// `ecaf demo`: seeds the demo LAs and personas into the configured database, and with
+/// `--episodes` a history of that many CAFs for the measures.
 struct DemoCommand: AsyncCommand {
-    struct Signature: CommandSignature {}
-    let help = "Seeds the demo local authorities, organisations and personas (idempotent)"
+    struct Signature: CommandSignature {
+        @Option(name: "episodes", help: "How many CAF episodes of history to add (default none)")
+        var episodes: Int?
+        @Option(name: "years", help: "Over how many years before today (default 3)")
+        var years: Int?
+        @Option(name: "seed", help: "The generator's seed: the same seed gives the same history (default 2008)")
+        var seed: Int?
+    }
+
+    let help =
+        "Seeds the demo local authorities, organisations and personas (idempotent), and a history with --episodes N --years Y"
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        context.console.print(try await DemoData.seed(context.application))
+        let app = context.application
+        context.console.print(try await DemoData.seed(app))
+        guard let episodes = signature.episodes else { return }
+        let years = signature.years ?? 3
+        guard episodes > 0, (1...20).contains(years) else {
+            throw AppError.invalid(field: "episodes", "Give --episodes above 0 and --years from 1 to 20")
+        }
+        let started = Date()
+        let made = try await DemoHistory.generate(
+            episodes: episodes, years: years, seed: UInt64(signature.seed ?? 2008),
+            passwordHash: try await DemoHistory.unusablePassword(app),
+            on: app.db)
+        context.console.print("Added \(made) CAF episodes over \(years) years in \(Int(Date().timeIntervalSince(started)))s.")
     }
 }

@@ -2,11 +2,15 @@ import Fluent
 import Vapor
 
 /// Runs before any command (serve, migrate, demo): brings the schema up to date, and under
-/// `--demo` seeds the demo LAs and personas and prints their sign-ins.
+/// `--demo` seeds the demo LAs and personas, prints their sign-ins, and the first time adds a
+/// modest CAF history for the measures.
 struct Startup: LifecycleHandler {
     func willBootAsync(_ app: Application) async throws {
         try await app.autoMigrate()
-        if app.isDemo { print(try await DemoData.seed(app)) }
+        if app.isDemo {
+            print(try await DemoData.seed(app))
+            try await DemoHistory.seedOnce(app)
+        }
     }
 }
 

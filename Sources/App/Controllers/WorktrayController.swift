@@ -9,10 +9,11 @@ struct WorktrayController {
             return req.redirect(to: SiteURL.admin.path)
         }
         guard AccessPolicy.mayUseIndex(signedIn.actor) else {
+            if AccessPolicy.measureRemit(signedIn.actor) != nil { return req.redirect(to: SiteURL.measures.path) }
             return ErrorPage(
                 status: .ok,
                 message:
-                    "Your role (\(signedIn.practitioner.roles.map(\.title).sorted().joined(separator: ", "))) does not include children’s records. Dashboards for analysts are on their way."
+                    "Your role (\(signedIn.practitioner.roles.map(\.title).sorted().joined(separator: ", "))) does not include children’s records."
             ).render(PageContext(req)).response()
         }
         let mine = try await Episodes.list(mine: true, by: signedIn, on: req.db)
