@@ -45,7 +45,7 @@ struct BenchSearchCommand: AsyncCommand {
                 let elapsed = try await clock.measure { _ = try await ChildIndex.search(query, by: signedIn, on: db) }
                 let own = try await Self.databaseTime(of: query, on: db)
                 if index > 0 {  // the first of each kind warms caches
-                    app.append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)
+                    app.append(Benchmark.milliseconds(elapsed))
                     database.append(own)
                 }
             }
@@ -131,17 +131,12 @@ struct BenchSearchCommand: AsyncCommand {
             }
             let start = ContinuousClock.now
             _ = try await sql.raw(statement).all()
-            let elapsed = ContinuousClock.now - start
-            return Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
+            return Benchmark.milliseconds(ContinuousClock.now - start)
         }
     }
 
     static func table(_ rows: [(String, [Double], [Double])], children: Int, database: String) -> String {
-        func percentile(_ values: [Double], _ p: Double) -> String {
-            let sorted = values.sorted()
-            guard !sorted.isEmpty else { return "–" }
-            return String(format: "%.1f", sorted[min(sorted.count - 1, Int((p * Double(sorted.count)).rounded(.up)) - 1)])
-        }
+        let percentile = Benchmark.percentile
         var lines = [
             "\(database), \(children) children, \(rows.first?.1.count ?? 0) searches of each kind (ms)", "",
             "| search | p50 | p95 | p99 | database p50 | database p95 | database p99 |",

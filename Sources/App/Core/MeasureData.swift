@@ -37,138 +37,197 @@ enum MeasureData {
         }
     }
 
+    /// The kinds of record the measures read.
+    enum Part: CaseIterable {
+        case episodes, checklists, calls, actions, referrals, leadTerms, invitations, time, completions
+
+        static func needed(by measure: Measure) -> [Part] {
+            switch measure {
+            case .timeToAssessment, .timeToTeam, .timeToHelp, .timeToLead, .closureOutcomes, .needChange, .needsMet, .reReferral:
+                [.episodes]
+            case .stepUp: [.episodes, .referrals]
+            case .safeguardingFollowUp: [.calls]
+            case .checklistOutcomes, .duplicationAvoided: [.checklists]
+            case .actionsDelivered: [.actions]
+            case .leadProfessionalShare: [.leadTerms]
+            case .attendance: [.invitations]
+            case .caseload: [.leadTerms, .completions]
+            case .practitionerTime: [.time]
+            case .assessmentWritingTime: [.completions]
+            }
+        }
+    }
+
     /// Who started a record, and where: joined by every query below.
     static func starter(_ practitionerColumn: String, localAuthority column: String) -> SQLQueryString {
         " JOIN practitioners p ON p.id = \(unsafeRaw: practitionerColumn) JOIN organisations o ON o.id = p.organisation_id"
             + " JOIN local_authorities l ON l.id = \(unsafeRaw: column)"
     }
 
-    static func inputs(_ scope: Scope, period: MeasurePeriod, now: Date, on db: any Database) async throws -> MeasureInputs {
+    /// What the measures are computed from, loading only what these measures need.
+    static func inputs(_ scope: Scope, period: MeasurePeriod, now: Date, for measures: [Measure], on db: any Database)
+        async throws -> MeasureInputs
+    {
+        let parts = Set(measures.flatMap(Part.needed))
         let sql = db as! any SQLDatabase
         var inputs = MeasureInputs(period: period, now: now, groupHeading: scope.groupHeading)
-        let episodes = try await episodes(scope, on: sql)
-        let levels = try await levels(
-            of: episodes.filter { period.contains($0.history.latestAssessmentCompletedAt) }.map(\.id), on: db)
-        inputs.episodes = episodes.map { id, history in
-            var history = history
-            history.levels = levels[id]
-            return history
-        }
-        let closedChildren = Set(inputs.episodes.filter { $0.closedAt != nil }.map(\.childID))
-        inputs.openings = try await openings(of: closedChildren, on: sql)
-        // Joined: on the open CAF's team since, as a named share, by a granted request or as its lead.
-        let joined = """
-            EXISTS (SELECT 1 FROM episode_shares s WHERE s.episode_id = c.existing_episode_id AND s.practitioner_id = c.practitioner_id)
-            OR EXISTS (SELECT 1 FROM access_requests r WHERE r.episode_id = c.existing_episode_id
-              AND r.requester_id = c.practitioner_id AND r.status = 'granted')
-            OR EXISTS (SELECT 1 FROM lead_professional_terms t WHERE t.episode_id = c.existing_episode_id
-              AND t.practitioner_id = c.practitioner_id)
-            """
-        inputs.checklists = try await sql.raw(
-            "SELECT c.decision, c.recorded_at, c.existing_episode_id, CASE WHEN \(unsafeRaw: joined) THEN 1 ELSE 0 END AS joined,"
-                + " o.agency_type, l.name AS la_name FROM pre_assessments c"
-                + starter("c.practitioner_id", localAuthority: "c.local_authority_id")
-                + scope.whereClause(localAuthority: "c.local_authority_id")
-        ).all().compactMap { row in
-            try ChecklistDecision(rawValue: try row.decode(column: "decision", as: String.self)).map {
-                ChecklistHistory(
-                    group: try scope.group(row), decision: $0, recordedAt: try row.decode(column: "recorded_at", as: Date.self),
-                    foundOpenCAF: try row.decode(column: "existing_episode_id", as: UUID?.self) != nil,
-                    joinedIt: try row.decode(column: "joined", as: Int.self) == 1)
+        if parts.contains(.episodes) {
+            let episodes = try await episodes(scope, on: sql)
+            // Reading assessments' levels and children's other CAFs only for the measures that use them.
+            let levels =
+                measures.contains(.needChange)
+                ? try await levels(
+                    of: episodes.filter { period.contains($0.history.latestAssessmentCompletedAt) }.map(\.id), on: db) : [:]
+            inputs.episodes = episodes.map { id, history in
+                var history = history
+                history.levels = levels[id]
+                return history
+            }
+            if measures.contains(.reReferral) {
+                let closedChildren = Set(inputs.episodes.filter { period.contains($0.closedAt) }.map(\.childID))
+                inputs.openings = try await openings(of: closedChildren, on: sql)
             }
         }
-        inputs.calls = try await sql.raw(
-            "SELECT c.called_at, c.follow_up_due, c.follow_up_sent_at, o.agency_type, l.name AS la_name FROM safeguarding_calls c"
-                + starter("c.caller_id", localAuthority: "c.local_authority_id")
-                + scope.whereClause(localAuthority: "c.local_authority_id")
-        ).all().map { row in
-            CallHistory(
-                group: try scope.group(row), calledAt: try row.decode(column: "called_at", as: Date.self),
-                followUpDue: try row.decode(column: "follow_up_due", as: Date.self),
-                followUpSentAt: try row.decode(column: "follow_up_sent_at", as: Date?.self))
-        }
-        inputs.actions = try await sql.raw(ofEpisodes("plan_actions", "due_on, a.status, a.completed_at", scope)).all().compactMap
-        {
-            row in
-            try ActionStatus(rawValue: try row.decode(column: "status", as: String.self)).map {
-                ActionHistory(
-                    group: try scope.group(row), dueOn: try row.decode(column: "due_on", as: String.self), status: $0,
-                    completedAt: try row.decode(column: "completed_at", as: Date?.self))
+        if parts.contains(.checklists) {
+            // Joined: on the open CAF's team since, as a named share, by a granted request or as its lead.
+            let joined = """
+                EXISTS (SELECT 1 FROM episode_shares s WHERE s.episode_id = c.existing_episode_id AND s.practitioner_id = c.practitioner_id)
+                OR EXISTS (SELECT 1 FROM access_requests r WHERE r.episode_id = c.existing_episode_id
+                  AND r.requester_id = c.practitioner_id AND r.status = 'granted')
+                OR EXISTS (SELECT 1 FROM lead_professional_terms t WHERE t.episode_id = c.existing_episode_id
+                  AND t.practitioner_id = c.practitioner_id)
+                """
+            inputs.checklists = try await sql.raw(
+                "SELECT c.decision, c.recorded_at, c.existing_episode_id, CASE WHEN \(unsafeRaw: joined) THEN 1 ELSE 0 END AS joined,"
+                    + " o.agency_type, l.name AS la_name FROM pre_assessments c"
+                    + starter("c.practitioner_id", localAuthority: "c.local_authority_id")
+                    + scope.whereClause(localAuthority: "c.local_authority_id")
+            ).all().compactMap { row in
+                try ChecklistDecision(rawValue: try row.decode(column: "decision", as: String.self)).map {
+                    ChecklistHistory(
+                        group: try scope.group(row), decision: $0,
+                        recordedAt: try row.decode(column: "recorded_at", as: Date.self),
+                        foundOpenCAF: try row.decode(column: "existing_episode_id", as: UUID?.self) != nil,
+                        joinedIt: try row.decode(column: "joined", as: Int.self) == 1)
+                }
             }
         }
-        inputs.referrals = try await sql.raw(ofEpisodes("referrals", "decided_at, a.decision", scope)).all().compactMap { row in
-            try ReferralDecision(rawValue: try row.decode(column: "decision", as: String.self)).map {
-                ReferralHistory(
-                    group: try scope.group(row), decidedAt: try row.decode(column: "decided_at", as: Date?.self), decision: $0)
+        if parts.contains(.calls) {
+            inputs.calls = try await sql.raw(
+                "SELECT c.called_at, c.follow_up_due, c.follow_up_sent_at, o.agency_type, l.name AS la_name FROM safeguarding_calls c"
+                    + starter("c.caller_id", localAuthority: "c.local_authority_id")
+                    + scope.whereClause(localAuthority: "c.local_authority_id")
+            ).all().map { row in
+                CallHistory(
+                    group: try scope.group(row), calledAt: try row.decode(column: "called_at", as: Date.self),
+                    followUpDue: try row.decode(column: "follow_up_due", as: Date.self),
+                    followUpSentAt: try row.decode(column: "follow_up_sent_at", as: Date?.self))
             }
         }
-        inputs.leadTerms = try await sql.raw(
-            ofEpisodes(
-                "lead_professional_terms", "practitioner_id, a.agency_type AS lead_agency, a.started_at, a.ended_at, e.closed_at",
-                scope)
-        ).all().compactMap { row in
-            try AgencyType(rawValue: try row.decode(column: "lead_agency", as: String.self)).map {
-                LeadTermHistory(
-                    practitionerID: try row.decode(column: "practitioner_id", as: UUID.self), agency: $0,
-                    startedAt: try row.decode(column: "started_at", as: Date.self),
-                    endedAt: try row.decode(column: "ended_at", as: Date?.self) ?? row.decode(column: "closed_at", as: Date?.self)
-                )
+        if parts.contains(.actions) {
+            inputs.actions = try await sql.raw(ofEpisodes("plan_actions", "due_on, a.status, a.completed_at", scope)).all()
+                .compactMap {
+                    row in
+                    try ActionStatus(rawValue: try row.decode(column: "status", as: String.self)).map {
+                        ActionHistory(
+                            group: try scope.group(row), dueOn: try row.decode(column: "due_on", as: String.self), status: $0,
+                            completedAt: try row.decode(column: "completed_at", as: Date?.self))
+                    }
+                }
+        }
+        if parts.contains(.referrals) {
+            inputs.referrals = try await sql.raw(ofEpisodes("referrals", "decided_at, a.decision", scope)).all().compactMap {
+                row in
+                try ReferralDecision(rawValue: try row.decode(column: "decision", as: String.self)).map {
+                    ReferralHistory(
+                        group: try scope.group(row), decidedAt: try row.decode(column: "decided_at", as: Date?.self), decision: $0
+                    )
+                }
             }
         }
-        inputs.invitations = try await sql.raw(
-            ofEpisodes(
-                "tac_meetings", "scheduled_at, i.agency_type AS invitee_agency, i.attendance", scope,
-                join: " JOIN tac_invitations i ON i.meeting_id = a.id", condition: "a.held = \(bind: true)")
-        ).all().compactMap { row in
-            try Attendance(rawValue: try row.decode(column: "attendance", as: String.self)).map {
-                InvitationHistory(
-                    agency: try row.decode(column: "invitee_agency", as: String?.self).flatMap(AgencyType.init),
-                    heldAt: try row.decode(column: "scheduled_at", as: Date.self), attendance: $0)
+        if parts.contains(.leadTerms) {
+            inputs.leadTerms = try await sql.raw(
+                ofEpisodes(
+                    "lead_professional_terms",
+                    "practitioner_id, a.agency_type AS lead_agency, a.started_at, a.ended_at, e.closed_at",
+                    scope)
+            ).all().compactMap { row in
+                try AgencyType(rawValue: try row.decode(column: "lead_agency", as: String.self)).map {
+                    LeadTermHistory(
+                        practitionerID: try row.decode(column: "practitioner_id", as: UUID.self), agency: $0,
+                        startedAt: try row.decode(column: "started_at", as: Date.self),
+                        endedAt: try row.decode(column: "ended_at", as: Date?.self)
+                            ?? row.decode(column: "closed_at", as: Date?.self)
+                    )
+                }
+            }
+        }
+        if parts.contains(.invitations) {
+            inputs.invitations = try await sql.raw(
+                ofEpisodes(
+                    "tac_meetings", "scheduled_at, i.agency_type AS invitee_agency, i.attendance", scope,
+                    join: " JOIN tac_invitations i ON i.meeting_id = a.id", condition: "a.held = \(bind: true)")
+            ).all().compactMap { row in
+                try Attendance(rawValue: try row.decode(column: "attendance", as: String.self)).map {
+                    InvitationHistory(
+                        agency: try row.decode(column: "invitee_agency", as: String?.self).flatMap(AgencyType.init),
+                        heldAt: try row.decode(column: "scheduled_at", as: Date.self), attendance: $0)
+                }
             }
         }
         // Time: manual entries (on their day) and editing sessions (when they began), each
         // by the practitioner's own agency type.
         let worker = " JOIN practitioners w ON w.id = a.practitioner_id LEFT JOIN organisations wo ON wo.id = w.organisation_id"
-        inputs.time = try await sql.raw(
-            ofEpisodes(
-                "time_entries", "practitioner_id, a.activity, a.minutes, a.occurred_on, wo.agency_type AS worker_agency", scope,
-                join: worker)
-        ).all().compactMap { row in
-            guard let activity = Activity(rawValue: try row.decode(column: "activity", as: String.self)),
-                let day = CalendarDays.startOf(try row.decode(column: "occurred_on", as: String.self))
-            else { return nil }
-            return TimeHistory(
-                practitionerID: try row.decode(column: "practitioner_id", as: UUID.self),
-                agency: try row.decode(column: "worker_agency", as: String?.self).flatMap(AgencyType.init), activity: activity,
-                minutes: Double(try row.decode(column: "minutes", as: Int.self)), at: day)
-        }
-        var writing: [UUID: Double] = [:]
-        for row in try await sql.raw(
-            ofEpisodes(
-                "editing_sessions",
-                "practitioner_id, a.activity, a.active_seconds, a.started_at, a.assessment_id, wo.agency_type AS worker_agency",
-                scope, join: worker)
-        ).all() {
-            guard let activity = Activity(rawValue: try row.decode(column: "activity", as: String.self)) else { continue }
-            let minutes = try row.decode(column: "active_seconds", as: Double.self) / 60
-            if let assessment = try row.decode(column: "assessment_id", as: UUID?.self) {
-                writing[assessment, default: 0] += minutes
-            }
-            inputs.time.append(
-                TimeHistory(
+        if parts.contains(.time) {
+            inputs.time = try await sql.raw(
+                ofEpisodes(
+                    "time_entries", "practitioner_id, a.activity, a.minutes, a.occurred_on, wo.agency_type AS worker_agency",
+                    scope,
+                    join: worker)
+            ).all().compactMap { row in
+                guard let activity = Activity(rawValue: try row.decode(column: "activity", as: String.self)),
+                    let day = CalendarDays.startOf(try row.decode(column: "occurred_on", as: String.self))
+                else { return nil }
+                return TimeHistory(
                     practitionerID: try row.decode(column: "practitioner_id", as: UUID.self),
                     agency: try row.decode(column: "worker_agency", as: String?.self).flatMap(AgencyType.init),
                     activity: activity,
-                    minutes: minutes, at: try row.decode(column: "started_at", as: Date.self)))
+                    minutes: Double(try row.decode(column: "minutes", as: Int.self)), at: day)
+            }
         }
-        inputs.completions = try await sql.raw(
-            ofEpisodes(
-                "assessments", "id AS assessment_id, a.author_id, a.completed_at", scope, condition: "a.status = 'completed'")
-        ).all().map { row in
-            CompletionHistory(
-                practitionerID: try row.decode(column: "author_id", as: UUID.self), group: try scope.group(row),
-                completedAt: try row.decode(column: "completed_at", as: Date.self),
-                writingMinutes: writing[try row.decode(column: "assessment_id", as: UUID.self)])
+        // Editing sessions give both the time spent and how long each assessment took to write.
+        var writing: [UUID: Double] = [:]
+        if parts.contains(.time) || parts.contains(.completions) {
+            for row in try await sql.raw(
+                ofEpisodes(
+                    "editing_sessions",
+                    "practitioner_id, a.activity, a.active_seconds, a.started_at, a.assessment_id, wo.agency_type AS worker_agency",
+                    scope, join: worker)
+            ).all() {
+                guard let activity = Activity(rawValue: try row.decode(column: "activity", as: String.self)) else { continue }
+                let minutes = try row.decode(column: "active_seconds", as: Double.self) / 60
+                if let assessment = try row.decode(column: "assessment_id", as: UUID?.self) {
+                    writing[assessment, default: 0] += minutes
+                }
+                guard parts.contains(.time) else { continue }
+                inputs.time.append(
+                    TimeHistory(
+                        practitionerID: try row.decode(column: "practitioner_id", as: UUID.self),
+                        agency: try row.decode(column: "worker_agency", as: String?.self).flatMap(AgencyType.init),
+                        activity: activity,
+                        minutes: minutes, at: try row.decode(column: "started_at", as: Date.self)))
+            }
+        }
+        if parts.contains(.completions) {
+            inputs.completions = try await sql.raw(
+                ofEpisodes(
+                    "assessments", "id AS assessment_id, a.author_id, a.completed_at", scope, condition: "a.status = 'completed'")
+            ).all().map { row in
+                CompletionHistory(
+                    practitionerID: try row.decode(column: "author_id", as: UUID.self), group: try scope.group(row),
+                    completedAt: try row.decode(column: "completed_at", as: Date.self),
+                    writingMinutes: writing[try row.decode(column: "assessment_id", as: UUID.self)])
+            }
         }
         return inputs
     }

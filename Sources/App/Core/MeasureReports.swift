@@ -86,7 +86,7 @@ enum MeasureReports {
         }
 
         let period = MeasurePeriod(from: CalendarDays.startOf(from)!, to: CalendarDays.endOf(to)!)
-        let inputs = try await MeasureData.inputs(scope, period: period, now: now, on: db)
+        let inputs = try await MeasureData.inputs(scope, period: period, now: now, for: measures, on: db)
         let controlled = AccessPolicy.needsDisclosureControl(signedIn.actor, recordsOf: scope.localAuthorityID)
         let tables = measures.map { controlled ? Disclosure.protect(inputs.table($0)) : inputs.table($0) }
         try await Audit.record(

@@ -1,0 +1,53 @@
+import CAFCore
+import Fluent
+import SQLKit
+import Vapor
+
+/// `ecaf bench-measures`: times every measure through the real path (remit, queries,
+/// arithmetic, disclosure control, audit) for an LA's coordinator and for a national analyst,
+/// over the last twelve months, and the whole dashboard at once. Prints a markdown table.
+/// A benchmark, never a test: scripts/bench-measures loads 100,000 episodes first.
+struct BenchMeasuresCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "rounds", help: "Runs of each measure (default 20)")
+        var rounds: Int?
+    }
+
+    let help = "Times each measure for a coordinator and a national analyst; run with --demo on a database with a demo history"
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let db = context.application.db
+        var viewers: [SignedIn] = []
+        for email in ["erin@demo.test", "nat@demo.test"] {
+            guard let practitioner = try await Practitioner.query(on: db).filter(\.$email == email).first(),
+                let signedIn = try await SignedIn.load(practitioner.id!, on: db)
+            else {
+                context.console.error("No demo personas: run with --demo")
+                throw ExitCode(2)
+            }
+            viewers.append(signedIn)
+        }
+        let rounds = max(2, signature.rounds ?? 20)
+        let episodes = try await Episode.query(on: db).count()
+        var lines = [
+            "\((db as! any SQLDatabase).dialect.name), \(episodes) episodes, \(rounds - 1) runs of each (ms)", "",
+            "| measure | LA p50 | LA p95 | national p50 | national p95 |", "|---|---:|---:|---:|---:|",
+        ]
+        let cases = Measure.allCases.map { ($0.rawValue, [$0]) } + [("**whole dashboard**", Measure.allCases)]
+        for (name, measures) in cases {
+            var cells: [String] = []
+            for viewer in viewers {
+                var times: [Double] = []
+                for round in 0..<rounds {
+                    let elapsed = try await ContinuousClock().measure {
+                        _ = try await MeasureReports.report(measures, filters: .init(), by: viewer, on: db)
+                    }
+                    if round > 0 { times.append(Benchmark.milliseconds(elapsed)) }  // the first warms caches
+                }
+                cells += [Benchmark.percentile(times, 0.5), Benchmark.percentile(times, 0.95)]
+            }
+            lines.append("| \(name) | " + cells.joined(separator: " | ") + " |")
+        }
+        context.console.print(lines.joined(separator: "\n"))
+    }
+}
