@@ -13,6 +13,12 @@ public enum CalendarDays {
         calendar.dateComponents([.day], from: calendar.startOfDay(for: start), to: calendar.startOfDay(for: end)).day!
     }
 
+    /// The calendar day (YYYY-MM-DD) a moment falls on in England.
+    public static func day(of moment: Date) -> String {
+        let c = calendar.dateComponents([.year, .month, .day], from: moment)
+        return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
+    }
+
     /// The moment a calendar day (YYYY-MM-DD) starts in England.
     public static func startOf(_ day: String) -> Date? {
         CalendarDate.parse(day).flatMap { calendar.date(from: $0) }

@@ -164,6 +164,18 @@ import VaporTesting
             // A narrower period leaves out what fell outside it.
             let spring = try tables(try await measures(world, as: "erin@demo.test", "from=2025-03-01&to=2025-04-30"), world)
             #expect(spring["time-to-assessment"]?["All"] == ["2", "12", "20"])
+            // After A closed on 1 July: only B's closure and step-up; nothing else happened.
+            let autumn = try tables(try await measures(world, as: "erin@demo.test", "from=2025-07-02&to=2025-12-31"), world)
+            #expect(autumn["closure-outcomes"]?["All"] == ["1", "100%"])
+            #expect(autumn["step-up"]?["All"] == ["1", "1", "100%", "1", "1", "100%"])
+            #expect(autumn["lead-professional-share"]?["All"] == ["0", "0", ""])
+            #expect(autumn["attendance"]?["All"] == ["0", "0", "0", "0", ""])
+            #expect(autumn["caseload"]?["Assessments completed in the period"] == ["0", "", ""])
+            // March, to its last day: the action due on the 31st and the call on the 10th.
+            let march = try tables(try await measures(world, as: "erin@demo.test", "from=2025-03-01&to=2025-03-31"), world)
+            #expect(march["actions-delivered"]?["All"] == ["1", "1", "100%", "0"])
+            #expect(march["practitioner-time"]?["All"] == ["1", "0", "0", "20", "0", "0", "20"])
+            #expect(march["lead-professional-share"]?["All"] == ["1", "31", "100%"])
             // One measure on its own, filtered by agency type.
             let one = try await world.send(
                 .GET, APIURL.measure(.timeToAssessment).path + "?\(Self.year2025)&agencyType=health",

@@ -25,6 +25,8 @@ import Testing
         // 23:00 and 00:30 British Summer Time: the second is the next day in England.
         #expect(CalendarDays.between(Self.at("2026-06-01T22:00:00Z"), Self.at("2026-06-01T23:30:00Z")) == 1)
         #expect(CalendarDays.endOf("2026-03-31") == Self.at("2026-03-31T23:00:00Z"))
+        #expect(CalendarDays.day(of: Self.at("2026-06-01T23:30:00Z")) == "2026-06-02")
+        #expect(CalendarDays.day(of: Self.at("2026-11-23T23:30:00Z")) == "2026-11-23")
     }
 
     func table(_ counts: [Int], total: Int) -> MeasureTable {

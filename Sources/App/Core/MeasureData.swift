@@ -25,8 +25,8 @@ enum MeasureData {
             return conditions
         }
 
-        func whereClause(localAuthority column: String) -> SQLQueryString {
-            let conditions = self.conditions(localAuthority: column)
+        func whereClause(localAuthority column: String, and more: [SQLQueryString] = []) -> SQLQueryString {
+            let conditions = self.conditions(localAuthority: column) + more
             return conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
         }
 
@@ -72,7 +72,7 @@ enum MeasureData {
         let sql = db as! any SQLDatabase
         var inputs = MeasureInputs(period: period, now: now, groupHeading: scope.groupHeading)
         if parts.contains(.episodes) {
-            let episodes = try await episodes(scope, on: sql)
+            let episodes = try await episodes(scope, period: period, on: sql)
             // Reading assessments' levels and children's other CAFs only for the measures that use them.
             let levels =
                 measures.contains(.needChange)
@@ -101,7 +101,7 @@ enum MeasureData {
                 "SELECT c.decision, c.recorded_at, c.existing_episode_id, CASE WHEN \(unsafeRaw: joined) THEN 1 ELSE 0 END AS joined,"
                     + " o.agency_type, l.name AS la_name FROM pre_assessments c"
                     + starter("c.practitioner_id", localAuthority: "c.local_authority_id")
-                    + scope.whereClause(localAuthority: "c.local_authority_id")
+                    + scope.whereClause(localAuthority: "c.local_authority_id", and: within("c.recorded_at", period))
             ).all().compactMap { row in
                 try ChecklistDecision(rawValue: try row.decode(column: "decision", as: String.self)).map {
                     ChecklistHistory(
@@ -116,7 +116,7 @@ enum MeasureData {
             inputs.calls = try await sql.raw(
                 "SELECT c.called_at, c.follow_up_due, c.follow_up_sent_at, o.agency_type, l.name AS la_name FROM safeguarding_calls c"
                     + starter("c.caller_id", localAuthority: "c.local_authority_id")
-                    + scope.whereClause(localAuthority: "c.local_authority_id")
+                    + scope.whereClause(localAuthority: "c.local_authority_id", and: within("c.called_at", period))
             ).all().map { row in
                 CallHistory(
                     group: try scope.group(row), calledAt: try row.decode(column: "called_at", as: Date.self),
@@ -125,7 +125,9 @@ enum MeasureData {
             }
         }
         if parts.contains(.actions) {
-            inputs.actions = try await sql.raw(ofEpisodes("plan_actions", "due_on, a.status, a.completed_at", scope)).all()
+            inputs.actions = try await sql.raw(
+                ofEpisodes("plan_actions", "due_on, a.status, a.completed_at", scope, conditions: days("a.due_on", period))
+            ).all()
                 .compactMap {
                     row in
                     try ActionStatus(rawValue: try row.decode(column: "status", as: String.self)).map {
@@ -136,7 +138,9 @@ enum MeasureData {
                 }
         }
         if parts.contains(.referrals) {
-            inputs.referrals = try await sql.raw(ofEpisodes("referrals", "decided_at, a.decision", scope)).all().compactMap {
+            inputs.referrals = try await sql.raw(
+                ofEpisodes("referrals", "decided_at, a.decision", scope, conditions: within("a.decided_at", period))
+            ).all().compactMap {
                 row in
                 try ReferralDecision(rawValue: try row.decode(column: "decision", as: String.self)).map {
                     ReferralHistory(
@@ -150,7 +154,11 @@ enum MeasureData {
                 ofEpisodes(
                     "lead_professional_terms",
                     "practitioner_id, a.agency_type AS lead_agency, a.started_at, a.ended_at, e.closed_at",
-                    scope)
+                    scope,
+                    conditions: [
+                        "a.started_at < \(bind: period.to)",
+                        "(coalesce(a.ended_at, e.closed_at) IS NULL OR coalesce(a.ended_at, e.closed_at) >= \(bind: period.from))",
+                    ])
             ).all().compactMap { row in
                 try AgencyType(rawValue: try row.decode(column: "lead_agency", as: String.self)).map {
                     LeadTermHistory(
@@ -166,7 +174,8 @@ enum MeasureData {
             inputs.invitations = try await sql.raw(
                 ofEpisodes(
                     "tac_meetings", "scheduled_at, i.agency_type AS invitee_agency, i.attendance", scope,
-                    join: " JOIN tac_invitations i ON i.meeting_id = a.id", condition: "a.held = \(bind: true)")
+                    join: " JOIN tac_invitations i ON i.meeting_id = a.id",
+                    conditions: ["a.held = \(bind: true)"] + within("a.scheduled_at", period))
             ).all().compactMap { row in
                 try Attendance(rawValue: try row.decode(column: "attendance", as: String.self)).map {
                     InvitationHistory(
@@ -183,7 +192,7 @@ enum MeasureData {
                 ofEpisodes(
                     "time_entries", "practitioner_id, a.activity, a.minutes, a.occurred_on, wo.agency_type AS worker_agency",
                     scope,
-                    join: worker)
+                    join: worker, conditions: days("a.occurred_on", period))
             ).all().compactMap { row in
                 guard let activity = Activity(rawValue: try row.decode(column: "activity", as: String.self)),
                     let day = CalendarDays.startOf(try row.decode(column: "occurred_on", as: String.self))
@@ -221,7 +230,8 @@ enum MeasureData {
         if parts.contains(.completions) {
             inputs.completions = try await sql.raw(
                 ofEpisodes(
-                    "assessments", "id AS assessment_id, a.author_id, a.completed_at", scope, condition: "a.status = 'completed'")
+                    "assessments", "id AS assessment_id, a.author_id, a.completed_at", scope,
+                    conditions: ["a.status = 'completed'"] + within("a.completed_at", period))
             ).all().map { row in
                 CompletionHistory(
                     practitionerID: try row.decode(column: "author_id", as: UUID.self), group: try scope.group(row),
@@ -232,32 +242,53 @@ enum MeasureData {
         return inputs
     }
 
+    /// A moment column within the period.
+    static func within(_ column: String, _ period: MeasurePeriod) -> [SQLQueryString] {
+        ["\(unsafeRaw: column) >= \(bind: period.from)", "\(unsafeRaw: column) < \(bind: period.to)"]
+    }
+
+    /// A calendar-day column (YYYY-MM-DD, which sorts as text) within the period's days.
+    static func days(_ column: String, _ period: MeasurePeriod) -> [SQLQueryString] {
+        [
+            "\(unsafeRaw: column) >= \(bind: CalendarDays.day(of: period.from))",
+            "\(unsafeRaw: column) <= \(bind: CalendarDays.day(of: period.to - 1))",
+        ]
+    }
+
     /// Rows of a table that hangs off episodes (`a`), scoped by the episode's LA and starter.
     static func ofEpisodes(
-        _ table: String, _ columns: String, _ scope: Scope, join: String = "", condition: SQLQueryString? = nil
+        _ table: String, _ columns: String, _ scope: Scope, join: String = "", conditions more: [SQLQueryString] = []
     ) -> SQLQueryString {
-        let conditions = scope.conditions(localAuthority: "e.local_authority_id") + (condition.map { [$0] } ?? [])
+        let conditions = scope.conditions(localAuthority: "e.local_authority_id") + more
         return "SELECT a.\(unsafeRaw: columns), o.agency_type, l.name AS la_name FROM \(unsafeRaw: table) a\(unsafeRaw: join)"
             + " JOIN episodes e ON e.id = a.episode_id" + starter("e.author_id", localAuthority: "e.local_authority_id")
             + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
     }
 
-    /// Each episode with the first time each step happened.
-    static func episodes(_ scope: Scope, on sql: any SQLDatabase) async throws -> [(id: UUID, history: EpisodeHistory)] {
-        let completed = "FROM assessments a WHERE a.episode_id = e.id AND a.status = 'completed'"
+    /// Each episode that may have something in the period (none closed before it, none
+    /// opened after it), with the first time each step happened.
+    static func episodes(_ scope: Scope, period: MeasurePeriod, on sql: any SQLDatabase) async throws
+        -> [(id: UUID, history: EpisodeHistory)]
+    {
+        // Each step's first time, aggregated once per table and joined: far cheaper than
+        // asking each episode in turn.
         let rows = try await sql.raw(
             """
             SELECT e.id, e.child_id, e.opened_at, e.closed_at, e.closure_reason, o.agency_type, l.name AS la_name,
-            (SELECT min(a.completed_at) \(unsafeRaw: completed)) AS first_assessed,
-            (SELECT max(a.completed_at) \(unsafeRaw: completed)) AS last_assessed,
-            (SELECT count(*) \(unsafeRaw: completed)) AS assessments,
-            (SELECT min(m.scheduled_at) FROM tac_meetings m WHERE m.episode_id = e.id AND m.held = \(bind: true)) AS first_meeting,
-            (SELECT min(coalesce(x.started_at, x.completed_at)) FROM plan_actions x
-             WHERE x.episode_id = e.id AND x.status IN ('in-progress', 'done')) AS first_action,
-            (SELECT min(t.started_at) FROM lead_professional_terms t WHERE t.episode_id = e.id) AS first_lead
+            a.first_assessed, a.last_assessed, a.assessments, m.first_meeting, x.first_action, t.first_lead
             FROM episodes e
+            LEFT JOIN (SELECT episode_id, min(completed_at) AS first_assessed, max(completed_at) AS last_assessed,
+              count(*) AS assessments FROM assessments WHERE status = 'completed' GROUP BY episode_id) a ON a.episode_id = e.id
+            LEFT JOIN (SELECT episode_id, min(scheduled_at) AS first_meeting FROM tac_meetings WHERE held = \(bind: true)
+              GROUP BY episode_id) m ON m.episode_id = e.id
+            LEFT JOIN (SELECT episode_id, min(coalesce(started_at, completed_at)) AS first_action FROM plan_actions
+              WHERE status IN ('in-progress', 'done') GROUP BY episode_id) x ON x.episode_id = e.id
+            LEFT JOIN (SELECT episode_id, min(started_at) AS first_lead FROM lead_professional_terms GROUP BY episode_id) t
+              ON t.episode_id = e.id
             """ + starter("e.author_id", localAuthority: "e.local_authority_id")
-                + scope.whereClause(localAuthority: "e.local_authority_id")
+                + scope.whereClause(
+                    localAuthority: "e.local_authority_id",
+                    and: ["e.opened_at < \(bind: period.to)", "(e.closed_at IS NULL OR e.closed_at >= \(bind: period.from))"])
         ).all()
         return try rows.map { row in
             var episode = EpisodeHistory(
@@ -266,7 +297,7 @@ enum MeasureData {
             episode.closedAt = try row.decode(column: "closed_at", as: Date?.self)
             episode.closureReason = try row.decode(column: "closure_reason", as: String?.self).flatMap(ClosureReason.init)
             episode.firstAssessmentCompletedAt = try row.decode(column: "first_assessed", as: Date?.self)
-            if try row.decode(column: "assessments", as: Int.self) >= 2 {
+            if try row.decode(column: "assessments", as: Int?.self) ?? 0 >= 2 {
                 episode.latestAssessmentCompletedAt = try row.decode(column: "last_assessed", as: Date?.self)
             }
             episode.firstMeetingHeldAt = try row.decode(column: "first_meeting", as: Date?.self)
@@ -278,16 +309,36 @@ enum MeasureData {
 
     /// The first completed assessment of each episode against its latest.
     static func levels(of episodeIDs: [UUID], on db: any Database) async throws -> [UUID: LevelComparison] {
-        var comparisons: [UUID: LevelComparison] = [:]
-        // In batches, so no statement carries too many binds.
-        for batch in stride(from: 0, to: episodeIDs.count, by: 500).map({ episodeIDs[$0..<min($0 + 500, episodeIDs.count)] }) {
-            let versions = try await Assessment.query(on: db).filter(\.$episode.$id ~~ Array(batch))
-                .filter(\.$status == .completed).sort(\.$version).all()
-            for (episodeID, versions) in Dictionary(grouping: versions, by: \.$episode.id) where versions.count >= 2 {
-                comparisons[episodeID] = LevelComparison(from: try versions.first!.content(), to: try versions.last!.content())
+        /// Only the levels of a version's content are read, not its text.
+        struct Levels: Decodable {
+            struct Element: Decodable {
+                let code: String
+                let level: LevelOfNeed?
+            }
+            let elements: [Element]
+
+            var content: AssessmentContent {
+                AssessmentContent(elements: elements.map { ElementAssessment(code: $0.code, level: $0.level) })
             }
         }
-        return comparisons
+        var versions: [UUID: [(version: Int, levels: Levels)]] = [:]
+        let decoder = JSONDecoder()
+        // In batches, so no statement carries too many binds.
+        for start in stride(from: 0, to: episodeIDs.count, by: 500) {
+            let batch = Array(episodeIDs[start..<min(start + 500, episodeIDs.count)])
+            for row in try await (db as! any SQLDatabase).raw(
+                "SELECT episode_id, version, content FROM assessments WHERE status = 'completed' AND episode_id IN (\(binds: batch))"
+            ).all() {
+                let levels = try decoder.decode(Levels.self, from: Data(try row.decode(column: "content", as: String.self).utf8))
+                versions[try row.decode(column: "episode_id", as: UUID.self), default: []].append(
+                    (try row.decode(column: "version", as: Int.self), levels))
+            }
+        }
+        return versions.compactMapValues { found in
+            let ordered = found.sorted { $0.version < $1.version }
+            return ordered.count < 2
+                ? nil : LevelComparison(from: ordered[0].levels.content, to: ordered[ordered.count - 1].levels.content)
+        }
     }
 
     /// When each of these children's CAFs were opened, in any LA.
