@@ -191,7 +191,7 @@ public enum AccessPolicy {
 
     /// The strongest reason this actor may see the episode under its consent now, or nil.
     static func relationship(of actor: Actor, to episode: EpisodeFacts) -> AccessBasis? {
-        let isCoordinator = actor.roles.contains(.coordinator) && actor.localAuthorityID == episode.localAuthorityID
+        let isCoordinator = coordinates(actor, episode.localAuthorityID)
         if episode.consent.isWithdrawn {
             // Frozen: whoever holds the case (the lead professional, or the author while
             // there is none) and the LA's coordinators; nobody else.
@@ -244,12 +244,16 @@ public enum AccessPolicy {
 
     /// "Who has seen this child" is for the coordinators of the child's LA.
     public static func mayReadAudit(_ actor: Actor, childLocalAuthorityID: UUID) -> Bool {
-        actor.roles.contains(.coordinator) && actor.localAuthorityID == childLocalAuthorityID
+        coordinates(actor, childLocalAuthorityID)
+    }
+
+    static func coordinates(_ actor: Actor, _ localAuthorityID: UUID) -> Bool {
+        actor.roles.contains(.coordinator) && actor.localAuthorityID == localAuthorityID
     }
 
     /// Two index records of the same child are merged by a coordinator of their LA.
     public static func mayMergeChildren(_ actor: Actor, childLocalAuthorityID: UUID) -> Bool {
-        actor.roles.contains(.coordinator) && actor.localAuthorityID == childLocalAuthorityID
+        coordinates(actor, childLocalAuthorityID)
     }
 }
 

@@ -6,9 +6,7 @@ import Vapor
 struct MeasuresController {
     func show(req: Request) async throws -> Response {
         let signedIn = try req.signedIn
-        guard let remit = AccessPolicy.measureRemit(signedIn.actor) else {
-            throw AppError.forbidden("Measures are for coordinators, managers and analysts.")
-        }
+        let remit = try MeasureReports.remit(of: signedIn)
         var page = MeasuresPage(filters: .init(req))
         do {
             page.report = try await MeasureReports.report(Measure.allCases, filters: page.filters, by: signedIn, on: req.db)

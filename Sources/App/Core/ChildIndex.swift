@@ -370,7 +370,7 @@ enum ChildIndex {
         -> ChildRecord
     {
         try Access.requireIndex(signedIn)
-        let child = try await Child.live(id, on: db)
+        let child = try await Child.live(id, withLocalAuthority: true, on: db)
         let episodes = try await Episode.withTeam(on: db).filter(\.$child.$id == id)
             .sort(\.$openedAt, .descending).all()
         let names = try await ChildName.query(on: db).filter(\.$child.$id == id).sort(\.$createdAt).all()

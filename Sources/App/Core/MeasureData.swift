@@ -259,10 +259,9 @@ enum MeasureData {
     static func ofEpisodes(
         _ table: String, _ columns: String, _ scope: Scope, join: String = "", conditions more: [SQLQueryString] = []
     ) -> SQLQueryString {
-        let conditions = scope.conditions(localAuthority: "e.local_authority_id") + more
-        return "SELECT a.\(unsafeRaw: columns), o.agency_type, l.name AS la_name FROM \(unsafeRaw: table) a\(unsafeRaw: join)"
+        "SELECT a.\(unsafeRaw: columns), o.agency_type, l.name AS la_name FROM \(unsafeRaw: table) a\(unsafeRaw: join)"
             + " JOIN episodes e ON e.id = a.episode_id" + starter("e.author_id", localAuthority: "e.local_authority_id")
-            + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
+            + scope.whereClause(localAuthority: "e.local_authority_id", and: more)
     }
 
     /// Each episode that may have something in the period (none closed before it, none

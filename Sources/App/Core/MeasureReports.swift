@@ -24,12 +24,18 @@ enum MeasureReports {
         let disclosureControlled: Bool
     }
 
-    static func report(_ measures: [Measure], filters: Filters, by signedIn: SignedIn, now: Date = Date(), on db: any Database)
-        async throws -> Report
-    {
+    /// Whose measures the reader sees, as the policy says; none is a 403.
+    static func remit(of signedIn: SignedIn) throws -> AccessPolicy.MeasureRemit {
         guard let remit = AccessPolicy.measureRemit(signedIn.actor) else {
             throw AppError.forbidden("Measures are for coordinators, managers and analysts.")
         }
+        return remit
+    }
+
+    static func report(_ measures: [Measure], filters: Filters, by signedIn: SignedIn, now: Date = Date(), on db: any Database)
+        async throws -> Report
+    {
+        let remit = try self.remit(of: signedIn)
         let today = CalendarDate.iso(now)
         let to = filters.to.isEmpty ? today : filters.to
         let from =

@@ -8,7 +8,7 @@ enum SafeguardingCalls {
     /// The child and the LA whose children's social care to ring.
     static func contacts(for childID: UUID, by signedIn: SignedIn, on db: any Database) async throws -> (Child, LocalAuthority) {
         try Access.requireIndex(signedIn)
-        let child = try await Child.live(childID, on: db)
+        let child = try await Child.live(childID, withLocalAuthority: true, on: db)
         return (child, child.localAuthority)
     }
 

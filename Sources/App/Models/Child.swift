@@ -53,8 +53,10 @@ final class Child: Model, @unchecked Sendable {
     }
 
     /// The record by its id, or 404; a record merged into another answers 410 naming it.
-    static func live(_ id: UUID, on db: any Database) async throws -> Child {
-        guard let child = try await Child.query(on: db).filter(\.$id == id).with(\.$localAuthority).first() else {
+    /// Its LA is loaded only for the callers that show it.
+    static func live(_ id: UUID, withLocalAuthority: Bool = false, on db: any Database) async throws -> Child {
+        let query = Child.query(on: db).filter(\.$id == id)
+        guard let child = try await (withLocalAuthority ? query.with(\.$localAuthority) : query).first() else {
             throw AppError.notFound("child")
         }
         if let survivor = child.$mergedInto.id {

@@ -14,6 +14,8 @@ enum Format {
     }
 
     /// A child's date of birth, or an unborn baby's expected date of delivery, said as such.
+    static func birthLabel(of child: Child) -> String { child.unborn ? "Expected date of delivery" : "Date of birth" }
+
     static func birth(of child: Child) -> String {
         child.unborn ? "Due \(calendarDate(child.dateOfBirth))" : calendarDate(child.dateOfBirth)
     }

@@ -21,7 +21,6 @@ struct ChildPage {
     }
 
     func render(_ context: PageContext) -> HTML {
-        let child = record.child
         return Layout.page(
             child.fullName, context, hasErrors: !problems.isEmpty, back: .findChild,
             GOVUK.errorSummary(problems),
@@ -30,7 +29,7 @@ struct ChildPage {
             SafeguardingButton.node(child: child.id!),
             GOVUK.summaryList(
                 record.names.dropFirst().map { ($0.kind.label, $0.fullName) } + [
-                    (child.unborn ? "Expected date of delivery" : "Date of birth", Format.calendarDate(child.dateOfBirth)),
+                    (Format.birthLabel(of: child), Format.calendarDate(child.dateOfBirth)),
                     ("Gender", child.gender?.rawValue.capitalized ?? ""),
                     ("NHS number", child.nhsNumber.map { "\($0.prefix(3)) \($0.dropFirst(3).prefix(3)) \($0.suffix(4))" } ?? ""),
                     ("Unique Pupil Number", child.upn ?? ""),
@@ -156,7 +155,6 @@ struct ChildPage {
 
     /// Where the child lives, or, while shielded from this reader, whom to ask and the override.
     func whereabouts(_ context: PageContext) -> Node<HTML.BodyContext> {
-        let child = record.child
         guard let whereabouts = record.whereabouts else {
             return .group(
                 .h2(.class("govuk-heading-m"), .text("Where the child lives")),

@@ -91,7 +91,7 @@ struct EpisodePage {
                 )
             ),
             GOVUK.summaryList([
-                (child.unborn ? "Expected date of delivery" : "Date of birth", Format.calendarDate(child.dateOfBirth)),
+                (Format.birthLabel(of: child), Format.calendarDate(child.dateOfBirth)),
                 ("Status", episode.status == .open ? "Open" : "Closed"),
                 ("Opened", Format.date(episode.openedAt)),
                 ("Started by", Format.person(episode.author)),
