@@ -44,3 +44,22 @@ public struct LevelComparison: Sendable {
         }
     }
 }
+
+extension AssessmentContent {
+    /// The levels alone, as `code=level` pairs joined by commas
+    /// (`dev.emotional=2,fam.housing=not-assessed`): kept beside the content, so the measures
+    /// compare levels without reading an assessment's text.
+    public var levelsText: String {
+        elements.compactMap { element in element.level.map { "\(element.code)=\($0.wireValue)" } }.joined(separator: ",")
+    }
+
+    /// Content holding nothing but the levels of a `levelsText`.
+    public init(levelsText: String) {
+        self.init(
+            elements: levelsText.split(separator: ",").compactMap { pair in
+                let parts = pair.split(separator: "=", maxSplits: 1)
+                guard parts.count == 2, let level = LevelOfNeed(wireValue: String(parts[1])) else { return nil }
+                return ElementAssessment(code: String(parts[0]), level: level)
+            })
+    }
+}

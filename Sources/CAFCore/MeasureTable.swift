@@ -3,30 +3,48 @@ import Foundation
 /// Whole days between two moments, counted on the calendar in England: a call at 23:50 and a
 /// follow-up at 00:10 the next morning are a day apart.
 public enum CalendarDays {
+    static let london = TimeZone(identifier: "Europe/London")!
+
+    /// For calendar arithmetic in months and years.
     public static let calendar: Calendar = {
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Europe/London")!
+        calendar.timeZone = london
         return calendar
     }()
 
+    /// The number of the day a moment falls on in England, counted from 1970-01-01.
+    static func number(of moment: Date) -> Int {
+        let local = moment.timeIntervalSince1970 + Double(london.secondsFromGMT(for: moment))
+        return Int((local / 86_400).rounded(.down))
+    }
+
     public static func between(_ start: Date, _ end: Date) -> Int {
-        calendar.dateComponents([.day], from: calendar.startOfDay(for: start), to: calendar.startOfDay(for: end)).day!
+        number(of: end) - number(of: start)
     }
 
     /// The calendar day (YYYY-MM-DD) a moment falls on in England.
     public static func day(of moment: Date) -> String {
-        let c = calendar.dateComponents([.year, .month, .day], from: moment)
-        return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
+        CalendarDate.text(ofDayNumber: number(of: moment))
     }
 
     /// The moment a calendar day (YYYY-MM-DD) starts in England.
     public static func startOf(_ day: String) -> Date? {
-        CalendarDate.parse(day).flatMap { calendar.date(from: $0) }
+        guard let date = CalendarDate.parse(day) else { return nil }
+        return start(ofNumber: CalendarDate.dayNumber(year: date.year!, month: date.month!, day: date.day!))
     }
 
     /// The moment a calendar day ends in England, for "by their due date".
     public static func endOf(_ day: String) -> Date? {
-        startOf(day).flatMap { calendar.date(byAdding: .day, value: 1, to: $0) }
+        guard let date = CalendarDate.parse(day) else { return nil }
+        return start(ofNumber: CalendarDate.dayNumber(year: date.year!, month: date.month!, day: date.day!) + 1)
+    }
+
+    /// Local midnight less the offset in force then; asked twice, as the offset depends on
+    /// the moment it is asked for.
+    static func start(ofNumber number: Int) -> Date {
+        let midnight = Double(number) * 86_400
+        let guess = midnight - Double(london.secondsFromGMT(for: Date(timeIntervalSince1970: midnight)))
+        return Date(timeIntervalSince1970: midnight - Double(london.secondsFromGMT(for: Date(timeIntervalSince1970: guess))))
     }
 }
 

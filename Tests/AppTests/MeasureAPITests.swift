@@ -1,6 +1,7 @@
 import CAFCore
 import Fluent
 import Foundation
+import SQLKit
 import Testing
 import VaporTesting
 
@@ -181,6 +182,27 @@ import VaporTesting
                 .GET, APIURL.measure(.timeToAssessment).path + "?\(Self.year2025)&agencyType=health",
                 token: try await world.token("erin@demo.test"))
             #expect(try tables(one, world) == ["time-to-assessment": ["Health": ["1", "4", "4"], "All": ["1", "4", "4"]]])
+        }
+    }
+
+    /// Assessments stored before their levels were kept beside the content get them from it.
+    @Test func existingAssessmentsGetTheirLevelsFromTheirContent() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            try await history(world)
+            let sql = world.app.db as! any SQLDatabase
+            let needChange = { try self.tables(try await self.measures(world, as: "erin@demo.test"), world)["need-change"] }
+            let before = try await needChange()
+            #expect(before?["All elements"] == ["1", "0", "0", "100%"])
+            try await sql.raw("UPDATE assessments SET levels = ''").run()
+            #expect(try await needChange()?["All elements"] == ["0", "0", "0", ""])
+            try await AddAssessmentLevels.fill(on: sql)
+            let assessments = try await Assessment.query(on: world.app.db).all()
+            #expect(assessments.count == 5)
+            for assessment in assessments {
+                #expect(!assessment.levels.isEmpty)
+                #expect(assessment.levels == (try assessment.content()).levelsText)
+            }
+            #expect(try await needChange() == before)
         }
     }
 

@@ -208,6 +208,28 @@ import Testing
         let parents = comparison.domains.first { $0.domain == .parents }!
         #expect((parents.down, parents.same, parents.up) == (0, 0, 1))
     }
+
+    /// The levels kept beside an assessment compare exactly as the whole content does.
+    @Test func levelsTextKeepsEveryLevelAndNothingElse() {
+        let content = AssessmentContent(
+            reasonForAssessment: "Private words",
+            elements: CAFForm.elements.enumerated().map { index, element in
+                ElementAssessment(
+                    code: element.code, strengths: "Strengths", needs: "Needs",
+                    level: index % 6 == 5 ? nil : LevelOfNeed.allCases[index % 5])
+            })
+        let text = content.levelsText
+        #expect(!text.contains("Private") && !text.contains("Strengths"))
+        #expect(text.hasPrefix("\(CAFForm.elements[0].code)=0,\(CAFForm.elements[1].code)=1,"))
+        let levels = AssessmentContent(levelsText: text)
+        #expect(levels.levelsText == text)
+        #expect(CAFForm.elements.allSatisfy { levels.element($0.code).level == content.element($0.code).level })
+        #expect(AssessmentContent(levelsText: "dev.emotional=7,nonsense").elements.isEmpty)
+        let review = AssessmentContent(elements: [ElementAssessment(code: CAFForm.elements[0].code, level: .complex)])
+        #expect(
+            LevelComparison(from: levels, to: AssessmentContent(levelsText: review.levelsText)).rows
+                == LevelComparison(from: content, to: review).rows)
+    }
 }
 
 @Suite struct ChildIdentifierTests {

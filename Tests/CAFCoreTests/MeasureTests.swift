@@ -29,6 +29,34 @@ import Testing
         #expect(CalendarDays.day(of: Self.at("2026-11-23T23:30:00Z")) == "2026-11-23")
     }
 
+    /// The day arithmetic agrees with Foundation's calendar for England moment by moment
+    /// over three years, through every change of the clocks and a leap day.
+    @Test func dayArithmeticAgreesWithTheCalendar() {
+        let calendar = CalendarDays.calendar
+        // Half past midnight on the day the clocks went back.
+        let origin = Self.at("2023-10-29T00:30:00Z")
+        for step in 0..<5_400 {
+            let moment = Self.at("2024-01-01T00:00:00Z") + Double(step) * 293 * 60
+            let c = calendar.dateComponents([.year, .month, .day], from: moment)
+            let day = String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
+            #expect(CalendarDays.day(of: moment) == day)
+            #expect(CalendarDays.startOf(day) == calendar.startOfDay(for: moment))
+            #expect(CalendarDays.endOf(day) == calendar.date(byAdding: .day, value: 1, to: calendar.startOfDay(for: moment)))
+            let days = calendar.dateComponents(
+                [.day], from: calendar.startOfDay(for: origin), to: calendar.startOfDay(for: moment)
+            ).day!
+            #expect(CalendarDays.between(origin, moment) == days)
+        }
+        #expect(CalendarDate.parse("2024-02-29") != nil)
+        #expect(CalendarDate.parse("2023-02-29") == nil)
+        #expect(CalendarDate.parse("1900-02-29") == nil)
+        #expect(CalendarDate.parse("2000-02-29") != nil)
+        #expect(CalendarDate.parse("2026-04-31") == nil)
+        #expect(CalendarDate.parse("2026-13-01") == nil)
+        #expect(CalendarDate.parse("2026-00-10") == nil)
+        #expect(CalendarDate.iso(Self.at("2026-06-01T23:30:00Z")) == "2026-06-01")
+    }
+
     func table(_ counts: [Int], total: Int) -> MeasureTable {
         MeasureTable(
             .closureOutcomes, rowHeading: "Reason",

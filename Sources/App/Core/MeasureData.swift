@@ -72,12 +72,9 @@ enum MeasureData {
         let sql = db as! any SQLDatabase
         var inputs = MeasureInputs(period: period, now: now, groupHeading: scope.groupHeading)
         if parts.contains(.episodes) {
-            let episodes = try await episodes(scope, period: period, on: sql)
+            let episodes = try await episodes(scope, period: period, for: measures, on: sql)
             // Reading assessments' levels and children's other CAFs only for the measures that use them.
-            let levels =
-                measures.contains(.needChange)
-                ? try await levels(
-                    of: episodes.filter { period.contains($0.history.latestAssessmentCompletedAt) }.map(\.id), on: db) : [:]
+            let levels = measures.contains(.needChange) ? try await levels(scope, period: period, on: sql) : [:]
             inputs.episodes = episodes.map { id, history in
                 var history = history
                 history.levels = levels[id]
@@ -264,30 +261,85 @@ enum MeasureData {
             + scope.whereClause(localAuthority: "e.local_authority_id", and: more)
     }
 
-    /// Each episode that may have something in the period (none closed before it, none
-    /// opened after it), with the first time each step happened.
-    static func episodes(_ scope: Scope, period: MeasurePeriod, on sql: any SQLDatabase) async throws
-        -> [(id: UUID, history: EpisodeHistory)]
+    /// Each step of an episode whose first time a measure counts: the column it is kept in,
+    /// and the subquery that finds it, once per table rather than per episode.
+    enum Step: CaseIterable {
+        case assessed, met, helped, led
+
+        var column: String {
+            switch self {
+            case .assessed: "first_assessed"
+            case .met: "first_meeting"
+            case .helped: "first_action"
+            case .led: "first_lead"
+            }
+        }
+
+        var measure: Measure {
+            switch self {
+            case .assessed: .timeToAssessment
+            case .met: .timeToTeam
+            case .helped: .timeToHelp
+            case .led: .timeToLead
+            }
+        }
+
+        var join: SQLQueryString {
+            switch self {
+            case .assessed:
+                """
+                 LEFT JOIN (SELECT episode_id, min(completed_at) AS first_assessed, max(completed_at) AS last_assessed,
+                  count(*) AS assessments FROM assessments WHERE status = 'completed' GROUP BY episode_id) a ON a.episode_id = e.id
+                """
+            case .met:
+                """
+                 LEFT JOIN (SELECT episode_id, min(scheduled_at) AS first_meeting FROM tac_meetings WHERE held = \(bind: true)
+                  GROUP BY episode_id) m ON m.episode_id = e.id
+                """
+            case .helped:
+                """
+                 LEFT JOIN (SELECT episode_id, min(coalesce(started_at, completed_at)) AS first_action FROM plan_actions
+                  WHERE status IN ('in-progress', 'done') GROUP BY episode_id) x ON x.episode_id = e.id
+                """
+            case .led:
+                """
+                 LEFT JOIN (SELECT episode_id, min(started_at) AS first_lead FROM lead_professional_terms GROUP BY episode_id) t
+                  ON t.episode_id = e.id
+                """
+            }
+        }
+    }
+
+    /// The measures counted from closures in the period.
+    static let closureMeasures: Set<Measure> = [.closureOutcomes, .needsMet, .reReferral, .stepUp]
+
+    /// The episodes these measures count: those whose first step (of a measure's) came in the
+    /// period, those closed in it, and those whose latest assessment was completed in it,
+    /// each with only the columns its measures read.
+    static func episodes(_ scope: Scope, period: MeasurePeriod, for measures: [Measure], on sql: any SQLDatabase)
+        async throws -> [(id: UUID, history: EpisodeHistory)]
     {
-        // Each step's first time, aggregated once per table and joined: far cheaper than
-        // asking each episode in turn.
+        let wanted = Set(measures)
+        let steps = Step.allCases.filter { wanted.contains($0.measure) || ($0 == .assessed && wanted.contains(.needChange)) }
+        var counted: [SQLQueryString] = steps.filter { wanted.contains($0.measure) }.map {
+            "(\(unsafeRaw: $0.column) >= \(bind: period.from) AND \(unsafeRaw: $0.column) < \(bind: period.to))"
+        }
+        if !wanted.isDisjoint(with: closureMeasures) {
+            counted.append("(e.closed_at >= \(bind: period.from) AND e.closed_at < \(bind: period.to))")
+        }
+        if wanted.contains(.needChange) {
+            counted.append(
+                "(a.assessments >= 2 AND a.last_assessed >= \(bind: period.from) AND a.last_assessed < \(bind: period.to))")
+        }
+        guard !counted.isEmpty else { return [] }
+        let columns =
+            Step.allCases.map { step in steps.contains(step) ? step.column : "NULL AS \(step.column)" }
+            + (steps.contains(.assessed) ? ["a.last_assessed", "a.assessments"] : ["NULL AS last_assessed", "0 AS assessments"])
         let rows = try await sql.raw(
-            """
-            SELECT e.id, e.child_id, e.opened_at, e.closed_at, e.closure_reason, o.agency_type, l.name AS la_name,
-            a.first_assessed, a.last_assessed, a.assessments, m.first_meeting, x.first_action, t.first_lead
-            FROM episodes e
-            LEFT JOIN (SELECT episode_id, min(completed_at) AS first_assessed, max(completed_at) AS last_assessed,
-              count(*) AS assessments FROM assessments WHERE status = 'completed' GROUP BY episode_id) a ON a.episode_id = e.id
-            LEFT JOIN (SELECT episode_id, min(scheduled_at) AS first_meeting FROM tac_meetings WHERE held = \(bind: true)
-              GROUP BY episode_id) m ON m.episode_id = e.id
-            LEFT JOIN (SELECT episode_id, min(coalesce(started_at, completed_at)) AS first_action FROM plan_actions
-              WHERE status IN ('in-progress', 'done') GROUP BY episode_id) x ON x.episode_id = e.id
-            LEFT JOIN (SELECT episode_id, min(started_at) AS first_lead FROM lead_professional_terms GROUP BY episode_id) t
-              ON t.episode_id = e.id
-            """ + starter("e.author_id", localAuthority: "e.local_authority_id")
-                + scope.whereClause(
-                    localAuthority: "e.local_authority_id",
-                    and: ["e.opened_at < \(bind: period.to)", "(e.closed_at IS NULL OR e.closed_at >= \(bind: period.from))"])
+            "SELECT e.id, e.child_id, e.opened_at, e.closed_at, e.closure_reason, o.agency_type, l.name AS la_name, "
+                + "\(unsafeRaw: columns.joined(separator: ", ")) FROM episodes e"
+                + steps.map(\.join).joined() + starter("e.author_id", localAuthority: "e.local_authority_id")
+                + scope.whereClause(localAuthority: "e.local_authority_id", and: ["(" + counted.joined(separator: " OR ") + ")"])
         ).all()
         return try rows.map { row in
             var episode = EpisodeHistory(
@@ -306,37 +358,30 @@ enum MeasureData {
         }
     }
 
-    /// The first completed assessment of each episode against its latest.
-    static func levels(of episodeIDs: [UUID], on db: any Database) async throws -> [UUID: LevelComparison] {
-        /// Only the levels of a version's content are read, not its text.
-        struct Levels: Decodable {
-            struct Element: Decodable {
-                let code: String
-                let level: LevelOfNeed?
-            }
-            let elements: [Element]
-
-            var content: AssessmentContent {
-                AssessmentContent(elements: elements.map { ElementAssessment(code: $0.code, level: $0.level) })
-            }
-        }
-        var versions: [UUID: [(version: Int, levels: Levels)]] = [:]
-        let decoder = JSONDecoder()
-        // In batches, so no statement carries too many binds.
-        for start in stride(from: 0, to: episodeIDs.count, by: 500) {
-            let batch = Array(episodeIDs[start..<min(start + 500, episodeIDs.count)])
-            for row in try await (db as! any SQLDatabase).raw(
-                "SELECT episode_id, version, content FROM assessments WHERE status = 'completed' AND episode_id IN (\(binds: batch))"
-            ).all() {
-                let levels = try decoder.decode(Levels.self, from: Data(try row.decode(column: "content", as: String.self).utf8))
-                versions[try row.decode(column: "episode_id", as: UUID.self), default: []].append(
-                    (try row.decode(column: "version", as: Int.self), levels))
+    /// The first completed assessment against the latest, for each episode of the scope with
+    /// two or more whose latest was completed in the period: levels only, never the text.
+    static func levels(_ scope: Scope, period: MeasurePeriod, on sql: any SQLDatabase) async throws
+        -> [UUID: LevelComparison]
+    {
+        let compared: SQLQueryString =
+            "a.episode_id IN (SELECT episode_id FROM assessments WHERE status = 'completed' GROUP BY episode_id"
+            + " HAVING count(*) >= 2 AND max(completed_at) >= \(bind: period.from) AND max(completed_at) < \(bind: period.to))"
+        var versions: [UUID: (first: (Int, String), latest: (Int, String))] = [:]
+        for row in try await sql.raw(
+            ofEpisodes("assessments", "episode_id, a.version, a.levels", scope, conditions: ["a.status = 'completed'", compared])
+        ).all() {
+            let version = (try row.decode(column: "version", as: Int.self), try row.decode(column: "levels", as: String.self))
+            let episode = try row.decode(column: "episode_id", as: UUID.self)
+            if let known = versions[episode] {
+                versions[episode] = (
+                    version.0 < known.first.0 ? version : known.first, version.0 > known.latest.0 ? version : known.latest
+                )
+            } else {
+                versions[episode] = (version, version)
             }
         }
-        return versions.compactMapValues { found in
-            let ordered = found.sorted { $0.version < $1.version }
-            return ordered.count < 2
-                ? nil : LevelComparison(from: ordered[0].levels.content, to: ordered[ordered.count - 1].levels.content)
+        return versions.mapValues {
+            LevelComparison(from: AssessmentContent(levelsText: $0.first.1), to: AssessmentContent(levelsText: $0.latest.1))
         }
     }
 

@@ -12,6 +12,8 @@ final class Assessment: Model, @unchecked Sendable {
     @Enum(key: "status") var status: AssessmentStatus
     /// `AssessmentContent` as JSON: the form is data in CAFCore, so its shape lives there.
     @Field(key: "content") var contentJSON: String
+    /// `AssessmentContent.levelsText`, written with the content: what the measures read.
+    @Field(key: "levels") var levels: String
     @Parent(key: "author_id") var author: Practitioner
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
@@ -32,5 +34,6 @@ final class Assessment: Model, @unchecked Sendable {
 
     func setContent(_ content: AssessmentContent) throws {
         contentJSON = String(decoding: try JSONEncoder().encode(content), as: UTF8.self)
+        levels = content.levelsText
     }
 }
