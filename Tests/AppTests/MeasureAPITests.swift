@@ -185,6 +185,24 @@ import VaporTesting
         }
     }
 
+    /// A's child comes back within twelve months of A's closure, B's child after more than twelve.
+    @Test func aNewCAFWithinTwelveMonthsOfAClosureIsAReReferral() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            try await history(world)
+            let db = world.app.db
+            for (reason, reopened) in [(ClosureReason.needsMet, "2026-06-30T09:00:00Z"), (.stepUp, "2026-08-02T09:00:00Z")] {
+                let closed = try await Episode.query(on: db).filter(\.$closureReason == reason).first()!
+                try await Episode(
+                    childID: closed.$child.id, localAuthorityID: closed.$localAuthority.id, authorID: closed.$author.id,
+                    openedAt: Self.at(reopened)
+                ).create(on: db)
+            }
+            let t = try tables(try await measures(world, as: "erin@demo.test"), world)
+            #expect(
+                t["re-referral"] == ["Education": ["1", "1", "100%"], "Health": ["1", "0", "0%"], "All": ["2", "1", "50%"]])
+        }
+    }
+
     /// Assessments stored before their levels were kept beside the content get them from it.
     @Test func existingAssessmentsGetTheirLevelsFromTheirContent() async throws {
         try await TestWorld.run { (world: TestWorld) async throws in

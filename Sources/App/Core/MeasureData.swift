@@ -81,8 +81,7 @@ enum MeasureData {
                 return history
             }
             if measures.contains(.reReferral) {
-                let closedChildren = Set(inputs.episodes.filter { period.contains($0.closedAt) }.map(\.childID))
-                inputs.openings = try await openings(of: closedChildren, on: sql)
+                inputs.openings = try await openings(scope, period: period, on: sql)
             }
         }
         if parts.contains(.checklists) {
@@ -201,39 +200,40 @@ enum MeasureData {
                     minutes: Double(try row.decode(column: "minutes", as: Int.self)), at: day)
             }
         }
-        // Editing sessions give both the time spent and how long each assessment took to write.
-        var writing: [UUID: Double] = [:]
-        if parts.contains(.time) || parts.contains(.completions) {
-            for row in try await sql.raw(
+        if parts.contains(.time) {
+            inputs.time += try await sql.raw(
                 ofEpisodes(
                     "editing_sessions",
-                    "practitioner_id, a.activity, a.active_seconds, a.started_at, a.assessment_id, wo.agency_type AS worker_agency",
-                    scope, join: worker)
-            ).all() {
-                guard let activity = Activity(rawValue: try row.decode(column: "activity", as: String.self)) else { continue }
-                let minutes = try row.decode(column: "active_seconds", as: Double.self) / 60
-                if let assessment = try row.decode(column: "assessment_id", as: UUID?.self) {
-                    writing[assessment, default: 0] += minutes
-                }
-                guard parts.contains(.time) else { continue }
-                inputs.time.append(
+                    "practitioner_id, a.activity, a.active_seconds, a.started_at, wo.agency_type AS worker_agency",
+                    scope, join: worker, conditions: within("a.started_at", period))
+            ).all().compactMap { row in
+                try Activity(rawValue: try row.decode(column: "activity", as: String.self)).map {
                     TimeHistory(
                         practitionerID: try row.decode(column: "practitioner_id", as: UUID.self),
                         agency: try row.decode(column: "worker_agency", as: String?.self).flatMap(AgencyType.init),
-                        activity: activity,
-                        minutes: minutes, at: try row.decode(column: "started_at", as: Date.self)))
+                        activity: $0, minutes: try row.decode(column: "active_seconds", as: Double.self) / 60,
+                        at: try row.decode(column: "started_at", as: Date.self))
+                }
             }
         }
         if parts.contains(.completions) {
+            // How long each took to write: its editing sessions' active time, when it has any.
+            let writing: (columns: String, join: String) =
+                measures.contains(.assessmentWritingTime)
+                ? (
+                    ", w.seconds",
+                    " LEFT JOIN (SELECT assessment_id, sum(active_seconds) AS seconds FROM editing_sessions"
+                        + " WHERE assessment_id IS NOT NULL GROUP BY assessment_id) w ON w.assessment_id = a.id"
+                ) : (", NULL AS seconds", "")
             inputs.completions = try await sql.raw(
                 ofEpisodes(
-                    "assessments", "id AS assessment_id, a.author_id, a.completed_at", scope,
+                    "assessments", "author_id, a.completed_at\(writing.columns)", scope, join: writing.join,
                     conditions: ["a.status = 'completed'"] + within("a.completed_at", period))
             ).all().map { row in
                 CompletionHistory(
                     practitionerID: try row.decode(column: "author_id", as: UUID.self), group: try scope.group(row),
                     completedAt: try row.decode(column: "completed_at", as: Date.self),
-                    writingMinutes: writing[try row.decode(column: "assessment_id", as: UUID.self)])
+                    writingMinutes: try row.decode(column: "seconds", as: Double?.self).map { $0 / 60 })
             }
         }
         return inputs
@@ -385,17 +385,15 @@ enum MeasureData {
         }
     }
 
-    /// When each of these children's CAFs were opened, in any LA.
-    static func openings(of children: Set<UUID>, on sql: any SQLDatabase) async throws -> [UUID: [Date]] {
+    /// When CAFs were opened, in any LA, for the children of the scope's CAFs closed in the period.
+    static func openings(_ scope: Scope, period: MeasurePeriod, on sql: any SQLDatabase) async throws -> [UUID: [Date]] {
         var openings: [UUID: [Date]] = [:]
-        let ids = Array(children)
-        for start in stride(from: 0, to: ids.count, by: 500) {
-            for row in try await sql.raw(
-                "SELECT child_id, opened_at FROM episodes WHERE child_id IN (\(binds: Array(ids[start..<min(start + 500, ids.count)])))"
-            ).all() {
-                openings[try row.decode(column: "child_id", as: UUID.self), default: []].append(
-                    try row.decode(column: "opened_at", as: Date.self))
-            }
+        let closed: SQLQueryString =
+            "SELECT e.child_id FROM episodes e" + starter("e.author_id", localAuthority: "e.local_authority_id")
+            + scope.whereClause(localAuthority: "e.local_authority_id", and: within("e.closed_at", period))
+        for row in try await sql.raw("SELECT child_id, opened_at FROM episodes WHERE child_id IN (\(closed))").all() {
+            openings[try row.decode(column: "child_id", as: UUID.self), default: []].append(
+                try row.decode(column: "opened_at", as: Date.self))
         }
         return openings
     }
