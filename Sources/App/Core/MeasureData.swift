@@ -64,27 +64,58 @@ enum MeasureData {
             + " JOIN local_authorities l ON l.id = \(unsafeRaw: column)"
     }
 
-    /// What the measures are computed from, loading only what these measures need.
+    /// What the measures are computed from, loading only what these measures need: each
+    /// part its own query, all at once, each on a connection of its own.
     static func inputs(_ scope: Scope, period: MeasurePeriod, now: Date, for measures: [Measure], on db: any Database)
         async throws -> MeasureInputs
     {
         let parts = Set(measures.flatMap(Part.needed))
-        let sql = db as! any SQLDatabase
+        let load = Loader(scope: scope, period: period, measures: Set(measures), sql: db as! any SQLDatabase)
+        async let episodes = parts.contains(.episodes) ? load.episodes() : []
+        // Assessments' levels and children's other CAFs only for the measures that use them.
+        async let levels = measures.contains(.needChange) ? load.levels() : [:]
+        async let openings = measures.contains(.reReferral) ? load.openings() : [:]
+        async let checklists = parts.contains(.checklists) ? load.checklists() : []
+        async let calls = parts.contains(.calls) ? load.calls() : []
+        async let actions = parts.contains(.actions) ? load.actions() : []
+        async let referrals = parts.contains(.referrals) ? load.referrals() : []
+        async let leadTerms = parts.contains(.leadTerms) ? load.leadTerms() : []
+        async let invitations = parts.contains(.invitations) ? load.invitations() : []
+        async let entries = parts.contains(.time) ? load.timeEntries() : []
+        async let sessions = parts.contains(.time) ? load.editingSessions() : []
+        async let completions = parts.contains(.completions) ? load.completions() : []
+
         var inputs = MeasureInputs(period: period, now: now, groupHeading: scope.groupHeading)
-        if parts.contains(.episodes) {
-            let episodes = try await episodes(scope, period: period, for: measures, on: sql)
-            // Reading assessments' levels and children's other CAFs only for the measures that use them.
-            let levels = measures.contains(.needChange) ? try await levels(scope, period: period, on: sql) : [:]
-            inputs.episodes = episodes.map { id, history in
-                var history = history
-                history.levels = levels[id]
-                return history
-            }
-            if measures.contains(.reReferral) {
-                inputs.openings = try await openings(scope, period: period, on: sql)
-            }
+        let levelsByEpisode = try await levels
+        inputs.episodes = try await episodes.map { id, history in
+            var history = history
+            history.levels = levelsByEpisode[id]
+            return history
         }
-        if parts.contains(.checklists) {
+        inputs.openings = try await openings
+        inputs.checklists = try await checklists
+        inputs.calls = try await calls
+        inputs.actions = try await actions
+        inputs.referrals = try await referrals
+        inputs.leadTerms = try await leadTerms
+        inputs.invitations = try await invitations
+        inputs.time = try await entries + sessions
+        inputs.completions = try await completions
+        return inputs
+    }
+
+    /// The queries of one report.
+    struct Loader: Sendable {
+        let scope: Scope
+        let period: MeasurePeriod
+        let measures: Set<Measure>
+        let sql: any SQLDatabase
+
+        /// Time is counted by the practitioner's own agency type.
+        static let worker =
+            " JOIN practitioners w ON w.id = a.practitioner_id LEFT JOIN organisations wo ON wo.id = w.organisation_id"
+
+        func checklists() async throws -> [ChecklistHistory] {
             // Joined: on the open CAF's team since, as a named share, by a granted request or as its lead.
             let joined = """
                 EXISTS (SELECT 1 FROM episode_shares s WHERE s.episode_id = c.existing_episode_id AND s.practitioner_id = c.practitioner_id)
@@ -93,7 +124,7 @@ enum MeasureData {
                 OR EXISTS (SELECT 1 FROM lead_professional_terms t WHERE t.episode_id = c.existing_episode_id
                   AND t.practitioner_id = c.practitioner_id)
                 """
-            inputs.checklists = try await sql.raw(
+            return try await sql.raw(
                 "SELECT c.decision, c.recorded_at, c.existing_episode_id, CASE WHEN \(unsafeRaw: joined) THEN 1 ELSE 0 END AS joined,"
                     + " o.agency_type, l.name AS la_name FROM pre_assessments c"
                     + starter("c.practitioner_id", localAuthority: "c.local_authority_id")
@@ -108,8 +139,9 @@ enum MeasureData {
                 }
             }
         }
-        if parts.contains(.calls) {
-            inputs.calls = try await sql.raw(
+
+        func calls() async throws -> [CallHistory] {
+            try await sql.raw(
                 "SELECT c.called_at, c.follow_up_due, c.follow_up_sent_at, o.agency_type, l.name AS la_name FROM safeguarding_calls c"
                     + starter("c.caller_id", localAuthority: "c.local_authority_id")
                     + scope.whereClause(localAuthority: "c.local_authority_id", and: within("c.called_at", period))
@@ -120,8 +152,9 @@ enum MeasureData {
                     followUpSentAt: try row.decode(column: "follow_up_sent_at", as: Date?.self))
             }
         }
-        if parts.contains(.actions) {
-            inputs.actions = try await sql.raw(
+
+        func actions() async throws -> [ActionHistory] {
+            try await sql.raw(
                 ofEpisodes("plan_actions", "due_on, a.status, a.completed_at", scope, conditions: days("a.due_on", period))
             ).all()
                 .compactMap {
@@ -133,8 +166,9 @@ enum MeasureData {
                     }
                 }
         }
-        if parts.contains(.referrals) {
-            inputs.referrals = try await sql.raw(
+
+        func referrals() async throws -> [ReferralHistory] {
+            try await sql.raw(
                 ofEpisodes("referrals", "decided_at, a.decision", scope, conditions: within("a.decided_at", period))
             ).all().compactMap {
                 row in
@@ -145,8 +179,9 @@ enum MeasureData {
                 }
             }
         }
-        if parts.contains(.leadTerms) {
-            inputs.leadTerms = try await sql.raw(
+
+        func leadTerms() async throws -> [LeadTermHistory] {
+            try await sql.raw(
                 ofEpisodes(
                     "lead_professional_terms",
                     "practitioner_id, a.agency_type AS lead_agency, a.started_at, a.ended_at, e.closed_at",
@@ -166,8 +201,9 @@ enum MeasureData {
                 }
             }
         }
-        if parts.contains(.invitations) {
-            inputs.invitations = try await sql.raw(
+
+        func invitations() async throws -> [InvitationHistory] {
+            try await sql.raw(
                 ofEpisodes(
                     "tac_meetings", "scheduled_at, i.agency_type AS invitee_agency, i.attendance", scope,
                     join: " JOIN tac_invitations i ON i.meeting_id = a.id",
@@ -180,15 +216,13 @@ enum MeasureData {
                 }
             }
         }
-        // Time: manual entries (on their day) and editing sessions (when they began), each
-        // by the practitioner's own agency type.
-        let worker = " JOIN practitioners w ON w.id = a.practitioner_id LEFT JOIN organisations wo ON wo.id = w.organisation_id"
-        if parts.contains(.time) {
-            inputs.time = try await sql.raw(
+
+        func timeEntries() async throws -> [TimeHistory] {
+            try await sql.raw(
                 ofEpisodes(
                     "time_entries", "practitioner_id, a.activity, a.minutes, a.occurred_on, wo.agency_type AS worker_agency",
                     scope,
-                    join: worker, conditions: days("a.occurred_on", period))
+                    join: Self.worker, conditions: days("a.occurred_on", period))
             ).all().compactMap { row in
                 guard let activity = Activity(rawValue: try row.decode(column: "activity", as: String.self)),
                     let day = CalendarDays.startOf(try row.decode(column: "occurred_on", as: String.self))
@@ -200,12 +234,13 @@ enum MeasureData {
                     minutes: Double(try row.decode(column: "minutes", as: Int.self)), at: day)
             }
         }
-        if parts.contains(.time) {
-            inputs.time += try await sql.raw(
+
+        func editingSessions() async throws -> [TimeHistory] {
+            try await sql.raw(
                 ofEpisodes(
                     "editing_sessions",
                     "practitioner_id, a.activity, a.active_seconds, a.started_at, wo.agency_type AS worker_agency",
-                    scope, join: worker, conditions: within("a.started_at", period))
+                    scope, join: Self.worker, conditions: within("a.started_at", period))
             ).all().compactMap { row in
                 try Activity(rawValue: try row.decode(column: "activity", as: String.self)).map {
                     TimeHistory(
@@ -216,7 +251,8 @@ enum MeasureData {
                 }
             }
         }
-        if parts.contains(.completions) {
+
+        func completions() async throws -> [CompletionHistory] {
             // How long each took to write: its editing sessions' active time, when it has any.
             let writing: (columns: String, join: String) =
                 measures.contains(.assessmentWritingTime)
@@ -225,7 +261,7 @@ enum MeasureData {
                     " LEFT JOIN (SELECT assessment_id, sum(active_seconds) AS seconds FROM editing_sessions"
                         + " WHERE assessment_id IS NOT NULL GROUP BY assessment_id) w ON w.assessment_id = a.id"
                 ) : (", NULL AS seconds", "")
-            inputs.completions = try await sql.raw(
+            return try await sql.raw(
                 ofEpisodes(
                     "assessments", "author_id, a.completed_at\(writing.columns)", scope, join: writing.join,
                     conditions: ["a.status = 'completed'"] + within("a.completed_at", period))
@@ -236,7 +272,6 @@ enum MeasureData {
                     writingMinutes: try row.decode(column: "seconds", as: Double?.self).map { $0 / 60 })
             }
         }
-        return inputs
     }
 
     /// A moment column within the period.
@@ -313,18 +348,21 @@ enum MeasureData {
     /// The measures counted from closures in the period.
     static let closureMeasures: Set<Measure> = [.closureOutcomes, .needsMet, .reReferral, .stepUp]
 
+}
+
+extension MeasureData.Loader {
     /// The episodes these measures count: those whose first step (of a measure's) came in the
     /// period, those closed in it, and those whose latest assessment was completed in it,
     /// each with only the columns its measures read.
-    static func episodes(_ scope: Scope, period: MeasurePeriod, for measures: [Measure], on sql: any SQLDatabase)
-        async throws -> [(id: UUID, history: EpisodeHistory)]
-    {
-        let wanted = Set(measures)
-        let steps = Step.allCases.filter { wanted.contains($0.measure) || ($0 == .assessed && wanted.contains(.needChange)) }
+    func episodes() async throws -> [(id: UUID, history: EpisodeHistory)] {
+        let wanted = measures
+        let steps = MeasureData.Step.allCases.filter {
+            wanted.contains($0.measure) || ($0 == .assessed && wanted.contains(.needChange))
+        }
         var counted: [SQLQueryString] = steps.filter { wanted.contains($0.measure) }.map {
             "(\(unsafeRaw: $0.column) >= \(bind: period.from) AND \(unsafeRaw: $0.column) < \(bind: period.to))"
         }
-        if !wanted.isDisjoint(with: closureMeasures) {
+        if !wanted.isDisjoint(with: MeasureData.closureMeasures) {
             counted.append("(e.closed_at >= \(bind: period.from) AND e.closed_at < \(bind: period.to))")
         }
         if wanted.contains(.needChange) {
@@ -333,12 +371,12 @@ enum MeasureData {
         }
         guard !counted.isEmpty else { return [] }
         let columns =
-            Step.allCases.map { step in steps.contains(step) ? step.column : "NULL AS \(step.column)" }
+            MeasureData.Step.allCases.map { step in steps.contains(step) ? step.column : "NULL AS \(step.column)" }
             + (steps.contains(.assessed) ? ["a.last_assessed", "a.assessments"] : ["NULL AS last_assessed", "0 AS assessments"])
         let rows = try await sql.raw(
             "SELECT e.id, e.child_id, e.opened_at, e.closed_at, e.closure_reason, o.agency_type, l.name AS la_name, "
                 + "\(unsafeRaw: columns.joined(separator: ", ")) FROM episodes e"
-                + steps.map(\.join).joined() + starter("e.author_id", localAuthority: "e.local_authority_id")
+                + steps.map(\.join).joined() + MeasureData.starter("e.author_id", localAuthority: "e.local_authority_id")
                 + scope.whereClause(localAuthority: "e.local_authority_id", and: ["(" + counted.joined(separator: " OR ") + ")"])
         ).all()
         return try rows.map { row in
@@ -360,15 +398,14 @@ enum MeasureData {
 
     /// The first completed assessment against the latest, for each episode of the scope with
     /// two or more whose latest was completed in the period: levels only, never the text.
-    static func levels(_ scope: Scope, period: MeasurePeriod, on sql: any SQLDatabase) async throws
-        -> [UUID: LevelComparison]
-    {
+    func levels() async throws -> [UUID: LevelComparison] {
         let compared: SQLQueryString =
             "a.episode_id IN (SELECT episode_id FROM assessments WHERE status = 'completed' GROUP BY episode_id"
             + " HAVING count(*) >= 2 AND max(completed_at) >= \(bind: period.from) AND max(completed_at) < \(bind: period.to))"
         var versions: [UUID: (first: (Int, String), latest: (Int, String))] = [:]
         for row in try await sql.raw(
-            ofEpisodes("assessments", "episode_id, a.version, a.levels", scope, conditions: ["a.status = 'completed'", compared])
+            MeasureData.ofEpisodes(
+                "assessments", "episode_id, a.version, a.levels", scope, conditions: ["a.status = 'completed'", compared])
         ).all() {
             let version = (try row.decode(column: "version", as: Int.self), try row.decode(column: "levels", as: String.self))
             let episode = try row.decode(column: "episode_id", as: UUID.self)
@@ -386,11 +423,11 @@ enum MeasureData {
     }
 
     /// When CAFs were opened, in any LA, for the children of the scope's CAFs closed in the period.
-    static func openings(_ scope: Scope, period: MeasurePeriod, on sql: any SQLDatabase) async throws -> [UUID: [Date]] {
+    func openings() async throws -> [UUID: [Date]] {
         var openings: [UUID: [Date]] = [:]
         let closed: SQLQueryString =
-            "SELECT e.child_id FROM episodes e" + starter("e.author_id", localAuthority: "e.local_authority_id")
-            + scope.whereClause(localAuthority: "e.local_authority_id", and: within("e.closed_at", period))
+            "SELECT e.child_id FROM episodes e" + MeasureData.starter("e.author_id", localAuthority: "e.local_authority_id")
+            + scope.whereClause(localAuthority: "e.local_authority_id", and: MeasureData.within("e.closed_at", period))
         for row in try await sql.raw("SELECT child_id, opened_at FROM episodes WHERE child_id IN (\(closed))").all() {
             openings[try row.decode(column: "child_id", as: UUID.self), default: []].append(
                 try row.decode(column: "opened_at", as: Date.self))
