@@ -30,8 +30,13 @@ public struct LevelComparison: Sendable {
     public let rows: [Row]
 
     public init(from before: AssessmentContent, to after: AssessmentContent) {
+        // By code, as `element(_:)` finds them (the first of a code), looked up once each.
+        func byCode(_ content: AssessmentContent) -> [String: ElementAssessment] {
+            Dictionary(content.elements.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
+        }
+        let (before, after) = (byCode(before), byCode(after))
         rows = CAFForm.elements.map { element in
-            Row(element: element, from: before.element(element.code).level, to: after.element(element.code).level)
+            Row(element: element, from: before[element.code]?.level, to: after[element.code]?.level)
         }
     }
 

@@ -423,7 +423,12 @@ public struct MeasureInputs: Sendable {
 
     func needChange() -> MeasureTable {
         let compared = episodes.filter { period.contains($0.latestAssessmentCompletedAt) }.compactMap(\.levels)
-        let rows = compared.flatMap(\.rows)
+        // Each element's changes gathered in one pass: there are rows by the hundred thousand.
+        var changes: [String: [LevelChange]] = [:]
+        for comparison in compared {
+            for row in comparison.rows { changes[row.element.code, default: []].append(row.change) }
+        }
+        func of(_ elements: [CAFElement]) -> [LevelChange] { elements.flatMap { changes[$0.code] ?? [] } }
         func cells(_ changes: [LevelChange]) -> [MeasureTable.Cell] {
             let down = changes.count { $0 == .down }
             let compared = changes.count { $0 != .notComparable }
@@ -436,14 +441,13 @@ public struct MeasureInputs: Sendable {
         var subtotals: [[Int]] = []
         for domain in CAFDomain.allCases {
             let start = tableRows.count
-            tableRows.append(.init("\(domain.title): all", cells(rows.filter { $0.element.domain == domain }.map(\.change))))
-            for element in CAFForm.elements where element.domain == domain {
-                tableRows.append(.init(element.name, cells(rows.filter { $0.element == element }.map(\.change))))
-            }
+            let elements = CAFForm.elements(in: domain)
+            tableRows.append(.init("\(domain.title): all", cells(of(elements))))
+            for element in elements { tableRows.append(.init(element.name, cells(of([element])))) }
             subtotals.append(Array(start..<tableRows.count))
         }
         // The domains add up to all elements; each domain's elements add up to its subtotal.
-        tableRows.append(.init("All elements", cells(rows.map(\.change)), isTotal: true))
+        tableRows.append(.init("All elements", cells(of(CAFForm.elements)), isTotal: true))
         subtotals.append(subtotals.map { $0[0] } + [tableRows.count - 1])
         return MeasureTable(
             .needChange, rowHeading: "Element or domain",

@@ -30,10 +30,19 @@ enum MeasureData {
             return conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
         }
 
-        /// The row a record is counted in.
+        /// The row a record is counted in: its LA's name, or its starter's agency type.
+        var groupColumn: SQLQueryString { localAuthorityID == nil ? "l.name AS row_group" : "o.agency_type AS row_group" }
+
         func group(_ row: any SQLRow) throws -> String {
-            if localAuthorityID == nil { return try row.decode(column: "la_name", as: String.self) }
-            return AgencyType(rawValue: try row.decode(column: "agency_type", as: String.self))?.title ?? "Other"
+            let group = try row.decode(column: "row_group", as: String.self)
+            return localAuthorityID == nil ? group : AgencyType(rawValue: group)?.title ?? "Other"
+        }
+
+        /// Who started a record (`p`), their organisation (`o`) and, for national figures
+        /// counted by LA, the record's LA (`l`).
+        func starter(_ practitionerColumn: String, localAuthority column: String) -> SQLQueryString {
+            " JOIN practitioners p ON p.id = \(unsafeRaw: practitionerColumn) JOIN organisations o ON o.id = p.organisation_id"
+                + (localAuthorityID == nil ? " JOIN local_authorities l ON l.id = \(unsafeRaw: column)" : "")
         }
     }
 
@@ -56,12 +65,6 @@ enum MeasureData {
             case .assessmentWritingTime: [.completions]
             }
         }
-    }
-
-    /// Who started a record, and where: joined by every query below.
-    static func starter(_ practitionerColumn: String, localAuthority column: String) -> SQLQueryString {
-        " JOIN practitioners p ON p.id = \(unsafeRaw: practitionerColumn) JOIN organisations o ON o.id = p.organisation_id"
-            + " JOIN local_authorities l ON l.id = \(unsafeRaw: column)"
     }
 
     /// What the measures are computed from, loading only what these measures need: each
@@ -126,8 +129,8 @@ enum MeasureData {
                 """
             return try await sql.raw(
                 "SELECT c.decision, c.recorded_at, c.existing_episode_id, CASE WHEN \(unsafeRaw: joined) THEN 1 ELSE 0 END AS joined,"
-                    + " o.agency_type, l.name AS la_name FROM pre_assessments c"
-                    + starter("c.practitioner_id", localAuthority: "c.local_authority_id")
+                    + " \(scope.groupColumn) FROM pre_assessments c"
+                    + scope.starter("c.practitioner_id", localAuthority: "c.local_authority_id")
                     + scope.whereClause(localAuthority: "c.local_authority_id", and: within("c.recorded_at", period))
             ).all().compactMap { row in
                 try ChecklistDecision(rawValue: try row.decode(column: "decision", as: String.self)).map {
@@ -142,8 +145,8 @@ enum MeasureData {
 
         func calls() async throws -> [CallHistory] {
             try await sql.raw(
-                "SELECT c.called_at, c.follow_up_due, c.follow_up_sent_at, o.agency_type, l.name AS la_name FROM safeguarding_calls c"
-                    + starter("c.caller_id", localAuthority: "c.local_authority_id")
+                "SELECT c.called_at, c.follow_up_due, c.follow_up_sent_at, \(scope.groupColumn) FROM safeguarding_calls c"
+                    + scope.starter("c.caller_id", localAuthority: "c.local_authority_id")
                     + scope.whereClause(localAuthority: "c.local_authority_id", and: within("c.called_at", period))
             ).all().map { row in
                 CallHistory(
@@ -291,8 +294,8 @@ enum MeasureData {
     static func ofEpisodes(
         _ table: String, _ columns: String, _ scope: Scope, join: String = "", conditions more: [SQLQueryString] = []
     ) -> SQLQueryString {
-        "SELECT a.\(unsafeRaw: columns), o.agency_type, l.name AS la_name FROM \(unsafeRaw: table) a\(unsafeRaw: join)"
-            + " JOIN episodes e ON e.id = a.episode_id" + starter("e.author_id", localAuthority: "e.local_authority_id")
+        "SELECT a.\(unsafeRaw: columns), \(scope.groupColumn) FROM \(unsafeRaw: table) a\(unsafeRaw: join)"
+            + " JOIN episodes e ON e.id = a.episode_id" + scope.starter("e.author_id", localAuthority: "e.local_authority_id")
             + scope.whereClause(localAuthority: "e.local_authority_id", and: more)
     }
 
@@ -307,6 +310,16 @@ enum MeasureData {
             case .met: "first_meeting"
             case .helped: "first_action"
             case .led: "first_lead"
+            }
+        }
+
+        /// Where the history keeps it.
+        var time: WritableKeyPath<EpisodeHistory, Date?> {
+            switch self {
+            case .assessed: \.firstAssessmentCompletedAt
+            case .met: \.firstMeetingHeldAt
+            case .helped: \.firstActionStartedAt
+            case .led: \.firstLeadAgreedAt
             }
         }
 
@@ -370,28 +383,28 @@ extension MeasureData.Loader {
                 "(a.assessments >= 2 AND a.last_assessed >= \(bind: period.from) AND a.last_assessed < \(bind: period.to))")
         }
         guard !counted.isEmpty else { return [] }
+        let closures = !wanted.isDisjoint(with: MeasureData.closureMeasures)
         let columns =
-            MeasureData.Step.allCases.map { step in steps.contains(step) ? step.column : "NULL AS \(step.column)" }
-            + (steps.contains(.assessed) ? ["a.last_assessed", "a.assessments"] : ["NULL AS last_assessed", "0 AS assessments"])
+            ["e.id", "e.child_id", "e.opened_at"] + steps.map(\.column)
+            + (closures ? ["e.closed_at", "e.closure_reason"] : [])
+            + (wanted.contains(.needChange) ? ["a.last_assessed", "a.assessments"] : [])
         let rows = try await sql.raw(
-            "SELECT e.id, e.child_id, e.opened_at, e.closed_at, e.closure_reason, o.agency_type, l.name AS la_name, "
-                + "\(unsafeRaw: columns.joined(separator: ", ")) FROM episodes e"
-                + steps.map(\.join).joined() + MeasureData.starter("e.author_id", localAuthority: "e.local_authority_id")
+            "SELECT \(unsafeRaw: columns.joined(separator: ", ")), \(scope.groupColumn) FROM episodes e"
+                + steps.map(\.join).joined() + scope.starter("e.author_id", localAuthority: "e.local_authority_id")
                 + scope.whereClause(localAuthority: "e.local_authority_id", and: ["(" + counted.joined(separator: " OR ") + ")"])
         ).all()
         return try rows.map { row in
             var episode = EpisodeHistory(
                 childID: try row.decode(column: "child_id", as: UUID.self), group: try scope.group(row),
                 openedAt: try row.decode(column: "opened_at", as: Date.self))
-            episode.closedAt = try row.decode(column: "closed_at", as: Date?.self)
-            episode.closureReason = try row.decode(column: "closure_reason", as: String?.self).flatMap(ClosureReason.init)
-            episode.firstAssessmentCompletedAt = try row.decode(column: "first_assessed", as: Date?.self)
-            if try row.decode(column: "assessments", as: Int?.self) ?? 0 >= 2 {
+            for step in steps { episode[keyPath: step.time] = try row.decode(column: step.column, as: Date?.self) }
+            if closures {
+                episode.closedAt = try row.decode(column: "closed_at", as: Date?.self)
+                episode.closureReason = try row.decode(column: "closure_reason", as: String?.self).flatMap(ClosureReason.init)
+            }
+            if wanted.contains(.needChange), try row.decode(column: "assessments", as: Int?.self) ?? 0 >= 2 {
                 episode.latestAssessmentCompletedAt = try row.decode(column: "last_assessed", as: Date?.self)
             }
-            episode.firstMeetingHeldAt = try row.decode(column: "first_meeting", as: Date?.self)
-            episode.firstActionStartedAt = try row.decode(column: "first_action", as: Date?.self)
-            episode.firstLeadAgreedAt = try row.decode(column: "first_lead", as: Date?.self)
             return (try row.decode(column: "id", as: UUID.self), episode)
         }
     }
@@ -426,7 +439,7 @@ extension MeasureData.Loader {
     func openings() async throws -> [UUID: [Date]] {
         var openings: [UUID: [Date]] = [:]
         let closed: SQLQueryString =
-            "SELECT e.child_id FROM episodes e" + MeasureData.starter("e.author_id", localAuthority: "e.local_authority_id")
+            "SELECT e.child_id FROM episodes e" + scope.starter("e.author_id", localAuthority: "e.local_authority_id")
             + scope.whereClause(localAuthority: "e.local_authority_id", and: MeasureData.within("e.closed_at", period))
         for row in try await sql.raw("SELECT child_id, opened_at FROM episodes WHERE child_id IN (\(closed))").all() {
             openings[try row.decode(column: "child_id", as: UUID.self), default: []].append(
