@@ -11,6 +11,8 @@ struct BenchMeasuresCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Option(name: "rounds", help: "Runs of each measure (default 20)")
         var rounds: Int?
+        @Option(name: "measure", help: "Time only this measure (for profiling one)")
+        var measure: String?
     }
 
     let help = "Times each measure for a coordinator and a national analyst; run with --demo on a database with a demo history"
@@ -33,7 +35,14 @@ struct BenchMeasuresCommand: AsyncCommand {
             "\((db as! any SQLDatabase).dialect.name), \(episodes) episodes, \(rounds - 1) runs of each (ms)", "",
             "| measure | LA p50 | LA p95 | national p50 | national p95 |", "|---|---:|---:|---:|---:|",
         ]
-        let cases = Measure.allCases.map { ($0.rawValue, [$0]) } + [("**whole dashboard**", Measure.allCases)]
+        var cases = Measure.allCases.map { ($0.rawValue, [$0]) } + [("**whole dashboard**", Measure.allCases)]
+        if let only = signature.measure {
+            guard let measure = Measure(rawValue: only) else {
+                context.console.error("No measure is called \(only)")
+                throw ExitCode(2)
+            }
+            cases = [(only, [measure])]
+        }
         for (name, measures) in cases {
             var cells: [String] = []
             for viewer in viewers {
