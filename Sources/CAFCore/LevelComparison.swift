@@ -58,13 +58,15 @@ extension AssessmentContent {
         elements.compactMap { element in element.level.map { "\(element.code)=\($0.wireValue)" } }.joined(separator: ",")
     }
 
-    /// Content holding nothing but the levels of a `levelsText`.
+    /// Content holding nothing but the levels of a `levelsText`. Read as bytes: the measures
+    /// read these by the ten thousand, and splitting by Character is far slower.
     public init(levelsText: String) {
         self.init(
-            elements: levelsText.split(separator: ",").compactMap { pair in
-                let parts = pair.split(separator: "=", maxSplits: 1)
-                guard parts.count == 2, let level = LevelOfNeed(wireValue: String(parts[1])) else { return nil }
-                return ElementAssessment(code: String(parts[0]), level: level)
+            elements: levelsText.utf8.split(separator: UInt8(ascii: ",")).compactMap { pair in
+                guard let mark = pair.firstIndex(of: UInt8(ascii: "=")),
+                    let level = LevelOfNeed(wireValue: String(Substring(pair[pair.index(after: mark)...])))
+                else { return nil }
+                return ElementAssessment(code: String(Substring(pair[..<mark])), level: level)
             })
     }
 }
