@@ -58,15 +58,34 @@ extension AssessmentContent {
         elements.compactMap { element in element.level.map { "\(element.code)=\($0.wireValue)" } }.joined(separator: ",")
     }
 
-    /// Content holding nothing but the levels of a `levelsText`. Read as bytes: the measures
-    /// read these by the ten thousand, and splitting by Character is far slower.
-    public init(levelsText: String) {
-        self.init(
-            elements: levelsText.utf8.split(separator: UInt8(ascii: ",")).compactMap { pair in
-                guard let mark = pair.firstIndex(of: UInt8(ascii: "=")),
-                    let level = LevelOfNeed(wireValue: String(Substring(pair[pair.index(after: mark)...])))
-                else { return nil }
-                return ElementAssessment(code: String(Substring(pair[..<mark])), level: level)
-            })
+}
+
+extension LevelComparison {
+    /// Each element's change in `CAFForm.elements` order, as `rows` would give it, between two
+    /// `levelsText`s: what the measures count, read as bytes, since they read these by the ten
+    /// thousand and strings split by Character, or compared whole, are far slower.
+    public static func changes(fromLevels before: String, toLevels after: String) -> [LevelChange] {
+        let (from, to) = (numbers(before), numbers(after))
+        return zip(from, to).map { before, after in
+            guard let before, let after else { return .notComparable }
+            return after < before ? .down : after > before ? .up : .same
+        }
+    }
+
+    static let elementIndex: [Substring: Int] = Dictionary(
+        uniqueKeysWithValues: CAFForm.elements.enumerated().map { (Substring($1.code), $0) })
+
+    /// Each element's level as a number (nil when absent or not assessed); the first of a code counts.
+    static func numbers(_ levelsText: String) -> [Int?] {
+        var numbers = [Int?](repeating: nil, count: CAFForm.elements.count)
+        var seen = [Bool](repeating: false, count: CAFForm.elements.count)
+        for pair in levelsText.utf8.split(separator: UInt8(ascii: ",")) {
+            guard let mark = pair.firstIndex(of: UInt8(ascii: "=")),
+                let index = elementIndex[Substring(pair[..<mark])], !seen[index]
+            else { continue }
+            seen[index] = true
+            numbers[index] = LevelOfNeed(wireValue: String(Substring(pair[pair.index(after: mark)...])))?.number
+        }
+        return numbers
     }
 }

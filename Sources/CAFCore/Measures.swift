@@ -135,8 +135,9 @@ public struct EpisodeHistory: Sendable {
     public var firstLeadAgreedAt: Date?
     public var closedAt: Date?
     public var closureReason: ClosureReason?
-    /// The first completed assessment against the latest, when there are two or more.
-    public var levels: LevelComparison?
+    /// Each element's change from the first completed assessment to the latest, in
+    /// `CAFForm.elements` order (`LevelComparison`'s rows), when there are two or more.
+    public var levelChanges: [LevelChange]?
     public var latestAssessmentCompletedAt: Date?
 
     public init(childID: UUID, group: String, openedAt: Date) {
@@ -422,13 +423,15 @@ public struct MeasureInputs: Sendable {
     }
 
     func needChange() -> MeasureTable {
-        let compared = episodes.filter { period.contains($0.latestAssessmentCompletedAt) }.compactMap(\.levels)
+        let compared = episodes.filter { period.contains($0.latestAssessmentCompletedAt) }.compactMap(\.levelChanges)
         // Each element's changes gathered in one pass: there are rows by the hundred thousand.
-        var changes: [String: [LevelChange]] = [:]
+        var changes = [[LevelChange]](repeating: [], count: CAFForm.elements.count)
         for comparison in compared {
-            for row in comparison.rows { changes[row.element.code, default: []].append(row.change) }
+            for (index, change) in comparison.enumerated() { changes[index].append(change) }
         }
-        func of(_ elements: [CAFElement]) -> [LevelChange] { elements.flatMap { changes[$0.code] ?? [] } }
+        func of(_ elements: [CAFElement]) -> [LevelChange] {
+            elements.flatMap { element in changes[CAFForm.elements.firstIndex(of: element)!] }
+        }
         func cells(_ changes: [LevelChange]) -> [MeasureTable.Cell] {
             let down = changes.count { $0 == .down }
             let compared = changes.count { $0 != .notComparable }

@@ -210,7 +210,7 @@ import Testing
     }
 
     /// The levels kept beside an assessment compare exactly as the whole content does.
-    @Test func levelsTextKeepsEveryLevelAndNothingElse() {
+    @Test func levelsTextComparesAsTheContentDoes() {
         let content = AssessmentContent(
             reasonForAssessment: "Private words",
             elements: CAFForm.elements.enumerated().map { index, element in
@@ -221,14 +221,21 @@ import Testing
         let text = content.levelsText
         #expect(!text.contains("Private") && !text.contains("Strengths"))
         #expect(text.hasPrefix("\(CAFForm.elements[0].code)=0,\(CAFForm.elements[1].code)=1,"))
-        let levels = AssessmentContent(levelsText: text)
-        #expect(levels.levelsText == text)
-        #expect(CAFForm.elements.allSatisfy { levels.element($0.code).level == content.element($0.code).level })
-        #expect(AssessmentContent(levelsText: "dev.emotional=7,nonsense").elements.isEmpty)
-        let review = AssessmentContent(elements: [ElementAssessment(code: CAFForm.elements[0].code, level: .complex)])
-        #expect(
-            LevelComparison(from: levels, to: AssessmentContent(levelsText: review.levelsText)).rows
-                == LevelComparison(from: content, to: review).rows)
+        let review = AssessmentContent(
+            elements: CAFForm.elements.enumerated().map { index, element in
+                ElementAssessment(code: element.code, level: index % 4 == 3 ? nil : LevelOfNeed.allCases[(index * 7) % 5])
+            })
+        for (before, after) in [(content, review), (review, content), (content, content), (AssessmentContent(), review)] {
+            #expect(
+                LevelComparison.changes(fromLevels: before.levelsText, toLevels: after.levelsText)
+                    == LevelComparison(from: before, to: after).rows.map(\.change))
+        }
+        // The first of a repeated code counts, as on the form; anything unreadable is skipped.
+        let code = CAFForm.elements[2].code
+        let changes = LevelComparison.changes(
+            fromLevels: "\(code)=1,\(code)=3,nonsense,unknown.code=2,\(CAFForm.elements[3].code)=7", toLevels: "\(code)=0")
+        #expect(changes[2] == .down)
+        #expect(changes.enumerated().allSatisfy { $0.offset == 2 || $0.element == .notComparable })
     }
 }
 

@@ -193,7 +193,7 @@ import Testing
         ])
         var inputs = MeasureInputs(period: Self.year2026, now: Self.at("2026-12-31T12:00:00Z"), groupHeading: "Agency type")
         var e = episode("Health", opened: "2026-01-05T09:00:00Z")
-        e.levels = LevelComparison(from: first, to: latest)
+        e.levelChanges = LevelComparison(from: first, to: latest).rows.map(\.change)
         e.latestAssessmentCompletedAt = Self.at("2026-06-01T09:00:00Z")
         inputs.episodes = [e]
         let table = inputs.table(.needChange)

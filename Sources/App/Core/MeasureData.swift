@@ -92,7 +92,7 @@ enum MeasureData {
         let levelsByEpisode = try await levels
         inputs.episodes = try await episodes.map { id, history in
             var history = history
-            history.levels = levelsByEpisode[id]
+            history.levelChanges = levelsByEpisode[id]
             return history
         }
         inputs.openings = try await openings
@@ -411,7 +411,7 @@ extension MeasureData.Loader {
 
     /// The first completed assessment against the latest, for each episode of the scope with
     /// two or more whose latest was completed in the period: levels only, never the text.
-    func levels() async throws -> [UUID: LevelComparison] {
+    func levels() async throws -> [UUID: [LevelChange]] {
         let compared: SQLQueryString =
             "a.episode_id IN (SELECT episode_id FROM assessments WHERE status = 'completed' GROUP BY episode_id"
             + " HAVING count(*) >= 2 AND max(completed_at) >= \(bind: period.from) AND max(completed_at) < \(bind: period.to))"
@@ -431,7 +431,7 @@ extension MeasureData.Loader {
             }
         }
         return versions.mapValues {
-            LevelComparison(from: AssessmentContent(levelsText: $0.first.1), to: AssessmentContent(levelsText: $0.latest.1))
+            LevelComparison.changes(fromLevels: $0.first.1, toLevels: $0.latest.1)
         }
     }
 
