@@ -72,19 +72,35 @@ extension LevelComparison {
         }
     }
 
-    static let elementIndex: [Substring: Int] = Dictionary(
-        uniqueKeysWithValues: CAFForm.elements.enumerated().map { (Substring($1.code), $0) })
+    static let codes: [[UInt8]] = CAFForm.elements.map { Array($0.code.utf8) }
 
-    /// Each element's level as a number (nil when absent or not assessed); the first of a code counts.
+    /// Each element's level as a number (nil when absent or not assessed); the first of a code
+    /// counts. `levelsText` writes the form's order, so each code is first tried as the next.
     static func numbers(_ levelsText: String) -> [Int?] {
-        var numbers = [Int?](repeating: nil, count: CAFForm.elements.count)
-        var seen = [Bool](repeating: false, count: CAFForm.elements.count)
-        for pair in levelsText.utf8.split(separator: UInt8(ascii: ",")) {
-            guard let mark = pair.firstIndex(of: UInt8(ascii: "=")),
-                let index = elementIndex[Substring(pair[..<mark])], !seen[index]
-            else { continue }
-            seen[index] = true
-            numbers[index] = LevelOfNeed(wireValue: String(Substring(pair[pair.index(after: mark)...])))?.number
+        var numbers = [Int?](repeating: nil, count: codes.count)
+        var seen = [Bool](repeating: false, count: codes.count)
+        var text = levelsText
+        text.withUTF8 { bytes in
+            var start = 0
+            var next = 0
+            while start < bytes.count {
+                var end = start
+                while end < bytes.count && bytes[end] != UInt8(ascii: ",") { end += 1 }
+                var mark = start
+                while mark < end && bytes[mark] != UInt8(ascii: "=") { mark += 1 }
+                let code = UnsafeBufferPointer(rebasing: bytes[start..<mark])
+                if mark < end,
+                    let index = next < codes.count && codes[next].elementsEqual(code)
+                        ? next : codes.firstIndex(where: { $0.elementsEqual(code) }),
+                    !seen[index]
+                {
+                    seen[index] = true
+                    // "0" to "3"; "not-assessed", like anything else, is no number.
+                    numbers[index] = end - mark == 2 && (48...51).contains(bytes[mark + 1]) ? Int(bytes[mark + 1] - 48) : nil
+                    next = index + 1
+                }
+                start = end + 1
+            }
         }
         return numbers
     }

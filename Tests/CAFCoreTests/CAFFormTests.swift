@@ -225,7 +225,10 @@ import Testing
             elements: CAFForm.elements.enumerated().map { index, element in
                 ElementAssessment(code: element.code, level: index % 4 == 3 ? nil : LevelOfNeed.allCases[(index * 7) % 5])
             })
-        for (before, after) in [(content, review), (review, content), (content, content), (AssessmentContent(), review)] {
+        let reordered = AssessmentContent(elements: review.elements.reversed())
+        for (before, after) in [
+            (content, review), (review, content), (content, content), (AssessmentContent(), review), (reordered, content),
+        ] {
             #expect(
                 LevelComparison.changes(fromLevels: before.levelsText, toLevels: after.levelsText)
                     == LevelComparison(from: before, to: after).rows.map(\.change))

@@ -292,9 +292,10 @@ enum MeasureData {
 
     /// Rows of a table that hangs off episodes (`a`), scoped by the episode's LA and starter.
     static func ofEpisodes(
-        _ table: String, _ columns: String, _ scope: Scope, join: String = "", conditions more: [SQLQueryString] = []
+        _ table: String, _ columns: String, _ scope: Scope, join: String = "", conditions more: [SQLQueryString] = [],
+        grouped: Bool = true
     ) -> SQLQueryString {
-        "SELECT a.\(unsafeRaw: columns), \(scope.groupColumn) FROM \(unsafeRaw: table) a\(unsafeRaw: join)"
+        "SELECT a.\(unsafeRaw: columns)\(grouped ? ", " + scope.groupColumn : "") FROM \(unsafeRaw: table) a\(unsafeRaw: join)"
             + " JOIN episodes e ON e.id = a.episode_id" + scope.starter("e.author_id", localAuthority: "e.local_authority_id")
             + scope.whereClause(localAuthority: "e.local_authority_id", and: more)
     }
@@ -418,7 +419,8 @@ extension MeasureData.Loader {
         var versions: [UUID: (first: (Int, String), latest: (Int, String))] = [:]
         for row in try await sql.raw(
             MeasureData.ofEpisodes(
-                "assessments", "episode_id, a.version, a.levels", scope, conditions: ["a.status = 'completed'", compared])
+                "assessments", "episode_id, a.version, a.levels", scope, conditions: ["a.status = 'completed'", compared],
+                grouped: false)
         ).all() {
             let version = (try row.decode(column: "version", as: Int.self), try row.decode(column: "levels", as: String.self))
             let episode = try row.decode(column: "episode_id", as: UUID.self)
