@@ -222,19 +222,24 @@ public struct LeadTermHistory: Sendable {
 }
 
 /// One invitation to a meeting that was held; family members have no agency.
+/// Invitations to a meeting held at `heldAt`: one, or `count` alike (the same agency type and
+/// attendance) counted by the database, held at the first of their times.
 public struct InvitationHistory: Sendable {
     public let agency: AgencyType?
     public let heldAt: Date
     public let attendance: Attendance
+    public let count: Int
 
-    public init(agency: AgencyType?, heldAt: Date, attendance: Attendance) {
+    public init(agency: AgencyType?, heldAt: Date, attendance: Attendance, count: Int = 1) {
         self.agency = agency
         self.heldAt = heldAt
         self.attendance = attendance
+        self.count = count
     }
 }
 
-/// Time a practitioner spent on a CAF: a manual entry, or an editing session's active time.
+/// Time a practitioner spent on CAFs: a manual entry, an editing session's active time, or
+/// the sum of several of one activity (the database sums them), at the first of their times.
 public struct TimeHistory: Sendable {
     public let practitionerID: UUID
     /// The practitioner's own agency type.
@@ -510,10 +515,13 @@ public struct MeasureInputs: Sendable {
                 .init("Did not attend", .count), .init("Share attended", .percent, basis: 1),
             ],
             rows: byGroup(held, group: { $0.agency?.title ?? "Family members" }) { invitations in
-                let count = { (attendance: Attendance) in invitations.count { $0.attendance == attendance } }
+                let count = { (attendance: Attendance) in
+                    invitations.filter { $0.attendance == attendance }.reduce(0) { $0 + $1.count }
+                }
+                let invited = invitations.reduce(0) { $0 + $1.count }
                 return [
-                    .count(invitations.count), .count(count(.attended)), .count(count(.apologies)), .count(count(.didNotAttend)),
-                    MeasureTable.share(count(.attended), of: invitations.count),
+                    .count(invited), .count(count(.attended)), .count(count(.apologies)), .count(count(.didNotAttend)),
+                    MeasureTable.share(count(.attended), of: invited),
                 ]
             },
             partsOfWhole: true)

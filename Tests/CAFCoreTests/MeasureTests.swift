@@ -205,6 +205,22 @@ import Testing
         #expect(byElement[CAFForm.elements[3].name] == ["0", "0", "0", ""])
     }
 
+    /// Invitations come one by one or counted together by the database; both add up alike.
+    @Test func attendanceAddsUpInvitationsCountedTogether() {
+        var inputs = MeasureInputs(period: Self.year2026, now: Self.at("2026-12-31T12:00:00Z"), groupHeading: "Agency type")
+        inputs.invitations = [
+            .init(agency: .education, heldAt: Self.at("2026-01-10T10:00:00Z"), attendance: .attended, count: 3),
+            .init(agency: .education, heldAt: Self.at("2026-02-10T10:00:00Z"), attendance: .didNotAttend),
+            .init(agency: nil, heldAt: Self.at("2026-03-10T10:00:00Z"), attendance: .attended, count: 2),
+            .init(agency: .health, heldAt: Self.at("2025-06-10T10:00:00Z"), attendance: .attended, count: 4),  // before
+        ]
+        #expect(
+            inputs.table(.attendance).rows.map { [$0.label] + $0.cells.map(\.text) } == [
+                ["Education", "4", "3", "0", "1", "75%"], ["Family members", "2", "2", "0", "0", "100%"],
+                ["All", "6", "5", "0", "1", "83%"],
+            ])
+    }
+
     @Test func burdenByAgencyTypeCaseloadAndDuplication() {
         var inputs = MeasureInputs(period: Self.year2026, now: Self.at("2026-07-01T00:00:00Z"), groupHeading: "Agency type")
         let sam = UUID()

@@ -158,7 +158,7 @@ enum MeasureData {
 
         func actions() async throws -> [ActionHistory] {
             try await sql.raw(
-                ofEpisodes("plan_actions", "due_on, a.status, a.completed_at", scope, conditions: days("a.due_on", period))
+                ofEpisodes("plan_actions", "a.due_on, a.status, a.completed_at", scope, conditions: days("a.due_on", period))
             ).all()
                 .compactMap {
                     row in
@@ -172,7 +172,7 @@ enum MeasureData {
 
         func referrals() async throws -> [ReferralHistory] {
             try await sql.raw(
-                ofEpisodes("referrals", "decided_at, a.decision", scope, conditions: within("a.decided_at", period))
+                ofEpisodes("referrals", "a.decided_at, a.decision", scope, conditions: within("a.decided_at", period))
             ).all().compactMap {
                 row in
                 try ReferralDecision(rawValue: try row.decode(column: "decision", as: String.self)).map {
@@ -187,7 +187,7 @@ enum MeasureData {
             try await sql.raw(
                 ofEpisodes(
                     "lead_professional_terms",
-                    "practitioner_id, a.agency_type AS lead_agency, a.started_at, a.ended_at, e.closed_at",
+                    "a.practitioner_id, a.agency_type AS lead_agency, a.started_at, a.ended_at, e.closed_at",
                     scope,
                     conditions: [
                         "a.started_at < \(bind: period.to)",
@@ -205,27 +205,35 @@ enum MeasureData {
             }
         }
 
+        /// Invitations alike counted in the database: by invitee agency type and attendance.
         func invitations() async throws -> [InvitationHistory] {
             try await sql.raw(
                 ofEpisodes(
-                    "tac_meetings", "scheduled_at, i.agency_type AS invitee_agency, i.attendance", scope,
-                    join: " JOIN tac_invitations i ON i.meeting_id = a.id",
-                    conditions: ["a.held = \(bind: true)"] + within("a.scheduled_at", period))
+                    "tac_meetings",
+                    "min(a.scheduled_at) AS held_at, i.agency_type AS invitee_agency, i.attendance, count(*) AS n",
+                    scope, join: " JOIN tac_invitations i ON i.meeting_id = a.id",
+                    conditions: ["a.held = \(bind: true)"] + within("a.scheduled_at", period), grouped: false)
+                    + " GROUP BY i.agency_type, i.attendance"
             ).all().compactMap { row in
                 try Attendance(rawValue: try row.decode(column: "attendance", as: String.self)).map {
                     InvitationHistory(
                         agency: try row.decode(column: "invitee_agency", as: String?.self).flatMap(AgencyType.init),
-                        heldAt: try row.decode(column: "scheduled_at", as: Date.self), attendance: $0)
+                        heldAt: try row.decode(column: "held_at", as: Date.self), attendance: $0,
+                        count: try row.decode(column: "n", as: Int.self))
                 }
             }
         }
 
+        /// Manual entries summed in the database for each practitioner, agency type and activity
+        /// (PostgreSQL sums bigints as numeric, hence the cast).
         func timeEntries() async throws -> [TimeHistory] {
             try await sql.raw(
                 ofEpisodes(
-                    "time_entries", "practitioner_id, a.activity, a.minutes, a.occurred_on, wo.agency_type AS worker_agency",
-                    scope,
-                    join: Self.worker, conditions: days("a.occurred_on", period))
+                    "time_entries",
+                    "a.practitioner_id, a.activity, CAST(sum(a.minutes) AS BIGINT) AS minutes, min(a.occurred_on) AS occurred_on,"
+                        + " wo.agency_type AS worker_agency",
+                    scope, join: Self.worker, conditions: days("a.occurred_on", period), grouped: false)
+                    + " GROUP BY a.practitioner_id, a.activity, wo.agency_type"
             ).all().compactMap { row in
                 guard let activity = Activity(rawValue: try row.decode(column: "activity", as: String.self)),
                     let day = CalendarDays.startOf(try row.decode(column: "occurred_on", as: String.self))
@@ -238,12 +246,15 @@ enum MeasureData {
             }
         }
 
+        /// Editing sessions' active time, summed in the same way.
         func editingSessions() async throws -> [TimeHistory] {
             try await sql.raw(
                 ofEpisodes(
                     "editing_sessions",
-                    "practitioner_id, a.activity, a.active_seconds, a.started_at, wo.agency_type AS worker_agency",
-                    scope, join: Self.worker, conditions: within("a.started_at", period))
+                    "a.practitioner_id, a.activity, sum(a.active_seconds) AS active_seconds, min(a.started_at) AS started_at,"
+                        + " wo.agency_type AS worker_agency",
+                    scope, join: Self.worker, conditions: within("a.started_at", period), grouped: false)
+                    + " GROUP BY a.practitioner_id, a.activity, wo.agency_type"
             ).all().compactMap { row in
                 try Activity(rawValue: try row.decode(column: "activity", as: String.self)).map {
                     TimeHistory(
@@ -266,7 +277,7 @@ enum MeasureData {
                 ) : (", NULL AS seconds", "")
             return try await sql.raw(
                 ofEpisodes(
-                    "assessments", "author_id, a.completed_at\(writing.columns)", scope, join: writing.join,
+                    "assessments", "a.author_id, a.completed_at\(writing.columns)", scope, join: writing.join,
                     conditions: ["a.status = 'completed'"] + within("a.completed_at", period))
             ).all().map { row in
                 CompletionHistory(
@@ -295,7 +306,7 @@ enum MeasureData {
         _ table: String, _ columns: String, _ scope: Scope, join: String = "", conditions more: [SQLQueryString] = [],
         grouped: Bool = true
     ) -> SQLQueryString {
-        "SELECT a.\(unsafeRaw: columns)\(grouped ? ", " + scope.groupColumn : "") FROM \(unsafeRaw: table) a\(unsafeRaw: join)"
+        "SELECT \(unsafeRaw: columns)\(grouped ? ", " + scope.groupColumn : "") FROM \(unsafeRaw: table) a\(unsafeRaw: join)"
             + " JOIN episodes e ON e.id = a.episode_id" + scope.starter("e.author_id", localAuthority: "e.local_authority_id")
             + scope.whereClause(localAuthority: "e.local_authority_id", and: more)
     }
@@ -419,7 +430,7 @@ extension MeasureData.Loader {
         var versions: [UUID: (first: (Int, String), latest: (Int, String))] = [:]
         for row in try await sql.raw(
             MeasureData.ofEpisodes(
-                "assessments", "episode_id, a.version, a.levels", scope, conditions: ["a.status = 'completed'", compared],
+                "assessments", "a.episode_id, a.version, a.levels", scope, conditions: ["a.status = 'completed'", compared],
                 grouped: false)
         ).all() {
             let version = (try row.decode(column: "version", as: Int.self), try row.decode(column: "levels", as: String.self))
