@@ -117,6 +117,11 @@ public struct MeasurePeriod: Sendable {
         self.to = to
     }
 
+    /// The calendar days (YYYY-MM-DD) it covers in England.
+    public var days: [String] {
+        (CalendarDays.number(of: from)...CalendarDays.number(of: to - 1)).map(CalendarDate.text(ofDayNumber:))
+    }
+
     public func contains(_ date: Date?) -> Bool {
         guard let date else { return false }
         return date >= from && date < to
@@ -179,19 +184,33 @@ public struct CallHistory: Sendable {
     }
 }
 
+/// Plan actions due on one day: one, or `count` alike (the same group, due day and status)
+/// counted by the database.
 public struct ActionHistory: Sendable {
     public let group: String
     /// YYYY-MM-DD.
     public let dueOn: String
     public let status: ActionStatus
-    public let completedAt: Date?
+    public let count: Int
+    /// How many of them were completed by `dueBy`.
+    public let completedByDue: Int
 
-    public init(group: String, dueOn: String, status: ActionStatus, completedAt: Date?) {
+    public init(group: String, dueOn: String, status: ActionStatus, count: Int, completedByDue: Int) {
         self.group = group
         self.dueOn = dueOn
         self.status = status
-        self.completedAt = completedAt
+        self.count = count
+        self.completedByDue = completedByDue
     }
+
+    /// One action, completed (or not) at a moment.
+    public init(group: String, dueOn: String, status: ActionStatus, completedAt: Date?) {
+        let byDue = completedAt.flatMap { done in Self.dueBy(dueOn).map { done < $0 } } ?? false
+        self.init(group: group, dueOn: dueOn, status: status, count: 1, completedByDue: byDue ? 1 : 0)
+    }
+
+    /// An action is done on time when it is completed before its due day ends in England.
+    public static func dueBy(_ dueOn: String) -> Date? { CalendarDays.endOf(dueOn) }
 }
 
 public struct ReferralHistory: Sendable {
@@ -466,7 +485,7 @@ public struct MeasureInputs: Sendable {
     }
 
     func actionsDelivered() -> MeasureTable {
-        let due = actions.filter { action in CalendarDays.endOf(action.dueOn).map { period.contains($0 - 1) } ?? false }
+        let due = actions.filter { action in ActionHistory.dueBy(action.dueOn).map { period.contains($0 - 1) } ?? false }
         return MeasureTable(
             .actionsDelivered, rowHeading: groupHeading,
             columns: [
@@ -474,15 +493,13 @@ public struct MeasureInputs: Sendable {
                 .init("Overdue", .count),
             ],
             rows: byGroup(due, group: \.group) { actions in
-                let onTime = actions.count { action in
-                    action.status == .done
-                        && (action.completedAt.flatMap { done in CalendarDays.endOf(action.dueOn).map { done < $0 } } ?? false)
-                }
-                let overdue = actions.count { action in
+                let onTime = actions.filter { $0.status == .done }.reduce(0) { $0 + $1.completedByDue }
+                let overdue = actions.filter { action in
                     [.planned, .inProgress].contains(action.status)
-                        && (CalendarDays.endOf(action.dueOn).map { $0 <= now } ?? false)
-                }
-                return [.count(actions.count), .count(onTime), MeasureTable.share(onTime, of: actions.count), .count(overdue)]
+                        && (ActionHistory.dueBy(action.dueOn).map { $0 <= now } ?? false)
+                }.reduce(0) { $0 + $1.count }
+                let count = actions.reduce(0) { $0 + $1.count }
+                return [.count(count), .count(onTime), MeasureTable.share(onTime, of: count), .count(overdue)]
             })
     }
 

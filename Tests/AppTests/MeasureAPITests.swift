@@ -239,6 +239,10 @@ import VaporTesting
             let bad = try await measures(world, as: "erin@demo.test", "from=2025-13-01&agencyType=wizards")
             #expect(bad.status == .unprocessableEntity)
             #expect(try world.error(bad).field == "from")
+            let long = try await measures(world, as: "erin@demo.test", "from=2010-01-01&to=2025-12-31")
+            #expect(long.status == .unprocessableEntity)
+            #expect(try world.error(long).message == "The period can be at most 10 years long")
+            #expect(try await measures(world, as: "erin@demo.test", "from=2016-01-01&to=2025-12-31").status == .ok)
             #expect(
                 try await world.send(.GET, "/api/v1/measures/happiness", token: try await world.token("erin@demo.test")).status
                     == .notFound)

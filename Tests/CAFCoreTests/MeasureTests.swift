@@ -47,6 +47,9 @@ import Testing
             ).day!
             #expect(CalendarDays.between(origin, moment) == days)
         }
+        // The days of a period across the clocks going forward.
+        let spring = MeasurePeriod(from: CalendarDays.startOf("2026-03-28")!, to: CalendarDays.endOf("2026-03-30")!)
+        #expect(spring.days == ["2026-03-28", "2026-03-29", "2026-03-30"])
         #expect(CalendarDate.parse("2024-02-29") != nil)
         #expect(CalendarDate.parse("2023-02-29") == nil)
         #expect(CalendarDate.parse("1900-02-29") == nil)

@@ -156,18 +156,28 @@ enum MeasureData {
             }
         }
 
+        /// Actions counted in the database by group, due day and status, with how many were
+        /// completed by their due day's end (`ActionHistory.dueBy`, each day's given with it).
         func actions() async throws -> [ActionHistory] {
-            try await sql.raw(
-                ofEpisodes("plan_actions", "a.due_on, a.status, a.completed_at", scope, conditions: days("a.due_on", period))
-            ).all()
-                .compactMap {
-                    row in
-                    try ActionStatus(rawValue: try row.decode(column: "status", as: String.self)).map {
-                        ActionHistory(
-                            group: try scope.group(row), dueOn: try row.decode(column: "due_on", as: String.self), status: $0,
-                            completedAt: try row.decode(column: "completed_at", as: Date?.self))
-                    }
+            let ends: [SQLQueryString] = period.days.compactMap { day in
+                ActionHistory.dueBy(day).map { "(\(bind: day), \(bind: $0))" }
+            }
+            let byDue: SQLQueryString = "WITH d(day, ends) AS (VALUES " + ends.joined(separator: ", ") + ") "
+            return try await sql.raw(
+                byDue
+                    + ofEpisodes(
+                        "plan_actions",
+                        "a.due_on, a.status, count(*) AS n, sum(CASE WHEN a.completed_at < d.ends THEN 1 ELSE 0 END) AS by_due",
+                        scope, join: " JOIN d ON d.day = a.due_on", conditions: days("a.due_on", period))
+                    + " GROUP BY a.due_on, a.status, row_group"
+            ).all().compactMap { row in
+                try ActionStatus(rawValue: try row.decode(column: "status", as: String.self)).map {
+                    ActionHistory(
+                        group: try scope.group(row), dueOn: try row.decode(column: "due_on", as: String.self), status: $0,
+                        count: try row.decode(column: "n", as: Int.self),
+                        completedByDue: try row.decode(column: "by_due", as: Int.self))
                 }
+            }
         }
 
         func referrals() async throws -> [ReferralHistory] {

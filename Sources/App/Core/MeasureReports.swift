@@ -24,6 +24,10 @@ enum MeasureReports {
         let disclosureControlled: Bool
     }
 
+    /// Ten years: longer periods say nothing a dashboard can use, and each day is a bind of
+    /// the actions query.
+    static let maximumDays = 3653
+
     /// Whose measures the reader sees, as the policy says; none is a 403.
     static func remit(of signedIn: SignedIn) throws -> AccessPolicy.MeasureRemit {
         guard let remit = AccessPolicy.measureRemit(signedIn.actor) else {
@@ -47,6 +51,9 @@ enum MeasureReports {
         }
         if problems.isEmpty && from > to {
             problems.append(.init(field: "to", message: "The end of the period must be on or after its start"))
+        }
+        if problems.isEmpty && CalendarDays.between(CalendarDays.startOf(from)!, CalendarDays.startOf(to)!) >= maximumDays {
+            problems.append(.init(field: "from", message: "The period can be at most 10 years long"))
         }
         var scope = MeasureData.Scope()
         if !filters.agencyType.isEmpty {
