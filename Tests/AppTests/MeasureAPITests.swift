@@ -165,6 +165,10 @@ import VaporTesting
             // A narrower period leaves out what fell outside it.
             let spring = try tables(try await measures(world, as: "erin@demo.test", "from=2025-03-01&to=2025-04-30"), world)
             #expect(spring["time-to-assessment"]?["All"] == ["2", "12", "20"])
+            // A's latest assessment came on 1 June: its change in need counts in June, not in spring.
+            #expect(spring["need-change"]?["All elements"] == ["0", "0", "0", ""])
+            let june = try tables(try await measures(world, as: "erin@demo.test", "from=2025-06-01&to=2025-06-30"), world)
+            #expect(june["need-change"]?["All elements"] == ["1", "0", "0", "100%"])
             // After A closed on 1 July: only B's closure and step-up; nothing else happened.
             let autumn = try tables(try await measures(world, as: "erin@demo.test", "from=2025-07-02&to=2025-12-31"), world)
             #expect(autumn["closure-outcomes"]?["All"] == ["1", "100%"])

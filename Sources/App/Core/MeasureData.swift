@@ -89,12 +89,17 @@ enum MeasureData {
         async let completions = parts.contains(.completions) ? load.completions() : []
 
         var inputs = MeasureInputs(period: period, now: now, groupHeading: scope.groupHeading)
-        let levelsByEpisode = try await levels
-        inputs.episodes = try await episodes.map { id, history in
-            var history = history
-            history.levelChanges = levelsByEpisode[id]
-            return history
-        }
+        // An episode counted for need change and for another measure is one history.
+        var compared = try await levels
+        inputs.episodes =
+            try await episodes.map { id, history in
+                var history = history
+                if let levels = compared.removeValue(forKey: id) {
+                    history.latestAssessmentCompletedAt = levels.latestAssessmentCompletedAt
+                    history.levelChanges = levels.levelChanges
+                }
+                return history
+            } + compared.values
         inputs.openings = try await openings
         inputs.checklists = try await checklists
         inputs.calls = try await calls
@@ -358,8 +363,8 @@ enum MeasureData {
             switch self {
             case .assessed:
                 """
-                 LEFT JOIN (SELECT episode_id, min(completed_at) AS first_assessed, max(completed_at) AS last_assessed,
-                  count(*) AS assessments FROM assessments WHERE status = 'completed' GROUP BY episode_id) a ON a.episode_id = e.id
+                 LEFT JOIN (SELECT episode_id, min(completed_at) AS first_assessed FROM assessments WHERE status = 'completed'
+                  GROUP BY episode_id) a ON a.episode_id = e.id
                 """
             case .met:
                 """
@@ -391,25 +396,18 @@ extension MeasureData.Loader {
     /// each with only the columns its measures read.
     func episodes() async throws -> [(id: UUID, history: EpisodeHistory)] {
         let wanted = measures
-        let steps = MeasureData.Step.allCases.filter {
-            wanted.contains($0.measure) || ($0 == .assessed && wanted.contains(.needChange))
-        }
-        var counted: [SQLQueryString] = steps.filter { wanted.contains($0.measure) }.map {
+        let steps = MeasureData.Step.allCases.filter { wanted.contains($0.measure) }
+        var counted: [SQLQueryString] = steps.map {
             "(\(unsafeRaw: $0.column) >= \(bind: period.from) AND \(unsafeRaw: $0.column) < \(bind: period.to))"
         }
         if !wanted.isDisjoint(with: MeasureData.closureMeasures) {
             counted.append("(e.closed_at >= \(bind: period.from) AND e.closed_at < \(bind: period.to))")
-        }
-        if wanted.contains(.needChange) {
-            counted.append(
-                "(a.assessments >= 2 AND a.last_assessed >= \(bind: period.from) AND a.last_assessed < \(bind: period.to))")
         }
         guard !counted.isEmpty else { return [] }
         let closures = !wanted.isDisjoint(with: MeasureData.closureMeasures)
         let columns =
             ["e.id", "e.child_id", "e.opened_at"] + steps.map(\.column)
             + (closures ? ["e.closed_at", "e.closure_reason"] : [])
-            + (wanted.contains(.needChange) ? ["a.last_assessed", "a.assessments"] : [])
         let rows = try await sql.raw(
             "SELECT \(unsafeRaw: columns.joined(separator: ", ")), \(scope.groupColumn) FROM episodes e"
                 + steps.map(\.join).joined() + scope.starter("e.author_id", localAuthority: "e.local_authority_id")
@@ -424,37 +422,47 @@ extension MeasureData.Loader {
                 episode.closedAt = try row.decode(column: "closed_at", as: Date?.self)
                 episode.closureReason = try row.decode(column: "closure_reason", as: String?.self).flatMap(ClosureReason.init)
             }
-            if wanted.contains(.needChange), try row.decode(column: "assessments", as: Int?.self) ?? 0 >= 2 {
-                episode.latestAssessmentCompletedAt = try row.decode(column: "last_assessed", as: Date?.self)
-            }
             return (try row.decode(column: "id", as: UUID.self), episode)
         }
     }
 
-    /// The first completed assessment against the latest, for each episode of the scope with
-    /// two or more whose latest was completed in the period: levels only, never the text.
-    func levels() async throws -> [UUID: [LevelChange]] {
+    /// The episodes of the scope with two or more completed assessments, the latest completed in
+    /// the period, each with its element changes from the first to the latest: levels only,
+    /// never the text. A review version is only begun once the one before is completed, so a
+    /// completed version after the first means two or more.
+    func levels() async throws -> [UUID: EpisodeHistory] {
         let compared: SQLQueryString =
-            "a.episode_id IN (SELECT episode_id FROM assessments WHERE status = 'completed' GROUP BY episode_id"
-            + " HAVING count(*) >= 2 AND max(completed_at) >= \(bind: period.from) AND max(completed_at) < \(bind: period.to))"
-        var versions: [UUID: (first: (Int, String), latest: (Int, String))] = [:]
+            "a.episode_id IN (SELECT x.episode_id FROM assessments x WHERE x.status = 'completed' AND x.version > 1"
+            + " AND x.completed_at >= \(bind: period.from) AND x.completed_at < \(bind: period.to) AND NOT EXISTS"
+            + " (SELECT 1 FROM assessments y WHERE y.episode_id = x.episode_id AND y.status = 'completed'"
+            + " AND y.completed_at >= \(bind: period.to)))"
+        typealias Version = (number: Int, levels: String, completedAt: Date)
+        var found: [UUID: (history: EpisodeHistory, first: Version, latest: Version)] = [:]
         for row in try await sql.raw(
             MeasureData.ofEpisodes(
-                "assessments", "a.episode_id, a.version, a.levels", scope, conditions: ["a.status = 'completed'", compared],
-                grouped: false)
+                "assessments", "a.episode_id, a.version, a.levels, a.completed_at, e.child_id, e.opened_at", scope,
+                conditions: ["a.status = 'completed'", compared])
         ).all() {
-            let version = (try row.decode(column: "version", as: Int.self), try row.decode(column: "levels", as: String.self))
+            let version: Version = (
+                try row.decode(column: "version", as: Int.self), try row.decode(column: "levels", as: String.self),
+                try row.decode(column: "completed_at", as: Date.self)
+            )
             let episode = try row.decode(column: "episode_id", as: UUID.self)
-            if let known = versions[episode] {
-                versions[episode] = (
-                    version.0 < known.first.0 ? version : known.first, version.0 > known.latest.0 ? version : known.latest
-                )
+            if let known = found[episode] {
+                found[episode]!.first = version.number < known.first.number ? version : known.first
+                found[episode]!.latest = version.number > known.latest.number ? version : known.latest
             } else {
-                versions[episode] = (version, version)
+                let history = EpisodeHistory(
+                    childID: try row.decode(column: "child_id", as: UUID.self), group: try scope.group(row),
+                    openedAt: try row.decode(column: "opened_at", as: Date.self))
+                found[episode] = (history, version, version)
             }
         }
-        return versions.mapValues {
-            LevelComparison.changes(fromLevels: $0.first.1, toLevels: $0.latest.1)
+        return found.mapValues { episode in
+            var history = episode.history
+            history.latestAssessmentCompletedAt = episode.latest.completedAt
+            history.levelChanges = LevelComparison.changes(fromLevels: episode.first.levels, toLevels: episode.latest.levels)
+            return history
         }
     }
 
