@@ -207,6 +207,53 @@ import VaporTesting
         }
     }
 
+    /// Each episode's first times follow every write of its records, and are worked out afresh
+    /// for episodes stored before they were kept.
+    @Test func episodeMilestonesFollowEveryWrite() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            try await history(world)
+            let db = world.app.db
+            let sql = db as! any SQLDatabase
+            let a = try await Episode.query(on: db).filter(\.$closureReason == .needsMet).first()!
+            let columns = ["first_assessed_at", "first_meeting_at", "first_action_at", "first_lead_at"]
+            func milestones() async throws -> [Date?] {
+                let row = try await sql.raw(
+                    "SELECT \(unsafeRaw: columns.joined(separator: ", ")) FROM episodes WHERE id = \(bind: a.id!)"
+                ).first()!
+                return try columns.map { try row.decode(column: $0, as: Date?.self) }
+            }
+            let expected = [
+                "2025-02-11T15:00:00Z", "2025-02-20T10:00:00Z", "2025-03-01T09:00:00Z", "2025-02-20T11:00:00Z",
+            ].map(Self.at)
+            #expect(try await milestones() == expected)
+            // The action goes back to planned: nothing has been started.
+            let action = try await PlanAction.query(on: db).filter(\.$episode.$id == a.id!).first()!
+            action.status = .planned
+            try await action.save(on: db)
+            #expect(try await milestones()[2] == nil)
+            action.status = .done
+            try await action.save(on: db)
+            #expect(try await milestones()[2] == expected[2])
+            try await action.delete(on: db)
+            #expect(try await milestones()[2] == nil)
+            // A meeting held earlier than the first becomes the first, once it is held.
+            let earlier = TACMeeting(
+                episodeID: a.id!, plan: MeetingPlan(scheduledAt: Self.at("2025-02-15T10:00:00Z"), place: "Home"),
+                createdByID: a.$author.id)
+            try await earlier.create(on: db)
+            #expect(try await milestones()[1] == expected[1])
+            earlier.held = true
+            try await earlier.save(on: db)
+            let heldEarlier = Self.at("2025-02-15T10:00:00Z")
+            #expect(try await milestones()[1] == heldEarlier)
+            // Worked out afresh from the records.
+            try await sql.raw("UPDATE episodes SET \(unsafeRaw: columns.map { "\($0) = NULL" }.joined(separator: ", "))").run()
+            #expect(try await milestones() == [nil, nil, nil, nil])
+            try await AddEpisodeMilestones.fill(on: sql)
+            #expect(try await milestones() == [expected[0], heldEarlier, nil, expected[3]])
+        }
+    }
+
     /// Assessments stored before their levels were kept beside the content get them from it.
     @Test func existingAssessmentsGetTheirLevelsFromTheirContent() async throws {
         try await TestWorld.run { (world: TestWorld) async throws in

@@ -326,17 +326,17 @@ enum MeasureData {
             + scope.whereClause(localAuthority: "e.local_authority_id", and: more)
     }
 
-    /// Each step of an episode whose first time a measure counts: the column it is kept in,
-    /// and the subquery that finds it, once per table rather than per episode.
+    /// Each step of an episode whose first time a measure counts, kept on the episode
+    /// (migration 023's triggers).
     enum Step: CaseIterable {
         case assessed, met, helped, led
 
         var column: String {
             switch self {
-            case .assessed: "first_assessed"
-            case .met: "first_meeting"
-            case .helped: "first_action"
-            case .led: "first_lead"
+            case .assessed: "first_assessed_at"
+            case .met: "first_meeting_at"
+            case .helped: "first_action_at"
+            case .led: "first_lead_at"
             }
         }
 
@@ -358,31 +358,6 @@ enum MeasureData {
             case .led: .timeToLead
             }
         }
-
-        var join: SQLQueryString {
-            switch self {
-            case .assessed:
-                """
-                 LEFT JOIN (SELECT episode_id, min(completed_at) AS first_assessed FROM assessments WHERE status = 'completed'
-                  GROUP BY episode_id) a ON a.episode_id = e.id
-                """
-            case .met:
-                """
-                 LEFT JOIN (SELECT episode_id, min(scheduled_at) AS first_meeting FROM tac_meetings WHERE held = \(bind: true)
-                  GROUP BY episode_id) m ON m.episode_id = e.id
-                """
-            case .helped:
-                """
-                 LEFT JOIN (SELECT episode_id, min(coalesce(started_at, completed_at)) AS first_action FROM plan_actions
-                  WHERE status IN ('in-progress', 'done') GROUP BY episode_id) x ON x.episode_id = e.id
-                """
-            case .led:
-                """
-                 LEFT JOIN (SELECT episode_id, min(started_at) AS first_lead FROM lead_professional_terms GROUP BY episode_id) t
-                  ON t.episode_id = e.id
-                """
-            }
-        }
     }
 
     /// The measures counted from closures in the period.
@@ -398,7 +373,7 @@ extension MeasureData.Loader {
         let wanted = measures
         let steps = MeasureData.Step.allCases.filter { wanted.contains($0.measure) }
         var counted: [SQLQueryString] = steps.map {
-            "(\(unsafeRaw: $0.column) >= \(bind: period.from) AND \(unsafeRaw: $0.column) < \(bind: period.to))"
+            "(e.\(unsafeRaw: $0.column) >= \(bind: period.from) AND e.\(unsafeRaw: $0.column) < \(bind: period.to))"
         }
         if !wanted.isDisjoint(with: MeasureData.closureMeasures) {
             counted.append("(e.closed_at >= \(bind: period.from) AND e.closed_at < \(bind: period.to))")
@@ -406,11 +381,11 @@ extension MeasureData.Loader {
         guard !counted.isEmpty else { return [] }
         let closures = !wanted.isDisjoint(with: MeasureData.closureMeasures)
         let columns =
-            ["e.id", "e.child_id", "e.opened_at"] + steps.map(\.column)
+            ["e.id", "e.child_id", "e.opened_at"] + steps.map { "e.\($0.column)" }
             + (closures ? ["e.closed_at", "e.closure_reason"] : [])
         let rows = try await sql.raw(
             "SELECT \(unsafeRaw: columns.joined(separator: ", ")), \(scope.groupColumn) FROM episodes e"
-                + steps.map(\.join).joined() + scope.starter("e.author_id", localAuthority: "e.local_authority_id")
+                + scope.starter("e.author_id", localAuthority: "e.local_authority_id")
                 + scope.whereClause(localAuthority: "e.local_authority_id", and: ["(" + counted.joined(separator: " OR ") + ")"])
         ).all()
         return try rows.map { row in

@@ -1,0 +1,99 @@
+import Fluent
+import SQLKit
+
+/// When each step of an episode first happened, kept on the episode by the database's own
+/// triggers whenever an assessment, meeting, action or lead professional term is written, so the
+/// time-to measures read one indexed column rather than aggregating every table each time.
+struct AddEpisodeMilestones: AsyncMigration {
+    /// A milestone: its column on `episodes`, and its first time among an episode's rows of `table`.
+    struct Milestone {
+        let column: String
+        let table: String
+        let first: String
+
+        /// The milestone of the episode `episode` (a column or a trigger's NEW/OLD field).
+        func value(of episode: String) -> String {
+            "(\(first) AND episode_id = \(episode))"
+        }
+    }
+
+    static let milestones = [
+        Milestone(
+            column: "first_assessed_at", table: "assessments",
+            first: "SELECT min(completed_at) FROM assessments WHERE status = 'completed'"),
+        Milestone(
+            column: "first_meeting_at", table: "tac_meetings",
+            first: "SELECT min(scheduled_at) FROM tac_meetings WHERE held = TRUE"),
+        Milestone(
+            column: "first_action_at", table: "plan_actions",
+            first: "SELECT min(coalesce(started_at, completed_at)) FROM plan_actions WHERE status IN ('in-progress', 'done')"),
+        Milestone(
+            column: "first_lead_at", table: "lead_professional_terms",
+            first: "SELECT min(started_at) FROM lead_professional_terms WHERE 1 = 1"),
+    ]
+
+    func prepare(on database: any Database) async throws {
+        let sql = database as! any SQLDatabase
+        let postgres = sql.dialect.name == "postgresql"
+        for milestone in Self.milestones {
+            try await database.schema("episodes").field(.string(milestone.column), .datetime).update()
+            try await sql.create(index: "episodes_\(milestone.column)").on("episodes").column(milestone.column).run()
+            let update = { (episode: String) in
+                "UPDATE episodes SET \(milestone.column) = \(milestone.value(of: episode)) WHERE id = \(episode);"
+            }
+            if postgres {
+                try await sql.raw(
+                    """
+                    CREATE FUNCTION keep_\(unsafeRaw: milestone.column)() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN
+                      IF TG_OP = 'DELETE' THEN \(unsafeRaw: update("OLD.episode_id")) ELSE \(unsafeRaw: update("NEW.episode_id")) END IF;
+                      RETURN NULL;
+                    END $$
+                    """
+                ).run()
+                try await sql.raw(
+                    """
+                    CREATE TRIGGER keep_\(unsafeRaw: milestone.column) AFTER INSERT OR UPDATE OR DELETE ON \(unsafeRaw: milestone.table)
+                    FOR EACH ROW EXECUTE FUNCTION keep_\(unsafeRaw: milestone.column)()
+                    """
+                ).run()
+            } else {
+                for (event, row) in [("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")] {
+                    try await sql.raw(
+                        """
+                        CREATE TRIGGER keep_\(unsafeRaw: milestone.column)_\(unsafeRaw: event.lowercased()) AFTER \(unsafeRaw: event)
+                        ON \(unsafeRaw: milestone.table) BEGIN \(unsafeRaw: update("\(row).episode_id")) END
+                        """
+                    ).run()
+                }
+            }
+        }
+        try await Self.fill(on: sql)
+    }
+
+    /// Works out every episode's milestones from its records.
+    static func fill(on sql: any SQLDatabase) async throws {
+        for milestone in milestones {
+            try await sql.raw(
+                "UPDATE episodes SET \(unsafeRaw: milestone.column) = \(unsafeRaw: milestone.value(of: "episodes.id"))"
+            ).run()
+        }
+    }
+
+    func revert(on database: any Database) async throws {
+        let sql = database as! any SQLDatabase
+        let postgres = sql.dialect.name == "postgresql"
+        for milestone in Self.milestones {
+            if postgres {
+                try await sql.raw("DROP TRIGGER keep_\(unsafeRaw: milestone.column) ON \(unsafeRaw: milestone.table)").run()
+                try await sql.raw("DROP FUNCTION keep_\(unsafeRaw: milestone.column)()").run()
+            } else {
+                for event in ["insert", "update", "delete"] {
+                    try await sql.raw("DROP TRIGGER keep_\(unsafeRaw: milestone.column)_\(unsafeRaw: event)").run()
+                }
+            }
+            try await sql.drop(index: "episodes_\(milestone.column)").run()
+            try await database.schema("episodes").deleteField(.string(milestone.column)).update()
+        }
+    }
+}
