@@ -38,8 +38,11 @@ struct AddEpisodeMilestones: AsyncMigration {
         for milestone in Self.milestones {
             try await database.schema("episodes").field(.string(milestone.column), .datetime).update()
             try await sql.create(index: "episodes_\(milestone.column)").on("episodes").column(milestone.column).run()
+            // Only when it changes: most writes (a second action, a later review) leave it be.
+            let differs = postgres ? "IS DISTINCT FROM" : "IS NOT"
             let update = { (episode: String) in
-                "UPDATE episodes SET \(milestone.column) = \(milestone.value(of: episode)) WHERE id = \(episode);"
+                "UPDATE episodes SET \(milestone.column) = \(milestone.value(of: episode)) WHERE id = \(episode)"
+                    + " AND \(milestone.column) \(differs) \(milestone.value(of: episode));"
             }
             if postgres {
                 try await sql.raw(
@@ -71,13 +74,10 @@ struct AddEpisodeMilestones: AsyncMigration {
         try await Self.fill(on: sql)
     }
 
-    /// Works out every episode's milestones from its records.
+    /// Works out every episode's milestones from its records, in one pass over the episodes.
     static func fill(on sql: any SQLDatabase) async throws {
-        for milestone in milestones {
-            try await sql.raw(
-                "UPDATE episodes SET \(unsafeRaw: milestone.column) = \(unsafeRaw: milestone.value(of: "episodes.id"))"
-            ).run()
-        }
+        let assignments = milestones.map { "\($0.column) = \($0.value(of: "episodes.id"))" }
+        try await sql.raw("UPDATE episodes SET \(unsafeRaw: assignments.joined(separator: ", "))").run()
     }
 
     func revert(on database: any Database) async throws {
