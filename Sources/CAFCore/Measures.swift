@@ -277,18 +277,22 @@ public struct TimeHistory: Sendable {
 }
 
 /// A completed assessment: who wrote it, and how long its active editing took.
+/// One completed assessment, or `count` by one practitioner counted by the database (then
+/// completed at the first of their times, and with no writing time).
 public struct CompletionHistory: Sendable {
     public let practitionerID: UUID
     public let group: String
     public let completedAt: Date
     /// Nil when no editing was measured (an assessment sent through the API).
     public let writingMinutes: Double?
+    public let count: Int
 
-    public init(practitionerID: UUID, group: String, completedAt: Date, writingMinutes: Double?) {
+    public init(practitionerID: UUID, group: String, completedAt: Date, writingMinutes: Double?, count: Int = 1) {
         self.practitionerID = practitionerID
         self.group = group
         self.completedAt = completedAt
         self.writingMinutes = writingMinutes
+        self.count = count
     }
 }
 
@@ -549,8 +553,7 @@ public struct MeasureInputs: Sendable {
         let open = leadTerms.filter { $0.startedAt < end && ($0.endedAt.map { $0 >= end } ?? true) }
         let perLead = Dictionary(grouping: open, by: \.practitionerID).values.map(\.count)
         let perAssessor = Dictionary(grouping: completions.filter { period.contains($0.completedAt) }, by: \.practitionerID)
-            .values.map(
-                \.count)
+            .values.map { $0.reduce(0) { $0 + $1.count } }
         func cells(_ distribution: Distribution) -> [MeasureTable.Cell] {
             [
                 .count(distribution.count), distribution.median.map(MeasureTable.Cell.number) ?? .empty,

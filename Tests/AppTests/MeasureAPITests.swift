@@ -181,6 +181,14 @@ import VaporTesting
             #expect(march["actions-delivered"]?["All"] == ["1", "1", "100%", "0"])
             #expect(march["practitioner-time"]?["All"] == ["1", "0", "0", "20", "0", "0", "20"])
             #expect(march["lead-professional-share"]?["All"] == ["1", "31", "100%"])
+            // Amy led A at the end of March; Ben completed B's assessment in it. Asked alone,
+            // caseload reads only what it counts, to the same figures.
+            #expect(march["caseload"]?["Open CAFs led, at the end of the period"] == ["1", "1", "1"])
+            #expect(march["caseload"]?["Assessments completed in the period"] == ["1", "1", "1"])
+            let caseload = try await world.send(
+                .GET, APIURL.measure(.caseload).path + "?from=2025-03-01&to=2025-03-31",
+                token: try await world.token("erin@demo.test"))
+            #expect(try tables(caseload, world)["caseload"] == march["caseload"])
             // One measure on its own, filtered by agency type.
             let one = try await world.send(
                 .GET, APIURL.measure(.timeToAssessment).path + "?\(Self.year2025)&agencyType=health",

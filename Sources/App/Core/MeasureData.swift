@@ -73,7 +73,7 @@ enum MeasureData {
         async throws -> MeasureInputs
     {
         let parts = Set(measures.flatMap(Part.needed))
-        let load = Loader(scope: scope, period: period, measures: Set(measures), sql: db as! any SQLDatabase)
+        let load = Loader(scope: scope, period: period, now: now, measures: Set(measures), sql: db as! any SQLDatabase)
         async let episodes = parts.contains(.episodes) ? load.episodes() : []
         // Assessments' levels and children's other CAFs only for the measures that use them.
         async let levels = measures.contains(.needChange) ? load.levels() : [:]
@@ -116,6 +116,7 @@ enum MeasureData {
     struct Loader: Sendable {
         let scope: Scope
         let period: MeasurePeriod
+        let now: Date
         let measures: Set<Measure>
         let sql: any SQLDatabase
 
@@ -198,15 +199,17 @@ enum MeasureData {
             }
         }
 
+        /// Terms during the period; for caseload alone, only those still running at its end.
         func leadTerms() async throws -> [LeadTermHistory] {
-            try await sql.raw(
+            let from = measures.contains(.leadProfessionalShare) ? period.from : min(period.to, now)
+            return try await sql.raw(
                 ofEpisodes(
                     "lead_professional_terms",
                     "a.practitioner_id, a.agency_type AS lead_agency, a.started_at, a.ended_at, e.closed_at",
                     scope,
                     conditions: [
                         "a.started_at < \(bind: period.to)",
-                        "(coalesce(a.ended_at, e.closed_at) IS NULL OR coalesce(a.ended_at, e.closed_at) >= \(bind: period.from))",
+                        "(coalesce(a.ended_at, e.closed_at) IS NULL OR coalesce(a.ended_at, e.closed_at) >= \(bind: from))",
                     ])
             ).all().compactMap { row in
                 try AgencyType(rawValue: try row.decode(column: "lead_agency", as: String.self)).map {
@@ -281,19 +284,28 @@ enum MeasureData {
             }
         }
 
+        /// Each completed assessment with its writing time (its editing sessions' active time)
+        /// for that measure; otherwise only how many each practitioner completed.
         func completions() async throws -> [CompletionHistory] {
-            // How long each took to write: its editing sessions' active time, when it has any.
-            let writing: (columns: String, join: String) =
-                measures.contains(.assessmentWritingTime)
-                ? (
-                    ", w.seconds",
-                    " LEFT JOIN (SELECT assessment_id, sum(active_seconds) AS seconds FROM editing_sessions"
-                        + " WHERE assessment_id IS NOT NULL GROUP BY assessment_id) w ON w.assessment_id = a.id"
-                ) : (", NULL AS seconds", "")
+            let completed: [SQLQueryString] = ["a.status = 'completed'"] + within("a.completed_at", period)
+            guard measures.contains(.assessmentWritingTime) else {
+                return try await sql.raw(
+                    ofEpisodes(
+                        "assessments", "a.author_id, min(a.completed_at) AS completed_at, count(*) AS n", scope,
+                        conditions: completed) + " GROUP BY a.author_id, row_group"
+                ).all().map { row in
+                    CompletionHistory(
+                        practitionerID: try row.decode(column: "author_id", as: UUID.self), group: try scope.group(row),
+                        completedAt: try row.decode(column: "completed_at", as: Date.self), writingMinutes: nil,
+                        count: try row.decode(column: "n", as: Int.self))
+                }
+            }
             return try await sql.raw(
                 ofEpisodes(
-                    "assessments", "a.author_id, a.completed_at\(writing.columns)", scope, join: writing.join,
-                    conditions: ["a.status = 'completed'"] + within("a.completed_at", period))
+                    "assessments", "a.author_id, a.completed_at, w.seconds", scope,
+                    join: " LEFT JOIN (SELECT assessment_id, sum(active_seconds) AS seconds FROM editing_sessions"
+                        + " WHERE assessment_id IS NOT NULL GROUP BY assessment_id) w ON w.assessment_id = a.id",
+                    conditions: completed)
             ).all().map { row in
                 CompletionHistory(
                     practitionerID: try row.decode(column: "author_id", as: UUID.self), group: try scope.group(row),
