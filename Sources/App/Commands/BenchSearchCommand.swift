@@ -119,7 +119,7 @@ struct BenchSearchCommand: AsyncCommand {
         let statement =
             terms.isEmpty
             ? query.filters.query(limit: ChildIndex.resultCap + 1)
-            : search.query(terms: terms, filters: query.filters, limit: ChildIndex.candidateLimit)
+            : search.query(terms: terms, filters: query.filters, limit: ChildIndex.candidateLimit, enough: ChildIndex.resultCap)
         return try await db.transaction { db in
             let sql = db as! any SQLDatabase
             if !terms.isEmpty, let setUp = search.setUp { try await sql.raw(setUp).run() }

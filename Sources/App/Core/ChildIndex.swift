@@ -145,6 +145,15 @@ enum ChildIndex {
         // A search on a hidden field (the postcode) never finds a shielded child for someone
         // who may not see where they live.
         filters.shieldedVisibleIn = AccessPolicy.shieldingAuthority(signedIn.actor)
+        // One transaction for the search and its audit event: a search commits once.
+        return try await db.transaction { [filters] db in
+            try await search(query, terms: terms, filters: filters, by: signedIn, on: db)
+        }
+    }
+
+    private static func search(
+        _ query: Query, terms: [String], filters: ChildFilters, by signedIn: SignedIn, on db: any Database
+    ) async throws -> ChildSearchResult {
         let ranked: [Ranked]
         if terms.isEmpty {
             ranked = try await filters.children(limit: resultCap + 1, on: db as! any SQLDatabase).map {
@@ -152,7 +161,8 @@ enum ChildIndex {
             }
         } else {
             ranked = rank(
-                try await nameSearch(for: db).candidates(terms: terms, filters: filters, limit: candidateLimit, on: db),
+                try await nameSearch(for: db).candidates(
+                    terms: terms, filters: filters, limit: candidateLimit, enough: resultCap, on: db),
                 terms: terms)
         }
         // Only the page shown is read in full.

@@ -66,18 +66,19 @@ protocol NameSearch: Sendable {
     /// Run first in the same transaction, to tune the index for this query.
     var setUp: SQLQueryString? { get }
     /// The candidate names (`child_id`, `kind`, `given_name`, `family_name`, `name_key`),
-    /// best first, at most `limit`.
-    func query(terms: [String], filters: ChildFilters, limit: Int) -> SQLQueryString
+    /// best first, at most `limit`. When names spelt exactly already hold more than `enough`
+    /// children, the rest may be left unsought: they could only rank below a full page.
+    func query(terms: [String], filters: ChildFilters, limit: Int, enough: Int?) -> SQLQueryString
 }
 
 extension NameSearch {
     /// The columns each candidate query returns, from `child_names n`.
     static var nameColumns: SQLQueryString { "n.child_id, n.kind, n.given_name, n.family_name, n.name_key" }
 
-    func candidates(terms: [String], filters: ChildFilters, limit: Int, on db: any Database) async throws
-        -> [CandidateName]
+    func candidates(terms: [String], filters: ChildFilters, limit: Int, enough: Int? = nil, on db: any Database)
+        async throws -> [CandidateName]
     {
-        let statement = query(terms: terms, filters: filters, limit: limit)
+        let statement = query(terms: terms, filters: filters, limit: limit, enough: enough)
         @Sendable func run(on db: any Database) async throws -> [CandidateName] {
             try await (db as! any SQLDatabase).raw(statement).all().map { row in
                 CandidateName(
@@ -114,8 +115,8 @@ struct PostgresNameSearch: NameSearch {
     /// only two of its trigrams with "smith".
     let setUp: SQLQueryString? = "SET LOCAL pg_trgm.similarity_threshold = 0.15"
 
-    func query(terms: [String], filters: ChildFilters, limit: Int) -> SQLQueryString {
-        let lookups: [SQLQueryString] = terms.enumerated().map { index, term in
+    func query(terms: [String], filters: ChildFilters, limit: Int, enough: Int?) -> SQLQueryString {
+        var lookups: [SQLQueryString] = terms.enumerated().map { index, term in
             "t\(unsafeRaw: String(index)) AS (SELECT coalesce(array_agg(word), '{}') AS words FROM name_words WHERE "
                 + Self.wordCondition(term) + ")"
         }
@@ -123,14 +124,20 @@ struct PostgresNameSearch: NameSearch {
         let narrowed = filters.conditions(onNames: true)
         let fuzzy: [SQLQueryString] = terms.indices.map { "n.words && (SELECT words FROM t\(unsafeRaw: String($0)))" }
         var tiers: [SQLQueryString] = []
+        var sought = fuzzy + narrowed
         if !terms.contains(where: { $0.contains("*") }) {
-            tiers.append(
-                "(SELECT \(Self.nameColumns) FROM child_names n\(join) WHERE "
+            // Materialised, so the fuzzy tier can first ask how many children it found.
+            lookups.append(
+                "exact AS MATERIALIZED (SELECT \(Self.nameColumns) FROM child_names n\(join) WHERE "
                     + (["n.words @> \(bind: terms)"] + narrowed).joined(separator: " AND ") + " LIMIT \(literal: limit))")
+            tiers.append("(SELECT * FROM exact)")
+            if let enough {
+                sought.append("(SELECT count(DISTINCT child_id) FROM exact) <= \(literal: enough)")
+            }
         }
         tiers.append(
             "(SELECT \(Self.nameColumns) FROM child_names n\(join) WHERE "
-                + (fuzzy + narrowed).joined(separator: " AND ") + " LIMIT \(literal: limit))")
+                + sought.joined(separator: " AND ") + " LIMIT \(literal: limit))")
         return "WITH " + lookups.joined(separator: ", ") + " SELECT * FROM ("
             + tiers.joined(separator: " UNION ALL ") + ") AS found LIMIT \(literal: limit)"
     }
@@ -150,7 +157,7 @@ struct PostgresNameSearch: NameSearch {
 struct SQLiteNameSearch: NameSearch {
     let setUp: SQLQueryString? = nil
 
-    func query(terms: [String], filters: ChildFilters, limit: Int) -> SQLQueryString {
+    func query(terms: [String], filters: ChildFilters, limit: Int, enough: Int?) -> SQLQueryString {
         let match: String = terms.map { term in
             let parts =
                 term.contains("*")
