@@ -415,42 +415,33 @@ extension MeasureData.Loader {
 
     /// The episodes of the scope with two or more completed assessments, the latest completed in
     /// the period, each with its element changes from the first to the latest: levels only,
-    /// never the text. A review version is only begun once the one before is completed, so a
-    /// completed version after the first means two or more.
+    /// never the text. A version is only begun once the one before is completed, so version 1
+    /// is the first completed, and a completed later version means two or more. One row an
+    /// episode: its latest (`a`, no later one completed, none after the period) beside version 1.
     func levels() async throws -> [UUID: EpisodeHistory] {
-        let compared: SQLQueryString =
-            "a.episode_id IN (SELECT x.episode_id FROM assessments x WHERE x.status = 'completed' AND x.version > 1"
-            + " AND x.completed_at >= \(bind: period.from) AND x.completed_at < \(bind: period.to) AND NOT EXISTS"
-            + " (SELECT 1 FROM assessments y WHERE y.episode_id = x.episode_id AND y.status = 'completed'"
-            + " AND y.completed_at >= \(bind: period.to)))"
-        typealias Version = (number: Int, levels: String, completedAt: Date)
-        var found: [UUID: (history: EpisodeHistory, first: Version, latest: Version)] = [:]
+        let latest: [SQLQueryString] = [
+            "a.status = 'completed'", "a.version > 1", "a.completed_at >= \(bind: period.from)",
+            "a.completed_at < \(bind: period.to)",
+            "NOT EXISTS (SELECT 1 FROM assessments y WHERE y.episode_id = a.episode_id AND y.status = 'completed'"
+                + " AND (y.version > a.version OR y.completed_at >= \(bind: period.to)))",
+        ]
+        var found: [UUID: EpisodeHistory] = [:]
         for row in try await sql.raw(
             MeasureData.ofEpisodes(
-                "assessments", "a.episode_id, a.version, a.levels, a.completed_at, e.child_id, e.opened_at", scope,
-                conditions: ["a.status = 'completed'", compared])
+                "assessments",
+                "a.episode_id, f.levels AS first_levels, a.levels, a.completed_at, e.child_id, e.opened_at", scope,
+                join: " JOIN assessments f ON f.episode_id = a.episode_id AND f.version = 1", conditions: latest)
         ).all() {
-            let version: Version = (
-                try row.decode(column: "version", as: Int.self), try row.decode(column: "levels", as: String.self),
-                try row.decode(column: "completed_at", as: Date.self)
-            )
-            let episode = try row.decode(column: "episode_id", as: UUID.self)
-            if let known = found[episode] {
-                found[episode]!.first = version.number < known.first.number ? version : known.first
-                found[episode]!.latest = version.number > known.latest.number ? version : known.latest
-            } else {
-                let history = EpisodeHistory(
-                    childID: try row.decode(column: "child_id", as: UUID.self), group: try scope.group(row),
-                    openedAt: try row.decode(column: "opened_at", as: Date.self))
-                found[episode] = (history, version, version)
-            }
+            var history = EpisodeHistory(
+                childID: try row.decode(column: "child_id", as: UUID.self), group: try scope.group(row),
+                openedAt: try row.decode(column: "opened_at", as: Date.self))
+            history.latestAssessmentCompletedAt = try row.decode(column: "completed_at", as: Date.self)
+            history.levelChanges = LevelComparison.changes(
+                fromLevels: try row.decode(column: "first_levels", as: String.self),
+                toLevels: try row.decode(column: "levels", as: String.self))
+            found[try row.decode(column: "episode_id", as: UUID.self)] = history
         }
-        return found.mapValues { episode in
-            var history = episode.history
-            history.latestAssessmentCompletedAt = episode.latest.completedAt
-            history.levelChanges = LevelComparison.changes(fromLevels: episode.first.levels, toLevels: episode.latest.levels)
-            return history
-        }
+        return found
     }
 
     /// When CAFs were opened, in any LA, for the children of the scope's CAFs closed in the period.
