@@ -194,6 +194,11 @@ import VaporTesting
                 .GET, APIURL.measure(.timeToAssessment).path + "?\(Self.year2025)&agencyType=health",
                 token: try await world.token("erin@demo.test"))
             #expect(try tables(one, world) == ["time-to-assessment": ["Health": ["1", "4", "4"], "All": ["1", "4", "4"]]])
+            // Asked alone, writing time reads only assessments with editing measured: the same figures.
+            let writing = try await world.send(
+                .GET, APIURL.measure(.assessmentWritingTime).path + "?\(Self.year2025)",
+                token: try await world.token("erin@demo.test"))
+            #expect(try tables(writing, world)["assessment-writing-time"] == t["assessment-writing-time"])
         }
     }
 

@@ -300,10 +300,12 @@ enum MeasureData {
                         count: try row.decode(column: "n", as: Int.self))
                 }
             }
+            // Caseload counts every completion; writing time only those with editing measured.
             return try await sql.raw(
                 ofEpisodes(
                     "assessments", "a.author_id, a.completed_at, w.seconds", scope,
-                    join: " LEFT JOIN (SELECT assessment_id, sum(active_seconds) AS seconds FROM editing_sessions"
+                    join: (measures.contains(.caseload) ? " LEFT" : "")
+                        + " JOIN (SELECT assessment_id, sum(active_seconds) AS seconds FROM editing_sessions"
                         + " WHERE assessment_id IS NOT NULL GROUP BY assessment_id) w ON w.assessment_id = a.id",
                     conditions: completed)
             ).all().map { row in
