@@ -220,6 +220,44 @@ import VaporTesting
         }
     }
 
+    /// Amy's checklist found B's CAF and she joined its team; Ben's found A's and he did not;
+    /// Amy's third found none. Each measure asked alone gives the dashboard's figures.
+    @Test func checklistsCountWhatTheyDecidedAndWhoJoinedTheCAFTheyFound() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            try await history(world)
+            let db = world.app.db
+            let a = try await Episode.query(on: db).filter(\.$closureReason == .needsMet).first()!
+            let b = try await Episode.query(on: db).filter(\.$closureReason == .stepUp).first()!
+            let amy = try await Practitioner.query(on: db).filter(\.$email == "amy@demo.test").first()!
+            let ben = try await Practitioner.query(on: db).filter(\.$email == "ben@demo.test").first()!
+            let answers = ChecklistAnswers(
+                harmConcern: false, worriedOutcomes: [.stayingSafe], familyAskedForHelp: true, ownServiceCanMeet: false,
+                needsUnclearOrBroad: true, reason: "Worried")
+            for (who, found, day) in [(amy, b, "2025-03-10"), (ben, a, "2025-03-11"), (amy, nil, "2025-05-01")] {
+                let checklist = try PreAssessment(
+                    childID: (found ?? a).$child.id, practitionerID: who.id!, localAuthorityID: a.$localAuthority.id,
+                    answers: answers, existingEpisodeID: found?.id)
+                checklist.recordedAt = Self.at("\(day)T10:00:00Z")
+                try await checklist.create(on: db)
+            }
+            try await EpisodeShare(
+                episodeID: b.id!, practitionerID: amy.id!, sharedByID: ben.id!, sharedAt: Self.at("2025-03-12T10:00:00Z")
+            ).create(on: db)
+            let t = try tables(try await measures(world, as: "erin@demo.test"), world)
+            #expect(t["checklist-outcomes"]?[answers.decision.title] == ["3", "100%"])
+            #expect(t["checklist-outcomes"]?["All"] == ["3", "100%"])
+            #expect(
+                t["duplication-avoided"] == [
+                    "Education": ["1", "1", "100%"], "Health": ["1", "0", "0%"], "All": ["2", "1", "50%"],
+                ])
+            for measure in [Measure.checklistOutcomes, .duplicationAvoided] {
+                let alone = try await world.send(
+                    .GET, APIURL.measure(measure).path + "?\(Self.year2025)", token: try await world.token("erin@demo.test"))
+                #expect(try tables(alone, world)[measure.rawValue] == t[measure.rawValue])
+            }
+        }
+    }
+
     /// Each episode's first times follow every write of its records, and are worked out afresh
     /// for episodes stored before they were kept.
     @Test func episodeMilestonesFollowEveryWrite() async throws {

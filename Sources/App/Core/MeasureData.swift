@@ -133,11 +133,15 @@ enum MeasureData {
                 OR EXISTS (SELECT 1 FROM lead_professional_terms t WHERE t.episode_id = c.existing_episode_id
                   AND t.practitioner_id = c.practitioner_id)
                 """
+            // Only duplication avoided asks who joined, and it counts only checklists that found a CAF.
+            let duplication = measures.contains(.duplicationAvoided)
+            let found: [SQLQueryString] = measures.contains(.checklistOutcomes) ? [] : ["c.existing_episode_id IS NOT NULL"]
             return try await sql.raw(
-                "SELECT c.decision, c.recorded_at, c.existing_episode_id, CASE WHEN \(unsafeRaw: joined) THEN 1 ELSE 0 END AS joined,"
+                "SELECT c.decision, c.recorded_at, c.existing_episode_id, "
+                    + (duplication ? "CASE WHEN \(unsafeRaw: joined) THEN 1 ELSE 0 END" : "0") + " AS joined,"
                     + " \(scope.groupColumn) FROM pre_assessments c"
                     + scope.starter("c.practitioner_id", localAuthority: "c.local_authority_id")
-                    + scope.whereClause(localAuthority: "c.local_authority_id", and: within("c.recorded_at", period))
+                    + scope.whereClause(localAuthority: "c.local_authority_id", and: within("c.recorded_at", period) + found)
             ).all().compactMap { row in
                 try ChecklistDecision(rawValue: try row.decode(column: "decision", as: String.self)).map {
                     ChecklistHistory(
