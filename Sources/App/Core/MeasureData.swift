@@ -388,16 +388,13 @@ extension MeasureData.Loader {
     /// period, those closed in it, and those whose latest assessment was completed in it,
     /// each with only the columns its measures read.
     func episodes() async throws -> [(id: UUID, history: EpisodeHistory)] {
-        let wanted = measures
-        let steps = MeasureData.Step.allCases.filter { wanted.contains($0.measure) }
+        let steps = MeasureData.Step.allCases.filter { measures.contains($0.measure) }
+        let closures = !measures.isDisjoint(with: MeasureData.closureMeasures)
         var counted: [SQLQueryString] = steps.map {
             "(e.\(unsafeRaw: $0.column) >= \(bind: period.from) AND e.\(unsafeRaw: $0.column) < \(bind: period.to))"
         }
-        if !wanted.isDisjoint(with: MeasureData.closureMeasures) {
-            counted.append("(e.closed_at >= \(bind: period.from) AND e.closed_at < \(bind: period.to))")
-        }
+        if closures { counted.append("(e.closed_at >= \(bind: period.from) AND e.closed_at < \(bind: period.to))") }
         guard !counted.isEmpty else { return [] }
-        let closures = !wanted.isDisjoint(with: MeasureData.closureMeasures)
         let columns =
             ["e.id", "e.child_id", "e.opened_at"] + steps.map { "e.\($0.column)" }
             + (closures ? ["e.closed_at", "e.closure_reason"] : [])

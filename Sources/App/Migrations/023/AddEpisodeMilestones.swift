@@ -5,31 +5,27 @@ import SQLKit
 /// triggers whenever an assessment, meeting, action or lead professional term is written, so the
 /// time-to measures read one indexed column rather than aggregating every table each time.
 struct AddEpisodeMilestones: AsyncMigration {
-    /// A milestone: its column on `episodes`, and its first time among an episode's rows of `table`.
+    /// A milestone: its column on `episodes`, and the earliest `time` among the episode's rows
+    /// of `table` that meet `condition`.
     struct Milestone {
         let column: String
         let table: String
-        let first: String
+        let time: String
+        var condition: String? = nil
 
         /// The milestone of the episode `episode` (a column or a trigger's NEW/OLD field).
         func value(of episode: String) -> String {
-            "(\(first) AND episode_id = \(episode))"
+            "(SELECT min(\(time)) FROM \(table) WHERE episode_id = \(episode)\(condition.map { " AND \($0)" } ?? ""))"
         }
     }
 
     static let milestones = [
+        Milestone(column: "first_assessed_at", table: "assessments", time: "completed_at", condition: "status = 'completed'"),
+        Milestone(column: "first_meeting_at", table: "tac_meetings", time: "scheduled_at", condition: "held = TRUE"),
         Milestone(
-            column: "first_assessed_at", table: "assessments",
-            first: "SELECT min(completed_at) FROM assessments WHERE status = 'completed'"),
-        Milestone(
-            column: "first_meeting_at", table: "tac_meetings",
-            first: "SELECT min(scheduled_at) FROM tac_meetings WHERE held = TRUE"),
-        Milestone(
-            column: "first_action_at", table: "plan_actions",
-            first: "SELECT min(coalesce(started_at, completed_at)) FROM plan_actions WHERE status IN ('in-progress', 'done')"),
-        Milestone(
-            column: "first_lead_at", table: "lead_professional_terms",
-            first: "SELECT min(started_at) FROM lead_professional_terms WHERE 1 = 1"),
+            column: "first_action_at", table: "plan_actions", time: "coalesce(started_at, completed_at)",
+            condition: "status IN ('in-progress', 'done')"),
+        Milestone(column: "first_lead_at", table: "lead_professional_terms", time: "started_at"),
     ]
 
     func prepare(on database: any Database) async throws {
