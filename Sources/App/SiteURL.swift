@@ -132,6 +132,7 @@ enum APIURL: Hashable {
     case token
     case me
     case children
+    case childSearch
     case child(UUID)
     case childNames(UUID)
     case childBirth(UUID)
@@ -197,6 +198,7 @@ enum APIURL: Hashable {
         case .token: return base + ["auth", "token"]
         case .me: return base + ["me"]
         case .children: return base + ["children"]
+        case .childSearch: return base + ["child-searches"]
         case .child(let child): return base + ["children", id(child, "id")]
         case .childNames(let child): return base + ["children", id(child, "id"), "names"]
         case .childBirth(let child): return base + ["children", id(child, "id"), "birth"]

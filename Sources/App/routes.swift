@@ -99,15 +99,15 @@ func routes(_ app: Application) throws {
     signedIn.post(SiteURL.editingPing(.pattern).pattern, use: episodes.ping)
     signedIn.get(SiteURL.assessment(episode: .pattern).pattern, use: episodes.read)
 
-    // The JSON API: bearer tokens, no sessions.
+    // The JSON API: bearer tokens, no sessions; every request held to the API document.
     let authAPI = AuthAPIController()
-    app.post(APIURL.token.pattern, use: authAPI.createToken)
+    app.grouped(ContractMiddleware()).post(APIURL.token.pattern, use: authAPI.createToken)
     app.get(APIURL.openAPI.pattern) { _ in OpenAPIDocument.response() }
-    let api = app.grouped(BearerSignIn(), RequireSignIn(api: true))
+    let api = app.grouped(BearerSignIn(), RequireSignIn(api: true), ContractMiddleware())
     api.delete(APIURL.token.pattern, use: authAPI.deleteToken)
     api.get(APIURL.me.pattern, use: authAPI.me)
     let childrenAPI = ChildrenAPIController()
-    api.get(APIURL.children.pattern, use: childrenAPI.search)
+    api.post(APIURL.childSearch.pattern, use: childrenAPI.search)
     api.post(APIURL.children.pattern, use: childrenAPI.create)
     api.get(APIURL.child(.pattern).pattern, use: childrenAPI.read)
     api.post(APIURL.childNames(.pattern).pattern, use: childrenAPI.addName)

@@ -93,7 +93,7 @@ import VaporTesting
 
     @Test func everyAPIRouteButSignInNeedsAToken() async throws {
         try await TestWorld.run { (world: TestWorld) async throws in
-            let response = try await world.send(.GET, APIURL.children.path + "?q=lily")
+            let response = try await world.search("q=lily", token: nil)
             #expect(response.status == .unauthorized)
             #expect(try world.error(response).code == "unauthenticated")
             #expect(try await world.send(.GET, APIURL.me.path, token: "forged").status == .unauthorized)
@@ -125,14 +125,14 @@ import VaporTesting
             let amy = try await world.token("amy@demo.test")
             let childID = try await world.registerChild(as: amy)
 
-            let search = try await world.send(.GET, APIURL.children.path + "?q=lil%20EVA&dob=2016-05-01", token: amy)
+            let search = try await world.search("q=lil%20EVA&dob=2016-05-01", token: amy)
             #expect(search.status == .ok)
             let results = try world.json(search)["results"] as? [[String: Any]] ?? []
             let children = results.compactMap { $0["child"] as? [String: Any] }
             #expect(children.map { $0["id"] as? String } == [childID.uuidString])
             #expect(children.first?["postcode"] as? String == "CB1 2AB")
 
-            let miss = try await world.send(.GET, APIURL.children.path + "?q=lily&dob=2016-05-02", token: amy)
+            let miss = try await world.search("q=lily&dob=2016-05-02", token: amy)
             #expect((try world.json(miss)["total"] as? Int) == 0)
 
             let read = try await world.send(.GET, APIURL.child(childID).path, token: amy)
@@ -217,11 +217,11 @@ import VaporTesting
             #expect(body["upn"] as? String == "B801200005001")
             _ = try await world.registerChild(as: amy)
             for identifier in ["9434765919", "B801200005001"] {
-                let found = try world.json(try await world.send(.GET, path + "?identifier=\(identifier)", token: amy))
+                let found = try world.json(try await world.search("identifier=\(identifier)", token: amy))
                 let children = (found["results"] as? [[String: Any]])?.compactMap { $0["child"] as? [String: Any] }
                 #expect(children?.map { $0["givenName"] as? String } == ["Ned"])
             }
-            let nonsense = try await world.send(.GET, path + "?identifier=12345", token: amy)
+            let nonsense = try await world.search("identifier=12345", token: amy)
             #expect(try world.error(nonsense).field == "identifier")
         }
     }
@@ -230,7 +230,7 @@ import VaporTesting
         try await TestWorld.run { (world: TestWorld) async throws in
             for email in ["fay@demo.test", "nat@demo.test"] {
                 let token = try await world.token(email)
-                #expect(try await world.send(.GET, APIURL.children.path + "?q=lily", token: token).status == .forbidden)
+                #expect(try await world.search("q=lily", token: token).status == .forbidden)
             }
         }
     }

@@ -36,7 +36,7 @@ import VaporTesting
             #expect(token.status == .created)
             // An LA administrator never reads case content.
             let bearer = try world.decode(TestWorld.TokenBody.self, token).token
-            #expect(try await world.send(.GET, APIURL.children.path + "?q=lily", token: bearer).status == .forbidden)
+            #expect(try await world.search("q=lily", token: bearer).status == .forbidden)
         }
     }
 }

@@ -77,7 +77,7 @@ import VaporTesting
 
             // Searches find the child once, by either name, date or postcode.
             for query in ["q=evens", "q=lily+evans", "dob=2016-05-01", "postcode=CB7+4AA"] {
-                let found = try world.json(try await world.send(.GET, APIURL.children.path + "?" + query, token: erin))
+                let found = try world.json(try await world.search(query, token: erin))
                 let ids = (found["results"] as! [[String: Any]]).map { ($0["child"] as! [String: Any])["id"] as! String }
                 #expect(ids == [pair.survivor.uuidString], "\(query)")
             }

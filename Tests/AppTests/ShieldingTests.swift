@@ -24,7 +24,7 @@ import VaporTesting
     }
 
     func searchNames(_ world: TestWorld, _ query: String, as token: String) async throws -> [[String: Any]] {
-        let response = try await world.send(.GET, APIURL.children.path + "?" + query, token: token)
+        let response = try await world.search(query, token: token)
         return (try world.json(response)["results"] as? [[String: Any]] ?? []).compactMap { $0["child"] as? [String: Any] }
     }
 

@@ -70,6 +70,20 @@ struct TestWorld {
         return try await app.testing().sendRequest(method, path, headers: headers, body: body)
     }
 
+    /// Searches the index, the terms written briefly as a query string (`q=lily&dob=2016-05-01`)
+    /// and sent as the JSON body; a page that is a number is sent as one.
+    func search(_ terms: String, token: String?) async throws -> TestingHTTPResponse {
+        var body: [String: Any] = [:]
+        for pair in terms.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map {
+                String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding!
+            }
+            let value = parts.count > 1 ? parts[1] : ""
+            body[parts[0]] = parts[0] == "page" ? Int(value).map { $0 as Any } ?? value : value
+        }
+        return try await send(.POST, APIURL.childSearch.path, token: token, raw: try Self.jsonText(body))
+    }
+
     func decode<T: Decodable>(_ type: T.Type, _ response: TestingHTTPResponse) throws -> T {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601

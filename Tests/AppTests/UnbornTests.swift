@@ -23,7 +23,7 @@ import VaporTesting
             #expect(baby["dateOfBirth"] == nil)
             let id = UUID(uuidString: baby["id"] as! String)!
 
-            let search = try await world.send(.GET, APIURL.children.path + "?q=unborn+evans", token: amy)
+            let search = try await world.search("q=unborn+evans", token: amy)
             #expect(try (world.json(search)["results"] as! [[String: Any]]).count == 1)
 
             let born = day(-1)
@@ -37,9 +37,9 @@ import VaporTesting
             #expect(child["expectedDeliveryDate"] == nil)
 
             // Found by the birth date and by the old name, which is kept.
-            let byBirth = try await world.send(.GET, APIURL.children.path + "?q=rose&dob=\(born)", token: amy)
+            let byBirth = try await world.search("q=rose&dob=\(born)", token: amy)
             #expect(try (world.json(byBirth)["results"] as! [[String: Any]]).count == 1)
-            let byOldName = try await world.send(.GET, APIURL.children.path + "?q=unborn+evans", token: amy)
+            let byOldName = try await world.search("q=unborn+evans", token: amy)
             let hit = try (world.json(byOldName)["results"] as! [[String: Any]]).first
             #expect((hit?["matchedName"] as? [String: Any])?["kind"] as? String == "previous")
 

@@ -13,6 +13,8 @@ struct AppError: Error, AbortError {
     var denial: AccessDenial? = nil
     /// Records the error is about, such as the children a registration may duplicate.
     var related: [UUID] = []
+    /// Headers the answer needs, such as a 405's `Allow`.
+    var headers: HTTPHeaders = [:]
 
     var reason: String { message }
     var field: String? { problems.first?.field }
@@ -38,9 +40,6 @@ struct AppError: Error, AbortError {
     static let unauthenticated = AppError(
         status: .unauthorized, code: "unauthenticated", message: "Sign in first: send a bearer token from POST /api/v1/auth/token"
     )
-
-    static let malformedJSON = AppError(
-        status: .badRequest, code: "malformed-json", message: "The request body is not valid JSON")
 
     static let unsupportedMediaType = AppError(
         status: .unsupportedMediaType, code: "unsupported-media-type", message: "Send the request body as application/json")

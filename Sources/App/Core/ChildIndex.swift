@@ -80,8 +80,20 @@ enum ChildIndex {
         var identifier: String = ""
         var page: Int = 1
 
+        /// The most a search may type in each field: a name's words (five terms are used)
+        /// and the longest date, postcode or identifier anyone writes. Checked before any
+        /// work, so a huge term costs nothing.
+        static let maxLengths = ["q": 200, "dob": 10, "dobTo": 10, "postcode": 10, "identifier": 20]
+        /// The last page the result cap allows.
+        static let maxPage = ChildIndex.resultCap / ChildIndex.pageSize
+
         /// Names what is wrong; empty when the search can run.
         func problems() -> [FieldProblem] {
+            let fields = ["q": name, "dob": dateOfBirth, "dobTo": bornTo, "postcode": postcode, "identifier": identifier]
+            let tooLong = fields.filter { $0.value.count > Self.maxLengths[$0.key]! }.keys.sorted().map {
+                FieldProblem(field: $0, message: "Enter \(Self.maxLengths[$0]!) characters or fewer")
+            }
+            if !tooLong.isEmpty { return tooLong }
             var problems: [FieldProblem] = []
             let terms = NameMatch.terms(name)
             if name.trimmingCharacters(in: .whitespaces).isEmpty && dateOfBirth.isEmpty && bornTo.isEmpty && postcode.isEmpty
@@ -111,7 +123,9 @@ enum ChildIndex {
                         field: "postcode",
                         message: "Enter a real UK postcode or the first part of one, for example CB4 or CB4 1AA"))
             }
-            if page < 1 { problems.append(.init(field: "page", message: "Enter a page number of 1 or more")) }
+            if !(1...Self.maxPage).contains(page) {
+                problems.append(.init(field: "page", message: "Enter a page number from 1 to \(Self.maxPage)"))
+            }
             return problems
         }
 

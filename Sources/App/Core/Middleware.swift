@@ -21,13 +21,16 @@ struct AppErrorMiddleware: AsyncMiddleware {
                 if appError.status == .unauthorized {
                     response.headers.replaceOrAdd(name: .wwwAuthenticate, value: "Bearer")
                 }
+                response.headers.add(contentsOf: appError.headers)
                 return response
             }
             let survivor = appError.code == "child-merged" ? appError.related.first : nil
-            return ErrorPage(
+            let response = ErrorPage(
                 status: appError.status, message: appError.message,
                 next: survivor.map { ("Open the record that was kept", SiteURL.child($0)) }
             ).render(PageContext(req)).response(appError.status)
+            response.headers.add(contentsOf: appError.headers)
+            return response
         }
     }
 
@@ -79,5 +82,35 @@ struct SecurityHeaders: AsyncMiddleware {
             response.headers.replaceOrAdd(name: "Strict-Transport-Security", value: "max-age=31536000")
         }
         return response
+    }
+}
+
+/// An address that exists answers a method it does not serve with 405 and the methods it
+/// does serve in `Allow` (RFC 9110 §15.5.6), rather than the router's 404.
+struct MethodNotAllowedMiddleware: AsyncMiddleware {
+    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        do {
+            return try await next.respond(to: req)
+        } catch let error as any AbortError where error.status == .notFound && req.route == nil {
+            let path = req.url.path.split(separator: "/").map(String.init)
+            var allowed = Set(req.application.routes.all.filter { Self.matches($0.path, path) }.map(\.method.rawValue))
+            guard !allowed.isEmpty else { throw error }
+            if allowed.contains("GET") { allowed.insert("HEAD") }
+            let list = allowed.sorted().joined(separator: ", ")
+            throw AppError(
+                status: .methodNotAllowed, code: "method-not-allowed",
+                message: "This address answers \(list) only", headers: ["Allow": list])
+        }
+    }
+
+    private static func matches(_ pattern: [PathComponent], _ path: [String]) -> Bool {
+        for (index, component) in pattern.enumerated() {
+            switch component {
+            case .catchall: return path.count > index
+            case .constant(let text): if index >= path.count || path[index] != text { return false }
+            case .parameter, .anything: if index >= path.count { return false }
+            }
+        }
+        return pattern.count == path.count
     }
 }

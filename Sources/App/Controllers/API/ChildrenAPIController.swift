@@ -2,13 +2,12 @@ import CAFCore
 import Vapor
 
 struct ChildrenAPIController {
-    /// GET /api/v1/children?q=&dob=&dobTo=&postcode=&identifier=&page=
+    /// POST /api/v1/child-searches: a POST so that names and identifiers never travel in a URL.
     func search(req: Request) async throws -> Response {
-        func parameter(_ name: String) -> String { (try? req.query.get(String.self, at: name)) ?? "" }
-        let page = parameter("page")
+        let body = try await req.decodeJSON(ChildSearchRequest.self)
         let query = ChildIndex.Query(
-            name: parameter("q"), dateOfBirth: parameter("dob"), bornTo: parameter("dobTo"), postcode: parameter("postcode"),
-            identifier: parameter("identifier"), page: page.isEmpty ? 1 : Int(page) ?? 0)
+            name: body.q ?? "", dateOfBirth: body.dob ?? "", bornTo: body.dobTo ?? "", postcode: body.postcode ?? "",
+            identifier: body.identifier ?? "", page: body.page ?? 1)
         return try ChildSearchDTO(try await ChildIndex.search(query, by: try req.signedIn, on: req.db)).json()
     }
 

@@ -145,6 +145,15 @@ struct ChildNameDTO: Encodable {
     }
 }
 
+struct ChildSearchRequest: Decodable {
+    let q: String?
+    let dob: String?
+    let dobTo: String?
+    let postcode: String?
+    let identifier: String?
+    let page: Int?
+}
+
 struct ChildSearchHitDTO: Encodable {
     let child: ChildDTO
     /// The known-as or previous name that matched, when the current one did not.

@@ -2,18 +2,11 @@ import CAFCore
 import Vapor
 
 extension Request {
-    /// Decodes a JSON request body with the API's error rules: wrong content type 415,
-    /// malformed JSON 400, a missing or invalid field 422 naming the field.
+    /// Decodes a JSON request body that `ContractMiddleware` has already held to the API
+    /// document (content type, size, strict JSON, the schema). What the schema cannot say
+    /// still fails here as a 422 naming the field.
     func decodeJSON<T: Decodable>(_ type: T.Type) async throws -> T {
-        guard headers.contentType == .json else { throw AppError.unsupportedMediaType }
-        let limit = application.routes.defaultMaxBodySize.value
-        let buffer = try await body.collect(max: limit).get()
-        let data = buffer.map { Data($0.readableBytesView) } ?? Data()
-        // A body that arrived whole is not re-checked by collect(max:), so check here.
-        guard data.count <= limit else { throw Abort(.payloadTooLarge) }
-        guard (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) != nil else {
-            throw AppError.malformedJSON
-        }
+        let data = body.data.map { Data($0.readableBytesView) } ?? Data()
         do {
             let decoder = JSONDecoder()
             decoder.dateDecodingStrategy = .custom(Self.decodeDate)
@@ -23,15 +16,11 @@ extension Request {
         }
     }
 
-    /// ISO 8601 date-times, with or without fractional seconds. Written here rather than
-    /// `.iso8601` so a bad date names its field (Foundation's loses the coding path).
+    /// Written here rather than `.iso8601` so a bad date names its field (Foundation's loses
+    /// the coding path).
     @Sendable private static func decodeDate(_ decoder: any Decoder) throws -> Date {
         let container = try decoder.singleValueContainer()
-        let text = try container.decode(String.self)
-        let plain = ISO8601DateFormatter()
-        let fractional = ISO8601DateFormatter()
-        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        guard let date = plain.date(from: text) ?? fractional.date(from: text) else {
+        guard let date = JSONSchema.dateTime(try container.decode(String.self)) else {
             throw DecodingError.dataCorruptedError(
                 in: container, debugDescription: "must be an ISO 8601 date-time, for example 2026-11-23T14:30:00Z")
         }
