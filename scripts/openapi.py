@@ -120,8 +120,47 @@ S = {
  "TimeEntry": obj({"id":uuid,"activity":{"enum":["meetings","calls","visits","admin"]},"minutes":{"type":"integer"},"on":date},["id","activity","minutes","on"]),
  "Audit": obj({"events":{"type":"array","items":ref("AuditEvent")}},["events"]),
 }
+# Rules the domain enforces that a schema can say, so a client generated from this document
+# never sends what the server refuses for them. Texts that must hold more than spaces:
+NOT_BLANK = {"minLength":1,"pattern":"\\S"}
+for name, fields in {
+    "ChildCreate":["familyName"], "ChildNameRequest":["givenName","familyName"], "ChildMergeRequest":["reason"],
+    "PreAssessmentRequest":["reason"], "SafeguardingCallRequest":["spokeTo","adviceNote"], "ConsentRequest":["name"],
+    "ConsentRefusalRequest":["name","note"], "FamilyMemberRequest":["name","relationship"], "MeetingRequest":["place"],
+    "ActionRequest":["description"], "ReopenRequest":["reason"], "BreakGlassReviewRequest":["note"],
+    "OrganisationRequest":["name"], "OrganisationChange":["name"], "PractitionerRequest":["name"], "PractitionerChange":["name"],
+    "InvolvementRequest":["service","role","practitionerName"], "AccessRequestRequest":["reason"],
+}.items():
+    for field in fields: S[name]["properties"][field].update(NOT_BLANK)
+# A UK postcode as people type it (the server also takes a few rarer spellings), or nothing;
+# searches also take the outward code alone (CB4).
+OUTWARD = "[A-Za-z](?:[0-9][A-Za-z0-9]?|[A-Za-z][0-9][A-Za-z0-9]?)"
+S["ChildCreate"]["properties"]["postcode"]["pattern"] = f"^$|^\\s*{OUTWARD}\\s*[0-9][A-Za-z]{{2}}\\s*$"
+S["WhereaboutsRequest"]["properties"]["postcode"]["pattern"] = S["ChildCreate"]["properties"]["postcode"]["pattern"]
+S["ChildSearchRequest"]["properties"]["postcode"]["pattern"] = f"^$|^\\s*{OUTWARD}(?:\\s*[0-9][A-Za-z]{{2}})?\\s*$"
+for field in ["ownerEmail", "ownerAgency"]: S["ActionRequest"]["properties"][field].update(NOT_BLANK)
+def when(name, field, values, then):
+    """A rule that holds when a field has one of some values: the then-schema applies."""
+    S[name].setdefault("allOf", [])
+    S[name]["allOf"].append({"if":{"properties":{field:{"enum":values}},"required":[field]},"then":then})
+def required_text(*fields):
+    return {"required":list(fields),"properties":{f:NOT_BLANK for f in fields}}
+# One of a date of birth or an unborn baby's expected date of delivery; a first name unless unborn.
+S["ChildCreate"]["oneOf"] = [{"required":["dateOfBirth"]},{"required":["expectedDeliveryDate"]}]
+S["ChildCreate"]["if"] = {"required":["dateOfBirth"]}
+S["ChildCreate"]["then"] = required_text("givenName")
+when("PreAssessmentRequest", "harmConcern", [False], {"required":["familyAskedForHelp","ownServiceCanMeet","needsUnclearOrBroad","reason"]})
+when("ConsentRequest", "givenBy", ["parent","both"], required_text("relationship"))
+when("ConsentChange", "kind", ["withdrawn","override"], required_text("reason"))
+when("ConsentChange", "kind", ["given"], {"required":["consent"]})
+when("LeadProfessionalRequest", "basis", ["agreed-at-meeting"], {"required":["meetingId"]})
+when("CloseRequest", "reason", ["step-up","other"], required_text("note"))
+when("ReferralDecisionRequest", "decision", ["returned"], required_text("reason"))
+S["ActionRequest"]["anyOf"] = [{"required":["ownerEmail"]},{"required":["ownerAgency"]}]
+# Consent to store the assessment is what starts (or keeps) a CAF; a refusal is recorded instead.
+S["ConsentRequest"]["properties"]["scope"] = {**S["ConsentScope"], "properties":{**S["ConsentScope"]["properties"],"store":{"enum":[True],"description":"Consent to store the assessment: a CAF needs it (record a refusal otherwise)"}}}
 S["Assessment"] = obj({**S["AssessmentContent"]["properties"],"episodeId":uuid,"version":{"type":"integer"},"status":{"enum":["draft","completed"]},"createdAt":dt,"updatedAt":dt,"completedAt":dt},["episodeId","version","status","elements"])
-MSG = {200:"OK",201:"Created",204:"No content",400:"Malformed JSON",401:"No valid bearer token",403:"Not allowed: the message names whom to contact",404:"No such resource",409:"The assessment is completed and cannot change",413:"Body larger than 256 kB",410:"The child's record was merged into another: error.related names the record kept",415:"Body is not application/json",422:"A field is missing or invalid: `field` names it"}
+MSG = {200:"OK",201:"Created",204:"No content",400:"Malformed JSON",401:"No valid bearer token",403:"Not allowed: the message names whom to contact",404:"No such resource",409:"The assessment is completed and cannot change",413:"Body larger than 256 kB",410:"The child's record was merged into another: error.related names the record kept",415:"Body is not application/json",422:"A field or query parameter is missing, unknown or invalid: `field` names it"}
 def responses(ok, okschema=None, errors=()):
     r = {}
     for code in ok:
@@ -206,6 +245,12 @@ P = {
  "/health": {"get":{"operationId":"health","summary":"The process is up","security":[],"responses":{"200":{"description":"OK","content":{"text/plain":{"schema":{"type":"string"}}}}}}},
  "/ready": {"get":{"operationId":"ready","summary":"The database answers","security":[],"responses":{"200":{"description":"OK","content":{"text/plain":{"schema":{"type":"string"}}}},"503":{"description":"The database does not answer"}}}},
 }
+# Every API operation but the document itself is held to it: an unknown or malformed query
+# parameter answers 422 on any of them.
+for path, item in P.items():
+    if path.startswith("/api/") and path != "/api/v1/openapi.json":
+        for method, op in item.items():
+            if method != "parameters": op["responses"].setdefault("422", responses([], None, [422])["422"])
 # A child's id that was merged into another record answers 410 on every route that takes it.
 for path, item in P.items():
     if path.startswith("/api/v1/children/{id}"):

@@ -2,17 +2,22 @@ import CAFCore
 import Foundation
 
 /// Checks a JSON value against a schema of the API document: the part of JSON Schema
-/// 2020-12 that the document uses (`$ref`, `type`, `enum`, `oneOf`, `properties`,
-/// `required`, `additionalProperties`, `items`, `minItems`/`maxItems`,
-/// `minLength`/`maxLength`, `pattern`, `minimum`/`maximum`, and the formats `uuid`, `date`
-/// and `date-time`). Every problem names its field as a path such as `consent.name` or
-/// `elements[3].level`. A keyword it does not know is a defect in the document, and
-/// `OpenAPITests` fail on it.
+/// 2020-12 that the document uses (`$ref`, `type`, `enum`, `oneOf`, `anyOf`,
+/// `if`/`then`, `properties`, `required`, `additionalProperties`, `items`,
+/// `minItems`/`maxItems`, `minLength`/`maxLength`, `pattern`, `minimum`/`maximum`, and the
+/// formats `uuid`, `date` and `date-time`). Every problem names its field as a path such as
+/// `consent.name` or `elements[3].level`. A keyword outside `keywords` in a request schema
+/// is a defect in the document, and `BoundedInputTests` fail on it.
 struct JSONSchema {
     static let keywords: Set<String> = [
-        "$ref", "type", "enum", "oneOf", "properties", "required", "additionalProperties", "items", "minItems", "maxItems",
+        "$ref", "type", "enum", "allOf", "oneOf", "anyOf", "if", "then", "properties", "required", "additionalProperties",
+        "items",
+        "minItems", "maxItems",
         "minLength", "maxLength", "pattern", "minimum", "maximum", "format", "description", "examples", "default",
     ]
+
+    /// The pattern of a text that must hold something other than spaces.
+    static let notBlank = "\\S"
 
     /// The whole document, which `$ref`s point into.
     let document: JSONValue
@@ -22,16 +27,26 @@ struct JSONSchema {
         let name = path.isEmpty ? "The request body" : path
         func problem(_ message: String) -> [FieldProblem] { [FieldProblem(field: path, message: "\(name) \(message)")] }
 
-        if let branches = schema["oneOf"]?.array {
+        // Rules across an object's fields (one of two, one required when another has some
+        // value) are reported after its own fields' problems.
+        var across: [FieldProblem] = []
+        for keyword in ["oneOf", "anyOf"] {
+            guard let branches = schema[keyword]?.array else { continue }
             let results = branches.map { problems(value, against: $0, at: path) }
-            switch results.filter(\.isEmpty).count {
-            case 1: break
-            case 0:
-                let allowed = branches.compactMap { resolved($0)["enum"]?.array }
-                if allowed.count == branches.count { return problem("must be one of \(Self.list(allowed.flatMap { $0 }))") }
-                return results.min { $0.count < $1.count } ?? []
-            default: return problem("matches more than one of the documented forms")
+            let matched = results.filter(\.isEmpty).count
+            if matched == 1 || (matched > 1 && keyword == "anyOf") { continue }
+            if let fields = requiredOnly(branches) {
+                across.append(oneOfFields(fields, in: value, path: path, none: matched == 0))
+                continue
             }
+            if matched > 1 { return problem("matches more than one of the documented forms") }
+            let allowed = branches.compactMap { resolved($0)["enum"]?.array }
+            if allowed.count == branches.count { return problem("must be one of \(Self.list(allowed.flatMap { $0 }))") }
+            return results.min { $0.count < $1.count } ?? []
+        }
+        across += (schema["allOf"]?.array ?? []).flatMap { problems(value, against: $0, at: path) }
+        if let condition = schema["if"], problems(value, against: condition, at: path).isEmpty, let then = schema["then"] {
+            across += problems(value, against: then, at: path)
         }
         if let allowed = schema["enum"]?.array, !allowed.contains(value) {
             return problem(value == .null ? "must not be null" : "must be one of \(Self.list(allowed))")
@@ -41,12 +56,31 @@ struct JSONSchema {
             return problem("must be \(types.map(Self.describe).joined(separator: " or "))")
         }
         switch value {
-        case .string(let text): return stringProblems(text, schema, problem)
-        case .number(let text): return numberProblems(text, schema, problem)
-        case .array(let items): return arrayProblems(items, schema, path: path, problem)
-        case .object(let members): return objectProblems(members, schema, path: path)
-        case .null, .bool: return []
+        case .string(let text): return stringProblems(text, schema, problem) + across
+        case .number(let text): return numberProblems(text, schema, problem) + across
+        case .array(let items): return arrayProblems(items, schema, path: path, problem) + across
+        case .object(let members): return objectProblems(members, schema, path: path) + across
+        case .null, .bool: return across
         }
+    }
+
+    /// The fields of branches that each only require one field ("give one of these").
+    private func requiredOnly(_ branches: [JSONValue]) -> [String]? {
+        let fields = branches.compactMap { branch -> String? in
+            guard case .object(let members) = resolved(branch), members.count == 1 else { return nil }
+            return members.first { $0.key == "required" }?.value.array?.first?.string
+        }
+        return fields.count == branches.count ? fields : nil
+    }
+
+    /// None of the fields given, or (for oneOf) more than one: named by the first missing
+    /// or the second given.
+    private func oneOfFields(_ fields: [String], in value: JSONValue, path: String, none: Bool) -> FieldProblem {
+        let named = fields.map { path.isEmpty ? $0 : "\(path).\($0)" }
+        let choices = named.joined(separator: " or ")
+        if none { return FieldProblem(field: named[0], message: "Give \(choices)") }
+        let given = zip(fields, named).filter { value[$0.0] != nil }.map(\.1)
+        return FieldProblem(field: given.dropFirst().first ?? named[0], message: "Give \(choices), not more than one")
     }
 
     func resolved(_ schema: JSONValue) -> JSONValue {
@@ -66,7 +100,7 @@ struct JSONSchema {
             return problem(minimum == 1 ? "must not be empty" : "must be at least \(minimum) characters")
         }
         if let pattern = schema["pattern"]?.string, let regex = try? Regex(pattern), text.firstMatch(of: regex) == nil {
-            return problem("is not in the documented form (\(pattern))")
+            return problem(pattern == Self.notBlank ? "must not be blank" : "is not in the documented form (\(pattern))")
         }
         switch schema["format"]?.string {
         case "uuid" where UUID(uuidString: text) == nil: return problem("must be an id (a UUID)")
