@@ -30,6 +30,32 @@ import VaporTesting
         }
     }
 
+    @Test func pageFormsAreBoundedBeforeAnyHandlerReadsThem() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let browser = PageTests.Browser(world)
+            _ = try await browser.get(SiteURL.signIn.path)
+            let huge = String(repeating: "a", count: 200_000) + "@demo.test"
+            let signIn = try await browser.post(SiteURL.signIn.path, [("email", huge), ("password", "x")])
+            #expect(signIn.status == .unprocessableEntity)
+            #expect(signIn.body.string.contains("email must be 254 characters or fewer"))
+            #expect(try await AuditEvent.query(on: world.app.db).filter(\.$action == "sign-in-failed").count() == 0)
+
+            try await browser.signIn("amy@demo.test")
+            _ = try await browser.get(SiteURL.registerChild.path)
+            let register = try await browser.post(
+                SiteURL.registerChild.path,
+                [
+                    ("givenName", String(repeating: "x", count: 101)), ("familyName", "Evans"), ("dateOfBirth-day", "1"),
+                    ("dateOfBirth-month", "5"), ("dateOfBirth-year", "2016"),
+                ])
+            #expect(register.status == .unprocessableEntity)
+            #expect(register.body.string.contains("givenName must be 100 characters or fewer"))
+            #expect(try await Child.query(on: world.app.db).count() == 0)
+            #expect(FormFields.maxLength(of: "strengths.dev.selfcare") == AssessmentContent.maxText)
+            #expect(FormFields.maxLength(of: "a-field-no-one-listed") == 100)
+        }
+    }
+
     @Test func searchTermsAreBoundedBeforeAnyWork() {
         let huge = String(repeating: "smith", count: 10_000)
         for (query, field) in [

@@ -1,3 +1,4 @@
+import CAFCore
 import Vapor
 
 /// The fields of an HTML form post (application/x-www-form-urlencoded), read as plain
@@ -26,4 +27,52 @@ struct FormFields {
 
     /// The first value of every field, to put back into a form that came back with problems.
     var values: [String: String] { storage.compactMapValues(\.first) }
+}
+
+extension FormFields {
+    /// The longest each form field may be, as the API document bounds the same thing: long
+    /// narratives 10,000 characters, notes and reasons 2,000, an address 500, an e-mail 254,
+    /// a place or an organisation 200; any field not named here is short (100, a name).
+    static func maxLength(of field: String) -> Int {
+        let narratives = [
+            "adviceNote", "childViews", "close-note", "conclusions", "decisions", "handoverNote", "identifying.disabilityDetails",
+            "identifying.specialRequirements", "minutes", "parentViews", "peoplePresent", "reason", "reasonForAssessment",
+            "stepDownNote",
+        ]
+        let notes = ["note", "description", "mergeReason", "breakGlassReason"]
+        let places = [
+            "organisationName", "place", "school", "gpPractice", "service", "role", "practitionerName", "spokeTo", "ownerAgency",
+            "assessor.organisation", "q",
+        ]
+        switch field {
+        case _ where narratives.contains(field) || ["strengths.", "needs.", "family."].contains(where: field.hasPrefix):
+            return 10_000
+        case _ where notes.contains(field) || field.hasPrefix("outcomeNote.") || field.hasSuffix("-reason"): return 2_000
+        case _ where field.hasSuffix("address"): return 500
+        case _ where field.hasSuffix("mail"): return 254
+        case _ where places.contains(field): return 200
+        case "password": return 128
+        default: return 100
+        }
+    }
+
+    /// The first field longer than it may be, so a page refuses it before anything reads it.
+    var tooLong: FieldProblem? {
+        for (field, values) in storage.sorted(by: { $0.key < $1.key }) {
+            let limit = Self.maxLength(of: field)
+            if field.count > 200 || values.contains(where: { $0.count > limit }) {
+                return FieldProblem(field: field, message: "\(field.prefix(200)) must be \(limit) characters or fewer")
+            }
+        }
+        return nil
+    }
+}
+
+/// Every page POST's fields are bounded before any handler reads them (after the CSRF check,
+/// which collects the body): an over-long field is refused with a 422 naming it.
+struct FormBoundsMiddleware: AsyncMiddleware {
+    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if req.method == .POST, let problem = FormFields(req).tooLong { throw AppError.invalid([problem]) }
+        return try await next.respond(to: req)
+    }
 }
