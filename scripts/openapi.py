@@ -256,7 +256,7 @@ for path, item in P.items():
     if path.startswith("/api/v1/children/{id}"):
         for method, op in item.items():
             if method != "parameters": op["responses"].setdefault("410", responses([], None, [410])["410"])
-doc = {"openapi":"3.1.0","info":{"title":"eCAF API","version":"1.0.0","description":"The electronic Common Assessment Framework. JSON over HTTPS with bearer tokens from POST /api/v1/auth/token. Errors are {\"error\": {\"code\", \"message\", \"field\"}}. Every read and change of a child's data is audited."},
+doc = {"openapi":"3.1.0","info":{"title":"eCAF API","version":"1.0.0","description":"The electronic Common Assessment Framework. JSON over HTTPS with bearer tokens from POST /api/v1/auth/token. Errors are {\"error\": {\"code\", \"message\", \"field\", \"problems\"}} (at most 20 problems). Every request is held to this document before anything reads it: an unknown field or query parameter, null where none is allowed, a wrong type, a value out of range, a repeated query parameter, or a text holding a control character (other than tab and line breaks) answers 422 naming the field; JSON that is malformed, nested over 32 deep or repeats a member answers 400; a body that is not application/json (UTF-8) answers 415; a method an address does not serve answers 405 with Allow. Every read and change of a child's data is audited."},
  "servers":[{"url":"/"}],"security":sec,"paths":P,"components":{"securitySchemes":{"bearer":{"type":"http","scheme":"bearer"}},"schemas":S}}
 import sys
 out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Sources", "App", "Resources", "openapi.json")

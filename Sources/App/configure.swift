@@ -117,7 +117,15 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
     app.lockout = settings.lockout
 
     app.lifecycle.use(Startup())
+    let unfit = APIContract.shared.documentProblems()
+    guard unfit.isEmpty else { throw UnfitDocument(problems: unfit) }
     try routes(app)
+}
+
+/// The server does not start on a document that cannot serve as the API's contract.
+struct UnfitDocument: Error, CustomStringConvertible {
+    let problems: [String]
+    var description: String { "openapi.json is not fit to be the API's contract: \(problems.joined(separator: "; "))" }
 }
 
 enum DemoFlag: StorageKey {

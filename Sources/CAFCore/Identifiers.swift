@@ -20,7 +20,9 @@ public enum Postcode {
 public enum CalendarDate {
     public static func parse(_ text: String) -> DateComponents? {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        // Digits only: Int("+999") would read a signed year.
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+            parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
             let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
             (1...12).contains(month), (1...daysIn(month, of: year)).contains(day)
         else { return nil }

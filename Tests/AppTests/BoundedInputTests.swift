@@ -68,6 +68,20 @@ import VaporTesting
         #expect(ChildIndex.Query(name: "smith", page: ChildIndex.Query.maxPage).problems().isEmpty)
     }
 
+    @Test func commandLineNumbersAreBounded() throws {
+        for (episodes, years, seed, field) in [
+            (Int.max, 3, 1, "episodes"), (0, 3, 1, "episodes"), (-1, 3, 1, "episodes"), (10, Int.max, 1, "years"),
+            (10, 0, 1, "years"), (10, 3, -1, "seed"), (10, 3, Int.min, "seed"),
+        ] {
+            #expect(DemoCommand.problem(episodes: episodes, years: years, seed: seed)?.field == field)
+        }
+        #expect(DemoCommand.problem(episodes: 100_000, years: 3, seed: Int.max) == nil)
+        for typed in [Int.max, Int.min, -1, 0, 1, 10_001] {
+            #expect(throws: AppError.self, "\(typed)") { try Benchmark.rounds(typed, default: 20) }
+        }
+        #expect(try Benchmark.rounds(nil, default: 20) == 20)
+    }
+
     @Test func aHugeEmailIsRefusedWithoutSigningInOrAuditingIt() async throws {
         try await TestWorld.run { (world: TestWorld) async throws in
             let huge = String(repeating: "a", count: 200_000) + "@demo.test"
@@ -215,6 +229,82 @@ import VaporTesting
                 #expect(try world.error(response).field == field, "\(query)")
             }
             #expect(try await world.send(.GET, APIURL.episodes.path + "?mine=true", token: amy).status == .ok)
+        }
+    }
+
+    /// Found by review: each once gave a 500, let a value past the contract or echoed a
+    /// hostile request back whole.
+    @Test func reviewFindingsStayFixed() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let amy = try await world.token("amy@demo.test")
+            #expect(try await world.send(.HEAD, APIURL.me.path, token: amy).status == .ok)
+
+            let childID = try await world.registerChild(as: amy)
+            let names = APIURL.childNames(childID).path
+            let nul = try await world.send(
+                .POST, names, token: amy, raw: #"{"kind": "known-as", "givenName": "a\u0000b", "familyName": "X"}"#)
+            #expect(nul.status == .unprocessableEntity, "\(nul.body.string)")
+            #expect(try world.error(nul).field == "givenName")
+
+            let assessment = APIURL.assessment(UUID()).path
+            for version in ["1.0", "1e0", "+1", "%201", "1%0A"] {
+                let response = try await world.send(.GET, assessment + "?version=\(version)", token: amy)
+                #expect(response.status == .unprocessableEntity, "\(version)")
+                #expect(try world.error(response).field == "version", "\(version)")
+            }
+            for type in ["*/*", "application/*", "application/json; charset=latin1", "text/json"] {
+                var headers = HTTPHeaders()
+                headers.replaceOrAdd(name: .contentType, value: type)
+                let response = try await world.send(
+                    .POST, names, token: amy, raw: #"{"kind": "known-as", "givenName": "Lil", "familyName": "X"}"#,
+                    contentType: nil, headers: headers)
+                #expect(response.status == .unsupportedMediaType, "\(type)")
+            }
+
+            let longKey = try await world.send(
+                .POST, names, token: amy, raw: "{\"\(String(repeating: "k", count: 100_000))\": 0}")
+            #expect(longKey.status == .unprocessableEntity)
+            #expect(longKey.body.readableBytes < 2_000)
+            let manyKeys = (0..<5_000).map { "\"k\($0)\": 0" }.joined(separator: ", ")
+            let many = try await world.send(.POST, names, token: amy, raw: "{\(manyKeys)}")
+            #expect((try world.json(many)["error"] as? [String: Any])?["problems"] as? [Any] != nil)
+            #expect(((try world.json(many)["error"] as? [String: Any])?["problems"] as? [Any])?.count == 20)
+
+            let browser = PageTests.Browser(world)
+            try await browser.signIn("amy@demo.test")
+            _ = try await browser.get(SiteURL.findChild.path)
+            let page = try await browser.post(SiteURL.findChild.path, [("q", "ab\u{0}")])
+            #expect(page.status == .unprocessableEntity)
+            #expect(page.body.string.contains("q must not contain control characters"))
+        }
+        let marks = "ab" + String(repeating: "\u{20D0}", count: 120_000)
+        #expect(marks.count < 10)
+        #expect(ChildIndex.Query(name: marks).problems().map(\.field) == ["q"])
+        #expect(CalendarDate.parse("+999-01-01") == nil)
+        #expect(CalendarDate.parse("2026-+1-01") == nil)
+        #expect(CalendarDate.parse("2026-11-30") != nil)
+    }
+
+    @Test func aDocumentUnfitToBeTheContractIsRefused() throws {
+        #expect(APIContract.shared.documentProblems() == [])
+        let unfit = try JSONParser.parse(
+            Array(
+                #"""
+                {"paths": {"/x": {"post": {
+                  "parameters": [{"name": "n", "in": "query", "schema": {"type": "integer", "maximum": 1e400}}],
+                  "requestBody": {"content": {"text/plain": {"schema": {}}}}}},
+                  "/y": {"put": {"requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/A"}}}}}}},
+                 "components": {"schemas": {
+                  "A": {"type": "object", "properties": {"b": {"$ref": "#/components/schemas/B"}, "c": {"$ref": "#/nowhere"},
+                        "d": {"type": "string", "pattern": "(", "maxLength": 10}, "e": {"oneOf": []}, "f": {"const": 1}}},
+                  "B": {"$ref": "#/components/schemas/A"}}}}
+                """#.utf8))
+        let problems = APIContract(document: unfit).documentProblems().joined(separator: "\n")
+        for expected in [
+            "maximum is not a whole number", "other than application/json", "leads back to itself", "#/nowhere leads nowhere",
+            "does not compile", "oneOf has no branches", "unknown keyword const",
+        ] {
+            #expect(problems.contains(expected), "\(expected)")
         }
     }
 

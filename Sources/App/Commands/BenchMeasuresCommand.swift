@@ -29,7 +29,7 @@ struct BenchMeasuresCommand: AsyncCommand {
             }
             viewers.append(signedIn)
         }
-        let rounds = max(2, signature.rounds ?? 20)
+        let rounds = try Benchmark.rounds(signature.rounds, default: 20)
         let episodes = try await Episode.query(on: db).count()
         var lines = [
             "\((db as! any SQLDatabase).dialect.name), \(episodes) episodes, \(rounds - 1) runs of each (ms)", "",

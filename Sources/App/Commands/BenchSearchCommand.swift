@@ -30,7 +30,7 @@ struct BenchSearchCommand: AsyncCommand {
             context.console.error("No demo practitioner: run with --demo")
             throw ExitCode(2)
         }
-        let rounds = signature.rounds ?? 100
+        let rounds = try Benchmark.rounds(signature.rounds, default: 100)
         let samples = try await Self.samples(rounds, on: sql)
         guard samples.count == rounds else {
             context.console.error("Found \(samples.count) children with other names; load data with scripts/bench-search")

@@ -124,6 +124,18 @@ enum DemoData {
 /// `ecaf demo`: seeds the demo LAs and personas into the configured database, and with
 /// `--episodes` a history of that many CAFs for the measures.
 struct DemoCommand: AsyncCommand {
+    static let maxEpisodes = 2_000_000
+
+    /// Bounds on what is typed: a history a real benchmark uses, and a seed that is a seed.
+    static func problem(episodes: Int, years: Int, seed: Int) -> FieldProblem? {
+        if !(1...maxEpisodes).contains(episodes) {
+            return FieldProblem(field: "episodes", message: "Give --episodes from 1 to \(maxEpisodes)")
+        }
+        if !(1...20).contains(years) { return FieldProblem(field: "years", message: "Give --years from 1 to 20") }
+        if seed < 0 { return FieldProblem(field: "seed", message: "Give --seed as 0 or more") }
+        return nil
+    }
+
     struct Signature: CommandSignature {
         @Option(name: "episodes", help: "How many CAF episodes of history to add (default none)")
         var episodes: Int?
@@ -141,12 +153,11 @@ struct DemoCommand: AsyncCommand {
         context.console.print(try await DemoData.seed(app))
         guard let episodes = signature.episodes else { return }
         let years = signature.years ?? 3
-        guard episodes > 0, (1...20).contains(years) else {
-            throw AppError.invalid(field: "episodes", "Give --episodes above 0 and --years from 1 to 20")
-        }
+        let seed = signature.seed ?? 2008
+        if let problem = Self.problem(episodes: episodes, years: years, seed: seed) { throw AppError.invalid([problem]) }
         let started = Date()
         let made = try await DemoHistory.generate(
-            episodes: episodes, years: years, seed: UInt64(signature.seed ?? 2008),
+            episodes: episodes, years: years, seed: UInt64(seed),
             passwordHash: try await DemoHistory.unusablePassword(app),
             on: app.db)
         context.console.print("Added \(made) CAF episodes over \(years) years in \(Int(Date().timeIntervalSince(started)))s.")

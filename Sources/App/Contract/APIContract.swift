@@ -48,6 +48,69 @@ struct APIContract: Sendable {
         self.operations = operations
     }
 
+    /// What makes the document unfit to be a contract: a `$ref` that leads nowhere or back to
+    /// itself, a pattern Swift cannot compile, a bound that is not a finite whole number, an
+    /// empty `oneOf`, a keyword the checker does not know, a body that is not
+    /// `application/json`. `configure` refuses to start on any of them.
+    func documentProblems() -> [String] {
+        var found: [String] = []
+        func walk(_ node: JSONValue, _ at: String, refs: [String]) {
+            guard case .object(let members) = node else { return }
+            for (key, value) in members {
+                switch key {
+                case "$ref":
+                    guard let reference = value.string, reference.hasPrefix("#/"), schema.resolved(node) != .null else {
+                        found.append("\(at): $ref \(value.string ?? "") leads nowhere")
+                        continue
+                    }
+                    guard !refs.contains(reference) else {
+                        found.append("\(at): $ref \(reference) leads back to itself")
+                        continue
+                    }
+                    var target: JSONValue? = schema.document
+                    for part in reference.dropFirst(2).split(separator: "/") { target = target?[String(part)] }
+                    walk(target ?? .null, reference, refs: refs + [reference])
+                case "pattern" where (try? Regex(value.string ?? "(")) == nil:
+                    found.append("\(at): pattern \(value.string ?? "") does not compile")
+                case "minLength", "maxLength", "minItems", "maxItems", "minimum", "maximum":
+                    guard case .number(let text) = value, let number = Double(text), Int(exactly: number) != nil else {
+                        found.append("\(at): \(key) is not a whole number")
+                        continue
+                    }
+                case "oneOf", "anyOf", "allOf":
+                    guard let branches = value.array, !branches.isEmpty else {
+                        found.append("\(at): \(key) has no branches")
+                        continue
+                    }
+                    for branch in branches { walk(branch, at, refs: refs) }
+                case "properties":
+                    guard case .object(let properties) = value else { continue }
+                    for (name, property) in properties { walk(property, "\(at).\(name)", refs: refs) }
+                case "items", "if", "then": walk(value, "\(at)/\(key)", refs: refs)
+                case _ where !JSONSchema.keywords.contains(key): found.append("\(at): unknown keyword \(key)")
+                default: break
+                }
+            }
+        }
+        guard case .object(let paths)? = schema.document["paths"] else { return ["the document has no paths"] }
+        for (path, item) in paths {
+            guard case .object(let methods) = item else { continue }
+            for (method, operation) in methods where method != "parameters" {
+                let at = "\(method.uppercased()) \(path)"
+                for parameter in (item["parameters"]?.array ?? []) + (operation["parameters"]?.array ?? []) {
+                    walk(parameter["schema"] ?? .null, "\(at) \(parameter["name"]?.string ?? "")", refs: [])
+                }
+                guard let body = operation["requestBody"] else { continue }
+                guard case .object(let content)? = body["content"], content.map(\.key) == ["application/json"] else {
+                    found.append("\(at): a request body other than application/json alone")
+                    continue
+                }
+                walk(content[0].value["schema"] ?? .null, "\(at) body", refs: [])
+            }
+        }
+        return found
+    }
+
     /// The operation for a route, keyed as the document writes it (`POST /api/v1/children/{id}/names`).
     func operation(_ method: HTTPMethod, _ route: [PathComponent]) -> Operation? {
         let path = route.map { component -> String in
@@ -95,8 +158,8 @@ struct APIContract: Sendable {
     /// fails the type check with a message naming the parameter.
     private static func value(_ text: String, as schema: JSONValue) -> JSONValue {
         switch schema["type"]?.string {
-        case "integer", "number":
-            (try? JSONParser.parse(Array(text.utf8))).flatMap { if case .number = $0 { $0 } else { nil } } ?? .string(text)
+        // Only plain decimal digits, as the handlers read them (`1.0`, `1e0` and ` 1` are not).
+        case "integer": text.wholeMatch(of: /-?[0-9]+/) != nil ? .number(text) : .string(text)
         case "boolean": text == "true" ? .bool(true) : text == "false" ? .bool(false) : .string(text)
         default: .string(text)
         }
@@ -108,15 +171,19 @@ struct APIContract: Sendable {
 struct ContractMiddleware: AsyncMiddleware {
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let contract = APIContract.shared
-        guard let route = req.route, let operation = contract.operation(req.method, route.path) else {
+        // The route's method: Vapor answers HEAD with the GET route.
+        guard let route = req.route, let operation = contract.operation(route.method, route.path) else {
             // OpenAPITests prove every API route is documented; an undocumented one is refused.
             throw AppError(
                 status: .internalServerError, code: "undocumented", message: "This operation is not in the API document")
         }
         let problems = contract.queryProblems(req.url.query, for: operation)
-        guard problems.isEmpty else { throw AppError.invalid(problems) }
+        guard problems.isEmpty else { throw AppError.invalid(Self.capped(problems)) }
         if let body = operation.body {
-            guard req.headers.contentType == .json else { throw AppError.unsupportedMediaType }
+            // Compared exactly: Vapor's == lets */* and application/* pass as JSON.
+            guard let type = req.headers.contentType, type.type == "application", type.subType == "json",
+                type.parameters["charset"].map({ $0.lowercased() == "utf-8" }) ?? true
+            else { throw AppError.unsupportedMediaType }
             let limit = req.application.routes.defaultMaxBodySize.value
             let buffer = try await req.body.collect(max: limit).get()
             // A body that arrived whole is not re-checked by collect(max:), so check here.
@@ -129,8 +196,18 @@ struct ContractMiddleware: AsyncMiddleware {
                     status: .badRequest, code: "malformed-json", message: "The request body is not valid JSON: \(error.message)")
             }
             let problems = contract.schema.problems(value, against: body, at: "")
-            guard problems.isEmpty else { throw AppError.invalid(problems) }
+            guard problems.isEmpty else { throw AppError.invalid(Self.capped(problems)) }
         }
         return try await next.respond(to: req)
+    }
+
+    /// An answer never echoes a hostile request back whole: 20 problems at most, each
+    /// field name cut to 100 characters.
+    static func capped(_ problems: [FieldProblem]) -> [FieldProblem] {
+        problems.prefix(20).map { problem in
+            guard problem.field.count > 100 else { return problem }
+            let field = problem.field.prefix(100) + "…"
+            return FieldProblem(field: String(field), message: "\(field) is not a documented field or is too long")
+        }
     }
 }

@@ -16,6 +16,10 @@ struct JSONSchema {
         "minLength", "maxLength", "pattern", "minimum", "maximum", "format", "description", "examples", "default",
     ]
 
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        (scalar.value < 0x20 && !["\t", "\n", "\r"].contains(scalar)) || scalar.value == 0x7F
+    }
+
     /// The pattern of a text that must hold something other than spaces.
     static let notBlank = "\\S"
 
@@ -91,6 +95,9 @@ struct JSONSchema {
     }
 
     private func stringProblems(_ text: String, _ schema: JSONValue, _ problem: (String) -> [FieldProblem]) -> [FieldProblem] {
+        // Control characters never belong in a text (PostgreSQL refuses NUL outright);
+        // tabs and line breaks do.
+        if text.unicodeScalars.contains(where: Self.isControl) { return problem("must not contain control characters") }
         // JSON Schema counts code points, as Unicode scalars do.
         let length = text.unicodeScalars.count
         if let maximum = schema["maxLength"].flatMap(Self.int), length > maximum {
@@ -198,7 +205,7 @@ struct JSONSchema {
         }.filter { seen.insert($0).inserted }.joined(separator: ", ")
     }
 
-    private static func int(_ value: JSONValue) -> Int? { double(value).map { Int($0) } }
+    private static func int(_ value: JSONValue) -> Int? { double(value).flatMap { Int(exactly: $0) } }
 
     private static func double(_ value: JSONValue) -> Double? {
         if case .number(let text) = value { Double(text) } else { nil }

@@ -100,7 +100,7 @@ struct JSONParser {
             skipSpace()
             guard current == UInt8(ascii: "\"") else { throw Failure(message: "expected a member name at byte \(index)") }
             let key = try string()
-            guard keys.insert(key).inserted else { throw Failure(message: "the member \"\(key)\" appears twice") }
+            guard keys.insert(key).inserted else { throw Failure(message: "the member \"\(key.prefix(100))\" appears twice") }
             skipSpace()
             guard current == UInt8(ascii: ":") else { throw Failure(message: "expected : at byte \(index)") }
             index += 1

@@ -56,12 +56,17 @@ extension FormFields {
         }
     }
 
-    /// The first field longer than it may be, so a page refuses it before anything reads it.
-    var tooLong: FieldProblem? {
+    /// The first field longer than it may be (in code points, as the API counts) or holding
+    /// a control character, so a page refuses it before anything reads it.
+    var refused: FieldProblem? {
         for (field, values) in storage.sorted(by: { $0.key < $1.key }) {
             let limit = Self.maxLength(of: field)
-            if field.count > 200 || values.contains(where: { $0.count > limit }) {
-                return FieldProblem(field: field, message: "\(field.prefix(200)) must be \(limit) characters or fewer")
+            let name = String(field.prefix(100))
+            if field.unicodeScalars.count > 100 || values.contains(where: { $0.unicodeScalars.count > limit }) {
+                return FieldProblem(field: name, message: "\(name) must be \(limit) characters or fewer")
+            }
+            if values.contains(where: { $0.unicodeScalars.contains(where: JSONSchema.isControl) }) {
+                return FieldProblem(field: name, message: "\(name) must not contain control characters")
             }
         }
         return nil
@@ -69,10 +74,11 @@ extension FormFields {
 }
 
 /// Every page POST's fields are bounded before any handler reads them (after the CSRF check,
-/// which collects the body): an over-long field is refused with a 422 naming it.
+/// which collects the body): an over-long field, or one with a control character, is refused
+/// with a 422 naming it.
 struct FormBoundsMiddleware: AsyncMiddleware {
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        if req.method == .POST, let problem = FormFields(req).tooLong { throw AppError.invalid([problem]) }
+        if req.method == .POST, let problem = FormFields(req).refused { throw AppError.invalid([problem]) }
         return try await next.respond(to: req)
     }
 }

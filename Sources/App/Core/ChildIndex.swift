@@ -90,7 +90,8 @@ enum ChildIndex {
         /// Names what is wrong; empty when the search can run.
         func problems() -> [FieldProblem] {
             let fields = ["q": name, "dob": dateOfBirth, "dobTo": bornTo, "postcode": postcode, "identifier": identifier]
-            let tooLong = fields.filter { $0.value.count > Self.maxLengths[$0.key]! }.keys.sorted().map {
+            // Code points, not characters: a letter with 100,000 combining marks is one character.
+            let tooLong = fields.filter { $0.value.unicodeScalars.count > Self.maxLengths[$0.key]! }.keys.sorted().map {
                 FieldProblem(field: $0, message: "Enter \(Self.maxLengths[$0]!) characters or fewer")
             }
             if !tooLong.isEmpty { return tooLong }
