@@ -10,7 +10,9 @@ public struct Actor: Sendable, Hashable {
 
     public init(id: UUID, roles: Set<Role>, organisationID: UUID?, agency: AgencyType?, localAuthorityID: UUID?) {
         self.id = id
-        self.roles = roles
+        // Separation of duties: an account holding la-admin beside other roles (which no
+        // write allows, `AccessPolicy.rolesProblem`) acts as an administrator only.
+        self.roles = roles.contains(.laAdmin) ? [.laAdmin] : roles
         self.organisationID = organisationID
         self.agency = agency
         self.localAuthorityID = localAuthorityID
@@ -282,8 +284,18 @@ extension AccessPolicy {
 }
 
 extension AccessPolicy {
+    /// Separation of duties: the service desk never works with children's records, so an
+    /// account holds la-admin alone or other roles alone, never both, whoever asks and for
+    /// whichever account, an administrator's own included.
+    public static func rolesProblem(_ roles: Set<Role>) -> FieldProblem? {
+        guard roles.contains(.laAdmin), roles.count > 1 else { return nil }
+        return FieldProblem(
+            field: "roles",
+            message: "An LA administrator holds no other role: give case or analyst roles to a separate account")
+    }
+
     /// LA administrators manage the accounts and organisations of their own LA only, and
-    /// never read case content (they hold no case role unless given one as well).
+    /// never read case content (they hold no other role).
     public static func mayAdminister(_ actor: Actor, localAuthorityID: UUID) -> Bool {
         actor.roles.contains(.laAdmin) && actor.localAuthorityID == localAuthorityID
     }

@@ -88,6 +88,40 @@ import VaporTesting
         }
     }
 
+    /// Separation of duties (issue 12): the attack was fay granting herself coordinator and
+    /// then reading every episode in her LA.
+    @Test func anAdministratorNeverHoldsACaseRoleNotEvenHerOwn() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let fay = try await world.token("fay@demo.test")
+            let amy = try await world.token("amy@demo.test")
+            let episode = try await world.childWithEpisode(as: amy).episodeID
+            let fayID = try await Practitioner.query(on: world.app.db).filter(\.$email == "fay@demo.test").first()!.id!
+            let ben = try await Practitioner.query(on: world.app.db).filter(\.$email == "ben@demo.test").first()!
+            for (id, roles) in [
+                (fayID, #"["la-admin", "coordinator"]"#), (fayID, #"["la-admin", "analyst"]"#),
+                (ben.id!, #"["practitioner", "la-admin"]"#),
+            ] {
+                let response = try await world.send(
+                    .PATCH, APIURL.adminPractitioner(id).path, token: fay, raw: #"{"roles": \#(roles)}"#)
+                #expect(response.status == .unprocessableEntity, "\(roles)")
+                #expect(try world.error(response).field == "roles", "\(roles)")
+            }
+            let school = try await Organisation.query(on: world.app.db).filter(\.$name == "Riverside Primary School").first()!
+            let created = try await world.send(
+                .POST, APIURL.adminPractitioners.path, token: fay,
+                raw:
+                    #"{"email": "kay@demo.test", "name": "Kay Brook", "roles": ["la-admin", "safeguarding"], "organisationId": "\#(school.id!.uuidString)", "password": "copper meadow lantern 7"}"#
+            )
+            #expect(created.status == .unprocessableEntity)
+            #expect(try world.error(created).field == "roles")
+            #expect(try await Practitioner.query(on: world.app.db).filter(\.$email == "kay@demo.test").count() == 0)
+            let fayNow = try await Practitioner.find(fayID, on: world.app.db)!
+            #expect(fayNow.roles == [.laAdmin])
+            #expect(try await Practitioner.find(ben.id!, on: world.app.db)!.roles == ben.roles)
+            #expect(try await world.send(.GET, APIURL.episode(episode).path, token: fay).status == .forbidden)
+        }
+    }
+
     @Test func laAdminsChangeAccountsAndResetTwoFactor() async throws {
         try await TestWorld.run { (world: TestWorld) async throws in
             let fay = try await world.token("fay@demo.test")

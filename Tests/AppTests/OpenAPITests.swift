@@ -252,6 +252,12 @@ import VaporTesting
                     .status == .notFound)
 
             #expect(try await call(.GET, "/api/v1/episodes", token: amy).status == .ok)
+            // Found by schemathesis: a repeated (or unknown) query parameter is a 422 on any
+            // operation, and the document says so.
+            #expect(
+                try await call(.GET, "/api/v1/episodes", "/api/v1/episodes?mine=null&mine=null", token: amy).status
+                    == .unprocessableEntity)
+            #expect(try await call(.GET, "/api/v1/me", "/api/v1/me?x=1", token: amy).status == .unprocessableEntity)
             let episode = "/api/v1/episodes/{id}"
             #expect(try await call(.GET, episode, "/api/v1/episodes/\(episodeID)", token: amy).status == .ok)
             #expect(try await call(.GET, episode, "/api/v1/episodes/\(episodeID)", token: carla).status == .forbidden)

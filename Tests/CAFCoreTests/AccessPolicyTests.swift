@@ -177,6 +177,21 @@ import Testing
         let (reader, readable) = scenario(.practitioner, .shared)
         #expect(AccessPolicy.decide(reader, .changeConsent(.withdrawn), readable) == .denied(.readOnly))
     }
+    /// Separation of duties: la-admin is never combined with another role, and an account
+    /// that somehow holds both acts as an administrator only.
+    @Test func anAdministratorHoldsNoOtherRole() {
+        #expect(AccessPolicy.rolesProblem([.laAdmin]) == nil)
+        #expect(AccessPolicy.rolesProblem([.practitioner, .coordinator]) == nil)
+        for other in Role.allCases where other != .laAdmin {
+            #expect(AccessPolicy.rolesProblem([.laAdmin, other])?.field == "roles", "\(other)")
+        }
+        let (_, facts) = scenario(.coordinator, .sameLA)
+        let combined = Actor(
+            id: UUID(), roles: [.laAdmin, .coordinator, .safeguarding], organisationID: UUID(), agency: .education,
+            localAuthorityID: facts.localAuthorityID)
+        #expect(combined.roles == [.laAdmin])
+        #expect(!AccessPolicy.decide(combined, .read, facts).isAllowed)
+    }
 }
 
 @Suite struct MeasureRemitTests {

@@ -142,6 +142,7 @@ extension Administration {
             problems.append(.init(field: "name", message: "Enter their name"))
         }
         if new.roles.isEmpty { problems.append(.init(field: "roles", message: "Choose at least one role")) }
+        if let problem = AccessPolicy.rolesProblem(new.roles) { problems.append(problem) }
         var organisation: Organisation? = nil
         if let id = new.organisationID { organisation = try await Organisation.find(id, on: app.db) }
         if organisation == nil || organisation?.$localAuthority.id != la {
@@ -186,6 +187,7 @@ extension Administration {
         let name = change.name?.trimmingCharacters(in: .whitespaces)
         if name?.isEmpty == true { problems.append(.init(field: "name", message: "Enter their name")) }
         if change.roles?.isEmpty == true { problems.append(.init(field: "roles", message: "Choose at least one role")) }
+        if let roles = change.roles, let problem = AccessPolicy.rolesProblem(roles) { problems.append(problem) }
         var organisation: Organisation? = nil
         if let organisationID = change.organisationID {
             organisation = try await Organisation.find(organisationID, on: db)
