@@ -51,6 +51,7 @@ enum SiteURL: Hashable {
     case adminDisable(UUID)
     case adminAccount(UUID)
     case adminOrganisationPage(UUID)
+    case adminRoleGrant(UUID)
     case measures
     case measuresCSV
     case episodeTime(UUID)
@@ -118,6 +119,7 @@ enum SiteURL: Hashable {
         case .adminDisable(let practitioner): ["admin", "practitioners", id(practitioner), "status"]
         case .adminAccount(let practitioner): ["admin", "practitioners", id(practitioner)]
         case .adminOrganisationPage(let organisation): ["admin", "organisations", id(organisation)]
+        case .adminRoleGrant(let grant): ["admin", "role-grants", id(grant)]
         case .comparison(let episode): ["episodes", id(episode), "comparison"]
         case .editAssessment(let episode): ["episodes", id(episode), "assessment", "edit"]
         case .assessment(let episode): ["episodes", id(episode), "assessment"]
@@ -182,6 +184,8 @@ enum APIURL: Hashable {
     case adminOrganisation(UUID)
     case adminPractitioners
     case adminPractitioner(UUID)
+    case adminRoleGrants
+    case adminRoleGrantDecision(UUID)
     case audit
     case measures
     /// One measure; nil stands for the route pattern's `:measure`.
@@ -247,6 +251,8 @@ enum APIURL: Hashable {
         case .adminPractitioners: return base + ["admin", "practitioners"]
         case .adminPractitioner(let practitioner): return base + ["admin", "practitioners", id(practitioner, "id")]
         case .breakGlassReview(let grant): return base + ["break-glass", id(grant, "id"), "review"]
+        case .adminRoleGrants: return base + ["admin", "role-grants"]
+        case .adminRoleGrantDecision(let grant): return base + ["admin", "role-grants", id(grant, "id"), "decision"]
         case .accessRequestDecision(let request): return base + ["access-requests", id(request, "id"), "decision"]
         case .referralDecision(let referral): return base + ["referrals", id(referral, "id"), "decision"]
         case .audit: return base + ["audit"]

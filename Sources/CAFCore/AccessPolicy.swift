@@ -294,6 +294,21 @@ extension AccessPolicy {
             message: "An LA administrator holds no other role: give case or analyst roles to a separate account")
     }
 
+    /// Roles one administrator cannot grant alone: coordinator and safeguarding open every
+    /// child's record in the LA, and a second la-admin could approve the first one's grants.
+    public static let rolesNeedingSecondApproval: Set<Role> = [.coordinator, .safeguarding, .laAdmin]
+
+    /// The roles a change would newly grant that wait for a second administrator.
+    public static func rolesNeedingApproval(from current: Set<Role>, to requested: Set<Role>) -> Set<Role> {
+        requested.subtracting(current).intersection(rolesNeedingSecondApproval)
+    }
+
+    /// A grant is decided by another administrator of the same LA: never the one who asked
+    /// for it, nor the person who would hold the roles.
+    public static func mayDecideRoleGrant(_ actor: Actor, localAuthorityID: UUID, requestedBy: UUID, holder: UUID) -> Bool {
+        mayAdminister(actor, localAuthorityID: localAuthorityID) && actor.id != requestedBy && actor.id != holder
+    }
+
     /// LA administrators manage the accounts and organisations of their own LA only, and
     /// never read case content (they hold no other role).
     public static func mayAdminister(_ actor: Actor, localAuthorityID: UUID) -> Bool {

@@ -122,6 +122,97 @@ import VaporTesting
         }
     }
 
+    /// Coordinator, safeguarding and la-admin wait for a second administrator: the one who
+    /// asked, and the one who would hold them, cannot decide.
+    @Test func privilegedRolesNeedASecondAdministrator() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let fay = try await world.token("fay@demo.test")
+            let gil = try await world.token("gil@demo.test")
+            let amy = try await world.token("amy@demo.test")
+            let ben = try await Practitioner.query(on: world.app.db).filter(\.$email == "ben@demo.test").first()!
+            let episode = try await world.childWithEpisode(as: amy).episodeID
+
+            let asked = try await world.send(
+                .PATCH, APIURL.adminPractitioner(ben.id!).path, token: fay,
+                raw: #"{"roles": ["practitioner", "coordinator"], "jobTitle": "Health visitor lead"}"#)
+            #expect(asked.status == .ok)
+            let account = try world.json(asked)
+            #expect(account["roles"] as? [String] == ["practitioner"])
+            #expect(account["pendingRoles"] as? [String] == ["coordinator", "practitioner"])
+            #expect(account["jobTitle"] as? String == "Health visitor lead")
+            let benToken = try await world.token("ben@demo.test")
+            #expect(try await world.send(.GET, APIURL.episode(episode).path, token: benToken).status == .forbidden)
+
+            let queue = try world.json(try await world.send(.GET, APIURL.adminRoleGrants.path, token: gil))
+            let grants = queue["grants"] as? [[String: Any]] ?? []
+            #expect(grants.count == 1)
+            let grantID = UUID(uuidString: grants.first?["id"] as? String ?? "")!
+            let decision = APIURL.adminRoleGrantDecision(grantID).path
+            // The administrator who asked cannot approve her own request.
+            let own = try await world.send(.POST, decision, token: fay, raw: #"{"decision": "approved"}"#)
+            #expect(own.status == .forbidden)
+            #expect(try await world.send(.POST, decision, token: amy, raw: #"{"decision": "approved"}"#).status == .forbidden)
+            #expect(try await Practitioner.find(ben.id!, on: world.app.db)!.roles == [.practitioner])
+
+            let approved = try await world.send(
+                .POST, decision, token: gil, raw: #"{"decision": "approved", "note": "Agreed with the head of service"}"#)
+            #expect(approved.status == .ok)
+            #expect(try world.json(approved)["decision"] as? String == "approved")
+            #expect(try await Practitioner.find(ben.id!, on: world.app.db)!.roles == [.practitioner, .coordinator])
+            #expect(try await world.send(.GET, APIURL.episode(episode).path, token: benToken).status == .ok)
+            let again = try await world.send(.POST, decision, token: gil, raw: #"{"decision": "refused"}"#)
+            #expect(again.status == .conflict)
+            #expect(try world.error(again).code == "already-decided")
+
+            // A new account asked for with safeguarding starts without it; refused, it never has it.
+            let school = try await Organisation.query(on: world.app.db).filter(\.$name == "Riverside Primary School").first()!
+            let created = try await world.send(
+                .POST, APIURL.adminPractitioners.path, token: gil,
+                raw:
+                    #"{"email": "kay@demo.test", "name": "Kay Brook", "roles": ["safeguarding"], "organisationId": "\#(school.id!.uuidString)", "password": "copper meadow lantern 7"}"#
+            )
+            #expect(created.status == .created)
+            #expect(try world.json(created)["roles"] as? [String] == [])
+            #expect(try world.json(created)["pendingRoles"] as? [String] == ["safeguarding"])
+            let kayGrant = try await RoleGrant.query(on: world.app.db).filter(\.$decision == .pending).first()!
+            let refused = try await world.send(
+                .POST, APIURL.adminRoleGrantDecision(kayGrant.id!).path, token: fay, raw: #"{"decision": "refused"}"#)
+            #expect(refused.status == .ok)
+            let kay = try await Practitioner.query(on: world.app.db).filter(\.$email == "kay@demo.test").first()!
+            #expect(kay.roles.isEmpty)
+            // Another administrator, too, is asked for and approved by a second.
+            let promote = try await world.send(
+                .PATCH, APIURL.adminPractitioner(kay.id!).path, token: fay, raw: #"{"roles": ["la-admin"]}"#)
+            #expect(try world.json(promote)["pendingRoles"] as? [String] == ["la-admin"])
+            #expect(try await Practitioner.find(kay.id!, on: world.app.db)!.roles.isEmpty)
+        }
+    }
+
+    @Test func theSecondAdministratorDecidesOnTheAdminPage() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let fay = try await world.token("fay@demo.test")
+            let ben = try await Practitioner.query(on: world.app.db).filter(\.$email == "ben@demo.test").first()!
+            _ = try await world.send(
+                .PATCH, APIURL.adminPractitioner(ben.id!).path, token: fay, raw: #"{"roles": ["practitioner", "safeguarding"]}"#)
+            let grant = try await RoleGrant.query(on: world.app.db).first()!
+
+            let asker = PageTests.Browser(world)
+            try await asker.signIn("fay@demo.test")
+            let faysPage = try await asker.get(SiteURL.admin.path).body.string
+            #expect(faysPage.contains("Roles awaiting a second administrator"))
+            #expect(faysPage.contains("Another administrator decides"))
+            #expect(!faysPage.contains("Approve roles for Ben Okafor"))
+
+            let second = PageTests.Browser(world)
+            try await second.signIn("gil@demo.test")
+            #expect(try await second.get(SiteURL.admin.path).body.string.contains("Approve roles for Ben Okafor"))
+            let decided = try await second.post(SiteURL.adminRoleGrant(grant.id!).path, [("decision", "approved")])
+            #expect(decided.status == .ok)
+            #expect(decided.body.string.contains("Roles approved for Ben Okafor"))
+            #expect(try await Practitioner.find(ben.id!, on: world.app.db)!.roles == [.practitioner, .safeguarding])
+        }
+    }
+
     @Test func laAdminsChangeAccountsAndResetTwoFactor() async throws {
         try await TestWorld.run { (world: TestWorld) async throws in
             let fay = try await world.token("fay@demo.test")

@@ -7,6 +7,28 @@ import VaporTesting
 @testable import App
 
 @Suite struct AdministrationTests {
+    @Test func theCommandLineMakesAnLAsFirstTwoAdministratorsOnly() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            for (index, email) in ["sam@norfolk.test", "ola@norfolk.test"].enumerated() {
+                let created = try await Administration.createAdmin(
+                    .init(
+                        email: email, name: "Admin \(index)", authority: "Norfolk", organisation: "Norfolk County Council",
+                        password: "heron lantern quarry 58"), on: world.app)
+                #expect(created.roles == [.laAdmin])
+            }
+            do {
+                _ = try await Administration.createAdmin(
+                    .init(
+                        email: "third@norfolk.test", name: "Third", authority: "Norfolk", organisation: "Norfolk County Council",
+                        password: "heron lantern quarry 58"), on: world.app)
+                Issue.record("a third administrator was made from the command line")
+            } catch let error as AppError {
+                #expect(error.problems.map(\.field) == ["authority"])
+            }
+            #expect(try await Practitioner.query(on: world.app.db).filter(\.$email == "third@norfolk.test").count() == 0)
+        }
+    }
+
     @Test func theFirstAdministratorIsCreatedWithAStrongPasswordAndCanSignIn() async throws {
         try await TestWorld.run { (world: TestWorld) async throws in
             var admin = Administration.NewAdmin(

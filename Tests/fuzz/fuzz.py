@@ -79,7 +79,7 @@ def start(data):
 
 def fixtures(api, document):
     """Records for every operation to succeed on, and who calls it."""
-    personas = ["amy", "ben", "carla", "dan", "erin", "fay", "gus", "nat"]
+    personas = ["amy", "ben", "carla", "dan", "erin", "fay", "gil", "gus", "nat"]
     tokens = {name: api.token(f"{name}@demo.test") for name in personas}
     tokens["leaving"] = api.token("mia@demo.test")  # signed out by DELETE /api/v1/auth/token
     amy, erin, gus, dan, fay = (tokens[n] for n in ["amy", "erin", "gus", "dan", "fay"])
@@ -139,6 +139,12 @@ def fixtures(api, document):
                        {"email": "zed@demo.test", "name": "Zed Fuzz", "roles": ["practitioner"],
                         "organisationId": organisation, "password": "copper meadow lantern 7"})["id"]
 
+    promoted = api.call("POST", "/api/v1/admin/practitioners", fay,
+                        {"email": "yan@demo.test", "name": "Yan Fuzz", "roles": ["coordinator"],
+                         "organisationId": organisation, "password": "copper meadow lantern 7"})["id"]
+    role_grant = next(g["id"] for g in api.call("GET", "/api/v1/admin/role-grants", fay)["grants"]
+                      if g["practitionerId"] == promoted)
+
     operations = {
         "POST /api/v1/auth/token": {"body": {"email": "mia@demo.test", "password": PASSWORD}},
         "DELETE /api/v1/auth/token": {"persona": "leaving"},
@@ -192,6 +198,8 @@ def fixtures(api, document):
         "POST /api/v1/admin/practitioners": {"persona": "fay", "body": {"organisationId": organisation}},
         "PATCH /api/v1/admin/organisations/{id}": {"persona": "fay", "path": {"id": organisation}},
         "PATCH /api/v1/admin/practitioners/{id}": {"persona": "fay", "path": {"id": account}},
+        "GET /api/v1/admin/role-grants": {"persona": "fay"},
+        "POST /api/v1/admin/role-grants/{id}/decision": {"persona": "gil", "path": {"id": role_grant}},
         "GET /api/v1/audit": {"persona": "erin", "query": {"childId": ada}},
         "GET /api/v1/measures": {"persona": "erin"},
         "GET /api/v1/measures/{measure}": {"persona": "nat"},

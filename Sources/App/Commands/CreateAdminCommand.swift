@@ -1,7 +1,8 @@
 import CAFCore
 import Vapor
 
-/// `ecaf create-admin`: bootstraps the first LA administrator. The password comes from
+/// `ecaf create-admin`: bootstraps an LA's first two administrators (each approves the
+/// other's grants of coordinator, safeguarding and la-admin). The password comes from
 /// ECAF_ADMIN_PASSWORD or is asked for without echoing.
 struct CreateAdminCommand: AsyncCommand {
     struct Signature: CommandSignature {
@@ -11,7 +12,7 @@ struct CreateAdminCommand: AsyncCommand {
         @Option(name: "organisation", help: "Their organisation, e.g. Cambridgeshire County Council") var organisation: String?
     }
 
-    let help = "Creates the first LA administrator (no account exists outside --demo until this is run)"
+    let help = "Creates one of an LA's first two administrators (no account exists outside --demo until this is run)"
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let password =

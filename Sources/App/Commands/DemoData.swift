@@ -53,6 +53,9 @@ enum DemoData {
             email: "fay@demo.test", name: "Fay Turner", jobTitle: "Service desk", phone: "01223 000107",
             organisation: "Cambridgeshire County Council Service Desk", roles: [.laAdmin]),
         .init(
+            email: "gil@demo.test", name: "Gil Harper", jobTitle: "Service desk lead", phone: "01223 000111",
+            organisation: "Cambridgeshire County Council Service Desk", roles: [.laAdmin]),
+        .init(
             email: "mia@demo.test", name: "Mia Lewis", jobTitle: "Team lead", phone: "01223 000108",
             organisation: "Riverside Primary School", roles: [.manager]),
         .init(

@@ -109,10 +109,31 @@ struct AdminController {
             practitioner: practitioner, organisations: try await Administration.organisations(by: signedIn, on: req.db))
     }
 
+    /// A second administrator approves or refuses roles another asked for.
+    func decideRoleGrant(req: Request) async throws -> Response {
+        let form = FormFields(req)
+        guard let decision = ["approved", "refused"].first(where: { $0 == form["decision"] }) else {
+            throw AppError.invalid(field: "decision", "Choose approve or refuse")
+        }
+        let grant = try await Administration.decideRoleGrant(
+            try req.id("role grant"), approve: decision == "approved", note: form["note"], by: try req.signedIn, on: req.db)
+        var page = try await page(req)
+        page.notice = "Roles \(decision) for \(grant.practitioner.name)"
+        return page.render(PageContext(req)).response()
+    }
+
     private func page(_ req: Request) async throws -> AdminPage {
         let signedIn = try req.signedIn
+        let grants = try await Administration.roleGrants(by: signedIn, on: req.db)
         return AdminPage(
             organisations: try await Administration.organisations(by: signedIn, on: req.db),
-            practitioners: try await Administration.practitioners(by: signedIn, on: req.db))
+            practitioners: try await Administration.practitioners(by: signedIn, on: req.db),
+            grants: grants,
+            decidable: Set(
+                grants.filter {
+                    AccessPolicy.mayDecideRoleGrant(
+                        signedIn.actor, localAuthorityID: $0.$localAuthority.id, requestedBy: $0.$requestedBy.id,
+                        holder: $0.$practitioner.id)
+                }.map { $0.id! }))
     }
 }

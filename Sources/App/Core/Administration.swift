@@ -3,7 +3,7 @@ import Fluent
 import Vapor
 
 /// Accounts created outside the demo. Outside `--demo` no account exists until
-/// `ecaf create-admin` makes the first LA administrator.
+/// `ecaf create-admin` makes an LA's first two administrators.
 enum Administration {
     struct NewAdmin {
         var email: String
@@ -39,6 +39,19 @@ enum Administration {
                 .filter(\.$localAuthority.$id == authority.id!).first()
                 ?? Organisation(name: admin.organisation, agencyType: .other, localAuthorityID: authority.id!)
             if organisation.id == nil { try await organisation.create(on: db) }
+            // The command line makes an LA's first two administrators, who then approve each
+            // other's grants; any more are asked for on the admin page and approved there.
+            let admins = try await Practitioner.query(on: db).join(
+                Organisation.self, on: \Practitioner.$organisation.$id == \Organisation.$id
+            )
+            .filter(Organisation.self, \.$localAuthority.$id == authority.id!).filter(\.$roleStorage == Role.laAdmin.rawValue)
+            .count()
+            guard admins < 2 else {
+                throw AppError.invalid(
+                    field: "authority",
+                    "\(admin.authority) has two administrators already: ask one of them to add another, and the other to approve it"
+                )
+            }
             let practitioner = Practitioner(
                 email: email, name: admin.name, jobTitle: "LA administrator", phone: "", passwordHash: hash, roles: [.laAdmin],
                 organisationID: organisation.id)
@@ -151,12 +164,16 @@ extension Administration {
         problems += PasswordPolicy.problems(new.password, email: email, name: new.name)
         guard problems.isEmpty, let organisation else { throw AppError.invalid(problems) }
         let hash = try await app.password.async.hash(new.password)
+        // Roles a second administrator must approve wait on the queue; the account starts
+        // with the rest (perhaps none).
+        let waiting = AccessPolicy.rolesNeedingApproval(from: [], to: new.roles)
         return try await app.db.transaction { db in
             let practitioner = Practitioner(
-                email: email, name: new.name, jobTitle: new.jobTitle, phone: new.phone, passwordHash: hash, roles: new.roles,
-                organisationID: organisation.id)
+                email: email, name: new.name, jobTitle: new.jobTitle, phone: new.phone, passwordHash: hash,
+                roles: new.roles.subtracting(waiting), organisationID: organisation.id)
             try await practitioner.create(on: db)
             try await Audit.record(on: db, by: signedIn, .administerAccounts, detail: "practitioner \(email)")
+            if !waiting.isEmpty { try await requestRoles(new.roles, for: practitioner, in: la, by: signedIn, on: db) }
             return practitioner
         }
     }
@@ -215,7 +232,11 @@ extension Administration {
                 (practitioner.phone, changed) = (phone, changed + ["phone"])
             }
             if let roles = change.roles, roles != practitioner.roles {
-                (practitioner.roleStorage, changed) = (roles.storage, changed + ["roles \(roles.storage)"])
+                if AccessPolicy.rolesNeedingApproval(from: practitioner.roles, to: roles).isEmpty {
+                    (practitioner.roleStorage, changed) = (roles.storage, changed + ["roles \(roles.storage)"])
+                } else {
+                    try await requestRoles(roles, for: practitioner, in: la, by: signedIn, on: db)
+                }
             }
             if let organisation = newOrganisation, organisation.id != practitioner.$organisation.id {
                 practitioner.$organisation.id = organisation.id
@@ -236,6 +257,80 @@ extension Administration {
             try await Audit.record(
                 on: db, by: signedIn, .administerAccounts, detail: "\(practitioner.email): \(changed.joined(separator: ", "))")
             return practitioner
+        }
+    }
+}
+
+extension Administration {
+    /// Puts roles on the queue for a second administrator; an earlier request for the same
+    /// account that nobody decided is replaced (refused, with a note saying so).
+    static func requestRoles(
+        _ roles: Set<Role>, for practitioner: Practitioner, in la: UUID, by signedIn: SignedIn, on db: any Database
+    ) async throws {
+        try await RoleGrant.query(on: db).filter(\.$practitioner.$id == practitioner.id!).filter(\.$decision == .pending)
+            .set(\.$decision, to: .refused).set(\.$decidedAt, to: Date()).set(\.$note, to: "Replaced by a later request")
+            .update()
+        try await RoleGrant(practitionerID: practitioner.id!, localAuthorityID: la, roles: roles, requestedBy: signedIn.id)
+            .create(on: db)
+        try await Audit.record(
+            on: db, by: signedIn, .administerAccounts,
+            detail: "\(practitioner.email): roles \(roles.storage) asked for, awaiting a second administrator")
+    }
+
+    /// The roles each account of the LA waits for, by account.
+    static func pendingRoles(in la: UUID, on db: any Database) async throws -> [UUID: Set<Role>] {
+        let grants = try await RoleGrant.query(on: db).filter(\.$localAuthority.$id == la).filter(\.$decision == .pending).all()
+        return Dictionary(grants.map { ($0.$practitioner.id, $0.roles) }, uniquingKeysWith: { $1 })
+    }
+
+    /// The LA's role grants awaiting a second administrator, oldest first.
+    static func roleGrants(by signedIn: SignedIn, on db: any Database) async throws -> [RoleGrant] {
+        let la = try authority(of: signedIn)
+        return try await RoleGrant.query(on: db).filter(\.$localAuthority.$id == la).filter(\.$decision == .pending)
+            .with(\.$practitioner).with(\.$requestedBy).sort(\.$requestedAt).all()
+    }
+
+    /// A second administrator approves (the account then holds the roles asked for) or
+    /// refuses. Decided once: the decision is one conditional UPDATE, so two administrators
+    /// deciding at once cannot both win.
+    static func decideRoleGrant(_ id: UUID, approve: Bool, note: String, by signedIn: SignedIn, on db: any Database)
+        async throws -> RoleGrant
+    {
+        let la = try authority(of: signedIn)
+        guard
+            let grant = try await RoleGrant.query(on: db).filter(\.$id == id).filter(\.$localAuthority.$id == la)
+                .with(\.$practitioner).with(\.$requestedBy).first()
+        else { throw AppError.notFound("role grant in your local authority") }
+        guard
+            AccessPolicy.mayDecideRoleGrant(
+                signedIn.actor, localAuthorityID: la, requestedBy: grant.$requestedBy.id, holder: grant.$practitioner.id)
+        else {
+            try await Audit.record(
+                on: db, by: signedIn, .administerAccounts, outcome: .denied, detail: "decide role grant \(id)")
+            throw AppError.forbidden(
+                "A second administrator decides: not the one who asked for these roles, nor the person who would hold them.")
+        }
+        if approve, let problem = AccessPolicy.rolesProblem(grant.roles) { throw AppError.invalid([problem]) }
+        return try await db.transaction { db in
+            let decision: RoleGrant.Decision = approve ? .approved : .refused
+            // Only a pending grant changes; whoever's UPDATE came second finds it decided by
+            // someone else.
+            try await RoleGrant.query(on: db).filter(\.$id == id).filter(\.$decision == .pending)
+                .set(\.$decision, to: decision).set(\.$decidedBy.$id, to: signedIn.id).set(\.$decidedAt, to: Date())
+                .set(\.$note, to: note).update()
+            let after = try await RoleGrant.find(id, on: db)
+            guard grant.decision == .pending, after?.$decidedBy.id == signedIn.id, after?.decision == decision else {
+                throw AppError(status: .conflict, code: "already-decided", message: "These roles were already decided")
+            }
+            let practitioner = grant.practitioner
+            if approve {
+                practitioner.roleStorage = grant.roles.storage
+                try await practitioner.save(on: db)
+            }
+            try await Audit.record(
+                on: db, by: signedIn, .administerAccounts,
+                detail: "\(practitioner.email): roles \(grant.roles.storage) \(decision.rawValue)")
+            return try await RoleGrant.query(on: db).filter(\.$id == id).with(\.$practitioner).with(\.$requestedBy).first()!
         }
     }
 }

@@ -1,4 +1,5 @@
 import CAFCore
+import Fluent
 import Vapor
 
 /// LA administration over the API: the LA's organisations and accounts, never case content.
@@ -6,8 +7,11 @@ struct AdminAPIController {
     /// GET /api/v1/admin/accounts
     func list(req: Request) async throws -> Response {
         let signedIn = try req.signedIn
+        let pending = try await Administration.pendingRoles(in: try Administration.authority(of: signedIn), on: req.db)
         return try AccountListDTO(
-            practitioners: try await Administration.practitioners(by: signedIn, on: req.db).map(AccountDTO.init),
+            practitioners: try await Administration.practitioners(by: signedIn, on: req.db).map {
+                AccountDTO($0, pendingRoles: pending[$0.id!] ?? [])
+            },
             organisations: try await Administration.organisations(by: signedIn, on: req.db).map(OrganisationDTO.init)
         ).json()
     }
@@ -37,7 +41,7 @@ struct AdminAPIController {
                 roles: Set(body.roles),
                 organisationID: body.organisationId, password: body.password),
             by: try req.signedIn, on: req.application)
-        return try AccountDTO(practitioner).json(.created)
+        return try await Self.account(practitioner, on: req.db).json(.created)
     }
 
     /// PATCH /api/v1/admin/practitioners/{id}: change, disable or enable an account, or
@@ -48,6 +52,30 @@ struct AdminAPIController {
             name: body.name, jobTitle: body.jobTitle, phone: body.phone, roles: body.roles.map(Set.init),
             organisationID: body.organisationId, disabled: body.disabled, resetTwoFactor: body.resetTwoFactor ?? false)
         let practitioner = try await Administration.update(try req.id("practitioner"), change, by: try req.signedIn, on: req.db)
-        return try AccountDTO(practitioner).json()
+        return try await Self.account(practitioner, on: req.db).json()
+    }
+
+    /// GET /api/v1/admin/role-grants: roles awaiting a second administrator.
+    func roleGrants(req: Request) async throws -> Response {
+        try RoleGrantQueueDTO(
+            grants: try await Administration.roleGrants(by: try req.signedIn, on: req.db).map(RoleGrantDTO.init)
+        ).json()
+    }
+
+    /// POST /api/v1/admin/role-grants/{id}/decision
+    func decideRoleGrant(req: Request) async throws -> Response {
+        let body = try await req.decodeJSON(RoleGrantDecisionRequest.self)
+        return try RoleGrantDTO(
+            try await Administration.decideRoleGrant(
+                try req.id("role grant"), approve: body.decision == .approved, note: body.note ?? "", by: try req.signedIn,
+                on: req.db)
+        ).json()
+    }
+
+    /// An account as the API shows it, with any roles awaiting a second administrator.
+    static func account(_ practitioner: Practitioner, on db: any Database) async throws -> AccountDTO {
+        let pending = try await RoleGrant.query(on: db).filter(\.$practitioner.$id == practitioner.id!)
+            .filter(\.$decision == .pending).first()
+        return AccountDTO(practitioner, pendingRoles: pending?.roles ?? [])
     }
 }

@@ -1068,8 +1068,11 @@ struct AccountDTO: Encodable {
     let disabled: Bool
     /// Whether two-factor sign-in is set up.
     let twoFactor: Bool
+    /// The roles asked for and awaiting a second administrator (empty when none).
+    let pendingRoles: [Role]
 
-    init(_ practitioner: Practitioner) {
+    init(_ practitioner: Practitioner, pendingRoles pending: Set<Role> = []) {
+        pendingRoles = pending.sorted { $0.rawValue < $1.rawValue }
         id = practitioner.id!
         email = practitioner.email
         name = practitioner.name
@@ -1079,6 +1082,41 @@ struct AccountDTO: Encodable {
         disabled = practitioner.disabled
         twoFactor = practitioner.totpSecret != nil
     }
+}
+
+struct RoleGrantDTO: Encodable {
+    let id: UUID
+    let practitionerId: UUID
+    let practitionerEmail: String
+    /// The whole set of roles the account would hold.
+    let roles: [Role]
+    let requestedBy: String
+    let requestedAt: Date
+    let decision: RoleGrant.Decision
+    let decidedAt: Date?
+    let note: String
+
+    init(_ grant: RoleGrant) {
+        id = grant.id!
+        practitionerId = grant.$practitioner.id
+        practitionerEmail = grant.practitioner.email
+        roles = grant.roles.sorted { $0.rawValue < $1.rawValue }
+        requestedBy = grant.requestedBy.email
+        requestedAt = grant.requestedAt
+        decision = grant.decision
+        decidedAt = grant.decidedAt
+        note = grant.note
+    }
+}
+
+struct RoleGrantQueueDTO: Encodable {
+    let grants: [RoleGrantDTO]
+}
+
+struct RoleGrantDecisionRequest: Decodable {
+    enum Decision: String, Decodable { case approved, refused }
+    let decision: Decision
+    let note: String?
 }
 
 struct AccountListDTO: Encodable {

@@ -1,10 +1,15 @@
 import CAFCore
+import Foundation
 import Plot
 
 /// The LA administrator's page: organisations and accounts of their LA, never case content.
 struct AdminPage {
     let organisations: [Organisation]
     let practitioners: [Practitioner]
+    /// Roles asked for and awaiting a second administrator; `decidable` are those this
+    /// administrator may decide (not ones she asked for).
+    var grants: [RoleGrant] = []
+    var decidable: Set<UUID> = []
     var problems: [FieldProblem] = []
     var notice: String? = nil
     var typed: [String: String] = [:]
@@ -22,6 +27,7 @@ struct AdminPage {
                 .text(
                     "Create accounts for your local authority’s staff, change them by following a name, and disable them when people leave: disabling ends their sessions at once."
                 )),
+            roleGrants(context),
             GOVUK.table(
                 caption: "Accounts", headers: ["Name", "E-mail", "Organisation", "Roles", "Status", ""],
                 rows: practitioners.map { practitioner in
@@ -83,6 +89,30 @@ struct AdminPage {
                 GOVUK.button("Add the organisation", secondary: true)
             )
         )
+    }
+
+    /// Coordinator, safeguarding and la-admin open far more than one account's work, so one
+    /// administrator asks and another decides.
+    private func roleGrants(_ context: PageContext) -> Node<HTML.BodyContext> {
+        guard !grants.isEmpty else { return .empty }
+        return GOVUK.table(
+            caption: "Roles awaiting a second administrator", headers: ["Account", "Roles asked for", "Asked by", ""],
+            rows: grants.map { grant in
+                [
+                    .text("\(grant.practitioner.name) (\(grant.practitioner.email))"),
+                    .text(grant.roles.map(\.title).sorted().joined(separator: ", ")),
+                    .text(grant.requestedBy.name),
+                    decidable.contains(grant.id!)
+                        ? GOVUK.postForm(
+                            action: .adminRoleGrant(grant.id!), csrf: context.csrf,
+                            GOVUK.button(
+                                "Approve roles for \(grant.practitioner.name)", name: "decision", value: "approved"),
+                            GOVUK.button(
+                                "Refuse roles for \(grant.practitioner.name)", secondary: true, name: "decision",
+                                value: "refused"))
+                        : .text("Another administrator decides"),
+                ]
+            })
     }
 
     private func problem(_ field: String) -> FieldProblem? { problems.first { $0.field == field } }
