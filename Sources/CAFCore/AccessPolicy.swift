@@ -10,9 +10,7 @@ public struct Actor: Sendable, Hashable {
 
     public init(id: UUID, roles: Set<Role>, organisationID: UUID?, agency: AgencyType?, localAuthorityID: UUID?) {
         self.id = id
-        // Separation of duties: an account holding la-admin beside other roles (which no
-        // write allows, `AccessPolicy.rolesProblem`) acts as an administrator only.
-        self.roles = roles.contains(.laAdmin) ? [.laAdmin] : roles
+        self.roles = AccessPolicy.effectiveRoles(roles)
         self.organisationID = organisationID
         self.agency = agency
         self.localAuthorityID = localAuthorityID
@@ -294,9 +292,22 @@ extension AccessPolicy {
             message: "An LA administrator holds no other role: give case or analyst roles to a separate account")
     }
 
+    /// Separation of duties: an account holding la-admin beside other roles (which no write
+    /// allows, `rolesProblem`) acts as an administrator only.
+    public static func effectiveRoles(_ roles: Set<Role>) -> Set<Role> {
+        roles.contains(.laAdmin) ? [.laAdmin] : roles
+    }
+
     /// Roles one administrator cannot grant alone: coordinator and safeguarding open every
-    /// child's record in the LA, and a second la-admin could approve the first one's grants.
-    public static let rolesNeedingSecondApproval: Set<Role> = [.coordinator, .safeguarding, .laAdmin]
+    /// child's record in the LA, a manager every record their organisation's staff work on,
+    /// and a second la-admin could approve the first one's grants.
+    public static let rolesNeedingSecondApproval: Set<Role> = [.coordinator, .safeguarding, .manager, .laAdmin]
+
+    /// Whether a change would leave the LA fewer than two enabled administrators, so that no
+    /// one could approve a grant: refused, whoever asks.
+    public static func leavesTooFewAdministrators(enabledAdministrators: Int, removesOne: Bool) -> Bool {
+        removesOne && enabledAdministrators - 1 < 2
+    }
 
     /// The roles a change would newly grant that wait for a second administrator.
     public static func rolesNeedingApproval(from current: Set<Role>, to requested: Set<Role>) -> Set<Role> {

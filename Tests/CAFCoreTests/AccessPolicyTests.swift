@@ -190,6 +190,12 @@ import Testing
             id: UUID(), roles: [.laAdmin, .coordinator, .safeguarding], organisationID: UUID(), agency: .education,
             localAuthorityID: facts.localAuthorityID)
         #expect(combined.roles == [.laAdmin])
+        #expect(AccessPolicy.effectiveRoles([.manager, .coordinator]) == [.manager, .coordinator])
+        #expect(AccessPolicy.rolesNeedingApproval(from: [.practitioner], to: [.practitioner, .manager]) == [.manager])
+        #expect(AccessPolicy.rolesNeedingApproval(from: [.coordinator], to: [.coordinator, .analyst]).isEmpty)
+        #expect(AccessPolicy.leavesTooFewAdministrators(enabledAdministrators: 2, removesOne: true))
+        #expect(!AccessPolicy.leavesTooFewAdministrators(enabledAdministrators: 3, removesOne: true))
+        #expect(!AccessPolicy.leavesTooFewAdministrators(enabledAdministrators: 2, removesOne: false))
         #expect(!AccessPolicy.decide(combined, .read, facts).isAllowed)
     }
 }

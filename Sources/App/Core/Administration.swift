@@ -41,12 +41,7 @@ enum Administration {
             if organisation.id == nil { try await organisation.create(on: db) }
             // The command line makes an LA's first two administrators, who then approve each
             // other's grants; any more are asked for on the admin page and approved there.
-            let admins = try await Practitioner.query(on: db).join(
-                Organisation.self, on: \Practitioner.$organisation.$id == \Organisation.$id
-            )
-            .filter(Organisation.self, \.$localAuthority.$id == authority.id!).filter(\.$roleStorage == Role.laAdmin.rawValue)
-            .count()
-            guard admins < 2 else {
+            guard try await enabledAdministrators(in: authority.id!, on: db) < 2 else {
                 throw AppError.invalid(
                     field: "authority",
                     "\(admin.authority) has two administrators already: ask one of them to add another, and the other to approve it"
@@ -212,6 +207,19 @@ extension Administration {
                 problems.append(.init(field: "organisationId", message: "Choose one of your local authority’s organisations"))
             }
         }
+        // Disabling or demoting an administrator must leave two enabled, or nobody could
+        // approve a grant again.
+        let isAdministrator = practitioner.roles.contains(.laAdmin) && !practitioner.disabled
+        let removesAdministrator =
+            isAdministrator && (change.disabled == true || change.roles.map { !$0.contains(.laAdmin) } == true)
+        if AccessPolicy.leavesTooFewAdministrators(
+            enabledAdministrators: try await enabledAdministrators(in: la, on: db), removesOne: removesAdministrator)
+        {
+            problems.append(
+                .init(
+                    field: change.disabled == true ? "disabled" : "roles",
+                    message: "Your local authority needs two enabled administrators: add another before this one stops"))
+        }
         if practitioner.id == signedIn.id {
             if change.disabled == true {
                 problems.append(.init(field: "disabled", message: "You cannot disable your own account"))
@@ -231,14 +239,22 @@ extension Administration {
             if let phone = change.phone, phone != practitioner.phone {
                 (practitioner.phone, changed) = (phone, changed + ["phone"])
             }
+            // A grant waiting on the roles or organisation that change now is overtaken: the
+            // second administrator would otherwise approve what no longer stands.
+            let current = AccessPolicy.effectiveRoles(practitioner.roles)
             if let roles = change.roles, roles != practitioner.roles {
-                if AccessPolicy.rolesNeedingApproval(from: practitioner.roles, to: roles).isEmpty {
+                try await withdrawPendingGrants(for: practitioner, note: "Overtaken by a later change", on: db)
+                if AccessPolicy.rolesNeedingApproval(from: current, to: roles).isEmpty {
                     (practitioner.roleStorage, changed) = (roles.storage, changed + ["roles \(roles.storage)"])
                 } else {
                     try await requestRoles(roles, for: practitioner, in: la, by: signedIn, on: db)
                 }
             }
             if let organisation = newOrganisation, organisation.id != practitioner.$organisation.id {
+                if change.roles == nil {
+                    try await withdrawPendingGrants(
+                        for: practitioner, note: "Overtaken by a move to another organisation", on: db)
+                }
                 practitioner.$organisation.id = organisation.id
                 practitioner.$organisation.value = organisation
                 changed.append("organisation \(organisation.name)")
@@ -267,14 +283,32 @@ extension Administration {
     static func requestRoles(
         _ roles: Set<Role>, for practitioner: Practitioner, in la: UUID, by signedIn: SignedIn, on db: any Database
     ) async throws {
-        try await RoleGrant.query(on: db).filter(\.$practitioner.$id == practitioner.id!).filter(\.$decision == .pending)
-            .set(\.$decision, to: .refused).set(\.$decidedAt, to: Date()).set(\.$note, to: "Replaced by a later request")
-            .update()
-        try await RoleGrant(practitionerID: practitioner.id!, localAuthorityID: la, roles: roles, requestedBy: signedIn.id)
-            .create(on: db)
+        try await withdrawPendingGrants(for: practitioner, note: "Replaced by a later request", on: db)
+        do {
+            try await RoleGrant(practitionerID: practitioner.id!, localAuthorityID: la, roles: roles, requestedBy: signedIn.id)
+                .create(on: db)
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            // One pending grant an account (a unique index): another request won the race.
+            throw AppError(
+                status: .conflict, code: "request-in-progress",
+                message: "Someone else is asking for roles for this account at the same moment: look again and retry")
+        }
         try await Audit.record(
             on: db, by: signedIn, .administerAccounts,
             detail: "\(practitioner.email): roles \(roles.storage) asked for, awaiting a second administrator")
+    }
+
+    /// A pending grant the account no longer stands for is closed, with why.
+    static func withdrawPendingGrants(for practitioner: Practitioner, note: String, on db: any Database) async throws {
+        try await RoleGrant.query(on: db).filter(\.$practitioner.$id == practitioner.id!).filter(\.$decision == .pending)
+            .set(\.$decision, to: .refused).set(\.$decidedAt, to: Date()).set(\.$note, to: note).update()
+    }
+
+    /// Enabled accounts of the LA that hold la-admin.
+    static func enabledAdministrators(in la: UUID, on db: any Database) async throws -> Int {
+        try await Practitioner.query(on: db).join(Organisation.self, on: \Practitioner.$organisation.$id == \Organisation.$id)
+            .filter(Organisation.self, \.$localAuthority.$id == la).filter(\.$disabled == false).all()
+            .filter { $0.roles.contains(.laAdmin) }.count
     }
 
     /// The roles each account of the LA waits for, by account.

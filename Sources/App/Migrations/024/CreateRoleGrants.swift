@@ -20,7 +20,10 @@ struct CreateRoleGrants: AsyncMigration {
         let sql = database as! any SQLDatabase
         try await sql.create(index: "role_grants_queue").on("role_grants").column("local_authority_id").column("decision")
             .run()
-        try await sql.create(index: "role_grants_practitioner").on("role_grants").column("practitioner_id").run()
+        // At most one pending grant an account, so two requests at once cannot both wait.
+        try await sql.raw(
+            "CREATE UNIQUE INDEX role_grants_one_pending ON role_grants (practitioner_id) WHERE decision = 'pending'"
+        ).run()
     }
 
     func revert(on database: any Database) async throws {
