@@ -89,6 +89,7 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
     app.migrations.add(AddMeasureIndexes())
     app.migrations.add(AddEpisodeMilestones())
     app.migrations.add(CreateRoleGrants())
+    app.migrations.add(AddCredentialsChangedAt())
 
     // Sessions live in the database, so app servers hold no state of their own.
     app.sessions.use(.fluent)

@@ -227,6 +227,27 @@ import VaporTesting
         }
     }
 
+    /// Issue 12: a reset of someone's second factor left their page sessions alive.
+    @Test func aSecondFactorResetEndsThePageSessionsToo() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let ben = PageTests.Browser(world)
+            try await ben.signIn("ben@demo.test")
+            #expect(try await ben.get(SiteURL.home.path).status == .ok)
+            let account = try await Practitioner.query(on: world.app.db).filter(\.$email == "ben@demo.test").first()!
+            account.totpSecret = Base32.encode(TOTP.newSecret())
+            try await account.save(on: world.app.db)
+            let fay = try await world.token("fay@demo.test")
+            let reset = try await world.send(
+                .PATCH, APIURL.adminPractitioner(account.id!).path, token: fay, raw: #"{"resetTwoFactor": true}"#)
+            #expect(reset.status == .ok)
+            let after = try await ben.get(SiteURL.home.path)
+            #expect(after.status == .seeOther)
+            #expect(after.headers.first(name: .location) == SiteURL.signIn.path)
+            // Signing in again works, with a session that begins after the reset.
+            try await ben.signIn("ben@demo.test")
+        }
+    }
+
     @Test func theSecondAdministratorDecidesOnTheAdminPage() async throws {
         try await TestWorld.run { (world: TestWorld) async throws in
             let fay = try await world.token("fay@demo.test")

@@ -264,6 +264,7 @@ extension Administration {
             }
             if change.resetTwoFactor && practitioner.totpSecret != nil {
                 (practitioner.totpSecret, practitioner.totpLastStep) = (nil, nil)
+                practitioner.credentialsChangedAt = Date()
                 changed.append("reset two-factor")
             }
             try await practitioner.save(on: db)

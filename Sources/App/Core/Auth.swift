@@ -131,8 +131,14 @@ struct SessionSignIn: AsyncMiddleware {
             if now - seen > Auth.idleTimeout || now - started > Auth.absoluteTimeout {
                 req.session.destroy()
             } else if let signedIn = try await SignedIn.load(id, on: req.db) {
-                req.auth.login(signedIn)
-                req.session.data["lastSeen"] = String(now)
+                // A session begun before the account's credentials changed (a second factor
+                // reset for a lost phone) ends, as its API tokens did.
+                if let changed = signedIn.practitioner.credentialsChangedAt, changed.timeIntervalSince1970 >= started {
+                    req.session.destroy()
+                } else {
+                    req.auth.login(signedIn)
+                    req.session.data["lastSeen"] = String(now)
+                }
             }
         }
         return try await next.respond(to: req)

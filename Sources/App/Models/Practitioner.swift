@@ -21,6 +21,8 @@ final class Practitioner: Model, @unchecked Sendable {
     @OptionalField(key: "totp_secret") var totpSecret: String?
     /// The last 30-second step a code was accepted for: a code never works twice.
     @OptionalField(key: "totp_last_step") var totpLastStep: Int64?
+    /// When the credentials last changed (a second factor reset): sessions begun before end.
+    @OptionalField(key: "credentials_changed_at") var credentialsChangedAt: Date?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     init() {}
