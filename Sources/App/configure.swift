@@ -18,6 +18,9 @@ public struct Settings: Sendable {
     public var store: Store
     /// `serve --demo`: seed the demo LAs and personas, and print their sign-ins.
     public var demo: Bool
+    /// A command that makes or uses a demo database (`--demo`, `ecaf demo`): refused a real
+    /// one (`DatabaseKind`).
+    public var demoDatabase: Bool
     /// Set `Secure` on cookies and send HSTS; on whenever eCAF is served over TLS.
     public var secureCookies: Bool
     /// Every account must sign in with a TOTP code; only `--demo` relaxes it (accounts
@@ -25,20 +28,25 @@ public struct Settings: Sendable {
     public var twoFactorRequired: Bool
     var lockout = Lockout()
 
-    public init(store: Store, demo: Bool = false, secureCookies: Bool = false, twoFactorRequired: Bool? = nil) {
+    public init(
+        store: Store, demo: Bool = false, demoDatabase: Bool? = nil, secureCookies: Bool = false,
+        twoFactorRequired: Bool? = nil
+    ) {
         self.store = store
         self.demo = demo
+        self.demoDatabase = demoDatabase ?? demo
         self.secureCookies = secureCookies
         self.twoFactorRequired = twoFactorRequired ?? !demo
     }
 
-    public static func fromEnvironment(demo: Bool) -> Settings {
+    public static func fromEnvironment(demo: Bool, demoDatabase: Bool? = nil) -> Settings {
         let env = ProcessInfo.processInfo.environment
         let store: Store =
             if let url = env["DATABASE_URL"], !url.isEmpty { .postgres(url) } else {
                 .sqliteFile(env["ECAF_SQLITE_PATH"] ?? "data/ecaf.sqlite")
             }
-        var settings = Settings(store: store, demo: demo, secureCookies: env["ECAF_SECURE_COOKIES"] == "true")
+        var settings = Settings(
+            store: store, demo: demo, demoDatabase: demoDatabase, secureCookies: env["ECAF_SECURE_COOKIES"] == "true")
         if let attempts = env["ECAF_LOCKOUT_ATTEMPTS"].flatMap(Int.init), attempts > 0 { settings.lockout.attempts = attempts }
         if let minutes = env["ECAF_LOCKOUT_MINUTES"].flatMap(Double.init), minutes > 0 { settings.lockout.window = minutes * 60 }
         return settings
@@ -90,6 +98,7 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
     app.migrations.add(AddEpisodeMilestones())
     app.migrations.add(CreateRoleGrants())
     app.migrations.add(AddCredentialsChangedAt())
+    app.migrations.add(CreateDatabaseKind())
 
     // Sessions live in the database, so app servers hold no state of their own.
     app.sessions.use(.fluent)
@@ -115,6 +124,7 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
     app.asyncCommands.use(BenchSearchCommand(), as: "bench-search")
     app.asyncCommands.use(BenchMeasuresCommand(), as: "bench-measures")
     app.storage[DemoFlag.self] = settings.demo
+    app.storage[DemoDatabaseFlag.self] = settings.demoDatabase
     app.storage[TwoFactorRequired.self] = settings.twoFactorRequired
     app.lockout = settings.lockout
 
@@ -134,11 +144,16 @@ enum DemoFlag: StorageKey {
     typealias Value = Bool
 }
 
+enum DemoDatabaseFlag: StorageKey {
+    typealias Value = Bool
+}
+
 enum TwoFactorRequired: StorageKey {
     typealias Value = Bool
 }
 
 extension Application {
     var isDemo: Bool { storage[DemoFlag.self] ?? false }
+    var demoDatabase: Bool { storage[DemoDatabaseFlag.self] ?? false }
     var twoFactorRequired: Bool { storage[TwoFactorRequired.self] ?? true }
 }

@@ -10,7 +10,8 @@ var env = try Environment.detect(arguments: arguments)
 try LoggingSystem.bootstrap(from: &env)
 let app = try await Application.make(env)
 do {
-    try await configure(app, .fromEnvironment(demo: demo))
+    // `ecaf demo` seeds demo accounts too, so it may only make or use a demo database.
+    try await configure(app, .fromEnvironment(demo: demo, demoDatabase: demo || arguments.dropFirst().first == "demo"))
     try await app.execute()
 } catch let status as ExitCode {
     try? await app.asyncShutdown()

@@ -1,12 +1,13 @@
 import Fluent
 import Vapor
 
-/// Runs before any command (serve, migrate, demo): brings the schema up to date, and under
-/// `--demo` seeds the demo LAs and personas, prints their sign-ins, and the first time adds a
+/// Runs before any command (serve, migrate, demo): brings the schema up to date, refuses a
+/// real database to `--demo` and `ecaf demo` (`DatabaseKind`), and under `--demo` seeds the demo LAs and personas, prints their sign-ins, and the first time adds a
 /// modest CAF history for the measures.
 struct Startup: LifecycleHandler {
     func willBootAsync(_ app: Application) async throws {
         try await app.autoMigrate()
+        try await DatabaseKind.check(app)
         if app.isDemo {
             print(try await DemoData.seed(app))
             try await DemoHistory.seedOnce(app)
