@@ -233,8 +233,9 @@ def main():
         with open(config, "w") as f:
             for phase in ["examples", "coverage", "fuzzing"]:
                 f.write(f"[phases.{phase}.extra-data-sources]\nresponses = false\n")
+        # As a module of this interpreter: a new `st` script may not be on PATH yet.
         command = [
-            "st", "--config-file", config, "run", base + "/api/v1/openapi.json", "--url", base, "--seed", str(options.seed),
+            sys.executable, "-m", "schemathesis.cli", "--config-file", config, "run", base + "/api/v1/openapi.json", "--url", base, "--seed", str(options.seed),
             "--max-examples", str(options.max_examples), "--workers", "1", "--no-color",
             "--phases", "examples,coverage,fuzzing", "--checks", "all",
             "--exclude-checks", os.environ.get("ECAF_FUZZ_EXCLUDE", "positive_data_acceptance,object_level_authorization"),
