@@ -113,8 +113,9 @@ def fixtures(api, document):
     completed = episode("Cal")
     api.call("PUT", f"/api/v1/episodes/{completed}/assessment", amy, complete)
     api.call("POST", f"/api/v1/episodes/{completed}/assessment/complete", amy)
+    # Held yesterday: attendance is recorded only for a meeting that has taken place.
     meeting = api.call("POST", f"/api/v1/episodes/{main}/meetings", amy,
-                       {"scheduledAt": f"{today.isoformat()}T09:00:00Z", "place": "School"})
+                       {"scheduledAt": f"{(today - datetime.timedelta(days=1)).isoformat()}T09:00:00Z", "place": "School"})
     attendance = [{"invitationId": i["id"], "attendance": "attended"} for i in meeting["invitations"]]
     action = api.call("POST", f"/api/v1/episodes/{main}/actions", amy,
                       {"description": "Breakfast club", "elementCodes": [codes[0]], "ownerAgency": "School", "dueOn": today.isoformat()})["id"]

@@ -67,9 +67,7 @@ struct APIContract: Sendable {
                         found.append("\(at): $ref \(reference) leads back to itself")
                         continue
                     }
-                    var target: JSONValue? = schema.document
-                    for part in reference.dropFirst(2).split(separator: "/") { target = target?[String(part)] }
-                    walk(target ?? .null, reference, refs: refs + [reference])
+                    walk(schema.target(of: reference) ?? .null, reference, refs: refs + [reference])
                 case "pattern" where (try? Regex(value.string ?? "(")) == nil:
                     found.append("\(at): pattern \(value.string ?? "") does not compile")
                 case "minLength", "maxLength", "minItems", "maxItems", "minimum", "maximum":

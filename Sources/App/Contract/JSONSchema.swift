@@ -88,10 +88,16 @@ struct JSONSchema {
     }
 
     func resolved(_ schema: JSONValue) -> JSONValue {
-        guard let reference = schema["$ref"]?.string, reference.hasPrefix("#/") else { return schema }
+        guard let reference = schema["$ref"]?.string else { return schema }
+        return target(of: reference).map(resolved) ?? .null
+    }
+
+    /// What a `#/…` reference points at in the document; nil when it points nowhere.
+    func target(of reference: String) -> JSONValue? {
+        guard reference.hasPrefix("#/") else { return nil }
         var target: JSONValue? = document
         for key in reference.dropFirst(2).split(separator: "/") { target = target?[String(key)] }
-        return target.map(resolved) ?? .null
+        return target
     }
 
     private func stringProblems(_ text: String, _ schema: JSONValue, _ problem: (String) -> [FieldProblem]) -> [FieldProblem] {

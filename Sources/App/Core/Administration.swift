@@ -212,8 +212,10 @@ extension Administration {
         let isAdministrator = practitioner.roles.contains(.laAdmin) && !practitioner.disabled
         let removesAdministrator =
             isAdministrator && (change.disabled == true || change.roles.map { !$0.contains(.laAdmin) } == true)
-        if AccessPolicy.leavesTooFewAdministrators(
-            enabledAdministrators: try await enabledAdministrators(in: la, on: db), removesOne: removesAdministrator)
+        // Counted only when this change would remove one: most changes never need it.
+        if removesAdministrator,
+            AccessPolicy.leavesTooFewAdministrators(
+                enabledAdministrators: try await enabledAdministrators(in: la, on: db), removesOne: true)
         {
             problems.append(
                 .init(
