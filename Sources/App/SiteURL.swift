@@ -10,6 +10,9 @@ enum SiteURL: Hashable {
     case signInCode
     case twoFactor
     case signOut
+    case credentialLink
+    case forgotPassword
+    case changePassword
     case findChild
     case registerChild
     case child(UUID)
@@ -74,6 +77,9 @@ enum SiteURL: Hashable {
         case .signInCode: ["sign-in", "code"]
         case .twoFactor: ["two-factor"]
         case .signOut: ["sign-out"]
+        case .credentialLink: ["account", "link"]
+        case .forgotPassword: ["account", "forgot-password"]
+        case .changePassword: ["account", "password"]
         case .findChild: ["children"]
         case .registerChild: ["children", "new"]
         case .child(let child): ["children", id(child)]

@@ -21,21 +21,31 @@ public struct Settings: Sendable {
     /// A command that makes or uses a demo database (`--demo`, `ecaf demo`): refused a real
     /// one (`DatabaseKind`).
     public var demoDatabase: Bool
-    /// Set `Secure` on cookies and send HSTS; on whenever eCAF is served over TLS.
+    /// `Secure`, `__Host-` cookies and HSTS: on by default outside `--demo`, which is served
+    /// over plain HTTP on a laptop (`ECAF_SECURE_COOKIES=false` turns them off elsewhere).
     public var secureCookies: Bool
     /// Every account must sign in with a TOTP code; only `--demo` relaxes it (accounts
     /// that have set it up still need their code).
     public var twoFactorRequired: Bool
-    var lockout = Lockout()
+    var throttle = SignInThrottle()
+    /// Links, sender and relay for e-mail; `.demo` unless the environment says otherwise.
+    var mail = MailSettings.demo
+    /// The key secrets are sealed with at rest: from the environment, the demo's under
+    /// `--demo`, a new random one for each test; nil for a command run without one.
+    var secrets: SecretKeys? = SecretKeys.random()
+    /// `ecaf serve` delivers the outbox while it runs; other commands and tests do not.
+    public var deliversMail = false
+    /// What `serve` needs and the environment does not give (or gives unusably), by name.
+    public var problems: [String] = []
 
     public init(
-        store: Store, demo: Bool = false, demoDatabase: Bool? = nil, secureCookies: Bool = false,
+        store: Store, demo: Bool = false, demoDatabase: Bool? = nil, secureCookies: Bool? = nil,
         twoFactorRequired: Bool? = nil
     ) {
         self.store = store
         self.demo = demo
         self.demoDatabase = demoDatabase ?? demo
-        self.secureCookies = secureCookies
+        self.secureCookies = secureCookies ?? !demo
         self.twoFactorRequired = twoFactorRequired ?? !demo
     }
 
@@ -45,11 +55,90 @@ public struct Settings: Sendable {
             if let url = env["DATABASE_URL"], !url.isEmpty { .postgres(url) } else {
                 .sqliteFile(env["ECAF_SQLITE_PATH"] ?? "data/ecaf.sqlite")
             }
+        var problems: [String] = []
+        /// A yes-or-no setting: exactly `true` or `false`, or unset.
+        func flag(_ name: String) -> Bool? {
+            guard let text = env[name], !text.isEmpty else { return nil }
+            guard let value = ["true": true, "false": false][text] else {
+                problems.append("\(name) as true or false")
+                return nil
+            }
+            return value
+        }
+        /// A whole number in range, or unset.
+        func number(_ name: String, _ range: ClosedRange<Int>) -> Int? {
+            guard let text = env[name], !text.isEmpty else { return nil }
+            guard let value = Int(text), range.contains(value) else {
+                problems.append("\(name) as a whole number from \(range.lowerBound) to \(range.upperBound)")
+                return nil
+            }
+            return value
+        }
         var settings = Settings(
-            store: store, demo: demo, demoDatabase: demoDatabase, secureCookies: env["ECAF_SECURE_COOKIES"] == "true")
-        if let attempts = env["ECAF_LOCKOUT_ATTEMPTS"].flatMap(Int.init), attempts > 0 { settings.lockout.attempts = attempts }
-        if let minutes = env["ECAF_LOCKOUT_MINUTES"].flatMap(Double.init), minutes > 0 { settings.lockout.window = minutes * 60 }
+            store: store, demo: demo, demoDatabase: demoDatabase, secureCookies: flag("ECAF_SECURE_COOKIES"))
+        if let attempts = number("ECAF_LOCKOUT_ATTEMPTS", 1...100) { settings.throttle.attempts = attempts }
+        if let minutes = number("ECAF_LOCKOUT_MINUTES", 1...1440) { settings.throttle.window = Double(minutes) * 60 }
+        settings.throttle.trustForwarded = flag("ECAF_TRUST_FORWARDED") ?? false
+        settings.mail = mailSettings(env, demo: demo, problems: &problems)
+        settings.secrets = SecretKeys.fromEnvironment(env, demo: demo, problems: &problems)
+        settings.problems = problems
         return settings
+    }
+
+    /// E-mail from the environment. Outside the demo a public address, a sender and a relay
+    /// are required; a demo without a relay keeps its mail in the outbox. A value given but
+    /// unusable is a problem wherever it is given, so nothing is quietly ignored.
+    static func mailSettings(_ env: [String: String], demo: Bool, problems: inout [String]) -> MailSettings {
+        func value(_ name: String) -> String? { env[name].flatMap { $0.isEmpty ? nil : $0 } }
+        var mail = MailSettings.demo
+        if let text = value("ECAF_PUBLIC_URL") {
+            let url = URL(string: text)
+            if url?.host == nil || !(url?.scheme == "https" || (demo && url?.scheme == "http")) {
+                problems.append("ECAF_PUBLIC_URL as an https:// address with a host name")
+            }
+            mail.publicURL = text
+        } else if !demo {
+            problems.append("ECAF_PUBLIC_URL")
+        }
+        if let from = value("ECAF_MAIL_FROM") {
+            if !SMTPClient.isSafeAddress(from) || from.split(separator: "@").count != 2 {
+                problems.append("ECAF_MAIL_FROM as a plain e-mail address")
+            }
+            mail.from = from
+        } else if !demo {
+            problems.append("ECAF_MAIL_FROM")
+        }
+        guard let host = value("ECAF_SMTP_HOST") else {
+            if !demo { problems.append("ECAF_SMTP_HOST") }
+            return mail
+        }
+        var security = SMTPSettings.Security.startTLS
+        if let text = value("ECAF_SMTP_SECURITY") {
+            if let chosen = SMTPSettings.Security(rawValue: text) {
+                security = chosen
+            } else {
+                problems.append("ECAF_SMTP_SECURITY as starttls, tls or none")
+            }
+        }
+        var port = security == .tls ? 465 : 587
+        if let text = value("ECAF_SMTP_PORT") {
+            if let chosen = Int(text), (1...65535).contains(chosen) {
+                port = chosen
+            } else {
+                problems.append("ECAF_SMTP_PORT as a port number")
+            }
+        }
+        let isAddress = host.allSatisfy { $0.isNumber || $0 == "." } || host.contains(":")
+        if security != .none && isAddress {
+            problems.append("ECAF_SMTP_HOST as a host name, which TLS checks the certificate against")
+        }
+        let username = value("ECAF_SMTP_USERNAME")
+        if username != nil && security == .none && !["127.0.0.1", "::1", "localhost"].contains(host) {
+            problems.append("ECAF_SMTP_SECURITY other than none, so the relay's password is not sent in clear")
+        }
+        mail.smtp = SMTPSettings(
+            host: host, port: port, security: security, username: username, password: value("ECAF_SMTP_PASSWORD"))
+        return mail
     }
 }
 
@@ -65,7 +154,9 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
     case .sqliteMemory:
         app.databases.use(.sqlite(.memory, sqlLogLevel: .debug), as: .sqlite)
     case .postgres(let url):
-        try app.databases.use(.postgres(url: url, sqlLogLevel: .debug), as: .psql)
+        // Four connections a thread: a burst of sign-ins, each a short audit transaction in
+        // turn on the chain's head, must not leave other requests waiting for a connection.
+        try app.databases.use(.postgres(url: url, maxConnectionsPerEventLoop: 4, sqlLogLevel: .debug), as: .psql)
     }
 
     app.migrations.add(CreatePeople())
@@ -99,12 +190,17 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
     app.migrations.add(CreateRoleGrants())
     app.migrations.add(AddCredentialsChangedAt())
     app.migrations.add(CreateDatabaseKind())
+    app.migrations.add(CreateOutbox())
+    app.migrations.add(CreateSignInThrottles())
+    app.migrations.add(KeySessionsByDigest())
 
     // Sessions live in the database, so app servers hold no state of their own.
-    app.sessions.use(.fluent)
+    app.sessions.use { _ in DigestSessions() }
+    // Served over TLS, the cookie is `__Host-`: Secure, for this host and path `/` only, so
+    // no sibling domain or plain-HTTP page can set or overwrite it.
     let secure = settings.secureCookies
-    app.sessions.configuration = SessionsConfiguration(cookieName: "ecaf_session") { id in
-        HTTPCookies.Value(string: id.string, isSecure: secure, isHTTPOnly: true, sameSite: .lax)
+    app.sessions.configuration = SessionsConfiguration(cookieName: secure ? "__Host-ecaf_session" : "ecaf_session") { id in
+        HTTPCookies.Value(string: id.string, path: "/", isSecure: secure, isHTTPOnly: true, sameSite: .lax)
     }
 
     app.routes.defaultMaxBodySize = "256kb"
@@ -126,9 +222,16 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
     app.storage[DemoFlag.self] = settings.demo
     app.storage[DemoDatabaseFlag.self] = settings.demoDatabase
     app.storage[TwoFactorRequired.self] = settings.twoFactorRequired
-    app.lockout = settings.lockout
+    app.throttle = settings.throttle
+    app.secrets = settings.secrets
+    var mail = settings.mail
+    mail.keys = settings.secrets
+    app.mail = mail
 
     app.lifecycle.use(Startup())
+    if settings.deliversMail, let smtp = mail.smtp {
+        app.lifecycle.use(PostmanService(postman: Postman(mail: mail, smtp: smtp)))
+    }
     let unfit = APIContract.shared.documentProblems()
     guard unfit.isEmpty else { throw UnfitDocument(problems: unfit) }
     try routes(app)

@@ -11,7 +11,18 @@ try LoggingSystem.bootstrap(from: &env)
 let app = try await Application.make(env)
 do {
     // `ecaf demo` seeds demo accounts too, so it may only make or use a demo database.
-    try await configure(app, .fromEnvironment(demo: demo, demoDatabase: demo || arguments.dropFirst().first == "demo"))
+    // Vapor's own flags (--env, --log) are taken out by `detect`; the command comes first.
+    let command = env.arguments.dropFirst().first.flatMap { $0.hasPrefix("-") ? nil : $0 } ?? "serve"
+    var settings = Settings.fromEnvironment(demo: demo, demoDatabase: demo || command == "demo")
+    if command == "serve" {
+        guard settings.problems.isEmpty else {
+            print("eCAF will not serve without \(settings.problems.joined(separator: "; ")) (see the README), or with --demo")
+            try? await app.asyncShutdown()
+            exit(1)
+        }
+        settings.deliversMail = true
+    }
+    try await configure(app, settings)
     try await app.execute()
 } catch let status as ExitCode {
     try? await app.asyncShutdown()

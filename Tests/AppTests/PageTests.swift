@@ -38,7 +38,9 @@ import VaporTesting
                     }.joined(separator: "&"))
             }
             let response = try await world.app.testing().sendRequest(method, path, headers: headers, body: body)
-            if let set = response.headers.setCookie?["ecaf_session"] { cookie = "ecaf_session=\(set.string)" }
+            for name in ["__Host-ecaf_session", "ecaf_session"] {
+                if let set = response.headers.setCookie?[name] { cookie = "\(name)=\(set.string)" }
+            }
             let html = response.body.string
             if let range = html.range(of: #"name="csrfToken" value=""#) {
                 csrf = String(html[range.upperBound...].prefix { $0 != "\"" })
@@ -91,9 +93,12 @@ import VaporTesting
             let before = browser.cookie
             let response = try await browser.post(
                 SiteURL.signIn.path, [("email", "amy@demo.test"), ("password", TestWorld.password)])
-            let cookie = response.headers.setCookie?["ecaf_session"]
+            // Outside --demo the cookie is __Host-: Secure, path /, no domain.
+            let cookie = response.headers.setCookie?["__Host-ecaf_session"]
             #expect(cookie?.isHTTPOnly == true)
             #expect(cookie?.sameSite == .lax)
+            #expect(cookie?.isSecure == true && cookie?.path == "/" && cookie?.domain == nil)
+            #expect(response.headers.first(name: "Strict-Transport-Security") == "max-age=31536000")
             #expect(browser.cookie != before)
             let home = try await browser.get(SiteURL.home.path)
             #expect(home.status == .ok)

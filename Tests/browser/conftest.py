@@ -7,7 +7,11 @@ import tempfile
 import time
 import urllib.request
 
+import email
+import email.header
+
 import pytest
+from aiosmtpd.controller import Controller
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
 
@@ -20,14 +24,48 @@ def free_port():
         return s.getsockname()[1]
 
 
+class Mailbox:
+    """An SMTP sink (aiosmtpd) the server delivers to: what each address received."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(email.message_from_bytes(envelope.content))
+        return "250 Message accepted"
+
+    def wait_for(self, address, subject, timeout=30):
+        """The body of the newest message to an address with this subject, waiting for the
+        server's postman (it runs every few seconds)."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            for message in reversed(self.messages):
+                if message["To"] == f"<{address}>" and str(email.header.make_header(email.header.decode_header(message["Subject"]))) == subject:
+                    return message.get_payload(decode=True).decode()
+            time.sleep(0.25)
+        raise AssertionError(f"no e-mail '{subject}' reached {address}")
+
+
 @pytest.fixture(scope="session")
-def server():
+def mailbox():
+    box = Mailbox()
+    box.port = free_port()
+    controller = Controller(box, hostname="127.0.0.1", port=box.port)
+    controller.start()
+    yield box
+    controller.stop()
+
+
+@pytest.fixture(scope="session")
+def server(mailbox):
     root = os.environ.get("ECAF_ROOT", os.getcwd())
     binary = os.environ.get("ECAF_BINARY", os.path.join(root, ".build/debug/ecaf"))
     data = tempfile.mkdtemp(prefix="ecaf-browser-")
     port = free_port()
     env = dict(os.environ, ECAF_SQLITE_PATH=os.path.join(data, "ecaf.sqlite"), ECAF_DEMO_PASSWORD=PASSWORD)
     env.pop("DATABASE_URL", None)
+    env.update(ECAF_SMTP_HOST="127.0.0.1", ECAF_SMTP_PORT=str(mailbox.port), ECAF_SMTP_SECURITY="none",
+               ECAF_PUBLIC_URL=f"http://127.0.0.1:{port}")
     log = open(os.path.join(data, "server.log"), "w")
     process = subprocess.Popen(
         [binary, "serve", "--demo", "--hostname", "127.0.0.1", "--port", str(port)],

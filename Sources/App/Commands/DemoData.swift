@@ -89,13 +89,16 @@ enum DemoData {
             for persona in personas {
                 if let existing = try await Practitioner.query(on: db).filter(\.$email == persona.email).first() {
                     existing.passwordHash = passwordHash
+                    existing.passwordSetAt = Date()
                     try await existing.save(on: db)
                 } else {
-                    try await Practitioner(
+                    // The demo's personas share the printed password, set as if each chose it.
+                    let practitioner = Practitioner(
                         email: persona.email, name: persona.name, jobTitle: persona.jobTitle, phone: persona.phone,
                         passwordHash: passwordHash, roles: persona.roles,
-                        organisationID: persona.organisation.flatMap { organisationIDs[$0] }
-                    ).create(on: db)
+                        organisationID: persona.organisation.flatMap { organisationIDs[$0] })
+                    practitioner.passwordSetAt = Date()
+                    try await practitioner.create(on: db)
                 }
             }
         }
@@ -106,7 +109,7 @@ enum DemoData {
     static func seed(_ app: Application) async throws -> String {
         let chosen = ProcessInfo.processInfo.environment["ECAF_DEMO_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
         let password = chosen ?? String(Auth.randomToken().prefix(16))
-        try await seed(on: app.db, passwordHash: try await app.password.async.hash(password))
+        try await seed(on: app.db, passwordHash: try await Passwords.hash(password))
         return signIns(password: password, fromEnvironment: chosen != nil)
     }
 

@@ -48,7 +48,7 @@ struct DemoHistory {
 
     /// History staff never sign in: their password is random and thrown away.
     static func unusablePassword(_ app: Application) async throws -> String {
-        try await app.password.async.hash(Auth.randomToken())
+        try await Passwords.hash(Auth.randomToken())
     }
 
     /// Under `--demo`, a modest history the first time, so the dashboards have something to show.

@@ -8,6 +8,7 @@ struct Startup: LifecycleHandler {
     func willBootAsync(_ app: Application) async throws {
         try await app.autoMigrate()
         try await DatabaseKind.check(app)
+        try await SecretSealing.sealAll(app)
         if app.isDemo {
             print(try await DemoData.seed(app))
             try await DemoHistory.seedOnce(app)

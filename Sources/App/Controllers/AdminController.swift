@@ -24,12 +24,13 @@ struct AdminController {
                     .init(
                         email: form["email"], name: form["name"], jobTitle: form["jobTitle"], phone: form["phone"],
                         roles: Set(form.all("roles[]").compactMap(Role.init)),
-                        organisationID: UUID(uuidString: form["organisationId"]),
-                        password: form["password"]),
+                        organisationID: UUID(uuidString: form["organisationId"])),
                     by: signedIn, on: req.application)
             }
             var page = try await page(req)
-            page.notice = form["kind"] == "organisation" ? "Organisation added" : "Account created"
+            page.notice =
+                form["kind"] == "organisation"
+                ? "Organisation added" : "Account created: its holder has been e-mailed a link to choose a password"
             return page.render(PageContext(req)).response()
         } catch let error as AppError where !error.problems.isEmpty {
             var page = try await page(req)
@@ -42,7 +43,7 @@ struct AdminController {
     func setStatus(req: Request) async throws -> Response {
         let disabled = FormFields(req)["disabled"] == "yes"
         let practitioner = try await Administration.update(
-            try req.id("practitioner"), .init(disabled: disabled), by: try req.signedIn, on: req.db)
+            try req.id("practitioner"), .init(disabled: disabled), by: try req.signedIn, mail: req.application.mail, on: req.db)
         var page = try await page(req)
         page.notice = "\(practitioner.name) is now \(disabled ? "disabled" : "enabled")"
         return page.render(PageContext(req)).response()
@@ -57,9 +58,11 @@ struct AdminController {
         let change = Administration.AccountChange(
             name: form["name"], jobTitle: form["jobTitle"], phone: form["phone"],
             roles: Set(form.all("roles[]").compactMap(Role.init)), organisationID: UUID(uuidString: form["organisationId"]),
-            resetTwoFactor: form.all("resetTwoFactor").contains("yes"))
+            resetTwoFactor: form.all("resetTwoFactor").contains("yes"),
+            resendNewAccountLink: form.all("resendNewAccountLink").contains("yes"))
         do {
-            _ = try await Administration.update(try req.id("practitioner"), change, by: try req.signedIn, on: req.db)
+            _ = try await Administration.update(
+                try req.id("practitioner"), change, by: try req.signedIn, mail: req.application.mail, on: req.db)
             var page = try await accountPage(req)
             page.notice = "Account saved"
             return page.render(PageContext(req)).response()

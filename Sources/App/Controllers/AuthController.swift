@@ -1,11 +1,14 @@
 import CAFCore
+import Plot
 import Vapor
 
 /// Sign in and out of the pages (sessions); the API uses `AuthAPIController`.
 struct AuthController {
     func show(req: Request) async throws -> Response {
         if req.auth.has(SignedIn.self) { return req.redirect(to: SiteURL.home.path) }
-        return SignInPage().render(PageContext(req)).response()
+        let changed = (try? req.query.get(String.self, at: "changed")) == "password"
+        return SignInPage(notice: changed ? "Your password has been changed. Sign in with it." : nil).render(PageContext(req))
+            .response()
     }
 
     func signIn(req: Request) async throws -> Response {
@@ -15,10 +18,31 @@ struct AuthController {
         if email.isEmpty { problems.append(.init(field: "email", message: "Enter your e-mail address")) }
         if form["password"].isEmpty { problems.append(.init(field: "password", message: "Enter your password")) }
         if problems.isEmpty {
-            if let signedIn = try await Auth.verify(email: email, password: form["password"], channel: "web", on: req) {
+            let verified: SignedIn?
+            do {
+                verified = try await Auth.verify(email: email, password: form["password"], channel: "web", on: req)
+            } catch let error as AppError where error.status == .tooManyRequests {
+                return Self.waitPage(
+                    SignInPage(email: email, problems: [.init(field: "email", message: error.message)]).render(PageContext(req)),
+                    error)
+            }
+            if let signedIn = verified {
                 let enrolled = signedIn.practitioner.totpSecret != nil
                 guard enrolled || req.application.twoFactorRequired else { return try await complete(signedIn, on: req) }
-                TwoFactor.startPending(signedIn.id, on: req)
+                // A second factor reset by an administrator is set up again only through the
+                // link e-mailed to its holder: the password alone is not enough.
+                if !enrolled, TwoFactor.awaitsResetLink(signedIn.practitioner) {
+                    problems.append(
+                        .init(
+                            field: "email",
+                            message:
+                                "Your two-factor sign-in was reset: use the link eCAF e-mailed you, or ask your administrator for a new one"
+                        ))
+                    return SignInPage(email: email, problems: problems).render(PageContext(req)).response(.unprocessableEntity)
+                }
+                // The password is right: a new session id, so one fixed before this is useless.
+                try await Self.renewSession(req)
+                TwoFactor.startPending(signedIn.id, setUp: enrolled ? nil : .firstSignIn, on: req)
                 return req.redirect(to: (enrolled ? SiteURL.signInCode : .twoFactor).path)
             }
             problems.append(.init(field: "email", message: "The e-mail address or password is not right"))
@@ -28,12 +52,25 @@ struct AuthController {
 
     /// Signs in with a new session id, so a session fixed before sign-in is useless.
     func complete(_ signedIn: SignedIn, on req: Request) async throws -> Response {
-        if let old = req.session.id { try await req.application.sessions.driver.deleteSession(old, for: req).get() }
-        req.session.id = nil
-        req.session.data = SessionData()
+        try await Self.renewSession(req)
         SessionSignIn.start(signedIn, on: req)
         try await Audit.record(on: req.db, by: signedIn, .signIn, detail: "web")
         return req.redirect(to: SiteURL.home.path)
+    }
+
+    /// The form again, saying how long to wait, with 429 and Retry-After.
+    static func waitPage(_ page: HTML, _ error: AppError) -> Response {
+        let response = page.response(.tooManyRequests)
+        response.headers.add(contentsOf: error.headers)
+        return response
+    }
+
+    /// Ends the session this browser had and starts an empty one under a new id: at each
+    /// step of signing in, so an id known before a step is worth nothing after it.
+    static func renewSession(_ req: Request) async throws {
+        if let old = req.session.id { try await req.application.sessions.driver.deleteSession(old, for: req).get() }
+        req.session.id = nil
+        req.session.data = SessionData()
     }
 
     func showCode(req: Request) async throws -> Response {
@@ -46,7 +83,14 @@ struct AuthController {
             return req.redirect(to: SiteURL.signIn.path)
         }
         let code = FormFields(req)["code"]
-        if try await TwoFactor.check(code, for: practitioner, channel: "web", on: req) {
+        let accepted: Bool
+        do {
+            accepted = try await TwoFactor.check(code, for: practitioner, channel: "web", on: req)
+        } catch let error as AppError where error.status == .tooManyRequests {
+            return Self.waitPage(
+                SignInCodePage(problems: [.init(field: "code", message: error.message)]).render(PageContext(req)), error)
+        }
+        if accepted {
             return try await complete(SignedIn(practitioner: practitioner, organisation: practitioner.organisation), on: req)
         }
         let problem = FieldProblem(
@@ -58,21 +102,32 @@ struct AuthController {
     /// or at any time while signed in. The secret waits in the session until a code proves
     /// the person's app holds it.
     func showSetUp(req: Request) async throws -> Response {
-        guard let practitioner = try await practitionerSettingUp(req) else { return req.redirect(to: SiteURL.signIn.path) }
+        guard let (practitioner, _) = try await practitionerSettingUp(req) else {
+            return req.redirect(to: SiteURL.signIn.path)
+        }
         guard practitioner.totpSecret == nil else { return TwoFactorPage(done: true).render(PageContext(req)).response() }
         let secret = TOTP.newSecret()
-        req.session.data["setUpSecret"] = Base32.encode(secret)
+        // Sealed in the session row too: a copy of the database holds no factor to come.
+        req.session.data["setUpSecret"] = try TwoFactor.seal(
+            secret, for: practitioner, keys: try req.application.requireSecrets())
         return TwoFactorPage(email: practitioner.email, secret: secret).render(PageContext(req)).response()
     }
 
     func setUp(req: Request) async throws -> Response {
-        guard let practitioner = try await practitionerSettingUp(req) else { return req.redirect(to: SiteURL.signIn.path) }
+        guard let (practitioner, permit) = try await practitionerSettingUp(req) else {
+            return req.redirect(to: SiteURL.signIn.path)
+        }
         guard practitioner.totpSecret == nil else { return req.redirect(to: SiteURL.home.path) }
-        guard let secret = req.session.data["setUpSecret"].flatMap(Base32.decode) else {
+        guard let sealed = req.session.data["setUpSecret"], let id = practitioner.id,
+            let secret = Base32.decode((try? req.application.requireSecrets().open(sealed, context: id.uuidString)) ?? "")
+        else {
             return req.redirect(to: SiteURL.twoFactor.path)
         }
         let code = FormFields(req)["code"]
-        guard try await TwoFactor.enrol(secret: secret, code: code, for: practitioner, channel: "web", on: req) else {
+        var link: UUID? = nil
+        if case .link(let id) = permit { link = id }
+        guard try await TwoFactor.enrol(secret: secret, code: code, for: practitioner, channel: "web", usingLink: link, on: req)
+        else {
             let problem = FieldProblem(field: "code", message: "The code is not right. Enter the 6-digit code your app shows now")
             return TwoFactorPage(email: practitioner.email, secret: secret, problems: [problem]).render(PageContext(req))
                 .response(.unprocessableEntity)
@@ -82,9 +137,14 @@ struct AuthController {
         return try await complete(SignedIn(practitioner: practitioner, organisation: practitioner.organisation), on: req)
     }
 
-    private func practitionerSettingUp(_ req: Request) async throws -> Practitioner? {
-        if let signedIn = req.auth.get(SignedIn.self) { return signedIn.practitioner }
-        return try await TwoFactor.pending(on: req)
+    /// Who is setting up a second factor: the signed-in person, or a waiting session whose
+    /// permit allows it (a first sign-in, or a reset link followed).
+    private func practitionerSettingUp(_ req: Request) async throws -> (Practitioner, TwoFactor.SetUpPermit?)? {
+        if let signedIn = req.auth.get(SignedIn.self) { return (signedIn.practitioner, nil) }
+        guard let practitioner = try await TwoFactor.pending(on: req),
+            let permit = try await TwoFactor.setUpPermit(for: practitioner, on: req)
+        else { return nil }
+        return (practitioner, permit)
     }
 
     func signOut(req: Request) async throws -> Response {

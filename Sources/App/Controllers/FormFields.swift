@@ -51,7 +51,7 @@ extension FormFields {
         case _ where field.hasSuffix("address"): return 500
         case _ where field.hasSuffix("mail"): return 254
         case _ where places.contains(field): return 200
-        case "password": return 128
+        case _ where field.lowercased().hasSuffix("password"): return 128
         default: return 100
         }
     }

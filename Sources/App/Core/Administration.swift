@@ -1,5 +1,6 @@
 import CAFCore
 import Fluent
+import SQLKit
 import Vapor
 
 /// Accounts created outside the demo. Outside `--demo` no account exists until
@@ -10,9 +11,10 @@ enum Administration {
         var name: String
         var authority: String
         var organisation: String
-        var password: String
     }
 
+    /// Makes one of an LA's first two administrators, who chooses their own password from
+    /// the link e-mailed to them: whoever runs the command never knows it.
     static func createAdmin(_ admin: NewAdmin, on app: Application) async throws -> Practitioner {
         let email = admin.email.trimmingCharacters(in: .whitespaces).lowercased()
         var problems: [FieldProblem] = []
@@ -23,12 +25,11 @@ enum Administration {
         where value.trimmingCharacters(in: .whitespaces).isEmpty {
             problems.append(.init(field: field, message: "Enter the \(field)"))
         }
-        problems += PasswordPolicy.problems(admin.password, email: email, name: admin.name)
         if try await Practitioner.query(on: app.db).filter(\.$email == email).first() != nil {
             problems.append(.init(field: "email", message: "An account with that e-mail address already exists"))
         }
         guard problems.isEmpty else { throw AppError.invalid(problems) }
-        let hash = try await app.password.async.hash(admin.password)
+        let mail = app.mail
         return try await app.db.transaction { db in
             let authority =
                 try await LocalAuthority.query(on: db).filter(\.$name == admin.authority).first()
@@ -48,9 +49,10 @@ enum Administration {
                 )
             }
             let practitioner = Practitioner(
-                email: email, name: admin.name, jobTitle: "LA administrator", phone: "", passwordHash: hash, roles: [.laAdmin],
-                organisationID: organisation.id)
+                email: email, name: admin.name, jobTitle: "LA administrator", phone: "", passwordHash: Passwords.unset,
+                roles: [.laAdmin], organisationID: organisation.id)
             try await practitioner.create(on: db)
+            try await CredentialLinks.send(.newAccount, to: practitioner, mail: mail, on: db)
             try await Audit.record(on: db, by: nil, email: "command-line", .administerAccounts, detail: "la-admin \(email)")
             return practitioner
         }
@@ -132,7 +134,6 @@ extension Administration {
         var phone: String
         var roles: Set<Role>
         var organisationID: UUID?
-        var password: String
     }
 
     static func createPractitioner(_ new: NewPractitioner, by signedIn: SignedIn, on app: Application) async throws
@@ -156,17 +157,18 @@ extension Administration {
         if organisation == nil || organisation?.$localAuthority.id != la {
             problems.append(.init(field: "organisationId", message: "Choose one of your local authority’s organisations"))
         }
-        problems += PasswordPolicy.problems(new.password, email: email, name: new.name)
         guard problems.isEmpty, let organisation else { throw AppError.invalid(problems) }
-        let hash = try await app.password.async.hash(new.password)
+        let mail = app.mail
         // Roles a second administrator must approve wait on the queue; the account starts
         // with the rest (perhaps none).
         let waiting = AccessPolicy.rolesNeedingApproval(from: [], to: new.roles)
         return try await app.db.transaction { db in
+            // No password until the holder chooses one from the link only they receive.
             let practitioner = Practitioner(
-                email: email, name: new.name, jobTitle: new.jobTitle, phone: new.phone, passwordHash: hash,
+                email: email, name: new.name, jobTitle: new.jobTitle, phone: new.phone, passwordHash: Passwords.unset,
                 roles: new.roles.subtracting(waiting), organisationID: organisation.id)
             try await practitioner.create(on: db)
+            try await CredentialLinks.send(.newAccount, to: practitioner, mail: mail, on: db)
             try await Audit.record(on: db, by: signedIn, .administerAccounts, detail: "practitioner \(email)")
             if !waiting.isEmpty { try await requestRoles(new.roles, for: practitioner, in: la, by: signedIn, on: db) }
             return practitioner
@@ -181,16 +183,18 @@ extension Administration {
         var roles: Set<Role>? = nil
         var organisationID: UUID? = nil
         var disabled: Bool? = nil
-        /// For a lost phone: the next sign-in sets two-factor up again.
+        /// For a lost phone: the holder is e-mailed a link to set two-factor up again.
         var resetTwoFactor = false
+        /// For a new account whose link lapsed before its holder used it: a fresh one.
+        var resendNewAccountLink = false
     }
 
     /// Changes an account of the administrator's own LA. Disabling or resetting two-factor
     /// ends its sessions and tokens at once: every request reloads the account, and its API
     /// tokens are deleted too.
-    static func update(_ id: UUID, _ change: AccountChange, by signedIn: SignedIn, on db: any Database) async throws
-        -> Practitioner
-    {
+    static func update(
+        _ id: UUID, _ change: AccountChange, by signedIn: SignedIn, mail: MailSettings, on db: any Database
+    ) async throws -> Practitioner {
         let la = try authority(of: signedIn)
         guard let practitioner = try await Practitioner.query(on: db).filter(\.$id == id).with(\.$organisation).first(),
             practitioner.organisation?.$localAuthority.id == la
@@ -230,6 +234,23 @@ extension Administration {
                 problems.append(.init(field: "roles", message: "You cannot take away your own administrator role"))
             }
         }
+        // Not for an account that has (or had, until a reset) a second factor: the mailbox
+        // alone must not take it.
+        if change.resendNewAccountLink && (practitioner.totpSecret != nil || practitioner.twoFactorResetAt != nil) {
+            problems.append(
+                .init(
+                    field: "resendNewAccountLink",
+                    message:
+                        "\(practitioner.name) has or had two-factor sign-in: reset it, and they set it up again from their link"
+                ))
+        }
+        // A reset again sends a new link, when the last one lapsed.
+        if change.resetTwoFactor && practitioner.totpSecret == nil && practitioner.twoFactorResetAt == nil {
+            problems.append(
+                .init(
+                    field: "resetTwoFactor",
+                    message: "\(practitioner.name) has no two-factor sign-in to reset: send a new account link instead"))
+        }
         guard problems.isEmpty else { throw AppError.invalid(problems) }
         let newOrganisation = organisation
         return try await db.transaction { db in
@@ -264,14 +285,29 @@ extension Administration {
             if let disabled = change.disabled, disabled != practitioner.disabled {
                 (practitioner.disabled, changed) = (disabled, changed + [disabled ? "disable" : "enable"])
             }
-            if change.resetTwoFactor && practitioner.totpSecret != nil {
+            if change.resetTwoFactor {
                 (practitioner.totpSecret, practitioner.totpLastStep) = (nil, nil)
                 practitioner.credentialsChangedAt = Date()
+                practitioner.twoFactorResetAt = practitioner.credentialsChangedAt
                 changed.append("reset two-factor")
             }
+            // A new account link starts the account again: any password it had stops working.
+            if change.resendNewAccountLink {
+                (practitioner.passwordHash, practitioner.passwordSetAt) = (Passwords.unset, nil)
+                practitioner.credentialsChangedAt = Date()
+            }
             try await practitioner.save(on: db)
-            if practitioner.disabled || change.resetTwoFactor {
+            // Every token and unused link ends first; then the one new link goes out.
+            if practitioner.disabled || change.resetTwoFactor || change.resendNewAccountLink {
                 try await APIToken.query(on: db).filter(\.$practitioner.$id == id).delete()
+                // A reset's own link survives a disabling: the reset still waits for it.
+                try await CredentialLinks.withdraw(
+                    for: practitioner, except: change.resetTwoFactor ? nil : .resetTwoFactor, on: db)
+            }
+            if change.resetTwoFactor { try await CredentialLinks.send(.resetTwoFactor, to: practitioner, mail: mail, on: db) }
+            if change.resendNewAccountLink {
+                try await CredentialLinks.send(.newAccount, to: practitioner, mail: mail, on: db)
+                changed.append("new account link sent")
             }
             try await Audit.record(
                 on: db, by: signedIn, .administerAccounts, detail: "\(practitioner.email): \(changed.joined(separator: ", "))")
@@ -348,15 +384,25 @@ extension Administration {
                 "A second administrator decides: not the one who asked for these roles, nor the person who would hold them.")
         }
         if approve, let problem = AccessPolicy.rolesProblem(grant.roles) { throw AppError.invalid([problem]) }
+        // Until the holder has chosen their own password from the link only they receive,
+        // nobody can be sure who will hold these roles.
+        if approve, grant.practitioner.passwordSetAt == nil {
+            throw AppError(
+                status: .conflict, code: "holder-not-ready",
+                message: "\(grant.practitioner.name) has not yet set up the account: approve once they have chosen a password")
+        }
         return try await db.transaction { db in
             let decision: RoleGrant.Decision = approve ? .approved : .refused
-            // Only a pending grant changes; whoever's UPDATE came second finds it decided by
-            // someone else.
-            try await RoleGrant.query(on: db).filter(\.$id == id).filter(\.$decision == .pending)
-                .set(\.$decision, to: decision).set(\.$decidedBy.$id, to: signedIn.id).set(\.$decidedAt, to: Date())
-                .set(\.$note, to: note).update()
-            let after = try await RoleGrant.find(id, on: db)
-            guard grant.decision == .pending, after?.$decidedBy.id == signedIn.id, after?.decision == decision else {
+            // Only a pending grant changes, and the UPDATE says whether it changed it: of two
+            // decisions at once, even by the same administrator, exactly one wins.
+            let decided = try await (db as! any SQLDatabase).raw(
+                """
+                UPDATE role_grants SET decision = \(bind: decision.rawValue), decided_by_id = \(bind: signedIn.id),
+                    decided_at = \(bind: Date()), note = \(bind: note)
+                WHERE id = \(bind: id) AND decision = 'pending' RETURNING id
+                """
+            ).all()
+            guard !decided.isEmpty else {
                 throw AppError(status: .conflict, code: "already-decided", message: "These roles were already decided")
             }
             let practitioner = grant.practitioner

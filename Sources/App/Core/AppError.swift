@@ -37,6 +37,10 @@ struct AppError: Error, AbortError {
         AppError(status: .forbidden, code: "forbidden", message: message, denial: denial)
     }
 
+    /// A one-time link that was used, expired, replaced, or never existed: all alike.
+    static let linkUnusable = AppError(
+        status: .gone, code: "link-unusable", message: "This link has expired or has already been used")
+
     static let unauthenticated = AppError(
         status: .unauthorized, code: "unauthenticated", message: "Sign in first: send a bearer token from POST /api/v1/auth/token"
     )

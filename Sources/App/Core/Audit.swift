@@ -8,6 +8,12 @@ enum AuditAction: String, Sendable {
     case signInFailed = "sign-in-failed"
     case signOut = "sign-out"
     case setUpTwoFactor = "set-up-two-factor"
+    /// The holder chose a password: from a new account's link, a reset link, or their own.
+    case changePassword = "change-password"
+    /// Many failed sign-ins against one account within the window: its coordinators told.
+    case signInBurst = "sign-in-burst"
+    /// Someone asked for a forgotten-password link for a typed address.
+    case requestPasswordReset = "request-password-reset"
     case searchChildren = "search-children"
     case registerChild = "register-child"
     case viewChild = "view-child"
@@ -70,7 +76,8 @@ enum Audit {
         // Millisecond precision: what the hash chain covers, on every database.
         event.occurredAt = Date(timeIntervalSince1970: Double(AuditChain.milliseconds(Date())) / 1000)
         event.actorID = actor?.practitioner.id
-        event.actorEmail = actor?.practitioner.email ?? email ?? ""
+        // A typed address is kept to the longest an e-mail address can be.
+        event.actorEmail = String((actor?.practitioner.email ?? email ?? "").prefix(254))
         event.actorRoles = actor?.practitioner.roleStorage ?? ""
         event.action = action.rawValue
         event.childID = child

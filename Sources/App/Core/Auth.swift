@@ -36,30 +36,51 @@ enum Auth {
     static let absoluteTimeout: TimeInterval = 12 * 3600
 
     /// Checks an e-mail and password; the same answer (nil) whether the account is
-    /// missing, disabled, locked out or the password wrong, and the same work either way.
-    /// Every failure is audited, and the audit is what counts towards lockout.
+    /// missing, disabled, not yet set up or the password wrong, and the same work either way.
+    /// Every attempt first takes a turn from the throttle (429 when it must wait, the
+    /// password unchecked); every failure is audited, the typed address kept to 254
+    /// characters. An account with a second factor gives its turn back only at the code.
     static func verify(email: String, password: String, channel: String, on req: Request) async throws -> SignedIn? {
-        let address = email.lowercased().trimmingCharacters(in: .whitespaces)
-        let locked = try await isLockedOut(address, on: req)
+        let address = String(email.lowercased().trimmingCharacters(in: .whitespaces).prefix(254))
+        try await takeTurn(address, channel: channel, on: req)
         let practitioner = try await Practitioner.query(on: req.db).filter(\.$email == address).with(\.$organisation).first()
-        let hash = locked ? Passwords.decoyHash : practitioner?.passwordHash ?? Passwords.decoyHash
-        let matches = (try? await req.password.async.verify(password, created: hash)) ?? false
-        guard let practitioner, matches, !locked, !practitioner.disabled else {
-            try await Audit.record(
-                on: req.db, by: nil, email: address, .signInFailed, outcome: .denied,
-                detail: locked ? "\(channel) locked" : channel)
+        let usable = practitioner?.passwordSetAt != nil
+        let hash = usable ? practitioner?.passwordHash ?? Passwords.decoyHash : Passwords.decoyHash
+        let matches = (try? await Passwords.verify(password, hash: hash)) ?? false
+        guard let practitioner, matches, usable, !practitioner.disabled else {
+            try await failed(address, practitioner, channel: channel, on: req)
             return nil
         }
+        if practitioner.totpSecret == nil { try await req.application.throttle.succeeded(address, on: req) }
         return SignedIn(practitioner: practitioner, organisation: practitioner.organisation)
     }
 
-    /// Too many failed passwords or codes for this address within the lockout window.
-    static func isLockedOut(_ address: String, on req: Request) async throws -> Bool {
-        let lockout = req.application.lockout
-        let recentFailures = try await AuditEvent.query(on: req.db).filter(\.$actorEmail == address)
-            .filter(\.$action == AuditAction.signInFailed.rawValue)
-            .filter(\.$occurredAt > Date().addingTimeInterval(-lockout.window)).count()
-        return recentFailures >= lockout.attempts
+    /// A turn from the throttle for an attempt on this address, or 429 with Retry-After.
+    static func takeTurn(_ address: String, channel: String, on req: Request) async throws {
+        do {
+            try await req.application.throttle.claim(address, on: req)
+        } catch let refused as SignInThrottle.Refused {
+            if refused.first {
+                try await Audit.record(
+                    on: req.db, by: nil, email: address, .signInFailed, outcome: .denied, detail: "\(channel) throttled")
+            }
+            throw AppError(
+                status: .tooManyRequests, code: "too-many-attempts",
+                message: "Too many sign-in attempts from here: wait \(Self.wait(refused.retryAfter)) and try again",
+                headers: ["Retry-After": String(refused.retryAfter)])
+        }
+    }
+
+    /// A wrong password or code: audited, and counted against the account from anywhere; a
+    /// burst alerts the coordinators of the account's LA, once a window.
+    static func failed(_ address: String, _ practitioner: Practitioner?, channel: String, on req: Request) async throws {
+        try await Audit.record(on: req.db, by: nil, email: address, .signInFailed, outcome: .denied, detail: channel)
+        guard let practitioner, try await req.application.throttle.failed(address, on: req.db) else { return }
+        try await SignInAlerts.burst(against: practitioner, failures: req.application.throttle.burst, on: req)
+    }
+
+    static func wait(_ seconds: Int) -> String {
+        seconds < 90 ? "\(seconds) seconds" : "\((seconds + 59) / 60) minutes"
     }
 
     static func digest(_ token: String) -> String {
@@ -83,27 +104,29 @@ enum Auth {
     }
 }
 
-/// Sign-in lockout: this many failures for one e-mail address within the window lock it
-/// until the oldest failure leaves the window (ECAF_LOCKOUT_ATTEMPTS, ECAF_LOCKOUT_MINUTES).
-struct Lockout: Sendable {
-    var attempts = 5
-    var window: TimeInterval = 15 * 60
-}
-
-extension Application {
-    private struct LockoutKey: StorageKey { typealias Value = Lockout }
-
-    var lockout: Lockout {
-        get { storage[LockoutKey.self] ?? Lockout() }
-        set { storage[LockoutKey.self] = newValue }
-    }
-}
-
 enum Passwords {
     /// bcrypt cost for new hashes (ENGINEERING.md: at least 12).
     static let cost = 12
     /// Verified against when the account does not exist, so timing does not reveal it.
     static let decoyHash = try! Bcrypt.hash("decoy-password-never-matches", cost: cost)
+    /// Stands where a hash will be until the holder chooses a password: matches nothing.
+    static let unset = "!unset"
+
+    /// bcrypt's own threads: a burst of sign-ins queues here, never on the threads the
+    /// database (SQLite's blocking calls) and file reads share, so it cannot starve them.
+    private static let pool: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: max(2, System.coreCount))
+        pool.start()
+        return pool
+    }()
+
+    static func hash(_ password: String) async throws -> String {
+        try await pool.runIfActive { try Bcrypt.hash(password, cost: cost) }
+    }
+
+    static func verify(_ password: String, hash: String) async throws -> Bool {
+        try await pool.runIfActive { try Bcrypt.verify(password, created: hash) }
+    }
 }
 
 /// Signs in API requests from `Authorization: Bearer <token>`.

@@ -9,19 +9,22 @@ enum TwoFactor {
     static let pendingLifetime: TimeInterval = 5 * 60
 
     /// True once the code is accepted: within a step of now, from a later step than the last
-    /// code used, and not while the account is locked out. Each failure is audited and counts
-    /// towards lockout, like a wrong password.
-    static func check(_ code: String, for practitioner: Practitioner, channel: String, on req: Request) async throws -> Bool {
-        let locked = try await Auth.isLockedOut(practitioner.email, on: req)
-        if !locked, let secret = practitioner.totpSecret.flatMap(Base32.decode),
+    /// code used. Each code takes a turn from the throttle like a password (429 when it must
+    /// wait), unless its request took one already for the password beside it (the API); a
+    /// failure is audited and counted like a wrong password, and a right code gives the
+    /// account's turns from this address back.
+    static func check(
+        _ code: String, for practitioner: Practitioner, channel: String, turnTaken: Bool = false, on req: Request
+    ) async throws -> Bool {
+        if !turnTaken { try await Auth.takeTurn(practitioner.email, channel: "\(channel) code", on: req) }
+        if let secret = try secret(of: practitioner, on: req.application),
             let step = TOTP.matchingStep(code, secret: secret, at: Date()),
             try await claim(step, for: practitioner.id!, on: req.db)
         {
+            try await req.application.throttle.succeeded(practitioner.email, on: req)
             return true
         }
-        try await Audit.record(
-            on: req.db, by: nil, email: practitioner.email, .signInFailed, outcome: .denied,
-            detail: locked ? "\(channel) code locked" : "\(channel) code")
+        try await Auth.failed(practitioner.email, practitioner, channel: "\(channel) code", on: req)
         return false
     }
 
@@ -38,8 +41,11 @@ enum TwoFactor {
     }
 
     /// Sets up two-factor sign-in with a secret the person's app has just shown a code for.
+    /// Set up from a reset link, the link is used up in the same transaction: until then the
+    /// reset still waits, and the password alone leads nowhere.
     static func enrol(
-        secret: [UInt8], code: String, for practitioner: Practitioner, channel: String, on req: Request
+        secret: [UInt8], code: String, for practitioner: Practitioner, channel: String, usingLink link: UUID? = nil,
+        on req: Request
     ) async throws -> Bool {
         guard practitioner.totpSecret == nil, let step = TOTP.matchingStep(code, secret: secret, at: Date()) else {
             try await Audit.record(
@@ -47,30 +53,85 @@ enum TwoFactor {
             return false
         }
         try await req.db.transaction { db in
-            practitioner.totpSecret = Base32.encode(secret)
+            if let link, try await !CredentialLinks.use(link, on: db) { throw AppError.linkUnusable }
+            practitioner.totpSecret = try seal(secret, for: practitioner, keys: try req.application.requireSecrets())
+            practitioner.twoFactorResetAt = nil
             practitioner.totpLastStep = step
             try await practitioner.save(on: db)
             try await Audit.record(
                 on: db, by: SignedIn(practitioner: practitioner, organisation: practitioner.organisation), .setUpTwoFactor,
-                detail: channel)
+                detail: link == nil ? channel : "\(channel), from a reset link")
         }
         return true
     }
 
-    // MARK: the wait between password and code, kept in the (pre-sign-in) session
-
-    static func startPending(_ practitionerID: UUID, on req: Request) {
-        req.session.data["pending"] = practitionerID.uuidString
-        req.session.data["pendingAt"] = String(Date().timeIntervalSince1970)
+    /// The account's TOTP secret, opened. One that no key opens (a server left on an old key
+    /// while another rotated) fails loudly: every code would otherwise look wrong.
+    static func secret(of practitioner: Practitioner, on app: Application) throws -> [UInt8]? {
+        guard let stored = practitioner.totpSecret, let id = practitioner.id else { return nil }
+        do {
+            return Base32.decode(try app.requireSecrets().open(stored, context: id.uuidString))
+        } catch {
+            app.logger.critical("The TOTP secret of account \(id) opens with no key this server has: \(error)")
+            throw error
+        }
     }
 
-    /// The account whose password was checked in the last few minutes, if any.
+    /// A TOTP secret as stored: sealed, and bound to its account.
+    static func seal(_ secret: [UInt8], for practitioner: Practitioner, keys: SecretKeys) throws -> String {
+        try keys.seal(Base32.encode(secret), context: try practitioner.requireID().uuidString)
+    }
+
+    /// True while an administrator's reset of this account's second factor waits for its
+    /// holder to set one up from the link (expired or withdrawn: then they need a new one).
+    static func awaitsResetLink(_ practitioner: Practitioner) -> Bool {
+        practitioner.twoFactorResetAt != nil
+    }
+
+    // MARK: the wait between password and code, kept in the (pre-sign-in) session
+
+    /// What lets a waiting session set up a second factor before it is signed in.
+    enum SetUpPermit: Equatable {
+        /// A password checked for an account that never had one set up, and no reset waiting.
+        case firstSignIn
+        /// A reset link followed and the password proved: the link is used at set-up.
+        case link(UUID)
+    }
+
+    static func startPending(_ practitionerID: UUID, setUp permit: SetUpPermit? = nil, on req: Request) {
+        req.session.data["pending"] = practitionerID.uuidString
+        req.session.data["pendingAt"] = String(Date().timeIntervalSince1970)
+        req.session.data["setUpPermit"] =
+            switch permit {
+            case nil: nil
+            case .firstSignIn: "first-sign-in"
+            case .link(let id): id.uuidString
+            }
+    }
+
+    /// The account whose password was checked in the last few minutes, if any, and only
+    /// while its credentials have not changed since (a reset ends a waiting session too).
     static func pending(on req: Request) async throws -> Practitioner? {
         guard let id = req.session.data["pending"].flatMap(UUID.init(uuidString:)),
             let at = req.session.data["pendingAt"].flatMap(Double.init),
-            Date().timeIntervalSince1970 - at < pendingLifetime
+            Date().timeIntervalSince1970 - at < pendingLifetime,
+            let practitioner = try await Practitioner.query(on: req.db).filter(\.$id == id).filter(\.$disabled == false)
+                .with(\.$organisation).first()
         else { return nil }
-        return try await Practitioner.query(on: req.db).filter(\.$id == id).filter(\.$disabled == false)
-            .with(\.$organisation).first()
+        if let changed = practitioner.credentialsChangedAt, changed.timeIntervalSince1970 >= at { return nil }
+        return practitioner
+    }
+
+    /// Whether the waiting session may set up a second factor now: only as its permit says,
+    /// and a first sign-in only while no reset waits for its link.
+    static func setUpPermit(for practitioner: Practitioner, on req: Request) async throws -> SetUpPermit? {
+        switch req.session.data["setUpPermit"] {
+        case "first-sign-in":
+            return awaitsResetLink(practitioner) ? nil : .firstSignIn
+        case let text?:
+            return UUID(uuidString: text).map(SetUpPermit.link)
+        case nil:
+            return nil
+        }
     }
 }

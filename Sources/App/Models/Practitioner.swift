@@ -23,6 +23,12 @@ final class Practitioner: Model, @unchecked Sendable {
     @OptionalField(key: "totp_last_step") var totpLastStep: Int64?
     /// When the credentials last changed (a second factor reset): sessions begun before end.
     @OptionalField(key: "credentials_changed_at") var credentialsChangedAt: Date?
+    /// When the holder last chose their own password; nil until they follow their new
+    /// account's link. Nobody signs in, or is granted a role, before then.
+    @OptionalField(key: "password_set_at") var passwordSetAt: Date?
+    /// When an administrator reset the second factor, until its holder sets one up again from
+    /// the link: meanwhile neither the password nor the mailbox alone sets one up.
+    @OptionalField(key: "two_factor_reset_at") var twoFactorResetAt: Date?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     init() {}

@@ -77,6 +77,10 @@ enum Layout {
                                 .li(.a(.class("govuk-header__link"), .href(SiteURL.measures.path), .text("Measures")))),
                             .li(.class("govuk-header__signed-in"), .text("Signed in as \(signedIn.practitioner.name)")),
                             .li(
+                                .a(
+                                    .class("govuk-header__link"), .href(SiteURL.changePassword.path),
+                                    .text("Change password"))),
+                            .li(
                                 .form(
                                     .action(SiteURL.signOut.path), .method(.post), GOVUK.csrf(context.csrf),
                                     .element(

@@ -39,7 +39,7 @@ struct AdminAPIController {
             .init(
                 email: body.email, name: body.name, jobTitle: body.jobTitle ?? "", phone: body.phone ?? "",
                 roles: Set(body.roles),
-                organisationID: body.organisationId, password: body.password),
+                organisationID: body.organisationId),
             by: try req.signedIn, on: req.application)
         return try await Self.account(practitioner, on: req.db).json(.created)
     }
@@ -50,8 +50,10 @@ struct AdminAPIController {
         let body = try await req.decodeJSON(PractitionerChangeRequest.self)
         let change = Administration.AccountChange(
             name: body.name, jobTitle: body.jobTitle, phone: body.phone, roles: body.roles.map(Set.init),
-            organisationID: body.organisationId, disabled: body.disabled, resetTwoFactor: body.resetTwoFactor ?? false)
-        let practitioner = try await Administration.update(try req.id("practitioner"), change, by: try req.signedIn, on: req.db)
+            organisationID: body.organisationId, disabled: body.disabled, resetTwoFactor: body.resetTwoFactor ?? false,
+            resendNewAccountLink: body.resendNewAccountLink ?? false)
+        let practitioner = try await Administration.update(
+            try req.id("practitioner"), change, by: try req.signedIn, mail: req.application.mail, on: req.db)
         return try await Self.account(practitioner, on: req.db).json()
     }
 

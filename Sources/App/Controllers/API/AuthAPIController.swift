@@ -34,7 +34,7 @@ struct AuthAPIController {
                 status: .unauthorized, code: "code-required", message: "Enter the 6-digit code from your authenticator app",
                 problems: [.init(field: "code", message: "Enter the 6-digit code from your authenticator app")])
         }
-        guard try await TwoFactor.check(code, for: practitioner, channel: "api", on: req) else {
+        guard try await TwoFactor.check(code, for: practitioner, channel: "api", turnTaken: true, on: req) else {
             throw AppError(
                 status: .unauthorized, code: "invalid-code", message: "The code is not right or has been used",
                 problems: [.init(field: "code", message: "The code is not right or has been used")])

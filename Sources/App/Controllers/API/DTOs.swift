@@ -1044,7 +1044,6 @@ struct PractitionerRequest: Decodable {
     let phone: String?
     let roles: [Role]
     let organisationId: UUID
-    let password: String
 }
 
 /// Any of the fields; those left out stay as they are.
@@ -1056,6 +1055,7 @@ struct PractitionerChangeRequest: Decodable {
     let organisationId: UUID?
     let disabled: Bool?
     let resetTwoFactor: Bool?
+    let resendNewAccountLink: Bool?
 }
 
 struct AccountDTO: Encodable {
@@ -1068,6 +1068,8 @@ struct AccountDTO: Encodable {
     let disabled: Bool
     /// Whether two-factor sign-in is set up.
     let twoFactor: Bool
+    /// Whether the holder has chosen their own password from their link.
+    let passwordSet: Bool
     /// The roles asked for and awaiting a second administrator (empty when none).
     let pendingRoles: [Role]
 
@@ -1081,6 +1083,7 @@ struct AccountDTO: Encodable {
         organisation = practitioner.$organisation.value.flatMap { $0.map(OrganisationDTO.init) }
         disabled = practitioner.disabled
         twoFactor = practitioner.totpSecret != nil
+        passwordSet = practitioner.passwordSetAt != nil
     }
 }
 

@@ -32,13 +32,25 @@ struct AccountPage {
                     options: AdminPage.assignable.map { .init(value: $0.rawValue, label: $0.title) },
                     selected: Set(practitioner.roles.map(\.rawValue)), error: problem("roles"), multiple: true),
                 .if(
-                    practitioner.totpSecret != nil,
+                    practitioner.totpSecret != nil || practitioner.twoFactorResetAt != nil,
                     GOVUK.choices(
                         legend: "Two-factor sign-in", name: "resetTwoFactor",
                         options: [
-                            .init(value: "yes", label: "Reset it: they set it up again at their next sign-in (for a lost phone)")
+                            .init(
+                                value: "yes",
+                                label: "Reset it: they are e-mailed a link to set it up again (for a lost or new phone)")
                         ],
-                        selected: [], multiple: true)),
+                        selected: [], error: problem("resetTwoFactor"), multiple: true),
+                    else: GOVUK.choices(
+                        legend: "Two-factor sign-in not set up yet", name: "resendNewAccountLink",
+                        options: [
+                            .init(
+                                value: "yes",
+                                label:
+                                    "E-mail them a new link to choose a password and set up two-factor sign-in (any password they have, and any earlier link, stops working)"
+                            )
+                        ],
+                        selected: [], error: problem("resendNewAccountLink"), multiple: true)),
                 GOVUK.button("Save the account")
             )
         )

@@ -64,10 +64,11 @@ struct AdminPage {
                 GOVUK.choices(
                     legend: "Roles", name: "roles[]", options: Self.assignable.map { .init(value: $0.rawValue, label: $0.title) },
                     selected: Set([typed["roles[]"]].compactMap { $0 }), error: problem("roles"), multiple: true),
-                GOVUK.textInput(
-                    label: "First password", name: "password", value: "",
-                    hint: "At least 12 characters, not a common password. Give it to them in person.",
-                    error: problem("password"), type: .password, autocomplete: "new-password"),
+                .p(
+                    .class("govuk-body"),
+                    .text(
+                        "eCAF e-mails them a link to choose their own password and set up two-factor sign-in. Nobody else ever sees either."
+                    )),
                 GOVUK.button("Create the account")
             ),
             GOVUK.table(

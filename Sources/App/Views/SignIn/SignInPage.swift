@@ -4,10 +4,12 @@ import Plot
 struct SignInPage {
     var email = ""
     var problems: [FieldProblem] = []
+    var notice: String? = nil
 
     func render(_ context: PageContext) -> HTML {
         Layout.page(
             "Sign in", context, hasErrors: !problems.isEmpty,
+            GOVUK.notice(notice),
             GOVUK.errorSummary(problems),
             .h1(.class("govuk-heading-l"), .text("Sign in to eCAF")),
             .p(
@@ -24,7 +26,8 @@ struct SignInPage {
                     label: "Password", name: "password", value: "", error: problems.first { $0.field == "password" },
                     type: .password, autocomplete: "current-password"),
                 GOVUK.button("Sign in")
-            )
+            ),
+            .p(.class("govuk-body"), GOVUK.link("Forgotten your password?", to: .forgotPassword))
         )
     }
 }

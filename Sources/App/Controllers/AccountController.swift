@@ -1,0 +1,172 @@
+import CAFCore
+import Fluent
+import Vapor
+
+/// A person's own credentials: the one-time links e-mailed to them (a new account, a
+/// forgotten password, a reset second factor), asking for a forgotten-password link, and
+/// changing their password while signed in. Nobody else ever sets or sees either.
+struct AccountController {
+    func showLink(req: Request) async throws -> Response {
+        let token = (try? req.query.get(String.self, at: "token")) ?? ""
+        guard let link = try await CredentialLinks.find(token, on: req.db), usable(link, req) else { return unusable(req) }
+        return CredentialLinkPage(purpose: link.purpose, token: token, needsCode: needsCode(link))
+            .render(PageContext(req)).response()
+    }
+
+    func useLink(req: Request) async throws -> Response {
+        let form = FormFields(req)
+        let token = form["token"]
+        guard let link = try await CredentialLinks.find(token, on: req.db), usable(link, req) else { return unusable(req) }
+        let practitioner = link.practitioner
+        func refuse(_ problems: [FieldProblem]) -> Response {
+            CredentialLinkPage(purpose: link.purpose, token: token, needsCode: needsCode(link), problems: problems)
+                .render(PageContext(req)).response(.unprocessableEntity)
+        }
+        switch link.purpose {
+        case .newAccount, .resetPassword:
+            let problems = Self.newPasswordProblems(form, for: practitioner)
+            guard problems.isEmpty else { return refuse(problems) }
+            // The code last, as it is used up when right: a person whose new password was
+            // refused should not need a second code.
+            if needsCode(link), try await !TwoFactor.check(form["code"], for: practitioner, channel: "web reset", on: req) {
+                return refuse([.init(field: "code", message: "The code is not right or has been used. Enter the newest code")])
+            }
+            let hash = try await Passwords.hash(form["newPassword"])
+            guard try await setPassword(hash, for: practitioner, using: link, on: req.db) else { return unusable(req) }
+            try await AuthController.renewSession(req)
+            if link.purpose == .newAccount {
+                TwoFactor.startPending(practitioner.id!, setUp: .firstSignIn, on: req)
+                return req.redirect(to: SiteURL.twoFactor.path)
+            }
+            return req.redirect(to: SiteURL.signIn.path + "?changed=password")
+        case .resetTwoFactor:
+            guard
+                try await Auth.verify(email: practitioner.email, password: form["password"], channel: "web link", on: req)?.id
+                    == practitioner.id
+            else { return refuse([.init(field: "password", message: "The password is not right")]) }
+            // The link is used up only when the new second factor is set up (`TwoFactor.enrol`):
+            // until then the reset still waits, whatever happens to this session.
+            try await AuthController.renewSession(req)
+            TwoFactor.startPending(practitioner.id!, setUp: .link(link.id!), on: req)
+            return req.redirect(to: SiteURL.twoFactor.path)
+        }
+    }
+
+    func showForgotten(req: Request) async throws -> Response {
+        ForgotPasswordPage().render(PageContext(req)).response()
+    }
+
+    /// The same answer whether or not the address has an account, so nobody learns who does.
+    func sendForgotten(req: Request) async throws -> Response {
+        let email = FormFields(req)["email"].trimmingCharacters(in: .whitespaces).lowercased()
+        guard !email.isEmpty else {
+            return ForgotPasswordPage(problems: [.init(field: "email", message: "Enter your e-mail address")])
+                .render(PageContext(req)).response(.unprocessableEntity)
+        }
+        // A turn from the throttle, like a sign-in: the form cannot be used to flood the
+        // audit log or someone's inbox.
+        do {
+            try await Auth.takeTurn(String(email.prefix(254)), channel: "web reset request", on: req)
+        } catch let error as AppError where error.status == .tooManyRequests {
+            return AuthController.waitPage(
+                ForgotPasswordPage(problems: [.init(field: "email", message: error.message)]).render(PageContext(req)), error)
+        }
+        let mail = req.application.mail
+        try await req.db.transaction { db in
+            try await Audit.record(on: db, by: nil, email: email, .requestPasswordReset)
+            guard
+                let practitioner = try await Practitioner.query(on: db).filter(\.$email == email)
+                    .filter(\.$disabled == false).first(),
+                practitioner.passwordSetAt != nil,
+                // Without a second factor the mailbox alone would be enough: such a holder
+                // asks their administrator for a new account link instead.
+                practitioner.totpSecret != nil || !req.application.twoFactorRequired,
+                // One link every few minutes, so the form cannot flood someone's inbox.
+                try await CredentialLink.query(on: db).filter(\.$practitioner.$id == practitioner.id!)
+                    .filter(\.$purpose == .resetPassword).filter(\.$createdAt > Date().addingTimeInterval(-300)).count() == 0
+            else { return }
+            try await CredentialLinks.send(.resetPassword, to: practitioner, mail: mail, on: db)
+        }
+        return ForgotPasswordPage(sent: true).render(PageContext(req)).response()
+    }
+
+    func showChange(req: Request) async throws -> Response {
+        ChangePasswordPage(needsCode: try req.signedIn.practitioner.totpSecret != nil).render(PageContext(req)).response()
+    }
+
+    /// A signed-in person changes their own password: the current one and, when they have
+    /// two-factor sign-in, a code. Every other session and token of theirs ends.
+    func change(req: Request) async throws -> Response {
+        let signedIn = try req.signedIn
+        let practitioner = signedIn.practitioner
+        let form = FormFields(req)
+        let needsCode = practitioner.totpSecret != nil
+        func refuse(_ problems: [FieldProblem]) -> Response {
+            ChangePasswordPage(needsCode: needsCode, problems: problems).render(PageContext(req))
+                .response(.unprocessableEntity)
+        }
+        // The new password's own problems first: fixing them spends no sign-in turn.
+        let problems = Self.newPasswordProblems(form, for: practitioner)
+        guard problems.isEmpty else { return refuse(problems) }
+        if try await Auth.verify(email: practitioner.email, password: form["currentPassword"], channel: "web change", on: req)
+            == nil
+        {
+            return refuse([.init(field: "currentPassword", message: "Your current password is not right")])
+        }
+        if needsCode, try await !TwoFactor.check(form["code"], for: practitioner, channel: "web change", on: req) {
+            return refuse([.init(field: "code", message: "The code is not right or has been used. Enter the newest code")])
+        }
+        let hash = try await Passwords.hash(form["newPassword"])
+        _ = try await setPassword(hash, for: practitioner, using: nil, on: req.db)
+        try await AuthController.renewSession(req)
+        SessionSignIn.start(signedIn, on: req)
+        return ChangePasswordPage(needsCode: needsCode, notice: "Your password has been changed").render(PageContext(req))
+            .response()
+    }
+
+    // MARK: helpers
+
+    /// A forgotten-password link stops working if its account lost its second factor since
+    /// (an administrator's reset): a read mailbox alone must never take an account.
+    private func usable(_ link: CredentialLink, _ req: Request) -> Bool {
+        link.purpose != .resetPassword || link.practitioner.totpSecret != nil || !req.application.twoFactorRequired
+    }
+
+    private func needsCode(_ link: CredentialLink) -> Bool {
+        link.purpose == .resetPassword && link.practitioner.totpSecret != nil
+    }
+
+    private func unusable(_ req: Request) -> Response {
+        LinkUnusablePage().render(PageContext(req)).response(.gone)
+    }
+
+    static func newPasswordProblems(_ form: FormFields, for practitioner: Practitioner) -> [FieldProblem] {
+        var problems = PasswordPolicy.problems(form["newPassword"], email: practitioner.email, name: practitioner.name)
+            .map { FieldProblem(field: "newPassword", message: $0.message) }
+        if problems.isEmpty && form["newPassword"] != form["confirmPassword"] {
+            problems.append(.init(field: "confirmPassword", message: "Type the same new password twice"))
+        }
+        return problems
+    }
+
+    /// The new password, with every session and token begun before it ended; a link, when
+    /// one was followed, is used up in the same transaction (false if it already was).
+    private func setPassword(_ hash: String, for practitioner: Practitioner, using link: CredentialLink?, on db: any Database)
+        async throws -> Bool
+    {
+        try await db.transaction { db in
+            if let link, try await !CredentialLinks.use(link.id!, on: db) { return false }
+            let now = Date()
+            practitioner.passwordHash = hash
+            practitioner.passwordSetAt = now
+            practitioner.credentialsChangedAt = now
+            try await practitioner.save(on: db)
+            try await APIToken.query(on: db).filter(\.$practitioner.$id == practitioner.id!).delete()
+            try await CredentialLinks.withdraw(for: practitioner, except: .resetTwoFactor, on: db)
+            try await Audit.record(
+                on: db, by: SignedIn(practitioner: practitioner, organisation: practitioner.organisation), .changePassword,
+                detail: link.map { "\($0.purpose.rawValue) link used" } ?? "own change")
+            return true
+        }
+    }
+}
