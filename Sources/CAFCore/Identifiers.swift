@@ -149,8 +149,8 @@ public struct ChildRegistration: Sendable {
         clean.knownAs = knownAs?.trimmingCharacters(in: .whitespacesAndNewlines)
         if clean.knownAs?.isEmpty == true || clean.knownAs == clean.givenName { clean.knownAs = nil }
         let names = [("givenName", clean.givenName), ("familyName", clean.familyName), ("knownAs", clean.knownAs ?? "")]
-        for (field, name) in names where name.count > 100 {
-            problems.append(.init(field: field, message: "Names must be 100 characters or fewer"))
+        for (field, name) in names where !name.isEmpty {
+            if let problem = PersonName.problem(name) { problems.append(.init(field: field, message: problem)) }
         }
         if unborn, let problem = CalendarDate.expectedDeliveryProblem(dateOfBirth, today: today) {
             problems.append(.init(field: "expectedDeliveryDate", message: problem))
@@ -219,5 +219,29 @@ public enum UPN {
         let values = characters[1...11].compactMap(\.wholeNumberValue) + [last]
         let sum = zip(values, 2...13).reduce(0) { $0 + $1.0 * $1.1 }
         return characters[0] == alphabet[sum % 23] ? upn : nil
+    }
+}
+
+/// What a person's name may hold: letters of any script with their combining marks, the
+/// joiners some scripts need (ZWJ, ZWNJ), spaces, hyphens, apostrophes and full stops; at
+/// least one letter, at most 100 characters. Never markup, quotes or control characters.
+public enum PersonName {
+    public static let maxLength = 100
+
+    /// Why a (trimmed) name cannot be recorded, or nil when it can.
+    public static func problem(_ name: String) -> String? {
+        if name.count > maxLength { return "Names must be \(maxLength) characters or fewer" }
+        let allowed = name.unicodeScalars.allSatisfy { scalar in
+            switch scalar.properties.generalCategory {
+            case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
+                .nonspacingMark, .spacingMark, .enclosingMark:
+                true
+            default: " -'’.\u{200C}\u{200D}".unicodeScalars.contains(scalar)
+            }
+        }
+        guard allowed, name.unicodeScalars.contains(where: { $0.properties.isAlphabetic }) else {
+            return "Names can only contain letters, spaces, hyphens, apostrophes and full stops"
+        }
+        return nil
     }
 }

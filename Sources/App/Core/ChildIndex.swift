@@ -324,8 +324,8 @@ enum ChildIndex {
         var problems: [FieldProblem] = []
         if given.isEmpty { problems.append(.init(field: "givenName", message: "Enter the first name")) }
         if family.isEmpty { problems.append(.init(field: "familyName", message: "Enter the last name")) }
-        for (field, name) in [("givenName", given), ("familyName", family)] where name.count > 100 {
-            problems.append(.init(field: field, message: "Names must be 100 characters or fewer"))
+        for (field, name) in [("givenName", given), ("familyName", family)] where !name.isEmpty {
+            if let problem = PersonName.problem(name) { problems.append(.init(field: field, message: problem)) }
         }
         guard problems.isEmpty else { throw AppError.invalid(problems) }
         let child = try await Child.live(childID, on: db)
@@ -365,7 +365,9 @@ enum ChildIndex {
         if let problem = CalendarDate.dateOfBirthProblem(dateOfBirth, today: Date()) {
             problems.append(.init(field: "dateOfBirth", message: problem))
         }
-        if given.count > 100 { problems.append(.init(field: "givenName", message: "Names must be 100 characters or fewer")) }
+        if !given.isEmpty, let problem = PersonName.problem(given) {
+            problems.append(.init(field: "givenName", message: problem))
+        }
         guard problems.isEmpty else { throw AppError.invalid(problems) }
         let child = try await Child.live(childID, on: db)
         guard child.unborn else {

@@ -95,6 +95,7 @@ enum Closures {
     }
 
     private static func reopen(_ episode: Episode, reason: String, by practitionerID: UUID, on db: any Database) async throws {
+        try await Episodes.requireNoOpenEpisode(for: episode.$child.id, except: episode.id, on: db)
         try await EpisodeReopening(
             episodeID: episode.id!, reopenedByID: practitionerID, reason: reason, previous: episode.closureReason ?? .other
         ).create(on: db)

@@ -1,5 +1,6 @@
 import CAFCore
 import Fluent
+import SQLKit
 import Vapor
 
 /// CAF episodes: opening with consent, the assessment, sharing. Each operation asks
@@ -20,6 +21,7 @@ enum Episodes {
         guard problems.isEmpty else { throw AppError.invalid(problems) }
         let involved = try await ChildIndex.involved(with: childID, on: db)
         return try await db.transaction { db in
+            try await requireNoOpenEpisode(for: childID, on: db)
             let now = Date()
             let episode = Episode(
                 childID: childID, localAuthorityID: child.$localAuthority.id, authorID: signedIn.id, openedAt: now)
@@ -37,6 +39,23 @@ enum Episodes {
             )
             return episode
         }
+    }
+
+    /// One open CAF a child: a second is refused, pointing to the team to join. Inside the
+    /// caller's transaction, with the child's row locked on PostgreSQL, so two opening at
+    /// once cannot both pass (SQLite lets one writer in at a time).
+    static func requireNoOpenEpisode(for childID: UUID, except episodeID: UUID? = nil, on db: any Database) async throws {
+        if let sql = db as? any SQLDatabase, sql.dialect.name == "postgresql" {
+            try await sql.raw("SELECT id FROM children WHERE id = \(bind: childID) FOR UPDATE").run()
+        }
+        var open = Episode.query(on: db).filter(\.$child.$id == childID).filter(\.$status == .open)
+        if let episodeID { open = open.filter(\.$id != episodeID) }
+        guard let existing = try await open.first() else { return }
+        throw AppError(
+            status: .conflict, code: "episode-already-open",
+            message:
+                "A CAF is already open for this child. Ask its lead professional (or the coordinator) to add you to the team rather than starting another.",
+            related: [existing.id!])
     }
 
     /// What the system already knows, so the form never asks for it: the assessor, the

@@ -28,7 +28,9 @@ enum Layout {
             .head(
                 .meta(.charset(.utf8)),
                 .meta(.name("viewport"), .content("width=device-width, initial-scale=1")),
-                .title((hasErrors ? "Error: " : "") + "\(title) – \(serviceName)"),
+                // Only <title>, whose text Plot escapes: its `.title` also writes og:title and
+                // twitter:title attributes unescaped, which let a child's name inject markup.
+                .element(named: "title", text: (hasErrors ? "Error: " : "") + "\(title) – \(serviceName)"),
                 .stylesheet("/css/ecaf.css")
             ),
             .body(

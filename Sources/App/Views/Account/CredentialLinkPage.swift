@@ -23,7 +23,7 @@ struct CredentialLinkPage {
             .h1(.class("govuk-heading-l"), .text(title)),
             GOVUK.postForm(
                 action: .credentialLink, csrf: context.csrf,
-                .input(.type(.hidden), .name("token"), .value(token)),
+                .input(.type(.hidden), .name("token"), .value(GOVUK.attribute(token))),
                 .if(
                     purpose == .resetTwoFactor,
                     .group(
