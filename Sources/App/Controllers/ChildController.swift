@@ -121,9 +121,10 @@ struct ChildController {
         }
     }
 
+    /// The form names the child, so it is a read of the record: checked, then audited.
     func newInvolvement(req: Request) async throws -> Response {
-        let child = try await Child.live(try req.id("child"), on: req.db)
-        return InvolvementPage(child: child, signedIn: try req.signedIn).render(PageContext(req)).response()
+        let record = try await ChildIndex.read(try req.id("child"), by: try req.signedIn, on: req.db)
+        return InvolvementPage(child: record.child, signedIn: try req.signedIn).render(PageContext(req)).response()
     }
 
     func recordInvolvement(req: Request) async throws -> Response {

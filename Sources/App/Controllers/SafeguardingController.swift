@@ -42,7 +42,7 @@ struct SafeguardingController {
 
     /// Phone first: the numbers, then the form to record the call.
     func phone(req: Request) async throws -> Response {
-        let (child, localAuthority) = try await SafeguardingCalls.contacts(
+        let (child, localAuthority) = try await SafeguardingCalls.showContacts(
             for: try req.id("child"), by: try req.signedIn, on: req.db)
         let now = Format.londonParts(Date())
         return SafeguardingPage(

@@ -12,6 +12,15 @@ enum SafeguardingCalls {
         return (child, child.localAuthority)
     }
 
+    /// The page with the child's LA's social care numbers names the child: a read, audited.
+    static func showContacts(for childID: UUID, by signedIn: SignedIn, on db: any Database) async throws
+        -> (Child, LocalAuthority)
+    {
+        let found = try await contacts(for: childID, by: signedIn, on: db)
+        try await Audit.record(on: db, by: signedIn, .viewChild, child: childID, detail: "safeguarding numbers")
+        return found
+    }
+
     static func record(
         _ record: SafeguardingCallRecord, childID: UUID, episodeID: UUID?, preAssessmentID: UUID?, by signedIn: SignedIn,
         on db: any Database
