@@ -325,6 +325,16 @@ extension AccessPolicy {
     public static func mayAdminister(_ actor: Actor, localAuthorityID: UUID) -> Bool {
         actor.roles.contains(.laAdmin) && actor.localAuthorityID == localAuthorityID
     }
+
+    /// Holds la-admin: counted so an LA always keeps two, and sent to the accounts page.
+    public static func isAdministrator(_ roles: Set<Role>) -> Bool { roles.contains(.laAdmin) }
+
+    /// Works with children's cases, so may join a team or lead one.
+    public static func worksWithCases(_ roles: Set<Role>) -> Bool { roles.contains(where: \.worksWithCases) }
+
+    /// Coordinates an LA's early help: told of its shielded children and of sign-in bursts
+    /// against its staff.
+    public static func isCoordinator(_ roles: Set<Role>) -> Bool { roles.contains(.coordinator) }
 }
 
 extension AccessPolicy {

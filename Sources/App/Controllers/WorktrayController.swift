@@ -5,7 +5,7 @@ import Vapor
 struct WorktrayController {
     func show(req: Request) async throws -> Response {
         let signedIn = try req.signedIn
-        if !AccessPolicy.mayUseIndex(signedIn.actor), signedIn.practitioner.roles.contains(.laAdmin) {
+        if !AccessPolicy.mayUseIndex(signedIn.actor), AccessPolicy.isAdministrator(signedIn.actor.roles) {
             return req.redirect(to: SiteURL.admin.path)
         }
         guard AccessPolicy.mayUseIndex(signedIn.actor) else {
@@ -17,9 +17,13 @@ struct WorktrayController {
             ).render(PageContext(req)).response()
         }
         let mine = try await Episodes.list(mine: true, by: signedIn, on: req.db)
-        let all =
-            signedIn.practitioner.roles.contains(.coordinator)
-            ? try await Episodes.list(mine: false, by: signedIn, on: req.db) : []
+        let coordinated = AccessPolicy.coordinatedAuthority(signedIn.actor)
+        var all: [Episode] = []
+        var needingALead: [Episode] = []
+        if let coordinated {
+            all = try await Episodes.list(mine: false, by: signedIn, on: req.db)
+            needingALead = try await Teams.needingALead(in: coordinated, on: req.db)
+        }
         let statuses = try await latestStatuses(of: (mine + all).compactMap(\.id), on: req.db)
         let calls = try await SafeguardingCalls.worktray(for: signedIn, openOnly: false, on: req.db)
         return WorktrayPage(
@@ -27,9 +31,10 @@ struct WorktrayController {
             mine: mine.map { .init(episode: $0, assessmentStatus: statuses[$0.id!]) },
             localAuthority: all.map { .init(episode: $0, assessmentStatus: statuses[$0.id!]) },
             followUps: calls.filter { $0.followUpSentAt == nil },
-            callsToLA: signedIn.practitioner.roles.contains(.safeguarding) ? calls : [],
-            needingALead: signedIn.practitioner.roles.contains(.coordinator) && signedIn.actor.localAuthorityID != nil
-                ? try await Teams.needingALead(in: signedIn.actor.localAuthorityID!, on: req.db) : [],
+            coordinates: coordinated != nil,
+            takesSafeguardingCalls: AccessPolicy.safeguardedAuthority(signedIn.actor) != nil,
+            callsToLA: AccessPolicy.safeguardedAuthority(signedIn.actor) != nil ? calls : [],
+            needingALead: needingALead,
             actionsDue: try await ActionPlans.due(for: signedIn, on: req.db),
             reviewsDue: try await ActionPlans.reviewsDue(for: signedIn, on: req.db),
             referrals: try await Closures.pendingReferrals(for: signedIn, on: req.db),

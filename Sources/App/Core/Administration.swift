@@ -213,9 +213,9 @@ extension Administration {
         }
         // Disabling or demoting an administrator must leave two enabled, or nobody could
         // approve a grant again.
-        let isAdministrator = practitioner.roles.contains(.laAdmin) && !practitioner.disabled
+        let isAdministrator = AccessPolicy.isAdministrator(practitioner.roles) && !practitioner.disabled
         let removesAdministrator =
-            isAdministrator && (change.disabled == true || change.roles.map { !$0.contains(.laAdmin) } == true)
+            isAdministrator && (change.disabled == true || change.roles.map { !AccessPolicy.isAdministrator($0) } == true)
         // Counted only when this change would remove one: most changes never need it.
         if removesAdministrator,
             AccessPolicy.leavesTooFewAdministrators(
@@ -230,7 +230,7 @@ extension Administration {
             if change.disabled == true {
                 problems.append(.init(field: "disabled", message: "You cannot disable your own account"))
             }
-            if let roles = change.roles, !roles.contains(.laAdmin) {
+            if let roles = change.roles, !AccessPolicy.isAdministrator(roles) {
                 problems.append(.init(field: "roles", message: "You cannot take away your own administrator role"))
             }
         }
@@ -347,7 +347,7 @@ extension Administration {
     static func enabledAdministrators(in la: UUID, on db: any Database) async throws -> Int {
         try await Practitioner.query(on: db).join(Organisation.self, on: \Practitioner.$organisation.$id == \Organisation.$id)
             .filter(Organisation.self, \.$localAuthority.$id == la).filter(\.$disabled == false).all()
-            .filter { $0.roles.contains(.laAdmin) }.count
+            .filter { AccessPolicy.isAdministrator($0.roles) }.count
     }
 
     /// The roles each account of the LA waits for, by account.

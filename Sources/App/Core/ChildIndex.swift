@@ -415,7 +415,7 @@ enum ChildIndex {
                 Organisation.self, on: \Practitioner.$organisation.$id == \Organisation.$id
             )
             .filter(Organisation.self, \.$localAuthority.$id == child.$localAuthority.id).filter(\.$disabled == false)
-            .all().filter { $0.roles.contains(.coordinator) }
+            .all().filter { AccessPolicy.isCoordinator($0.roles) }
         let services = try await Involvements.visible(for: id, episodes: episodes, to: signedIn, on: db)
         try await Audit.record(
             on: db, by: signedIn, .viewChild, child: id, detail: visible && child.shielded ? "whereabouts" : "")

@@ -165,7 +165,7 @@ enum Episodes {
         }
         guard
             let target = try await Practitioner.query(on: db).filter(\.$email == address).with(\.$organisation).first(),
-            !target.disabled, target.roles.contains(where: \.worksWithCases)
+            !target.disabled, AccessPolicy.worksWithCases(target.roles)
         else {
             throw AppError.invalid(
                 field: "practitionerEmail", "No practitioner who works with children has the e-mail address \(address)")

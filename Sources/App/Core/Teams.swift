@@ -108,7 +108,7 @@ enum Teams {
         let address = email.trimmingCharacters(in: .whitespaces).lowercased()
         guard
             let target = try await Practitioner.query(on: db).filter(\.$email == address).with(\.$organisation).first(),
-            !target.disabled, target.roles.contains(where: \.worksWithCases), target.organisation != nil
+            !target.disabled, AccessPolicy.worksWithCases(target.roles), target.organisation != nil
         else {
             throw AppError.invalid(
                 field: "practitionerEmail", "No practitioner who works with children has the e-mail address \(address)")

@@ -1,3 +1,4 @@
+import CAFCore
 import Fluent
 import Foundation
 import SQLKit
@@ -191,7 +192,7 @@ enum SignInAlerts {
             coordinators = try await Practitioner.query(on: req.db)
                 .join(Organisation.self, on: \Practitioner.$organisation.$id == \Organisation.$id)
                 .filter(Organisation.self, \.$localAuthority.$id == la).filter(\.$disabled == false).all()
-                .filter { $0.roles.contains(.coordinator) }
+                .filter { AccessPolicy.isCoordinator($0.roles) }
         }
         let told = coordinators
         let mail = req.application.mail

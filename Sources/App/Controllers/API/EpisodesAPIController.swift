@@ -172,7 +172,7 @@ struct EpisodesAPIController {
     /// GET /api/v1/break-glass: the coordinator's review queue.
     func breakGlassQueue(req: Request) async throws -> Response {
         let signedIn = try req.signedIn
-        guard signedIn.practitioner.roles.contains(.coordinator) else {
+        guard AccessPolicy.coordinatedAuthority(signedIn.actor) != nil else {
             throw AppError.forbidden("The break-glass review queue is for coordinators.")
         }
         return try BreakGlassQueueDTO(grants: try await BreakGlass.queue(for: signedIn, on: req.db).map(BreakGlassGrantDTO.init))

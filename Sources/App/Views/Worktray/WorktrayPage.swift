@@ -14,6 +14,9 @@ struct WorktrayPage {
     let localAuthority: [Row]
     /// Safeguarding calls whose written follow-up has not been sent.
     let followUps: [SafeguardingCall]
+    /// What the policy says this person oversees, for the sections shown.
+    let coordinates: Bool
+    let takesSafeguardingCalls: Bool
     /// For safeguarding staff: recent calls made to their LA.
     let callsToLA: [SafeguardingCall]
     /// For coordinators: open episodes that have met as a team but have no lead professional.
@@ -157,11 +160,11 @@ struct WorktrayPage {
                     }),
             table("Your episodes", mine, empty: "You are not on the team of any CAF episode yet."),
             .if(
-                signedIn.practitioner.roles.contains(.coordinator),
+                coordinates,
                 table("Every episode in your local authority", localAuthority, empty: "No episodes in your local authority yet.")
             ),
             .if(
-                signedIn.practitioner.roles.contains(.safeguarding),
+                takesSafeguardingCalls,
                 callsToLA.isEmpty
                     ? .p(.class("govuk-body"), .text("No safeguarding calls have been recorded for your local authority."))
                     : calls("Safeguarding calls to your local authority", callsToLA)
