@@ -163,3 +163,27 @@ import VaporTesting
         #expect(found.isEmpty, "role read outside CAFCore: \(found)")
     }
 }
+
+/// Issue 13, item 6 (in part): a review queue shows children; reading it is audited, naming
+/// each child, so their own audit trail shows who saw them there.
+@Suite struct QueueReadTests {
+    @Test func readingTheBreakGlassQueueIsAuditedOnEachChild() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let erin = try await world.token("erin@demo.test")
+            _ = try await world.send(.GET, APIURL.breakGlassQueue.path, token: erin)
+            #expect(try await AuditEvent.query(on: world.app.db).filter(\.$action == "view-review-queue").count() == 0)
+            let created = try await world.childWithEpisode(as: try await world.token("amy@demo.test"))
+            let taken = try await world.send(
+                .POST, APIURL.episodeBreakGlass(created.episodeID).path, token: try await world.token("carla@demo.test"),
+                raw: #"{"reason": "Child found alone at night; checking who is involved"}"#)
+            #expect(taken.status == .created)
+            #expect(try await world.send(.GET, APIURL.breakGlassQueue.path, token: erin).status == .ok)
+            let reads = try await AuditEvent.query(on: world.app.db).filter(\.$action == "view-review-queue").all()
+            #expect(reads.count == 1)
+            #expect(reads.first?.detail == "break-glass queue: \(created.childID.uuidString)")
+            #expect(reads.first?.actorEmail == "erin@demo.test")
+            let trail = try await Audit.events(forChildren: [created.childID], episodeIDs: [], on: world.app.db)
+            #expect(trail.contains { $0.action == "view-review-queue" })
+        }
+    }
+}

@@ -59,6 +59,9 @@ enum AuditAction: String, Sendable {
     case administerAccounts = "administer-accounts"
     case breakGlass = "break-glass"
     case reviewBreakGlass = "review-break-glass"
+    /// A coordinator's review queue read: the children it showed are named in the detail, so
+    /// each child's own audit trail shows it.
+    case viewReviewQueue = "view-review-queue"
 }
 
 enum AuditOutcome: String, Sendable {
@@ -89,6 +92,15 @@ enum Audit {
         } else {
             try await db.transaction { try await append(event, on: $0) }
         }
+    }
+
+    /// A review queue that showed children: one entry naming each (a queue showing none
+    /// reveals nothing and is not recorded).
+    static func queueRead(_ queue: String, children: [UUID], by signedIn: SignedIn, on db: any Database) async throws {
+        guard !children.isEmpty else { return }
+        let shown = Set(children).map(\.uuidString).sorted()
+        try await record(
+            on: db, by: signedIn, .viewReviewQueue, detail: "\(queue) queue: \(shown.joined(separator: ","))")
     }
 
     /// Links the event into the hash chain and writes it, inside the caller's transaction.

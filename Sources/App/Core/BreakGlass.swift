@@ -27,9 +27,11 @@ enum BreakGlass {
     /// Grants not yet reviewed, for the coordinator of their LA.
     static func queue(for signedIn: SignedIn, on db: any Database) async throws -> [BreakGlassGrant] {
         guard let la = AccessPolicy.coordinatedAuthority(signedIn.actor) else { return [] }
-        return try await BreakGlassGrant.query(on: db).filter(\.$localAuthority.$id == la).filter(\.$reviewedAt == nil)
+        let grants = try await BreakGlassGrant.query(on: db).filter(\.$localAuthority.$id == la).filter(\.$reviewedAt == nil)
             .with(\.$practitioner) { $0.with(\.$organisation) }.with(\.$episode) { $0.with(\.$child) }
             .sort(\.$grantedAt).all()
+        try await Audit.queueRead("break-glass", children: grants.map(\.episode.$child.id), by: signedIn, on: db)
+        return grants
     }
 
     static func find(_ id: UUID, by signedIn: SignedIn, on db: any Database) async throws -> BreakGlassGrant {

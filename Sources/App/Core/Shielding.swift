@@ -80,8 +80,10 @@ enum Shielding {
     /// Overrides not yet reviewed, for the coordinators of the child's LA.
     static func queue(for signedIn: SignedIn, on db: any Database) async throws -> [ShieldOverride] {
         guard let la = AccessPolicy.coordinatedAuthority(signedIn.actor) else { return [] }
-        return try await ShieldOverride.query(on: db).filter(\.$localAuthority.$id == la).filter(\.$reviewedAt == nil)
+        let overrides = try await ShieldOverride.query(on: db).filter(\.$localAuthority.$id == la).filter(\.$reviewedAt == nil)
             .with(\.$practitioner) { $0.with(\.$organisation) }.with(\.$child).sort(\.$takenAt).all()
+        try await Audit.queueRead("shield-override", children: overrides.map(\.$child.id), by: signedIn, on: db)
+        return overrides
     }
 
     /// One override, for the coordinators of the child's LA only.
