@@ -77,10 +77,7 @@ struct AccountController {
             guard
                 let practitioner = try await Practitioner.query(on: db).filter(\.$email == email)
                     .filter(\.$disabled == false).first(),
-                practitioner.passwordSetAt != nil,
-                // Without a second factor the mailbox alone would be enough: such a holder
-                // asks their administrator for a new account link instead.
-                practitioner.totpSecret != nil || !req.application.twoFactorRequired,
+                practitioner.passwordSetAt != nil, Self.mayResetByMail(practitioner, req),
                 // One link every few minutes, so the form cannot flood someone's inbox.
                 try await CredentialLink.query(on: db).filter(\.$practitioner.$id == practitioner.id!)
                     .filter(\.$purpose == .resetPassword).filter(\.$createdAt > Date().addingTimeInterval(-300)).count() == 0
@@ -126,10 +123,15 @@ struct AccountController {
 
     // MARK: helpers
 
-    /// A forgotten-password link stops working if its account lost its second factor since
-    /// (an administrator's reset): a read mailbox alone must never take an account.
+    /// A forgotten-password link is sent, and works, only while its account has a second
+    /// factor to ask for: a read mailbox alone must never take an account. One without asks
+    /// its administrator for a new account link instead.
+    private static func mayResetByMail(_ practitioner: Practitioner, _ req: Request) -> Bool {
+        practitioner.totpSecret != nil || !req.application.twoFactorRequired
+    }
+
     private func usable(_ link: CredentialLink, _ req: Request) -> Bool {
-        link.purpose != .resetPassword || link.practitioner.totpSecret != nil || !req.application.twoFactorRequired
+        link.purpose != .resetPassword || Self.mayResetByMail(link.practitioner, req)
     }
 
     private func needsCode(_ link: CredentialLink) -> Bool {
