@@ -19,6 +19,8 @@ enum SiteURL: Hashable {
     case childAudit(UUID)
     case childWhereabouts(UUID)
     case childInvolvements(UUID)
+    case involvementDisclosures(UUID)
+    case withdrawDisclosure(UUID)
     case childBirth(UUID)
     case childMerge(UUID)
     case childShield(UUID)
@@ -86,6 +88,8 @@ enum SiteURL: Hashable {
         case .childAudit(let child): ["children", id(child), "audit"]
         case .childWhereabouts(let child): ["children", id(child), "whereabouts"]
         case .childInvolvements(let child): ["children", id(child), "involvements"]
+        case .involvementDisclosures(let involvement): ["involvements", id(involvement), "disclosures"]
+        case .withdrawDisclosure(let disclosure): ["involvement-disclosures", id(disclosure), "withdraw"]
         case .childBirth(let child): ["children", id(child), "birth"]
         case .measures: ["measures"]
         case .measuresCSV: ["measures", "csv"]
@@ -147,6 +151,8 @@ enum APIURL: Hashable {
     case childMerge(UUID)
     case childWhereabouts(UUID)
     case childInvolvements(UUID)
+    case involvementDisclosures(UUID)
+    case involvementDisclosure(UUID)
     case childShield(UUID)
     case childShieldOverrides(UUID)
     case shieldOverrides
@@ -215,6 +221,8 @@ enum APIURL: Hashable {
         case .childMerge(let child): return base + ["children", id(child, "id"), "merge"]
         case .childWhereabouts(let child): return base + ["children", id(child, "id"), "whereabouts"]
         case .childInvolvements(let child): return base + ["children", id(child, "id"), "involvements"]
+        case .involvementDisclosures(let involvement): return base + ["involvements", id(involvement, "id"), "disclosures"]
+        case .involvementDisclosure(let disclosure): return base + ["involvement-disclosures", id(disclosure, "id")]
         case .childShield(let child): return base + ["children", id(child, "id"), "shield"]
         case .childShieldOverrides(let child): return base + ["children", id(child, "id"), "shield-overrides"]
         case .shieldOverrides: return base + ["shield-overrides"]

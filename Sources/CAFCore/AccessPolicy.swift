@@ -391,14 +391,43 @@ extension AccessPolicy {
 
 extension AccessPolicy {
     /// An involvement with a service shows to everyone who uses the index, unless the service
-    /// is sensitive: then only to that service's own staff and to those the child's consent
-    /// covers (the team of one of the child's episodes, whose shares the consent bounds).
+    /// is sensitive: then only to that service's own staff and to those the service has
+    /// disclosed it to. Opening a CAF, joining its team or typing a consent opens nothing.
     public static func maySeeInvolvement(
-        _ actor: Actor, serviceOrganisationID: UUID, sensitive: SensitiveService?, consentCovers: Bool
+        _ actor: Actor, serviceOrganisationID: UUID, sensitive: SensitiveService?, disclosedToActor: Bool
     ) -> Bool {
         guard mayUseIndex(actor) else { return false }
         guard sensitive != nil else { return true }
-        return actor.organisationID == serviceOrganisationID || consentCovers
+        return actor.organisationID == serviceOrganisationID || disclosedToActor
+    }
+
+    /// Only the service's own staff say who outside it may see a sensitive involvement, and
+    /// withdraw that.
+    public static func mayDiscloseInvolvement(_ actor: Actor, serviceOrganisationID: UUID) -> Bool {
+        mayUseIndex(actor) && actor.organisationID == serviceOrganisationID
+    }
+
+    /// Who could be told of a sensitive involvement: someone outside the service (whose staff
+    /// see it anyway) who works with children.
+    public static func mayBeToldOfInvolvement(_ recipient: Actor, serviceOrganisationID: UUID) -> Bool {
+        mayUseIndex(recipient) && recipient.organisationID != serviceOrganisationID
+    }
+
+    /// A sensitive involvement is disclosed only to a practitioner who uses the index, outside
+    /// the service (whose staff see it anyway), on the word the service may act on: for sexual
+    /// health the young person's own, for the others the service's or the young person's.
+    public static func disclosureProblem(
+        _ service: SensitiveService, agreedBy: DisclosureAgreement, to recipient: Actor, serviceOrganisationID: UUID
+    ) -> FieldProblem? {
+        guard mayBeToldOfInvolvement(recipient, serviceOrganisationID: serviceOrganisationID) else {
+            return .init(
+                field: "practitionerId",
+                message: "Choose a practitioner outside your service who works with children: your own staff already see it")
+        }
+        guard service.agreements.contains(agreedBy) else {
+            return .init(field: "agreedBy", message: "\(service.title) services disclose only with the young person’s agreement")
+        }
+        return nil
     }
 }
 

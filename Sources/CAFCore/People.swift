@@ -76,8 +76,8 @@ public enum NameKind: String, CaseIterable, Codable, Sendable {
     }
 }
 
-/// Services whose very involvement is sensitive: shown only to that service and to those
-/// the child's consent covers.
+/// Services whose very involvement is sensitive: shown only to that service and to those it
+/// has disclosed the involvement to.
 public enum SensitiveService: String, CaseIterable, Codable, Sendable {
     case sexualHealth = "sexual-health"
     case mentalHealth = "mental-health"
@@ -88,6 +88,27 @@ public enum SensitiveService: String, CaseIterable, Codable, Sendable {
         case .sexualHealth: "Sexual health"
         case .mentalHealth: "Mental health"
         case .substanceMisuse: "Substance misuse"
+        }
+    }
+
+    /// Whose word may disclose the involvement: a young person's sexual-health care is theirs
+    /// alone to share (Fraser guidelines), so only their agreement does.
+    public var agreements: [DisclosureAgreement] {
+        self == .sexualHealth ? [.youngPerson] : DisclosureAgreement.allCases
+    }
+}
+
+/// Whose word a sensitive service acts on when it lets someone outside it see its involvement.
+public enum DisclosureAgreement: String, CaseIterable, Codable, Sendable {
+    /// The service's professional judgement, for example that the lead professional needs to know.
+    case service
+    /// The young person's own agreement, recorded by the service.
+    case youngPerson = "young-person"
+
+    public var title: String {
+        switch self {
+        case .service: "The service’s judgement"
+        case .youngPerson: "The young person agreed"
         }
     }
 }

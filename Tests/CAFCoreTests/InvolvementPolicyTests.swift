@@ -4,26 +4,44 @@ import Testing
 @testable import CAFCore
 
 @Suite struct InvolvementPolicyTests {
-    @Test func sensitiveServicesShowOnlyToThemselvesAndThoseTheConsentCovers() {
+    @Test func sensitiveServicesShowOnlyToThemselvesAndThoseTheyDisclosedTo() {
         let clinic = UUID()
         for role in Role.allCases {
             for sameService in [true, false] {
-                for covered in [true, false] {
+                for disclosed in [true, false] {
                     let me = Actor(
                         id: UUID(), roles: [role], organisationID: sameService ? clinic : UUID(), agency: .health,
                         localAuthorityID: UUID())
                     let usesIndex = role.worksWithCases
                     #expect(
-                        AccessPolicy.maySeeInvolvement(me, serviceOrganisationID: clinic, sensitive: nil, consentCovers: covered)
+                        AccessPolicy.maySeeInvolvement(
+                            me, serviceOrganisationID: clinic, sensitive: nil, disclosedToActor: disclosed)
                             == usesIndex, "\(role) ordinary")
                     for service in SensitiveService.allCases {
                         #expect(
                             AccessPolicy.maySeeInvolvement(
-                                me, serviceOrganisationID: clinic, sensitive: service, consentCovers: covered)
-                                == (usesIndex && (sameService || covered)),
-                            "\(role) \(service) same \(sameService) covered \(covered)")
+                                me, serviceOrganisationID: clinic, sensitive: service, disclosedToActor: disclosed)
+                                == (usesIndex && (sameService || disclosed)),
+                            "\(role) \(service) same \(sameService) disclosed \(disclosed)")
                     }
+                    #expect(
+                        AccessPolicy.mayDiscloseInvolvement(me, serviceOrganisationID: clinic) == (usesIndex && sameService))
+                    #expect(
+                        AccessPolicy.mayBeToldOfInvolvement(me, serviceOrganisationID: clinic) == (usesIndex && !sameService))
                 }
+            }
+        }
+    }
+
+    @Test func sexualHealthDisclosesOnlyOnTheYoungPersonsWord() {
+        let clinic = UUID()
+        let teacher = Actor(
+            id: UUID(), roles: [.practitioner], organisationID: UUID(), agency: .education, localAuthorityID: UUID())
+        for service in SensitiveService.allCases {
+            for agreement in DisclosureAgreement.allCases {
+                let refused = AccessPolicy.disclosureProblem(
+                    service, agreedBy: agreement, to: teacher, serviceOrganisationID: clinic)
+                #expect((refused?.field == "agreedBy") == (service == .sexualHealth && agreement == .service))
             }
         }
     }

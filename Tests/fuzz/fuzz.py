@@ -146,12 +146,26 @@ def fixtures(api, document):
     role_grant = next(g["id"] for g in api.call("GET", "/api/v1/admin/role-grants", fay)["grants"]
                       if g["practitionerId"] == promoted)
 
+    # A sensitive service on Ada's record, which health discloses to amy and to carla (whose
+    # disclosure it then withdraws).
+    ben = tokens["ben"]
+    clinic = api.call("POST", f"/api/v1/children/{ada}/involvements", ben,
+                      {"service": "Sexual health clinic", "role": "Advice", "practitionerName": "Dr Rao",
+                       "startedOn": today.isoformat(), "sensitive": "sexual-health"})["id"]
+    amy_id, carla_id = (api.call("GET", "/api/v1/me", tokens[n])["id"] for n in ["amy", "carla"])
+    withdrawable = api.call("POST", f"/api/v1/involvements/{clinic}/disclosures", ben,
+                            {"practitionerId": carla_id, "agreedBy": "young-person"})["id"]
+
     operations = {
         "POST /api/v1/auth/token": {"body": {"email": "mia@demo.test", "password": PASSWORD}},
         "DELETE /api/v1/auth/token": {"persona": "leaving"},
         "GET /api/v1/children/{id}": {"path": {"id": ada}},
         "PUT /api/v1/children/{id}/whereabouts": {"path": {"id": ada}},
         "POST /api/v1/children/{id}/involvements": {"path": {"id": ada}},
+        "GET /api/v1/involvements/{id}/disclosures": {"persona": "ben", "path": {"id": clinic}},
+        "POST /api/v1/involvements/{id}/disclosures": {"persona": "ben", "path": {"id": clinic},
+                                                       "body": {"practitionerId": amy_id, "agreedBy": "young-person"}},
+        "DELETE /api/v1/involvement-disclosures/{id}": {"persona": "ben", "path": {"id": withdrawable}},
         "PUT /api/v1/children/{id}/shield": {"persona": "erin", "path": {"id": child("Sal")}},
         "POST /api/v1/children/{id}/shield-overrides": {"path": {"id": shielded}},
         "GET /api/v1/shield-overrides": {"persona": "erin"},

@@ -25,6 +25,9 @@ enum AuditAction: String, Sendable {
     case recordTime = "record-time"
     case updateChildDetails = "update-child-details"
     case recordInvolvement = "record-involvement"
+    /// A sensitive service let one practitioner outside it see its involvement, or withdrew that.
+    case discloseInvolvement = "disclose-involvement"
+    case withdrawDisclosure = "withdraw-disclosure"
     case shieldChild = "shield-child"
     case overrideShield = "override-shield"
     case reviewShieldOverride = "review-shield-override"

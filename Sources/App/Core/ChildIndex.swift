@@ -15,8 +15,10 @@ struct ChildRecord {
     /// Whom to ask about a shielded child: the LA's coordinators.
     let coordinators: [Practitioner]
     /// The services involved that this reader may see (sensitive ones only by their own
-    /// staff and the teams the consent covers).
+    /// staff and those the service disclosed them to).
     let services: [Involvement]
+    /// Of those, the sensitive ones the reader's own service recorded: it says who else may see them.
+    let disclosable: Set<UUID>
 
     /// Everyone on any episode's team, once each.
     var involved: [Practitioner] { episodes.involved }
@@ -416,11 +418,16 @@ enum ChildIndex {
             )
             .filter(Organisation.self, \.$localAuthority.$id == child.$localAuthority.id).filter(\.$disabled == false)
             .all().filter { AccessPolicy.isCoordinator($0.roles) }
-        let services = try await Involvements.visible(for: id, episodes: episodes, to: signedIn, on: db)
+        let services = try await Involvements.visible(for: id, to: signedIn, on: db)
         try await Audit.record(
             on: db, by: signedIn, .viewChild, child: id, detail: visible && child.shielded ? "whereabouts" : "")
         return ChildRecord(
             child: child, names: names.filter { $0.kind == .current } + names.filter { $0.kind != .current }, episodes: episodes,
-            whereabouts: whereabouts, coordinators: coordinators, services: services)
+            whereabouts: whereabouts, coordinators: coordinators, services: services,
+            disclosable: Set(
+                services.filter {
+                    $0.sensitive != nil
+                        && AccessPolicy.mayDiscloseInvolvement(signedIn.actor, serviceOrganisationID: $0.$organisation.id)
+                }.map { $0.id! }))
     }
 }

@@ -69,6 +69,25 @@ struct ChildrenAPIController {
         return try InvolvementDTO(involvement).json(.created)
     }
 
+    /// GET /api/v1/involvements/{id}/disclosures: for the sensitive service's own staff.
+    func disclosures(req: Request) async throws -> Response {
+        try DisclosuresDTO(try await Involvements.disclosures(of: try req.id("involvement"), by: try req.signedIn, on: req.db))
+            .json()
+    }
+
+    /// POST /api/v1/involvements/{id}/disclosures
+    func disclose(req: Request) async throws -> Response {
+        let body = try await req.decodeJSON(DisclosureRequest.self)
+        let disclosure = try await Involvements.disclose(
+            try req.id("involvement"), to: body.practitionerId, agreedBy: body.agreedBy, by: try req.signedIn, on: req.db)
+        return try DisclosureDTO(disclosure).json(.created)
+    }
+
+    /// DELETE /api/v1/involvement-disclosures/{id}: withdrawn, kept on record.
+    func withdrawDisclosure(req: Request) async throws -> Response {
+        try DisclosureDTO(try await Involvements.withdraw(try req.id("disclosure"), by: try req.signedIn, on: req.db)).json()
+    }
+
     /// PUT /api/v1/children/{id}/shield
     func shield(req: Request) async throws -> Response {
         let body = try await req.decodeJSON(ShieldRequest.self)

@@ -954,6 +954,41 @@ struct InvolvementDTO: Encodable {
     }
 }
 
+struct DisclosureRequest: Decodable {
+    let practitionerId: UUID?
+    let agreedBy: DisclosureAgreement?
+}
+
+/// Whom a sensitive service let see its involvement; `withdrawnAt` once it no longer may.
+struct DisclosureDTO: Encodable {
+    let id: UUID
+    let involvementId: UUID
+    let practitioner: ContactDTO
+    let agreedBy: DisclosureAgreement
+    let recordedAt: Date
+    let withdrawnAt: Date?
+
+    init(_ disclosure: InvolvementDisclosure) {
+        id = disclosure.id!
+        involvementId = disclosure.$involvement.id
+        practitioner = ContactDTO(disclosure.practitioner)
+        agreedBy = disclosure.agreedBy
+        recordedAt = disclosure.recordedAt
+        withdrawnAt = disclosure.withdrawnAt
+    }
+}
+
+struct DisclosuresDTO: Encodable {
+    let involvement: InvolvementDTO
+    /// Standing disclosures, oldest first.
+    let disclosures: [DisclosureDTO]
+
+    init(_ disclosures: Involvements.Disclosures) {
+        involvement = InvolvementDTO(disclosures.involvement)
+        self.disclosures = disclosures.standing.map(DisclosureDTO.init)
+    }
+}
+
 struct WhereaboutsRequest: Decodable {
     let address: String?
     let postcode: String?

@@ -63,7 +63,11 @@ struct ChildPage {
                             .group(
                                 .text("\(involvement.service) (\(involvement.organisation.name)) "),
                                 .unwrap(involvement.sensitive) { GOVUK.tag("\($0.title): sensitive", colour: "purple") },
-                                .span(.class("govuk-hint govuk-!-margin-bottom-0"), .text(involvement.role))),
+                                .span(.class("govuk-hint govuk-!-margin-bottom-0"), .text(involvement.role)),
+                                .if(
+                                    record.disclosable.contains(involvement.id!),
+                                    GOVUK.link(
+                                        "Who else may see \(involvement.service)", to: .involvementDisclosures(involvement.id!)))),
                             .text(involvement.practitionerName), .text(Format.calendarDate(involvement.startedOn)),
                             .text(involvement.endedOn.map(Format.calendarDate) ?? "Still involved"),
                         ]

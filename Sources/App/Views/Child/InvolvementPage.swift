@@ -42,7 +42,7 @@ struct InvolvementPage {
                     legend: "Is this a sensitive service?", name: "sensitive",
                     options: [.init(value: "", label: "No")]
                         + SensitiveService.allCases.map {
-                            .init(value: $0.rawValue, label: "\($0.title): shown only to your service and the child’s team")
+                            .init(value: $0.rawValue, label: "\($0.title): shown only to your service and those it names")
                         },
                     selected: [value("sensitive")], error: problem("sensitive")),
                 GOVUK.button("Record the involvement")

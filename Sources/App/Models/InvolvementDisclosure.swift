@@ -1,0 +1,19 @@
+import CAFCore
+import Fluent
+import Foundation
+
+/// A sensitive service's word that one practitioner outside it may see its involvement.
+final class InvolvementDisclosure: Model, @unchecked Sendable {
+    static let schema = "involvement_disclosures"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "involvement_id") var involvement: Involvement
+    @Parent(key: "practitioner_id") var practitioner: Practitioner
+    @Enum(key: "agreed_by") var agreedBy: DisclosureAgreement
+    @Parent(key: "recorded_by_id") var recordedBy: Practitioner
+    @Field(key: "recorded_at") var recordedAt: Date
+    @OptionalParent(key: "withdrawn_by_id") var withdrawnBy: Practitioner?
+    @OptionalField(key: "withdrawn_at") var withdrawnAt: Date?
+
+    init() {}
+}
