@@ -368,6 +368,16 @@ extension AccessPolicy {
         return !shielded || overridden || mayShield(actor, childLocalAuthorityID: childLocalAuthorityID)
     }
 
+    /// The shield a viewer sees a child through: it withholds the whereabouts of a shielded
+    /// child from whoever may not see them, and nothing of a child who is not shielded.
+    public static func shield(_ actor: Actor, childLocalAuthorityID: UUID, shielded: Bool, overridden: Bool) -> Shield {
+        Shield(
+            hidesWhereabouts: shielded
+                && !maySeeWhereabouts(
+                    actor, childLocalAuthorityID: childLocalAuthorityID, shielded: shielded, overridden: overridden)
+        )
+    }
+
     /// The LA whose shielded children's whereabouts this actor sees (and may shield): theirs,
     /// for its coordinators and safeguarding staff; nil for everyone else.
     public static func shieldingAuthority(_ actor: Actor) -> UUID? {
@@ -407,22 +417,27 @@ extension AccessPolicy {
         mayUseIndex(actor) && actor.organisationID == serviceOrganisationID
     }
 
-    /// Who could be told of a sensitive involvement: someone outside the service (whose staff
-    /// see it anyway) who works with children.
-    public static func mayBeToldOfInvolvement(_ recipient: Actor, serviceOrganisationID: UUID) -> Bool {
-        mayUseIndex(recipient) && recipient.organisationID != serviceOrganisationID
+    /// Who could be told of a sensitive involvement: someone on the child's team, outside the
+    /// service (whose staff see it anyway), who works with children. Least access: those the
+    /// service is asked about, never anyone in the country.
+    public static func mayBeToldOfInvolvement(_ recipient: Actor, serviceOrganisationID: UUID, onChildsTeam: Bool) -> Bool {
+        onChildsTeam && mayUseIndex(recipient) && recipient.organisationID != serviceOrganisationID
     }
 
-    /// A sensitive involvement is disclosed only to a practitioner who uses the index, outside
-    /// the service (whose staff see it anyway), on the word the service may act on: for sexual
-    /// health the young person's own, for the others the service's or the young person's.
+    /// A sensitive involvement is disclosed only to someone who may be told of it, on the word
+    /// the service may act on: for sexual health the young person's own, for the others the
+    /// service's or the young person's.
     public static func disclosureProblem(
-        _ service: SensitiveService, agreedBy: DisclosureAgreement, to recipient: Actor, serviceOrganisationID: UUID
+        _ service: SensitiveService, agreedBy: DisclosureAgreement, to recipient: Actor, serviceOrganisationID: UUID,
+        onChildsTeam: Bool
     ) -> FieldProblem? {
-        guard mayBeToldOfInvolvement(recipient, serviceOrganisationID: serviceOrganisationID) else {
+        guard mayBeToldOfInvolvement(recipient, serviceOrganisationID: serviceOrganisationID, onChildsTeam: onChildsTeam)
+        else {
             return .init(
                 field: "practitionerId",
-                message: "Choose a practitioner outside your service who works with children: your own staff already see it")
+                message:
+                    "Choose someone on the child’s team, outside your service, who works with children: your own staff already see it"
+            )
         }
         guard service.agreements.contains(agreedBy) else {
             return .init(field: "agreedBy", message: "\(service.title) services disclose only with the young person’s agreement")

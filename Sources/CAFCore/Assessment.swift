@@ -77,6 +77,9 @@ public struct AssessmentContent: Codable, Sendable, Hashable {
         conclusions = try c.decodeIfPresent(String.self, forKey: .conclusions) ?? ""
     }
 
+    /// The most parents and carers one assessment records.
+    public static let maxParents = 6
+
     /// The entry for an element, blank when nothing has been written yet.
     public func element(_ code: String) -> ElementAssessment {
         elements.first { $0.code == code } ?? ElementAssessment(code: code)
@@ -120,7 +123,9 @@ public struct AssessmentContent: Codable, Sendable, Hashable {
             problems.append(
                 .init(field: "identifying.expectedDeliveryDate", message: "Enter the expected date of delivery as a real date"))
         }
-        if parents.count > 6 { problems.append(.init(field: "parents", message: "Record at most 6 parents or carers")) }
+        if parents.count > Self.maxParents {
+            problems.append(.init(field: "parents", message: "Record at most \(Self.maxParents) parents or carers"))
+        }
         if services.count > 30 { problems.append(.init(field: "services", message: "Record at most 30 services")) }
         return problems
     }

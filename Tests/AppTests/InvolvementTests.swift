@@ -69,17 +69,19 @@ import VaporTesting
             let amy = try await world.token("amy@demo.test")
             let ben = try await world.token("ben@demo.test")
             let carla = try await world.token("carla@demo.test")
-            let child = try await world.registerChild(as: amy)
+            let child = try await world.childWithEpisode(as: amy).childID  // amy leads the child's team
             let clinic = try await record(world, child, as: ben, "Sexual health clinic", sensitive: "sexual-health")
             let amyID = try await world.signedIn("amy@demo.test").id.uuidString
             let benID = try await world.signedIn("ben@demo.test").id.uuidString
             let fayID = try await world.signedIn("fay@demo.test").id.uuidString
+            let carlaID = try await world.signedIn("carla@demo.test").id.uuidString
 
-            // Refused, naming the field, writing nothing.
+            // Refused, naming the field, writing nothing; those on policy grounds audited.
             for (to, agreedBy, field) in [
                 (amyID, "service", "agreedBy"),  // sexual health: the young person's word only
                 (benID, "young-person", "practitionerId"),  // the service's own staff see it already
                 (fayID, "young-person", "practitionerId"),  // an administrator does not work with children
+                (carlaID, "young-person", "practitionerId"),  // not on the child's team
                 (UUID().uuidString, "young-person", "practitionerId"),
                 (amyID, "parent", "agreedBy"),
             ] {
@@ -90,7 +92,7 @@ import VaporTesting
             // Only the service's staff may disclose, whatever they assert.
             let selfServed = try await disclose(world, clinic, to: amyID, agreedBy: "young-person", as: amy)
             #expect(selfServed.status == .forbidden)
-            #expect(try await audited(world, .discloseInvolvement, .denied) == 1)
+            #expect(try await audited(world, .discloseInvolvement, .denied) == 5)
             #expect(try await InvolvementDisclosure.query(on: world.app.db).count() == 0)
             #expect(try await services(world, child, as: amy) == [])
 
@@ -118,7 +120,7 @@ import VaporTesting
             #expect(try await world.send(.DELETE, APIURL.involvementDisclosure(disclosure).path, token: ben).status == .ok)
             #expect(try await audited(world, .discloseInvolvement, .allowed) == 1)
             #expect(try await audited(world, .withdrawDisclosure, .allowed) == 1)
-            #expect(try await audited(world, .discloseInvolvement, .denied) == 3)
+            #expect(try await audited(world, .discloseInvolvement, .denied) == 7)
             // Withdrawn, the record stays; a new disclosure may be made.
             #expect(try await disclose(world, clinic, to: amyID, agreedBy: "young-person", as: ben).status == .created)
             #expect(try await InvolvementDisclosure.query(on: world.app.db).count() == 2)
@@ -131,7 +133,7 @@ import VaporTesting
         try await TestWorld.run { (world: TestWorld) async throws in
             let amy = try await world.token("amy@demo.test")
             let ben = try await world.token("ben@demo.test")
-            let child = try await world.registerChild(as: amy)
+            let child = try await world.childWithEpisode(as: amy).childID
             let camhs = try await record(world, child, as: ben, "CAMHS", sensitive: "mental-health")
             let visits = try await record(world, child, as: ben, "Health visiting")
             let amyID = try await world.signedIn("amy@demo.test").id.uuidString
@@ -140,6 +142,59 @@ import VaporTesting
             let ordinary = try await disclose(world, visits, to: amyID, agreedBy: "service", as: ben)
             #expect(ordinary.status == .conflict)
             #expect(try world.error(ordinary).code == "not-sensitive")
+        }
+    }
+
+    /// The service's word is for the practitioner in the job they had: moved to another
+    /// organisation, they no longer see the service, until it tells them again.
+    @Test func aDisclosureLapsesWhenItsPractitionerMovesOrganisation() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let amy = try await world.token("amy@demo.test")
+            let ben = try await world.token("ben@demo.test")
+            let child = try await world.childWithEpisode(as: amy).childID
+            let camhs = try await record(world, child, as: ben, "CAMHS", sensitive: "mental-health")
+            let amyID = try await world.signedIn("amy@demo.test").id
+            #expect(try await disclose(world, camhs, to: amyID.uuidString, agreedBy: "service", as: ben).status == .created)
+            #expect(try await services(world, child, as: amy) == ["CAMHS"])
+
+            let moved = try #require(try await Practitioner.find(amyID, on: world.app.db))
+            let police = try await world.signedIn("carla@demo.test").organisation!.id!
+            moved.$organisation.id = police
+            try await moved.save(on: world.app.db)
+            #expect(try await services(world, child, as: amy) == [])
+            let list = try world.json(try await world.send(.GET, APIURL.involvementDisclosures(camhs).path, token: ben))
+            #expect((list["disclosures"] as? [Any])?.isEmpty == true)
+            #expect(try await disclose(world, camhs, to: amyID.uuidString, agreedBy: "service", as: ben).status == .created)
+            #expect(try await services(world, child, as: amy) == ["CAMHS"])
+        }
+    }
+
+    /// The audit trail would name a sensitive service to the coordinators who read it: its
+    /// entries are left out for anyone who may not see the service; the rest stay.
+    @Test func theAuditTrailShowsASensitiveServiceOnlyToThoseWhoMaySeeIt() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let amy = try await world.token("amy@demo.test")
+            let ben = try await world.token("ben@demo.test")
+            let erin = try await world.token("erin@demo.test")
+            let child = try await world.childWithEpisode(as: amy).childID
+            let clinic = try await record(world, child, as: ben, "Sexual health clinic", sensitive: "sexual-health")
+            _ = try await record(world, child, as: ben, "Health visiting")
+            let amyID = try await world.signedIn("amy@demo.test").id.uuidString
+            #expect(try await disclose(world, clinic, to: amyID, agreedBy: "young-person", as: ben).status == .created)
+            _ = try await world.send(.GET, APIURL.involvementDisclosures(clinic).path, token: ben)
+
+            let trail = try await world.send(.GET, APIURL.audit.path + "?childId=\(child.uuidString)", token: erin)
+            #expect(trail.status == .ok)
+            let events = try world.json(trail)["events"] as? [[String: Any]] ?? []
+            let actions = events.compactMap { $0["action"] as? String }
+            #expect(actions.filter { $0 == "record-involvement" }.count == 1)  // health visiting only
+            #expect(!actions.contains("disclose-involvement"))
+            #expect(!trail.body.string.contains(clinic.uuidString) && !trail.body.string.contains("sexual-health"))
+            #expect(actions.contains("open-episode"))
+            let page = PageTests.Browser(world)
+            try await page.signIn("erin@demo.test")
+            let html = try await page.get(SiteURL.childAudit(child).path).body.string
+            #expect(!html.contains("sexual-health") && !html.contains("disclose-involvement"))
         }
     }
 

@@ -100,7 +100,8 @@ import VaporTesting
             let added = try await browser.post(
                 SiteURL.planActions(created.episodeID).path,
                 [
-                    ("description", "Breakfast club"), ("elementCodes[]", "dev.selfcare"), ("ownerEmail", "amy@demo.test"),
+                    ("description", "Breakfast club"), ("elementCodes[]", "dev.selfcare"),
+                    ("ownerId", try await world.signedIn("amy@demo.test").id.uuidString),
                     ("dueOn-day", "18"), ("dueOn-month", "12"), ("dueOn-year", "2026"),
                 ])
             #expect(added.body.string.contains("Action added"))

@@ -172,7 +172,10 @@ import VaporTesting
             #expect(page.contains("Attended"))
             let lead = try await browser.post(
                 SiteURL.leadProfessional(created.episodeID).path,
-                [("practitionerEmail", "amy@demo.test"), ("basis", "agreed-at-meeting"), ("meetingId", meeting.id!.uuidString)])
+                [
+                    ("practitionerId", try await world.signedIn("amy@demo.test").id.uuidString), ("basis", "agreed-at-meeting"),
+                    ("meetingId", meeting.id!.uuidString),
+                ])
             #expect(lead.body.string.contains("Lead professional saved"))
             #expect(lead.body.string.contains("Agreed at a TAC meeting"))
         }

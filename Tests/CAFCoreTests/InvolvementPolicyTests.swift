@@ -26,8 +26,11 @@ import Testing
                     }
                     #expect(
                         AccessPolicy.mayDiscloseInvolvement(me, serviceOrganisationID: clinic) == (usesIndex && sameService))
-                    #expect(
-                        AccessPolicy.mayBeToldOfInvolvement(me, serviceOrganisationID: clinic) == (usesIndex && !sameService))
+                    for onTeam in [true, false] {
+                        #expect(
+                            AccessPolicy.mayBeToldOfInvolvement(me, serviceOrganisationID: clinic, onChildsTeam: onTeam)
+                                == (usesIndex && !sameService && onTeam))
+                    }
                 }
             }
         }
@@ -40,7 +43,7 @@ import Testing
         for service in SensitiveService.allCases {
             for agreement in DisclosureAgreement.allCases {
                 let refused = AccessPolicy.disclosureProblem(
-                    service, agreedBy: agreement, to: teacher, serviceOrganisationID: clinic)
+                    service, agreedBy: agreement, to: teacher, serviceOrganisationID: clinic, onChildsTeam: true)
                 #expect((refused?.field == "agreedBy") == (service == .sexualHealth && agreement == .service))
             }
         }

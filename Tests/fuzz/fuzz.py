@@ -146,15 +146,17 @@ def fixtures(api, document):
     role_grant = next(g["id"] for g in api.call("GET", "/api/v1/admin/role-grants", fay)["grants"]
                       if g["practitionerId"] == promoted)
 
-    # A sensitive service on Ada's record, which health discloses to amy and to carla (whose
-    # disclosure it then withdraws).
+    # Two sensitive services on Ada's record, which health discloses to amy (on her team): the
+    # first by the fuzzed call, the second beforehand, to be withdrawn.
     ben = tokens["ben"]
-    clinic = api.call("POST", f"/api/v1/children/{ada}/involvements", ben,
-                      {"service": "Sexual health clinic", "role": "Advice", "practitionerName": "Dr Rao",
-                       "startedOn": today.isoformat(), "sensitive": "sexual-health"})["id"]
-    amy_id, carla_id = (api.call("GET", "/api/v1/me", tokens[n])["id"] for n in ["amy", "carla"])
-    withdrawable = api.call("POST", f"/api/v1/involvements/{clinic}/disclosures", ben,
-                            {"practitionerId": carla_id, "agreedBy": "young-person"})["id"]
+    def clinic_record(service):
+        return api.call("POST", f"/api/v1/children/{ada}/involvements", ben,
+                        {"service": service, "role": "Advice", "practitionerName": "Dr Rao",
+                         "startedOn": today.isoformat(), "sensitive": "sexual-health"})["id"]
+    clinic, second_clinic = clinic_record("Sexual health clinic"), clinic_record("Sexual health outreach")
+    amy_id = api.call("GET", "/api/v1/me", amy)["id"]
+    withdrawable = api.call("POST", f"/api/v1/involvements/{second_clinic}/disclosures", ben,
+                            {"practitionerId": amy_id, "agreedBy": "young-person"})["id"]
 
     operations = {
         "POST /api/v1/auth/token": {"body": {"email": "mia@demo.test", "password": PASSWORD}},

@@ -76,7 +76,7 @@ struct ChildController {
     private func childPage(_ req: Request, reason: String = "", problems: [FieldProblem] = []) async throws -> ChildPage {
         let signedIn = try req.signedIn
         let record = try await ChildIndex.read(
-            try req.id("child"), by: signedIn, credential: Shielding.credential(of: req), on: req.db)
+            try req.id("child"), by: signedIn, on: req.db)
         let la = record.child.$localAuthority.id
         var page = ChildPage(
             record: record, mayReadAudit: AccessPolicy.mayReadAudit(signedIn.actor, childLocalAuthorityID: la),
@@ -89,7 +89,7 @@ struct ChildController {
 
     func editWhereabouts(req: Request) async throws -> Response {
         let record = try await ChildIndex.read(
-            try req.id("child"), by: try req.signedIn, credential: Shielding.credential(of: req), on: req.db)
+            try req.id("child"), by: try req.signedIn, on: req.db)
         guard record.whereabouts != nil else {
             throw AppError.forbidden("This child’s whereabouts are shielded. Contact the coordinator of their local authority.")
         }
@@ -108,7 +108,7 @@ struct ChildController {
             school: form["school"], gpPractice: form["gpPractice"], contactPhone: form["contactPhone"])
         do {
             _ = try await Whereabouts.update(
-                childID, change, by: try req.signedIn, credential: Shielding.credential(of: req), on: req.db)
+                childID, change, by: try req.signedIn, on: req.db)
             return req.redirect(to: SiteURL.child(childID).path)
         } catch let error as AppError where !error.problems.isEmpty {
             let child = try await Child.live(childID, on: req.db)
@@ -179,7 +179,7 @@ struct ChildController {
         let reason = FormFields(req)["reason"]
         do {
             _ = try await Shielding.override(
-                childID: try req.id("child"), reason: reason, credential: Shielding.credential(of: req), by: try req.signedIn,
+                childID: try req.id("child"), reason: reason, by: try req.signedIn,
                 on: req.db)
             return req.redirect(to: SiteURL.child(try req.id("child")).path)
         } catch let error as AppError where !error.problems.isEmpty {

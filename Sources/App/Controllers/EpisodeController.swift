@@ -242,7 +242,7 @@ struct EpisodeController {
         identifying.interpreterArranged = yesNo("identifying.interpreterArranged")
         identifying.specialRequirements = form["identifying.specialRequirements"]
         content.identifying = identifying
-        content.parents = (0..<AssessmentFormPage.parentSlots).map { index in
+        content.parents = (0..<AssessmentContent.maxParents).map { index in
             let prefix = "parents[\(index)]"
             return ParentCarer(
                 name: form["\(prefix).name"], phone: form["\(prefix).phone"], relationship: form["\(prefix).relationship"],

@@ -44,9 +44,15 @@ struct InvolvementController {
         let form = FormFields(req)
         let signedIn = try req.signedIn
         do {
-            _ = try await Involvements.disclose(
+            let disclosed = try await Involvements.disclose(
                 involvementID, to: UUID(uuidString: form["practitionerId"]),
                 agreedBy: DisclosureAgreement(rawValue: form["agreedBy"]), by: signedIn, on: req.db)
+            var page = DisclosuresPage(
+                disclosures: try await Involvements.disclosures(of: involvementID, by: signedIn, on: req.db))
+            page.notice = "\(disclosed.disclosure.practitioner.name) may now see this involvement"
+            return page.render(PageContext(req)).response()
+        } catch let error as AppError where error.code == "already-disclosed" {
+            // A second submission of the same choice: what it asked for is so.
             return req.redirect(to: SiteURL.involvementDisclosures(involvementID).path)
         } catch let error as AppError where !error.problems.isEmpty {
             var page = DisclosuresPage(
@@ -57,7 +63,12 @@ struct InvolvementController {
     }
 
     func withdraw(req: Request) async throws -> Response {
-        let disclosure = try await Involvements.withdraw(try req.id("disclosure"), by: try req.signedIn, on: req.db)
-        return req.redirect(to: SiteURL.involvementDisclosures(disclosure.$involvement.id).path)
+        let signedIn = try req.signedIn
+        let withdrawn = try await Involvements.withdraw(try req.id("disclosure"), by: signedIn, on: req.db)
+        var page = DisclosuresPage(
+            disclosures: try await Involvements.disclosures(
+                of: withdrawn.disclosure.$involvement.id, by: signedIn, on: req.db))
+        page.notice = "\(withdrawn.disclosure.practitioner.name) no longer sees this involvement"
+        return page.render(PageContext(req)).response()
     }
 }

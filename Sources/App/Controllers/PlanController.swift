@@ -10,8 +10,10 @@ struct PlanController {
     func add(req: Request) async throws -> Response {
         let form = FormFields(req)
         let id = try req.id("episode")
+        // The owner is chosen by id, so the page never carries a team member's e-mail address.
         let planned = PlannedAction(
-            description: form["description"], elementCodes: form.all("elementCodes[]"), ownerEmail: form["ownerEmail"],
+            description: form["description"], elementCodes: form.all("elementCodes[]"),
+            ownerEmail: try await TeamController.practitioner(form["ownerId"], on: req.db)?.email ?? "",
             ownerAgency: form["ownerAgency"],
             dueOn: CalendarDate.fromParts(day: form["dueOn-day"], month: form["dueOn-month"], year: form["dueOn-year"]) ?? "")
         return try await respond(req, episodeID: id, form: form, notice: "Action added") { signedIn in

@@ -5,7 +5,8 @@ import Vapor
 struct SafeguardingController {
     func checklist(req: Request) async throws -> Response {
         let record = try await ChildIndex.read(try req.id("child"), by: try req.signedIn, on: req.db)
-        return ChecklistPage(child: record.child, openEpisode: record.openEpisode).render(PageContext(req)).response()
+        return ChecklistPage(child: record.child, openEpisode: record.openEpisode, shield: record.shield).render(PageContext(req))
+            .response()
     }
 
     func recordChecklist(req: Request) async throws -> Response {
@@ -32,7 +33,7 @@ struct SafeguardingController {
         } catch let error as AppError where !error.problems.isEmpty {
             let record = try await ChildIndex.read(childID, by: signedIn, on: req.db)
             return ChecklistPage(
-                child: record.child, openEpisode: record.openEpisode, harmConcern: form["harmConcern"],
+                child: record.child, openEpisode: record.openEpisode, shield: record.shield, harmConcern: form["harmConcern"],
                 worriedOutcomes: Set(form.all("worriedOutcomes[]")), familyAskedForHelp: form["familyAskedForHelp"],
                 ownServiceCanMeet: form["ownServiceCanMeet"], needsUnclearOrBroad: form["needsUnclearOrBroad"],
                 reason: form["reason"], problems: error.problems

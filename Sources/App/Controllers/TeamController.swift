@@ -1,4 +1,5 @@
 import CAFCore
+import Fluent
 import Vapor
 
 /// Team-around-the-child pages: members, meetings and attendance, the lead professional.
@@ -34,14 +35,23 @@ struct TeamController {
     func changeLead(req: Request) async throws -> Response {
         let form = FormFields(req)
         return try await respond(req, form: form, notice: "Lead professional saved") { signedIn, id in
-            let email =
-                form["otherEmail"].trimmingCharacters(in: .whitespaces).isEmpty ? form["practitionerEmail"] : form["otherEmail"]
-            guard !email.isEmpty else { throw AppError.invalid(field: "practitionerEmail", "Choose who will lead") }
-            _ = try await Teams.changeLead(
-                of: id, to: email,
-                LeadProfessionalChange(
-                    basis: LeadProfessionalBasis(rawValue: form["basis"]) ?? .agreedAtMeeting, handoverNote: form["handoverNote"]),
-                meetingID: UUID(uuidString: form["meetingId"]), by: signedIn, on: req.db)
+            // A team member is chosen by id, so the page never carries their e-mail address (which
+            // can say where a shielded child is seen); anyone else by the address typed.
+            let other = form["otherEmail"].trimmingCharacters(in: .whitespaces)
+            let chosen = try await Self.practitioner(form["practitionerId"], on: req.db)
+            let email = other.isEmpty ? chosen?.email ?? "" : other
+            guard !email.isEmpty else { throw AppError.invalid(field: "practitionerId", "Choose who will lead") }
+            do {
+                _ = try await Teams.changeLead(
+                    of: id, to: email,
+                    LeadProfessionalChange(
+                        basis: LeadProfessionalBasis(rawValue: form["basis"]) ?? .agreedAtMeeting,
+                        handoverNote: form["handoverNote"]),
+                    meetingID: UUID(uuidString: form["meetingId"]), by: signedIn, on: req.db)
+            } catch let error as AppError {
+                guard other.isEmpty, let chosen else { throw error.renaming("practitionerEmail", to: "otherEmail") }
+                throw error.renaming("practitionerEmail", to: "practitionerId", hiding: (email, chosen.name))
+            }
         }
     }
 
@@ -100,6 +110,12 @@ struct TeamController {
             page.typed = form.values
             return page.render(PageContext(req)).response(.unprocessableEntity)
         }
+    }
+
+    /// The practitioner a form chose by id.
+    static func practitioner(_ id: String, on db: any Database) async throws -> Practitioner? {
+        guard let id = UUID(uuidString: id) else { return nil }
+        return try await Practitioner.find(id, on: db)
     }
 
     private func page(_ req: Request, notice: String?) async throws -> TeamPage {

@@ -26,6 +26,9 @@ struct WorktrayController {
         }
         let statuses = try await latestStatuses(of: (mine + all).compactMap(\.id), on: req.db)
         let calls = try await SafeguardingCalls.worktray(for: signedIn, openOnly: false, on: req.db)
+        let meetings = try await Teams.meetingsToAttend(for: signedIn, on: req.db)
+        let requests = try await AccessRequests.pending(for: signedIn, on: req.db)
+        let children = meetings.map(\.episode.child) + requests.map(\.episode.child)
         return WorktrayPage(
             signedIn: signedIn,
             mine: mine.map { .init(episode: $0, assessmentStatus: statuses[$0.id!]) },
@@ -38,8 +41,9 @@ struct WorktrayController {
             actionsDue: try await ActionPlans.due(for: signedIn, on: req.db),
             reviewsDue: try await ActionPlans.reviewsDue(for: signedIn, on: req.db),
             referrals: try await Closures.pendingReferrals(for: signedIn, on: req.db),
-            meetings: try await Teams.meetingsToAttend(for: signedIn, on: req.db),
-            accessRequests: try await AccessRequests.pending(for: signedIn, on: req.db),
+            meetings: meetings,
+            shields: try await Shielding.shields(for: children, to: signedIn, on: req.db),
+            accessRequests: requests,
             breakGlass: try await BreakGlass.queue(for: signedIn, on: req.db),
             shieldOverrides: try await Shielding.queue(for: signedIn, on: req.db)
         ).render(PageContext(req)).response()

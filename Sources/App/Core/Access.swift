@@ -11,8 +11,8 @@ struct AuthorisedEpisode {
     let basis: AccessBasis
     /// What the policy decided on, to ask it further questions without loading again.
     let facts: EpisodeFacts
-    /// False while the child's whereabouts are shielded from this reader.
-    let whereaboutsVisible: Bool
+    /// What of the child's whereabouts this reader sees: every view of the episode goes through it.
+    let shield: Shield
     var id: UUID { episode.id! }
 }
 
@@ -31,18 +31,16 @@ enum Access {
             try await BreakGlassGrant.query(on: db).filter(\.$episode.$id == id).filter(\.$expiresAt > Date()).all()
                 .map(\.$practitioner.id))
         let facts = facts(episode, consent, referred: referred, breakGlass: breakGlass)
+        let shield = try await Shielding.shield(for: episode.child, to: signedIn, on: db)
         switch AccessPolicy.decide(signedIn.actor, action, facts) {
         case .allowed(let basis):
-            let child = episode.child
             return AuthorisedEpisode(
-                episode: episode, child: child, consent: consent, basis: basis, facts: facts,
-                whereaboutsVisible: AccessPolicy.maySeeWhereabouts(
-                    signedIn.actor, childLocalAuthorityID: child.$localAuthority.id, shielded: child.shielded, overridden: false))
+                episode: episode, child: episode.child, consent: consent, basis: basis, facts: facts, shield: shield)
         case .denied(let denial):
             try await Audit.record(
                 on: db, by: signedIn, auditAction(action), child: episode.$child.id, episode: id, outcome: .denied,
                 detail: denial.rawValue)
-            throw AppError.forbidden(message(for: denial, episode: episode), denial: denial)
+            throw AppError.forbidden(message(for: denial, episode: episode, shield: shield), denial: denial)
         }
     }
 
@@ -88,10 +86,14 @@ enum Access {
             agency: practitioner.organisation?.agencyType)
     }
 
-    private static func message(for denial: AccessDenial, episode: Episode) -> String {
+    /// A refusal names whom to ask; for a shielded child, only as far as the shield lets the
+    /// reader see (no organisation, e-mail or phone) and by way of the LA's coordinators.
+    private static func message(for denial: AccessDenial, episode: Episode, shield: Shield) -> String {
         let contact = contact(for: episode)
-        let who = [contact.name, contact.jobTitle, contact.organisation?.name].compactMap { $0 }.joined(separator: ", ")
-        let reach = "\(who) (\(contact.email), \(contact.phone))"
+        let reach =
+            shield.hidesWhereabouts
+            ? "\(shield.person(contact)), through the coordinators of the child’s local authority"
+            : "\(shield.person(contact)) (\(contact.email), \(contact.phone))"
         let role = episode.leadProfessional == nil ? "the practitioner who started it" : "its lead professional"
         switch denial {
         case .noCaseRole:

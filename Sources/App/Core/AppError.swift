@@ -17,6 +17,17 @@ struct AppError: Error, AbortError {
     var headers: HTTPHeaders = [:]
 
     var reason: String { message }
+
+    /// The same problems reported against the form field a page asked with; `hiding` text the
+    /// page never showed (an e-mail address looked up from an id) is replaced in the messages.
+    func renaming(_ field: String, to name: String, hiding hidden: (text: String, shown: String)? = nil) -> AppError {
+        var renamed = self
+        renamed.problems = problems.map { problem in
+            let message = hidden.map { problem.message.replacingOccurrences(of: $0.text, with: $0.shown) } ?? problem.message
+            return FieldProblem(field: problem.field == field ? name : problem.field, message: message)
+        }
+        return renamed
+    }
     var field: String? { problems.first?.field }
 
     static func invalid(_ problems: [FieldProblem]) -> AppError {

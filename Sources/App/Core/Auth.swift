@@ -7,6 +7,9 @@ import Vapor
 struct SignedIn: Authenticatable {
     let practitioner: Practitioner
     let organisation: Organisation?
+    /// The digest of what this sign-in is held by (the bearer token, or the page session's
+    /// id): a shield override lasts as long as it.
+    var credential: String? = nil
 
     var id: UUID { practitioner.id! }
 
@@ -135,8 +138,9 @@ struct BearerSignIn: AsyncMiddleware {
         if let bearer = req.headers.bearerAuthorization,
             let token = try await APIToken.query(on: req.db)
                 .filter(\.$tokenHash == Auth.digest(bearer.token)).filter(\.$expiresAt > Date()).first(),
-            let signedIn = try await SignedIn.load(token.$practitioner.id, on: req.db)
+            var signedIn = try await SignedIn.load(token.$practitioner.id, on: req.db)
         {
+            signedIn.credential = Auth.digest(bearer.token)
             req.auth.login(signedIn)
         }
         return try await next.respond(to: req)
@@ -153,7 +157,8 @@ struct SessionSignIn: AsyncMiddleware {
         {
             if now - seen > Auth.idleTimeout || now - started > Auth.absoluteTimeout {
                 req.session.destroy()
-            } else if let signedIn = try await SignedIn.load(id, on: req.db) {
+            } else if var signedIn = try await SignedIn.load(id, on: req.db) {
+                signedIn.credential = req.session.id.map { Auth.digest($0.string) }
                 // A session begun before the account's credentials changed (a second factor
                 // reset for a lost phone) ends, as its API tokens did.
                 if let changed = signedIn.practitioner.credentialsChangedAt, changed.timeIntervalSince1970 >= started {

@@ -25,6 +25,27 @@ enum ChildAudit {
         let merged = try await Child.query(on: db).filter(\.$mergedInto.$id == child.id!).all().compactMap(\.id)
         let events = try await Audit.events(forChildren: [child.id!] + merged, episodeIDs: episodeIDs, on: db)
         try await Audit.record(on: db, by: signedIn, .viewAudit, child: child.id)
-        return events
+        return try await withoutHiddenServices(events, by: signedIn, on: db)
+    }
+
+    /// Entries about a sensitive service (its recording, who it told, who read whom it told)
+    /// reveal it: they are left out for a reader who may not see that service. An entry from
+    /// before entries named their involvement, marked only `sensitive=`, is left out for all.
+    static func withoutHiddenServices(_ events: [AuditEvent], by signedIn: SignedIn, on db: any Database) async throws
+        -> [AuditEvent]
+    {
+        func involvement(_ event: AuditEvent) -> UUID? {
+            guard let range = event.detail.range(of: "involvement=") else { return nil }
+            return UUID(uuidString: String(event.detail[range.upperBound...].prefix(36)))
+        }
+        let named = Set(events.compactMap(involvement))
+        let involvements =
+            named.isEmpty ? [] : try await Involvement.query(on: db).filter(\.$id ~~ Array(named)).all()
+        let seen = Set(try await Involvements.seen(involvements, by: signedIn, on: db).compactMap(\.id))
+        let hidden = Set(involvements.filter { $0.sensitive != nil }.compactMap(\.id)).subtracting(seen)
+        return events.filter { event in
+            guard let id = involvement(event) else { return !event.detail.contains("sensitive=") }
+            return !hidden.contains(id)
+        }
     }
 }

@@ -12,6 +12,8 @@ struct ChildRecord {
     let episodes: [Episode]
     /// Nil while the whereabouts are shielded from this reader.
     let whereabouts: Whereabouts?
+    /// What of the whereabouts this reader sees: the contacts, team and services go through it.
+    let shield: Shield
     /// Whom to ask about a shielded child: the LA's coordinators.
     let coordinators: [Practitioner]
     /// The services involved that this reader may see (sensitive ones only by their own
@@ -49,8 +51,8 @@ struct IndexName: Sendable {
 struct ChildSearchHit {
     let child: Child
     let matchedName: IndexName?
-    /// False for a shielded child the searcher may not see the whereabouts of.
-    let whereaboutsVisible: Bool
+    /// What of the child's whereabouts the searcher may see.
+    let shield: Shield
 }
 
 /// One page of a search's results, best first, from at most `ChildIndex.resultCap` in all.
@@ -186,13 +188,10 @@ enum ChildIndex {
         let shown = Array(ranked.prefix(resultCap).dropFirst((query.page - 1) * pageSize).prefix(pageSize))
         let children = Dictionary(
             uniqueKeysWithValues: try await Child.query(on: db).filter(\.$id ~~ shown.map(\.childID)).all().map { ($0.id!, $0) })
+        let shields = try await Shielding.shields(for: Array(children.values), to: signedIn, on: db)
         let hits = shown.compactMap { found in
             children[found.childID].map { child in
-                ChildSearchHit(
-                    child: child, matchedName: found.matchedName,
-                    whereaboutsVisible: AccessPolicy.maySeeWhereabouts(
-                        signedIn.actor, childLocalAuthorityID: child.$localAuthority.id, shielded: child.shielded,
-                        overridden: false))
+                ChildSearchHit(child: child, matchedName: found.matchedName, shield: shields[child.id!] ?? .closed)
             }
         }
         try await Audit.record(
@@ -393,17 +392,14 @@ enum ChildIndex {
         try await Episode.withTeam(on: db).filter(\.$child.$id == childID).all().involved
     }
 
-    /// `credential` (see `Shielding.credential`) lets an override taken with it show a
-    /// shielded child's whereabouts.
-    static func read(_ id: UUID, by signedIn: SignedIn, credential: String? = nil, on db: any Database) async throws
-        -> ChildRecord
-    {
+    static func read(_ id: UUID, by signedIn: SignedIn, on db: any Database) async throws -> ChildRecord {
         try Access.requireIndex(signedIn)
         let child = try await Child.live(id, withLocalAuthority: true, on: db)
         let episodes = try await Episode.withTeam(on: db).filter(\.$child.$id == id)
             .sort(\.$openedAt, .descending).all()
         let names = try await ChildName.query(on: db).filter(\.$child.$id == id).sort(\.$createdAt).all()
-        let visible = try await Shielding.whereaboutsVisible(child, to: signedIn, credential: credential, on: db)
+        let shield = try await Shielding.shield(for: child, to: signedIn, on: db)
+        let visible = !shield.hidesWhereabouts
         let whereabouts =
             visible
             ? Whereabouts(
@@ -423,7 +419,7 @@ enum ChildIndex {
             on: db, by: signedIn, .viewChild, child: id, detail: visible && child.shielded ? "whereabouts" : "")
         return ChildRecord(
             child: child, names: names.filter { $0.kind == .current } + names.filter { $0.kind != .current }, episodes: episodes,
-            whereabouts: whereabouts, coordinators: coordinators, services: services,
+            whereabouts: whereabouts, shield: shield, coordinators: coordinators, services: services,
             disclosable: Set(
                 services.filter {
                     $0.sensitive != nil

@@ -132,14 +132,16 @@ enum Episodes {
     }
 
     /// Saves the draft; with `complete` it must also pass completion checks, after which
-    /// this version can never change again.
+    /// this version can never change again. What the shield withholds from the writer is kept
+    /// as stored, whatever they send for it.
     static func saveAssessment(
-        of id: UUID, content: AssessmentContent, complete: Bool, by signedIn: SignedIn, on db: any Database
-    ) async throws -> Assessment {
+        of id: UUID, content edited: AssessmentContent, complete: Bool, by signedIn: SignedIn, on db: any Database
+    ) async throws -> (AuthorisedEpisode, Assessment) {
         let authorised = try await Access.episode(id, .write, by: signedIn, on: db)
         let assessment = try await latestAssessment(of: id, on: db)
         guard assessment.status == .draft else { throw AppError.conflictCompleted }
-        let problems = complete ? content.completionProblems() : content.draftProblems()
+        let (content, withheld) = authorised.shield.saving(edited, over: try assessment.content())
+        let problems = [withheld].compactMap { $0 } + (complete ? content.completionProblems() : content.draftProblems())
         guard problems.isEmpty else { throw AppError.invalid(problems) }
         return try await db.transaction { db in
             try assessment.setContent(content)
@@ -151,7 +153,7 @@ enum Episodes {
             try await Audit.record(
                 on: db, by: signedIn, complete ? .completeAssessment : .saveAssessment, child: authorised.child.id,
                 episode: id, detail: "version=\(assessment.version)")
-            return assessment
+            return (authorised, assessment)
         }
     }
 
@@ -235,7 +237,9 @@ enum Episodes {
     }
 
     /// A review: a new draft version pre-filled from the completed one before it.
-    static func startReview(of id: UUID, by signedIn: SignedIn, on db: any Database) async throws -> Assessment {
+    static func startReview(of id: UUID, by signedIn: SignedIn, on db: any Database) async throws -> (
+        AuthorisedEpisode, Assessment
+    ) {
         let authorised = try await Access.episode(id, .write, by: signedIn, on: db)
         let latest = try await latestAssessment(of: id, on: db)
         guard latest.status == .completed else {
@@ -249,7 +253,7 @@ enum Episodes {
             try await review.create(on: db)
             try await Audit.record(
                 on: db, by: signedIn, .startReview, child: authorised.child.id, episode: id, detail: "version=\(review.version)")
-            return review
+            return (authorised, review)
         }
     }
 

@@ -56,7 +56,7 @@ enum Involvements {
             try await involvement.create(on: db)
             try await Audit.record(
                 on: db, by: signedIn, .recordInvolvement, child: childID,
-                detail: new.sensitive.map { "sensitive=\($0.rawValue)" } ?? "")
+                detail: "involvement=\(involvement.id!.uuidString)" + (new.sensitive.map { " sensitive=\($0.rawValue)" } ?? ""))
             return involvement
         }
     }
@@ -64,15 +64,22 @@ enum Involvements {
     /// The involvements this person may see: a sensitive one only by its service's own staff
     /// and those the service has disclosed it to.
     static func visible(for childID: UUID, to signedIn: SignedIn, on db: any Database) async throws -> [Involvement] {
-        let involvements = try await Involvement.query(on: db).filter(\.$child.$id == childID).with(\.$organisation)
-            .sort(\.$startedOn, .descending).all()
+        try await seen(
+            Involvement.query(on: db).filter(\.$child.$id == childID).with(\.$organisation).sort(\.$startedOn, .descending)
+                .all(), by: signedIn, on: db)
+    }
+
+    /// Of these involvements, those this person may see. A disclosure counts while it stands
+    /// and its practitioner still works where they did when it was made.
+    static func seen(_ involvements: [Involvement], by signedIn: SignedIn, on db: any Database) async throws -> [Involvement] {
         let sensitive = involvements.filter { $0.sensitive != nil }.map { $0.id! }
-        let disclosedToMe =
-            sensitive.isEmpty
+        let disclosedToMe: Set<UUID> =
+            sensitive.isEmpty || signedIn.organisation == nil
             ? []
             : Set(
                 try await InvolvementDisclosure.query(on: db).filter(\.$involvement.$id ~~ sensitive)
-                    .filter(\.$practitioner.$id == signedIn.id).filter(\.$withdrawnAt == nil).all()
+                    .filter(\.$practitioner.$id == signedIn.id).filter(\.$organisation.$id == signedIn.organisation!.id!)
+                    .filter(\.$withdrawnAt == nil).all()
                     .map(\.$involvement.id))
         return involvements.filter {
             AccessPolicy.maySeeInvolvement(
@@ -85,27 +92,39 @@ enum Involvements {
     struct Disclosures {
         let involvement: Involvement
         let child: Child
-        /// Standing disclosures, oldest first, with whom each names.
+        /// Standing disclosures, oldest first, with whom each names (only those who still work
+        /// where they did when it was made: the others see nothing, and are not listed).
         let standing: [InvolvementDisclosure]
         /// The child's team outside the service who could be told: those the service is most
         /// often asked about.
         let candidates: [Practitioner]
+        /// What of the child's whereabouts the reader sees (the team's organisations among them).
+        let shield: Shield
+    }
+
+    /// A disclosure made or withdrawn, with the shield its reader sees the child through.
+    struct Disclosed {
+        let disclosure: InvolvementDisclosure
+        let shield: Shield
     }
 
     /// Whom a sensitive involvement is disclosed to: for the service's own staff only, and a
     /// read of the child, so audited.
     static func disclosures(of involvementID: UUID, by signedIn: SignedIn, on db: any Database) async throws -> Disclosures {
-        let (involvement, child) = try await managed(involvementID, by: signedIn, on: db)
+        let (involvement, child, shield) = try await managed(involvementID, by: signedIn, on: db)
         let standing = try await InvolvementDisclosure.query(on: db).filter(\.$involvement.$id == involvementID)
             .filter(\.$withdrawnAt == nil).with(\.$practitioner) { $0.with(\.$organisation) }.sort(\.$recordedAt).all()
+            .filter { $0.practitioner.$organisation.id == $0.$organisation.id }
         let told = Set(standing.map(\.$practitioner.id))
-        let team = try await Episode.withTeam(on: db).filter(\.$child.$id == child.id!).all().involved
-        let candidates = team.filter { person in
+        let candidates = try await team(of: child, on: db).filter { person in
             !told.contains(person.id!) && !person.disabled
-                && AccessPolicy.mayBeToldOfInvolvement(actor(of: person), serviceOrganisationID: involvement.$organisation.id)
+                && AccessPolicy.mayBeToldOfInvolvement(
+                    actor(of: person), serviceOrganisationID: involvement.$organisation.id, onChildsTeam: true)
         }
-        try await Audit.record(on: db, by: signedIn, .viewChild, child: child.id, detail: "involvement-disclosures")
-        return Disclosures(involvement: involvement, child: child, standing: standing, candidates: candidates)
+        try await Audit.record(
+            on: db, by: signedIn, .viewChild, child: child.id, detail: "involvement=\(involvementID.uuidString) disclosures")
+        return Disclosures(
+            involvement: involvement, child: child, standing: standing, candidates: candidates, shield: shield)
     }
 
     /// The service lets one practitioner outside it see its sensitive involvement, on the word
@@ -113,8 +132,8 @@ enum Involvements {
     static func disclose(
         _ involvementID: UUID, to practitionerID: UUID?, agreedBy: DisclosureAgreement?, by signedIn: SignedIn,
         on db: any Database
-    ) async throws -> InvolvementDisclosure {
-        let (involvement, child) = try await managed(involvementID, by: signedIn, on: db)
+    ) async throws -> Disclosed {
+        let (involvement, child, shield) = try await managed(involvementID, by: signedIn, on: db)
         guard let practitionerID,
             let recipient = try await Practitioner.query(on: db).filter(\.$id == practitionerID).with(\.$organisation)
                 .first(), !recipient.disabled
@@ -122,23 +141,50 @@ enum Involvements {
         guard let agreedBy else {
             throw AppError.invalid(field: "agreedBy", "Say whose agreement the disclosure rests on")
         }
+        guard recipient.$organisation.id != nil else {
+            throw AppError.invalid(field: "practitionerId", "Choose someone on the child’s team who works with children")
+        }
+        let onTeam = try await team(of: child, on: db).contains { $0.id == practitionerID }
         if let problem = AccessPolicy.disclosureProblem(
             involvement.sensitive!, agreedBy: agreedBy, to: actor(of: recipient),
-            serviceOrganisationID: involvement.$organisation.id)
+            serviceOrganisationID: involvement.$organisation.id, onChildsTeam: onTeam)
         {
+            try await Audit.record(
+                on: db, by: signedIn, .discloseInvolvement, child: child.id, outcome: .denied,
+                detail: "involvement=\(involvementID.uuidString) to=\(practitionerID.uuidString) \(problem.field)")
             throw AppError.invalid([problem])
         }
+        let alreadyDisclosed = AppError(
+            status: .conflict, code: "already-disclosed", message: "\(recipient.name) may already see this involvement")
+        do {
+            return try await store(involvement, child: child, to: recipient, agreedBy: agreedBy, by: signedIn, on: db, shield)
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            throw alreadyDisclosed  // a second submission that raced the first
+        }
+    }
+
+    private static func store(
+        _ involvement: Involvement, child: Child, to recipient: Practitioner, agreedBy: DisclosureAgreement,
+        by signedIn: SignedIn, on db: any Database, _ shield: Shield
+    ) async throws -> Disclosed {
+        let (involvementID, practitionerID) = (involvement.id!, recipient.id!)
         return try await db.transaction { db in
-            let standing = try await InvolvementDisclosure.query(on: db).filter(\.$involvement.$id == involvementID)
+            if let standing = try await InvolvementDisclosure.query(on: db).filter(\.$involvement.$id == involvementID)
                 .filter(\.$practitioner.$id == practitionerID).filter(\.$withdrawnAt == nil).first()
-            if let standing {
-                throw AppError(
-                    status: .conflict, code: "already-disclosed",
-                    message: "\(recipient.name) may already see this involvement", related: [standing.id!])
+            {
+                guard standing.$organisation.id != recipient.$organisation.id else {
+                    throw AppError(
+                        status: .conflict, code: "already-disclosed",
+                        message: "\(recipient.name) may already see this involvement", related: [standing.id!])
+                }
+                // Given while they worked elsewhere, so no longer in force: closed, and given anew.
+                (standing.withdrawnAt, standing.$withdrawnBy.id) = (Date(), signedIn.id)
+                try await standing.save(on: db)
             }
             let disclosure = InvolvementDisclosure()
             disclosure.$involvement.id = involvementID
             disclosure.$practitioner.id = practitionerID
+            disclosure.$organisation.id = recipient.$organisation.id!
             disclosure.agreedBy = agreedBy
             disclosure.$recordedBy.id = signedIn.id
             disclosure.recordedAt = Date()
@@ -147,39 +193,37 @@ enum Involvements {
                 on: db, by: signedIn, .discloseInvolvement, child: child.id,
                 detail: "involvement=\(involvementID.uuidString) to=\(practitionerID.uuidString) agreed-by=\(agreedBy.rawValue)")
             disclosure.$practitioner.value = recipient
-            return disclosure
+            return Disclosed(disclosure: disclosure, shield: shield)
         }
     }
 
     /// The service withdraws a disclosure: from then on that practitioner no longer sees the
     /// involvement. The record stays, stamped with who withdrew it and when; withdrawing again
     /// changes nothing.
-    static func withdraw(_ disclosureID: UUID, by signedIn: SignedIn, on db: any Database) async throws
-        -> InvolvementDisclosure
-    {
+    static func withdraw(_ disclosureID: UUID, by signedIn: SignedIn, on db: any Database) async throws -> Disclosed {
         try Access.requireIndex(signedIn)
         guard let found = try await InvolvementDisclosure.find(disclosureID, on: db) else {
             throw AppError.notFound("disclosure")
         }
-        let (involvement, child) = try await managed(found.$involvement.id, by: signedIn, on: db)
+        let (involvement, child, shield) = try await managed(found.$involvement.id, by: signedIn, on: db)
         return try await db.transaction { db in
             let disclosure = try await InvolvementDisclosure.query(on: db).filter(\.$id == disclosureID)
                 .with(\.$practitioner) { $0.with(\.$organisation) }.first()!
-            guard disclosure.withdrawnAt == nil else { return disclosure }
+            guard disclosure.withdrawnAt == nil else { return Disclosed(disclosure: disclosure, shield: shield) }
             disclosure.withdrawnAt = Date()
             disclosure.$withdrawnBy.id = signedIn.id
             try await disclosure.save(on: db)
             try await Audit.record(
                 on: db, by: signedIn, .withdrawDisclosure, child: child.id,
                 detail: "involvement=\(involvement.id!.uuidString) from=\(disclosure.$practitioner.id.uuidString)")
-            return disclosure
+            return Disclosed(disclosure: disclosure, shield: shield)
         }
     }
 
     /// A sensitive involvement the signed-in practitioner's service recorded, or an audited
     /// refusal.
     private static func managed(_ involvementID: UUID, by signedIn: SignedIn, on db: any Database) async throws -> (
-        Involvement, Child
+        Involvement, Child, Shield
     ) {
         try Access.requireIndex(signedIn)
         guard
@@ -199,7 +243,12 @@ enum Involvements {
                 status: .conflict, code: "not-sensitive",
                 message: "This involvement is not sensitive: everyone who works with the child already sees it")
         }
-        return (involvement, child)
+        return (involvement, child, try await Shielding.shield(for: child, to: signedIn, on: db))
+    }
+
+    /// Everyone on the child's CAF teams: those a service may tell.
+    private static func team(of child: Child, on db: any Database) async throws -> [Practitioner] {
+        try await Episode.withTeam(on: db).filter(\.$child.$id == child.id!).all().involved
     }
 
     private static func actor(of practitioner: Practitioner) -> Actor {

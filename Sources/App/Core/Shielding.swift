@@ -7,26 +7,40 @@ import Vapor
 /// safeguarding emergency overrides the shield with a reason, which goes on the LA's review
 /// queue at once and lasts until they sign out.
 enum Shielding {
-    /// What a sign-in is held by, hashed: the bearer token for the API, the session for pages.
-    static func credential(of req: Request) -> String? {
-        if let bearer = req.headers.bearerAuthorization { return Auth.digest(bearer.token) }
-        return req.hasSession ? req.session.id.map { Auth.digest($0.string) } : nil
+    /// The one place that decides, per viewer, what of a child's whereabouts they see: every
+    /// page, print view, DTO and message that renders any of them asks here. An override lasts
+    /// as long as the sign-in it was taken with.
+    static func shield(for child: Child, to signedIn: SignedIn, on db: any Database) async throws -> Shield {
+        try await shields(for: [child], to: signedIn, on: db)[child.id!] ?? .closed
     }
 
-    static func overridden(_ childID: UUID, by signedIn: SignedIn, credential: String?, on db: any Database) async throws -> Bool
-    {
-        guard let credential else { return false }
-        return try await ShieldOverride.query(on: db).filter(\.$child.$id == childID)
-            .filter(\.$practitioner.$id == signedIn.id).filter(\.$credential == credential).first() != nil
+    /// The decision for the child of an episode, for a response about it.
+    static func shield(forEpisode episodeID: UUID, to signedIn: SignedIn, on db: any Database) async throws -> Shield {
+        guard let episode = try await Episode.query(on: db).filter(\.$id == episodeID).with(\.$child).first() else {
+            throw AppError.notFound("episode")
+        }
+        return try await shield(for: episode.child, to: signedIn, on: db)
     }
 
-    /// Whether this person may see the child's whereabouts now.
-    static func whereaboutsVisible(
-        _ child: Child, to signedIn: SignedIn, credential: String?, on db: any Database
-    ) async throws -> Bool {
-        let overridden = child.shielded ? try await overridden(child.id!, by: signedIn, credential: credential, on: db) : false
-        return AccessPolicy.maySeeWhereabouts(
-            signedIn.actor, childLocalAuthorityID: child.$localAuthority.id, shielded: child.shielded, overridden: overridden)
+    /// The same decision for many children at once (search results, a worktray), in one query.
+    static func shields(for children: [Child], to signedIn: SignedIn, on db: any Database) async throws -> [UUID: Shield] {
+        let shielded = children.filter(\.shielded).map { $0.id! }
+        let overridden: Set<UUID> =
+            shielded.isEmpty || signedIn.credential == nil
+            ? []
+            : Set(
+                try await ShieldOverride.query(on: db).filter(\.$child.$id ~~ shielded)
+                    .filter(\.$practitioner.$id == signedIn.id).filter(\.$credential == signedIn.credential!).all()
+                    .map(\.$child.id))
+        return Dictionary(
+            children.map { child in
+                (
+                    child.id!,
+                    AccessPolicy.shield(
+                        signedIn.actor, childLocalAuthorityID: child.$localAuthority.id, shielded: child.shielded,
+                        overridden: overridden.contains(child.id!))
+                )
+            }, uniquingKeysWith: { first, _ in first })
     }
 
     static func reason(_ text: String, saying what: String) throws -> String {
@@ -57,7 +71,7 @@ enum Shielding {
 
     /// A safeguarding override: the whereabouts become visible to this person until the
     /// session or token ends, and the override is on the LA's review queue at once.
-    static func override(childID: UUID, reason: String, credential: String?, by signedIn: SignedIn, on db: any Database)
+    static func override(childID: UUID, reason: String, by signedIn: SignedIn, on db: any Database)
         async throws -> ShieldOverride
     {
         guard AccessPolicy.mayOverrideShield(signedIn.actor) else {
@@ -67,7 +81,7 @@ enum Shielding {
         guard child.shielded else {
             throw AppError(status: .conflict, code: "not-shielded", message: "This child’s whereabouts are not shielded")
         }
-        guard let credential else { throw AppError.unauthenticated }
+        guard let credential = signedIn.credential else { throw AppError.unauthenticated }
         let why = try Self.reason(reason, saying: "Say what the safeguarding emergency is, in a sentence or two")
         return try await db.transaction { db in
             let override = ShieldOverride(child: child, practitionerID: signedIn.id, reason: why, credential: credential)
@@ -117,5 +131,16 @@ enum Shielding {
                 on: db, by: signedIn, .reviewShieldOverride, child: override.$child.id, detail: "override=\(id)")
             return override
         }
+    }
+}
+
+extension Shield {
+    /// Someone who works with the child as this viewer may see them: "Amy Clarke, SENCo,
+    /// Riverside Primary School", or behind the shield "Amy Clarke, SENCo (Education)".
+    func person(_ practitioner: Practitioner?) -> String {
+        guard let practitioner else { return "" }
+        guard hidesWhereabouts else { return Format.person(practitioner) }
+        let agency = practitioner.organisation.map { " (\($0.agencyType.title))" } ?? ""
+        return [practitioner.name, practitioner.jobTitle].filter { !$0.isEmpty }.joined(separator: ", ") + agency
     }
 }

@@ -53,11 +53,11 @@ struct Whereabouts {
     /// Records a change: only by someone who may see the whereabouts, so no one writes over
     /// what is hidden from them.
     static func update(
-        _ childID: UUID, _ change: Change, by signedIn: SignedIn, credential: String?, on db: any Database
+        _ childID: UUID, _ change: Change, by signedIn: SignedIn, on db: any Database
     ) async throws -> Child {
         try Access.requireIndex(signedIn)
         let child = try await Child.live(childID, on: db)
-        guard try await Shielding.whereaboutsVisible(child, to: signedIn, credential: credential, on: db) else {
+        guard try await !Shielding.shield(for: child, to: signedIn, on: db).hidesWhereabouts else {
             try await Audit.record(
                 on: db, by: signedIn, .updateChildDetails, child: childID, outcome: .denied, detail: "shielded")
             throw AppError.forbidden("This child’s whereabouts are shielded. Contact the coordinator of their local authority.")

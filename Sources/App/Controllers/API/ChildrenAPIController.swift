@@ -31,7 +31,7 @@ struct ChildrenAPIController {
                 postcode: body.postcode, nhsNumber: body.nhsNumber, upn: body.upn, knownAs: body.knownAs,
                 unborn: body.expectedDeliveryDate != nil),
             notADuplicate: body.notADuplicate ?? false, by: try req.signedIn, on: req.db)
-        let response = try ChildDTO(child, whereaboutsVisible: true).json(.created)
+        let response = try ChildDTO(child, shield: .open).json(.created)  // as the registrar typed it
         response.headers.replaceOrAdd(name: .location, value: APIURL.child(child.id!).path)
         return response
     }
@@ -40,7 +40,7 @@ struct ChildrenAPIController {
     func read(req: Request) async throws -> Response {
         try ChildRecordDTO(
             try await ChildIndex.read(
-                try req.id("child"), by: try req.signedIn, credential: Shielding.credential(of: req), on: req.db)
+                try req.id("child"), by: try req.signedIn, on: req.db)
         ).json()
     }
 
@@ -52,9 +52,8 @@ struct ChildrenAPIController {
             address: body.address ?? "", postcode: body.postcode ?? "", movedIn: body.movedIn ?? "", school: body.school ?? "",
             gpPractice: body.gpPractice ?? "", contactPhone: body.contactPhone ?? "")
         let signedIn = try req.signedIn
-        let credential = Shielding.credential(of: req)
-        _ = try await Whereabouts.update(childID, change, by: signedIn, credential: credential, on: req.db)
-        return try ChildRecordDTO(try await ChildIndex.read(childID, by: signedIn, credential: credential, on: req.db)).json()
+        _ = try await Whereabouts.update(childID, change, by: signedIn, on: req.db)
+        return try ChildRecordDTO(try await ChildIndex.read(childID, by: signedIn, on: req.db)).json()
     }
 
     /// POST /api/v1/children/{id}/involvements: the signed-in practitioner's service.
@@ -66,7 +65,7 @@ struct ChildrenAPIController {
                 endedOn: body.endedOn ?? "", sensitive: body.sensitive),
             childID: try req.id("child"), by: try req.signedIn, on: req.db)
         try await involvement.$organisation.load(on: req.db)
-        return try InvolvementDTO(involvement).json(.created)
+        return try InvolvementDTO(involvement, shield: .open).json(.created)  // the caller's own service
     }
 
     /// GET /api/v1/involvements/{id}/disclosures: for the sensitive service's own staff.
@@ -78,14 +77,15 @@ struct ChildrenAPIController {
     /// POST /api/v1/involvements/{id}/disclosures
     func disclose(req: Request) async throws -> Response {
         let body = try await req.decodeJSON(DisclosureRequest.self)
-        let disclosure = try await Involvements.disclose(
+        let disclosed = try await Involvements.disclose(
             try req.id("involvement"), to: body.practitionerId, agreedBy: body.agreedBy, by: try req.signedIn, on: req.db)
-        return try DisclosureDTO(disclosure).json(.created)
+        return try DisclosureDTO(disclosed.disclosure, shield: disclosed.shield).json(.created)
     }
 
     /// DELETE /api/v1/involvement-disclosures/{id}: withdrawn, kept on record.
     func withdrawDisclosure(req: Request) async throws -> Response {
-        try DisclosureDTO(try await Involvements.withdraw(try req.id("disclosure"), by: try req.signedIn, on: req.db)).json()
+        let withdrawn = try await Involvements.withdraw(try req.id("disclosure"), by: try req.signedIn, on: req.db)
+        return try DisclosureDTO(withdrawn.disclosure, shield: withdrawn.shield).json()
     }
 
     /// PUT /api/v1/children/{id}/shield
@@ -93,14 +93,14 @@ struct ChildrenAPIController {
         let body = try await req.decodeJSON(ShieldRequest.self)
         let child = try await Shielding.set(
             body.shielded, childID: try req.id("child"), reason: body.reason, by: try req.signedIn, on: req.db)
-        return try ChildDTO(child, whereaboutsVisible: true).json()
+        return try ChildDTO(child, shield: try await Shielding.shield(for: child, to: try req.signedIn, on: req.db)).json()
     }
 
     /// POST /api/v1/children/{id}/shield-overrides
     func overrideShield(req: Request) async throws -> Response {
         let body = try await req.decodeJSON(ShieldOverrideRequest.self)
         let override = try await Shielding.override(
-            childID: try req.id("child"), reason: body.reason, credential: Shielding.credential(of: req), by: try req.signedIn,
+            childID: try req.id("child"), reason: body.reason, by: try req.signedIn,
             on: req.db)
         return try ShieldOverrideDTO(override).json(.created)
     }
@@ -141,9 +141,7 @@ struct ChildrenAPIController {
         let signedIn = try req.signedIn
         let child = try await ChildIndex.recordBirth(
             of: try req.id("child"), dateOfBirth: body.dateOfBirth, givenName: body.givenName ?? "", by: signedIn, on: req.db)
-        let visible = AccessPolicy.maySeeWhereabouts(
-            signedIn.actor, childLocalAuthorityID: child.$localAuthority.id, shielded: child.shielded, overridden: false)
-        return try ChildDTO(child, whereaboutsVisible: visible).json()
+        return try ChildDTO(child, shield: try await Shielding.shield(for: child, to: signedIn, on: req.db)).json()
     }
 
     /// POST /api/v1/children/{id}/merge
@@ -151,7 +149,7 @@ struct ChildrenAPIController {
         let body = try await req.decodeJSON(ChildMergeRequest.self)
         let child = try await ChildMerges.merge(
             body.duplicateId, into: try req.id("child"), reason: body.reason, by: try req.signedIn, on: req.db)
-        return try ChildDTO(child, whereaboutsVisible: true).json()
+        return try ChildDTO(child, shield: try await Shielding.shield(for: child, to: try req.signedIn, on: req.db)).json()
     }
 
     /// POST /api/v1/children/{id}/episodes

@@ -47,24 +47,30 @@ struct MeDTO: Encodable {
     }
 }
 
-/// How to reach a practitioner: what anyone outside a team may know about it.
+/// How to reach a practitioner: what anyone outside a team may know about it. Someone working
+/// with a child whose whereabouts are shielded from the caller comes without organisation,
+/// e-mail or phone (`withheld`): the caller reaches them through the LA's coordinators.
 struct ContactDTO: Encodable {
     let id: UUID
     let name: String
     let jobTitle: String
     let organisation: String?
     let agencyType: AgencyType?
-    let email: String
-    let phone: String
+    let email: String?
+    let phone: String?
+    let withheld: Bool
 
-    init(_ practitioner: Practitioner) {
+    /// `shield` is the caller's for the child this person works with; `.open` where the
+    /// person is not shown as working with a child (a coordinator, a requester, a reviewer).
+    init(_ practitioner: Practitioner, shield: Shield) {
         id = practitioner.id!
         name = practitioner.name
         jobTitle = practitioner.jobTitle
-        organisation = practitioner.organisation?.name
         agencyType = practitioner.organisation?.agencyType
-        email = practitioner.email
-        phone = practitioner.phone
+        withheld = shield.hidesWhereabouts
+        organisation = withheld ? nil : practitioner.organisation?.name
+        email = withheld ? nil : practitioner.email
+        phone = withheld ? nil : practitioner.phone
     }
 }
 
@@ -100,7 +106,7 @@ struct ChildDTO: Encodable {
     /// `postcode` is then null for everyone else.
     let shielded: Bool
 
-    init(_ child: Child, whereaboutsVisible: Bool) {
+    init(_ child: Child, shield: Shield) {
         nhsNumber = child.nhsNumber
         upn = child.upn
         id = child.id!
@@ -109,7 +115,7 @@ struct ChildDTO: Encodable {
         dateOfBirth = child.unborn ? nil : child.dateOfBirth
         expectedDeliveryDate = child.unborn ? child.dateOfBirth : nil
         gender = child.gender
-        postcode = whereaboutsVisible ? child.postcode : nil
+        postcode = shield.hidesWhereabouts ? nil : child.postcode
         localAuthorityId = child.$localAuthority.id
         shielded = child.shielded
     }
@@ -172,7 +178,7 @@ struct ChildSearchDTO: Encodable {
     init(_ result: ChildSearchResult) {
         results = result.hits.map {
             ChildSearchHitDTO(
-                child: ChildDTO($0.child, whereaboutsVisible: $0.whereaboutsVisible),
+                child: ChildDTO($0.child, shield: $0.shield),
                 matchedName: $0.matchedName.map(ChildNameDTO.init))
         }
         total = result.total
@@ -192,13 +198,13 @@ struct EpisodeSummaryDTO: Encodable {
     let contact: ContactDTO
     let leadProfessional: ContactDTO?
 
-    init(_ episode: Episode) {
+    init(_ episode: Episode, shield: Shield) {
         id = episode.id!
         childId = episode.$child.id
         status = episode.status.rawValue
         openedAt = episode.openedAt
-        contact = ContactDTO(Access.contact(for: episode))
-        leadProfessional = episode.leadProfessional.map(ContactDTO.init)
+        contact = ContactDTO(Access.contact(for: episode), shield: shield)
+        leadProfessional = episode.leadProfessional.map { ContactDTO($0, shield: shield) }
     }
 }
 
@@ -217,14 +223,14 @@ struct ChildRecordDTO: Encodable {
     let socialCare: SocialCareContactsDTO
 
     init(_ record: ChildRecord) {
-        child = ChildDTO(record.child, whereaboutsVisible: record.whereabouts != nil)
+        child = ChildDTO(record.child, shield: record.shield)
         whereabouts = record.whereabouts.map(WhereaboutsDTO.init)
-        coordinators = record.coordinators.map(ContactDTO.init)
-        services = record.services.map(InvolvementDTO.init)
+        coordinators = record.coordinators.map { ContactDTO($0, shield: .open) }  // whom to ask: always reachable
+        services = record.services.map { InvolvementDTO($0, shield: record.shield) }
         names = record.names.map { ChildNameDTO($0.indexName) }
         socialCare = SocialCareContactsDTO(record.child.localAuthority)
-        episodes = record.episodes.map(EpisodeSummaryDTO.init)
-        involved = record.involved.map(ContactDTO.init)
+        episodes = record.episodes.map { EpisodeSummaryDTO($0, shield: record.shield) }
+        involved = record.involved.map { ContactDTO($0, shield: record.shield) }
     }
 }
 
@@ -318,12 +324,12 @@ struct EpisodeDTO: Encodable {
         self.consentHistory = consentHistory.map(ConsentDTO.init)
         id = episode.id!
         status = episode.status.rawValue
-        child = ChildDTO(authorised.child, whereaboutsVisible: authorised.whereaboutsVisible)
+        child = ChildDTO(authorised.child, shield: authorised.shield)
         localAuthorityId = episode.$localAuthority.id
         openedAt = episode.openedAt
-        author = ContactDTO(episode.author)
-        leadProfessional = episode.leadProfessional.map(ContactDTO.init)
-        sharedWith = episode.shares.map { ContactDTO($0.practitioner) }
+        author = ContactDTO(episode.author, shield: authorised.shield)
+        leadProfessional = episode.leadProfessional.map { ContactDTO($0, shield: authorised.shield) }
+        sharedWith = episode.shares.map { ContactDTO($0.practitioner, shield: authorised.shield) }
         consent = ConsentDTO(authorised.consent)
         self.assessment = AssessmentVersionDTO(assessment)
         access = authorised.basis.rawValue
@@ -367,8 +373,13 @@ struct AssessmentDTO: Encodable {
     let parentViews: String
     let conclusions: String
 
-    init(_ assessment: Assessment) throws {
-        let content = try assessment.content()
+    /// Behind the shield, the withheld fields are empty (`whereaboutsWithheld`); a save keeps
+    /// what is stored for them.
+    let whereaboutsWithheld: Bool
+
+    init(_ assessment: Assessment, shield: Shield) throws {
+        let content = shield.content(try assessment.content())
+        whereaboutsWithheld = shield.hidesWhereabouts
         episodeId = assessment.$episode.id
         version = assessment.version
         status = assessment.status
@@ -480,13 +491,13 @@ struct PreAssessmentDTO: Encodable {
     /// What to do next, as a path: the safeguarding numbers, or starting the episode.
     let next: String?
 
-    init(_ checklist: PreAssessment, existing: Episode?) throws {
+    init(_ checklist: PreAssessment, existing: Episode?, shield: Shield) throws {
         id = checklist.id!
         childId = checklist.$child.id
         decision = checklist.decision
         reason = checklist.reason
         answers = try checklist.answers()
-        existingEpisode = existing.map(EpisodeSummaryDTO.init)
+        existingEpisode = existing.map { EpisodeSummaryDTO($0, shield: shield) }
         recordedAt = checklist.recordedAt
         next =
             switch checklist.decision {
@@ -543,7 +554,9 @@ struct SafeguardingCallDTO: Encodable {
         childId = call.$child.id
         episodeId = call.$episode.id
         preAssessmentId = call.$preAssessment.id
-        caller = ContactDTO(call.caller)
+        // Read only by the caller and the LA's coordinators and safeguarding staff, who may
+        // all see the whereabouts (`AccessPolicy.mayReadSafeguardingCall`).
+        caller = ContactDTO(call.caller, shield: .open)
         calledAt = call.calledAt
         spokeTo = call.spokeTo
         advice = call.advice
@@ -679,11 +692,11 @@ struct MeetingDTO: Encodable {
     let decisions: String
     let invitations: [Invitation]
 
-    init(_ meeting: TACMeeting) {
+    init(_ meeting: TACMeeting, shield: Shield) {
         id = meeting.id!
         episodeId = meeting.$episode.id
         scheduledAt = meeting.scheduledAt
-        place = meeting.place
+        place = shield.text(meeting.place)
         held = meeting.held
         minutes = meeting.minutes
         decisions = meeting.decisions
@@ -730,11 +743,11 @@ struct LeadProfessionalTermDTO: Encodable {
     let startedAt: Date
     let endedAt: Date?
 
-    init(_ term: LeadProfessionalTerm) {
+    init(_ term: LeadProfessionalTerm, shield: Shield) {
         id = term.id!
-        practitioner = term.$practitioner.value.map(ContactDTO.init)
+        practitioner = term.$practitioner.value.map { ContactDTO($0, shield: shield) }
         practitionerId = term.$practitioner.id
-        organisation = term.organisation
+        organisation = shield.text(term.organisation)
         agencyType = term.agencyType
         basis = term.basis
         meetingId = term.$meeting.id
@@ -842,7 +855,8 @@ struct ReferralDTO: Encodable {
         episodeId = referral.$episode.id
         childId = referral.$episode.value?.$child.id
         childName = referral.$episode.value?.$child.value?.fullName
-        referredBy = referral.$referredBy.value.map(ContactDTO.init)
+        // Decided by the LA's safeguarding staff, who see the whereabouts.
+        referredBy = referral.$referredBy.value.map { ContactDTO($0, shield: .open) }
         referredAt = referral.referredAt
         note = referral.note
         decision = referral.decision
@@ -875,10 +889,12 @@ struct AccessRequestDTO: Encodable {
     let decidedAt: Date?
     let decisionNote: String
 
-    init(_ request: AccessRequest) {
+    /// `shield` is the reader's for the child: someone asking to join usually already serves
+    /// the child, so their organisation can say where the child is.
+    init(_ request: AccessRequest, shield: Shield) {
         id = request.id!
         episodeId = request.$episode.id
-        requester = request.$requester.value.map(ContactDTO.init)
+        requester = request.$requester.value.map { ContactDTO($0, shield: shield) }
         reason = request.reason
         status = request.status.rawValue
         requestedAt = request.requestedAt
@@ -942,12 +958,12 @@ struct InvolvementDTO: Encodable {
     let endedOn: String?
     let sensitive: SensitiveService?
 
-    init(_ involvement: Involvement) {
+    init(_ involvement: Involvement, shield: Shield) {
         id = involvement.id!
         service = involvement.service
         role = involvement.role
         practitionerName = involvement.practitionerName
-        organisation = involvement.$organisation.value?.name ?? ""
+        organisation = shield.text(involvement.$organisation.value?.name ?? "")
         startedOn = involvement.startedOn
         endedOn = involvement.endedOn
         sensitive = involvement.sensitive
@@ -968,10 +984,10 @@ struct DisclosureDTO: Encodable {
     let recordedAt: Date
     let withdrawnAt: Date?
 
-    init(_ disclosure: InvolvementDisclosure) {
+    init(_ disclosure: InvolvementDisclosure, shield: Shield) {
         id = disclosure.id!
         involvementId = disclosure.$involvement.id
-        practitioner = ContactDTO(disclosure.practitioner)
+        practitioner = ContactDTO(disclosure.practitioner, shield: shield)
         agreedBy = disclosure.agreedBy
         recordedAt = disclosure.recordedAt
         withdrawnAt = disclosure.withdrawnAt
@@ -984,8 +1000,8 @@ struct DisclosuresDTO: Encodable {
     let disclosures: [DisclosureDTO]
 
     init(_ disclosures: Involvements.Disclosures) {
-        involvement = InvolvementDTO(disclosures.involvement)
-        self.disclosures = disclosures.standing.map(DisclosureDTO.init)
+        involvement = InvolvementDTO(disclosures.involvement, shield: disclosures.shield)
+        self.disclosures = disclosures.standing.map { DisclosureDTO($0, shield: disclosures.shield) }
     }
 }
 
@@ -1019,7 +1035,7 @@ struct ShieldOverrideDTO: Encodable {
     init(_ override: ShieldOverride) {
         id = override.id!
         childId = override.$child.id
-        practitioner = override.$practitioner.value.map(ContactDTO.init)
+        practitioner = override.$practitioner.value.map { ContactDTO($0, shield: .open) }  // for the LA's coordinators
         reason = override.reason
         takenAt = override.takenAt
         reviewedAt = override.reviewedAt
@@ -1048,7 +1064,7 @@ struct BreakGlassGrantDTO: Encodable {
     init(_ grant: BreakGlassGrant) {
         id = grant.id!
         episodeId = grant.$episode.id
-        practitioner = grant.$practitioner.value.map(ContactDTO.init)
+        practitioner = grant.$practitioner.value.map { ContactDTO($0, shield: .open) }  // for the LA's coordinators
         reason = grant.reason
         grantedAt = grant.grantedAt
         expiresAt = grant.expiresAt

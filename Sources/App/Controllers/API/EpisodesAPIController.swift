@@ -44,17 +44,18 @@ struct EpisodesAPIController {
 
     /// GET /api/v1/episodes/{id}/assessment
     func assessment(req: Request) async throws -> Response {
-        let (_, assessment) = try await Episodes.assessment(
+        let (authorised, assessment) = try await Episodes.assessment(
             of: try req.id("episode"), version: try? req.query.get(Int.self, at: "version"), by: try req.signedIn, on: req.db)
-        return try AssessmentDTO(assessment).json()
+        return try AssessmentDTO(assessment, shield: authorised.shield).json()
     }
 
     /// PUT /api/v1/episodes/{id}/assessment: replaces the draft's content.
     func saveAssessment(req: Request) async throws -> Response {
         let id = try req.id("episode")
         let content = try await req.decodeJSON(AssessmentContent.self)
-        let saved = try await Episodes.saveAssessment(of: id, content: content, complete: false, by: try req.signedIn, on: req.db)
-        return try AssessmentDTO(saved).json()
+        let (authorised, saved) = try await Episodes.saveAssessment(
+            of: id, content: content, complete: false, by: try req.signedIn, on: req.db)
+        return try AssessmentDTO(saved, shield: authorised.shield).json()
     }
 
     /// POST /api/v1/episodes/{id}/assessment/complete: completes the saved draft.
@@ -62,9 +63,9 @@ struct EpisodesAPIController {
         let id = try req.id("episode")
         let signedIn = try req.signedIn
         let draft = try await Episodes.latestAssessment(of: id, on: req.db)
-        let saved = try await Episodes.saveAssessment(
+        let (authorised, saved) = try await Episodes.saveAssessment(
             of: id, content: try draft.content(), complete: true, by: signedIn, on: req.db)
-        return try AssessmentDTO(saved).json()
+        return try AssessmentDTO(saved, shield: authorised.shield).json()
     }
 
     /// GET /api/v1/episodes/{id}/assessments
@@ -75,8 +76,8 @@ struct EpisodesAPIController {
 
     /// POST /api/v1/episodes/{id}/assessments: start a review (a new version from the last).
     func startReview(req: Request) async throws -> Response {
-        try AssessmentDTO(try await Episodes.startReview(of: try req.id("episode"), by: try req.signedIn, on: req.db)).json(
-            .created)
+        let (authorised, review) = try await Episodes.startReview(of: try req.id("episode"), by: try req.signedIn, on: req.db)
+        return try AssessmentDTO(review, shield: authorised.shield).json(.created)
     }
 
     /// GET /api/v1/episodes/{id}/comparison?from=&to=
@@ -139,16 +140,18 @@ struct EpisodesAPIController {
     func requestAccess(req: Request) async throws -> Response {
         let id = try req.id("episode")
         let body = try await req.decodeJSON(AccessRequestRequest.self)
-        return try AccessRequestDTO(try await AccessRequests.request(id, reason: body.reason, by: try req.signedIn, on: req.db))
-            .json(.created)
+        let request = try await AccessRequests.request(id, reason: body.reason, by: try req.signedIn, on: req.db)
+        return try AccessRequestDTO(request, shield: .open).json(.created)  // the requester's own details
     }
 
     /// GET /api/v1/access-requests: requests this person may decide.
     func accessRequests(req: Request) async throws -> Response {
         let signedIn = try req.signedIn
         try Access.requireIndex(signedIn)
+        let requests = try await AccessRequests.pending(for: signedIn, on: req.db)
+        let shields = try await Shielding.shields(for: requests.map(\.episode.child), to: signedIn, on: req.db)
         return try AccessRequestListDTO(
-            requests: try await AccessRequests.pending(for: signedIn, on: req.db).map(AccessRequestDTO.init)
+            requests: requests.map { AccessRequestDTO($0, shield: shields[$0.episode.$child.id] ?? .closed) }
         ).json()
     }
 
@@ -156,9 +159,11 @@ struct EpisodesAPIController {
     func decideAccessRequest(req: Request) async throws -> Response {
         let id = try req.id("request")
         let body = try await req.decodeJSON(AccessRequestDecisionRequest.self)
+        let signedIn = try req.signedIn
         let request = try await AccessRequests.decide(
-            id, grant: body.decision == .granted, note: body.note ?? "", by: try req.signedIn, on: req.db)
-        return try AccessRequestDTO(request).json()
+            id, grant: body.decision == .granted, note: body.note ?? "", by: signedIn, on: req.db)
+        let shield = try await Shielding.shield(forEpisode: request.$episode.id, to: signedIn, on: req.db)
+        return try AccessRequestDTO(request, shield: shield).json()
     }
 
     /// POST /api/v1/episodes/{id}/break-glass
@@ -190,8 +195,10 @@ struct EpisodesAPIController {
     func share(req: Request) async throws -> Response {
         let id = try req.id("episode")
         let body = try await req.decodeJSON(ShareRequest.self)
-        let (share, practitioner) = try await Episodes.share(
-            id, withEmail: body.practitionerEmail, by: try req.signedIn, on: req.db)
-        return try ShareDTO(episodeId: id, practitioner: ContactDTO(practitioner), sharedAt: share.sharedAt).json(.created)
+        let signedIn = try req.signedIn
+        let (share, practitioner) = try await Episodes.share(id, withEmail: body.practitionerEmail, by: signedIn, on: req.db)
+        let shield = try await Shielding.shield(forEpisode: id, to: signedIn, on: req.db)
+        return try ShareDTO(episodeId: id, practitioner: ContactDTO(practitioner, shield: shield), sharedAt: share.sharedAt)
+            .json(.created)
     }
 }

@@ -6,10 +6,13 @@ struct TeamAPIController {
     func team(req: Request) async throws -> Response {
         let (authorised, _) = try await Episodes.read(try req.id("episode"), by: try req.signedIn, on: req.db)
         let team = try await Teams.team(of: authorised.id, on: req.db)
+        let shield = authorised.shield
         return try TeamDTO(
-            episodeId: authorised.id, practitioners: Teams.teamPractitioners(authorised.episode).map(ContactDTO.init),
-            familyMembers: team.familyMembers.map(FamilyMemberDTO.init), meetings: team.meetings.map(MeetingDTO.init),
-            leadProfessionals: team.leads.map(LeadProfessionalTermDTO.init)
+            episodeId: authorised.id,
+            practitioners: Teams.teamPractitioners(authorised.episode).map { ContactDTO($0, shield: shield) },
+            familyMembers: team.familyMembers.map(FamilyMemberDTO.init),
+            meetings: team.meetings.map { MeetingDTO($0, shield: shield) },
+            leadProfessionals: team.leads.map { LeadProfessionalTermDTO($0, shield: shield) }
         ).json()
     }
 
@@ -37,8 +40,8 @@ struct TeamAPIController {
         }
         let meeting = try await Teams.scheduleMeeting(
             for: id, MeetingPlan(scheduledAt: body.scheduledAt, place: body.place), inviting: invitees, by: signedIn, on: req.db)
-        let (_, loaded) = try await Teams.meeting(meeting.id!, by: signedIn, on: req.db)
-        return try MeetingDTO(loaded).json(.created)
+        let (authorised, loaded) = try await Teams.meeting(meeting.id!, by: signedIn, on: req.db)
+        return try MeetingDTO(loaded, shield: authorised.shield).json(.created)
     }
 
     /// PUT /api/v1/episodes/{id}/meetings/{meetingId}/attendance
@@ -48,18 +51,20 @@ struct TeamAPIController {
         let body = try await req.decodeJSON(AttendanceRequest.self)
         let signedIn = try req.signedIn
         _ = try await Teams.recordMeeting(meetingID, of: id, body.record, by: signedIn, on: req.db)
-        let (_, loaded) = try await Teams.meeting(meetingID, by: signedIn, on: req.db)
-        return try MeetingDTO(loaded).json()
+        let (authorised, loaded) = try await Teams.meeting(meetingID, by: signedIn, on: req.db)
+        return try MeetingDTO(loaded, shield: authorised.shield).json()
     }
 
     /// POST /api/v1/episodes/{id}/lead-professional
     func changeLead(req: Request) async throws -> Response {
         let id = try req.id("episode")
         let body = try await req.decodeJSON(LeadProfessionalRequest.self)
+        let signedIn = try req.signedIn
         let term = try await Teams.changeLead(
             of: id, to: body.practitionerEmail,
             LeadProfessionalChange(basis: body.basis, handoverNote: body.handoverNote ?? ""), meetingID: body.meetingId,
-            by: try req.signedIn, on: req.db)
-        return try LeadProfessionalTermDTO(term).json(.created)
+            by: signedIn, on: req.db)
+        let shield = try await Shielding.shield(forEpisode: id, to: signedIn, on: req.db)
+        return try LeadProfessionalTermDTO(term, shield: shield).json(.created)
     }
 }

@@ -1,14 +1,16 @@
 import Fluent
 import SQLKit
 
-/// Whom a sensitive service has let see its involvement with a child, on whose word, and
-/// when that was withdrawn. A row is never deleted: a withdrawal is stamped on it.
+/// Whom a sensitive service has let see its involvement with a child (a practitioner in the
+/// organisation they worked for then), on whose word, and when that was withdrawn. A row is
+/// never deleted: a withdrawal is stamped on it.
 struct CreateInvolvementDisclosures: AsyncMigration {
     func prepare(on database: any Database) async throws {
         try await database.schema("involvement_disclosures")
             .id()
             .field("involvement_id", .uuid, .required, .references("child_involvements", "id"))
             .field("practitioner_id", .uuid, .required, .references("practitioners", "id"))
+            .field("organisation_id", .uuid, .required, .references("organisations", "id"))
             .field("agreed_by", .string, .required)
             .field("recorded_by_id", .uuid, .required, .references("practitioners", "id"))
             .field("recorded_at", .datetime, .required)

@@ -65,7 +65,8 @@ struct AccessRequestPage {
             .span(.class("govuk-caption-l"), .text(authorised.child.fullName)),
             .h1(.class("govuk-heading-l"), .text("Request to join the team")),
             GOVUK.summaryList([
-                ("From", Format.person(request.requester)), ("Service", request.requester.organisation?.agencyType.title ?? ""),
+                ("From", authorised.shield.person(request.requester)),
+                ("Service", request.requester.organisation?.agencyType.title ?? ""),
                 ("Why", request.reason), ("Asked", Format.dateTime(request.requestedAt)),
                 ("Status", request.status.rawValue.capitalized),
             ]),

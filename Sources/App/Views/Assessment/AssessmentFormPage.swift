@@ -7,10 +7,33 @@ import Plot
 struct AssessmentFormPage {
     let authorised: AuthorisedEpisode
     let assessment: Assessment
+    /// As the writer's shield lets them see it: the fields it withholds are not offered, and a
+    /// save keeps what is stored for them (`Shield.saving`).
     let content: AssessmentContent
     var problems: [FieldProblem] = []
     /// This visit's editing session: its active time is the assessment-writing time.
     var editingSession: UUID? = nil
+
+    init(
+        authorised: AuthorisedEpisode, assessment: Assessment, content: AssessmentContent, problems: [FieldProblem] = [],
+        editingSession: UUID? = nil
+    ) {
+        self.authorised = authorised
+        self.assessment = assessment
+        self.content = authorised.shield.content(content)
+        self.problems = problems
+        self.editingSession = editingSession
+    }
+
+    private var shield: Shield { authorised.shield }
+
+    /// Fields that say where the child or family are, or who serves them: offered only to a
+    /// writer the shield lets see them; anyone else is told they are kept.
+    private func whereabouts<C: HTML.BodyContext>(_ fields: Node<C>...) -> Node<C> {
+        shield.hidesWhereabouts
+            ? .div(.class("govuk-inset-text"), .text("\(Shield.withheld). What is recorded is kept when you save."))
+            : .group(fields)
+    }
 
     private var safeguardingPath: String {
         SiteURL.safeguarding(child: authorised.child.id!).path + "?episode=\(authorised.id.uuidString)"
@@ -88,7 +111,7 @@ struct AssessmentFormPage {
             GOVUK.summaryList([
                 ("Name", child.fullName), ("Date of birth", Format.birth(of: child)),
                 ("Gender", child.gender?.rawValue.capitalized ?? ""),
-                ("Postcode", authorised.whereaboutsVisible ? child.postcode ?? "" : "Shielded"),
+                ("Postcode", shield.text(child.postcode ?? "")),
                 ("Reference", "\(authorised.id.uuidString.lowercased().prefix(8)), version \(assessment.version)"),
             ]),
             GOVUK.textInput(
@@ -107,10 +130,11 @@ struct AssessmentFormPage {
                 value: details.expectedDeliveryDate, hint: "For example, 2027-02-14",
                 error: problem("identifying.expectedDeliveryDate"),
                 autocomplete: "off", width: "10"),
-            GOVUK.textArea(label: "Address", name: "identifying.address", value: details.address, rows: 3),
-            GOVUK.textInput(
-                label: "Contact telephone", name: "identifying.contactPhone", value: details.contactPhone, type: .tel,
-                autocomplete: "off"),
+            whereabouts(
+                GOVUK.textArea(label: "Address", name: "identifying.address", value: details.address, rows: 3),
+                GOVUK.textInput(
+                    label: "Contact telephone", name: "identifying.contactPhone", value: details.contactPhone, type: .tel,
+                    autocomplete: "off")),
             GOVUK.textInput(label: "Religion", name: "identifying.religion", value: details.religion, autocomplete: "off"),
             GOVUK.select(
                 label: "Ethnicity", name: "identifying.ethnicity",
@@ -144,6 +168,7 @@ struct AssessmentFormPage {
         )
     }
 
+    /// Blank parent sets offered; more are shown when more are recorded (up to the form's limit).
     static let parentSlots = 3
     static let serviceSlots = 5
 
@@ -151,7 +176,7 @@ struct AssessmentFormPage {
         .group(
             .h2(.class("govuk-heading-m"), .text("3. Parents and carers")),
             .p(.class("govuk-body"), .text("Leave a set blank if it is not needed.")),
-            .forEach(0..<Self.parentSlots) { index in
+            .forEach(0..<max(Self.parentSlots, content.parents.count)) { index in
                 let parent = index < content.parents.count ? content.parents[index] : ParentCarer(name: "", relationship: "")
                 let prefix = "parents[\(index)]"
                 return .element(
@@ -169,12 +194,13 @@ struct AssessmentFormPage {
                         GOVUK.textInput(
                             label: "Relationship to the child", name: "\(prefix).relationship", value: parent.relationship,
                             autocomplete: "off"),
-                        GOVUK.textInput(
-                            label: "Telephone", name: "\(prefix).phone", value: parent.phone, type: .tel, autocomplete: "off"),
-                        GOVUK.textArea(label: "Address", name: "\(prefix).address", value: parent.address, rows: 2),
-                        GOVUK.textInput(
-                            label: "Postcode", name: "\(prefix).postcode", value: parent.postcode, autocomplete: "off",
-                            width: "10"),
+                        whereabouts(
+                            GOVUK.textInput(
+                                label: "Telephone", name: "\(prefix).phone", value: parent.phone, type: .tel, autocomplete: "off"),
+                            GOVUK.textArea(label: "Address", name: "\(prefix).address", value: parent.address, rows: 2),
+                            GOVUK.textInput(
+                                label: "Postcode", name: "\(prefix).postcode", value: parent.postcode, autocomplete: "off",
+                                width: "10")),
                         GOVUK.yesNo(
                             legend: "Parental responsibility?", name: "\(prefix).parentalResponsibility",
                             value: parent.parentalResponsibility,
@@ -208,17 +234,19 @@ struct AssessmentFormPage {
                 label: "Name", name: "assessor.name", value: assessor.name, error: problem("assessor.name"), autocomplete: "off"),
             GOVUK.textInput(label: "Role", name: "assessor.role", value: assessor.role, autocomplete: "off"),
             GOVUK.textInput(
-                label: "Organisation", name: "assessor.organisation", value: assessor.organisation, autocomplete: "off"),
-            GOVUK.textInput(label: "Telephone", name: "assessor.phone", value: assessor.phone, type: .tel, autocomplete: "off"),
-            GOVUK.textArea(label: "Address", name: "assessor.address", value: assessor.address, rows: 2),
-            GOVUK.textInput(
                 label: "Lead professional’s name", name: "assessor.leadProfessionalName",
                 value: assessor.leadProfessionalName.isEmpty ? lead?.name ?? "" : assessor.leadProfessionalName,
                 autocomplete: "off"),
-            GOVUK.textInput(
-                label: "Lead professional’s telephone", name: "assessor.leadProfessionalPhone",
-                value: assessor.leadProfessionalPhone.isEmpty ? lead?.phone ?? "" : assessor.leadProfessionalPhone, type: .tel,
-                autocomplete: "off")
+            whereabouts(
+                GOVUK.textInput(
+                    label: "Organisation", name: "assessor.organisation", value: assessor.organisation, autocomplete: "off"),
+                GOVUK.textInput(
+                    label: "Telephone", name: "assessor.phone", value: assessor.phone, type: .tel, autocomplete: "off"),
+                GOVUK.textArea(label: "Address", name: "assessor.address", value: assessor.address, rows: 2),
+                GOVUK.textInput(
+                    label: "Lead professional’s telephone", name: "assessor.leadProfessionalPhone",
+                    value: assessor.leadProfessionalPhone.isEmpty ? lead?.phone ?? "" : assessor.leadProfessionalPhone,
+                    type: .tel, autocomplete: "off"))
         )
     }
 
@@ -228,18 +256,20 @@ struct AssessmentFormPage {
             .p(
                 .class("govuk-body"),
                 .text("Universal services (school, GP, health visitor) and any others. Leave a row blank if not needed.")),
-            .forEach(0..<Self.serviceSlots) { index in
-                let service = index < content.services.count ? content.services[index] : ServiceInvolved(service: "", contact: "")
-                return .div(
-                    .class("ecaf-inline-selects"),
-                    GOVUK.textInput(
-                        label: "Service \(index + 1)", name: "services[\(index)].service", value: service.service,
-                        autocomplete: "off"),
-                    GOVUK.textInput(
-                        label: "Contact for service \(index + 1)", name: "services[\(index)].contact", value: service.contact,
-                        autocomplete: "off")
-                )
-            }
+            whereabouts(
+                .forEach(0..<Self.serviceSlots) { index in
+                    let service =
+                        index < content.services.count ? content.services[index] : ServiceInvolved(service: "", contact: "")
+                    return .div(
+                        .class("ecaf-inline-selects"),
+                        GOVUK.textInput(
+                            label: "Service \(index + 1)", name: "services[\(index)].service", value: service.service,
+                            autocomplete: "off"),
+                        GOVUK.textInput(
+                            label: "Contact for service \(index + 1)", name: "services[\(index)].contact",
+                            value: service.contact, autocomplete: "off")
+                    )
+                })
         )
     }
 

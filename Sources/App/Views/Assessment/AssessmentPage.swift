@@ -5,7 +5,16 @@ import Plot
 struct AssessmentPage {
     let authorised: AuthorisedEpisode
     let assessment: Assessment
+    /// As the reader's shield lets them see it.
     let content: AssessmentContent
+
+    init(authorised: AuthorisedEpisode, assessment: Assessment, content: AssessmentContent) {
+        self.authorised = authorised
+        self.assessment = assessment
+        self.content = authorised.shield.content(content)
+    }
+
+    private var shield: Shield { authorised.shield }
 
     private var identifyingRows: [(String, String)] {
         let details = content.identifying
@@ -18,9 +27,9 @@ struct AssessmentPage {
                 details.unborn
                     ? "Expected \(Format.calendarDate(details.expectedDeliveryDate))" : Format.birth(of: child)
             ),
-            ("Gender", child.gender?.rawValue.capitalized ?? ""), ("Address", details.address),
-            ("Postcode", authorised.whereaboutsVisible ? child.postcode ?? "" : "Shielded"),
-            ("Telephone", details.contactPhone), ("Religion", details.religion),
+            ("Gender", child.gender?.rawValue.capitalized ?? ""), ("Address", shield.text(details.address)),
+            ("Postcode", shield.text(child.postcode ?? "")),
+            ("Telephone", shield.text(details.contactPhone)), ("Religion", details.religion),
             ("Ethnicity", details.ethnicityOther.isEmpty ? details.ethnicity : "\(details.ethnicity): \(details.ethnicityOther)"),
             ("Immigration status", details.immigrationStatus), ("Child’s first language", details.childFirstLanguage),
             ("Parent’s first language", details.parentFirstLanguage),
@@ -44,8 +53,11 @@ struct AssessmentPage {
             .h2(.class("govuk-heading-m"), .text("Parents and carers")),
             .forEach(content.parents) { parent in
                 GOVUK.summaryList([
-                    ("Name", parent.name), ("Relationship", parent.relationship), ("Telephone", parent.phone),
-                    ("Address", [parent.address, parent.postcode].filter { !$0.isEmpty }.joined(separator: ", ")),
+                    ("Name", parent.name), ("Relationship", parent.relationship), ("Telephone", shield.text(parent.phone)),
+                    (
+                        "Address",
+                        shield.text([parent.address, parent.postcode].filter { !$0.isEmpty }.joined(separator: ", "))
+                    ),
                     ("Parental responsibility", parent.parentalResponsibility.map { $0 ? "Yes" : "No" } ?? ""),
                 ])
             },
@@ -57,8 +69,9 @@ struct AssessmentPage {
             ]),
             .h2(.class("govuk-heading-m"), .text("Person undertaking the assessment")),
             GOVUK.summaryList([
-                ("Name", content.assessor.name), ("Role", content.assessor.role), ("Organisation", content.assessor.organisation),
-                ("Telephone", content.assessor.phone),
+                ("Name", content.assessor.name), ("Role", content.assessor.role),
+                ("Organisation", shield.text(content.assessor.organisation)),
+                ("Telephone", shield.text(content.assessor.phone)),
                 (
                     "Lead professional",
                     [content.assessor.leadProfessionalName, content.assessor.leadProfessionalPhone].filter { !$0.isEmpty }.joined(
@@ -66,9 +79,11 @@ struct AssessmentPage {
                 ),
             ]),
             .h2(.class("govuk-heading-m"), .text("Services already working with the child")),
-            .ul(
-                .class("govuk-list govuk-list--bullet"),
-                .forEach(content.services) { .li(.text("\($0.service) – \($0.contact)")) }),
+            shield.hidesWhereabouts
+                ? .p(.class("govuk-body"), .text(Shield.withheld))
+                : .ul(
+                    .class("govuk-list govuk-list--bullet"),
+                    .forEach(content.services) { .li(.text("\($0.service) – \($0.contact)")) }),
             .h2(.class("govuk-heading-m"), .text("Assessment information")),
             GOVUK.summaryList([
                 ("What has led to this assessment", content.reasonForAssessment),

@@ -13,7 +13,7 @@ struct AuditPage {
             .p(
                 .class("govuk-body"),
                 .text(
-                    "Every view, change, share and refused attempt about this child and their CAF episodes, oldest first. Times are UK time."
+                    "Every view, change, share and refused attempt about this child and their CAF episodes, oldest first. Times are UK time. Entries about a sensitive service are shown only to those who may see that service."
                 )),
             GOVUK.table(
                 caption: "Audit log", headers: ["When", "Who", "Roles", "What", "Outcome", "Detail"],

@@ -6,6 +6,8 @@ struct ChecklistPage {
     let child: Child
     /// Question 1, answered by the index.
     let openEpisode: Episode?
+    /// What of the child's whereabouts the reader sees: the open CAF's contact goes through it.
+    let shield: Shield
     var harmConcern = ""
     var worriedOutcomes: Set<String> = []
     var familyAskedForHelp = ""
@@ -37,7 +39,7 @@ struct ChecklistPage {
                         .p(
                             .class("govuk-body"),
                             .text(
-                                "Yes. A CAF for \(child.fullName) opened on \(Format.date(episode.openedAt)). \(episode.leadProfessional == nil ? "It was started by" : "Its lead professional is") \(Format.person(contact)), \(contact.phone)."
+                                "Yes. A CAF for \(child.fullName) opened on \(Format.date(episode.openedAt)). \(episode.leadProfessional == nil ? "It was started by" : "Its lead professional is") \(shield.hidesWhereabouts ? "\(shield.person(contact)), through the coordinator" : "\(shield.person(contact)), \(contact.phone)")."
                             )),
                         .p(
                             .class("govuk-body"),

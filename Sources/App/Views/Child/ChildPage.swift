@@ -43,13 +43,13 @@ struct ChildPage {
                     caption: "CAF episodes for \(child.fullName)", headers: ["Opened", "Status", "Contact", ""],
                     rows: record.episodes.map { episode in
                         let contact = Access.contact(for: episode)
+                        let role = episode.leadProfessional == nil ? "started the CAF" : "lead professional"
+                        let reach = shield.hidesWhereabouts ? "through the coordinator" : "\(contact.email), \(contact.phone)"
                         return [
                             .text(Format.date(episode.openedAt)),
                             GOVUK.tag(
                                 episode.status == .open ? "Open" : "Closed", colour: episode.status == .open ? "blue" : "grey"),
-                            .text(
-                                "\(Format.person(contact)) (\(episode.leadProfessional == nil ? "started the CAF" : "lead professional")), \(contact.email), \(contact.phone)"
-                            ),
+                            .text("\(shield.person(contact)) (\(role)), \(reach)"),
                             GOVUK.link("View episode", to: .episode(episode.id!)),
                         ]
                     }),
@@ -61,7 +61,7 @@ struct ChildPage {
                     rows: record.services.map { involvement in
                         [
                             .group(
-                                .text("\(involvement.service) (\(involvement.organisation.name)) "),
+                                .text("\(involvement.service) (\(shield.text(involvement.organisation.name))) "),
                                 .unwrap(involvement.sensitive) { GOVUK.tag("\($0.title): sensitive", colour: "purple") },
                                 .span(.class("govuk-hint govuk-!-margin-bottom-0"), .text(involvement.role)),
                                 .if(
@@ -79,9 +79,7 @@ struct ChildPage {
                 : .ul(
                     .class("govuk-list govuk-list--bullet"),
                     .forEach(record.involved) { practitioner in
-                        .li(
-                            .text(
-                                "\(Format.person(practitioner)) (\(practitioner.organisation?.agencyType.title ?? "national"))"))
+                        .li(.text(shield.person(practitioner)))
                     }),
             .if(
                 record.openEpisode == nil,
@@ -139,6 +137,7 @@ struct ChildPage {
     }
 
     private var child: Child { record.child }
+    private var shield: Shield { record.shield }
 
     /// The form that turns an unborn baby's record into a born child's.
     func recordBirth(_ context: PageContext) -> Node<HTML.BodyContext> {

@@ -8,6 +8,8 @@ struct DisclosuresPage {
     var chosen = ""
     var agreedBy = ""
     var problems: [FieldProblem] = []
+    /// What the last change did, in words.
+    var notice: String? = nil
 
     func render(_ context: PageContext) -> HTML {
         let involvement = disclosures.involvement
@@ -16,6 +18,7 @@ struct DisclosuresPage {
         return Layout.page(
             "Who else may see this involvement", context, hasErrors: !problems.isEmpty, back: .child(disclosures.child.id!),
             GOVUK.errorSummary(problems),
+            GOVUK.notice(notice),
             .span(.class("govuk-caption-l"), .text(disclosures.child.fullName)),
             .h1(.class("govuk-heading-l"), .text("Who else may see this involvement")),
             GOVUK.summaryList([
@@ -40,10 +43,10 @@ struct DisclosuresPage {
                 ? .p(.class("govuk-body"), .text("No one outside your service."))
                 : GOVUK.table(
                     caption: "Practitioners outside your service who may see this involvement",
-                    headers: ["Practitioner", "On whose word", "Since", ""],
+                    headers: ["Practitioner", "On whose word", "Since", "Action"],
                     rows: disclosures.standing.map { disclosure in
                         [
-                            .text(Format.person(disclosure.practitioner)), .text(disclosure.agreedBy.title),
+                            .text(disclosures.shield.person(disclosure.practitioner)), .text(disclosure.agreedBy.title),
                             .text(Format.date(disclosure.recordedAt)),
                             GOVUK.postForm(
                                 action: .withdrawDisclosure(disclosure.id!), csrf: context.csrf,
@@ -59,12 +62,16 @@ struct DisclosuresPage {
                     action: .involvementDisclosures(involvement.id!), csrf: context.csrf,
                     GOVUK.choices(
                         legend: "Who may see it?", name: "practitionerId",
-                        options: disclosures.candidates.map { .init(value: $0.id!.uuidString, label: Format.person($0)) },
+                        options: disclosures.candidates.map {
+                            .init(value: $0.id!.uuidString, label: disclosures.shield.person($0))
+                        },
                         selected: [chosen], error: problem("practitionerId")),
+                    // One word possible (sexual health: the young person's) is a checkbox to tick, not
+                    // a single radio.
                     GOVUK.choices(
                         legend: "On whose word?", name: "agreedBy",
                         options: service.agreements.map { .init(value: $0.rawValue, label: $0.title) },
-                        selected: [agreedBy], error: problem("agreedBy")),
+                        selected: [agreedBy], error: problem("agreedBy"), multiple: service.agreements.count == 1),
                     GOVUK.button("Let them see it")
                 )
         )

@@ -4,6 +4,7 @@ import Plot
 /// An episode as its team sees it: consent, team, the assessment and sharing.
 struct EpisodePage {
     let authorised: AuthorisedEpisode
+    private var shield: Shield { authorised.shield }
     let assessment: Assessment
     /// Every version, oldest first.
     let versions: [Assessment]
@@ -94,8 +95,8 @@ struct EpisodePage {
                 (Format.birthLabel(of: child), Format.calendarDate(child.dateOfBirth)),
                 ("Status", episode.status == .open ? "Open" : "Closed"),
                 ("Opened", Format.date(episode.openedAt)),
-                ("Started by", Format.person(episode.author)),
-                ("Lead professional", episode.leadProfessional.map(Format.person) ?? "Not agreed yet"),
+                ("Started by", shield.person(episode.author)),
+                ("Lead professional", episode.leadProfessional.map(shield.person) ?? "Not agreed yet"),
             ]),
             .h2(.class("govuk-heading-m"), .text("Assessment")),
             .p(
@@ -129,9 +130,9 @@ struct EpisodePage {
             .p(.class("govuk-body"), GOVUK.link("Print the whole episode", to: .printEpisode(episode.id!))),
             .ul(
                 .class("govuk-list govuk-list--bullet"),
-                .li(.text("\(Format.person(episode.author)) – started the CAF")),
+                .li(.text("\(shield.person(episode.author)) – started the CAF")),
                 .forEach(episode.shares) { share in
-                    .li(.text("\(Format.person(share.practitioner)) – shared on \(Format.date(share.sharedAt))"))
+                    .li(.text("\(shield.person(share.practitioner)) – shared on \(Format.date(share.sharedAt))"))
                 }
             ),
             .if(

@@ -102,7 +102,7 @@ struct FindChildPage {
                                 .span(.class("govuk-hint govuk-!-margin-bottom-0"), .text("\(name.kind.label): \(name.fullName)"))
                             }),
                         .text(Format.birth(of: hit.child)),
-                        .text(hit.whereaboutsVisible ? hit.child.postcode ?? "" : "Shielded"),
+                        .text(hit.shield.hidesWhereabouts ? "Shielded" : hit.child.postcode ?? ""),
                     ]
                 }),
             pagination(result, context)

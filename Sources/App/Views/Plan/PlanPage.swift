@@ -5,6 +5,7 @@ import Plot
 /// The action plan: who does what by when, for which needs; progress recorded as it goes.
 struct PlanPage {
     let authorised: AuthorisedEpisode
+    private var shield: Shield { authorised.shield }
     let actions: [PlanAction]
     let practitioners: [Practitioner]
     /// Elements the latest assessment found a need in (level 2 or 3), offered first.
@@ -97,11 +98,11 @@ struct PlanPage {
                     hint: needs.isEmpty ? nil : "The needs the assessment found come first.", error: problem("elementCodes"),
                     multiple: true),
                 GOVUK.choices(
-                    legend: "Who will do it?", name: "ownerEmail",
-                    options: practitioners.map { .init(value: $0.email, label: Format.person($0)) } + [
+                    legend: "Who will do it?", name: "ownerId",
+                    options: practitioners.map { .init(value: $0.id!.uuidString, label: shield.person($0)) } + [
                         .init(value: "", label: "An agency (name it below)")
                     ],
-                    selected: [typed["ownerEmail"] ?? ""], error: problem("owner")),
+                    selected: [typed["ownerId"] ?? ""], error: problem("owner")),
                 GOVUK.textInput(
                     label: "Agency", name: "ownerAgency", value: typed["ownerAgency"] ?? "",
                     hint: "Optional when a practitioner is chosen. For example, the school nursing service.", autocomplete: "off"),

@@ -6,6 +6,7 @@ import Plot
 /// drops the header, footer and buttons when printing.
 struct EpisodePrintPage {
     let authorised: AuthorisedEpisode
+    private var shield: Shield { authorised.shield }
     let assessment: Assessment
     let content: AssessmentContent
     let consentHistory: [Consent]
@@ -27,8 +28,8 @@ struct EpisodePrintPage {
                 )),
             GOVUK.summaryList([
                 ("Episode", episode.id!.uuidString.lowercased()), ("Status", episode.status == .open ? "Open" : "Closed"),
-                ("Opened", Format.date(episode.openedAt)), ("Started by", Format.person(episode.author)),
-                ("Lead professional", episode.leadProfessional.map(Format.person) ?? "Not agreed yet"),
+                ("Opened", Format.date(episode.openedAt)), ("Started by", shield.person(episode.author)),
+                ("Lead professional", episode.leadProfessional.map(shield.person) ?? "Not agreed yet"),
                 (
                     "Closure",
                     episode.closureReason.map { "\($0.title), \(Format.date(episode.closedAt)). \(episode.closureNote)" } ?? ""
@@ -51,7 +52,7 @@ struct EpisodePrintPage {
             .h2(.class("govuk-heading-l"), .text("Team around the child")),
             .ul(
                 .class("govuk-list govuk-list--bullet"),
-                .forEach(practitioners) { .li(.text(Format.person($0))) },
+                .forEach(practitioners) { .li(.text(shield.person($0))) },
                 .forEach(team.familyMembers) { .li(.text("\($0.name) (\($0.relationship))")) }),
             GOVUK.table(
                 caption: "Lead professionals", headers: ["Who", "Agency", "From", "To", "Handover note"],
@@ -64,7 +65,8 @@ struct EpisodePrintPage {
             .forEach(team.meetings) { meeting in
                 .group(
                     .h3(
-                        .class("govuk-heading-s"), .text("TAC meeting, \(Format.dateTime(meeting.scheduledAt)), \(meeting.place)")
+                        .class("govuk-heading-s"),
+                        .text("TAC meeting, \(Format.dateTime(meeting.scheduledAt)), \(shield.text(meeting.place))")
                     ),
                     .p(
                         .class("govuk-body"),

@@ -20,7 +20,7 @@ struct ReferralPage {
                     "\(authorised.child.fullName), \(authorised.child.unborn ? "due" : "born") \(Format.calendarDate(authorised.child.dateOfBirth))"
                 ),
                 ("Referred", Format.dateTime(referral.referredAt)),
-                ("By", Format.person(referral.referredBy)),
+                ("By", authorised.shield.person(referral.referredBy)),
                 ("Why", referral.note),
                 ("Decision", referral.decision.title),
             ]),

@@ -5,6 +5,7 @@ import Plot
 /// The team around the child: who leads, who is on the team, and its meetings.
 struct TeamPage {
     let authorised: AuthorisedEpisode
+    private var shield: Shield { authorised.shield }
     let team: Teams.Team
     let practitioners: [Practitioner]
     let mayCoordinate: Bool
@@ -30,7 +31,10 @@ struct TeamPage {
             .h2(.class("govuk-heading-m"), .text("Lead professional")),
             .p(
                 .class("govuk-body"), .id("current-lead"),
-                .text(episode.leadProfessional.map { "\(Format.person($0)), \($0.phone), \($0.email)" } ?? "Not agreed yet.")),
+                .text(
+                    episode.leadProfessional.map {
+                        shield.hidesWhereabouts ? shield.person($0) : "\(shield.person($0)), \($0.phone), \($0.email)"
+                    } ?? "Not agreed yet.")),
             .if(
                 !team.leads.isEmpty,
                 GOVUK.table(
@@ -38,7 +42,10 @@ struct TeamPage {
                     headers: ["Lead professional", "Agency", "From", "To", "How", "Handover note"],
                     rows: team.leads.map { term in
                         [
-                            .text("\(term.practitioner.name), \(term.organisation)"), .text(term.agencyType.title),
+                            .text(
+                                shield.hidesWhereabouts
+                                    ? term.practitioner.name : "\(term.practitioner.name), \(term.organisation)"),
+                            .text(term.agencyType.title),
                             .text(Format.date(term.startedAt)), .text(term.endedAt.map { Format.date($0) } ?? "Now"),
                             .text(term.basis == .agreedAtMeeting ? "Agreed at a TAC meeting" : "Assigned by the coordinator"),
                             .text(term.handoverNote),
@@ -49,7 +56,11 @@ struct TeamPage {
             .ul(
                 .class("govuk-list govuk-list--bullet"), .id("members"),
                 .forEach(practitioners) { practitioner in
-                    .li(.text("\(Format.person(practitioner)) (\(practitioner.organisation?.agencyType.title ?? ""))"))
+                    .li(
+                        .text(
+                            shield.hidesWhereabouts
+                                ? shield.person(practitioner)
+                                : "\(shield.person(practitioner)) (\(practitioner.organisation?.agencyType.title ?? ""))"))
                 },
                 .forEach(team.familyMembers) { member in .li(.text("\(member.name) (\(member.relationship), family)")) }
             ),
@@ -61,7 +72,7 @@ struct TeamPage {
                     caption: "Meetings", headers: ["When", "Where", "Status", ""],
                     rows: team.meetings.map { meeting in
                         [
-                            .text(Format.dateTime(meeting.scheduledAt)), .text(meeting.place),
+                            .text(Format.dateTime(meeting.scheduledAt)), .text(shield.text(meeting.place)),
                             GOVUK.tag(meeting.held ? "Held" : "Planned", colour: meeting.held ? "green" : "blue"),
                             .a(
                                 .class("govuk-link"), .href(SiteURL.meeting(meeting.id!).path),
@@ -87,14 +98,15 @@ struct TeamPage {
                 GOVUK.postForm(
                     action: .leadProfessional(authorised.id), csrf: context.csrf,
                     GOVUK.choices(
-                        legend: "Who will lead?", name: "practitionerEmail",
-                        options: practitioners.filter { $0.id != authorised.episode.$leadProfessional.id }.map {
-                            .init(value: $0.email, label: Format.person($0))
+                        legend: "Who will lead?", name: "practitionerId",
+                        options: practitioners.filter { $0.id != authorised.episode.$leadProfessional.id && !$0.disabled }.map {
+                            .init(value: $0.id!.uuidString, label: shield.person($0))
                         },
-                        selected: [typed["practitionerEmail"] ?? ""], error: problem("practitionerEmail")),
+                        selected: [typed["practitionerId"] ?? ""], error: problem("practitionerId")),
                     GOVUK.textInput(
                         label: "Or another practitioner’s e-mail address", name: "otherEmail", value: typed["otherEmail"] ?? "",
-                        hint: "They join the team if the family’s consent covers their service.", type: .email,
+                        hint: "They join the team if the family’s consent covers their service.", error: problem("otherEmail"),
+                        type: .email,
                         autocomplete: "off"),
                     GOVUK.choices(
                         legend: "How was this decided?", name: "basis",
@@ -109,7 +121,7 @@ struct TeamPage {
                     GOVUK.choices(
                         legend: "At which meeting?", name: "meetingId",
                         options: held.map {
-                            .init(value: $0.id!.uuidString, label: "\(Format.date($0.scheduledAt)), \($0.place)")
+                            .init(value: $0.id!.uuidString, label: "\(Format.date($0.scheduledAt)), \(shield.text($0.place))")
                         },
                         selected: [typed["meetingId"] ?? held.last?.id?.uuidString ?? ""],
                         hint: held.isEmpty ? "No meeting has been recorded as held yet." : nil, error: problem("meetingId")),
@@ -145,7 +157,7 @@ struct TeamPage {
 
     private func meetingForm(_ context: PageContext) -> Node<HTML.BodyContext> {
         let invitees: [GOVUK.Option] =
-            practitioners.map { .init(value: $0.id!.uuidString, label: Format.person($0)) }
+            practitioners.map { .init(value: $0.id!.uuidString, label: shield.person($0)) }
             + team.familyMembers.map { .init(value: $0.id!.uuidString, label: "\($0.name) (\($0.relationship))") }
         return .details(
             .class("govuk-details"),
@@ -179,6 +191,7 @@ struct TeamPage {
 /// One TAC meeting: who was invited and, once held, who came, the minutes and decisions.
 struct MeetingPage {
     let authorised: AuthorisedEpisode
+    private var shield: Shield { authorised.shield }
     let meeting: TACMeeting
     let mayRecord: Bool
     var problems: [FieldProblem] = []
@@ -197,7 +210,7 @@ struct MeetingPage {
             .span(.class("govuk-caption-l"), .text(authorised.child.fullName)),
             .h1(.class("govuk-heading-l"), .text("TAC meeting on \(Format.date(meeting.scheduledAt))")),
             GOVUK.summaryList([
-                ("When", Format.dateTime(meeting.scheduledAt)), ("Where", meeting.place),
+                ("When", Format.dateTime(meeting.scheduledAt)), ("Where", shield.text(meeting.place)),
                 ("Status", meeting.held ? "Held" : "Planned"),
             ]),
             meeting.held

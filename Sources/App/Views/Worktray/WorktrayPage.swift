@@ -1,4 +1,5 @@
 import CAFCore
+import Foundation
 import Plot
 
 /// The home page: the episodes this person works on, drafts first.
@@ -28,6 +29,9 @@ struct WorktrayPage {
     let referrals: [Referral]
     /// TAC meetings this person is invited to, not yet recorded as held.
     let meetings: [TACMeeting]
+    /// The shield of each child the meetings and requests are about: where a meeting is held,
+    /// and where someone asking to join works, say where the child is.
+    let shields: [UUID: Shield]
     /// Requests to join teams this person may decide on.
     let accessRequests: [AccessRequest]
     /// For coordinators: break-glass access to review.
@@ -108,7 +112,8 @@ struct WorktrayPage {
                     rows: accessRequests.map { request in
                         [
                             GOVUK.link(request.episode.child.fullName, to: .accessRequest(request.id!)),
-                            .text(Format.person(request.requester)), .text(Format.dateTime(request.requestedAt)),
+                            .text((shields[request.episode.$child.id] ?? .closed).person(request.requester)),
+                            .text(Format.dateTime(request.requestedAt)),
                         ]
                     })
             ),
@@ -120,7 +125,7 @@ struct WorktrayPage {
                         [
                             GOVUK.link(meeting.episode.child.fullName, to: .meeting(meeting.id!)),
                             .text(Format.dateTime(meeting.scheduledAt)),
-                            .text(meeting.place),
+                            .text((shields[meeting.episode.$child.id] ?? .closed).text(meeting.place)),
                         ]
                     })
             ),
