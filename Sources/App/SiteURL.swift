@@ -22,6 +22,8 @@ enum SiteURL: Hashable {
     case involvementDisclosures(UUID)
     case withdrawDisclosure(UUID)
     case childBirth(UUID)
+    case childNames(UUID)
+    case nameProposal(UUID)
     case childMerge(UUID)
     case childShield(UUID)
     case shieldOverride(UUID)
@@ -91,6 +93,8 @@ enum SiteURL: Hashable {
         case .involvementDisclosures(let involvement): ["involvements", id(involvement), "disclosures"]
         case .withdrawDisclosure(let disclosure): ["involvement-disclosures", id(disclosure), "withdraw"]
         case .childBirth(let child): ["children", id(child), "birth"]
+        case .childNames(let child): ["children", id(child), "names"]
+        case .nameProposal(let proposal): ["name-proposals", id(proposal)]
         case .measures: ["measures"]
         case .measuresCSV: ["measures", "csv"]
         case .episodeTime(let episode): ["episodes", id(episode), "time"]
@@ -147,6 +151,8 @@ enum APIURL: Hashable {
     case childSearch
     case child(UUID)
     case childNames(UUID)
+    case nameProposals
+    case nameProposalDecision(UUID)
     case childBirth(UUID)
     case childMerge(UUID)
     case childWhereabouts(UUID)
@@ -217,6 +223,8 @@ enum APIURL: Hashable {
         case .childSearch: return base + ["child-searches"]
         case .child(let child): return base + ["children", id(child, "id")]
         case .childNames(let child): return base + ["children", id(child, "id"), "names"]
+        case .nameProposals: return base + ["name-proposals"]
+        case .nameProposalDecision(let proposal): return base + ["name-proposals", id(proposal, "id"), "decision"]
         case .childBirth(let child): return base + ["children", id(child, "id"), "birth"]
         case .childMerge(let child): return base + ["children", id(child, "id"), "merge"]
         case .childWhereabouts(let child): return base + ["children", id(child, "id"), "whereabouts"]

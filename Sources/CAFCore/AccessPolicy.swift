@@ -400,6 +400,20 @@ extension AccessPolicy {
 }
 
 extension AccessPolicy {
+    /// A child's names, date of birth and identifiers are changed by those who know the child:
+    /// whoever registered them, their CAF team, and the coordinators of the child's LA. Anyone
+    /// else who uses the index proposes a correction, which a coordinator decides.
+    public static func mayChangeNames(_ actor: Actor, childLocalAuthorityID: UUID, knowsChild: Bool) -> Bool {
+        mayUseIndex(actor) && (knowsChild || coordinatedAuthority(actor) == childLocalAuthorityID)
+    }
+
+    /// A proposed correction is decided by the coordinators of the child's LA.
+    public static func mayDecideNameProposal(_ actor: Actor, childLocalAuthorityID: UUID) -> Bool {
+        coordinatedAuthority(actor) == childLocalAuthorityID
+    }
+}
+
+extension AccessPolicy {
     /// An involvement with a service shows to everyone who uses the index, unless the service
     /// is sensitive: then only to that service's own staff and to those the service has
     /// disclosed it to. Opening a CAF, joining its team or typing a consent opens nothing.

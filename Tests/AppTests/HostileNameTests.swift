@@ -6,6 +6,10 @@ import VaporTesting
 
 @testable import App
 
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
+
 /// Issue 13: a child renamed `x"><meta http-equiv="refresh" …>` redirected everyone who
 /// opened the record, because Plot writes the page title into og:title and twitter:title
 /// attributes unescaped. Names are now letters only; and a name stored before that (or any
@@ -46,6 +50,10 @@ import VaporTesting
                 #expect(!injected, "\(path): the name became markup")
                 #expect(metas == 2, "\(path): \(metas) meta elements, not only charset and viewport")
                 #expect(shown, "\(path): the name is not shown as text")
+                #expect(PageStructure.parse(html).problem == nil, "\(path): \(PageStructure.parse(html).problem ?? "")")
+                if html.contains("<title>x&quot;") || html.contains("<title>x\"") {
+                    #expect(PageStructure.parse(html).title.contains(Self.hostile), "\(path): the title is not the name as text")
+                }
             }
         }
     }
@@ -76,6 +84,50 @@ import VaporTesting
                 json: ["kind": "known-as", "givenName": "Lily<b>", "familyName": "Evans"])
             #expect(renamed.status == .unprocessableEntity)
             #expect(try await ChildName.query(on: world.app.db).filter(\.$child.$id == child).count() == 1)
+        }
+    }
+}
+
+/// A page read by a strict parser, as a browser's would be if it stopped at the first mistake:
+/// Plot writes XHTML-style markup, so every page must parse as XML (after the doctype), and
+/// what the parser reads as the title is the text the page meant.
+struct PageStructure {
+    let problem: String?
+    let title: String
+
+    static func parse(_ html: String) -> PageStructure {
+        let body = html.replacingOccurrences(of: "<!DOCTYPE html>", with: "")
+        let reader = Reader()
+        let parser = XMLParser(data: Data(body.utf8))
+        parser.delegate = reader
+        let ok = parser.parse()
+        return PageStructure(
+            problem: ok
+                ? nil
+                : "column \(parser.columnNumber), \(parser.parserError.map { "\($0)" } ?? ""): "
+                    + near(body, parser.columnNumber),
+            title: reader.title)
+    }
+
+    /// The markup around where the parser stopped (pages are one line).
+    static func near(_ body: String, _ column: Int) -> String {
+        String(decoding: Array(body.utf8).dropFirst(max(0, column - 120)).prefix(160), as: UTF8.self)
+    }
+
+    final class Reader: NSObject, XMLParserDelegate {
+        var title = ""
+        var inTitle = false
+        func parser(
+            _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+            attributes: [String: String] = [:]
+        ) {
+            inTitle = name == "title"
+        }
+        func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+            if name == "title" { inTitle = false }
+        }
+        func parser(_ parser: XMLParser, foundCharacters string: String) {
+            if inTitle { title += string }
         }
     }
 }

@@ -137,7 +137,13 @@ import VaporTesting
                 try await browser.signIn(email)
                 let token = try await world.token(email)
                 var seen: [String: String] = [:]
-                for path in pages { seen[path] = try await browser.get(path).body.string }
+                for path in pages {
+                    let html = try await browser.get(path).body.string
+                    seen[path] = html
+                    // Every page, refusals included, is well-formed for a strict parser.
+                    #expect(
+                        PageStructure.parse(html).problem == nil, "\(email) \(path): \(PageStructure.parse(html).problem ?? "")")
+                }
                 for path in api { seen[path] = try await world.send(.GET, path, token: token).body.string }
                 for (path, body) in seen {
                     let leaked = secrets.filter {

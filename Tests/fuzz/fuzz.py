@@ -158,6 +158,11 @@ def fixtures(api, document):
     withdrawable = api.call("POST", f"/api/v1/involvements/{second_clinic}/disclosures", ben,
                             {"practitionerId": amy_id, "agreedBy": "young-person"})["id"]
 
+    # A correction to Ada's name from off her team, for the coordinator to decide.
+    proposal = api.call("POST", f"/api/v1/children/{ada}/names", tokens["carla"],
+                        {"kind": "known-as", "givenName": "Addie", "familyName": "Fuzz",
+                         "reason": "Known as Addie at the club."})["id"]
+
     operations = {
         "POST /api/v1/auth/token": {"body": {"email": "mia@demo.test", "password": PASSWORD}},
         "DELETE /api/v1/auth/token": {"persona": "leaving"},
@@ -175,6 +180,9 @@ def fixtures(api, document):
         "POST /api/v1/children/{id}/birth": {"path": {"id": unborn}, "body": {"dateOfBirth": today.isoformat()}},
         "POST /api/v1/children/{id}/merge": {"persona": "erin", "path": {"id": kept}, "body": {"duplicateId": duplicate}},
         "POST /api/v1/children/{id}/names": {"path": {"id": ada}},
+        "GET /api/v1/name-proposals": {"persona": "erin"},
+        "POST /api/v1/name-proposals/{id}/decision": {"persona": "erin", "path": {"id": proposal},
+                                                      "body": {"decision": "accepted"}},
         "POST /api/v1/children/{id}/episodes": {"path": {"id": child("Ola")}},
         "POST /api/v1/children/{id}/pre-assessments": {"path": {"id": ada}},
         "POST /api/v1/children/{id}/safeguarding-calls": {"path": {"id": ada}},

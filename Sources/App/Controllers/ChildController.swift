@@ -80,7 +80,9 @@ struct ChildController {
         let la = record.child.$localAuthority.id
         var page = ChildPage(
             record: record, mayReadAudit: AccessPolicy.mayReadAudit(signedIn.actor, childLocalAuthorityID: la),
-            mayShield: AccessPolicy.mayShield(signedIn.actor, childLocalAuthorityID: la), reason: reason, problems: problems)
+            mayShield: AccessPolicy.mayShield(signedIn.actor, childLocalAuthorityID: la),
+            mayRecordBirth: try await ChildIndex.mayChangeNames(of: record.child, by: signedIn, on: req.db), reason: reason,
+            problems: problems)
         if AccessPolicy.mayMergeChildren(signedIn.actor, childLocalAuthorityID: la) {
             page.duplicates = try await ChildIndex.possibleDuplicates(of: record.child, on: req.db)
         }
@@ -185,6 +187,58 @@ struct ChildController {
         } catch let error as AppError where !error.problems.isEmpty {
             return try await childPage(req, reason: reason, problems: error.problems).render(PageContext(req))
                 .response(.unprocessableEntity)
+        }
+    }
+
+    func names(req: Request) async throws -> Response {
+        let signedIn = try req.signedIn
+        let record = try await ChildIndex.read(try req.id("child"), by: signedIn, on: req.db)
+        let mayChange = try await ChildIndex.mayChangeNames(of: record.child, by: signedIn, on: req.db)
+        return NamesPage(child: record.child, mayChange: mayChange, sent: req.query[String.self, at: "sent"] == "1")
+            .render(PageContext(req)).response()
+    }
+
+    func addName(req: Request) async throws -> Response {
+        let signedIn = try req.signedIn
+        let childID = try req.id("child")
+        let form = FormFields(req)
+        do {
+            guard let kind = NameKind(rawValue: form["kind"]) else {
+                throw AppError.invalid(field: "kind", "Choose which name it is")
+            }
+            let change = try await ChildIndex.addName(
+                kind, givenName: form["givenName"], familyName: form["familyName"], reason: form["reason"], to: childID,
+                by: signedIn, on: req.db)
+            guard case .proposed = change else { return req.redirect(to: SiteURL.child(childID).path) }
+            return req.redirect(to: SiteURL.childNames(childID).path + "?sent=1")
+        } catch let error as AppError where !error.problems.isEmpty {
+            let child = try await Child.live(childID, on: req.db)
+            let mayChange = try await ChildIndex.mayChangeNames(of: child, by: signedIn, on: req.db)
+            return NamesPage(child: child, mayChange: mayChange, typed: form.values, problems: error.problems)
+                .render(PageContext(req)).response(.unprocessableEntity)
+        }
+    }
+
+    func showNameProposal(req: Request) async throws -> Response {
+        NameProposalPage(proposal: try await NameProposals.find(try req.id("proposal"), by: try req.signedIn, on: req.db))
+            .render(PageContext(req)).response()
+    }
+
+    func decideNameProposal(req: Request) async throws -> Response {
+        let id = try req.id("proposal")
+        let form = FormFields(req)
+        do {
+            guard ["accepted", "refused"].contains(form["decision"]) else {
+                throw AppError.invalid(field: "decision", "Say whether to make the correction")
+            }
+            _ = try await NameProposals.decide(
+                id, accept: form["decision"] == "accepted", note: form["note"], by: try req.signedIn, on: req.db)
+            return req.redirect(to: SiteURL.nameProposal(id).path)
+        } catch let error as AppError where !error.problems.isEmpty {
+            let proposal = try await NameProposals.find(id, by: try req.signedIn, on: req.db)
+            return NameProposalPage(
+                proposal: proposal, decision: form["decision"], note: form["note"], problems: error.problems
+            ).render(PageContext(req)).response(.unprocessableEntity)
         }
     }
 

@@ -18,6 +18,9 @@ enum AuditAction: String, Sendable {
     case registerChild = "register-child"
     case viewChild = "view-child"
     case recordChildName = "record-child-name"
+    /// Someone outside the child's team proposed a correction to the child's name; a coordinator decided it.
+    case proposeChildName = "propose-child-name"
+    case decideChildName = "decide-child-name"
     case recordBirth = "record-birth"
     case mergeChildren = "merge-children"
     /// Aggregate figures only: no child's data, but who looked, and at what, is kept.

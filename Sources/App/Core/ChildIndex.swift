@@ -316,9 +316,18 @@ enum ChildIndex {
 
     /// Records another name: a known-as or previous name, or a new current name (the old one
     /// becomes a previous name, so searches still find the child by it). Nothing is removed.
+    /// A name added, or, from someone who does not know the child, proposed.
+    enum NameChange {
+        case recorded(ChildName)
+        case proposed(NameProposal)
+    }
+
+    /// Adds a name when the policy lets this person change the child's names; anyone else's
+    /// becomes a proposal, with their reason, for the LA's coordinators to decide.
     static func addName(
-        _ kind: NameKind, givenName: String, familyName: String, to childID: UUID, by signedIn: SignedIn, on db: any Database
-    ) async throws -> ChildName {
+        _ kind: NameKind, givenName: String, familyName: String, reason: String = "", to childID: UUID, by signedIn: SignedIn,
+        on db: any Database
+    ) async throws -> NameChange {
         try Access.requireIndex(signedIn)
         let given = givenName.trimmingCharacters(in: .whitespacesAndNewlines)
         let family = familyName.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -328,17 +337,46 @@ enum ChildIndex {
         for (field, name) in [("givenName", given), ("familyName", family)] where !name.isEmpty {
             if let problem = PersonName.problem(name) { problems.append(.init(field: field, message: problem)) }
         }
-        guard problems.isEmpty else { throw AppError.invalid(problems) }
         let child = try await Child.live(childID, on: db)
+        let mayChange = try await mayChangeNames(of: child, by: signedIn, on: db)
+        let why = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        if !mayChange && (why.isEmpty || why.count > 1_000) {
+            problems.append(
+                .init(
+                    field: "reason",
+                    message: why.isEmpty
+                        ? "Say how you know: the coordinator checks the correction before it is made"
+                        : "Keep the reason to 1,000 characters or fewer"))
+        }
+        guard problems.isEmpty else { throw AppError.invalid(problems) }
+        guard mayChange else {
+            return .proposed(
+                try await NameProposals.propose(
+                    kind, givenName: given, familyName: family, reason: why, for: child, by: signedIn, on: db))
+        }
         return try await db.transaction { db in
             let name = try await record(kind, givenName: given, familyName: family, of: child, by: signedIn, on: db)
             try await Audit.record(on: db, by: signedIn, .recordChildName, child: childID, detail: kind.rawValue)
-            return name
+            return .recorded(name)
         }
     }
 
+    /// Whether this person changes the child's names and birth themselves: they registered the
+    /// child, are on the team of the child's open CAF, or coordinate the child's LA. Opening a
+    /// CAF is something anyone may do with a consent they type, so its author from another LA
+    /// counts only once someone else has put them on a team (as lead or a named share).
+    static func mayChangeNames(of child: Child, by signedIn: SignedIn, on db: any Database) async throws -> Bool {
+        let open = try await Episode.withTeam(on: db).filter(\.$child.$id == child.id!).filter(\.$status == .open).all()
+        let vouched = open.contains { episode in
+            episode.$leadProfessional.id == signedIn.id || episode.shares.contains { $0.$practitioner.id == signedIn.id }
+                || (episode.$author.id == signedIn.id && signedIn.organisation?.$localAuthority.id == child.$localAuthority.id)
+        }
+        let knows = child.$registeredBy.id == signedIn.id || vouched
+        return AccessPolicy.mayChangeNames(signedIn.actor, childLocalAuthorityID: child.$localAuthority.id, knowsChild: knows)
+    }
+
     /// Stores a name; a new current name first turns the old one into a previous name.
-    private static func record(
+    static func record(
         _ kind: NameKind, givenName: String, familyName: String, of child: Child, by signedIn: SignedIn, on db: any Database
     ) async throws -> ChildName {
         if kind == .current {
@@ -371,6 +409,12 @@ enum ChildIndex {
         }
         guard problems.isEmpty else { throw AppError.invalid(problems) }
         let child = try await Child.live(childID, on: db)
+        guard try await mayChangeNames(of: child, by: signedIn, on: db) else {
+            try await Audit.record(on: db, by: signedIn, .recordBirth, child: childID, outcome: .denied, detail: "not-team")
+            throw AppError.forbidden(
+                "Only whoever registered the baby, the child’s CAF team and the local authority’s coordinators record the birth. Tell the coordinator."
+            )
+        }
         guard child.unborn else {
             throw AppError(status: .conflict, code: "already-born", message: "This child’s birth is already recorded")
         }

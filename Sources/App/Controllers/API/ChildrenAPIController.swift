@@ -130,9 +130,34 @@ struct ChildrenAPIController {
     func addName(req: Request) async throws -> Response {
         let childID = try req.id("child")
         let body = try await req.decodeJSON(ChildNameRequest.self)
-        let name = try await ChildIndex.addName(
-            body.kind, givenName: body.givenName, familyName: body.familyName, to: childID, by: try req.signedIn, on: req.db)
-        return try ChildNameDTO(name.indexName).json(.created)
+        let change = try await ChildIndex.addName(
+            body.kind, givenName: body.givenName, familyName: body.familyName, reason: body.reason ?? "", to: childID,
+            by: try req.signedIn, on: req.db)
+        switch change {
+        case .recorded(let name): return try ChildNameDTO(name.indexName).json(.created)
+        case .proposed(let proposal): return try NameProposalDTO(proposal).json(.accepted)
+        }
+    }
+
+    /// GET /api/v1/name-proposals: the coordinator's queue of corrections to decide.
+    func nameProposals(req: Request) async throws -> Response {
+        let signedIn = try req.signedIn
+        guard AccessPolicy.coordinatedAuthority(signedIn.actor) != nil else {
+            throw AppError.forbidden("Name corrections are decided by coordinators.")
+        }
+        return try NameProposalQueueDTO(
+            proposals: try await NameProposals.queue(for: signedIn, on: req.db).map(NameProposalDTO.init)
+        ).json()
+    }
+
+    /// POST /api/v1/name-proposals/{id}/decision
+    func decideNameProposal(req: Request) async throws -> Response {
+        let body = try await req.decodeJSON(NameProposalDecisionRequest.self)
+        return try NameProposalDTO(
+            try await NameProposals.decide(
+                try req.id("proposal"), accept: body.decision == .accepted, note: body.note ?? "", by: try req.signedIn,
+                on: req.db)
+        ).json()
     }
 
     /// POST /api/v1/children/{id}/birth

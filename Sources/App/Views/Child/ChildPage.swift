@@ -8,6 +8,8 @@ struct ChildPage {
     let mayReadAudit: Bool
     /// The reader coordinates or safeguards the child's LA: they shield and lift shields.
     let mayShield: Bool
+    /// The reader registered the child, is on their team or coordinates their LA.
+    let mayRecordBirth: Bool
     var reason = ""
     var problems: [FieldProblem] = []
     /// What was typed into "Record the birth", kept when it has to be corrected.
@@ -34,7 +36,14 @@ struct ChildPage {
                     ("NHS number", child.nhsNumber.map { "\($0.prefix(3)) \($0.dropFirst(3).prefix(3)) \($0.suffix(4))" } ?? ""),
                     ("Unique Pupil Number", child.upn ?? ""),
                 ]),
-            .if(child.unborn, recordBirth(context)),
+            .p(.class("govuk-body"), GOVUK.link("Add or correct a name", to: .childNames(child.id!))),
+            .if(
+                child.unborn,
+                mayRecordBirth
+                    ? recordBirth(context)
+                    : .p(
+                        .class("govuk-body"),
+                        .text("When the baby is born, tell the child’s team or the coordinator: they record the birth."))),
             whereabouts(context),
             .h2(.class("govuk-heading-m"), .text("CAF episodes")),
             record.episodes.isEmpty

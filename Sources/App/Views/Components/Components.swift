@@ -137,7 +137,7 @@ enum GOVUK {
                                 .input(
                                     .class("govuk-\(kind)__input"), .id(optionID), .name(name),
                                     .type(multiple ? .checkbox : .radio), .value(attribute(option.value)),
-                                    .checked(selected.contains(option.value)),
+                                    .attribute(named: "checked", value: selected.contains(option.value) ? "checked" : nil),
                                     .attribute(
                                         named: "aria-describedby", value: option.hint == nil ? nil : optionID + "-item-hint")
                                 ),
@@ -207,13 +207,19 @@ enum GOVUK {
                 .class("govuk-select"), .id(id), .attribute(named: "name", value: name),
                 .attribute(named: "aria-describedby", value: describedBy(id: id, hint: hint, error: error)),
                 .forEach(options) { option in
-                    .element(
-                        named: "option",
-                        nodes: [
-                            .attribute(named: "value", value: attribute(option.value), ignoreIfValueIsEmpty: false),
-                            .attribute(named: "selected", value: option.value == selected ? "selected" : nil),
-                            .text(option.label),
-                        ])
+                    // Plot writes an empty value as a bare `value`, which a strict parser refuses,
+                    // so the blank choice is written whole, its label escaped like any value.
+                    option.value.isEmpty
+                        ? .raw(
+                            "<option value=\"\"\(selected.isEmpty ? " selected=\"selected\"" : "")>\(attribute(option.label))</option>"
+                        )
+                        : .element(
+                            named: "option",
+                            nodes: [
+                                .attribute(named: "value", value: attribute(option.value)),
+                                .attribute(named: "selected", value: option.value == selected ? "selected" : nil),
+                                .text(option.label),
+                            ])
                 }
             )
         )
@@ -258,7 +264,7 @@ enum GOVUK {
         guard let session else { return .empty }
         return .group(
             .input(.type(.hidden), .name("editingSession"), .value(session.uuidString)),
-            .raw("<script src=\"/js/activity.js\" defer></script>"))
+            .raw("<script src=\"/js/activity.js\" defer=\"defer\"></script>"))
     }
 
     /// A success banner saying what just happened, announced to screen readers.

@@ -38,6 +38,8 @@ struct WorktrayPage {
     let breakGlass: [BreakGlassGrant]
     /// Shield overrides in the coordinator's LA, not yet reviewed.
     let shieldOverrides: [ShieldOverride]
+    /// For a coordinator: corrections to children's names from outside their teams.
+    let nameProposals: [NameProposal]
 
     var drafts: [Row] { mine.filter { $0.assessmentStatus == .draft && $0.episode.$author.id == signedIn.id } }
 
@@ -90,6 +92,17 @@ struct WorktrayPage {
                         [
                             GOVUK.link(override.practitioner.name, to: .shieldOverrideReview(override.id!)),
                             .text(override.child.fullName), .text(Format.dateTime(override.takenAt)), .text(override.reason),
+                        ]
+                    })
+            ),
+            .if(
+                !nameProposals.isEmpty,
+                GOVUK.table(
+                    caption: "Name corrections to check", headers: ["Child", "Proposed", "From", "When"],
+                    rows: nameProposals.map { proposal in
+                        [
+                            GOVUK.link(proposal.child.fullName, to: .nameProposal(proposal.id!)), .text(proposal.fullName),
+                            .text(Format.person(proposal.proposedBy)), .text(Format.dateTime(proposal.proposedAt)),
                         ]
                     })
             ),
