@@ -65,4 +65,49 @@ import VaporTesting
             #expect(trail.contains { $0.action == "view-review-queue" })
         }
     }
+
+    @Test func readingTheRequestsToJoinAndReferralQueuesIsAuditedOnEachChild() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let amy = try await world.token("amy@demo.test")
+            let asked = try await world.childWithEpisode(as: amy)
+            let request = try await world.send(
+                .POST, APIURL.episodeAccessRequests(asked.episodeID).path, token: try await world.token("dan@demo.test"),
+                json: ["reason": "I see him at the youth club."])
+            #expect(request.status == .created)
+            #expect(try await world.send(.GET, APIURL.accessRequests.path, token: amy).status == .ok)
+            let stepped = try await world.childWithEpisode(as: amy)
+            let closed = try await world.send(
+                .POST, APIURL.close(stepped.episodeID).path, token: amy, raw: #"{"reason": "step-up", "note": "Harm feared."}"#)
+            #expect(closed.status == .ok)
+            #expect(
+                try await world.send(.GET, APIURL.referrals.path, token: try await world.token("gus@demo.test")).status == .ok)
+            let reads = try await AuditEvent.query(on: world.app.db).filter(\.$action == "view-review-queue").all().map(\.detail)
+            #expect(reads.contains("access-request queue: \(asked.childID.uuidString)"))
+            #expect(reads.contains("referral queue: \(stepped.childID.uuidString)"))
+        }
+    }
+}
+
+/// Issue 13, item 6 (in part): a search names every child it found; in one child's trail a
+/// coordinator sees that child named and the others only counted, so a searched postcode is
+/// never shown beside another child's record.
+@Suite struct AuditRedactionTests {
+    @Test func aChildsTrailNamesOnlyThatChild() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let amy = try await world.token("amy@demo.test")
+            let first = try await world.registerChild(as: amy)
+            let second = try await world.registerChild(as: amy)
+            let found = try await world.search("postcode=CB1 2AB", token: amy)
+            #expect(found.status == .ok)
+            let erin = try await world.token("erin@demo.test")
+            let trail = try await world.send(.GET, APIURL.audit.path + "?childId=\(first.uuidString)", token: erin)
+            let body = trail.body.string
+            #expect(trail.status == .ok)
+            #expect(body.contains("search-children") && body.contains("another child"))
+            #expect(!body.contains(second.uuidString))
+            // The stored entry is as it was written.
+            let stored = try await AuditEvent.query(on: world.app.db).filter(\.$action == "search-children").first()
+            #expect(stored?.detail.contains(second.uuidString) == true)
+        }
+    }
 }

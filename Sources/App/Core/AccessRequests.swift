@@ -71,8 +71,9 @@ enum AccessRequests {
 
     /// Pending requests this person may decide: on episodes they started or lead, and for
     /// coordinators every episode of their LA.
+    /// Requests this person may decide; the read, naming each child shown, is audited.
     static func pending(for signedIn: SignedIn, on db: any Database) async throws -> [AccessRequest] {
-        try await AccessRequest.query(on: db)
+        let requests = try await AccessRequest.query(on: db)
             .join(Episode.self, on: \AccessRequest.$episode.$id == \Episode.$id)
             .filter(\.$status == .pending)
             .group(.or) { group in
@@ -85,5 +86,7 @@ enum AccessRequests {
             .fields(for: AccessRequest.self)
             .with(\.$episode) { $0.with(\.$child) }.with(\.$requester) { $0.with(\.$organisation) }
             .sort(\.$requestedAt).all()
+        try await Audit.queueRead("access-request", children: requests.map(\.episode.$child.id), by: signedIn, on: db)
+        return requests
     }
 }

@@ -25,7 +25,38 @@ enum ChildAudit {
         let merged = try await Child.query(on: db).filter(\.$mergedInto.$id == child.id!).all().compactMap(\.id)
         let events = try await Audit.events(forChildren: [child.id!] + merged, episodeIDs: episodeIDs, on: db)
         try await Audit.record(on: db, by: signedIn, .viewAudit, child: child.id)
-        return try await withoutHiddenServices(events, by: signedIn, on: db)
+        let shown = try await withoutHiddenServices(events, by: signedIn, on: db)
+        return naming(only: Set([child.id!] + merged), in: shown)
+    }
+
+    /// A search or queue read names every child it showed; in this child's trail only this
+    /// child (and records merged into it) is named, the others counted, so a reader does not
+    /// learn, say, which other child a searched postcode found. The stored entries are
+    /// unchanged: these copies are for display.
+    static func naming(only these: Set<UUID>, in events: [AuditEvent]) -> [AuditEvent] {
+        let pattern = try! NSRegularExpression(
+            pattern: "[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}")
+        return events.map { event in
+            guard event.childID == nil || !these.contains(event.childID!) else { return event }
+            let detail = event.detail as NSString
+            var others = 0
+            var shown = event.detail
+            for match in pattern.matches(in: event.detail, range: NSRange(location: 0, length: detail.length)).reversed() {
+                let id = detail.substring(with: match.range)
+                guard let uuid = UUID(uuidString: id), !these.contains(uuid) else { continue }
+                others += 1
+                shown = (shown as NSString).replacingCharacters(in: match.range, with: "another child")
+            }
+            guard others > 0 else { return event }
+            let copy = AuditEvent()
+            (copy.id, copy.sequence, copy.occurredAt, copy.actorID) = (event.id, event.sequence, event.occurredAt, event.actorID)
+            (copy.actorEmail, copy.actorRoles, copy.action, copy.childID) = (
+                event.actorEmail, event.actorRoles, event.action, event.childID
+            )
+            (copy.episodeID, copy.outcome, copy.detail) = (event.episodeID, event.outcome, shown)
+            (copy.previousHash, copy.hash) = (event.previousHash, event.hash)
+            return copy
+        }
     }
 
     /// Entries about a sensitive service (its recording, who it told, who read whom it told)

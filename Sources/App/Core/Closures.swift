@@ -74,8 +74,10 @@ enum Closures {
     /// Step-up referrals to this person's LA awaiting a decision (safeguarding staff only).
     static func pendingReferrals(for signedIn: SignedIn, on db: any Database) async throws -> [Referral] {
         guard let la = AccessPolicy.safeguardedAuthority(signedIn.actor) else { return [] }
-        return try await Referral.query(on: db).filter(\.$localAuthority.$id == la).filter(\.$decision == .pending)
+        let referrals = try await Referral.query(on: db).filter(\.$localAuthority.$id == la).filter(\.$decision == .pending)
             .with(\.$episode) { $0.with(\.$child) }.with(\.$referredBy).sort(\.$referredAt).all()
+        try await Audit.queueRead("referral", children: referrals.map(\.episode.$child.id), by: signedIn, on: db)
+        return referrals
     }
 
     /// One referral with its episode, for whoever may read the episode.
