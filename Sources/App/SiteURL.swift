@@ -24,6 +24,8 @@ enum SiteURL: Hashable {
     case childBirth(UUID)
     case childNames(UUID)
     case nameProposal(UUID)
+    case childDecisionsNotToShare(UUID)
+    case decisionsNotToShare
     case childMerge(UUID)
     case childShield(UUID)
     case shieldOverride(UUID)
@@ -95,6 +97,8 @@ enum SiteURL: Hashable {
         case .childBirth(let child): ["children", id(child), "birth"]
         case .childNames(let child): ["children", id(child), "names"]
         case .nameProposal(let proposal): ["name-proposals", id(proposal)]
+        case .childDecisionsNotToShare(let child): ["children", id(child), "decisions-not-to-share"]
+        case .decisionsNotToShare: ["decisions-not-to-share"]
         case .measures: ["measures"]
         case .measuresCSV: ["measures", "csv"]
         case .episodeTime(let episode): ["episodes", id(episode), "time"]
@@ -153,6 +157,8 @@ enum APIURL: Hashable {
     case childNames(UUID)
     case nameProposals
     case nameProposalDecision(UUID)
+    case childDecisionsNotToShare(UUID)
+    case decisionsNotToShare
     case childBirth(UUID)
     case childMerge(UUID)
     case childWhereabouts(UUID)
@@ -224,6 +230,8 @@ enum APIURL: Hashable {
         case .child(let child): return base + ["children", id(child, "id")]
         case .childNames(let child): return base + ["children", id(child, "id"), "names"]
         case .nameProposals: return base + ["name-proposals"]
+        case .childDecisionsNotToShare(let child): return base + ["children", id(child, "id"), "decisions-not-to-share"]
+        case .decisionsNotToShare: return base + ["decisions-not-to-share"]
         case .nameProposalDecision(let proposal): return base + ["name-proposals", id(proposal, "id"), "decision"]
         case .childBirth(let child): return base + ["children", id(child, "id"), "birth"]
         case .childMerge(let child): return base + ["children", id(child, "id"), "merge"]

@@ -195,6 +195,7 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
     app.migrations.add(KeySessionsByDigest())
     app.migrations.add(CreateInvolvementDisclosures())
     app.migrations.add(CreateNameProposals())
+    app.migrations.add(CreateDecisionsNotToShare())
 
     // Sessions live in the database, so app servers hold no state of their own.
     app.sessions.use { _ in DigestSessions() }

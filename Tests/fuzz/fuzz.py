@@ -181,6 +181,8 @@ def fixtures(api, document):
         "POST /api/v1/children/{id}/merge": {"persona": "erin", "path": {"id": kept}, "body": {"duplicateId": duplicate}},
         "POST /api/v1/children/{id}/names": {"path": {"id": ada}},
         "GET /api/v1/name-proposals": {"persona": "erin"},
+        "POST /api/v1/children/{id}/decisions-not-to-share": {"path": {"id": ada}},
+        "GET /api/v1/decisions-not-to-share": {"persona": "erin"},
         "POST /api/v1/name-proposals/{id}/decision": {"persona": "erin", "path": {"id": proposal},
                                                       "body": {"decision": "accepted"}},
         "POST /api/v1/children/{id}/episodes": {"path": {"id": child("Ola")}},

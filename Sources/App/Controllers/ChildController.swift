@@ -219,6 +219,30 @@ struct ChildController {
         }
     }
 
+    func newDecisionNotToShare(req: Request) async throws -> Response {
+        let record = try await ChildIndex.read(try req.id("child"), by: try req.signedIn, on: req.db)
+        return DecisionNotToSharePage(child: record.child).render(PageContext(req)).response()
+    }
+
+    func recordDecisionNotToShare(req: Request) async throws -> Response {
+        let childID = try req.id("child")
+        let form = FormFields(req)
+        let new = SharingDecisions.New(withheld: form["withheld"], withheldFrom: form["withheldFrom"], reason: form["reason"])
+        do {
+            _ = try await SharingDecisions.record(new, childID: childID, by: try req.signedIn, on: req.db)
+            return req.redirect(to: SiteURL.child(childID).path)
+        } catch let error as AppError where !error.problems.isEmpty {
+            let child = try await Child.live(childID, on: req.db)
+            return DecisionNotToSharePage(child: child, typed: form.values, problems: error.problems).render(PageContext(req))
+                .response(.unprocessableEntity)
+        }
+    }
+
+    func decisionsNotToShare(req: Request) async throws -> Response {
+        let (decisions, recent) = try await SharingDecisions.forCoordinator(try req.signedIn, on: req.db)
+        return DecisionsNotToSharePage(decisions: decisions, lastThirtyDays: recent).render(PageContext(req)).response()
+    }
+
     func showNameProposal(req: Request) async throws -> Response {
         NameProposalPage(proposal: try await NameProposals.find(try req.id("proposal"), by: try req.signedIn, on: req.db))
             .render(PageContext(req)).response()

@@ -47,6 +47,8 @@ enum AuditAction: String, Sendable {
     case recordFollowUp = "record-follow-up"
     case changeConsent = "change-consent"
     case recordConsentRefusal = "record-consent-refusal"
+    /// A practitioner decided that sharing would do the child more harm, and said why.
+    case recordDecisionNotToShare = "record-decision-not-to-share"
     case startReview = "start-review"
     case coordinateEpisode = "coordinate-episode"
     case addFamilyMember = "add-family-member"

@@ -13,7 +13,7 @@ enum ChildMerges {
     /// Every table whose rows belong to a child, besides the index's names and the audit log.
     static let childTables = [
         "episodes", "pre_assessments", "safeguarding_calls", "consent_refusals", "child_addresses", "child_involvements",
-        "shield_overrides", "name_proposals",
+        "shield_overrides", "name_proposals", "decisions_not_to_share",
     ]
 
     static func merge(

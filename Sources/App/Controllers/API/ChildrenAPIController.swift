@@ -139,6 +139,24 @@ struct ChildrenAPIController {
         }
     }
 
+    /// POST /api/v1/children/{id}/decisions-not-to-share
+    func recordDecisionNotToShare(req: Request) async throws -> Response {
+        let body = try await req.decodeJSON(DecisionNotToShareRequest.self)
+        let decision = try await SharingDecisions.record(
+            .init(withheld: body.withheld, withheldFrom: body.withheldFrom, reason: body.reason), childID: try req.id("child"),
+            by: try req.signedIn, on: req.db)
+        return try DecisionNotToShareDTO(decision, shield: .open).json(.created)  // the decider's own record
+    }
+
+    /// GET /api/v1/decisions-not-to-share: the coordinator's list, with the last 30 days' count.
+    func decisionsNotToShare(req: Request) async throws -> Response {
+        let (decisions, recent) = try await SharingDecisions.forCoordinator(try req.signedIn, on: req.db)
+        // The LA's coordinators see the whereabouts of its children.
+        return try DecisionsNotToShareDTO(
+            decisions: decisions.map { DecisionNotToShareDTO($0, shield: .open) }, lastThirtyDays: recent
+        ).json()
+    }
+
     /// GET /api/v1/name-proposals: the coordinator's queue of corrections to decide.
     func nameProposals(req: Request) async throws -> Response {
         let signedIn = try req.signedIn

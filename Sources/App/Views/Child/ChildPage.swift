@@ -82,6 +82,7 @@ struct ChildPage {
                         ]
                     }),
             .p(.class("govuk-body"), GOVUK.link("Record that your service is involved", to: .childInvolvements(child.id!))),
+            .p(.class("govuk-body"), GOVUK.link("Record a decision not to share", to: .childDecisionsNotToShare(child.id!))),
             .h2(.class("govuk-heading-m"), .text("Who is involved")),
             record.involved.isEmpty
                 ? .p(.class("govuk-body"), .text("No practitioner is recorded as working with this child yet."))

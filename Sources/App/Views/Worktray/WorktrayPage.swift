@@ -179,7 +179,11 @@ struct WorktrayPage {
             table("Your episodes", mine, empty: "You are not on the team of any CAF episode yet."),
             .if(
                 coordinates,
-                table("Every episode in your local authority", localAuthority, empty: "No episodes in your local authority yet.")
+                .group(
+                    table(
+                        "Every episode in your local authority", localAuthority, empty: "No episodes in your local authority yet."
+                    ),
+                    .p(.class("govuk-body"), GOVUK.link("Decisions not to share", to: .decisionsNotToShare)))
             ),
             .if(
                 takesSafeguardingCalls,
