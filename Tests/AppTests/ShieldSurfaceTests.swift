@@ -109,7 +109,8 @@ import VaporTesting
                 SiteURL.episode(episode).path, SiteURL.assessment(episode: episode).path,
                 SiteURL.editAssessment(episode: episode).path, SiteURL.printEpisode(episode).path, SiteURL.team(episode).path,
                 SiteURL.meeting(shielded.meeting).path, SiteURL.plan(episode).path, SiteURL.comparison(episode).path,
-                SiteURL.accessRequest(shielded.accessRequest).path, SiteURL.home.path,
+                SiteURL.accessRequest(shielded.accessRequest).path, SiteURL.childNames(child).path,
+                SiteURL.childDecisionsNotToShare(child).path, SiteURL.decisionsNotToShare.path, SiteURL.home.path,
             ],
             [
                 APIURL.child(child).path, APIURL.episode(episode).path, APIURL.assessment(episode).path,
