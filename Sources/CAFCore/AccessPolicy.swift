@@ -403,8 +403,16 @@ extension AccessPolicy {
     /// A child's names, date of birth and identifiers are changed by those who know the child:
     /// whoever registered them, their CAF team, and the coordinators of the child's LA. Anyone
     /// else who uses the index proposes a correction, which a coordinator decides.
-    public static func mayChangeNames(_ actor: Actor, childLocalAuthorityID: UUID, knowsChild: Bool) -> Bool {
-        mayUseIndex(actor) && (knowsChild || coordinatedAuthority(actor) == childLocalAuthorityID)
+    /// Opening a CAF takes only a consent one types, so the author of an open CAF knows the child
+    /// only within the child's LA; from another LA, only once someone else has put them on a
+    /// team (as lead professional or a named share).
+    public static func mayChangeNames(
+        _ actor: Actor, childLocalAuthorityID: UUID, registeredChild: Bool, onOpenTeamByOthers: Bool, authorOfOpenCAF: Bool
+    ) -> Bool {
+        guard mayUseIndex(actor) else { return false }
+        let knowsChild =
+            registeredChild || onOpenTeamByOthers || (authorOfOpenCAF && actor.localAuthorityID == childLocalAuthorityID)
+        return knowsChild || coordinatedAuthority(actor) == childLocalAuthorityID
     }
 
     /// A proposed correction is decided by the coordinators of the child's LA.

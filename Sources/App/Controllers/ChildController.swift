@@ -81,7 +81,7 @@ struct ChildController {
         var page = ChildPage(
             record: record, mayReadAudit: AccessPolicy.mayReadAudit(signedIn.actor, childLocalAuthorityID: la),
             mayShield: AccessPolicy.mayShield(signedIn.actor, childLocalAuthorityID: la),
-            mayRecordBirth: try await ChildIndex.mayChangeNames(of: record.child, by: signedIn, on: req.db), reason: reason,
+            mayRecordBirth: ChildIndex.mayChangeNames(of: record.child, episodes: record.episodes, by: signedIn), reason: reason,
             problems: problems)
         if AccessPolicy.mayMergeChildren(signedIn.actor, childLocalAuthorityID: la) {
             page.duplicates = try await ChildIndex.possibleDuplicates(of: record.child, on: req.db)
@@ -193,7 +193,7 @@ struct ChildController {
     func names(req: Request) async throws -> Response {
         let signedIn = try req.signedIn
         let record = try await ChildIndex.read(try req.id("child"), by: signedIn, on: req.db)
-        let mayChange = try await ChildIndex.mayChangeNames(of: record.child, by: signedIn, on: req.db)
+        let mayChange = ChildIndex.mayChangeNames(of: record.child, episodes: record.episodes, by: signedIn)
         return NamesPage(child: record.child, mayChange: mayChange, sent: req.query[String.self, at: "sent"] == "1")
             .render(PageContext(req)).response()
     }

@@ -361,18 +361,22 @@ enum ChildIndex {
         }
     }
 
-    /// Whether this person changes the child's names and birth themselves: they registered the
-    /// child, are on the team of the child's open CAF, or coordinate the child's LA. Opening a
-    /// CAF is something anyone may do with a consent they type, so its author from another LA
-    /// counts only once someone else has put them on a team (as lead or a named share).
+    /// Whether this person changes the child's names and birth themselves (`AccessPolicy.mayChangeNames`).
     static func mayChangeNames(of child: Child, by signedIn: SignedIn, on db: any Database) async throws -> Bool {
-        let open = try await Episode.withTeam(on: db).filter(\.$child.$id == child.id!).filter(\.$status == .open).all()
-        let vouched = open.contains { episode in
-            episode.$leadProfessional.id == signedIn.id || episode.shares.contains { $0.$practitioner.id == signedIn.id }
-                || (episode.$author.id == signedIn.id && signedIn.organisation?.$localAuthority.id == child.$localAuthority.id)
-        }
-        let knows = child.$registeredBy.id == signedIn.id || vouched
-        return AccessPolicy.mayChangeNames(signedIn.actor, childLocalAuthorityID: child.$localAuthority.id, knowsChild: knows)
+        mayChangeNames(
+            of: child, episodes: try await Episode.withTeam(on: db).filter(\.$child.$id == child.id!).all(), by: signedIn)
+    }
+
+    /// The same, from the child's episodes already loaded with their teams (a record read).
+    static func mayChangeNames(of child: Child, episodes: [Episode], by signedIn: SignedIn) -> Bool {
+        let open = episodes.filter { $0.status == .open }
+        return AccessPolicy.mayChangeNames(
+            signedIn.actor, childLocalAuthorityID: child.$localAuthority.id,
+            registeredChild: child.$registeredBy.id == signedIn.id,
+            onOpenTeamByOthers: open.contains { episode in
+                episode.$leadProfessional.id == signedIn.id || episode.shares.contains { $0.$practitioner.id == signedIn.id }
+            },
+            authorOfOpenCAF: open.contains { $0.$author.id == signedIn.id })
     }
 
     /// Stores a name; a new current name first turns the old one into a previous name.
