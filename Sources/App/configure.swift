@@ -142,9 +142,19 @@ public struct Settings: Sendable {
     }
 }
 
+/// SQLite takes a thread for each statement and its driver retries a locked database without
+/// end. On the process-wide blocking pool (a thread a core), shared with other applications,
+/// such retries could hold every thread while the transaction they wait for queued behind
+/// them: the test suites hung so. A pool of its own, larger than its connections (one an event
+/// loop), always leaves that transaction a thread. Vapor shuts it down with the app.
+private func giveSQLiteItsOwnThreads(_ app: Application) {
+    app.threadPool = NIOThreadPool(numberOfThreads: System.coreCount + 2)
+}
+
 public func configure(_ app: Application, _ settings: Settings) async throws {
     switch settings.store {
     case .sqliteFile(let path):
+        giveSQLiteItsOwnThreads(app)
         try FileManager.default.createDirectory(
             at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
         app.databases.use(.sqlite(.file(path), sqlLogLevel: .debug), as: .sqlite)
@@ -152,6 +162,7 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
         // and foreign keys are switched on for every connection by the driver.
         _ = try await (app.db as! any SQLDatabase).raw("PRAGMA journal_mode=WAL").all()
     case .sqliteMemory:
+        giveSQLiteItsOwnThreads(app)
         app.databases.use(.sqlite(.memory, sqlLogLevel: .debug), as: .sqlite)
     case .postgres(let url):
         // Four connections a thread: a burst of sign-ins, each a short audit transaction in

@@ -1,5 +1,8 @@
 import Fluent
 import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
 import SQLKit
 import Testing
 import VaporTesting
@@ -29,6 +32,38 @@ import VaporTesting
             #expect(journal == "wal")
             #expect(synchronous == 2)
             #expect(foreignKeys == 1)
+        }
+    }
+
+    /// SQLite takes a thread for each statement, and its driver retries a locked database
+    /// without end. On the process-wide blocking pool (a thread a core) two such retries, from
+    /// two tests' apps, held every thread while the transactions they waited on queued behind
+    /// them, and CI hung. The store answers while every thread of that pool is taken.
+    @Test func sqliteAnswersWhileTheSharedBlockingPoolIsFull() async throws {
+        try await withApp(configure: { app in try await configure(app, Settings(store: .sqliteMemory)) }) {
+            (app: Application) async throws in
+            let threads = NIOSingletons.blockingPoolThreadCountSuggestion
+            let taken = NIOLockedValueBox(0)
+            let release = DispatchSemaphore(value: 0)
+            for _ in 0..<threads {
+                NIOSingletons.posixBlockingThreadPool.submit { _ in
+                    taken.withLockedValue { $0 += 1 }
+                    release.wait()
+                }
+            }
+            while taken.withLockedValue({ $0 }) < threads { try await Task.sleep(for: .milliseconds(10)) }
+            let answered = await withTaskGroup(of: Bool.self) { group in
+                group.addTask { (try? await (app.db as! any SQLDatabase).raw("SELECT 1 AS one").all().count) == 1 }
+                group.addTask {
+                    try? await Task.sleep(for: .seconds(30))
+                    return false
+                }
+                let first = await group.next() ?? false
+                for _ in 0..<threads { release.signal() }
+                group.cancelAll()
+                return first
+            }
+            #expect(answered, "a query waited for the process-wide blocking pool")
         }
     }
 
