@@ -389,9 +389,11 @@ extension AccessPolicy {
         shieldingAuthority(actor) == childLocalAuthorityID
     }
 
-    /// In a safeguarding emergency anyone who uses the index may override a shield, giving a
-    /// reason; the override goes on the LA's review queue at once and is investigated.
-    public static func mayOverrideShield(_ actor: Actor) -> Bool { mayUseIndex(actor) }
+    /// Safeguarding staff override a shield, giving a reason (PRODUCT.md's roles): those of the
+    /// child's LA see the whereabouts anyway, so this is for another LA's front door in an
+    /// emergency. Anyone else asks them or the coordinator, who brokers contact: a typed reason
+    /// alone never unmasks a family in hiding. The override goes on the LA's review queue at once.
+    public static func mayOverrideShield(_ actor: Actor) -> Bool { actor.roles.contains(.safeguarding) }
 
     /// Shield overrides, like break-glass grants, are reviewed by the LA's coordinators.
     public static func mayReviewShieldOverride(_ actor: Actor, childLocalAuthorityID: UUID) -> Bool {
@@ -400,13 +402,15 @@ extension AccessPolicy {
 }
 
 extension AccessPolicy {
-    /// A child's names, date of birth and identifiers are changed by those who know the child:
-    /// whoever registered them, their CAF team, and the coordinators of the child's LA. Anyone
-    /// else who uses the index proposes a correction, which a coordinator decides.
+    /// A child's names, date of birth, identifiers and whereabouts are changed by those who know
+    /// the child: whoever registered them, their CAF team, and the coordinators of the child's LA.
+    /// Anyone else who uses the index proposes a name correction, which a coordinator decides, or
+    /// tells one of them where the child now lives: a wrong address misdirects everyone who
+    /// helps, and is how a family in hiding is found.
     /// Opening a CAF takes only a consent one types, so the author of an open CAF knows the child
     /// only within the child's LA; from another LA, only once someone else has put them on a
     /// team (as lead professional or a named share).
-    public static func mayChangeNames(
+    public static func mayChangeDetails(
         _ actor: Actor, childLocalAuthorityID: UUID, registeredChild: Bool, onOpenTeamByOthers: Bool, authorOfOpenCAF: Bool
     ) -> Bool {
         guard mayUseIndex(actor) else { return false }

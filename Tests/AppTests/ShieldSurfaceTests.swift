@@ -125,7 +125,7 @@ import VaporTesting
             let shielded = try await shieldedChild(world)
             let (pages, api) = surfaces(shielded)
             let personas = [
-                "amy", "ben", "carla", "dan", "erin", "gus", "mia", "fay", "gil", "nat", "hana",
+                "amy", "ben", "carla", "dan", "erin", "gus", "mia", "fay", "gil", "nat", "hana", "sid",
             ].map { "\($0)@demo.test" }
             let mayLook: Set<String> = ["erin@demo.test", "gus@demo.test"]  // Cambridgeshire's coordinator and safeguarding
             for email in personas {

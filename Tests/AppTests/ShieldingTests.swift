@@ -56,6 +56,18 @@ import VaporTesting
             let bad = try await whereabouts(world, child, as: amy, ["postcode": "NOT A POSTCODE"])
             #expect(try world.error(bad).field == "postcode")
             #expect(try await searchNames(world, "postcode=CB7", as: amy).count == 1)
+
+            // Issue 13: only those who know the child move them; a Suffolk teacher (or anyone
+            // off the team) is refused, changes nothing, and the refusal is audited.
+            let hana = try await world.token("hana@demo.test")
+            let moveByHana = try await whereabouts(world, child, as: hana, ["address": "9 Far Lane", "postcode": "IP14 1AA"])
+            #expect(moveByHana.status == .forbidden)
+            #expect(try world.error(moveByHana).message.contains("coordinators"))
+            let still = try await record(world, child, as: amy)["whereabouts"] as? [String: Any]
+            #expect(still?["postcode"] as? String == "CB7 4AA")
+            let refusals = try await AuditEvent.query(on: world.app.db).filter(\.$actorEmail == "hana@demo.test")
+                .filter(\.$action == AuditAction.updateChildDetails.rawValue).filter(\.$outcome == "denied").count()
+            #expect(refusals == 1)
         }
     }
 
@@ -106,29 +118,37 @@ import VaporTesting
         try await TestWorld.run { (world: TestWorld) async throws in
             let amy = try await world.token("amy@demo.test")
             let erin = try await world.token("erin@demo.test")
+            let sid = try await world.token("sid@demo.test")  // Suffolk's front door
             let child = try await world.registerChild(as: amy)
             _ = try await whereabouts(world, child, as: amy, ["address": "1 Mill Road", "postcode": "CB1 2AB"])
             let unshielded = try await world.send(
-                .POST, APIURL.childShieldOverrides(child).path, token: amy, json: ["reason": "Police at the door, child missing"])
+                .POST, APIURL.childShieldOverrides(child).path, token: sid, json: ["reason": "Police at the door, child missing"])
             #expect(unshielded.status == .conflict)
             _ = try await world.send(
                 .PUT, APIURL.childShield(child).path, token: erin,
                 json: ShieldBody(shielded: true, reason: "Court order in place"))
 
-            let vague = try await world.send(.POST, APIURL.childShieldOverrides(child).path, token: amy, json: ["reason": "need"])
+            // A practitioner's typed reason unmasks no one (PRODUCT.md: safeguarding overrides).
+            let typed = try await world.send(
+                .POST, APIURL.childShieldOverrides(child).path, token: amy,
+                json: ["reason": "Child missing from school; police need the address now"])
+            #expect(typed.status == .forbidden)
+            #expect(absent(try await record(world, child, as: amy)["whereabouts"]))
+
+            let vague = try await world.send(.POST, APIURL.childShieldOverrides(child).path, token: sid, json: ["reason": "need"])
             #expect(try world.error(vague).field == "reason")
             let taken = try await world.send(
-                .POST, APIURL.childShieldOverrides(child).path, token: amy,
+                .POST, APIURL.childShieldOverrides(child).path, token: sid,
                 json: ["reason": "Child missing from school; police need the address now"])
             #expect(taken.status == .created)
             #expect(
-                (try await record(world, child, as: amy)["whereabouts"] as? [String: Any])?["address"] as? String == "1 Mill Road"
+                (try await record(world, child, as: sid)["whereabouts"] as? [String: Any])?["address"] as? String == "1 Mill Road"
             )
-            // Only this sign-in: another token of amy's still sees nothing.
-            let again = try await world.token("amy@demo.test")
+            // Only this sign-in: another token of sid's still sees nothing.
+            let again = try await world.token("sid@demo.test")
             #expect(absent(try await record(world, child, as: again)["whereabouts"]))
-            _ = try await world.send(.DELETE, APIURL.token.path, token: amy)
-            #expect(try await world.send(.GET, APIURL.child(child).path, token: amy).status == .unauthorized)
+            _ = try await world.send(.DELETE, APIURL.token.path, token: sid)
+            #expect(try await world.send(.GET, APIURL.child(child).path, token: sid).status == .unauthorized)
 
             #expect(try await world.send(.GET, APIURL.shieldOverrides.path, token: again).status == .forbidden)
             let queue = try world.json(try await world.send(.GET, APIURL.shieldOverrides.path, token: erin))
@@ -142,7 +162,8 @@ import VaporTesting
             #expect(try await world.send(.POST, review, token: erin, json: ["note": "Again"]).status == .conflict)
             let events = try await AuditEvent.query(on: world.app.db).filter(\.$action == AuditAction.overrideShield.rawValue)
                 .all()
-            #expect(events.count == 1 && events.first?.detail.contains("police need the address") == true)
+            #expect(events.map(\.outcome).sorted() == ["allowed", "denied"])
+            #expect(events.allSatisfy { $0.outcome == "denied" || $0.detail.contains("police need the address") })
         }
     }
 

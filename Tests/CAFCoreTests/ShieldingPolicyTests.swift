@@ -28,7 +28,7 @@ import Testing
                     AccessPolicy.maySeeWhereabouts(me, childLocalAuthorityID: childLA, shielded: true, overridden: true)
                         == usesIndex, "\(role) overridden")
                 #expect(AccessPolicy.mayShield(me, childLocalAuthorityID: childLA) == guardian, "\(role) shields")
-                #expect(AccessPolicy.mayOverrideShield(me) == usesIndex, "\(role) overrides")
+                #expect(AccessPolicy.mayOverrideShield(me) == (role == .safeguarding), "\(role) overrides")
                 #expect(
                     AccessPolicy.mayReviewShieldOverride(me, childLocalAuthorityID: childLA) == (role == .coordinator && sameLA),
                     "\(role) reviews")

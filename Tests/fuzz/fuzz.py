@@ -79,7 +79,7 @@ def start(data):
 
 def fixtures(api, document):
     """Records for every operation to succeed on, and who calls it."""
-    personas = ["amy", "ben", "carla", "dan", "erin", "fay", "gil", "gus", "nat"]
+    personas = ["amy", "ben", "carla", "dan", "erin", "fay", "gil", "gus", "nat", "sid"]
     tokens = {name: api.token(f"{name}@demo.test") for name in personas}
     tokens["leaving"] = api.token("mia@demo.test")  # signed out by DELETE /api/v1/auth/token
     amy, erin, gus, dan, fay = (tokens[n] for n in ["amy", "erin", "gus", "dan", "fay"])
@@ -130,7 +130,7 @@ def fixtures(api, document):
     grant = api.call("POST", f"/api/v1/episodes/{main}/break-glass", dan, {"reason": "Found alone at night."})["id"]
     shielded = child("Sky")
     api.call("PUT", f"/api/v1/children/{shielded}/shield", erin, {"shielded": True, "reason": "Court order in place."})
-    override = api.call("POST", f"/api/v1/children/{shielded}/shield-overrides", amy,
+    override = api.call("POST", f"/api/v1/children/{shielded}/shield-overrides", tokens["sid"],
                         {"reason": "Missing from school today."})["id"]
     unborn = child("", born=None, expectedDeliveryDate=(today + datetime.timedelta(days=30)).isoformat())
     kept, duplicate = child("Max"), child("Max")
@@ -174,7 +174,7 @@ def fixtures(api, document):
                                                        "body": {"practitionerId": amy_id, "agreedBy": "young-person"}},
         "DELETE /api/v1/involvement-disclosures/{id}": {"persona": "ben", "path": {"id": withdrawable}},
         "PUT /api/v1/children/{id}/shield": {"persona": "erin", "path": {"id": child("Sal")}},
-        "POST /api/v1/children/{id}/shield-overrides": {"path": {"id": shielded}},
+        "POST /api/v1/children/{id}/shield-overrides": {"persona": "sid", "path": {"id": shielded}},
         "GET /api/v1/shield-overrides": {"persona": "erin"},
         "POST /api/v1/shield-overrides/{id}/review": {"persona": "erin", "path": {"id": override}},
         "POST /api/v1/children/{id}/birth": {"path": {"id": unborn}, "body": {"dateOfBirth": today.isoformat()}},

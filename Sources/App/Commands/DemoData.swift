@@ -28,6 +28,7 @@ enum DemoData {
         ("Cambridgeshire Children's Social Care", .socialCare, "Cambridgeshire"),
         ("Cambridgeshire County Council Service Desk", .other, "Cambridgeshire"),
         ("Stowmarket High School", .education, "Suffolk"),
+        ("Suffolk Children's Social Care", .socialCare, "Suffolk"),
     ]
 
     static let personas: [Persona] = [
@@ -64,6 +65,10 @@ enum DemoData {
         .init(
             email: "hana@demo.test", name: "Hana Ito", jobTitle: "Teacher", phone: "01449 000110",
             organisation: "Stowmarket High School", roles: [.practitioner]),
+        // Another LA's front door: the one who may override a Cambridgeshire child's shield.
+        .init(
+            email: "sid@demo.test", name: "Sid Moore", jobTitle: "MASH social worker", phone: "01473 000112",
+            organisation: "Suffolk Children's Social Care", roles: [.safeguarding]),
     ]
 
     static func seed(on db: any Database, passwordHash: String) async throws {

@@ -81,7 +81,8 @@ struct ChildController {
         var page = ChildPage(
             record: record, mayReadAudit: AccessPolicy.mayReadAudit(signedIn.actor, childLocalAuthorityID: la),
             mayShield: AccessPolicy.mayShield(signedIn.actor, childLocalAuthorityID: la),
-            mayRecordBirth: ChildIndex.mayChangeNames(of: record.child, episodes: record.episodes, by: signedIn), reason: reason,
+            mayChangeDetails: ChildIndex.mayChangeDetails(of: record.child, episodes: record.episodes, by: signedIn),
+            mayOverrideShield: AccessPolicy.mayOverrideShield(signedIn.actor), reason: reason,
             problems: problems)
         if AccessPolicy.mayMergeChildren(signedIn.actor, childLocalAuthorityID: la) {
             page.duplicates = try await ChildIndex.possibleDuplicates(of: record.child, on: req.db)
@@ -90,8 +91,11 @@ struct ChildController {
     }
 
     func editWhereabouts(req: Request) async throws -> Response {
-        let record = try await ChildIndex.read(
-            try req.id("child"), by: try req.signedIn, on: req.db)
+        let signedIn = try req.signedIn
+        let record = try await ChildIndex.read(try req.id("child"), by: signedIn, on: req.db)
+        guard ChildIndex.mayChangeDetails(of: record.child, episodes: record.episodes, by: signedIn) else {
+            throw AppError.forbidden(Whereabouts.whoChanges)
+        }
         guard record.whereabouts != nil else {
             throw AppError.forbidden("This child’s whereabouts are shielded. Contact the coordinator of their local authority.")
         }
@@ -193,7 +197,7 @@ struct ChildController {
     func names(req: Request) async throws -> Response {
         let signedIn = try req.signedIn
         let record = try await ChildIndex.read(try req.id("child"), by: signedIn, on: req.db)
-        let mayChange = ChildIndex.mayChangeNames(of: record.child, episodes: record.episodes, by: signedIn)
+        let mayChange = ChildIndex.mayChangeDetails(of: record.child, episodes: record.episodes, by: signedIn)
         return NamesPage(child: record.child, mayChange: mayChange, sent: req.query[String.self, at: "sent"] == "1")
             .render(PageContext(req)).response()
     }
@@ -213,7 +217,7 @@ struct ChildController {
             return req.redirect(to: SiteURL.childNames(childID).path + "?sent=1")
         } catch let error as AppError where !error.problems.isEmpty {
             let child = try await Child.live(childID, on: req.db)
-            let mayChange = try await ChildIndex.mayChangeNames(of: child, by: signedIn, on: req.db)
+            let mayChange = try await ChildIndex.mayChangeDetails(of: child, by: signedIn, on: req.db)
             return NamesPage(child: child, mayChange: mayChange, typed: form.values, problems: error.problems)
                 .render(PageContext(req)).response(.unprocessableEntity)
         }

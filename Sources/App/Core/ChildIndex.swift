@@ -338,7 +338,7 @@ enum ChildIndex {
             if let problem = PersonName.problem(name) { problems.append(.init(field: field, message: problem)) }
         }
         let child = try await Child.live(childID, on: db)
-        let mayChange = try await mayChangeNames(of: child, by: signedIn, on: db)
+        let mayChange = try await mayChangeDetails(of: child, by: signedIn, on: db)
         let why = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         if !mayChange && (why.isEmpty || why.count > 1_000) {
             problems.append(
@@ -361,16 +361,16 @@ enum ChildIndex {
         }
     }
 
-    /// Whether this person changes the child's names and birth themselves (`AccessPolicy.mayChangeNames`).
-    static func mayChangeNames(of child: Child, by signedIn: SignedIn, on db: any Database) async throws -> Bool {
-        mayChangeNames(
+    /// Whether this person changes the child's names and birth themselves (`AccessPolicy.mayChangeDetails`).
+    static func mayChangeDetails(of child: Child, by signedIn: SignedIn, on db: any Database) async throws -> Bool {
+        mayChangeDetails(
             of: child, episodes: try await Episode.withTeam(on: db).filter(\.$child.$id == child.id!).all(), by: signedIn)
     }
 
     /// The same, from the child's episodes already loaded with their teams (a record read).
-    static func mayChangeNames(of child: Child, episodes: [Episode], by signedIn: SignedIn) -> Bool {
+    static func mayChangeDetails(of child: Child, episodes: [Episode], by signedIn: SignedIn) -> Bool {
         let open = episodes.filter { $0.status == .open }
-        return AccessPolicy.mayChangeNames(
+        return AccessPolicy.mayChangeDetails(
             signedIn.actor, childLocalAuthorityID: child.$localAuthority.id,
             registeredChild: child.$registeredBy.id == signedIn.id,
             onOpenTeamByOthers: open.contains { episode in
@@ -413,7 +413,7 @@ enum ChildIndex {
         }
         guard problems.isEmpty else { throw AppError.invalid(problems) }
         let child = try await Child.live(childID, on: db)
-        guard try await mayChangeNames(of: child, by: signedIn, on: db) else {
+        guard try await mayChangeDetails(of: child, by: signedIn, on: db) else {
             try await Audit.record(on: db, by: signedIn, .recordBirth, child: childID, outcome: .denied, detail: "not-team")
             throw AppError.forbidden(
                 "Only whoever registered the baby, the child’s CAF team and the local authority’s coordinators record the birth. Tell the coordinator."

@@ -75,7 +75,10 @@ enum Shielding {
         async throws -> ShieldOverride
     {
         guard AccessPolicy.mayOverrideShield(signedIn.actor) else {
-            throw AppError.forbidden("Your role does not include the child index.")
+            try await Audit.record(on: db, by: signedIn, .overrideShield, child: childID, outcome: .denied, detail: "role")
+            throw AppError.forbidden(
+                "Only safeguarding staff override a shield. To reach the family, contact the coordinator of the child’s local authority."
+            )
         }
         let child = try await Child.live(childID, on: db)
         guard child.shielded else {

@@ -52,11 +52,19 @@ struct Whereabouts {
 
     /// Records a change: only by someone who may see the whereabouts, so no one writes over
     /// what is hidden from them.
+    static let whoChanges =
+        "Only whoever registered the child, their CAF team and the local authority’s coordinators change where the child lives. Tell one of them."
+
     static func update(
         _ childID: UUID, _ change: Change, by signedIn: SignedIn, on db: any Database
     ) async throws -> Child {
         try Access.requireIndex(signedIn)
         let child = try await Child.live(childID, on: db)
+        guard try await ChildIndex.mayChangeDetails(of: child, by: signedIn, on: db) else {
+            try await Audit.record(
+                on: db, by: signedIn, .updateChildDetails, child: childID, outcome: .denied, detail: "not-team")
+            throw AppError.forbidden(Self.whoChanges)
+        }
         guard try await !Shielding.shield(for: child, to: signedIn, on: db).hidesWhereabouts else {
             try await Audit.record(
                 on: db, by: signedIn, .updateChildDetails, child: childID, outcome: .denied, detail: "shielded")

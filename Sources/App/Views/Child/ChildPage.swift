@@ -9,7 +9,9 @@ struct ChildPage {
     /// The reader coordinates or safeguards the child's LA: they shield and lift shields.
     let mayShield: Bool
     /// The reader registered the child, is on their team or coordinates their LA.
-    let mayRecordBirth: Bool
+    let mayChangeDetails: Bool
+    /// Safeguarding staff from another LA, in an emergency (`AccessPolicy.mayOverrideShield`).
+    let mayOverrideShield: Bool
     var reason = ""
     var problems: [FieldProblem] = []
     /// What was typed into "Record the birth", kept when it has to be corrected.
@@ -39,7 +41,7 @@ struct ChildPage {
             .p(.class("govuk-body"), GOVUK.link("Add or correct a name", to: .childNames(child.id!))),
             .if(
                 child.unborn,
-                mayRecordBirth
+                mayChangeDetails
                     ? recordBirth(context)
                     : .p(
                         .class("govuk-body"),
@@ -184,39 +186,41 @@ struct ChildPage {
                         .forEach(record.coordinators) { coordinator in
                             .li(.text("\(Format.person(coordinator)), \(coordinator.email), \(coordinator.phone)"))
                         })),
-                .element(
-                    named: "details",
-                    nodes: [
-                        .class("govuk-details"), .attribute(named: "open", value: problems.isEmpty ? nil : "open"),
-                        .element(
-                            named: "summary",
-                            nodes: [
-                                .class("govuk-details__summary"),
-                                .span(
-                                    .class("govuk-details__summary-text"),
-                                    .text("Override the shield in a safeguarding emergency")),
-                            ]),
-                        .div(
-                            .class("govuk-details__text"),
+                .if(
+                    mayOverrideShield,
+                    .element(
+                        named: "details",
+                        nodes: [
+                            .class("govuk-details"), .attribute(named: "open", value: problems.isEmpty ? nil : "open"),
+                            .element(
+                                named: "summary",
+                                nodes: [
+                                    .class("govuk-details__summary"),
+                                    .span(
+                                        .class("govuk-details__summary-text"),
+                                        .text("Override the shield in a safeguarding emergency")),
+                                ]),
                             .div(
-                                .class("govuk-warning-text"),
-                                .span(
-                                    .class("govuk-warning-text__icon"), .attribute(named: "aria-hidden", value: "true"),
-                                    .text("!")),
-                                .strong(
-                                    .class("govuk-warning-text__text"),
-                                    .span(.class("govuk-visually-hidden"), .text("Warning")),
-                                    .text(
-                                        "Every override is investigated. The coordinator is told at once, and you will see these details until you sign out."
-                                    ))),
-                            GOVUK.postForm(
-                                action: .shieldOverride(child.id!), csrf: context.csrf,
-                                GOVUK.textArea(
-                                    label: "What is the safeguarding emergency?", name: "reason", value: reason,
-                                    error: problems.first { $0.field == "reason" }, rows: 3),
-                                GOVUK.button("Override the shield", secondary: true)
-                            )),
-                    ]))
+                                .class("govuk-details__text"),
+                                .div(
+                                    .class("govuk-warning-text"),
+                                    .span(
+                                        .class("govuk-warning-text__icon"), .attribute(named: "aria-hidden", value: "true"),
+                                        .text("!")),
+                                    .strong(
+                                        .class("govuk-warning-text__text"),
+                                        .span(.class("govuk-visually-hidden"), .text("Warning")),
+                                        .text(
+                                            "Every override is investigated. The coordinator is told at once, and you will see these details until you sign out."
+                                        ))),
+                                GOVUK.postForm(
+                                    action: .shieldOverride(child.id!), csrf: context.csrf,
+                                    GOVUK.textArea(
+                                        label: "What is the safeguarding emergency?", name: "reason", value: reason,
+                                        error: problems.first { $0.field == "reason" }, rows: 3),
+                                    GOVUK.button("Override the shield", secondary: true)
+                                )),
+                        ])))
         }
         return .group(
             .h2(.class("govuk-heading-m"), .text("Where the child lives")),
@@ -240,7 +244,11 @@ struct ChildPage {
                             .text(line.movedOut.map(Format.calendarDate) ?? "Lives here now"),
                         ]
                     })),
-            .p(.class("govuk-body"), GOVUK.link("Update where the child lives", to: .childWhereabouts(child.id!))),
+            mayChangeDetails
+                ? .p(.class("govuk-body"), GOVUK.link("Update where the child lives", to: .childWhereabouts(child.id!)))
+                : .p(
+                    .class("govuk-body"),
+                    .text("If the child has moved, tell their CAF team or the coordinator: they update where the child lives.")),
             .if(
                 mayShield,
                 GOVUK.postForm(
