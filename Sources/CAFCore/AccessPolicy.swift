@@ -361,11 +361,13 @@ extension AccessPolicy {
 extension AccessPolicy {
     /// A shielded child's whereabouts (address, postcode, school, GP, contact details) are
     /// seen only by the coordinators and safeguarding staff of the child's LA, or by someone
-    /// who has overridden the shield for a safeguarding reason. Unshielded, anyone who uses
-    /// the index sees them.
+    /// who has overridden the shield for a safeguarding reason, and only while they may still
+    /// override (an override taken before losing the role opens nothing). Unshielded, anyone
+    /// who uses the index sees them.
     public static func maySeeWhereabouts(_ actor: Actor, childLocalAuthorityID: UUID, shielded: Bool, overridden: Bool) -> Bool {
         guard mayUseIndex(actor) else { return false }
-        return !shielded || overridden || mayShield(actor, childLocalAuthorityID: childLocalAuthorityID)
+        return !shielded || (overridden && mayOverrideShield(actor))
+            || mayShield(actor, childLocalAuthorityID: childLocalAuthorityID)
     }
 
     /// The shield a viewer sees a child through: it withholds the whereabouts of a shielded
@@ -407,16 +409,25 @@ extension AccessPolicy {
     /// Anyone else who uses the index proposes a name correction, which a coordinator decides, or
     /// tells one of them where the child now lives: a wrong address misdirects everyone who
     /// helps, and is how a family in hiding is found.
-    /// Opening a CAF takes only a consent one types, so the author of an open CAF knows the child
-    /// only within the child's LA; from another LA, only once someone else has put them on a
-    /// team (as lead professional or a named share).
+    /// Opening a CAF takes only a consent one types, so the team counts as it stands under the
+    /// consent now, in the child's open episodes: their author knows the child only within the
+    /// child's LA; from another LA, only once someone else has put them on the team (a lead
+    /// professional the author did not make themselves, or a named share the consent covers).
+    /// A frozen episode (consent withdrawn) counts for no one.
     public static func mayChangeDetails(
-        _ actor: Actor, childLocalAuthorityID: UUID, registeredChild: Bool, onOpenTeamByOthers: Bool, authorOfOpenCAF: Bool
+        _ actor: Actor, childLocalAuthorityID: UUID, registeredChild: Bool, openEpisodes: [EpisodeFacts]
     ) -> Bool {
         guard mayUseIndex(actor) else { return false }
-        let knowsChild =
-            registeredChild || onOpenTeamByOthers || (authorOfOpenCAF && actor.localAuthorityID == childLocalAuthorityID)
-        return knowsChild || coordinatedAuthority(actor) == childLocalAuthorityID
+        if registeredChild || coordinatedAuthority(actor) == childLocalAuthorityID { return true }
+        return openEpisodes.contains { knowsChild(actor, through: $0, childLocalAuthorityID: childLocalAuthorityID) }
+    }
+
+    private static func knowsChild(_ actor: Actor, through episode: EpisodeFacts, childLocalAuthorityID: UUID) -> Bool {
+        guard !episode.closed, !episode.consent.isWithdrawn else { return false }
+        let isAuthor = episode.author.practitionerID == actor.id
+        if isAuthor && actor.localAuthorityID == childLocalAuthorityID { return true }
+        if !isAuthor && episode.leadProfessional?.practitionerID == actor.id { return true }
+        return episode.shares.contains { $0.practitionerID == actor.id && episode.consent.coversSharing(with: $0.agency) }
     }
 
     /// A proposed correction is decided by the coordinators of the child's LA.

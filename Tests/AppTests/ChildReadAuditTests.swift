@@ -110,4 +110,38 @@ import VaporTesting
             #expect(stored?.detail.contains(second.uuidString) == true)
         }
     }
+    /// Issue 13, item 6: a form posted with errors shows the child again, so it is a read like
+    /// any other. An administrator posting a half-filled form saw the child's name on the
+    /// error page; now each such page is checked first (403) and, when shown, audited.
+    @Test func anErrorPageShowsTheChildOnlyAfterTheReadIsCheckedAndAudited() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let amy = try await world.token("amy@demo.test")
+            let child = try await world.registerChild(as: amy, givenName: "Lily", familyName: "Evans")
+            let forms: [(String, [(String, String)])] = [
+                (SiteURL.startEpisode(child: child).path, [("consent.decision", "")]),
+                (SiteURL.childInvolvements(child).path, [("service", "")]),
+                (SiteURL.childDecisionsNotToShare(child).path, [("reason", "")]),
+                (SiteURL.childNames(child).path, [("kind", "known-as"), ("givenName", "<"), ("familyName", "")]),
+            ]
+            let fay = PageTests.Browser(world)
+            try await fay.signIn("fay@demo.test")
+            for (path, fields) in forms {
+                let refused = try await fay.post(path, fields)
+                #expect(refused.status == .forbidden, "\(path)")
+                #expect(!refused.body.string.contains("Lily"), "\(path)")
+            }
+            let ben = PageTests.Browser(world)
+            try await ben.signIn("ben@demo.test")
+            for (path, fields) in forms {
+                let before = try await AuditEvent.query(on: world.app.db).filter(\.$childID == child)
+                    .filter(\.$action == AuditAction.viewChild.rawValue).count()
+                let shown = try await ben.post(path, fields)
+                #expect(shown.status == .unprocessableEntity, "\(path)")
+                #expect(shown.body.string.contains("Lily"), "\(path)")
+                let after = try await AuditEvent.query(on: world.app.db).filter(\.$childID == child)
+                    .filter(\.$action == AuditAction.viewChild.rawValue).count()
+                #expect(after == before + 1, "\(path)")
+            }
+        }
+    }
 }

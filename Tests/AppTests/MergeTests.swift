@@ -84,7 +84,7 @@ import VaporTesting
 
             // No row of any child table still belongs to the old record.
             let sql = world.app.db as! any SQLDatabase
-            for table in ChildMerges.childTables + ["child_names"] {
+            for table in ChildMerges.movedTables + ["child_addresses", "child_names"] {
                 let left = try await sql.raw("SELECT count(*) AS n FROM \(ident: table) WHERE child_id = \(bind: pair.duplicate)")
                     .first()!.decode(column: "n", as: Int.self)
                 #expect(left == 0, "\(table)")
@@ -169,7 +169,50 @@ import VaporTesting
                     "SELECT m.name AS name FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table' AND p.name = 'child_id'"
                 ).all().map { try $0.decode(column: "name", as: String.self) }
             }
-            #expect(Set(tables) == Set(ChildMerges.childTables + ["child_names", "audit_events"]))
+            #expect(Set(tables) == Set(ChildMerges.movedTables + ChildMerges.stayingTables + ["child_names", "audit_events"]))
+        }
+    }
+
+    /// A record planted with another address (and a shield override taken on it) must not move
+    /// the child kept: its whereabouts come over only to a record that has none, and its
+    /// override opens nothing of the child kept.
+    @Test func aDuplicatesWhereaboutsNeverMoveTheChildKept() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let pair = try await twoRecords(world)  // the duplicate lives at 4 Hill Street, Riverside school
+            let amy = try await world.token("amy@demo.test")
+            let erin = try await world.token("erin@demo.test")
+            let home = try await world.send(
+                .PUT, APIURL.childWhereabouts(pair.survivor).path, token: amy,
+                raw: try TestWorld.jsonText(["address": "9 Safe Lane, Ely", "postcode": "CB6 1AA"]))
+            #expect(home.status == .ok)
+            for child in [pair.survivor, pair.duplicate] {
+                let shielded = try await world.send(
+                    .PUT, APIURL.childShield(child).path, token: erin,
+                    json: ShieldingTests.ShieldBody(shielded: true, reason: "Court order in place"))
+                #expect(shielded.status == .ok)
+            }
+            let sid = try await world.token("sid@demo.test")
+            let taken = try await world.send(
+                .POST, APIURL.childShieldOverrides(pair.duplicate).path, token: sid,
+                json: ["reason": "Child missing from school; police need the address now"])
+            #expect(taken.status == .created)
+            #expect(try await merge(world, pair, as: "erin@demo.test").status == .ok)
+
+            let record = try world.json(try await world.send(.GET, APIURL.child(pair.survivor).path, token: erin))
+            let whereabouts = try #require(record["whereabouts"] as? [String: Any])
+            #expect(whereabouts["address"] as? String == "9 Safe Lane, Ely")
+            #expect(whereabouts["postcode"] as? String == "CB6 1AA")
+            #expect(whereabouts["school"] == nil || whereabouts["school"] is NSNull, "no part of the duplicate's set")
+            let history = (whereabouts["addresses"] as? [[String: Any]] ?? []).compactMap { $0["address"] as? String }
+            #expect(history == ["9 Safe Lane, Ely"])
+            // The override opened the duplicate's whereabouts, not the child's kept.
+            let seenBySid = try world.json(try await world.send(.GET, APIURL.child(pair.survivor).path, token: sid))
+            #expect(seenBySid["whereabouts"] == nil || seenBySid["whereabouts"] is NSNull)
+
+            let audit = try #require(
+                try await AuditEvent.query(on: world.app.db).filter(\.$action == "merge-children")
+                    .filter(\.$outcome == "allowed").first())
+            #expect(audit.detail.contains("whereabouts=kept addresses-left=1 overrides-left=1"), "\(audit.detail)")
         }
     }
 

@@ -36,9 +36,11 @@ import VaporTesting
 
             let recorded = try await world.send(.POST, path, token: amy, raw: try TestWorld.jsonText(Self.decision))
             #expect(recorded.status == .created)
-            #expect(
-                try await AuditEvent.query(on: world.app.db).filter(\.$action == "record-decision-not-to-share")
-                    .filter(\.$childID == child).count() == 1)
+            let events = try await AuditEvent.query(on: world.app.db).filter(\.$action == "record-decision-not-to-share")
+                .filter(\.$childID == child).all()
+            #expect(events.filter { $0.outcome == "allowed" }.count == 1)
+            // fay's refusal (no index role) is audited too, by the one gate.
+            #expect(events.filter { $0.outcome == "denied" }.map(\.actorEmail) == ["fay@demo.test"])
 
             let erin = try await world.token("erin@demo.test")
             let list = try world.json(try await world.send(.GET, APIURL.decisionsNotToShare.path, token: erin))

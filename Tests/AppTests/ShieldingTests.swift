@@ -1,3 +1,4 @@
+import CAFCore
 import Fluent
 import Foundation
 import Testing
@@ -164,6 +165,62 @@ import VaporTesting
                 .all()
             #expect(events.map(\.outcome).sorted() == ["allowed", "denied"])
             #expect(events.allSatisfy { $0.outcome == "denied" || $0.detail.contains("police need the address") })
+        }
+    }
+
+    /// An override counts only while its holder may override: one taken by safeguarding staff
+    /// who have since moved to another role opens nothing.
+    @Test func anOverrideOpensNothingOnceItsHolderMayNoLongerOverride() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let amy = try await world.token("amy@demo.test")
+            let erin = try await world.token("erin@demo.test")
+            let sid = try await world.token("sid@demo.test")
+            let child = try await world.registerChild(as: amy)
+            _ = try await whereabouts(world, child, as: amy, ["address": "1 Mill Road", "postcode": "CB1 2AB"])
+            _ = try await world.send(
+                .PUT, APIURL.childShield(child).path, token: erin,
+                json: ShieldBody(shielded: true, reason: "Court order in place"))
+            let taken = try await world.send(
+                .POST, APIURL.childShieldOverrides(child).path, token: sid,
+                json: ["reason": "Child missing from school; police need the address now"])
+            #expect(taken.status == .created)
+            #expect(!absent(try await record(world, child, as: sid)["whereabouts"]))
+
+            let holder = try #require(
+                try await Practitioner.query(on: world.app.db).filter(\.$email == "sid@demo.test").first())
+            holder.roleStorage = Set<Role>([.practitioner]).storage
+            try await holder.save(on: world.app.db)
+            #expect(absent(try await record(world, child, as: sid)["whereabouts"]))
+        }
+    }
+
+    /// Changing a child's details counts the team as the consent has it now: a named share the
+    /// family's consent no longer covers is no longer a reason to move the child.
+    @Test func aTeamPlaceTheConsentNoLongerCoversMovesNoOne() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let dan = try await world.token("dan@demo.test")
+            let amy = try await world.token("amy@demo.test")
+            let ben = try await world.token("ben@demo.test")
+            let child = try await world.registerChild(as: dan)
+            let episode = try await world.send(
+                .POST, APIURL.childEpisodes(child).path, token: amy,
+                raw: try TestWorld.jsonText(TestWorld.consentForHealthAndEducation))
+            let episodeID = UUID(uuidString: try world.json(episode)["id"] as! String)!
+            let shared = try await world.send(
+                .POST, APIURL.shares(episodeID).path, token: amy, json: ["practitionerEmail": "ben@demo.test"])
+            #expect(shared.status == .created)
+            #expect(try await whereabouts(world, child, as: ben, ["address": "2 Mill Road"]).status == .ok)
+
+            var narrower = TestWorld.consentForHealthAndEducation
+            narrower["kind"] = "given"
+            var consent = narrower["consent"] as! [String: Any]
+            consent["scope"] = ["store": true, "shareWithAgencyTypes": ["education"]]
+            narrower["consent"] = consent
+            let changed = try await world.send(
+                .POST, APIURL.consents(episodeID).path, token: amy, raw: try TestWorld.jsonText(narrower))
+            #expect(changed.status == .ok || changed.status == .created, "\(changed.status)")
+            #expect(try await whereabouts(world, child, as: ben, ["address": "3 Mill Road"]).status == .forbidden)
+            #expect(try await whereabouts(world, child, as: amy, ["address": "3 Mill Road"]).status == .ok)
         }
     }
 

@@ -198,6 +198,50 @@ import Testing
         #expect(!AccessPolicy.leavesTooFewAdministrators(enabledAdministrators: 2, removesOne: false))
         #expect(!AccessPolicy.decide(combined, .read, facts).isAllowed)
     }
+
+    /// Who changes a child's details: whoever registered them, the LA's coordinators, and the
+    /// open team as the consent has it now, where an author from another LA counts only once
+    /// someone else has placed them (making oneself lead professional is not that).
+    @Test func detailsAreChangedByThoseTheTeamAndItsConsentPlace() {
+        let withdrawn = ConsentState.withdrawn
+        let cases: [(String, Relation, Role, Bool, ConsentState?, Bool, Bool)] = [
+            // name, relation, role, same LA as child, consent override, author is also lead, expected
+            ("author in the child's LA", .author, .practitioner, true, nil, false, true),
+            ("author from another LA", .author, .practitioner, false, nil, false, false),
+            ("author from another LA who made themselves lead", .author, .practitioner, false, nil, true, false),
+            ("lead placed by the author, other LA", .lead, .practitioner, false, nil, false, true),
+            ("named share the consent covers", .shared, .practitioner, false, nil, false, true),
+            ("named share outside the consent", .sharedOutsideConsent, .practitioner, false, nil, false, false),
+            ("lead once consent is withdrawn", .lead, .practitioner, false, withdrawn, false, false),
+            ("author in the LA once consent is withdrawn", .author, .practitioner, true, withdrawn, false, false),
+            ("no relation", .none, .practitioner, true, nil, false, false),
+            ("coordinator of the child's LA", .none, .coordinator, true, nil, false, true),
+            ("coordinator of another LA", .none, .coordinator, false, nil, false, false),
+            ("analyst on no team", .none, .analyst, true, nil, false, false),
+        ]
+        for (name, relation, role, sameLA, consent, authorIsLead, expected) in cases {
+            let me = UUID()
+            let ids = (author: UUID(), lead: UUID(), shared: UUID(), outside: UUID())
+            var facts = episode(
+                author: relation == .author ? me : ids.author,
+                lead: relation == .lead || authorIsLead ? me : ids.lead,
+                shared: relation == .shared ? me : ids.shared, sharedOutside: relation == .sharedOutsideConsent ? me : ids.outside
+            )
+            if let consent {
+                facts = EpisodeFacts(
+                    localAuthorityID: facts.localAuthorityID, author: facts.author, leadProfessional: facts.leadProfessional,
+                    shares: facts.shares, consent: consent)
+            }
+            let actor = Actor(
+                id: me, roles: [role], organisationID: UUID(), agency: .education, localAuthorityID: sameLA ? la : otherLA)
+            #expect(
+                AccessPolicy.mayChangeDetails(actor, childLocalAuthorityID: la, registeredChild: false, openEpisodes: [facts])
+                    == expected, "\(name)")
+            let registrant = AccessPolicy.mayChangeDetails(
+                actor, childLocalAuthorityID: la, registeredChild: true, openEpisodes: [])
+            #expect(registrant == role.worksWithCases, "\(name), having registered the child")
+        }
+    }
 }
 
 @Suite struct MeasureRemitTests {

@@ -52,22 +52,4 @@ struct AccessRequestController {
             ).render(PageContext(req)).response(.unprocessableEntity)
         }
     }
-
-    func showBreakGlass(req: Request) async throws -> Response {
-        BreakGlassReviewPage(grant: try await BreakGlass.find(try req.id("grant"), by: try req.signedIn, on: req.db))
-            .render(PageContext(req)).response()
-    }
-
-    func reviewBreakGlass(req: Request) async throws -> Response {
-        let id = try req.id("grant")
-        do {
-            _ = try await BreakGlass.review(id, note: FormFields(req)["note"], by: try req.signedIn, on: req.db)
-            return req.redirect(to: SiteURL.breakGlassGrant(id).path)
-        } catch let error as AppError where !error.problems.isEmpty {
-            return BreakGlassReviewPage(
-                grant: try await BreakGlass.find(id, by: try req.signedIn, on: req.db), problems: error.problems
-            )
-            .render(PageContext(req)).response(.unprocessableEntity)
-        }
-    }
 }

@@ -81,7 +81,8 @@ struct ChildController {
         var page = ChildPage(
             record: record, mayReadAudit: AccessPolicy.mayReadAudit(signedIn.actor, childLocalAuthorityID: la),
             mayShield: AccessPolicy.mayShield(signedIn.actor, childLocalAuthorityID: la),
-            mayChangeDetails: ChildIndex.mayChangeDetails(of: record.child, episodes: record.episodes, by: signedIn),
+            mayChangeDetails: try await ChildIndex.mayChangeDetails(
+                of: record.child, episodes: record.episodes, by: signedIn, on: req.db),
             mayOverrideShield: AccessPolicy.mayOverrideShield(signedIn.actor), reason: reason,
             problems: problems)
         if AccessPolicy.mayMergeChildren(signedIn.actor, childLocalAuthorityID: la) {
@@ -93,12 +94,8 @@ struct ChildController {
     func editWhereabouts(req: Request) async throws -> Response {
         let signedIn = try req.signedIn
         let record = try await ChildIndex.read(try req.id("child"), by: signedIn, on: req.db)
-        guard ChildIndex.mayChangeDetails(of: record.child, episodes: record.episodes, by: signedIn) else {
-            throw AppError.forbidden(Whereabouts.whoChanges)
-        }
-        guard record.whereabouts != nil else {
-            throw AppError.forbidden("This child’s whereabouts are shielded. Contact the coordinator of their local authority.")
-        }
+        try await Whereabouts.requireChange(
+            of: record.child, episodes: record.episodes, shield: record.shield, by: signedIn, on: req.db)
         return WhereaboutsPage(child: record.child).render(PageContext(req)).response()
     }
 
@@ -117,7 +114,8 @@ struct ChildController {
                 childID, change, by: try req.signedIn, on: req.db)
             return req.redirect(to: SiteURL.child(childID).path)
         } catch let error as AppError where !error.problems.isEmpty {
-            let child = try await Child.live(childID, on: req.db)
+            // The page shows the child again: a read, checked and audited as any other.
+            let child = try await ChildIndex.read(childID, by: try req.signedIn, on: req.db).child
             var page = WhereaboutsPage(child: child)
             (page.address, page.postcode, page.school) = (change.address, change.postcode, change.school)
             (page.gpPractice, page.contactPhone) = (change.gpPractice, change.contactPhone)
@@ -197,7 +195,8 @@ struct ChildController {
     func names(req: Request) async throws -> Response {
         let signedIn = try req.signedIn
         let record = try await ChildIndex.read(try req.id("child"), by: signedIn, on: req.db)
-        let mayChange = ChildIndex.mayChangeDetails(of: record.child, episodes: record.episodes, by: signedIn)
+        let mayChange = try await ChildIndex.mayChangeDetails(
+            of: record.child, episodes: record.episodes, by: signedIn, on: req.db)
         return NamesPage(child: record.child, mayChange: mayChange, sent: req.query[String.self, at: "sent"] == "1")
             .render(PageContext(req)).response()
     }
@@ -216,8 +215,10 @@ struct ChildController {
             guard case .proposed = change else { return req.redirect(to: SiteURL.child(childID).path) }
             return req.redirect(to: SiteURL.childNames(childID).path + "?sent=1")
         } catch let error as AppError where !error.problems.isEmpty {
-            let child = try await Child.live(childID, on: req.db)
-            let mayChange = try await ChildIndex.mayChangeDetails(of: child, by: signedIn, on: req.db)
+            let record = try await ChildIndex.read(childID, by: signedIn, on: req.db)
+            let child = record.child
+            let mayChange = try await ChildIndex.mayChangeDetails(
+                of: child, episodes: record.episodes, by: signedIn, on: req.db)
             return NamesPage(child: child, mayChange: mayChange, typed: form.values, problems: error.problems)
                 .render(PageContext(req)).response(.unprocessableEntity)
         }
@@ -236,7 +237,7 @@ struct ChildController {
             _ = try await SharingDecisions.record(new, childID: childID, by: try req.signedIn, on: req.db)
             return req.redirect(to: SiteURL.child(childID).path)
         } catch let error as AppError where !error.problems.isEmpty {
-            let child = try await Child.live(childID, on: req.db)
+            let child = try await ChildIndex.read(childID, by: try req.signedIn, on: req.db).child
             return DecisionNotToSharePage(child: child, typed: form.values, problems: error.problems).render(PageContext(req))
                 .response(.unprocessableEntity)
         }
@@ -270,23 +271,6 @@ struct ChildController {
         }
     }
 
-    func showOverride(req: Request) async throws -> Response {
-        ShieldOverridePage(override: try await Shielding.find(try req.id("override"), by: try req.signedIn, on: req.db))
-            .render(PageContext(req)).response()
-    }
-
-    func reviewOverride(req: Request) async throws -> Response {
-        let id = try req.id("override")
-        do {
-            _ = try await Shielding.review(id, note: FormFields(req)["note"], by: try req.signedIn, on: req.db)
-            return req.redirect(to: SiteURL.shieldOverrideReview(id).path)
-        } catch let error as AppError where !error.problems.isEmpty {
-            let override = try await Shielding.find(id, by: try req.signedIn, on: req.db)
-            return ShieldOverridePage(override: override, problems: error.problems).render(PageContext(req))
-                .response(.unprocessableEntity)
-        }
-    }
-
     func audit(req: Request) async throws -> Response {
         let signedIn = try req.signedIn
         let child = try await ChildAudit.child(childID: req.parameters.get("id"), episodeID: nil, on: req.db)
@@ -304,39 +288,47 @@ struct ChildController {
         let signedIn = try req.signedIn
         let childID = try req.id("child")
         let form = FormFields(req)
-        let child = try await Child.live(childID, on: req.db)
-        var page = StartEpisodePage(
-            child: child, givenBy: form["consent.givenBy"], name: form["consent.name"],
-            relationship: form["consent.relationship"], method: form["consent.method"],
-            store: form["consent.scope.store"] == "yes", share: Set(form.all("consent.scope.shareWithAgencyTypes[]")),
-            decision: form["consent.decision"], note: form["note"],
-            offersStepDown: AccessPolicy.mayStepDown(signedIn.actor), stepDownNote: form["stepDownNote"])
+        // The child is shown again only after a read, checked and audited as any other.
+        func page(problems: [FieldProblem]) async throws -> Response {
+            StartEpisodePage(
+                child: try await ChildIndex.read(childID, by: signedIn, on: req.db).child, givenBy: form["consent.givenBy"],
+                name: form["consent.name"], relationship: form["consent.relationship"], method: form["consent.method"],
+                store: form["consent.scope.store"] == "yes", share: Set(form.all("consent.scope.shareWithAgencyTypes[]")),
+                decision: form["consent.decision"], note: form["note"],
+                offersStepDown: AccessPolicy.mayStepDown(signedIn.actor), stepDownNote: form["stepDownNote"],
+                problems: problems
+            ).render(PageContext(req)).response(.unprocessableEntity)
+        }
         var problems: [FieldProblem] = []
-        let givenBy = ConsentGivenBy(rawValue: page.givenBy)
-        if page.decision != "given" && page.decision != "refused" {
+        let decision = form["consent.decision"]
+        let givenBy = ConsentGivenBy(rawValue: form["consent.givenBy"])
+        if decision != "given" && decision != "refused" {
             problems.append(.init(field: "consent.decision", message: "Choose whether they agreed"))
         }
-        let method = ConsentMethod(rawValue: page.method)
+        let method = ConsentMethod(rawValue: form["consent.method"])
         if givenBy == nil { problems.append(.init(field: "consent.givenBy", message: "Choose who is giving consent")) }
         if method == nil { problems.append(.init(field: "consent.method", message: "Choose how consent was given")) }
         let record = ConsentRecord(
-            givenBy: givenBy ?? .child, name: page.name, relationship: page.relationship, method: method ?? .verbal,
-            scope: ConsentScope(store: page.store, shareWithAgencyTypes: Set(page.share.compactMap(AgencyType.init))))
+            givenBy: givenBy ?? .child, name: form["consent.name"], relationship: form["consent.relationship"],
+            method: method ?? .verbal,
+            scope: ConsentScope(
+                store: form["consent.scope.store"] == "yes",
+                shareWithAgencyTypes: Set(form.all("consent.scope.shareWithAgencyTypes[]").compactMap(AgencyType.init))))
         do {
-            if page.decision == "refused" {
+            if decision == "refused" {
                 guard let givenBy else { throw AppError.invalid(problems) }
-                _ = try await Episodes.refuse(
-                    childID: childID, ConsentRefusal(givenBy: givenBy, name: page.name, note: page.note), by: signedIn, on: req.db
-                )
-                return ConsentRefusedPage(child: child).render(PageContext(req)).response()
+                let refusal = try await Episodes.refuse(
+                    childID: childID, ConsentRefusal(givenBy: givenBy, name: form["consent.name"], note: form["note"]),
+                    by: signedIn, on: req.db)
+                return ConsentRefusedPage(child: try await Child.live(refusal.$child.id, on: req.db)).render(PageContext(req))
+                    .response()
             }
             guard problems.isEmpty else { throw AppError.invalid(problems + record.problems()) }
             let episode = try await Episodes.open(
-                childID: childID, consent: record, stepDownNote: page.stepDownNote, by: signedIn, on: req.db)
+                childID: childID, consent: record, stepDownNote: form["stepDownNote"], by: signedIn, on: req.db)
             return req.redirect(to: SiteURL.editAssessment(episode: episode.id!).path)
         } catch let error as AppError where !error.problems.isEmpty {
-            page.problems = error.problems
-            return page.render(PageContext(req)).response(.unprocessableEntity)
+            return try await page(problems: error.problems)
         }
     }
 }

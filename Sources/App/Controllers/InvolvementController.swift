@@ -26,7 +26,7 @@ struct InvolvementController {
             _ = try await Involvements.record(new, childID: childID, by: try req.signedIn, on: req.db)
             return req.redirect(to: SiteURL.child(childID).path)
         } catch let error as AppError where !error.problems.isEmpty {
-            let child = try await Child.live(childID, on: req.db)
+            let child = try await ChildIndex.read(childID, by: try req.signedIn, on: req.db).child
             var page = InvolvementPage(child: child, signedIn: try req.signedIn)
             page.typed = form.values
             page.problems = error.problems

@@ -6,7 +6,7 @@ import Vapor
 struct MeasuresController {
     func show(req: Request) async throws -> Response {
         let signedIn = try req.signedIn
-        let remit = try MeasureReports.remit(of: signedIn)
+        let remit = try await MeasureReports.remit(of: signedIn, on: req.db)
         var page = MeasuresPage(filters: .init(req))
         do {
             page.report = try await MeasureReports.report(Measure.allCases, filters: page.filters, by: signedIn, on: req.db)

@@ -44,8 +44,8 @@ struct WorktrayController {
             meetings: meetings,
             shields: try await Shielding.shields(for: children, to: signedIn, on: req.db),
             accessRequests: requests,
-            breakGlass: try await BreakGlass.queue(for: signedIn, on: req.db),
-            shieldOverrides: try await Shielding.queue(for: signedIn, on: req.db),
+            breakGlass: try await EmergencyAccessReviews.queue(BreakGlassGrant.self, for: signedIn, on: req.db),
+            shieldOverrides: try await EmergencyAccessReviews.queue(ShieldOverride.self, for: signedIn, on: req.db),
             nameProposals: try await NameProposals.queue(for: signedIn, on: req.db)
         ).render(PageContext(req)).response()
     }

@@ -37,30 +37,60 @@ enum Access {
             return AuthorisedEpisode(
                 episode: episode, child: episode.child, consent: consent, basis: basis, facts: facts, shield: shield)
         case .denied(let denial):
-            try await Audit.record(
-                on: db, by: signedIn, auditAction(action), child: episode.$child.id, episode: id, outcome: .denied,
-                detail: denial.rawValue)
-            throw AppError.forbidden(message(for: denial, episode: episode, shield: shield), denial: denial)
+            try await refuse(
+                message(for: denial, episode: episode, shield: shield), auditAction(action), child: episode.$child.id,
+                episode: id, detail: denial.rawValue, denial: denial, by: signedIn, on: db)
+        }
+    }
+
+    /// The one way a refusal leaves the app: audited first (outside any transaction, so it
+    /// stays), then thrown as a 403 whose message says whom to ask. Nothing else makes a 403
+    /// but an expired form and a sign-in without its second factor (`OneGateTests`).
+    static func refuse(
+        _ message: String, _ action: AuditAction, child: UUID? = nil, episode: UUID? = nil, detail: String = "",
+        denial: AccessDenial? = nil, by signedIn: SignedIn, on db: any Database
+    ) async throws -> Never {
+        try await Audit.record(
+            on: db, by: signedIn, action, child: child, episode: episode, outcome: .denied, detail: detail)
+        throw AppError.forbidden(message, denial: denial)
+    }
+
+    /// Goes on when the policy allowed; otherwise refuses, as `refuse`.
+    static func require(
+        _ allowed: Bool, else message: String, _ action: AuditAction, child: UUID? = nil, episode: UUID? = nil,
+        detail: String = "", by signedIn: SignedIn, on db: any Database
+    ) async throws {
+        guard allowed else {
+            try await refuse(message, action, child: child, episode: episode, detail: detail, by: signedIn, on: db)
         }
     }
 
     /// Index use (search, register, read basic details) for roles that work with children.
-    static func requireIndex(_ signedIn: SignedIn) throws {
-        guard AccessPolicy.mayUseIndex(signedIn.actor) else {
-            throw AppError.forbidden("Your role does not include the child index.")
-        }
+    static func requireIndex(_ action: AuditAction, child: UUID? = nil, by signedIn: SignedIn, on db: any Database)
+        async throws
+    {
+        try await require(
+            AccessPolicy.mayUseIndex(signedIn.actor), else: "Your role does not include the child index.", action,
+            child: child, detail: "no-index-role", by: signedIn, on: db)
     }
 
     static func requireAudit(of child: Child, by signedIn: SignedIn, on db: any Database) async throws {
-        guard AccessPolicy.mayReadAudit(signedIn.actor, childLocalAuthorityID: child.$localAuthority.id) else {
-            try await Audit.record(on: db, by: signedIn, .viewAudit, child: child.id, outcome: .denied, detail: "not-coordinator")
-            throw AppError.forbidden("Only the coordinators of the child’s local authority can read who has seen this child.")
-        }
+        try await require(
+            AccessPolicy.mayReadAudit(signedIn.actor, childLocalAuthorityID: child.$localAuthority.id),
+            else: "Only the coordinators of the child’s local authority can read who has seen this child.", .viewAudit,
+            child: child.id, detail: "not-coordinator", by: signedIn, on: db)
     }
 
     /// What the policy knows of an episode already authorised, to ask it a further question
     /// (such as whether to offer a form) without loading anything again.
     static func facts(of authorised: AuthorisedEpisode) -> EpisodeFacts { authorised.facts }
+
+    /// The facts of an episode loaded with its team, under its consent now, for a question
+    /// about its child rather than about the episode (so without referral or break-glass).
+    static func facts(of episode: Episode, on db: any Database) async throws -> EpisodeFacts {
+        guard let consent = try await latestConsent(of: episode.id!, on: db) else { throw AppError.notFound("episode consent") }
+        return facts(episode, consent, referred: false, breakGlass: [])
+    }
 
     private static func facts(_ episode: Episode, _ consent: Consent, referred: Bool, breakGlass: Set<UUID>) -> EpisodeFacts {
         EpisodeFacts(

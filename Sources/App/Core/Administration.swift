@@ -61,15 +61,17 @@ enum Administration {
 
 extension Administration {
     /// The LA this administrator manages, or a 403.
-    static func authority(of signedIn: SignedIn) throws -> UUID {
+    static func authority(of signedIn: SignedIn, on db: any Database) async throws -> UUID {
         guard let la = signedIn.actor.localAuthorityID, AccessPolicy.mayAdminister(signedIn.actor, localAuthorityID: la) else {
-            throw AppError.forbidden("Only LA administrators manage accounts and organisations.")
+            try await Access.refuse(
+                "Only LA administrators manage accounts and organisations.", .administerAccounts, detail: "not-administrator",
+                by: signedIn, on: db)
         }
         return la
     }
 
     static func organisations(by signedIn: SignedIn, on db: any Database) async throws -> [Organisation] {
-        let la = try authority(of: signedIn)
+        let la = try await authority(of: signedIn, on: db)
         return try await Organisation.query(on: db).filter(\.$localAuthority.$id == la).sort(\.$name).all()
     }
 
@@ -82,7 +84,7 @@ extension Administration {
     static func createOrganisation(name: String, agency: AgencyType, by signedIn: SignedIn, on db: any Database) async throws
         -> Organisation
     {
-        let la = try authority(of: signedIn)
+        let la = try await authority(of: signedIn, on: db)
         let clean = name.trimmingCharacters(in: .whitespaces)
         guard !clean.isEmpty else { throw AppError.invalid(field: "name", "Enter the organisation’s name") }
         if try await Organisation.query(on: db).filter(\.$name == clean).filter(\.$localAuthority.$id == la).first() != nil {
@@ -101,7 +103,7 @@ extension Administration {
     static func updateOrganisation(
         _ id: UUID, name: String?, agency: AgencyType?, by signedIn: SignedIn, on db: any Database
     ) async throws -> Organisation {
-        let la = try authority(of: signedIn)
+        let la = try await authority(of: signedIn, on: db)
         guard let organisation = try await Organisation.find(id, on: db), organisation.$localAuthority.id == la else {
             throw AppError.notFound("organisation in your local authority")
         }
@@ -139,7 +141,7 @@ extension Administration {
     static func createPractitioner(_ new: NewPractitioner, by signedIn: SignedIn, on app: Application) async throws
         -> Practitioner
     {
-        let la = try authority(of: signedIn)
+        let la = try await authority(of: signedIn, on: app.db)
         let email = new.email.trimmingCharacters(in: .whitespaces).lowercased()
         var problems: [FieldProblem] = []
         if email.split(separator: "@").count != 2 || !email.contains(".") {
@@ -195,7 +197,7 @@ extension Administration {
     static func update(
         _ id: UUID, _ change: AccountChange, by signedIn: SignedIn, mail: MailSettings, on db: any Database
     ) async throws -> Practitioner {
-        let la = try authority(of: signedIn)
+        let la = try await authority(of: signedIn, on: db)
         guard let practitioner = try await Practitioner.query(on: db).filter(\.$id == id).with(\.$organisation).first(),
             practitioner.organisation?.$localAuthority.id == la
         else { throw AppError.notFound("practitioner in your local authority") }
@@ -358,7 +360,7 @@ extension Administration {
 
     /// The LA's role grants awaiting a second administrator, oldest first.
     static func roleGrants(by signedIn: SignedIn, on db: any Database) async throws -> [RoleGrant] {
-        let la = try authority(of: signedIn)
+        let la = try await authority(of: signedIn, on: db)
         return try await RoleGrant.query(on: db).filter(\.$localAuthority.$id == la).filter(\.$decision == .pending)
             .with(\.$practitioner).with(\.$requestedBy).sort(\.$requestedAt).all()
     }
@@ -369,20 +371,17 @@ extension Administration {
     static func decideRoleGrant(_ id: UUID, approve: Bool, note: String, by signedIn: SignedIn, on db: any Database)
         async throws -> RoleGrant
     {
-        let la = try authority(of: signedIn)
+        let la = try await authority(of: signedIn, on: db)
         guard
             let grant = try await RoleGrant.query(on: db).filter(\.$id == id).filter(\.$localAuthority.$id == la)
                 .with(\.$practitioner).with(\.$requestedBy).first()
         else { throw AppError.notFound("role grant in your local authority") }
-        guard
+        try await Access.require(
             AccessPolicy.mayDecideRoleGrant(
-                signedIn.actor, localAuthorityID: la, requestedBy: grant.$requestedBy.id, holder: grant.$practitioner.id)
-        else {
-            try await Audit.record(
-                on: db, by: signedIn, .administerAccounts, outcome: .denied, detail: "decide role grant \(id)")
-            throw AppError.forbidden(
-                "A second administrator decides: not the one who asked for these roles, nor the person who would hold them.")
-        }
+                signedIn.actor, localAuthorityID: la, requestedBy: grant.$requestedBy.id, holder: grant.$practitioner.id),
+            else:
+                "A second administrator decides: not the one who asked for these roles, nor the person who would hold them.",
+            .administerAccounts, detail: "decide role grant \(id)", by: signedIn, on: db)
         if approve, let problem = AccessPolicy.rolesProblem(grant.roles) { throw AppError.invalid([problem]) }
         // Until the holder has chosen their own password from the link only they receive,
         // nobody can be sure who will hold these roles.

@@ -23,47 +23,4 @@ enum BreakGlass {
             return grant
         }
     }
-
-    /// Grants not yet reviewed, for the coordinator of their LA.
-    static func queue(for signedIn: SignedIn, on db: any Database) async throws -> [BreakGlassGrant] {
-        guard let la = AccessPolicy.coordinatedAuthority(signedIn.actor) else { return [] }
-        let grants = try await BreakGlassGrant.query(on: db).filter(\.$localAuthority.$id == la).filter(\.$reviewedAt == nil)
-            .with(\.$practitioner) { $0.with(\.$organisation) }.with(\.$episode) { $0.with(\.$child) }
-            .sort(\.$grantedAt).all()
-        try await Audit.queueRead("break-glass", children: grants.map(\.episode.$child.id), by: signedIn, on: db)
-        return grants
-    }
-
-    static func find(_ id: UUID, by signedIn: SignedIn, on db: any Database) async throws -> BreakGlassGrant {
-        let query = BreakGlassGrant.query(on: db).filter(\.$id == id).with(\.$practitioner) { $0.with(\.$organisation) }
-            .with(\.$episode) { $0.with(\.$child) }
-        guard let grant = try await query.first() else { throw AppError.notFound("break-glass grant") }
-        guard AccessPolicy.mayReviewBreakGlass(signedIn.actor, localAuthorityID: grant.$localAuthority.id) else {
-            try await Audit.record(
-                on: db, by: signedIn, .reviewBreakGlass, episode: grant.$episode.id, outcome: .denied, detail: "grant=\(id)")
-            throw AppError.forbidden("Only the coordinators of the episode’s local authority review break-glass access.")
-        }
-        return grant
-    }
-
-    static func review(_ id: UUID, note: String, by signedIn: SignedIn, on db: any Database) async throws -> BreakGlassGrant {
-        let grant = try await find(id, by: signedIn, on: db)
-        guard grant.reviewedAt == nil else {
-            throw AppError(
-                status: .conflict, code: "already-reviewed", message: "This break-glass access has already been reviewed")
-        }
-        guard !note.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-            throw AppError.invalid(field: "note", "Record what the review found")
-        }
-        return try await db.transaction { db in
-            grant.$reviewedBy.id = signedIn.id
-            grant.reviewedAt = Date()
-            grant.reviewNote = note
-            try await grant.save(on: db)
-            try await Audit.record(
-                on: db, by: signedIn, .reviewBreakGlass, child: grant.episode.$child.id, episode: grant.$episode.id,
-                detail: "grant=\(id)")
-            return grant
-        }
-    }
 }

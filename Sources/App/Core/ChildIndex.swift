@@ -156,7 +156,7 @@ enum ChildIndex {
     }
 
     static func search(_ query: Query, by signedIn: SignedIn, on db: any Database) async throws -> ChildSearchResult {
-        try Access.requireIndex(signedIn)
+        try await Access.requireIndex(.searchChildren, by: signedIn, on: db)
         let problems = query.problems()
         guard problems.isEmpty else { throw AppError.invalid(problems) }
         let terms = NameMatch.terms(query.name)
@@ -274,7 +274,7 @@ enum ChildIndex {
     static func register(
         _ registration: ChildRegistration, notADuplicate: Bool = false, by signedIn: SignedIn, on db: any Database
     ) async throws -> Child {
-        try Access.requireIndex(signedIn)
+        try await Access.requireIndex(.registerChild, by: signedIn, on: db)
         let clean: ChildRegistration
         do { clean = try registration.validated(today: Date()) } catch { throw AppError.invalid(error.problems) }
         if !notADuplicate {
@@ -294,7 +294,9 @@ enum ChildIndex {
         // Where the child lives decides the LA; until addresses map to LAs, the registering
         // practitioner's LA stands in (PRODUCT.md: "the author's LA when that is unknown").
         guard let localAuthority = signedIn.actor.localAuthorityID else {
-            throw AppError.forbidden("Only staff of a local authority’s organisations can register a child.")
+            try await Access.refuse(
+                "Only staff of a local authority’s organisations can register a child.", .registerChild, detail: "no-la",
+                by: signedIn, on: db)
         }
         return try await db.transaction { db in
             let child = Child(clean, localAuthorityID: localAuthority, registeredByID: signedIn.id)
@@ -328,7 +330,7 @@ enum ChildIndex {
         _ kind: NameKind, givenName: String, familyName: String, reason: String = "", to childID: UUID, by signedIn: SignedIn,
         on db: any Database
     ) async throws -> NameChange {
-        try Access.requireIndex(signedIn)
+        try await Access.requireIndex(.recordChildName, child: childID, by: signedIn, on: db)
         let given = givenName.trimmingCharacters(in: .whitespacesAndNewlines)
         let family = familyName.trimmingCharacters(in: .whitespacesAndNewlines)
         var problems: [FieldProblem] = []
@@ -361,22 +363,24 @@ enum ChildIndex {
         }
     }
 
-    /// Whether this person changes the child's names and birth themselves (`AccessPolicy.mayChangeDetails`).
-    static func mayChangeDetails(of child: Child, by signedIn: SignedIn, on db: any Database) async throws -> Bool {
-        mayChangeDetails(
-            of: child, episodes: try await Episode.withTeam(on: db).filter(\.$child.$id == child.id!).all(), by: signedIn)
-    }
-
-    /// The same, from the child's episodes already loaded with their teams (a record read).
-    static func mayChangeDetails(of child: Child, episodes: [Episode], by signedIn: SignedIn) -> Bool {
-        let open = episodes.filter { $0.status == .open }
-        return AccessPolicy.mayChangeDetails(
-            signedIn.actor, childLocalAuthorityID: child.$localAuthority.id,
-            registeredChild: child.$registeredBy.id == signedIn.id,
-            onOpenTeamByOthers: open.contains { episode in
-                episode.$leadProfessional.id == signedIn.id || episode.shares.contains { $0.$practitioner.id == signedIn.id }
-            },
-            authorOfOpenCAF: open.contains { $0.$author.id == signedIn.id })
+    /// Whether this person changes the child's names, birth and whereabouts themselves
+    /// (`AccessPolicy.mayChangeDetails`), from the child's episodes with their teams (loaded here
+    /// unless a record read has them) under each open one's consent now.
+    static func mayChangeDetails(of child: Child, episodes: [Episode]? = nil, by signedIn: SignedIn, on db: any Database)
+        async throws -> Bool
+    {
+        func decide(_ open: [EpisodeFacts]) -> Bool {
+            AccessPolicy.mayChangeDetails(
+                signedIn.actor, childLocalAuthorityID: child.$localAuthority.id,
+                registeredChild: child.$registeredBy.id == signedIn.id, openEpisodes: open)
+        }
+        // Whoever registered the child, or coordinates its LA, needs no team loaded.
+        if decide([]) { return true }
+        var all = episodes ?? []
+        if episodes == nil { all = try await Episode.withTeam(on: db).filter(\.$child.$id == child.id!).all() }
+        var open: [EpisodeFacts] = []
+        for episode in all where episode.status == .open { open.append(try await Access.facts(of: episode, on: db)) }
+        return decide(open)
     }
 
     /// Stores a name; a new current name first turns the old one into a previous name.
@@ -402,7 +406,7 @@ enum ChildIndex {
     static func recordBirth(
         of childID: UUID, dateOfBirth: String, givenName: String, by signedIn: SignedIn, on db: any Database
     ) async throws -> Child {
-        try Access.requireIndex(signedIn)
+        try await Access.requireIndex(.recordBirth, child: childID, by: signedIn, on: db)
         let given = givenName.trimmingCharacters(in: .whitespacesAndNewlines)
         var problems: [FieldProblem] = []
         if let problem = CalendarDate.dateOfBirthProblem(dateOfBirth, today: Date()) {
@@ -413,12 +417,11 @@ enum ChildIndex {
         }
         guard problems.isEmpty else { throw AppError.invalid(problems) }
         let child = try await Child.live(childID, on: db)
-        guard try await mayChangeDetails(of: child, by: signedIn, on: db) else {
-            try await Audit.record(on: db, by: signedIn, .recordBirth, child: childID, outcome: .denied, detail: "not-team")
-            throw AppError.forbidden(
-                "Only whoever registered the baby, the child’s CAF team and the local authority’s coordinators record the birth. Tell the coordinator."
-            )
-        }
+        try await Access.require(
+            try await mayChangeDetails(of: child, by: signedIn, on: db),
+            else:
+                "Only whoever registered the baby, the child’s CAF team and the local authority’s coordinators record the birth. Tell the coordinator.",
+            .recordBirth, child: childID, detail: "not-team", by: signedIn, on: db)
         guard child.unborn else {
             throw AppError(status: .conflict, code: "already-born", message: "This child’s birth is already recorded")
         }
@@ -441,7 +444,7 @@ enum ChildIndex {
     }
 
     static func read(_ id: UUID, by signedIn: SignedIn, on db: any Database) async throws -> ChildRecord {
-        try Access.requireIndex(signedIn)
+        try await Access.requireIndex(.viewChild, child: id, by: signedIn, on: db)
         let child = try await Child.live(id, withLocalAuthority: true, on: db)
         let episodes = try await Episode.withTeam(on: db).filter(\.$child.$id == id)
             .sort(\.$openedAt, .descending).all()

@@ -3,18 +3,23 @@ import Fluent
 import Foundation
 import SQLKit
 
-/// Merging two index records of one child. Everything the duplicate holds moves to the record
-/// that stays: names (its current name becomes a previous one), episodes, checklists,
-/// safeguarding calls, consent refusals, addresses, involvements and shield overrides;
-/// identifiers and whereabouts the survivor lacks are taken over. The duplicate's row stays,
-/// pointing at the survivor, so old links lead on and its audit events (never rewritten) join
-/// the survivor's trail.
+/// Merging two index records of one child. What the duplicate holds moves to the record that
+/// stays: names (its current name becomes a previous one), episodes, checklists, safeguarding
+/// calls, consent refusals, involvements, name proposals and decisions not to share; identifiers
+/// the survivor lacks are taken over. Whereabouts come over only as a whole, with their address
+/// history, to a record that has none: a duplicate (perhaps planted) never moves the child
+/// kept, nor writes a place into their history. Shield overrides stay on the duplicate, whose
+/// whereabouts they opened. The duplicate's row stays, pointing at the survivor, so old links
+/// lead on and its audit events (never rewritten) join the survivor's trail.
 enum ChildMerges {
-    /// Every table whose rows belong to a child, besides the index's names and the audit log.
-    static let childTables = [
-        "episodes", "pre_assessments", "safeguarding_calls", "consent_refusals", "child_addresses", "child_involvements",
-        "shield_overrides", "name_proposals", "decisions_not_to_share",
+    /// Every table whose rows move to the record kept, besides the index's names.
+    static let movedTables = [
+        "episodes", "pre_assessments", "safeguarding_calls", "consent_refusals", "child_involvements", "name_proposals",
+        "decisions_not_to_share",
     ]
+    /// Tables whose rows stay on the merged record (addresses come over only with the whole
+    /// whereabouts); with the names and the audit log, every table that belongs to a child.
+    static let stayingTables = ["child_addresses", "shield_overrides"]
 
     static func merge(
         _ duplicateID: UUID, into survivorID: UUID, reason: String, by signedIn: SignedIn, on db: any Database
@@ -27,10 +32,11 @@ enum ChildMerges {
         }
         let survivor = try await Child.live(survivorID, on: db)
         let duplicate = try await Child.live(duplicateID, on: db)
-        for child in [survivor, duplicate]
-        where !AccessPolicy.mayMergeChildren(signedIn.actor, childLocalAuthorityID: child.$localAuthority.id) {
-            try await Audit.record(on: db, by: signedIn, .mergeChildren, child: child.id, outcome: .denied)
-            throw AppError.forbidden("Only a coordinator of both children’s local authority can merge their records.")
+        for child in [survivor, duplicate] {
+            try await Access.require(
+                AccessPolicy.mayMergeChildren(signedIn.actor, childLocalAuthorityID: child.$localAuthority.id),
+                else: "Only a coordinator of both children’s local authority can merge their records.", .mergeChildren,
+                child: child.id, by: signedIn, on: db)
         }
         for (kept, other, name) in [
             (survivor.nhsNumber, duplicate.nhsNumber, "NHS numbers"), (survivor.upn, duplicate.upn, "Unique Pupil Numbers"),
@@ -46,20 +52,23 @@ enum ChildMerges {
                 status: .conflict, code: "two-open-episodes",
                 message: "Both records have an open CAF. Close one of them, saying why, before merging the records")
         }
+        let takesWhereabouts = !survivor.hasWhereabouts && duplicate.hasWhereabouts
         return try await db.transaction { db in
             try await moveNames(of: duplicate, to: survivor, on: db)
             let sql = db as! any SQLDatabase
-            for table in childTables {
+            for table in movedTables + (takesWhereabouts ? ["child_addresses"] : []) {
                 try await sql.update(table).set("child_id", to: survivorID).where("child_id", .equal, duplicateID).run()
             }
             survivor.nhsNumber = survivor.nhsNumber ?? duplicate.nhsNumber
             survivor.upn = survivor.upn ?? duplicate.upn
             survivor.gender = survivor.gender ?? duplicate.gender
-            if survivor.postcode == nil { survivor.setPostcode(duplicate.postcode) }
-            survivor.address = survivor.address ?? duplicate.address
-            survivor.school = survivor.school ?? duplicate.school
-            survivor.gpPractice = survivor.gpPractice ?? duplicate.gpPractice
-            survivor.contactPhone = survivor.contactPhone ?? duplicate.contactPhone
+            if takesWhereabouts {
+                survivor.setPostcode(duplicate.postcode)
+                survivor.address = duplicate.address
+                survivor.school = duplicate.school
+                survivor.gpPractice = duplicate.gpPractice
+                survivor.contactPhone = duplicate.contactPhone
+            }
             // Shielding protects someone; merging must never lift it.
             survivor.shielded = survivor.shielded || duplicate.shielded
             try await survivor.save(on: db)
@@ -67,8 +76,13 @@ enum ChildMerges {
             duplicate.mergedAt = Date()
             duplicate.$mergedBy.id = signedIn.id
             try await duplicate.save(on: db)
+            let left = try await ChildAddress.query(on: db).filter(\.$child.$id == duplicateID).count()
+            let overrides = try await ShieldOverride.query(on: db).filter(\.$child.$id == duplicateID).count()
             try await Audit.record(
-                on: db, by: signedIn, .mergeChildren, child: survivorID, detail: "merged=\(duplicateID.uuidString) reason=\(why)")
+                on: db, by: signedIn, .mergeChildren, child: survivorID,
+                detail:
+                    "merged=\(duplicateID.uuidString) whereabouts=\(takesWhereabouts ? "taken" : "kept") addresses-left=\(left) overrides-left=\(overrides) reason=\(why)"
+            )
             return survivor
         }
     }

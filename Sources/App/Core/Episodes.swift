@@ -11,7 +11,7 @@ enum Episodes {
     static func open(
         childID: UUID, consent record: ConsentRecord, stepDownNote: String? = nil, by signedIn: SignedIn, on db: any Database
     ) async throws -> Episode {
-        try Access.requireIndex(signedIn)
+        try await Access.requireIndex(.openEpisode, child: childID, by: signedIn, on: db)
         let child = try await Child.live(childID, on: db)
         var problems = record.problems()
         let handover = stepDownNote?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
@@ -85,7 +85,7 @@ enum Episodes {
     /// The episodes this person works on (author, lead professional, named share); with
     /// `mine == false` a coordinator sees every episode of their LA.
     static func list(mine: Bool, by signedIn: SignedIn, on db: any Database) async throws -> [Episode] {
-        try Access.requireIndex(signedIn)
+        try await Access.requireIndex(.viewEpisode, by: signedIn, on: db)
         let sharedIDs = try await EpisodeShare.query(on: db).filter(\.$practitioner.$id == signedIn.id).all()
             .map(\.$episode.id)
         let query = Episode.query(on: db).with(\.$child).with(\.$author).with(\.$leadProfessional)
@@ -224,7 +224,7 @@ enum Episodes {
     static func refuse(childID: UUID, _ refusal: ConsentRefusal, by signedIn: SignedIn, on db: any Database)
         async throws -> ConsentRefusalRecord
     {
-        try Access.requireIndex(signedIn)
+        try await Access.requireIndex(.recordConsentRefusal, child: childID, by: signedIn, on: db)
         _ = try await Child.live(childID, on: db)
         let problems = refusal.problems()
         guard problems.isEmpty else { throw AppError.invalid(problems) }

@@ -35,9 +35,11 @@ enum Involvements {
 
     /// Recorded by the signed-in practitioner's organisation, which is the service.
     static func record(_ new: New, childID: UUID, by signedIn: SignedIn, on db: any Database) async throws -> Involvement {
-        try Access.requireIndex(signedIn)
+        try await Access.requireIndex(.recordInvolvement, child: childID, by: signedIn, on: db)
         guard let organisation = signedIn.organisation else {
-            throw AppError.forbidden("Only staff of a service can record its involvement.")
+            try await Access.refuse(
+                "Only staff of a service can record its involvement.", .recordInvolvement, child: childID,
+                detail: "no-organisation", by: signedIn, on: db)
         }
         _ = try await Child.live(childID, on: db)
         let problems = new.problems()
@@ -201,7 +203,7 @@ enum Involvements {
     /// involvement. The record stays, stamped with who withdrew it and when; withdrawing again
     /// changes nothing.
     static func withdraw(_ disclosureID: UUID, by signedIn: SignedIn, on db: any Database) async throws -> Disclosed {
-        try Access.requireIndex(signedIn)
+        try await Access.requireIndex(.withdrawDisclosure, by: signedIn, on: db)
         guard let found = try await InvolvementDisclosure.find(disclosureID, on: db) else {
             throw AppError.notFound("disclosure")
         }
@@ -225,19 +227,16 @@ enum Involvements {
     private static func managed(_ involvementID: UUID, by signedIn: SignedIn, on db: any Database) async throws -> (
         Involvement, Child, Shield
     ) {
-        try Access.requireIndex(signedIn)
+        try await Access.requireIndex(.discloseInvolvement, by: signedIn, on: db)
         guard
             let involvement = try await Involvement.query(on: db).filter(\.$id == involvementID).with(\.$organisation)
                 .first()
         else { throw AppError.notFound("involvement") }
         let child = try await Child.live(involvement.$child.id, on: db)
-        guard AccessPolicy.mayDiscloseInvolvement(signedIn.actor, serviceOrganisationID: involvement.$organisation.id)
-        else {
-            try await Audit.record(
-                on: db, by: signedIn, .discloseInvolvement, child: child.id, outcome: .denied,
-                detail: "involvement=\(involvementID.uuidString) not-the-service")
-            throw AppError.forbidden("Only staff of the service that recorded an involvement say who else may see it.")
-        }
+        try await Access.require(
+            AccessPolicy.mayDiscloseInvolvement(signedIn.actor, serviceOrganisationID: involvement.$organisation.id),
+            else: "Only staff of the service that recorded an involvement say who else may see it.", .discloseInvolvement,
+            child: child.id, detail: "involvement=\(involvementID.uuidString) not-the-service", by: signedIn, on: db)
         guard involvement.sensitive != nil else {
             throw AppError(
                 status: .conflict, code: "not-sensitive",

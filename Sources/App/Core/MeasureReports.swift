@@ -29,9 +29,10 @@ enum MeasureReports {
     static let maximumDays = 3653
 
     /// Whose measures the reader sees, as the policy says; none is a 403.
-    static func remit(of signedIn: SignedIn) throws -> AccessPolicy.MeasureRemit {
+    static func remit(of signedIn: SignedIn, on db: any Database) async throws -> AccessPolicy.MeasureRemit {
         guard let remit = AccessPolicy.measureRemit(signedIn.actor) else {
-            throw AppError.forbidden("Measures are for coordinators, managers and analysts.")
+            try await Access.refuse(
+                "Measures are for coordinators, managers and analysts.", .viewMeasures, detail: "no-remit", by: signedIn, on: db)
         }
         return remit
     }
@@ -39,7 +40,7 @@ enum MeasureReports {
     static func report(_ measures: [Measure], filters: Filters, by signedIn: SignedIn, now: Date = Date(), on db: any Database)
         async throws -> Report
     {
-        let remit = try self.remit(of: signedIn)
+        let remit = try await self.remit(of: signedIn, on: db)
         let today = CalendarDate.iso(now)
         let to = filters.to.isEmpty ? today : filters.to
         let from =
@@ -78,12 +79,16 @@ enum MeasureReports {
             scope.localAuthorityID = requestedLA
         case .localAuthority(let own):
             if let requestedLA, requestedLA != own {
-                throw AppError.forbidden("You see the measures of your own local authority only.")
+                try await Access.refuse(
+                    "You see the measures of your own local authority only.", .viewMeasures,
+                    detail: "other-la=\(requestedLA.uuidString)", by: signedIn, on: db)
             }
             scope.localAuthorityID = own
         case .organisation(let organisation, let own):
             if (requestedLA.map { $0 != own } ?? false) || (requestedOrganisation.map { $0 != organisation } ?? false) {
-                throw AppError.forbidden("Managers see the measures of their own organisation only.")
+                try await Access.refuse(
+                    "Managers see the measures of their own organisation only.", .viewMeasures, detail: "other-organisation",
+                    by: signedIn, on: db)
             }
             scope.localAuthorityID = own
             scope.organisationID = organisation

@@ -53,11 +53,10 @@ enum NameProposals {
             let proposal = try await NameProposal.query(on: db).filter(\.$id == id).with(\.$child)
                 .with(\.$proposedBy) { $0.with(\.$organisation) }.first()
         else { throw AppError.notFound("name proposal") }
-        guard AccessPolicy.mayDecideNameProposal(signedIn.actor, childLocalAuthorityID: proposal.$localAuthority.id) else {
-            try await Audit.record(
-                on: db, by: signedIn, .decideChildName, child: proposal.$child.id, outcome: .denied, detail: "proposal=\(id)")
-            throw AppError.forbidden("Only the coordinators of the child’s local authority decide name corrections.")
-        }
+        try await Access.require(
+            AccessPolicy.mayDecideNameProposal(signedIn.actor, childLocalAuthorityID: proposal.$localAuthority.id),
+            else: "Only the coordinators of the child’s local authority decide name corrections.", .decideChildName,
+            child: proposal.$child.id, detail: "proposal=\(id)", by: signedIn, on: db)
         return proposal
     }
 

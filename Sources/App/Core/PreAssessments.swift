@@ -7,12 +7,14 @@ enum PreAssessments {
     static func record(childID: UUID, answers: ChecklistAnswers, by signedIn: SignedIn, on db: any Database)
         async throws -> PreAssessment
     {
-        try Access.requireIndex(signedIn)
+        try await Access.requireIndex(.recordPreAssessment, child: childID, by: signedIn, on: db)
         _ = try await Child.live(childID, on: db)
         let problems = answers.problems()
         guard problems.isEmpty else { throw AppError.invalid(problems) }
         guard let localAuthority = signedIn.actor.localAuthorityID else {
-            throw AppError.forbidden("Only staff of a local authority’s organisations can complete a checklist.")
+            try await Access.refuse(
+                "Only staff of a local authority’s organisations can complete a checklist.", .recordPreAssessment,
+                child: childID, detail: "no-la", by: signedIn, on: db)
         }
         let existing = try await openEpisode(of: childID, on: db)
         return try await db.transaction { db in

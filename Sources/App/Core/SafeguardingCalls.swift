@@ -7,7 +7,7 @@ import Vapor
 enum SafeguardingCalls {
     /// The child and the LA whose children's social care to ring.
     static func contacts(for childID: UUID, by signedIn: SignedIn, on db: any Database) async throws -> (Child, LocalAuthority) {
-        try Access.requireIndex(signedIn)
+        try await Access.requireIndex(.recordSafeguardingCall, child: childID, by: signedIn, on: db)
         let child = try await Child.live(childID, withLocalAuthority: true, on: db)
         return (child, child.localAuthority)
     }
@@ -53,16 +53,12 @@ enum SafeguardingCalls {
 
     static func read(_ id: UUID, by signedIn: SignedIn, on db: any Database) async throws -> SafeguardingCall {
         let call = try await find(id, on: db)
-        guard
+        try await Access.require(
             AccessPolicy.mayReadSafeguardingCall(
-                signedIn.actor, callerID: call.$caller.id, localAuthorityID: call.$localAuthority.id)
-        else {
-            try await Audit.record(
-                on: db, by: signedIn, .viewSafeguardingCall, child: call.$child.id, outcome: .denied, detail: "call=\(id)")
-            throw AppError.forbidden(
-                "Safeguarding calls are seen only by the caller and the coordinators and safeguarding staff of the child’s local authority."
-            )
-        }
+                signedIn.actor, callerID: call.$caller.id, localAuthorityID: call.$localAuthority.id),
+            else:
+                "Safeguarding calls are seen only by the caller and the coordinators and safeguarding staff of the child’s local authority.",
+            .viewSafeguardingCall, child: call.$child.id, detail: "call=\(id)", by: signedIn, on: db)
         try await Audit.record(on: db, by: signedIn, .viewSafeguardingCall, child: call.$child.id, detail: "call=\(id)")
         return call
     }
@@ -71,12 +67,10 @@ enum SafeguardingCalls {
         -> SafeguardingCall
     {
         let call = try await find(id, on: db)
-        guard AccessPolicy.mayRecordFollowUp(signedIn.actor, callerID: call.$caller.id, localAuthorityID: call.$localAuthority.id)
-        else {
-            try await Audit.record(
-                on: db, by: signedIn, .recordFollowUp, child: call.$child.id, outcome: .denied, detail: "call=\(id)")
-            throw AppError.forbidden("Only the caller or the local authority’s coordinator can record the written follow-up.")
-        }
+        try await Access.require(
+            AccessPolicy.mayRecordFollowUp(signedIn.actor, callerID: call.$caller.id, localAuthorityID: call.$localAuthority.id),
+            else: "Only the caller or the local authority’s coordinator can record the written follow-up.", .recordFollowUp,
+            child: call.$child.id, detail: "call=\(id)", by: signedIn, on: db)
         guard sentAt >= call.calledAt, sentAt <= Date().addingTimeInterval(5 * 60) else {
             throw AppError.invalid(field: "sentAt", "The follow-up must be sent after the call and not in the future")
         }

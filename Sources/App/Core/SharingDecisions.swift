@@ -32,7 +32,7 @@ enum SharingDecisions {
     static func record(_ new: New, childID: UUID, by signedIn: SignedIn, on db: any Database) async throws
         -> DecisionNotToShare
     {
-        try Access.requireIndex(signedIn)
+        try await Access.requireIndex(.recordDecisionNotToShare, child: childID, by: signedIn, on: db)
         let child = try await Child.live(childID, on: db)
         let problems = new.problems()
         guard problems.isEmpty else { throw AppError.invalid(problems) }
@@ -58,8 +58,9 @@ enum SharingDecisions {
         decisions: [DecisionNotToShare], lastThirtyDays: Int
     ) {
         guard let la = AccessPolicy.coordinatedAuthority(signedIn.actor) else {
-            try await Audit.record(on: db, by: signedIn, .viewReviewQueue, outcome: .denied, detail: "decisions-not-to-share")
-            throw AppError.forbidden("Decisions not to share are seen by the coordinators of the child’s local authority.")
+            try await Access.refuse(
+                "Decisions not to share are seen by the coordinators of the child’s local authority.", .viewReviewQueue,
+                detail: "decisions-not-to-share", by: signedIn, on: db)
         }
         let decisions = try await DecisionNotToShare.query(on: db).filter(\.$localAuthority.$id == la)
             .with(\.$child).with(\.$decidedBy) { $0.with(\.$organisation) }.sort(\.$decidedAt, .descending).limit(200).all()

@@ -54,11 +54,10 @@ enum Shielding {
         async throws -> Child
     {
         let child = try await Child.live(childID, on: db)
-        guard AccessPolicy.mayShield(signedIn.actor, childLocalAuthorityID: child.$localAuthority.id) else {
-            try await Audit.record(on: db, by: signedIn, .shieldChild, child: childID, outcome: .denied, detail: "not-allowed")
-            throw AppError.forbidden(
-                "Only the coordinators and safeguarding staff of the child’s local authority shield a child.")
-        }
+        try await Access.require(
+            AccessPolicy.mayShield(signedIn.actor, childLocalAuthorityID: child.$localAuthority.id),
+            else: "Only the coordinators and safeguarding staff of the child’s local authority shield a child.", .shieldChild,
+            child: childID, detail: "not-allowed", by: signedIn, on: db)
         let why = try Self.reason(reason, saying: "Say why, in a sentence or two")
         return try await db.transaction { db in
             child.shielded = shielded
@@ -74,12 +73,11 @@ enum Shielding {
     static func override(childID: UUID, reason: String, by signedIn: SignedIn, on db: any Database)
         async throws -> ShieldOverride
     {
-        guard AccessPolicy.mayOverrideShield(signedIn.actor) else {
-            try await Audit.record(on: db, by: signedIn, .overrideShield, child: childID, outcome: .denied, detail: "role")
-            throw AppError.forbidden(
-                "Only safeguarding staff override a shield. To reach the family, contact the coordinator of the child’s local authority."
-            )
-        }
+        try await Access.require(
+            AccessPolicy.mayOverrideShield(signedIn.actor),
+            else:
+                "Only safeguarding staff override a shield. To reach the family, contact the coordinator of the child’s local authority.",
+            .overrideShield, child: childID, detail: "role", by: signedIn, on: db)
         let child = try await Child.live(childID, on: db)
         guard child.shielded else {
             throw AppError(status: .conflict, code: "not-shielded", message: "This child’s whereabouts are not shielded")
@@ -90,48 +88,6 @@ enum Shielding {
             let override = ShieldOverride(child: child, practitionerID: signedIn.id, reason: why, credential: credential)
             try await override.create(on: db)
             try await Audit.record(on: db, by: signedIn, .overrideShield, child: childID, detail: "reason=\(why)")
-            return override
-        }
-    }
-
-    /// Overrides not yet reviewed, for the coordinators of the child's LA.
-    static func queue(for signedIn: SignedIn, on db: any Database) async throws -> [ShieldOverride] {
-        guard let la = AccessPolicy.coordinatedAuthority(signedIn.actor) else { return [] }
-        let overrides = try await ShieldOverride.query(on: db).filter(\.$localAuthority.$id == la).filter(\.$reviewedAt == nil)
-            .with(\.$practitioner) { $0.with(\.$organisation) }.with(\.$child).sort(\.$takenAt).all()
-        try await Audit.queueRead("shield-override", children: overrides.map(\.$child.id), by: signedIn, on: db)
-        return overrides
-    }
-
-    /// One override, for the coordinators of the child's LA only.
-    static func find(_ id: UUID, by signedIn: SignedIn, on db: any Database) async throws -> ShieldOverride {
-        guard
-            let override = try await ShieldOverride.query(on: db).filter(\.$id == id).with(\.$child)
-                .with(\.$practitioner) { $0.with(\.$organisation) }.first()
-        else { throw AppError.notFound("shield override") }
-        guard AccessPolicy.mayReviewShieldOverride(signedIn.actor, childLocalAuthorityID: override.$localAuthority.id) else {
-            try await Audit.record(
-                on: db, by: signedIn, .reviewShieldOverride, child: override.$child.id, outcome: .denied, detail: "override=\(id)"
-            )
-            throw AppError.forbidden("Only the coordinators of the child’s local authority review shield overrides.")
-        }
-        return override
-    }
-
-    static func review(_ id: UUID, note: String, by signedIn: SignedIn, on db: any Database) async throws -> ShieldOverride {
-        let override = try await find(id, by: signedIn, on: db)
-        guard override.reviewedAt == nil else {
-            throw AppError(status: .conflict, code: "already-reviewed", message: "This override has already been reviewed")
-        }
-        let finding = note.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !finding.isEmpty else { throw AppError.invalid(field: "note", "Record what the review found") }
-        return try await db.transaction { db in
-            override.$reviewedBy.id = signedIn.id
-            override.reviewedAt = Date()
-            override.reviewNote = finding
-            try await override.save(on: db)
-            try await Audit.record(
-                on: db, by: signedIn, .reviewShieldOverride, child: override.$child.id, detail: "override=\(id)")
             return override
         }
     }

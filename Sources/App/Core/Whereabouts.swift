@@ -55,21 +55,26 @@ struct Whereabouts {
     static let whoChanges =
         "Only whoever registered the child, their CAF team and the local authority’s coordinators change where the child lives. Tell one of them."
 
+    /// Refuses, audited, whoever may not change where this child lives, or may not see it.
+    static func requireChange(
+        of child: Child, episodes: [Episode]? = nil, shield: Shield, by signedIn: SignedIn, on db: any Database
+    ) async throws {
+        try await Access.require(
+            try await ChildIndex.mayChangeDetails(of: child, episodes: episodes, by: signedIn, on: db), else: whoChanges,
+            .updateChildDetails, child: child.id, detail: "not-team", by: signedIn, on: db)
+        try await Access.require(
+            !shield.hidesWhereabouts,
+            else: "This child’s whereabouts are shielded. Contact the coordinator of their local authority.",
+            .updateChildDetails, child: child.id, detail: "shielded", by: signedIn, on: db)
+    }
+
     static func update(
         _ childID: UUID, _ change: Change, by signedIn: SignedIn, on db: any Database
     ) async throws -> Child {
-        try Access.requireIndex(signedIn)
+        try await Access.requireIndex(.updateChildDetails, child: childID, by: signedIn, on: db)
         let child = try await Child.live(childID, on: db)
-        guard try await ChildIndex.mayChangeDetails(of: child, by: signedIn, on: db) else {
-            try await Audit.record(
-                on: db, by: signedIn, .updateChildDetails, child: childID, outcome: .denied, detail: "not-team")
-            throw AppError.forbidden(Self.whoChanges)
-        }
-        guard try await !Shielding.shield(for: child, to: signedIn, on: db).hidesWhereabouts else {
-            try await Audit.record(
-                on: db, by: signedIn, .updateChildDetails, child: childID, outcome: .denied, detail: "shielded")
-            throw AppError.forbidden("This child’s whereabouts are shielded. Contact the coordinator of their local authority.")
-        }
+        try await requireChange(
+            of: child, shield: try await Shielding.shield(for: child, to: signedIn, on: db), by: signedIn, on: db)
         let problems = change.problems()
         guard problems.isEmpty else { throw AppError.invalid(problems) }
         func clean(_ text: String) -> String? {

@@ -7,7 +7,8 @@ struct AdminAPIController {
     /// GET /api/v1/admin/accounts
     func list(req: Request) async throws -> Response {
         let signedIn = try req.signedIn
-        let pending = try await Administration.pendingRoles(in: try Administration.authority(of: signedIn), on: req.db)
+        let pending = try await Administration.pendingRoles(
+            in: try await Administration.authority(of: signedIn, on: req.db), on: req.db)
         return try AccountListDTO(
             practitioners: try await Administration.practitioners(by: signedIn, on: req.db).map {
                 AccountDTO($0, pendingRoles: pending[$0.id!] ?? [])

@@ -107,23 +107,17 @@ struct ChildrenAPIController {
 
     /// GET /api/v1/shield-overrides: the coordinator's queue of overrides to review.
     func overrideQueue(req: Request) async throws -> Response {
-        let signedIn = try req.signedIn
-        guard AccessPolicy.coordinatedAuthority(signedIn.actor) != nil else {
-            throw AppError.forbidden("The shield override queue is for coordinators.")
-        }
-        return try ShieldOverrideQueueDTO(
-            overrides: try await Shielding.queue(for: signedIn, on: req.db).map(ShieldOverrideDTO.init)
-        )
-        .json()
+        let overrides = try await EmergencyAccessReviews.queue(
+            ShieldOverride.self, for: try req.signedIn, refusingOthers: true, on: req.db)
+        return try ShieldOverrideQueueDTO(overrides: overrides.map(ShieldOverrideDTO.init)).json()
     }
 
     /// POST /api/v1/shield-overrides/{id}/review
     func reviewOverride(req: Request) async throws -> Response {
         let body = try await req.decodeJSON(BreakGlassReviewRequest.self)
-        return try ShieldOverrideDTO(
-            try await Shielding.review(try req.id("override"), note: body.note, by: try req.signedIn, on: req.db)
-        )
-        .json()
+        let override = try await EmergencyAccessReviews.review(
+            ShieldOverride.self, try req.id("override"), note: body.note, by: try req.signedIn, on: req.db)
+        return try ShieldOverrideDTO(override).json()
     }
 
     /// POST /api/v1/children/{id}/names
@@ -160,9 +154,9 @@ struct ChildrenAPIController {
     /// GET /api/v1/name-proposals: the coordinator's queue of corrections to decide.
     func nameProposals(req: Request) async throws -> Response {
         let signedIn = try req.signedIn
-        guard AccessPolicy.coordinatedAuthority(signedIn.actor) != nil else {
-            throw AppError.forbidden("Name corrections are decided by coordinators.")
-        }
+        try await Access.require(
+            AccessPolicy.coordinatedAuthority(signedIn.actor) != nil, else: "Name corrections are decided by coordinators.",
+            .viewReviewQueue, detail: "name-proposal", by: signedIn, on: req.db)
         return try NameProposalQueueDTO(
             proposals: try await NameProposals.queue(for: signedIn, on: req.db).map(NameProposalDTO.init)
         ).json()

@@ -122,7 +122,7 @@ struct EpisodesAPIController {
     /// GET /api/v1/referrals: step-ups awaiting a decision, for the LA's safeguarding staff.
     func referrals(req: Request) async throws -> Response {
         let signedIn = try req.signedIn
-        try Access.requireIndex(signedIn)
+        try await Access.requireIndex(.viewReviewQueue, by: signedIn, on: req.db)
         return try ReferralListDTO(
             referrals: try await Closures.pendingReferrals(for: signedIn, on: req.db).map(ReferralDTO.init)
         ).json()
@@ -147,7 +147,7 @@ struct EpisodesAPIController {
     /// GET /api/v1/access-requests: requests this person may decide.
     func accessRequests(req: Request) async throws -> Response {
         let signedIn = try req.signedIn
-        try Access.requireIndex(signedIn)
+        try await Access.requireIndex(.viewReviewQueue, by: signedIn, on: req.db)
         let requests = try await AccessRequests.pending(for: signedIn, on: req.db)
         let shields = try await Shielding.shields(for: requests.map(\.episode.child), to: signedIn, on: req.db)
         return try AccessRequestListDTO(
@@ -176,19 +176,18 @@ struct EpisodesAPIController {
 
     /// GET /api/v1/break-glass: the coordinator's review queue.
     func breakGlassQueue(req: Request) async throws -> Response {
-        let signedIn = try req.signedIn
-        guard AccessPolicy.coordinatedAuthority(signedIn.actor) != nil else {
-            throw AppError.forbidden("The break-glass review queue is for coordinators.")
-        }
-        return try BreakGlassQueueDTO(grants: try await BreakGlass.queue(for: signedIn, on: req.db).map(BreakGlassGrantDTO.init))
-            .json()
+        let grants = try await EmergencyAccessReviews.queue(
+            BreakGlassGrant.self, for: try req.signedIn, refusingOthers: true, on: req.db)
+        return try BreakGlassQueueDTO(grants: grants.map(BreakGlassGrantDTO.init)).json()
     }
 
     /// POST /api/v1/break-glass/{id}/review
     func reviewBreakGlass(req: Request) async throws -> Response {
         let id = try req.id("grant")
         let body = try await req.decodeJSON(BreakGlassReviewRequest.self)
-        return try BreakGlassGrantDTO(try await BreakGlass.review(id, note: body.note, by: try req.signedIn, on: req.db)).json()
+        let grant = try await EmergencyAccessReviews.review(
+            BreakGlassGrant.self, id, note: body.note, by: try req.signedIn, on: req.db)
+        return try BreakGlassGrantDTO(grant).json()
     }
 
     /// POST /api/v1/episodes/{id}/shares

@@ -29,7 +29,7 @@ struct SafeguardingAPIController {
     /// GET /api/v1/safeguarding-calls?open=true
     func list(req: Request) async throws -> Response {
         let signedIn = try req.signedIn
-        try Access.requireIndex(signedIn)
+        try await Access.requireIndex(.viewSafeguardingCall, by: signedIn, on: req.db)
         let openOnly = (try? req.query.get(Bool.self, at: "open")) ?? false
         let calls = try await SafeguardingCalls.worktray(for: signedIn, openOnly: openOnly, on: req.db)
         return try SafeguardingCallListDTO(calls: calls.map(SafeguardingCallDTO.init)).json()

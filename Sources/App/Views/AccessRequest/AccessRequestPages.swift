@@ -88,34 +88,3 @@ struct AccessRequestPage {
         )
     }
 }
-
-/// A break-glass access for the coordinator to review.
-struct BreakGlassReviewPage {
-    let grant: BreakGlassGrant
-    var problems: [FieldProblem] = []
-
-    func render(_ context: PageContext) -> HTML {
-        Layout.page(
-            "Review break-glass access", context, hasErrors: !problems.isEmpty, back: .home,
-            GOVUK.errorSummary(problems),
-            .h1(.class("govuk-heading-l"), .text("Review break-glass access")),
-            GOVUK.summaryList([
-                ("Who", Format.person(grant.practitioner)), ("Child", grant.episode.child.fullName),
-                ("When", Format.dateTime(grant.grantedAt)), ("Until", Format.dateTime(grant.expiresAt)),
-                ("Reason given", grant.reason),
-                ("Reviewed", grant.reviewedAt.map { "\(Format.dateTime($0)): \(grant.reviewNote)" } ?? "Not yet"),
-            ]),
-            .p(.class("govuk-body"), GOVUK.link("Who has seen this child", to: .childAudit(grant.episode.$child.id))),
-            .if(
-                grant.reviewedAt == nil,
-                GOVUK.postForm(
-                    action: .breakGlassGrant(grant.id!), csrf: context.csrf,
-                    GOVUK.textArea(
-                        label: "Your review", name: "note", value: "", hint: "Was the access justified? What follows?",
-                        error: problems.first { $0.field == "note" }, rows: 3),
-                    GOVUK.button("Mark as reviewed")
-                )
-            )
-        )
-    }
-}
