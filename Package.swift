@@ -30,7 +30,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
-            resources: [.copy("Resources/openapi.json")]
+            resources: [.copy("Resources/openapi.json"), .copy("Resources/Public")]
         ),
         .executableTarget(name: "ecaf", dependencies: ["App"]),
         .testTarget(name: "CAFCoreTests", dependencies: ["CAFCore"]),

@@ -13,6 +13,7 @@ enum SiteURL: Hashable {
     case credentialLink
     case forgotPassword
     case changePassword
+    case sessions
     case findChild
     case registerChild
     case child(UUID)
@@ -86,6 +87,7 @@ enum SiteURL: Hashable {
         case .credentialLink: ["account", "link"]
         case .forgotPassword: ["account", "forgot-password"]
         case .changePassword: ["account", "password"]
+        case .sessions: ["account", "sessions"]
         case .findChild: ["children"]
         case .registerChild: ["children", "new"]
         case .child(let child): ["children", id(child)]

@@ -207,6 +207,7 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
     app.migrations.add(CreateInvolvementDisclosures())
     app.migrations.add(CreateNameProposals())
     app.migrations.add(CreateDecisionsNotToShare())
+    app.migrations.add(CreatePageSessions())
 
     // Sessions live in the database, so app servers hold no state of their own.
     app.sessions.use { _ in DigestSessions() }
@@ -225,7 +226,6 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
     app.middleware.use(SecurityHeaders(secureCookies: settings.secureCookies))
     app.middleware.use(AppErrorMiddleware())
     app.middleware.use(MethodNotAllowedMiddleware())
-    app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
 
     app.asyncCommands.use(MigrateCommand(), as: "migrate")
     app.asyncCommands.use(DemoCommand(), as: "demo")

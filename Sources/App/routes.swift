@@ -2,6 +2,7 @@ import Fluent
 import Vapor
 
 func routes(_ app: Application) throws {
+    Assets.register(on: app)
     app.get(SiteURL.health.pattern) { _ in "ok" }
     app.get(SiteURL.ready.pattern) { req async throws -> String in
         do {
@@ -32,6 +33,8 @@ func routes(_ app: Application) throws {
     signedIn.get(SiteURL.home.pattern, use: WorktrayController().show)
     signedIn.get(SiteURL.changePassword.pattern, use: account.showChange)
     signedIn.post(SiteURL.changePassword.pattern, use: account.change)
+    signedIn.get(SiteURL.sessions.pattern, use: account.showSessions)
+    signedIn.post(SiteURL.sessions.pattern, use: account.endSessions)
     let children = ChildController()
     signedIn.get(SiteURL.findChild.pattern, use: children.find)
     signedIn.post(SiteURL.findChild.pattern, use: children.search)

@@ -409,11 +409,11 @@ extension AccessPolicy {
     /// Anyone else who uses the index proposes a name correction, which a coordinator decides, or
     /// tells one of them where the child now lives: a wrong address misdirects everyone who
     /// helps, and is how a family in hiding is found.
-    /// Opening a CAF takes only a consent one types, so the team counts as it stands under the
-    /// consent now, in the child's open episodes: their author knows the child only within the
-    /// child's LA; from another LA, only once someone else has put them on the team (a lead
-    /// professional the author did not make themselves, or a named share the consent covers).
-    /// A frozen episode (consent withdrawn) counts for no one.
+    /// Opening a CAF takes only a consent one types, and its author puts whom they like on the
+    /// team, so the team counts only within the child's LA, and as it stands under the consent
+    /// now: the author, the lead professional, or a named share the consent covers, of an open
+    /// episode whose consent is not withdrawn. Someone across a border (a school the child
+    /// attends, and whoever its staff put on the team) proposes and tells the coordinator.
     public static func mayChangeDetails(
         _ actor: Actor, childLocalAuthorityID: UUID, registeredChild: Bool, openEpisodes: [EpisodeFacts]
     ) -> Bool {
@@ -423,11 +423,11 @@ extension AccessPolicy {
     }
 
     private static func knowsChild(_ actor: Actor, through episode: EpisodeFacts, childLocalAuthorityID: UUID) -> Bool {
-        guard !episode.closed, !episode.consent.isWithdrawn else { return false }
-        let isAuthor = episode.author.practitionerID == actor.id
-        if isAuthor && actor.localAuthorityID == childLocalAuthorityID { return true }
-        if !isAuthor && episode.leadProfessional?.practitionerID == actor.id { return true }
-        return episode.shares.contains { $0.practitionerID == actor.id && episode.consent.coversSharing(with: $0.agency) }
+        guard !episode.closed, !episode.consent.isWithdrawn, actor.localAuthorityID == childLocalAuthorityID else {
+            return false
+        }
+        return episode.author.practitionerID == actor.id || episode.leadProfessional?.practitionerID == actor.id
+            || episode.shares.contains { $0.practitionerID == actor.id && episode.consent.coversSharing(with: $0.agency) }
     }
 
     /// A proposed correction is decided by the coordinators of the child's LA.

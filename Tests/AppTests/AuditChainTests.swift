@@ -25,6 +25,28 @@ import VaporTesting
         try #require(try await AuditEvent.query(on: world.app.db).filter(\.$sequence == sequence).first())
     }
 
+    /// ASVS V7.3.4: every entry carries the server's own clock (never a time a client sends),
+    /// to the millisecond the chain hashes, and is shown in UTC.
+    @Test func auditTimesAreTheServersClockInUTC() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let amy = try await world.token("amy@demo.test")
+            let before = Date().addingTimeInterval(-0.001)
+            let child = try await world.registerChild(as: amy)
+            let after = Date().addingTimeInterval(0.001)
+            let registered = try #require(
+                try await AuditEvent.query(on: world.app.db).filter(\.$action == "register-child")
+                    .filter(\.$childID == child).first())
+            #expect(registered.occurredAt >= before && registered.occurredAt <= after)
+            let milliseconds = registered.occurredAt.timeIntervalSince1970 * 1000
+            #expect(abs(milliseconds - milliseconds.rounded()) < 0.01, "whole milliseconds, as hashed")
+
+            let erin = try await world.token("erin@demo.test")
+            let trail = try world.json(try await world.send(.GET, APIURL.audit.path + "?childId=\(child)", token: erin))
+            let shown = try #require((trail["events"] as? [[String: Any]])?.first?["occurredAt"] as? String)
+            #expect(shown.hasSuffix("Z"), "\(shown) is UTC")
+        }
+    }
+
     @Test func anUntouchedChainVerifies() async throws {
         try await withHistory { world in
             let count = try await AuditEvent.query(on: world.app.db).count()

@@ -477,12 +477,21 @@ import VaporTesting
         try await TestWorld.run { (world: TestWorld) async throws in
             let scene = try await Scene.make(world)
             var answers: [UInt] = []
+            var unaudited: [String] = []
             for persona in Self.personas {
                 let call = try await row.call(scene, persona)
+                let denied = try await AuditEvent.query(on: world.app.db).filter(\.$outcome == "denied").count()
                 let response = try await world.send(call.method, call.path, token: scene.tokens[persona], raw: call.body)
                 answers.append(response.status.code)
+                // Every refusal is audited (issue 13 item 1: the one gate).
+                if response.status == .forbidden,
+                    try await AuditEvent.query(on: world.app.db).filter(\.$outcome == "denied").count() == denied
+                {
+                    unaudited.append(persona)
+                }
             }
             #expect(answers == row.expected, "\(row.operation): \(answers.map(String.init).joined(separator: " "))")
+            #expect(unaudited.isEmpty, "\(row.operation): a 403 not audited for \(unaudited)")
         }
     }
 

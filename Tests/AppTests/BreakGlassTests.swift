@@ -57,7 +57,7 @@ import VaporTesting
 
             let erin = try await world.token("erin@demo.test")
             let queue =
-                try world.json(try await world.send(.GET, APIURL.breakGlassQueue.path, token: erin))["grants"] as? [[String: Any]]
+                try world.json(try await world.send(.GET, APIURL.breakGlassQueue.path, token: erin))["items"] as? [[String: Any]]
                 ?? []
             #expect(queue.count == 1)
             let grantID = UUID(uuidString: queue.first?["id"] as! String)!
@@ -74,7 +74,7 @@ import VaporTesting
                 .POST, APIURL.breakGlassReview(grantID).path, token: erin, raw: #"{"note": "Justified"}"#)
             #expect(reviewed.status == .ok)
             #expect(
-                (try world.json(try await world.send(.GET, APIURL.breakGlassQueue.path, token: erin))["grants"] as? [Any])?
+                (try world.json(try await world.send(.GET, APIURL.breakGlassQueue.path, token: erin))["items"] as? [Any])?
                     .isEmpty == true)
 
             // When the grant expires, so does the access.

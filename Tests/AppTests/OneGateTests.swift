@@ -3,17 +3,29 @@ import Testing
 
 /// Issue 13, item 1: every decision is CAFCore's, and every refusal leaves through one gate.
 @Suite struct OneGateTests {
-    /// Each line of the App's Swift sources, named `File.swift:line`.
-    func appSourceLines() throws -> [(place: String, line: Substring)] {
-        let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Sources/App")
+    /// Each line of the App's Swift sources (or of one folder of them), named `File.swift:line`.
+    func appSourceLines(in folder: String = "") throws -> [(place: String, line: Substring)] {
+        let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../Sources/App/\(folder)")
         let files =
             FileManager.default.enumerator(at: sources.standardized, includingPropertiesForKeys: nil)?
             .compactMap { $0 as? URL }.filter { $0.pathExtension == "swift" } ?? []
-        #expect(files.count > 50)
+        #expect(files.count > 20)
         return try files.flatMap { file in
             try String(contentsOf: file, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
                 .enumerated().map { ("\(file.lastPathComponent):\($0.offset + 1)", $0.element) }
         }
+    }
+
+    /// A page offers exactly what a request would be allowed only if both ask the same entry:
+    /// controllers and views take their "may" flags from `Access` (`reach`, `permissions`,
+    /// `may`), never from `AccessPolicy` itself.
+    @Test func pagesTakeTheirMayFlagsFromAccess() throws {
+        let found = try (appSourceLines(in: "Controllers") + appSourceLines(in: "Views")).filter { _, line in
+            let code = line.trimmingCharacters(in: .whitespaces)
+            return !code.hasPrefix("//") && code.contains("AccessPolicy.")
+        }
+        #expect(found.isEmpty, "a controller or view asks AccessPolicy directly: \(found.map(\.place))")
     }
 
     /// No `roles.contains`, `hasRole`, or a set tested for one role by hand.
@@ -27,15 +39,24 @@ import Testing
         #expect(found.isEmpty, "role read outside CAFCore: \(found.map(\.place))")
     }
 
-    /// A 403 is made only by `Access.refuse`, which audits it first. The two exceptions are not
-    /// decisions about data: an expired form (CSRF) and a sign-in still waiting for its second
-    /// factor.
+    /// A 403 is made only by `Access.refuse`, which audits it first (and
+    /// `AuthorisationTableTests` checks every refusal it meets left an audit entry). The two
+    /// exceptions are not decisions about data: an expired form, and a sign-in still waiting
+    /// for its second factor. Reading a status (`== .forbidden`, an error page's title) makes none.
     @Test func everyRefusalGoesThroughTheOneGate() throws {
-        let exempt = ["Access.swift", "AppError.swift", "CSRF.swift", "AuthAPIController.swift"]
+        let makers = [
+            ("Access.swift", "throw AppError.forbidden(message, denial: denial)"),
+            ("AppError.swift", #"AppError(status: .forbidden, code: "forbidden""#),
+            ("CSRF.swift", #"status: .forbidden, code: "form-expired""#),
+            ("AuthAPIController.swift", #"status: .forbidden, code: "two-factor-not-set-up""#),
+        ]
         let found = try appSourceLines().filter { place, line in
-            !exempt.contains(String(place.prefix { $0 != ":" }))
-                && line.range(of: #"\.forbidden\(|status:\s*\.forbidden|Abort\(\.forbidden"#, options: .regularExpression)
-                    != nil
+            let code = line.trimmingCharacters(in: .whitespaces)
+            let file = String(place.prefix { $0 != ":" })
+            guard !code.hasPrefix("//"), code.range(of: #"\.forbidden\b|\b403\b"#, options: .regularExpression) != nil
+            else { return false }
+            let readsAStatus = code.contains("== .forbidden") || code.hasPrefix("case .forbidden:")
+            return !readsAStatus && !makers.contains { $0.0 == file && code.contains($0.1) }
         }
         #expect(found.isEmpty, "a 403 made outside Access.refuse: \(found.map(\.place))")
     }

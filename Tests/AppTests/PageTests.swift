@@ -13,6 +13,8 @@ import VaporTesting
         let world: TestWorld
         var cookie: String?
         var csrf = ""
+        /// The User-Agent it sends, if any.
+        var userAgent: String?
 
         init(_ world: TestWorld) { self.world = world }
 
@@ -28,6 +30,7 @@ import VaporTesting
         {
             var headers = HTTPHeaders()
             if let cookie { headers.replaceOrAdd(name: .cookie, value: cookie) }
+            if let userAgent { headers.replaceOrAdd(name: .userAgent, value: userAgent) }
             var body: ByteBuffer? = nil
             if let form {
                 headers.contentType = .urlEncodedForm
@@ -112,8 +115,10 @@ import VaporTesting
             let browser = Browser(world)
             try await browser.signIn("amy@demo.test")
             #expect(try await browser.get(SiteURL.findChild.path).status == .ok)
-            for record in try await SessionRecord.query(on: world.app.db).all() where record.data["practitioner"] != nil {
-                record.data["lastSeen"] = String(Date().timeIntervalSince1970 - Auth.idleTimeout - 1)
+            for record in try await PageSession.query(on: world.app.db).filter(\.$practitioner.$id != nil).all() {
+                var data = try record.sessionData
+                data["lastSeen"] = String(Date().timeIntervalSince1970 - Auth.idleTimeout - 1)
+                try record.setSessionData(data)
                 try await record.save(on: world.app.db)
             }
             #expect(try await browser.get(SiteURL.findChild.path).status == .seeOther)

@@ -46,7 +46,7 @@ import Vapor
             try await browser.signIn("amy@demo.test")
             let html = try await browser.get(SiteURL.twoFactor.path).body.string
             let key = try #require(html.range(of: #"id="manual-key">"#).map { html[$0.upperBound...].prefix { $0 != "<" } })
-            let waiting = try await SessionRecord.query(on: world.app.db).all().compactMap { $0.data["setUpSecret"] }
+            let waiting = try await PageSession.query(on: world.app.db).all().compactMap { try $0.sessionData["setUpSecret"] }
             #expect(waiting.count == 1 && waiting.allSatisfy { $0.hasPrefix("v1:") && !$0.contains(String(key)) })
         }
     }
@@ -56,7 +56,7 @@ import Vapor
             let browser = PageTests.Browser(world)
             try await browser.signIn("amy@demo.test")
             let id = try #require(browser.cookie?.split(separator: "=", maxSplits: 1).last.map(String.init))
-            let keys = try await SessionRecord.query(on: world.app.db).all().map(\.key.string)
+            let keys = try await PageSession.query(on: world.app.db).all().map(\.key)
             #expect(!keys.contains(id))
             #expect(keys.contains(Auth.digest(id)))
         }

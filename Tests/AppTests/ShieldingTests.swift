@@ -153,7 +153,7 @@ import VaporTesting
 
             #expect(try await world.send(.GET, APIURL.shieldOverrides.path, token: again).status == .forbidden)
             let queue = try world.json(try await world.send(.GET, APIURL.shieldOverrides.path, token: erin))
-            let waiting = queue["overrides"] as? [[String: Any]] ?? []
+            let waiting = queue["items"] as? [[String: Any]] ?? []
             #expect(waiting.count == 1)
             let id = UUID(uuidString: waiting.first?["id"] as? String ?? "")!
             let review = APIURL.shieldOverrideReview(id).path

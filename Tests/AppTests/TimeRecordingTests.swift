@@ -73,7 +73,7 @@ import VaporTesting
             try await browser.signIn("amy@demo.test")
             let form = try await browser.get(SiteURL.editAssessment(episode: created.episodeID).path)
             #expect(form.body.string.contains("name=\"editingSession\""))
-            #expect(form.body.string.contains("<script src=\"/js/activity.js\" defer=\"defer\"></script>"))
+            #expect(form.body.string.contains("<script src=\"\(Assets.script.path)\" defer=\"defer\"></script>"))
             let session = try #require(try await EditingSession.query(on: world.app.db).first())
             #expect(session.activity == .assessmentWriting)
             #expect(session.$assessment.id != nil)

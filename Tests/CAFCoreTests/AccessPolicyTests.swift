@@ -200,8 +200,9 @@ import Testing
     }
 
     /// Who changes a child's details: whoever registered them, the LA's coordinators, and the
-    /// open team as the consent has it now, where an author from another LA counts only once
-    /// someone else has placed them (making oneself lead professional is not that).
+    /// open team within the child's LA as the consent has it now. Found by review: an author
+    /// from another LA could make a colleague lead professional or share with them, and the
+    /// colleague could then move the child.
     @Test func detailsAreChangedByThoseTheTeamAndItsConsentPlace() {
         let withdrawn = ConsentState.withdrawn
         let cases: [(String, Relation, Role, Bool, ConsentState?, Bool, Bool)] = [
@@ -209,10 +210,12 @@ import Testing
             ("author in the child's LA", .author, .practitioner, true, nil, false, true),
             ("author from another LA", .author, .practitioner, false, nil, false, false),
             ("author from another LA who made themselves lead", .author, .practitioner, false, nil, true, false),
-            ("lead placed by the author, other LA", .lead, .practitioner, false, nil, false, true),
-            ("named share the consent covers", .shared, .practitioner, false, nil, false, true),
-            ("named share outside the consent", .sharedOutsideConsent, .practitioner, false, nil, false, false),
-            ("lead once consent is withdrawn", .lead, .practitioner, false, withdrawn, false, false),
+            ("lead professional in the child's LA", .lead, .practitioner, true, nil, false, true),
+            ("lead professional from another LA", .lead, .practitioner, false, nil, false, false),
+            ("named share the consent covers", .shared, .practitioner, true, nil, false, true),
+            ("named share the consent covers, from another LA", .shared, .practitioner, false, nil, false, false),
+            ("named share outside the consent", .sharedOutsideConsent, .practitioner, true, nil, false, false),
+            ("lead once consent is withdrawn", .lead, .practitioner, true, withdrawn, false, false),
             ("author in the LA once consent is withdrawn", .author, .practitioner, true, withdrawn, false, false),
             ("no relation", .none, .practitioner, true, nil, false, false),
             ("coordinator of the child's LA", .none, .coordinator, true, nil, false, true),

@@ -121,6 +121,52 @@ struct AccountController {
             .response()
     }
 
+    func showSessions(req: Request) async throws -> Response {
+        let signedIn = try req.signedIn
+        return SessionsPage(
+            entries: try await SessionList.entries(of: signedIn, on: req.db), needsCode: signedIn.practitioner.totpSecret != nil
+        ).render(PageContext(req)).response()
+    }
+
+    /// Ends one of the person's other sessions or tokens, or all of them, once they have
+    /// entered their password again (and a code, with two-factor sign-in).
+    func endSessions(req: Request) async throws -> Response {
+        let signedIn = try req.signedIn
+        let practitioner = signedIn.practitioner
+        let form = FormFields(req)
+        let needsCode = practitioner.totpSecret != nil
+        func page(_ problems: [FieldProblem] = [], notice: String? = nil) async throws -> Response {
+            SessionsPage(
+                entries: try await SessionList.entries(of: signedIn, on: req.db), needsCode: needsCode,
+                which: problems.isEmpty ? "" : form["which"], problems: problems, notice: notice
+            ).render(PageContext(req)).response(problems.isEmpty ? .ok : .unprocessableEntity)
+        }
+        let ending: SessionList.Ending
+        if form["which"] == "all" {
+            ending = .allOthers
+        } else if let id = UUID(uuidString: form["which"]) {
+            ending = .one(id)
+        } else {
+            return try await page([.init(field: "which", message: "Choose where to sign out")])
+        }
+        if try await Auth.verify(email: practitioner.email, password: form["password"], channel: "web sessions", on: req)
+            == nil
+        {
+            return try await page([.init(field: "password", message: "Your password is not right")])
+        }
+        if needsCode, try await !TwoFactor.check(form["code"], for: practitioner, channel: "web sessions", on: req) {
+            return try await page([
+                .init(field: "code", message: "The code is not right or has been used. Enter the newest code")
+            ])
+        }
+        do {
+            let ended = try await SessionList.end(ending, by: signedIn, on: req.db)
+            return try await page(notice: ended == 1 ? "Signed out of 1 place" : "Signed out of \(ended) places")
+        } catch let error as AppError where !error.problems.isEmpty {
+            return try await page(error.problems)
+        }
+    }
+
     // MARK: helpers
 
     /// A forgotten-password link is sent, and works, only while its account has a second

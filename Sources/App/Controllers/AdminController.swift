@@ -133,10 +133,6 @@ struct AdminController {
             practitioners: try await Administration.practitioners(by: signedIn, on: req.db),
             grants: grants,
             decidable: Set(
-                grants.filter {
-                    AccessPolicy.mayDecideRoleGrant(
-                        signedIn.actor, localAuthorityID: $0.$localAuthority.id, requestedBy: $0.$requestedBy.id,
-                        holder: $0.$practitioner.id)
-                }.map { $0.id! }))
+                grants.filter { Access.mayDecide($0, by: signedIn) }.map { $0.id! }))
     }
 }

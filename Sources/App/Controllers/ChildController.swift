@@ -77,15 +77,9 @@ struct ChildController {
         let signedIn = try req.signedIn
         let record = try await ChildIndex.read(
             try req.id("child"), by: signedIn, on: req.db)
-        let la = record.child.$localAuthority.id
-        var page = ChildPage(
-            record: record, mayReadAudit: AccessPolicy.mayReadAudit(signedIn.actor, childLocalAuthorityID: la),
-            mayShield: AccessPolicy.mayShield(signedIn.actor, childLocalAuthorityID: la),
-            mayChangeDetails: try await ChildIndex.mayChangeDetails(
-                of: record.child, episodes: record.episodes, by: signedIn, on: req.db),
-            mayOverrideShield: AccessPolicy.mayOverrideShield(signedIn.actor), reason: reason,
-            problems: problems)
-        if AccessPolicy.mayMergeChildren(signedIn.actor, childLocalAuthorityID: la) {
+        let may = try await Access.permissions(for: record, by: signedIn, on: req.db)
+        var page = ChildPage(record: record, may: may, reason: reason, problems: problems)
+        if may.merge {
             page.duplicates = try await ChildIndex.possibleDuplicates(of: record.child, on: req.db)
         }
         return page
@@ -280,7 +274,7 @@ struct ChildController {
 
     func newEpisode(req: Request) async throws -> Response {
         let record = try await ChildIndex.read(try req.id("child"), by: try req.signedIn, on: req.db)
-        return StartEpisodePage(child: record.child, offersStepDown: AccessPolicy.mayStepDown(try req.signedIn.actor))
+        return StartEpisodePage(child: record.child, offersStepDown: try req.signedIn.reach.stepsDown)
             .render(PageContext(req)).response()
     }
 
@@ -295,7 +289,7 @@ struct ChildController {
                 name: form["consent.name"], relationship: form["consent.relationship"], method: form["consent.method"],
                 store: form["consent.scope.store"] == "yes", share: Set(form.all("consent.scope.shareWithAgencyTypes[]")),
                 decision: form["consent.decision"], note: form["note"],
-                offersStepDown: AccessPolicy.mayStepDown(signedIn.actor), stepDownNote: form["stepDownNote"],
+                offersStepDown: signedIn.reach.stepsDown, stepDownNote: form["stepDownNote"],
                 problems: problems
             ).render(PageContext(req)).response(.unprocessableEntity)
         }

@@ -3,7 +3,7 @@ import Vapor
 /// The pages of one kind of emergency access: show it, and record the review.
 struct EmergencyAccessController<Item: EmergencyAccess>: Sendable {
     func show(req: Request) async throws -> Response {
-        let item = try await EmergencyAccessReviews.find(Item.self, try req.id(Item.kind.noun), by: try req.signedIn, on: req.db)
+        let item = try await EmergencyAccessReviews.read(Item.self, try req.id(Item.kind.noun), by: try req.signedIn, on: req.db)
         return EmergencyAccessPage(item: item).render(PageContext(req)).response()
     }
 

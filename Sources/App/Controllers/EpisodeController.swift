@@ -8,8 +8,9 @@ struct EpisodeController {
         do {
             return try await page(req).render(PageContext(req)).response()
         } catch let error as AppError where error.denial == .notInTeam {
+            // The refusal, audited by Access, shown with the way to ask to join.
             return JoinTeamPage(episodeID: try req.id("episode"), message: error.message).render(PageContext(req)).response(
-                .forbidden)
+                error.status)
         }
     }
 
@@ -194,20 +195,21 @@ struct EpisodeController {
     private func page(_ req: Request) async throws -> EpisodePage {
         let signedIn = try req.signedIn
         let (authorised, assessment) = try await Episodes.read(try req.id("episode"), by: signedIn, on: req.db)
-        let facts = Access.facts(of: authorised)
         let frozen = authorised.consent.kind == .withdrawn || authorised.episode.status == .closed
-        let mayWrite = !frozen && (authorised.basis == .author || authorised.basis == .leadProfessional)
+        let mayWrite = !frozen && Access.may(.write, authorised, by: signedIn)
+        // Sharing names a practitioner whose agency the form does not yet know: it is offered
+        // to whoever may change the consent, and the share itself is decided per agency.
         let changesConsent =
-            [.author, .leadProfessional, .coordinator].contains(authorised.basis) && authorised.episode.status == .open
+            authorised.episode.status == .open && Access.may(.changeConsent(.withdrawn), authorised, by: signedIn)
         return EpisodePage(
             authorised: authorised, assessment: assessment,
             versions: try await Episodes.allVersions(of: authorised.id, on: req.db),
             consentHistory: try await Episodes.consentHistory(of: authorised.id, on: req.db),
             mayWrite: mayWrite, mayShare: !frozen && changesConsent, mayChangeConsent: changesConsent,
-            mayOverride: AccessPolicy.decide(signedIn.actor, .changeConsent(.override), facts).isAllowed,
-            mayClose: AccessPolicy.decide(signedIn.actor, .coordinate, facts).isAllowed,
-            mayReopen: AccessPolicy.decide(signedIn.actor, .reopen, facts).isAllowed,
-            mayRecordTime: AccessPolicy.decide(signedIn.actor, .recordTime, facts).isAllowed,
+            mayOverride: Access.may(.changeConsent(.override), authorised, by: signedIn),
+            mayClose: Access.may(.coordinate, authorised, by: signedIn),
+            mayReopen: Access.may(.reopen, authorised, by: signedIn),
+            mayRecordTime: Access.may(.recordTime, authorised, by: signedIn),
             referrals: try await Closures.referrals(of: authorised.id, on: req.db))
     }
 

@@ -69,7 +69,7 @@ struct PlanController {
             authorised: authorised, actions: try await ActionPlans.actions(of: episodeID, on: req.db),
             practitioners: Teams.teamPractitioners(authorised.episode),
             needs: CAFForm.elements.filter { (content.element($0.code).level?.number ?? 0) >= 2 },
-            mayPlan: AccessPolicy.decide(signedIn.actor, .coordinate, Access.facts(of: authorised)).isAllowed,
+            mayPlan: Access.may(.coordinate, authorised, by: signedIn),
             actorID: signedIn.id)
     }
 }

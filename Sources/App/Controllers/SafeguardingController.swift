@@ -101,8 +101,7 @@ struct SafeguardingController {
         let open = try await PreAssessments.openEpisode(of: call.$child.id, on: req.db)
         return SafeguardingCallPage(
             call: call,
-            mayRecordFollowUp: AccessPolicy.mayRecordFollowUp(
-                signedIn.actor, callerID: call.$caller.id, localAuthorityID: call.$localAuthority.id),
+            mayRecordFollowUp: Access.mayRecordFollowUp(call, by: signedIn),
             mayStartCAF: call.advice.cafContinues && open == nil && call.$caller.id == signedIn.id, notice: notice
         ).render(PageContext(req)).response()
     }

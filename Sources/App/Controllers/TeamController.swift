@@ -93,7 +93,7 @@ struct TeamController {
         let (authorised, found) = try await Teams.meeting(try req.id("meeting"), by: signedIn, on: req.db)
         return MeetingPage(
             authorised: authorised, meeting: found,
-            mayRecord: AccessPolicy.decide(signedIn.actor, .coordinate, Access.facts(of: authorised)).isAllowed)
+            mayRecord: Access.may(.coordinate, authorised, by: signedIn))
     }
 
     /// Runs a change and shows the team page again: with a notice, or with the problems
@@ -124,7 +124,7 @@ struct TeamController {
         return TeamPage(
             authorised: authorised, team: try await Teams.team(of: authorised.id, on: req.db),
             practitioners: Teams.teamPractitioners(authorised.episode),
-            mayCoordinate: AccessPolicy.decide(signedIn.actor, .coordinate, Access.facts(of: authorised)).isAllowed,
+            mayCoordinate: Access.may(.coordinate, authorised, by: signedIn),
             isCoordinator: authorised.basis == .coordinator, notice: notice)
     }
 }

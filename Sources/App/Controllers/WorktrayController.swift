@@ -5,11 +5,10 @@ import Vapor
 struct WorktrayController {
     func show(req: Request) async throws -> Response {
         let signedIn = try req.signedIn
-        if !AccessPolicy.mayUseIndex(signedIn.actor), AccessPolicy.isAdministrator(signedIn.actor.roles) {
-            return req.redirect(to: SiteURL.admin.path)
-        }
-        guard AccessPolicy.mayUseIndex(signedIn.actor) else {
-            if AccessPolicy.measureRemit(signedIn.actor) != nil { return req.redirect(to: SiteURL.measures.path) }
+        let reach = signedIn.reach
+        if !reach.usesIndex, reach.administers { return req.redirect(to: SiteURL.admin.path) }
+        guard reach.usesIndex else {
+            if reach.seesMeasures { return req.redirect(to: SiteURL.measures.path) }
             return ErrorPage(
                 status: .ok,
                 message:
@@ -17,7 +16,7 @@ struct WorktrayController {
             ).render(PageContext(req)).response()
         }
         let mine = try await Episodes.list(mine: true, by: signedIn, on: req.db)
-        let coordinated = AccessPolicy.coordinatedAuthority(signedIn.actor)
+        let coordinated = reach.coordinates
         var all: [Episode] = []
         var needingALead: [Episode] = []
         if let coordinated {
@@ -35,8 +34,8 @@ struct WorktrayController {
             localAuthority: all.map { .init(episode: $0, assessmentStatus: statuses[$0.id!]) },
             followUps: calls.filter { $0.followUpSentAt == nil },
             coordinates: coordinated != nil,
-            takesSafeguardingCalls: AccessPolicy.safeguardedAuthority(signedIn.actor) != nil,
-            callsToLA: AccessPolicy.safeguardedAuthority(signedIn.actor) != nil ? calls : [],
+            takesSafeguardingCalls: reach.safeguards != nil,
+            callsToLA: reach.safeguards != nil ? calls : [],
             needingALead: needingALead,
             actionsDue: try await ActionPlans.due(for: signedIn, on: req.db),
             reviewsDue: try await ActionPlans.reviewsDue(for: signedIn, on: req.db),

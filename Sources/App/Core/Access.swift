@@ -50,6 +50,7 @@ enum Access {
         _ message: String, _ action: AuditAction, child: UUID? = nil, episode: UUID? = nil, detail: String = "",
         denial: AccessDenial? = nil, by signedIn: SignedIn, on db: any Database
     ) async throws -> Never {
+        assert(!db.inTransaction, "a refusal is audited outside any transaction, so no rollback loses it")
         try await Audit.record(
             on: db, by: signedIn, action, child: child, episode: episode, outcome: .denied, detail: detail)
         throw AppError.forbidden(message, denial: denial)
@@ -166,4 +167,72 @@ enum Access {
         case .recordTime: .recordTime
         }
     }
+}
+
+/// What the signed-in person's roles reach, as the policy says. The menu, the worktray and
+/// the offers a page makes ask here (or `Access.may…`), never the roles or `AccessPolicy`
+/// themselves, so a page offers exactly what a request would be allowed.
+struct Reach: Sendable {
+    let usesIndex: Bool
+    let administers: Bool
+    let seesMeasures: Bool
+    /// The LA whose coordinator this person is.
+    let coordinates: UUID?
+    /// The LA whose safeguarding calls this person takes.
+    let safeguards: UUID?
+    /// Children's social care, who step a case down into a CAF.
+    let stepsDown: Bool
+    let overridesShields: Bool
+}
+
+/// What a reader may do with one child's index record: the flags its page shows.
+struct ChildPermissions: Sendable {
+    let readAudit: Bool
+    let shield: Bool
+    let changeDetails: Bool
+    let overrideShield: Bool
+    let merge: Bool
+}
+
+extension Access {
+    static func reach(of signedIn: SignedIn) -> Reach {
+        let actor = signedIn.actor
+        return Reach(
+            usesIndex: AccessPolicy.mayUseIndex(actor), administers: AccessPolicy.isAdministrator(actor.roles),
+            seesMeasures: AccessPolicy.measureRemit(actor) != nil, coordinates: AccessPolicy.coordinatedAuthority(actor),
+            safeguards: AccessPolicy.safeguardedAuthority(actor), stepsDown: AccessPolicy.mayStepDown(actor),
+            overridesShields: AccessPolicy.mayOverrideShield(actor))
+    }
+
+    static func permissions(for record: ChildRecord, by signedIn: SignedIn, on db: any Database) async throws
+        -> ChildPermissions
+    {
+        let la = record.child.$localAuthority.id
+        return ChildPermissions(
+            readAudit: AccessPolicy.mayReadAudit(signedIn.actor, childLocalAuthorityID: la),
+            shield: AccessPolicy.mayShield(signedIn.actor, childLocalAuthorityID: la),
+            changeDetails: try await ChildIndex.mayChangeDetails(
+                of: record.child, episodes: record.episodes, by: signedIn, on: db),
+            overrideShield: AccessPolicy.mayOverrideShield(signedIn.actor),
+            merge: AccessPolicy.mayMergeChildren(signedIn.actor, childLocalAuthorityID: la))
+    }
+
+    /// Whether a further action on an episode already authorised would be allowed: a form to offer.
+    static func may(_ action: EpisodeAction, _ authorised: AuthorisedEpisode, by signedIn: SignedIn) -> Bool {
+        AccessPolicy.decide(signedIn.actor, action, authorised.facts).isAllowed
+    }
+
+    static func mayRecordFollowUp(_ call: SafeguardingCall, by signedIn: SignedIn) -> Bool {
+        AccessPolicy.mayRecordFollowUp(signedIn.actor, callerID: call.$caller.id, localAuthorityID: call.$localAuthority.id)
+    }
+
+    static func mayDecide(_ grant: RoleGrant, by signedIn: SignedIn) -> Bool {
+        AccessPolicy.mayDecideRoleGrant(
+            signedIn.actor, localAuthorityID: grant.$localAuthority.id, requestedBy: grant.$requestedBy.id,
+            holder: grant.$practitioner.id)
+    }
+}
+
+extension SignedIn {
+    var reach: Reach { Access.reach(of: self) }
 }

@@ -10,6 +10,8 @@ enum AuditAction: String, Sendable {
     case setUpTwoFactor = "set-up-two-factor"
     /// The holder chose a password: from a new account's link, a reset link, or their own.
     case changePassword = "change-password"
+    /// A person ended their own sessions or tokens elsewhere.
+    case endSessions = "end-sessions"
     /// Many failed sign-ins against one account within the window: its coordinators told.
     case signInBurst = "sign-in-burst"
     /// Someone asked for a forgotten-password link for a typed address.

@@ -275,6 +275,13 @@ enum ChildIndex {
         _ registration: ChildRegistration, notADuplicate: Bool = false, by signedIn: SignedIn, on db: any Database
     ) async throws -> Child {
         try await Access.requireIndex(.registerChild, by: signedIn, on: db)
+        // Where the child lives decides the LA; until addresses map to LAs, the registering
+        // practitioner's LA stands in (PRODUCT.md: "the author's LA when that is unknown").
+        guard let localAuthority = signedIn.actor.localAuthorityID else {
+            try await Access.refuse(
+                "Only staff of a local authority’s organisations can register a child.", .registerChild, detail: "no-la",
+                by: signedIn, on: db)
+        }
         let clean: ChildRegistration
         do { clean = try registration.validated(today: Date()) } catch { throw AppError.invalid(error.problems) }
         if !notADuplicate {
@@ -290,13 +297,6 @@ enum ChildIndex {
                         : "\(duplicates.count) children in the index may be this one: open their records, or confirm this is someone else",
                     related: duplicates.map { $0.id! })
             }
-        }
-        // Where the child lives decides the LA; until addresses map to LAs, the registering
-        // practitioner's LA stands in (PRODUCT.md: "the author's LA when that is unknown").
-        guard let localAuthority = signedIn.actor.localAuthorityID else {
-            try await Access.refuse(
-                "Only staff of a local authority’s organisations can register a child.", .registerChild, detail: "no-la",
-                by: signedIn, on: db)
         }
         return try await db.transaction { db in
             let child = Child(clean, localAuthorityID: localAuthority, registeredByID: signedIn.id)

@@ -52,30 +52,43 @@ enum ChildMerges {
                 status: .conflict, code: "two-open-episodes",
                 message: "Both records have an open CAF. Close one of them, saying why, before merging the records")
         }
-        let takesWhereabouts = !survivor.hasWhereabouts && duplicate.hasWhereabouts
         return try await db.transaction { db in
-            try await moveNames(of: duplicate, to: survivor, on: db)
             let sql = db as! any SQLDatabase
+            // Each step that two requests could race on is one conditional UPDATE: of two merges
+            // of one record at once, one wins (the other gets 410, as for any merged record).
+            let claimed = try await sql.raw(
+                """
+                UPDATE children SET merged_into_id = \(bind: survivorID), merged_at = \(bind: Date()),
+                    merged_by_id = \(bind: signedIn.id)
+                WHERE id = \(bind: duplicateID) AND merged_into_id IS NULL RETURNING id
+                """
+            ).all()
+            guard !claimed.isEmpty else { _ = try await Child.live(duplicateID, on: db); throw AppError.notFound("child") }
+            // Whereabouts come over only to a record that still has none as the merge commits,
+            // so a change made to it meanwhile is never overwritten.
+            var takesWhereabouts = false
+            if duplicate.hasWhereabouts {
+                takesWhereabouts = try await !sql.raw(
+                    """
+                    UPDATE children SET address = \(bind: duplicate.address), postcode = \(bind: duplicate.postcode),
+                        postcode_district = \(bind: duplicate.postcodeDistrict), school = \(bind: duplicate.school),
+                        gp_practice = \(bind: duplicate.gpPractice), contact_phone = \(bind: duplicate.contactPhone)
+                    WHERE id = \(bind: survivorID) AND address IS NULL AND postcode IS NULL AND school IS NULL
+                        AND gp_practice IS NULL AND contact_phone IS NULL
+                    RETURNING id
+                    """
+                ).all().isEmpty
+            }
+            try await moveNames(of: duplicate, to: survivor, on: db)
             for table in movedTables + (takesWhereabouts ? ["child_addresses"] : []) {
                 try await sql.update(table).set("child_id", to: survivorID).where("child_id", .equal, duplicateID).run()
             }
             survivor.nhsNumber = survivor.nhsNumber ?? duplicate.nhsNumber
             survivor.upn = survivor.upn ?? duplicate.upn
             survivor.gender = survivor.gender ?? duplicate.gender
-            if takesWhereabouts {
-                survivor.setPostcode(duplicate.postcode)
-                survivor.address = duplicate.address
-                survivor.school = duplicate.school
-                survivor.gpPractice = duplicate.gpPractice
-                survivor.contactPhone = duplicate.contactPhone
-            }
             // Shielding protects someone; merging must never lift it.
             survivor.shielded = survivor.shielded || duplicate.shielded
-            try await survivor.save(on: db)
-            duplicate.$mergedInto.id = survivorID
-            duplicate.mergedAt = Date()
-            duplicate.$mergedBy.id = signedIn.id
-            try await duplicate.save(on: db)
+            try await survivor.save(on: db)  // only the fields set here: the whereabouts were written above
             let left = try await ChildAddress.query(on: db).filter(\.$child.$id == duplicateID).count()
             let overrides = try await ShieldOverride.query(on: db).filter(\.$child.$id == duplicateID).count()
             try await Audit.record(
@@ -83,7 +96,7 @@ enum ChildMerges {
                 detail:
                     "merged=\(duplicateID.uuidString) whereabouts=\(takesWhereabouts ? "taken" : "kept") addresses-left=\(left) overrides-left=\(overrides) reason=\(why)"
             )
-            return survivor
+            return try await Child.live(survivorID, on: db)
         }
     }
 

@@ -9,6 +9,8 @@ import Vapor
 /// One queue, one find, one review and one page serve every kind.
 protocol EmergencyAccess: Model where IDValue == UUID {
     static var kind: EmergencyAccessKind { get }
+    /// The column `takenAt` is stored in, for the queue's order.
+    static var takenAtKey: FieldKey { get }
     /// The query with what the queue and the page show: the holder with their organisation,
     /// and the child.
     static func withDetails(_ query: QueryBuilder<Self>) -> QueryBuilder<Self>
@@ -86,6 +88,8 @@ enum EmergencyAccessKind: String, Sendable {
 enum EmergencyAccessReviews {
     /// The longest review note kept.
     static let noteLimit = 2_000
+    /// The most a queue shows at once, oldest first (the rest follow as these are reviewed).
+    static let queueLimit = 200
 
     /// Those not yet reviewed in the coordinator's LA, oldest first; the read is audited on
     /// each child shown. With `refusingOthers` anyone else is refused (the API's queue);
@@ -100,8 +104,8 @@ enum EmergencyAccessReviews {
                 by: signedIn, on: db)
         }
         let items = try await Item.withDetails(Item.query(on: db)).filter("local_authority_id", .equal, la)
-            .filter(.path(["reviewed_at"], schema: Item.schema), .equal, .null).all()
-            .sorted { $0.takenAt < $1.takenAt }
+            .filter(.path(["reviewed_at"], schema: Item.schema), .equal, .null).sort(Item.takenAtKey).limit(queueLimit)
+            .all()
         try await Audit.queueRead(Item.kind.rawValue, children: items.map { $0.child.id! }, by: signedIn, on: db)
         return items
     }
@@ -110,13 +114,22 @@ enum EmergencyAccessReviews {
     static func find<Item: EmergencyAccess>(_: Item.Type, _ id: UUID, by signedIn: SignedIn, on db: any Database)
         async throws -> Item
     {
-        guard let item = try await Item.withDetails(Item.query(on: db)).filter(.id, .equal, id).first() else {
-            throw AppError.notFound(Item.kind.noun)
-        }
+        let item = try await loaded(Item.self, id, on: db)
         try await Access.require(
             Item.kind.mayReview(signedIn.actor, localAuthorityID: item.localAuthorityID),
             else: "Only the coordinators of the child’s local authority review a \(Item.kind.noun).", Item.kind.reviewAction,
             child: item.child.id, episode: item.episodeID, detail: Item.kind.detail(id), by: signedIn, on: db)
+        return item
+    }
+
+    /// One, shown to a coordinator: found as above, and the read audited on its child.
+    static func read<Item: EmergencyAccess>(_: Item.Type, _ id: UUID, by signedIn: SignedIn, on db: any Database)
+        async throws -> Item
+    {
+        let item = try await find(Item.self, id, by: signedIn, on: db)
+        try await Audit.record(
+            on: db, by: signedIn, .viewReviewQueue, child: item.child.id, episode: item.episodeID,
+            detail: Item.kind.detail(id))
         return item
     }
 
@@ -147,12 +160,21 @@ enum EmergencyAccessReviews {
                 on: db, by: signedIn, Item.kind.reviewAction, child: item.child.id, episode: item.episodeID,
                 detail: Item.kind.detail(id))
         }
-        return try await Item.withDetails(Item.query(on: db)).filter(.id, .equal, id).first()!
+        return try await loaded(Item.self, id, on: db)
+    }
+
+    /// One with what its page and its response show, loaded.
+    static func loaded<Item: EmergencyAccess>(_: Item.Type, _ id: UUID, on db: any Database) async throws -> Item {
+        guard let item = try await Item.withDetails(Item.query(on: db)).filter(.id, .equal, id).first() else {
+            throw AppError.notFound(Item.kind.noun)
+        }
+        return item
     }
 }
 
 extension BreakGlassGrant: EmergencyAccess {
     static var kind: EmergencyAccessKind { .breakGlass }
+    static var takenAtKey: FieldKey { "granted_at" }
     static func withDetails(_ query: QueryBuilder<BreakGlassGrant>) -> QueryBuilder<BreakGlassGrant> {
         query.with(\.$practitioner) { $0.with(\.$organisation) }.with(\.$episode) { $0.with(\.$child) }
     }
@@ -165,6 +187,7 @@ extension BreakGlassGrant: EmergencyAccess {
 
 extension ShieldOverride: EmergencyAccess {
     static var kind: EmergencyAccessKind { .shieldOverride }
+    static var takenAtKey: FieldKey { "taken_at" }
     static func withDetails(_ query: QueryBuilder<ShieldOverride>) -> QueryBuilder<ShieldOverride> {
         query.with(\.$practitioner) { $0.with(\.$organisation) }.with(\.$child)
     }

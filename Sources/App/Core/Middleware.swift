@@ -75,7 +75,7 @@ struct SecurityHeaders: AsyncMiddleware {
             ("X-Frame-Options", "DENY"),
         ]
         for (name, value) in headers { response.headers.replaceOrAdd(name: name, value: value) }
-        if !req.url.path.hasPrefix("/css/") {
+        if !req.url.path.hasPrefix("/assets/") {
             response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         }
         if secureCookies {

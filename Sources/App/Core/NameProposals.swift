@@ -38,8 +38,17 @@ enum NameProposals {
 
     /// Undecided proposals for the coordinators of the signed-in person's LA, oldest first; the
     /// read is audited, naming each child.
-    static func queue(for signedIn: SignedIn, on db: any Database) async throws -> [NameProposal] {
-        guard let la = AccessPolicy.coordinatedAuthority(signedIn.actor) else { return [] }
+    /// With `refusingOthers` anyone but a coordinator is refused (the API's queue); without,
+    /// they get an empty queue (the worktray shows every queue it may).
+    static func queue(for signedIn: SignedIn, refusingOthers: Bool = false, on db: any Database) async throws
+        -> [NameProposal]
+    {
+        guard let la = AccessPolicy.coordinatedAuthority(signedIn.actor) else {
+            guard refusingOthers else { return [] }
+            try await Access.refuse(
+                "Name corrections are decided by coordinators.", .viewReviewQueue, detail: "name-proposal", by: signedIn,
+                on: db)
+        }
         let proposals = try await NameProposal.query(on: db).filter(\.$localAuthority.$id == la)
             .filter(\.$decision == .pending).with(\.$child).with(\.$proposedBy) { $0.with(\.$organisation) }
             .sort(\.$proposedAt).limit(200).all()

@@ -3,26 +3,55 @@ import Vapor
 
 /// Page sessions in the database under the SHA-256 digest of their id: the cookie holds the
 /// id, the table only its digest, so a copy of the database (a backup, a read replica)
-/// signs no one in.
+/// signs no one in. Each row also says whose it is, since when, last seen when and on what
+/// device, so a person sees and ends their own (`SessionList`).
 struct DigestSessions: AsyncSessionDriver {
     func createSession(_ data: SessionData, for request: Request) async throws -> SessionID {
         let id = SessionID(string: Auth.randomToken())
-        try await SessionRecord(key: Self.stored(id), data: data).create(on: request.db)
+        let session = PageSession()
+        session.key = Self.stored(id)
+        session.startedAt = Date()
+        session.device = String((request.headers.first(name: .userAgent) ?? "").prefix(PageSession.deviceLimit))
+        try Self.write(data, to: session)
+        try await session.create(on: request.db)
         return id
     }
 
     func readSession(_ sessionID: SessionID, for request: Request) async throws -> SessionData? {
-        try await SessionRecord.query(on: request.db).filter(\.$key == Self.stored(sessionID)).first()?.data
+        guard let session = try await PageSession.query(on: request.db).filter(\.$key == Self.stored(sessionID)).first()
+        else { return nil }
+        return try session.sessionData
     }
 
     func updateSession(_ sessionID: SessionID, to data: SessionData, for request: Request) async throws -> SessionID {
-        try await SessionRecord.query(on: request.db).filter(\.$key == Self.stored(sessionID)).set(\.$data, to: data).update()
+        // A session ended meanwhile (from another device) stays ended.
+        guard let session = try await PageSession.query(on: request.db).filter(\.$key == Self.stored(sessionID)).first()
+        else { return sessionID }
+        try Self.write(data, to: session)
+        try await session.save(on: request.db)
         return sessionID
     }
 
     func deleteSession(_ sessionID: SessionID, for request: Request) async throws {
-        try await SessionRecord.query(on: request.db).filter(\.$key == Self.stored(sessionID)).delete()
+        try await PageSession.query(on: request.db).filter(\.$key == Self.stored(sessionID)).delete()
     }
 
-    static func stored(_ id: SessionID) -> SessionID { SessionID(string: Auth.digest(id.string)) }
+    static func stored(_ id: SessionID) -> String { Auth.digest(id.string) }
+
+    private static func write(_ data: SessionData, to session: PageSession) throws {
+        try session.setSessionData(data)
+        session.lastSeenAt = Date()
+    }
+}
+
+extension PageSession {
+    var sessionData: SessionData {
+        get throws { try JSONDecoder().decode(SessionData.self, from: Data(data.utf8)) }
+    }
+
+    /// The data, and whose the session is as the data says (`SessionSignIn` keeps it there).
+    func setSessionData(_ sessionData: SessionData) throws {
+        data = String(decoding: try JSONEncoder().encode(sessionData), as: UTF8.self)
+        $practitioner.id = sessionData["practitioner"].flatMap(UUID.init(uuidString:))
+    }
 }

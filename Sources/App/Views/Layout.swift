@@ -31,7 +31,7 @@ enum Layout {
                 // Only <title>, whose text Plot escapes: its `.title` also writes og:title and
                 // twitter:title attributes unescaped, which let a child's name inject markup.
                 .element(named: "title", text: (hasErrors ? "Error: " : "") + "\(title) – \(serviceName)"),
-                .stylesheet("/css/ecaf.css")
+                .stylesheet(Assets.stylesheet.path)
             ),
             .body(
                 .class("govuk-template__body"),
@@ -72,16 +72,20 @@ enum Layout {
                             .class("govuk-header__navigation-list"),
                             .li(.a(.class("govuk-header__link"), .href(SiteURL.home.path), .text("Worktray"))),
                             .if(
-                                AccessPolicy.mayUseIndex(signedIn.actor),
+                                signedIn.reach.usesIndex,
                                 .li(.a(.class("govuk-header__link"), .href(SiteURL.findChild.path), .text("Find a child")))),
                             .if(
-                                AccessPolicy.measureRemit(signedIn.actor) != nil,
+                                signedIn.reach.seesMeasures,
                                 .li(.a(.class("govuk-header__link"), .href(SiteURL.measures.path), .text("Measures")))),
                             .li(.class("govuk-header__signed-in"), .text("Signed in as \(signedIn.practitioner.name)")),
                             .li(
                                 .a(
                                     .class("govuk-header__link"), .href(SiteURL.changePassword.path),
                                     .text("Change password"))),
+                            .li(
+                                .a(
+                                    .class("govuk-header__link"), .href(SiteURL.sessions.path),
+                                    .text("Where you are signed in"))),
                             .li(
                                 .form(
                                     .action(SiteURL.signOut.path), .method(.post), GOVUK.csrf(context.csrf),

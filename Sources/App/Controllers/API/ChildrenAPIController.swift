@@ -102,14 +102,15 @@ struct ChildrenAPIController {
         let override = try await Shielding.override(
             childID: try req.id("child"), reason: body.reason, by: try req.signedIn,
             on: req.db)
-        return try ShieldOverrideDTO(override).json(.created)
+        return try EmergencyAccessDTO(try await EmergencyAccessReviews.loaded(ShieldOverride.self, override.id!, on: req.db))
+            .json(.created)
     }
 
     /// GET /api/v1/shield-overrides: the coordinator's queue of overrides to review.
     func overrideQueue(req: Request) async throws -> Response {
         let overrides = try await EmergencyAccessReviews.queue(
             ShieldOverride.self, for: try req.signedIn, refusingOthers: true, on: req.db)
-        return try ShieldOverrideQueueDTO(overrides: overrides.map(ShieldOverrideDTO.init)).json()
+        return try EmergencyAccessQueueDTO(items: overrides.map(EmergencyAccessDTO.init)).json()
     }
 
     /// POST /api/v1/shield-overrides/{id}/review
@@ -117,7 +118,7 @@ struct ChildrenAPIController {
         let body = try await req.decodeJSON(BreakGlassReviewRequest.self)
         let override = try await EmergencyAccessReviews.review(
             ShieldOverride.self, try req.id("override"), note: body.note, by: try req.signedIn, on: req.db)
-        return try ShieldOverrideDTO(override).json()
+        return try EmergencyAccessDTO(override).json()
     }
 
     /// POST /api/v1/children/{id}/names
@@ -153,13 +154,8 @@ struct ChildrenAPIController {
 
     /// GET /api/v1/name-proposals: the coordinator's queue of corrections to decide.
     func nameProposals(req: Request) async throws -> Response {
-        let signedIn = try req.signedIn
-        try await Access.require(
-            AccessPolicy.coordinatedAuthority(signedIn.actor) != nil, else: "Name corrections are decided by coordinators.",
-            .viewReviewQueue, detail: "name-proposal", by: signedIn, on: req.db)
-        return try NameProposalQueueDTO(
-            proposals: try await NameProposals.queue(for: signedIn, on: req.db).map(NameProposalDTO.init)
-        ).json()
+        let proposals = try await NameProposals.queue(for: try req.signedIn, refusingOthers: true, on: req.db)
+        return try NameProposalQueueDTO(proposals: proposals.map(NameProposalDTO.init)).json()
     }
 
     /// POST /api/v1/name-proposals/{id}/decision

@@ -1100,58 +1100,42 @@ struct ShieldOverrideRequest: Decodable {
     let reason: String
 }
 
-struct ShieldOverrideDTO: Encodable {
-    let id: UUID
-    let childId: UUID
-    let practitioner: ContactDTO?
-    let reason: String
-    let takenAt: Date
-    let reviewedAt: Date?
-    let reviewNote: String
-
-    init(_ override: ShieldOverride) {
-        id = override.id!
-        childId = override.$child.id
-        practitioner = override.$practitioner.value.map { ContactDTO($0, shield: .open) }  // for the LA's coordinators
-        reason = override.reason
-        takenAt = override.takenAt
-        reviewedAt = override.reviewedAt
-        reviewNote = override.reviewNote
-    }
-}
-
-struct ShieldOverrideQueueDTO: Encodable {
-    let overrides: [ShieldOverrideDTO]
-}
-
 struct BreakGlassReviewRequest: Decodable {
     let note: String
 }
 
-struct BreakGlassGrantDTO: Encodable {
+/// A break-glass grant or a shield override, in one shape: what was opened (the child, and the
+/// episode for break-glass), by whom, why, until when, and the coordinator's review.
+struct EmergencyAccessDTO: Encodable {
     let id: UUID
-    let episodeId: UUID
+    let kind: String
+    let childId: UUID
+    let episodeId: UUID?
     let practitioner: ContactDTO?
     let reason: String
-    let grantedAt: Date
-    let expiresAt: Date
+    let takenAt: Date
+    /// When a break-glass grant stops opening the episode; an override ends with its sign-in.
+    let until: Date?
     let reviewedAt: Date?
     let reviewNote: String
 
-    init(_ grant: BreakGlassGrant) {
-        id = grant.id!
-        episodeId = grant.$episode.id
-        practitioner = grant.$practitioner.value.map { ContactDTO($0, shield: .open) }  // for the LA's coordinators
-        reason = grant.reason
-        grantedAt = grant.grantedAt
-        expiresAt = grant.expiresAt
-        reviewedAt = grant.reviewedAt
-        reviewNote = grant.reviewNote
+    init<Item: EmergencyAccess>(_ item: Item) {
+        id = item.id!
+        kind = Item.kind.rawValue
+        childId = item.child.id!
+        episodeId = item.episodeID
+        practitioner = ContactDTO(item.practitioner, shield: .open)  // for the LA's coordinators
+        reason = item.reason
+        takenAt = item.takenAt
+        until = item.until
+        reviewedAt = item.reviewedAt
+        reviewNote = item.reviewNote
     }
 }
 
-struct BreakGlassQueueDTO: Encodable {
-    let grants: [BreakGlassGrantDTO]
+struct EmergencyAccessQueueDTO: Encodable {
+    /// Oldest first, at most `EmergencyAccessReviews.queueLimit`.
+    let items: [EmergencyAccessDTO]
 }
 
 struct OrganisationRequest: Decodable {

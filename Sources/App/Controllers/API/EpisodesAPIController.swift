@@ -170,7 +170,8 @@ struct EpisodesAPIController {
     func breakGlass(req: Request) async throws -> Response {
         let id = try req.id("episode")
         let body = try await req.decodeJSON(BreakGlassRequest.self)
-        return try BreakGlassGrantDTO(try await BreakGlass.take(id, reason: body.reason, by: try req.signedIn, on: req.db)).json(
+        let grant = try await BreakGlass.take(id, reason: body.reason, by: try req.signedIn, on: req.db)
+        return try EmergencyAccessDTO(try await EmergencyAccessReviews.loaded(BreakGlassGrant.self, grant.id!, on: req.db)).json(
             .created)
     }
 
@@ -178,7 +179,7 @@ struct EpisodesAPIController {
     func breakGlassQueue(req: Request) async throws -> Response {
         let grants = try await EmergencyAccessReviews.queue(
             BreakGlassGrant.self, for: try req.signedIn, refusingOthers: true, on: req.db)
-        return try BreakGlassQueueDTO(grants: grants.map(BreakGlassGrantDTO.init)).json()
+        return try EmergencyAccessQueueDTO(items: grants.map(EmergencyAccessDTO.init)).json()
     }
 
     /// POST /api/v1/break-glass/{id}/review
@@ -187,7 +188,7 @@ struct EpisodesAPIController {
         let body = try await req.decodeJSON(BreakGlassReviewRequest.self)
         let grant = try await EmergencyAccessReviews.review(
             BreakGlassGrant.self, id, note: body.note, by: try req.signedIn, on: req.db)
-        return try BreakGlassGrantDTO(grant).json()
+        return try EmergencyAccessDTO(grant).json()
     }
 
     /// POST /api/v1/episodes/{id}/shares

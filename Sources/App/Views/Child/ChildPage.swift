@@ -5,13 +5,9 @@ import Plot
 /// who to contact. Anyone who works with children may see this; case content is elsewhere.
 struct ChildPage {
     let record: ChildRecord
-    let mayReadAudit: Bool
-    /// The reader coordinates or safeguards the child's LA: they shield and lift shields.
-    let mayShield: Bool
-    /// The reader registered the child, is on their team or coordinates their LA.
-    let mayChangeDetails: Bool
-    /// Safeguarding staff from another LA, in an emergency (`AccessPolicy.mayOverrideShield`).
-    let mayOverrideShield: Bool
+    /// What this reader may do here, as `Access.permissions` says: read who has seen the child,
+    /// shield them, change their details, override a shield, merge records.
+    let may: ChildPermissions
     var reason = ""
     var problems: [FieldProblem] = []
     /// What was typed into "Record the birth", kept when it has to be corrected.
@@ -41,7 +37,7 @@ struct ChildPage {
             .p(.class("govuk-body"), GOVUK.link("Add or correct a name", to: .childNames(child.id!))),
             .if(
                 child.unborn,
-                mayChangeDetails
+                may.changeDetails
                     ? recordBirth(context)
                     : .p(
                         .class("govuk-body"),
@@ -116,7 +112,7 @@ struct ChildPage {
                         "A CAF is already open for this child. Contact its lead professional to join the team rather than starting another."
                     ))
             ),
-            .if(mayReadAudit, .p(.class("govuk-body"), GOVUK.link("Who has seen this child", to: .childAudit(child.id!)))),
+            .if(may.readAudit, .p(.class("govuk-body"), GOVUK.link("Who has seen this child", to: .childAudit(child.id!)))),
             .if(!duplicates.isEmpty, merge(context))
         )
     }
@@ -187,7 +183,7 @@ struct ChildPage {
                             .li(.text("\(Format.person(coordinator)), \(coordinator.email), \(coordinator.phone)"))
                         })),
                 .if(
-                    mayOverrideShield,
+                    may.overrideShield,
                     .element(
                         named: "details",
                         nodes: [
@@ -244,13 +240,13 @@ struct ChildPage {
                             .text(line.movedOut.map(Format.calendarDate) ?? "Lives here now"),
                         ]
                     })),
-            mayChangeDetails
+            may.changeDetails
                 ? .p(.class("govuk-body"), GOVUK.link("Update where the child lives", to: .childWhereabouts(child.id!)))
                 : .p(
                     .class("govuk-body"),
                     .text("If the child has moved, tell their CAF team or the coordinator: they update where the child lives.")),
             .if(
-                mayShield,
+                may.shield,
                 GOVUK.postForm(
                     action: .childShield(child.id!), csrf: context.csrf,
                     .input(.type(.hidden), .name("shielded"), .value(child.shielded ? "no" : "yes")),

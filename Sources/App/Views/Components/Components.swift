@@ -259,12 +259,12 @@ enum GOVUK {
     }
 
     /// Inside a form whose active editing time counts: the session its saves and the
-    /// script's pings mark (`Public/js/activity.js`).
+    /// script's pings mark (`Resources/Public/js/activity.js`).
     static func editingMarks(_ session: UUID?) -> Node<HTML.FormContext> {
         guard let session else { return .empty }
         return .group(
             .input(.type(.hidden), .name("editingSession"), .value(session.uuidString)),
-            .raw("<script src=\"/js/activity.js\" defer=\"defer\"></script>"))
+            .raw("<script src=\"\(Assets.script.path)\" defer=\"defer\"></script>"))
     }
 
     /// A success banner saying what just happened, announced to screen readers.
