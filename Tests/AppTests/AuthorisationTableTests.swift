@@ -480,12 +480,15 @@ import VaporTesting
             var unaudited: [String] = []
             for persona in Self.personas {
                 let call = try await row.call(scene, persona)
-                let denied = try await AuditEvent.query(on: world.app.db).filter(\.$outcome == "denied").count()
+                let email = "\(persona)@demo.test"
+                let denied = try await AuditEvent.query(on: world.app.db).filter(\.$outcome == "denied")
+                    .filter(\.$actorEmail == email).count()
                 let response = try await world.send(call.method, call.path, token: scene.tokens[persona], raw: call.body)
                 answers.append(response.status.code)
                 // Every refusal is audited (issue 13 item 1: the one gate).
                 if response.status == .forbidden,
-                    try await AuditEvent.query(on: world.app.db).filter(\.$outcome == "denied").count() == denied
+                    try await AuditEvent.query(on: world.app.db).filter(\.$outcome == "denied")
+                        .filter(\.$actorEmail == email).count() == denied
                 {
                     unaudited.append(persona)
                 }

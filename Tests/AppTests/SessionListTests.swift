@@ -60,4 +60,37 @@ import VaporTesting
             #expect(audited == 2)
         }
     }
+
+    /// Found by review: sessions past their idle or absolute timeout, or begun before the
+    /// password last changed, were listed as places one is signed in.
+    @Test func theListShowsOnlySessionsThatStillSignIn() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let old = PageTests.Browser(world)
+            old.userAgent = "Old laptop"
+            try await old.signIn("amy@demo.test")
+            let idle = PageTests.Browser(world)
+            idle.userAgent = "Idle tablet"
+            try await idle.signIn("amy@demo.test")
+            let phone = PageTests.Browser(world)
+            phone.userAgent = "Phone"
+            try await phone.signIn("amy@demo.test")
+            let tablet = try #require(try await PageSession.query(on: world.app.db).filter(\.$device == "Idle tablet").first())
+            tablet.lastSeenAt = Date() - Auth.idleTimeout - 1
+            try await tablet.save(on: world.app.db)
+            let laptop = try #require(try await PageSession.query(on: world.app.db).filter(\.$device == "Old laptop").first())
+            laptop.startedAt = Date() - Auth.absoluteTimeout - 1
+            try await laptop.save(on: world.app.db)
+            let html = try await phone.get(SiteURL.sessions.path).body.string
+            #expect(html.contains("Phone") && !html.contains("Idle tablet") && !html.contains("Old laptop"))
+            #expect(html.contains("You are not signed in anywhere else."))
+        }
+    }
+
+    /// A device is what the browser says, as printable ASCII, to 200 bytes.
+    @Test func aDeviceIsBoundedPrintableText() {
+        let hostile = "Caf\u{E9}\u{202E}" + String(repeating: "a\u{301}", count: 500)
+        let device = DigestSessions.device(hostile)
+        #expect(device.utf8.count <= PageSession.deviceLimit)
+        #expect(device.hasPrefix("Cafaaa") && device.unicodeScalars.allSatisfy { (0x20...0x7E).contains($0.value) })
+    }
 }

@@ -171,7 +171,7 @@ enum Access {
 
 /// What the signed-in person's roles reach, as the policy says. The menu, the worktray and
 /// the offers a page makes ask here (or `Access.may…`), never the roles or `AccessPolicy`
-/// themselves, so a page offers exactly what a request would be allowed.
+/// themselves, so an offer and the request it leads to are decided by the same policy.
 struct Reach: Sendable {
     let usesIndex: Bool
     let administers: Bool

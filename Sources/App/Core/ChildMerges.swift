@@ -64,31 +64,43 @@ enum ChildMerges {
                 """
             ).all()
             guard !claimed.isEmpty else { _ = try await Child.live(duplicateID, on: db); throw AppError.notFound("child") }
-            // Whereabouts come over only to a record that still has none as the merge commits,
-            // so a change made to it meanwhile is never overwritten.
-            var takesWhereabouts = false
-            if duplicate.hasWhereabouts {
-                takesWhereabouts = try await !sql.raw(
-                    """
-                    UPDATE children SET address = \(bind: duplicate.address), postcode = \(bind: duplicate.postcode),
-                        postcode_district = \(bind: duplicate.postcodeDistrict), school = \(bind: duplicate.school),
-                        gp_practice = \(bind: duplicate.gpPractice), contact_phone = \(bind: duplicate.contactPhone)
-                    WHERE id = \(bind: survivorID) AND address IS NULL AND postcode IS NULL AND school IS NULL
-                        AND gp_practice IS NULL AND contact_phone IS NULL
-                    RETURNING id
-                    """
-                ).all().isEmpty
-            }
+            // The record kept takes the duplicate's identifiers it lacks, and its shield, as both
+            // rows stand now (never as read before: a shield set meanwhile must hold).
+            let kept = try await sql.raw(
+                """
+                UPDATE children SET
+                    nhs_number = COALESCE(nhs_number, (SELECT d.nhs_number FROM children d WHERE d.id = \(bind: duplicateID))),
+                    upn = COALESCE(upn, (SELECT d.upn FROM children d WHERE d.id = \(bind: duplicateID))),
+                    gender = COALESCE(gender, (SELECT d.gender FROM children d WHERE d.id = \(bind: duplicateID))),
+                    shielded = (shielded OR (SELECT d.shielded FROM children d WHERE d.id = \(bind: duplicateID)))
+                WHERE id = \(bind: survivorID) AND merged_into_id IS NULL RETURNING id
+                """
+            ).all()
+            guard !kept.isEmpty else { _ = try await Child.live(survivorID, on: db); throw AppError.notFound("child") }
+            // Whereabouts come over whole, only to a record that still has none as the merge
+            // commits, so a change made to it meanwhile is never overwritten.
+            let takesWhereabouts = try await !sql.raw(
+                """
+                UPDATE children SET
+                    address = (SELECT d.address FROM children d WHERE d.id = \(bind: duplicateID)),
+                    postcode = (SELECT d.postcode FROM children d WHERE d.id = \(bind: duplicateID)),
+                    postcode_district = (SELECT d.postcode_district FROM children d WHERE d.id = \(bind: duplicateID)),
+                    school = (SELECT d.school FROM children d WHERE d.id = \(bind: duplicateID)),
+                    gp_practice = (SELECT d.gp_practice FROM children d WHERE d.id = \(bind: duplicateID)),
+                    contact_phone = (SELECT d.contact_phone FROM children d WHERE d.id = \(bind: duplicateID))
+                WHERE id = \(bind: survivorID) AND address IS NULL AND postcode IS NULL AND school IS NULL
+                    AND gp_practice IS NULL AND contact_phone IS NULL
+                    AND EXISTS (
+                        SELECT 1 FROM children d WHERE d.id = \(bind: duplicateID) AND (d.address IS NOT NULL
+                            OR d.postcode IS NOT NULL OR d.school IS NOT NULL OR d.gp_practice IS NOT NULL
+                            OR d.contact_phone IS NOT NULL))
+                RETURNING id
+                """
+            ).all().isEmpty
             try await moveNames(of: duplicate, to: survivor, on: db)
             for table in movedTables + (takesWhereabouts ? ["child_addresses"] : []) {
                 try await sql.update(table).set("child_id", to: survivorID).where("child_id", .equal, duplicateID).run()
             }
-            survivor.nhsNumber = survivor.nhsNumber ?? duplicate.nhsNumber
-            survivor.upn = survivor.upn ?? duplicate.upn
-            survivor.gender = survivor.gender ?? duplicate.gender
-            // Shielding protects someone; merging must never lift it.
-            survivor.shielded = survivor.shielded || duplicate.shielded
-            try await survivor.save(on: db)  // only the fields set here: the whereabouts were written above
             let left = try await ChildAddress.query(on: db).filter(\.$child.$id == duplicateID).count()
             let overrides = try await ShieldOverride.query(on: db).filter(\.$child.$id == duplicateID).count()
             try await Audit.record(

@@ -27,18 +27,32 @@ enum SessionList {
 
     /// The person's live sessions and tokens, the most recently used first.
     static func entries(of signedIn: SignedIn, on db: any Database) async throws -> [Entry] {
-        let browsers = try await PageSession.query(on: db).filter(\.$practitioner.$id == signedIn.id).all().map {
+        let browsers = try await live(PageSession.query(on: db), of: signedIn).all().map {
             Entry(
                 id: $0.id!, kind: .browser, startedAt: $0.startedAt, lastSeenAt: $0.lastSeenAt, expiresAt: nil,
                 device: $0.device, current: $0.key == signedIn.credential)
         }
-        let tokens = try await APIToken.query(on: db).filter(\.$practitioner.$id == signedIn.id)
-            .filter(\.$expiresAt > Date()).all().map {
-                Entry(
-                    id: $0.id!, kind: .apiToken, startedAt: $0.createdAt ?? $0.expiresAt, lastSeenAt: nil,
-                    expiresAt: $0.expiresAt, device: "API token", current: $0.tokenHash == signedIn.credential)
-            }
+        let tokens = try await live(APIToken.query(on: db), of: signedIn).all().map {
+            Entry(
+                id: $0.id!, kind: .apiToken, startedAt: $0.createdAt ?? $0.expiresAt, lastSeenAt: nil,
+                expiresAt: $0.expiresAt, device: "API token", current: $0.tokenHash == signedIn.credential)
+        }
         return (browsers + tokens).sorted { ($0.lastSeenAt ?? $0.startedAt) > ($1.lastSeenAt ?? $1.startedAt) }
+    }
+
+    /// The person's sessions that would still sign them in: used within the idle timeout,
+    /// begun within the absolute one, and after their credentials last changed.
+    private static func live(_ query: QueryBuilder<PageSession>, of signedIn: SignedIn) -> QueryBuilder<PageSession> {
+        let now = Date()
+        query.filter(\.$practitioner.$id == signedIn.id).filter(\.$lastSeenAt > now - Auth.idleTimeout)
+            .filter(\.$startedAt > now - Auth.absoluteTimeout)
+        if let changed = signedIn.practitioner.credentialsChangedAt { query.filter(\.$startedAt > changed) }
+        return query
+    }
+
+    /// The person's tokens that have not expired.
+    private static func live(_ query: QueryBuilder<APIToken>, of signedIn: SignedIn) -> QueryBuilder<APIToken> {
+        query.filter(\.$practitioner.$id == signedIn.id).filter(\.$expiresAt > Date())
     }
 
     /// Ends the chosen ones of this person's (never anyone else's, never the one in use) and
@@ -47,12 +61,12 @@ enum SessionList {
         let credential = signedIn.credential ?? ""
         return try await db.transaction { db in
             func sessions() -> QueryBuilder<PageSession> {
-                let query = PageSession.query(on: db).filter(\.$practitioner.$id == signedIn.id).filter(\.$key != credential)
+                let query = live(PageSession.query(on: db), of: signedIn).filter(\.$key != credential)
                 if case .one(let id) = ending { query.filter(\.$id == id) }
                 return query
             }
             func tokens() -> QueryBuilder<APIToken> {
-                let query = APIToken.query(on: db).filter(\.$practitioner.$id == signedIn.id).filter(\.$tokenHash != credential)
+                let query = live(APIToken.query(on: db), of: signedIn).filter(\.$tokenHash != credential)
                 if case .one(let id) = ending { query.filter(\.$id == id) }
                 return query
             }

@@ -11,9 +11,11 @@ struct DigestSessions: AsyncSessionDriver {
         let session = PageSession()
         session.key = Self.stored(id)
         session.startedAt = Date()
-        session.device = String((request.headers.first(name: .userAgent) ?? "").prefix(PageSession.deviceLimit))
+        session.device = Self.device(request.headers.first(name: .userAgent) ?? "")
         try Self.write(data, to: session)
         try await session.create(on: request.db)
+        // Sessions idle past the timeout sign no one in: they go, with the devices they name.
+        try await PageSession.query(on: request.db).filter(\.$lastSeenAt < Date() - Auth.idleTimeout).delete()
         return id
     }
 
@@ -37,6 +39,13 @@ struct DigestSessions: AsyncSessionDriver {
     }
 
     static func stored(_ id: SessionID) -> String { Auth.digest(id.string) }
+
+    /// The browser's own description, as printable ASCII, at most `PageSession.deviceLimit` bytes.
+    static func device(_ userAgent: String) -> String {
+        String(
+            String.UnicodeScalarView(userAgent.unicodeScalars.filter { (0x20...0x7E).contains($0.value) }).prefix(
+                PageSession.deviceLimit))
+    }
 
     private static func write(_ data: SessionData, to session: PageSession) throws {
         try session.setSessionData(data)

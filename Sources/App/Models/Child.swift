@@ -69,11 +69,6 @@ final class Child: Model, @unchecked Sendable {
 
     var fullName: String { "\(givenName) \(familyName)" }
 
-    /// Anything recorded of where the child is: address, postcode, school, GP or phone.
-    var hasWhereabouts: Bool {
-        [address, postcode, school, gpPractice, contactPhone].contains { $0 != nil }
-    }
-
     /// The postcode with its district (outward code), which searches by district use.
     func setPostcode(_ postcode: String?) {
         self.postcode = postcode

@@ -18,6 +18,8 @@ struct CreatePageSessions: AsyncMigration {
             .create()
         let sql = database as! any SQLDatabase
         try await sql.create(index: "page_sessions_practitioner").on(PageSession.schema).column("practitioner_id").run()
+        // Idle sessions are swept by when they were last seen.
+        try await sql.create(index: "page_sessions_last_seen").on(PageSession.schema).column("last_seen_at").run()
         try await sql.raw("DROP TABLE _fluent_sessions").run()
     }
 
