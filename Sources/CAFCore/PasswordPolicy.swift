@@ -3,6 +3,9 @@
 /// character repeated.
 public enum PasswordPolicy {
     public static let minimumLength = 12
+    /// bcrypt reads only a password's first 72 bytes: a longer one is refused rather than
+    /// silently cut (64 plain letters fit; accented and other scripts' letters take two to four).
+    public static let maximumBytes = 72
 
     /// Commonly used passwords of 12 or more characters (shorter ones fail the length rule).
     static let common: Set<String> = [
@@ -19,6 +22,11 @@ public enum PasswordPolicy {
         let lowered = password.lowercased()
         if password.count < minimumLength {
             problems.append(.init(field: "password", message: "Use at least \(minimumLength) characters"))
+        } else if password.utf8.count > maximumBytes {
+            problems.append(
+                .init(
+                    field: "password",
+                    message: "Use a shorter password: up to 64 plain letters, fewer with accents or other scripts"))
         } else if common.contains(lowered) || Set(password).count == 1 {
             problems.append(.init(field: "password", message: "That password is too common: choose one that is hard to guess"))
         } else {

@@ -259,6 +259,10 @@ extension TestWorld {
                 SiteURL.twoFactor.path, [("code", TOTP.code(secret: secret, step: TOTP.step(at: Date())))])
             #expect(done.headers.first(name: .location) == SiteURL.home.path)
             #expect(try await browser.get(SiteURL.home.path).status == .ok)
+            // ASVS V2.5.5: the holder is told the factor was replaced.
+            #expect(
+                try await world.outbox("ben@demo.test").map(\.subject).last
+                    == "A new authenticator app signs in to your eCAF account")
         }
     }
 
@@ -273,11 +277,14 @@ extension TestWorld {
             let wrong = try await browser.post(SiteURL.changePassword.path, [("currentPassword", "guess")] + new)
             #expect(wrong.status == .unprocessableEntity)
             #expect(wrong.body.string.contains("Your current password is not right"))
+            #expect(try await world.outbox("amy@demo.test").isEmpty, "no change, no message")
             let done = try await browser.post(SiteURL.changePassword.path, [("currentPassword", TestWorld.password)] + new)
             #expect(done.status == .ok)
             #expect(done.body.string.contains("Your password has been changed"))
             #expect(try await browser.get(SiteURL.home.path).status == .ok)
             #expect(try await elsewhere.get(SiteURL.home.path).status == .seeOther)
+            // ASVS V2.2.3: the holder is told, at their address, whoever changed it.
+            #expect(try await world.outbox("amy@demo.test").map(\.subject) == ["Your eCAF password was changed"])
             let signIn = try await world.send(
                 .POST, APIURL.token.path, json: ["email": "amy@demo.test", "password": "amber violin tractor 9"])
             #expect(signIn.status == .created)

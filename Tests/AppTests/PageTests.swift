@@ -101,12 +101,28 @@ import VaporTesting
             #expect(cookie?.isHTTPOnly == true)
             #expect(cookie?.sameSite == .lax)
             #expect(cookie?.isSecure == true && cookie?.path == "/" && cookie?.domain == nil)
-            #expect(response.headers.first(name: "Strict-Transport-Security") == "max-age=31536000")
+            #expect(response.headers.first(name: "Strict-Transport-Security") == "max-age=31536000; includeSubDomains")
             #expect(browser.cookie != before)
             let home = try await browser.get(SiteURL.home.path)
             #expect(home.status == .ok)
             #expect(home.headers.first(name: .cacheControl) == "no-store")
             #expect(home.headers.first(name: "Content-Security-Policy")?.contains("frame-ancestors 'none'") == true)
+        }
+    }
+
+    /// ASVS V3.3.2: however busy, a session ends 12 hours after its sign-in.
+    @Test func sessionsEndTwelveHoursAfterSignInHoweverBusy() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let browser = Browser(world)
+            try await browser.signIn("amy@demo.test")
+            #expect(try await browser.get(SiteURL.findChild.path).status == .ok)
+            for record in try await PageSession.query(on: world.app.db).filter(\.$practitioner.$id != nil).all() {
+                var data = try record.sessionData
+                data["signedInAt"] = String(Date().timeIntervalSince1970 - Auth.absoluteTimeout - 1)
+                try record.setSessionData(data)
+                try await record.save(on: world.app.db)
+            }
+            #expect(try await browser.get(SiteURL.findChild.path).status == .seeOther)
         }
     }
 

@@ -32,7 +32,9 @@ struct AccountController {
                 return refuse([.init(field: "code", message: "The code is not right or has been used. Enter the newest code")])
             }
             let hash = try await Passwords.hash(form["newPassword"])
-            guard try await setPassword(hash, for: practitioner, using: link, on: req.db) else { return unusable(req) }
+            guard try await setPassword(hash, for: practitioner, using: link, mail: req.application.mail, on: req.db) else {
+                return unusable(req)
+            }
             try await AuthController.renewSession(req)
             if link.purpose == .newAccount {
                 TwoFactor.startPending(practitioner.id!, setUp: .firstSignIn, on: req)
@@ -114,7 +116,7 @@ struct AccountController {
             return refuse([.init(field: "code", message: "The code is not right or has been used. Enter the newest code")])
         }
         let hash = try await Passwords.hash(form["newPassword"])
-        _ = try await setPassword(hash, for: practitioner, using: nil, on: req.db)
+        _ = try await setPassword(hash, for: practitioner, using: nil, mail: req.application.mail, on: req.db)
         try await AuthController.renewSession(req)
         SessionSignIn.start(signedIn, on: req)
         return ChangePasswordPage(needsCode: needsCode, notice: "Your password has been changed").render(PageContext(req))
@@ -199,12 +201,16 @@ struct AccountController {
 
     /// The new password, with every session and token begun before it ended; a link, when
     /// one was followed, is used up in the same transaction (false if it already was).
-    private func setPassword(_ hash: String, for practitioner: Practitioner, using link: CredentialLink?, on db: any Database)
-        async throws -> Bool
-    {
+    /// Replacing a password the holder had (not choosing a new account's first) tells them by e-mail.
+    private func setPassword(
+        _ hash: String, for practitioner: Practitioner, using link: CredentialLink?, mail: MailSettings, on db: any Database
+    ) async throws -> Bool {
         try await db.transaction { db in
             if let link, try await !CredentialLinks.use(link.id!, on: db) { return false }
             let now = Date()
+            if practitioner.passwordSetAt != nil {
+                try await CredentialNotices.post(.password, to: practitioner, mail: mail, on: db, at: now)
+            }
             practitioner.passwordHash = hash
             practitioner.passwordSetAt = now
             practitioner.credentialsChangedAt = now

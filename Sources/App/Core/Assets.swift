@@ -26,7 +26,8 @@ struct Asset: Sendable {
 
 enum Assets {
     static let stylesheet = Asset("ecaf", "css", in: "css", contentType: .css)
-    static let script = Asset("activity", "js", in: "js", contentType: .init(type: "text", subType: "javascript"))
+    static let script = Asset(
+        "activity", "js", in: "js", contentType: .init(type: "text", subType: "javascript", parameters: ["charset": "utf-8"]))
     static let all = [stylesheet, script]
 
     /// Serves each under its digest name, cacheable for a year (`SecurityHeaders` leaves

@@ -79,7 +79,7 @@ struct SecurityHeaders: AsyncMiddleware {
             response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         }
         if secureCookies {
-            response.headers.replaceOrAdd(name: "Strict-Transport-Security", value: "max-age=31536000")
+            response.headers.replaceOrAdd(name: "Strict-Transport-Security", value: "max-age=31536000; includeSubDomains")
         }
         return response
     }

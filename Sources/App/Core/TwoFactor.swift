@@ -58,6 +58,10 @@ enum TwoFactor {
             practitioner.twoFactorResetAt = nil
             practitioner.totpLastStep = step
             try await practitioner.save(on: db)
+            // A factor set up from a reset link replaces one: its holder is told.
+            if link != nil {
+                try await CredentialNotices.post(.secondFactorReplaced, to: practitioner, mail: req.application.mail, on: db)
+            }
             try await Audit.record(
                 on: db, by: SignedIn(practitioner: practitioner, organisation: practitioner.organisation), .setUpTwoFactor,
                 detail: link == nil ? channel : "\(channel), from a reset link")
