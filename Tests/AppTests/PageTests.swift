@@ -113,31 +113,28 @@ import VaporTesting
     /// ASVS V3.3.2: however busy, a session ends 12 hours after its sign-in.
     @Test func sessionsEndTwelveHoursAfterSignInHoweverBusy() async throws {
         try await TestWorld.run { (world: TestWorld) async throws in
-            let browser = Browser(world)
-            try await browser.signIn("amy@demo.test")
-            #expect(try await browser.get(SiteURL.findChild.path).status == .ok)
-            for record in try await PageSession.query(on: world.app.db).filter(\.$practitioner.$id != nil).all() {
-                var data = try record.sessionData
-                data["signedInAt"] = String(Date().timeIntervalSince1970 - Auth.absoluteTimeout - 1)
-                try record.setSessionData(data)
-                try await record.save(on: world.app.db)
-            }
-            #expect(try await browser.get(SiteURL.findChild.path).status == .seeOther)
+            try await signedInSessionsAge("signedInAt", by: Auth.absoluteTimeout, world)
         }
+    }
+
+    /// Signs amy in, moves a time in every signed-in session's data back past `limit`, and
+    /// expects the next page to send her to sign in.
+    func signedInSessionsAge(_ key: String, by limit: TimeInterval, _ world: TestWorld) async throws {
+        let browser = Browser(world)
+        try await browser.signIn("amy@demo.test")
+        #expect(try await browser.get(SiteURL.findChild.path).status == .ok)
+        for record in try await PageSession.query(on: world.app.db).filter(\.$practitioner.$id != nil).all() {
+            var data = try record.sessionData
+            data[key] = String(Date().timeIntervalSince1970 - limit - 1)
+            try record.setSessionData(data)
+            try await record.save(on: world.app.db)
+        }
+        #expect(try await browser.get(SiteURL.findChild.path).status == .seeOther)
     }
 
     @Test func idleSessionsEndAfterFifteenMinutesAndSignOutEndsThemAtOnce() async throws {
         try await TestWorld.run { (world: TestWorld) async throws in
-            let browser = Browser(world)
-            try await browser.signIn("amy@demo.test")
-            #expect(try await browser.get(SiteURL.findChild.path).status == .ok)
-            for record in try await PageSession.query(on: world.app.db).filter(\.$practitioner.$id != nil).all() {
-                var data = try record.sessionData
-                data["lastSeen"] = String(Date().timeIntervalSince1970 - Auth.idleTimeout - 1)
-                try record.setSessionData(data)
-                try await record.save(on: world.app.db)
-            }
-            #expect(try await browser.get(SiteURL.findChild.path).status == .seeOther)
+            try await signedInSessionsAge("lastSeen", by: Auth.idleTimeout, world)
 
             let second = Browser(world)
             try await second.signIn("ben@demo.test")
