@@ -66,6 +66,26 @@ enum Access {
         }
     }
 
+    /// The LA whose review queues this person reads: the one they coordinate. Anyone else is
+    /// refused with `refusal`, audited as a read of `queue`.
+    static func requireQueueAuthority(_ queue: String, refusal: String, by signedIn: SignedIn, on db: any Database)
+        async throws -> UUID
+    {
+        guard let la = AccessPolicy.coordinatedAuthority(signedIn.actor) else {
+            try await refuse(refusal, .viewReviewQueue, detail: queue, by: signedIn, on: db)
+        }
+        return la
+    }
+
+    /// The same for a worktray, which shows every queue it may: nil for anyone but a
+    /// coordinator, or the refusal when `refusing` (the API's queues).
+    static func queueAuthority(_ queue: String, refusal: String, refusing: Bool, by signedIn: SignedIn, on db: any Database)
+        async throws -> UUID?
+    {
+        guard refusing else { return AccessPolicy.coordinatedAuthority(signedIn.actor) }
+        return try await requireQueueAuthority(queue, refusal: refusal, by: signedIn, on: db)
+    }
+
     /// Index use (search, register, read basic details) for roles that work with children.
     static func requireIndex(_ action: AuditAction, child: UUID? = nil, by signedIn: SignedIn, on db: any Database)
         async throws
@@ -182,7 +202,6 @@ struct Reach: Sendable {
     let safeguards: UUID?
     /// Children's social care, who step a case down into a CAF.
     let stepsDown: Bool
-    let overridesShields: Bool
 }
 
 /// What a reader may do with one child's index record: the flags its page shows.
@@ -200,8 +219,7 @@ extension Access {
         return Reach(
             usesIndex: AccessPolicy.mayUseIndex(actor), administers: AccessPolicy.isAdministrator(actor.roles),
             seesMeasures: AccessPolicy.measureRemit(actor) != nil, coordinates: AccessPolicy.coordinatedAuthority(actor),
-            safeguards: AccessPolicy.safeguardedAuthority(actor), stepsDown: AccessPolicy.mayStepDown(actor),
-            overridesShields: AccessPolicy.mayOverrideShield(actor))
+            safeguards: AccessPolicy.safeguardedAuthority(actor), stepsDown: AccessPolicy.mayStepDown(actor))
     }
 
     static func permissions(for record: ChildRecord, by signedIn: SignedIn, on db: any Database) async throws

@@ -377,8 +377,7 @@ extension Administration {
                 .with(\.$practitioner).with(\.$requestedBy).first()
         else { throw AppError.notFound("role grant in your local authority") }
         try await Access.require(
-            AccessPolicy.mayDecideRoleGrant(
-                signedIn.actor, localAuthorityID: la, requestedBy: grant.$requestedBy.id, holder: grant.$practitioner.id),
+            Access.mayDecide(grant, by: signedIn),
             else:
                 "A second administrator decides: not the one who asked for these roles, nor the person who would hold them.",
             .administerAccounts, detail: "decide role grant \(id)", by: signedIn, on: db)

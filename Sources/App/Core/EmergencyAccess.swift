@@ -97,12 +97,11 @@ enum EmergencyAccessReviews {
     static func queue<Item: EmergencyAccess>(
         _: Item.Type, for signedIn: SignedIn, refusingOthers: Bool = false, on db: any Database
     ) async throws -> [Item] {
-        guard let la = AccessPolicy.coordinatedAuthority(signedIn.actor) else {
-            guard refusingOthers else { return [] }
-            try await Access.refuse(
-                "The \(Item.kind.noun) review queue is for coordinators.", .viewReviewQueue, detail: Item.kind.rawValue,
-                by: signedIn, on: db)
-        }
+        guard
+            let la = try await Access.queueAuthority(
+                Item.kind.rawValue, refusal: "The \(Item.kind.noun) review queue is for coordinators.",
+                refusing: refusingOthers, by: signedIn, on: db)
+        else { return [] }
         let items = try await Item.withDetails(Item.query(on: db)).filter("local_authority_id", .equal, la)
             .filter(.path(["reviewed_at"], schema: Item.schema), .equal, .null).sort(Item.takenAtKey).limit(queueLimit)
             .all()

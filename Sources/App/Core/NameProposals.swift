@@ -43,12 +43,11 @@ enum NameProposals {
     static func queue(for signedIn: SignedIn, refusingOthers: Bool = false, on db: any Database) async throws
         -> [NameProposal]
     {
-        guard let la = AccessPolicy.coordinatedAuthority(signedIn.actor) else {
-            guard refusingOthers else { return [] }
-            try await Access.refuse(
-                "Name corrections are decided by coordinators.", .viewReviewQueue, detail: "name-proposal", by: signedIn,
-                on: db)
-        }
+        guard
+            let la = try await Access.queueAuthority(
+                "name-proposal", refusal: "Name corrections are decided by coordinators.", refusing: refusingOthers,
+                by: signedIn, on: db)
+        else { return [] }
         let proposals = try await NameProposal.query(on: db).filter(\.$localAuthority.$id == la)
             .filter(\.$decision == .pending).with(\.$child).with(\.$proposedBy) { $0.with(\.$organisation) }
             .sort(\.$proposedAt).limit(200).all()

@@ -68,7 +68,7 @@ enum SafeguardingCalls {
     {
         let call = try await find(id, on: db)
         try await Access.require(
-            AccessPolicy.mayRecordFollowUp(signedIn.actor, callerID: call.$caller.id, localAuthorityID: call.$localAuthority.id),
+            Access.mayRecordFollowUp(call, by: signedIn),
             else: "Only the caller or the local authority’s coordinator can record the written follow-up.", .recordFollowUp,
             child: call.$child.id, detail: "call=\(id)", by: signedIn, on: db)
         guard sentAt >= call.calledAt, sentAt <= Date().addingTimeInterval(5 * 60) else {

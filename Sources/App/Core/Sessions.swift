@@ -12,7 +12,8 @@ struct DigestSessions: AsyncSessionDriver {
         session.key = Self.stored(id)
         session.startedAt = Date()
         session.device = Self.device(request.headers.first(name: .userAgent) ?? "")
-        try Self.write(data, to: session)
+        try session.setSessionData(data)
+        session.lastSeenAt = session.startedAt
         try await session.create(on: request.db)
         // Sessions idle past the timeout sign no one in: they go, with the devices they name.
         try await PageSession.query(on: request.db).filter(\.$lastSeenAt < Date() - Auth.idleTimeout).delete()
@@ -26,11 +27,12 @@ struct DigestSessions: AsyncSessionDriver {
     }
 
     func updateSession(_ sessionID: SessionID, to data: SessionData, for request: Request) async throws -> SessionID {
-        // A session ended meanwhile (from another device) stays ended.
-        guard let session = try await PageSession.query(on: request.db).filter(\.$key == Self.stored(sessionID)).first()
-        else { return sessionID }
-        try Self.write(data, to: session)
-        try await session.save(on: request.db)
+        // One UPDATE on every page request: a session ended meanwhile (from another device)
+        // matches no row and stays ended.
+        let row = PageSession()
+        try row.setSessionData(data)
+        try await PageSession.query(on: request.db).filter(\.$key == Self.stored(sessionID)).set(\.$data, to: row.data)
+            .set(\.$practitioner.$id, to: row.$practitioner.id).set(\.$lastSeenAt, to: Date()).update()
         return sessionID
     }
 
@@ -45,11 +47,6 @@ struct DigestSessions: AsyncSessionDriver {
         String(
             String.UnicodeScalarView(userAgent.unicodeScalars.filter { (0x20...0x7E).contains($0.value) }).prefix(
                 PageSession.deviceLimit))
-    }
-
-    private static func write(_ data: SessionData, to session: PageSession) throws {
-        try session.setSessionData(data)
-        session.lastSeenAt = Date()
     }
 }
 

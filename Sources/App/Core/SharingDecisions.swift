@@ -57,11 +57,10 @@ enum SharingDecisions {
     static func forCoordinator(_ signedIn: SignedIn, on db: any Database) async throws -> (
         decisions: [DecisionNotToShare], lastThirtyDays: Int
     ) {
-        guard let la = AccessPolicy.coordinatedAuthority(signedIn.actor) else {
-            try await Access.refuse(
-                "Decisions not to share are seen by the coordinators of the child’s local authority.", .viewReviewQueue,
-                detail: "decisions-not-to-share", by: signedIn, on: db)
-        }
+        let la = try await Access.requireQueueAuthority(
+            "decisions-not-to-share",
+            refusal: "Decisions not to share are seen by the coordinators of the child’s local authority.", by: signedIn,
+            on: db)
         let decisions = try await DecisionNotToShare.query(on: db).filter(\.$localAuthority.$id == la)
             .with(\.$child).with(\.$decidedBy) { $0.with(\.$organisation) }.sort(\.$decidedAt, .descending).limit(200).all()
         let since = Date().addingTimeInterval(-30 * 86_400)
