@@ -222,6 +222,7 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
     app.middleware = Middlewares()
     // Method and path only (ids, never names: searches with names are POSTs or query
     // strings, which are not logged), tagged with the request id.
+    app.middleware.use(RequestReference())
     app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
     app.middleware.use(SecurityHeaders(secureCookies: settings.secureCookies))
     app.middleware.use(AppErrorMiddleware())

@@ -14,7 +14,8 @@ func routes(_ app: Application) throws {
     }
 
     // Pages: sessions, CSRF on every POST, sign-in required except for the sign-in page.
-    let pages = app.grouped(app.sessions.middleware, SessionSignIn(), CSRFMiddleware(), FormBoundsMiddleware())
+    let pages = app.grouped(
+        ClearEndedSessionCookie(), app.sessions.middleware, SessionSignIn(), CSRFMiddleware(), FormBoundsMiddleware())
     let auth = AuthController()
     pages.get(SiteURL.signIn.pattern, use: auth.show)
     pages.post(SiteURL.signIn.pattern, use: auth.signIn)

@@ -391,6 +391,14 @@ import VaporTesting
                 SiteURL.measuresCSV.path + "?measure=time-to-assessment&" + MeasureAPITests.year2025)
             #expect(csv.status == .ok)
             #expect(csv.headers.contentType?.description.hasPrefix("text/csv") == true)
+            // ASVS V12.3.4: the file's name is the measure and dates eCAF parsed, never typed text.
+            let disposition = csv.headers.first(name: .contentDisposition) ?? ""
+            #expect(
+                disposition.wholeMatch(of: #/attachment; filename="time-to-assessment-2025-01-01-to-\d{4}-\d{2}-\d{2}\.csv"/#)
+                    != nil, "\(disposition)")
+            let named = try await erin.get(
+                SiteURL.measuresCSV.path + "?measure=time-to-assessment%22%3B.exe&" + MeasureAPITests.year2025)
+            #expect(named.status == .notFound)
             #expect(
                 csv.body.string
                     == "Agency type,Count,Median days,90th percentile days\r\nEducation,2,15,20\r\nHealth,1,4,4\r\nAll,3,10,20\r\n"

@@ -33,4 +33,22 @@ import VaporTesting
             }
         }
     }
+
+    /// ASVS V14.4.2, V12.3.4: an API answer, error or not, is an attachment with a fixed
+    /// name, so a browser led to one saves it rather than showing it as a page.
+    @Test func apiAnswersAreAttachmentsWithAFixedName() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let token = try await world.token("amy@demo.test")
+            for response in [
+                try await world.send(.GET, APIURL.me.path, token: token),
+                try await world.send(.GET, APIURL.me.path),
+                try await world.send(.GET, APIURL.openAPI.path, contentType: nil),
+                try await world.send(.GET, "/api/v1/no-such-thing%22%3E.html", contentType: nil),
+            ] {
+                #expect(response.headers.first(name: .contentDisposition) == #"attachment; filename="api.json""#)
+            }
+            let page = try await world.send(.GET, SiteURL.signIn.path, contentType: nil)
+            #expect(page.headers.first(name: .contentDisposition) == nil, "pages are shown")
+        }
+    }
 }

@@ -99,7 +99,17 @@ import VaporTesting
             // A code not used yet, within a step of now (however long the set-up took).
             let next = TOTP.code(secret: secret, step: max(used + 1, now))
             #expect(try await token(next).status == .created)
+            // ASVS V2.8.5: a used code sent again is refused, audited as reused, and its holder told.
+            func reused() async throws -> Int {
+                try await AuditEvent.query(on: world.app.db).filter(\.$detail == "api code reused").count()
+            }
+            let (reusedBefore, toldBefore) = (try await reused(), try await world.outbox("amy@demo.test").count)
             #expect(try world.error(try await token(next)).code == "invalid-code")
+            #expect(try await reused() == reusedBefore + 1)
+            let told = try await world.outbox("amy@demo.test")
+            #expect(told.count == toldBefore + 1)
+            #expect(
+                try world.body(try #require(told.last)).contains("a code from your authenticator app that had already been used"))
 
             // The pages ask for the code after the password, and the same rule holds.
             let browser = Browser(world)

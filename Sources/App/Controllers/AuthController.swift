@@ -153,6 +153,9 @@ struct AuthController {
         }
         req.auth.logout(SignedIn.self)
         req.session.destroy()
-        return req.redirect(to: SiteURL.signIn.path)
+        let response = req.redirect(to: SiteURL.signIn.path)
+        // The browser forgets this site's cookies, storage and cached pages (ASVS V8.2.3).
+        response.headers.replaceOrAdd(name: "Clear-Site-Data", value: #""cache", "cookies", "storage""#)
+        return response
     }
 }

@@ -53,7 +53,8 @@ enum Administration {
                 roles: [.laAdmin], organisationID: organisation.id)
             try await practitioner.create(on: db)
             try await CredentialLinks.send(.newAccount, to: practitioner, mail: mail, on: db)
-            try await Audit.record(on: db, by: nil, email: "command-line", .administerAccounts, detail: "la-admin \(email)")
+            try await Audit.record(
+                on: db, by: nil, email: "command-line", .administerAccounts, detail: "la-admin \(Audit.typed(email))")
             return practitioner
         }
     }
@@ -93,7 +94,7 @@ extension Administration {
         return try await db.transaction { db in
             let organisation = Organisation(name: clean, agencyType: agency, localAuthorityID: la)
             try await organisation.create(on: db)
-            try await Audit.record(on: db, by: signedIn, .administerAccounts, detail: "organisation \(clean)")
+            try await Audit.record(on: db, by: signedIn, .administerAccounts, detail: "organisation \(Audit.typed(clean))")
             return organisation
         }
     }
@@ -124,7 +125,9 @@ extension Administration {
             try await organisation.save(on: db)
             try await Audit.record(
                 on: db, by: signedIn, .administerAccounts,
-                detail: "organisation \(before) now \(organisation.name) (\(organisation.agencyType.rawValue))")
+                detail:
+                    "organisation \(Audit.typed(before)) now \(Audit.typed(organisation.name)) (\(organisation.agencyType.rawValue))"
+            )
             return organisation
         }
     }
@@ -171,7 +174,7 @@ extension Administration {
                 roles: new.roles.subtracting(waiting), organisationID: organisation.id)
             try await practitioner.create(on: db)
             try await CredentialLinks.send(.newAccount, to: practitioner, mail: mail, on: db)
-            try await Audit.record(on: db, by: signedIn, .administerAccounts, detail: "practitioner \(email)")
+            try await Audit.record(on: db, by: signedIn, .administerAccounts, detail: "practitioner \(Audit.typed(email))")
             if !waiting.isEmpty { try await requestRoles(new.roles, for: practitioner, in: la, by: signedIn, on: db) }
             return practitioner
         }
@@ -282,7 +285,7 @@ extension Administration {
                 }
                 practitioner.$organisation.id = organisation.id
                 practitioner.$organisation.value = organisation
-                changed.append("organisation \(organisation.name)")
+                changed.append("organisation \(Audit.typed(organisation.name))")
             }
             if let disabled = change.disabled, disabled != practitioner.disabled {
                 (practitioner.disabled, changed) = (disabled, changed + [disabled ? "disable" : "enable"])
@@ -312,7 +315,8 @@ extension Administration {
                 changed.append("new account link sent")
             }
             try await Audit.record(
-                on: db, by: signedIn, .administerAccounts, detail: "\(practitioner.email): \(changed.joined(separator: ", "))")
+                on: db, by: signedIn, .administerAccounts,
+                detail: "\(Audit.typed(practitioner.email)): \(changed.joined(separator: ", "))")
             return practitioner
         }
     }
@@ -336,7 +340,7 @@ extension Administration {
         }
         try await Audit.record(
             on: db, by: signedIn, .administerAccounts,
-            detail: "\(practitioner.email): roles \(roles.storage) asked for, awaiting a second administrator")
+            detail: "\(Audit.typed(practitioner.email)): roles \(roles.storage) asked for, awaiting a second administrator")
     }
 
     /// A pending grant the account no longer stands for is closed, with why.
@@ -410,7 +414,7 @@ extension Administration {
             }
             try await Audit.record(
                 on: db, by: signedIn, .administerAccounts,
-                detail: "\(practitioner.email): roles \(grant.roles.storage) \(decision.rawValue)")
+                detail: "\(Audit.typed(practitioner.email)): roles \(grant.roles.storage) \(decision.rawValue)")
             return try await RoleGrant.query(on: db).filter(\.$id == id).with(\.$practitioner).with(\.$requestedBy).first()!
         }
     }

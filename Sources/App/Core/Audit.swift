@@ -81,6 +81,34 @@ enum AuditOutcome: String, Sendable {
 /// The one audit path. Callers pass the database of the transaction that makes the
 /// change, so the entry commits (or rolls back) with it.
 enum Audit {
+    /// Text someone typed (a reason, a search, a name), made safe to keep in a detail
+    /// (ASVS V7.3.1). A trail is found and filtered by what its detail says: the ids of the
+    /// children a search returned, `involvement=` and `sensitive=`. So typed text keeps `%`,
+    /// `=`, control, separator and format characters only percent-encoded, and the hyphens
+    /// of anything shaped like an id likewise: it can add no field, and name no child whose
+    /// trail would then show it. Everything else, markup included, is kept as typed; pages
+    /// escape it.
+    static func typed(_ text: String) -> String {
+        var kept = ""
+        for scalar in text.unicodeScalars {
+            let category = scalar.properties.generalCategory
+            if scalar == "%" || scalar == "="
+                || [.control, .format, .lineSeparator, .paragraphSeparator].contains(category)
+            {
+                kept += String(scalar).utf8.map { String(format: "%%%02X", $0) }.joined()
+            } else {
+                kept.unicodeScalars.append(scalar)
+            }
+        }
+        var result = kept
+        for match in kept.matches(of: idShape).reversed() {
+            result.replaceSubrange(match.range, with: kept[match.range].replacingOccurrences(of: "-", with: "%2D"))
+        }
+        return result
+    }
+
+    nonisolated(unsafe) private static let idShape = #/(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/#
+
     static func record(
         on db: any Database, by actor: SignedIn?, email: String? = nil, _ action: AuditAction, child: UUID? = nil,
         episode: UUID? = nil, outcome: AuditOutcome = .allowed, detail: String = ""

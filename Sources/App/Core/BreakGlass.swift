@@ -19,7 +19,8 @@ enum BreakGlass {
             let grant = BreakGlassGrant(episode: authorised.episode, practitionerID: signedIn.id, reason: why, lasting: duration)
             try await grant.create(on: db)
             try await Audit.record(
-                on: db, by: signedIn, .breakGlass, child: authorised.child.id, episode: episodeID, detail: "reason=\(why)")
+                on: db, by: signedIn, .breakGlass, child: authorised.child.id, episode: episodeID,
+                detail: "reason=\(Audit.typed(why))")
             return grant
         }
     }

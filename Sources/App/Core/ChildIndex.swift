@@ -144,7 +144,8 @@ enum ChildIndex {
 
         /// What the audit log keeps of the search.
         var auditDetail: String {
-            "q=\(name) dob=\(dateOfBirth) dobTo=\(bornTo) postcode=\(postcode) identifier=\(identifier) page=\(page)"
+            "q=\(Audit.typed(name)) dob=\(Audit.typed(dateOfBirth)) dobTo=\(Audit.typed(bornTo))"
+                + " postcode=\(Audit.typed(postcode)) identifier=\(Audit.typed(identifier)) page=\(page)"
         }
     }
 

@@ -185,7 +185,8 @@ enum Episodes {
             let share = EpisodeShare(episodeID: id, practitionerID: target.id!, sharedByID: signedIn.id, sharedAt: Date())
             try await share.create(on: db)
             try await Audit.record(
-                on: db, by: signedIn, .shareEpisode, child: authorised.child.id, episode: id, detail: "with=\(target.email)")
+                on: db, by: signedIn, .shareEpisode, child: authorised.child.id, episode: id,
+                detail: "with=\(Audit.typed(target.email))")
             return (share, target)
         }
     }
@@ -210,7 +211,7 @@ enum Episodes {
             try await consent.create(on: db)
             try await Audit.record(
                 on: db, by: signedIn, .changeConsent, child: authorised.child.id, episode: id,
-                detail: "kind=\(change.kind.rawValue) basis=\(authorised.basis.rawValue) reason=\(change.reason)")
+                detail: "kind=\(change.kind.rawValue) basis=\(authorised.basis.rawValue) reason=\(Audit.typed(change.reason))")
             return consent
         }
     }

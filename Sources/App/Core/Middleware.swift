@@ -49,17 +49,18 @@ struct AppErrorMiddleware: AsyncMiddleware {
             default: break
             }
         }
+        // The request id ties what the person quotes to the one log line with the detail.
         req.logger.report(error: error)
         return AppError(
             status: .internalServerError, code: "internal-error",
             message:
-                "Something went wrong on our side. Nothing you sent was lost or half-saved; try again, and tell the service desk if it keeps happening."
+                "Something went wrong on our side. Nothing you sent was lost or half-saved; try again, and if it keeps happening tell the service desk this reference: \(req.reference)"
         )
     }
 }
 
 /// Headers for every response: no caching of personal data, no framing, no sniffing,
-/// no referrer leaks, and a CSP that allows no inline script.
+/// no referrer leaks, a CSP that allows no inline script, and API answers as attachments.
 struct SecurityHeaders: AsyncMiddleware {
     let secureCookies: Bool
 
@@ -77,6 +78,10 @@ struct SecurityHeaders: AsyncMiddleware {
         for (name, value) in headers { response.headers.replaceOrAdd(name: name, value: value) }
         if !req.url.path.hasPrefix("/assets/") {
             response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        }
+        // An API answer opened in a browser is a download, never a page (ASVS V14.4.2, V12.3.4).
+        if req.url.path.hasPrefix("/api/"), response.headers.first(name: .contentDisposition) == nil {
+            response.headers.replaceOrAdd(name: .contentDisposition, value: #"attachment; filename="api.json""#)
         }
         if secureCookies {
             response.headers.replaceOrAdd(name: "Strict-Transport-Security", value: "max-age=31536000; includeSubDomains")
@@ -112,5 +117,32 @@ struct MethodNotAllowedMiddleware: AsyncMiddleware {
             }
         }
         return pattern.count == path.count
+    }
+}
+
+/// Vapor takes a request's id from its `X-Request-Id` header when there is one, so that a
+/// proxy's id follows the request into the logs. One sent by a client could be anything
+/// (markup, a kilobyte, another request's id); one that is not 1 to 64 letters, digits,
+/// dots, hyphens or underscores is replaced in the logs, and in the reference a person is
+/// shown, by a fresh one (ASVS V7.3.1).
+struct RequestReference: AsyncMiddleware {
+    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if !Self.wellFormed(req.id) { req.logger[metadataKey: "request-id"] = .string(UUID().uuidString) }
+        return try await next.respond(to: req)
+    }
+
+    static func wellFormed(_ id: String) -> Bool {
+        (1...64).contains(id.utf8.count)
+            && id.unicodeScalars.allSatisfy {
+                $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._-".unicodeScalars.contains($0))
+            }
+    }
+}
+
+extension Request {
+    /// The id this request is logged under, for a person to quote to the service desk.
+    var reference: String {
+        if case .string(let id) = logger[metadataKey: "request-id"] { return id }
+        return id
     }
 }

@@ -46,7 +46,7 @@ enum SafeguardingCalls {
             try await call.create(on: db)
             try await Audit.record(
                 on: db, by: signedIn, .recordSafeguardingCall, child: child.id, episode: episodeID,
-                detail: "advice=\(record.advice.rawValue) reference=\(record.reference)")
+                detail: "advice=\(record.advice.rawValue) reference=\(Audit.typed(record.reference))")
             return call
         }
     }

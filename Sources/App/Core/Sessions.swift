@@ -61,3 +61,20 @@ extension PageSession {
         $practitioner.id = sessionData["practitioner"].flatMap(UUID.init(uuidString:))
     }
 }
+
+/// Vapor clears an ended session's cookie with a bare expired one, which a browser ignores
+/// for a `__Host-` cookie (it must say Secure and Path=/). This writes the clearing cookie
+/// with the session cookie's own attributes, so sign-out leaves nothing behind (ASVS V8.2.3).
+struct ClearEndedSessionCookie: AsyncMiddleware {
+    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let response = try await next.respond(to: req)
+        let configuration = req.application.sessions.configuration
+        if let cookie = response.cookies[configuration.cookieName], cookie.string.isEmpty {
+            var cleared = configuration.cookieFactory(SessionID(string: ""))
+            cleared.expires = Date(timeIntervalSince1970: 0)
+            cleared.maxAge = 0
+            response.cookies[configuration.cookieName] = cleared
+        }
+        return response
+    }
+}

@@ -63,7 +63,7 @@ enum Shielding {
             child.shielded = shielded
             try await child.save(on: db)
             try await Audit.record(
-                on: db, by: signedIn, .shieldChild, child: childID, detail: "shielded=\(shielded) reason=\(why)")
+                on: db, by: signedIn, .shieldChild, child: childID, detail: "shielded=\(shielded) reason=\(Audit.typed(why))")
             return child
         }
     }
@@ -87,7 +87,7 @@ enum Shielding {
         return try await db.transaction { db in
             let override = ShieldOverride(child: child, practitionerID: signedIn.id, reason: why, credential: credential)
             try await override.create(on: db)
-            try await Audit.record(on: db, by: signedIn, .overrideShield, child: childID, detail: "reason=\(why)")
+            try await Audit.record(on: db, by: signedIn, .overrideShield, child: childID, detail: "reason=\(Audit.typed(why))")
             return override
         }
     }

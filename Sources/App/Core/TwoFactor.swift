@@ -12,20 +12,26 @@ enum TwoFactor {
     /// code used. Each code takes a turn from the throttle like a password (429 when it must
     /// wait), unless its request took one already for the password beside it (the API); a
     /// failure is audited and counted like a wrong password, and a right code gives the
-    /// account's turns from this address back.
+    /// account's turns from this address back. A code already used is refused like a wrong
+    /// one, audited as reused, and its holder told (ASVS V2.8.5): whoever sent it has the
+    /// password and saw a code, or is replaying one.
     static func check(
         _ code: String, for practitioner: Practitioner, channel: String, turnTaken: Bool = false, on req: Request
     ) async throws -> Bool {
         if !turnTaken { try await Auth.takeTurn(practitioner.email, channel: "\(channel) code", on: req) }
-        if let secret = try secret(of: practitioner, on: req.application),
-            let step = TOTP.matchingStep(code, secret: secret, at: Date()),
-            try await claim(step, for: practitioner.id!, on: req.db)
-        {
-            try await req.application.throttle.succeeded(practitioner.email, on: req)
-            return true
+        guard let secret = try secret(of: practitioner, on: req.application),
+            let step = TOTP.matchingStep(code, secret: secret, at: Date())
+        else {
+            try await Auth.failed(practitioner.email, practitioner, channel: "\(channel) code", on: req)
+            return false
         }
-        try await Auth.failed(practitioner.email, practitioner, channel: "\(channel) code", on: req)
-        return false
+        guard try await claim(step, for: practitioner.id!, on: req.db) else {
+            try await Auth.failed(practitioner.email, practitioner, channel: "\(channel) code reused", on: req)
+            try await CredentialNotices.post(.codeReused, to: practitioner, mail: req.application.mail, on: req.db)
+            return false
+        }
+        try await req.application.throttle.succeeded(practitioner.email, on: req)
+        return true
     }
 
     /// Marks the step used unless it (or a later one) already was. One conditional UPDATE,

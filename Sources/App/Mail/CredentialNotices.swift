@@ -1,13 +1,15 @@
 import Fluent
 import Foundation
 
-/// Tells the holder, by e-mail, that a way into their account changed (ASVS V2.2.3, V2.5.5):
-/// posted in the same transaction as the change, from fixed texts naming no child, so someone
-/// who took the account over cannot hide it from its owner.
+/// Tells the holder, by e-mail, that a way into their account changed (ASVS V2.2.3, V2.5.5)
+/// or that someone sent their password with a code already used (V2.8.5): posted in the same
+/// transaction as the change, from fixed texts naming no child, so someone who took the
+/// account over cannot hide it from its owner.
 enum CredentialNotices {
     enum Change {
         case password
         case secondFactorReplaced
+        case codeReused
     }
 
     static func post(
@@ -23,21 +25,32 @@ enum CredentialNotices {
         let when = time.formatted(
             Date.FormatStyle(date: .long, time: .shortened, timeZone: TimeZone(identifier: "Europe/London")!)
                 .locale(Locale(identifier: "en_GB")))
-        let what =
+        let (subject, what, after) =
             switch change {
-            case .password: ("Your eCAF password was changed", "your eCAF password was changed")
+            case .password:
+                (
+                    "Your eCAF password was changed", "your eCAF password was changed",
+                    "Every other place you were signed in has been signed out."
+                )
             case .secondFactorReplaced:
                 (
                     "A new authenticator app signs in to your eCAF account",
-                    "a new authenticator app was set up for your eCAF sign-in"
+                    "a new authenticator app was set up for your eCAF sign-in",
+                    "Every other place you were signed in has been signed out."
+                )
+            case .codeReused:
+                (
+                    "Someone signing in to eCAF as you sent a code already used",
+                    "someone signing in to your eCAF account gave your password and a code from your authenticator app that had already been used, so eCAF refused it",
+                    "If you signed in twice within a minute, there is nothing to do."
                 )
             }
         return (
-            what.0,
+            subject,
             """
             Dear \(name),
 
-            On \(when), \(what.1). Every other place you were signed in has been signed out.
+            On \(when), \(what). \(after)
 
             If this was not you, tell your local authority's eCAF administrator or your service desk now: someone may have your password.
 
