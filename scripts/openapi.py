@@ -172,7 +172,7 @@ S["ActionRequest"]["anyOf"] = [{"required":["ownerEmail"]},{"required":["ownerAg
 # Consent to store the assessment is what starts (or keeps) a CAF; a refusal is recorded instead.
 S["ConsentRequest"]["properties"]["scope"] = {**S["ConsentScope"], "properties":{**S["ConsentScope"]["properties"],"store":{"enum":[True],"description":"Consent to store the assessment: a CAF needs it (record a refusal otherwise)"}}}
 S["Assessment"] = obj({**S["AssessmentContent"]["properties"],"episodeId":uuid,"version":{"type":"integer"},"status":{"enum":["draft","completed"]},"createdAt":dt,"updatedAt":dt,"completedAt":dt,"whereaboutsWithheld":{"type":"boolean","description":"True while the child's whereabouts are shielded from the caller: the child's address and phone, the parents' phones, addresses and postcodes, the assessor's organisation, phone and address, the lead professional's phone and the services are then empty, and a save keeps what is stored for them, whatever is sent"}},["episodeId","version","status","elements","whereaboutsWithheld"])
-MSG = {200:"OK",201:"Created",204:"No content",400:"Malformed JSON",401:"No valid bearer token",403:"Not allowed: the message names whom to contact",404:"No such resource",409:"The assessment is completed and cannot change",413:"Body larger than 256 kB",410:"The child's record was merged into another: error.related names the record kept",415:"Body is not application/json",422:"A field or query parameter is missing, unknown or invalid: `field` names it",429:"Too many attempts: wait as Retry-After says"}
+MSG = {200:"OK",201:"Created",204:"No content",400:"Malformed JSON",401:"No valid bearer token",403:"Not allowed: the message names whom to contact",404:"No such resource",409:"The assessment is completed and cannot change",413:"Body larger than 256 kB",410:"The child's record was merged into another: error.related names the record kept",415:"Body is not application/json",422:"A field or query parameter is missing, unknown or invalid: `field` names it",429:"Too many attempts (sign-in) or requests (too-many-attempts, request-limit): wait as Retry-After says"}
 def responses(ok, okschema=None, errors=()):
     r = {}
     for code in ok:
@@ -274,12 +274,17 @@ for path, item in P.items():
     if path.startswith("/api/") and path != "/api/v1/openapi.json":
         for method, op in item.items():
             if method != "parameters": op["responses"].setdefault("422", responses([], None, [422])["422"])
+# Every signed-in operation counts against its person's hourly allowance: 429 request-limit past it.
+for path, item in P.items():
+    for method, op in item.items():
+        if method != "parameters" and op.get("security") != [] and path.startswith("/api/") and path != "/api/v1/openapi.json":
+            op["responses"].setdefault("429", responses([], None, [429])["429"])
 # A child's id that was merged into another record answers 410 on every route that takes it.
 for path, item in P.items():
     if path.startswith("/api/v1/children/{id}"):
         for method, op in item.items():
             if method != "parameters": op["responses"].setdefault("410", responses([], None, [410])["410"])
-doc = {"openapi":"3.1.0","info":{"title":"eCAF API","version":"1.0.0","description":"The electronic Common Assessment Framework. JSON over HTTPS with bearer tokens from POST /api/v1/auth/token. Errors are {\"error\": {\"code\", \"message\", \"field\", \"problems\"}} (at most 20 problems). Every request is held to this document before anything reads it: an unknown field or query parameter, null where none is allowed, a wrong type, a value out of range, a repeated query parameter, or a text holding a control character (other than tab and line breaks) answers 422 naming the field; JSON that is malformed, nested over 32 deep or repeats a member answers 400; a body that is not application/json (UTF-8) answers 415; a method an address does not serve answers 405 with Allow. Every read and change of a child's data is audited."},
+doc = {"openapi":"3.1.0","info":{"title":"eCAF API","version":"1.0.0","description":"The electronic Common Assessment Framework. JSON over HTTPS with bearer tokens from POST /api/v1/auth/token. Errors are {\"error\": {\"code\", \"message\", \"field\", \"problems\"}} (at most 20 problems). Every request is held to this document before anything reads it: an unknown field or query parameter, null where none is allowed, a wrong type, a value out of range, a repeated query parameter, or a text holding a control character (other than tab and line breaks) answers 422 naming the field; JSON that is malformed, nested over 32 deep or repeats a member answers 400; a body that is not application/json (UTF-8) answers 415; a method an address does not serve answers 405 with Allow. Every read and change of a child's data is audited. Each signed-in person may make a set number of requests within a clock hour (1500 unless the service says otherwise), however many tokens they hold; past it every request answers 429 request-limit with Retry-After until the hour ends. Answers are sent as attachments (Content-Disposition), and an unexpected error's message gives a reference to quote."},
  "servers":[{"url":"/"}],"security":sec,"paths":P,"components":{"securitySchemes":{"bearer":{"type":"http","scheme":"bearer"}},"schemas":S}}
 import sys
 out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Sources", "App", "Resources", "openapi.json")

@@ -28,6 +28,7 @@ public struct Settings: Sendable {
     /// that have set it up still need their code).
     public var twoFactorRequired: Bool
     var throttle = SignInThrottle()
+    var requestAllowance = RequestAllowance()
     /// Links, sender and relay for e-mail; `.demo` unless the environment says otherwise.
     var mail = MailSettings.demo
     /// The key secrets are sealed with at rest: from the environment, the demo's under
@@ -49,8 +50,9 @@ public struct Settings: Sendable {
         self.twoFactorRequired = twoFactorRequired ?? !demo
     }
 
-    public static func fromEnvironment(demo: Bool, demoDatabase: Bool? = nil) -> Settings {
-        let env = ProcessInfo.processInfo.environment
+    public static func fromEnvironment(
+        demo: Bool, demoDatabase: Bool? = nil, _ env: [String: String] = ProcessInfo.processInfo.environment
+    ) -> Settings {
         let store: Store =
             if let url = env["DATABASE_URL"], !url.isEmpty { .postgres(url) } else {
                 .sqliteFile(env["ECAF_SQLITE_PATH"] ?? "data/ecaf.sqlite")
@@ -79,6 +81,11 @@ public struct Settings: Sendable {
         if let attempts = number("ECAF_LOCKOUT_ATTEMPTS", 1...100) { settings.throttle.attempts = attempts }
         if let minutes = number("ECAF_LOCKOUT_MINUTES", 1...1440) { settings.throttle.window = Double(minutes) * 60 }
         settings.throttle.trustForwarded = flag("ECAF_TRUST_FORWARDED") ?? false
+        if let alert = number("ECAF_REQUEST_ALERT", 10...1_000_000) { settings.requestAllowance.alertAt = alert }
+        if let limit = number("ECAF_REQUEST_LIMIT", 10...1_000_000) { settings.requestAllowance.limit = limit }
+        if settings.requestAllowance.alertAt > settings.requestAllowance.limit {
+            problems.append("ECAF_REQUEST_ALERT no higher than ECAF_REQUEST_LIMIT")
+        }
         settings.mail = mailSettings(env, demo: demo, problems: &problems)
         settings.secrets = SecretKeys.fromEnvironment(env, demo: demo, problems: &problems)
         settings.problems = problems
@@ -208,6 +215,7 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
     app.migrations.add(CreateNameProposals())
     app.migrations.add(CreateDecisionsNotToShare())
     app.migrations.add(CreatePageSessions())
+    app.migrations.add(CreateRequestCounts())
 
     // Sessions live in the database, so app servers hold no state of their own.
     app.sessions.use { _ in DigestSessions() }
@@ -238,6 +246,7 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
     app.storage[DemoDatabaseFlag.self] = settings.demoDatabase
     app.storage[TwoFactorRequired.self] = settings.twoFactorRequired
     app.throttle = settings.throttle
+    app.requestAllowance = settings.requestAllowance
     app.secrets = settings.secrets
     var mail = settings.mail
     mail.keys = settings.secrets

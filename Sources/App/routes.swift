@@ -30,7 +30,7 @@ func routes(_ app: Application) throws {
     pages.get(SiteURL.forgotPassword.pattern, use: account.showForgotten)
     pages.post(SiteURL.forgotPassword.pattern, use: account.sendForgotten)
 
-    let signedIn = pages.grouped(RequireSignIn(api: false))
+    let signedIn = pages.grouped(RequireSignIn(api: false), CountRequests())
     signedIn.get(SiteURL.home.pattern, use: WorktrayController().show)
     signedIn.get(SiteURL.changePassword.pattern, use: account.showChange)
     signedIn.post(SiteURL.changePassword.pattern, use: account.change)
@@ -128,7 +128,7 @@ func routes(_ app: Application) throws {
     let authAPI = AuthAPIController()
     app.grouped(ContractMiddleware()).post(APIURL.token.pattern, use: authAPI.createToken)
     app.get(APIURL.openAPI.pattern) { _ in OpenAPIDocument.response() }
-    let api = app.grouped(BearerSignIn(), RequireSignIn(api: true), ContractMiddleware())
+    let api = app.grouped(BearerSignIn(), RequireSignIn(api: true), CountRequests(), ContractMiddleware())
     api.delete(APIURL.token.pattern, use: authAPI.deleteToken)
     api.get(APIURL.me.pattern, use: authAPI.me)
     let childrenAPI = ChildrenAPIController()

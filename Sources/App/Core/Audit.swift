@@ -16,6 +16,10 @@ enum AuditAction: String, Sendable {
     case signInBurst = "sign-in-burst"
     /// Someone asked for a forgotten-password link for a typed address.
     case requestPasswordReset = "request-password-reset"
+    /// A person's requests within an hour reached the alert level: their coordinators told.
+    case unusualVolume = "unusual-volume"
+    /// A person's requests within an hour went past the limit: refused until the hour ends.
+    case requestLimit = "request-limit"
     case searchChildren = "search-children"
     case registerChild = "register-child"
     case viewChild = "view-child"

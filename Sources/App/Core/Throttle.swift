@@ -181,18 +181,7 @@ enum SignInAlerts {
     /// A burst of failed sign-ins against one account: audited, and each coordinator of the
     /// account's LA is e-mailed (the account and the count; nothing about a child).
     static func burst(against practitioner: Practitioner, failures: Int, on req: Request) async throws {
-        // The LA from the organisation's row, whether or not the caller loaded it; a national
-        // account has none, and the burst is audited all the same.
-        var coordinators: [Practitioner] = []
-        if let organisation = practitioner.$organisation.id,
-            let la = try await Organisation.find(organisation, on: req.db)?.$localAuthority.id
-        {
-            coordinators = try await Practitioner.query(on: req.db)
-                .join(Organisation.self, on: \Practitioner.$organisation.$id == \Organisation.$id)
-                .filter(Organisation.self, \.$localAuthority.$id == la).filter(\.$disabled == false).all()
-                .filter { AccessPolicy.isCoordinator($0.roles) }
-        }
-        let told = coordinators
+        let told = try await coordinators(of: practitioner, on: req.db)
         let mail = req.application.mail
         let minutes = Int(req.application.throttle.window / 60)
         try await req.db.transaction { db in
@@ -214,5 +203,17 @@ enum SignInAlerts {
                     mail: mail, on: db)
             }
         }
+    }
+
+    /// The enabled coordinators of a person's LA: from the organisation's row, whether or not
+    /// the caller loaded it. A national account has none; its alerts are audited all the same.
+    static func coordinators(of practitioner: Practitioner, on db: any Database) async throws -> [Practitioner] {
+        guard let organisation = practitioner.$organisation.id,
+            let la = try await Organisation.find(organisation, on: db)?.$localAuthority.id
+        else { return [] }
+        return try await Practitioner.query(on: db)
+            .join(Organisation.self, on: \Practitioner.$organisation.$id == \Organisation.$id)
+            .filter(Organisation.self, \.$localAuthority.$id == la).filter(\.$disabled == false).all()
+            .filter { AccessPolicy.isCoordinator($0.roles) }
     }
 }

@@ -1,0 +1,95 @@
+import CAFCore
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+
+/// How much one signed-in person may ask of eCAF in an hour (ASVS V11.1.4, V8.1.4, V11.1.8).
+///
+/// Every request a signed-in person makes, page or API, read, search, write or refusal,
+/// counts against their own allowance for the hour. No one's work needs hundreds of records
+/// an hour; copying the index does. At `alertAt` the person's LA coordinators are e-mailed
+/// and it is audited, once an hour; past `limit` each request is refused with 429 and
+/// Retry-After until the hour ends, and the first refusal is audited (the rest are not, so a
+/// flood cannot fill the audit log). Counted per person, not per token or address, so many
+/// tokens or places do not multiply it.
+struct RequestAllowance: Sendable {
+    /// Requests in an hour that alert the person's coordinators (ECAF_REQUEST_ALERT).
+    var alertAt = 600
+    /// Requests in an hour past which the person waits (ECAF_REQUEST_LIMIT).
+    var limit = 1500
+    /// The window both count over.
+    static let window: TimeInterval = 3600
+
+    /// Counts this request against the signed-in person's hour; throws 429 once past the limit.
+    func take(by signedIn: SignedIn, on req: Request, now: Date = Date()) async throws {
+        let windowMS = Int64(Self.window * 1000)
+        let start = AuditChain.milliseconds(now) / windowMS * windowMS
+        let row = try await (req.db as! any SQLDatabase).raw(
+            """
+            INSERT INTO request_counts (practitioner_id, window_start, requests) VALUES (\(bind: signedIn.id), \(bind: start), 1)
+            ON CONFLICT (practitioner_id) DO UPDATE SET
+                requests = CASE WHEN request_counts.window_start = \(bind: start) THEN request_counts.requests + 1 ELSE 1 END,
+                window_start = \(bind: start)
+            RETURNING requests
+            """
+        ).first()
+        let count = try row?.decode(column: "requests", as: Int.self) ?? 0
+        if count == alertAt { try await Self.alert(signedIn, count: alertAt, on: req) }
+        guard count > limit else { return }
+        let minutes = Int((start + windowMS - AuditChain.milliseconds(now) + 59_999) / 60_000)
+        if count == limit + 1 {
+            try await Audit.record(
+                on: req.db, by: signedIn, .requestLimit, outcome: .denied, detail: "\(limit) requests within an hour")
+        }
+        throw AppError(
+            status: .tooManyRequests, code: "request-limit",
+            message:
+                "You have made more than \(limit) requests to eCAF within an hour, more than anyone's work needs. Try again in \(minutes) minutes; if your work needs more, tell your LA's eCAF administrator.",
+            headers: ["Retry-After": String(minutes * 60)])
+    }
+
+    /// The coordinators of the person's LA are told, and it is audited: someone may be copying
+    /// records with this person's account.
+    static func alert(_ signedIn: SignedIn, count: Int, on req: Request) async throws {
+        let practitioner = signedIn.practitioner
+        let told = try await SignInAlerts.coordinators(of: practitioner, on: req.db)
+        let mail = req.application.mail
+        try await req.db.transaction { db in
+            try await Audit.record(
+                on: db, by: signedIn, .unusualVolume, detail: "\(count) requests within an hour; \(told.count) coordinators told")
+            for coordinator in told {
+                try await Outbox.post(
+                    to: coordinator.email, subject: "Unusually many requests from one eCAF account",
+                    body: """
+                        Dear \(coordinator.name),
+
+                        The eCAF account of \(practitioner.name) (\(practitioner.email)) has made \(count) requests within an hour: far more than a person's work needs, and what copying records would look like.
+
+                        Ask them whether it was them. If it was not, or they cannot say why, ask your LA administrator to disable the account. Each request is in the audit log.
+
+                        eCAF
+                        """,
+                    mail: mail, on: db)
+            }
+        }
+    }
+}
+
+/// Counts every signed-in request against its person's allowance; placed after sign-in is
+/// required, on pages and the API alike.
+struct CountRequests: AsyncMiddleware {
+    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        try await req.application.requestAllowance.take(by: try req.signedIn, on: req)
+        return try await next.respond(to: req)
+    }
+}
+
+extension Application {
+    private struct RequestAllowanceKey: StorageKey { typealias Value = RequestAllowance }
+
+    var requestAllowance: RequestAllowance {
+        get { storage[RequestAllowanceKey.self] ?? RequestAllowance() }
+        set { storage[RequestAllowanceKey.self] = newValue }
+    }
+}

@@ -1,0 +1,77 @@
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import VaporTesting
+
+@testable import App
+
+/// ASVS V11.1.4, V8.1.4, V11.1.8: one person cannot copy the index however many tokens they
+/// hold. Past an hour's allowance they wait; at the alert level their coordinators are told.
+@Suite struct RequestAllowanceTests {
+    @Test func pastTheHourlyAllowanceAPersonWaitsAndTheirCoordinatorsAreTold() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            world.app.requestAllowance = RequestAllowance(alertAt: 5, limit: 8)
+            let first = try await world.token("amy@demo.test")
+            let second = try await world.token("amy@demo.test")
+            for number in 1...8 {
+                let read = try await world.send(.GET, APIURL.me.path, token: number.isMultiple(of: 2) ? first : second)
+                #expect(read.status == .ok, "request \(number)")
+            }
+            // At the alert level, once: audited, and each coordinator of amy's LA e-mailed.
+            let alerts = try await AuditEvent.query(on: world.app.db).filter(\.$action == "unusual-volume").all()
+            #expect(alerts.map(\.actorEmail) == ["amy@demo.test"])
+            let told = try await world.outbox("erin@demo.test")
+            #expect(told.map(\.subject) == ["Unusually many requests from one eCAF account"])
+            #expect(try world.body(try #require(told.first)).contains("amy@demo.test"))
+            #expect(try await world.outbox("gus@demo.test").isEmpty, "a coordinator elsewhere is not told")
+
+            // Past the limit, on any token and on pages: 429 with Retry-After, the first audited.
+            let refused = try await world.send(.GET, APIURL.me.path, token: first)
+            #expect(refused.status == .tooManyRequests)
+            #expect(try world.error(refused).code == "request-limit")
+            let wait = Int(refused.headers.first(name: "Retry-After") ?? "") ?? 0
+            #expect((1...3600).contains(wait))
+            #expect(try await world.send(.GET, APIURL.me.path, token: second).status == .tooManyRequests)
+            let page = PageTests.Browser(world)
+            try? await page.signIn("amy@demo.test")
+            let refusedPage = try await page.get(SiteURL.findChild.path)
+            #expect(refusedPage.status == .tooManyRequests)
+            #expect(refusedPage.body.string.contains("more than 8 requests"))
+            let limited = try await AuditEvent.query(on: world.app.db).filter(\.$action == "request-limit").count()
+            #expect(limited == 1, "a flood of refusals is audited once")
+            #expect(try await world.outbox("erin@demo.test").count == 1, "told once an hour")
+
+            // Someone else's allowance is their own; amy's comes back with the next hour.
+            #expect(try await world.send(.GET, APIURL.me.path, token: try await world.token("ben@demo.test")).status == .ok)
+            try await (world.app.db as! any SQLDatabase).raw("UPDATE request_counts SET window_start = window_start - 3600000")
+                .run()
+            #expect(try await world.send(.GET, APIURL.me.path, token: first).status == .ok)
+        }
+    }
+
+    /// A person refused a child's record cannot write refusals into the audit log without end:
+    /// past the allowance, refusals stop being recorded with everything else.
+    @Test func refusalsCountAgainstTheAllowanceToo() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let amy = try await world.token("amy@demo.test")
+            let child = try await world.registerChild(as: amy)
+            world.app.requestAllowance = RequestAllowance(alertAt: 100, limit: 10)
+            let fay = try await world.token("fay@demo.test")
+            var statuses: [HTTPStatus] = []
+            for _ in 1...30 { statuses.append(try await world.send(.GET, APIURL.child(child).path, token: fay).status) }
+            #expect(statuses.prefix(10).allSatisfy { $0 == .forbidden })
+            #expect(statuses.dropFirst(10).allSatisfy { $0 == .tooManyRequests })
+            let faysEntries = try await AuditEvent.query(on: world.app.db).filter(\.$actorEmail == "fay@demo.test")
+                .filter(\.$outcome == "denied").count()
+            #expect(faysEntries == 11, "ten refusals and one limit")
+        }
+    }
+
+    /// The settings: an alert above the limit could never fire, so it is refused by name.
+    @Test func theAllowanceIsSetFromTheEnvironment() {
+        let settings = Settings.fromEnvironment(demo: true, ["ECAF_REQUEST_ALERT": "2000", "ECAF_REQUEST_LIMIT": "1000"])
+        #expect(settings.requestAllowance.limit == 1000)
+        #expect(settings.problems.contains("ECAF_REQUEST_ALERT no higher than ECAF_REQUEST_LIMIT"))
+    }
+}
