@@ -58,6 +58,7 @@ public struct Settings: Sendable {
                 .sqliteFile(env["ECAF_SQLITE_PATH"] ?? "data/ecaf.sqlite")
             }
         var problems: [String] = []
+        if case .postgres(let url) = store, !demo, let problem = databaseTransportProblem(url) { problems.append(problem) }
         /// A yes-or-no setting: exactly `true` or `false`, or unset.
         func flag(_ name: String) -> Bool? {
             guard let text = env[name], !text.isEmpty else { return nil }
@@ -90,6 +91,23 @@ public struct Settings: Sendable {
         settings.secrets = SecretKeys.fromEnvironment(env, demo: demo, problems: &problems)
         settings.problems = problems
         return settings
+    }
+
+    /// A database on another machine is reached over TLS that checks its certificate, with no
+    /// fallback to clear text: PostgresKit's default, `prefer`, falls back silently (ASVS
+    /// V9.2.2, V1.9.1). `sslmode=require` (or `verify-full`, `verify-ca`: all verify fully in
+    /// PostgresKit) is required unless the host is this machine or a Unix socket.
+    static func databaseTransportProblem(_ url: String) -> String? {
+        guard let parts = URLComponents(string: url), parts.scheme?.hasSuffix("+uds") != true,
+            let host = parts.host, !isLoopback(host)
+        else { return nil }
+        let mode = parts.queryItems?.last { ["tlsmode", "sslmode", "ssl", "tls"].contains($0.name.lowercased()) }?.value
+        return ["require", "verify-full", "verify-ca"].contains(mode ?? "")
+            ? nil : "DATABASE_URL with sslmode=require for a database on another machine (TLS, certificate checked)"
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        ["localhost", "::1", "[::1]"].contains(host.lowercased()) || host.hasPrefix("127.")
     }
 
     /// E-mail from the environment. Outside the demo a public address, a sender and a relay
@@ -140,8 +158,9 @@ public struct Settings: Sendable {
             problems.append("ECAF_SMTP_HOST as a host name, which TLS checks the certificate against")
         }
         let username = value("ECAF_SMTP_USERNAME")
-        if username != nil && security == .none && !["127.0.0.1", "::1", "localhost"].contains(host) {
-            problems.append("ECAF_SMTP_SECURITY other than none, so the relay's password is not sent in clear")
+        // Mail carries sign-in links: in clear only to a relay on this machine (ASVS V9.2.2).
+        if security == .none && !Settings.isLoopback(host) {
+            problems.append("ECAF_SMTP_SECURITY other than none for a relay on another machine (none is for one on this machine)")
         }
         mail.smtp = SMTPSettings(
             host: host, port: port, security: security, username: username, password: value("ECAF_SMTP_PASSWORD"))

@@ -308,8 +308,11 @@ import VaporTesting
         }
     }
 
+    /// ASVS V14.5.1: a method an address does not serve answers 405 with Allow, and is logged.
     @Test func undeclaredMethodsAnswer405() async throws {
         try await TestWorld.run { (world: TestWorld) async throws in
+            let log = LogCapture()
+            world.app.logger = log.logger
             let amy = try await world.token("amy@demo.test")
             for (method, path, allowed) in [
                 (HTTPMethod.TRACE, APIURL.me.path, "GET, HEAD"), (.DELETE, APIURL.children.path, "POST"),
@@ -319,6 +322,9 @@ import VaporTesting
                 let response = try await world.send(method, path, token: amy)
                 #expect(response.status == .methodNotAllowed, "\(method) \(path)")
                 #expect(response.headers.first(name: .allow) == allowed, "\(method) \(path)")
+                #expect(
+                    log.all.contains { $0.hasPrefix("warning method refused: \(method.rawValue) \(path) answers \(allowed)") },
+                    "\(method) \(path) is logged")
             }
             #expect(try await world.send(.GET, "/api/v1/no-such-thing", token: amy).status == .notFound)
         }

@@ -84,4 +84,34 @@ import Vapor
             good.merging(["ECAF_SMTP_SECURITY": "none", "ECAF_SMTP_USERNAME": "ecaf"]) { $1 }, demo: false, problems: &clear)
         #expect(clear.count == 1)
     }
+
+    /// ASVS V9.2.2, V1.9.1: nothing leaves this machine in clear text. A relay elsewhere is
+    /// reached over TLS, whoever it is (mail carries sign-in links); a database elsewhere only
+    /// with `sslmode=require`, since PostgresKit's default falls back to clear text.
+    @Test func clearTextTransportIsOnlyForThisMachine() {
+        let good = [
+            "ECAF_PUBLIC_URL": "https://ecaf.example.gov.uk", "ECAF_MAIL_FROM": "ecaf@example.gov.uk",
+            "ECAF_SMTP_HOST": "smtp.example.gov.uk",
+        ]
+        for (host, allowed) in [("smtp.example.gov.uk", false), ("127.0.0.1", true), ("localhost", true)] {
+            var problems: [String] = []
+            _ = Settings.mailSettings(
+                good.merging(["ECAF_SMTP_HOST": host, "ECAF_SMTP_SECURITY": "none"]) { $1 }, demo: false, problems: &problems)
+            #expect(problems.isEmpty == allowed, "\(host): \(problems)")
+        }
+        for (url, allowed) in [
+            ("postgres://ecaf@db.example.gov.uk/ecaf", false),
+            ("postgres://ecaf@db.example.gov.uk/ecaf?sslmode=prefer", false),
+            ("postgres://ecaf@db.example.gov.uk/ecaf?sslmode=disable", false),
+            ("postgres://ecaf@db.example.gov.uk/ecaf?sslmode=require&sslmode=disable", false),
+            ("postgres://ecaf@db.example.gov.uk/ecaf?sslmode=require", true),
+            ("postgresql://ecaf@10.0.0.5:5432/ecaf?sslmode=verify-full", true),
+            ("postgres://ecaf@127.0.0.1:5432/ecaf", true), ("postgres://ecaf@localhost/ecaf", true),
+            ("postgres+uds://ecaf@localhost/var/run/postgresql/.s.PGSQL.5432#ecaf", true),
+        ] {
+            #expect((Settings.databaseTransportProblem(url) == nil) == allowed, "\(url)")
+        }
+        let settings = Settings.fromEnvironment(demo: false, ["DATABASE_URL": "postgres://ecaf@db.example.gov.uk/ecaf"])
+        #expect(settings.problems.contains { $0.hasPrefix("DATABASE_URL with sslmode=require") })
+    }
 }

@@ -154,8 +154,10 @@ struct AuthController {
         req.auth.logout(SignedIn.self)
         req.session.destroy()
         let response = req.redirect(to: SiteURL.signIn.path)
-        // The browser forgets this site's cookies, storage and cached pages (ASVS V8.2.3).
-        response.headers.replaceOrAdd(name: "Clear-Site-Data", value: #""cache", "cookies", "storage""#)
+        // The browser forgets this site's storage and cached pages (ASVS V8.2.3); the session
+        // cookie goes by its own clearing cookie (`ClearEndedSessionCookie`). Not "cookies":
+        // that clears every cookie of the registrable domain, a council's other services too.
+        response.headers.replaceOrAdd(name: "Clear-Site-Data", value: #""cache", "storage""#)
         return response
     }
 }

@@ -56,7 +56,7 @@ enum AccessRequests {
             }
             try await Audit.record(
                 on: db, by: signedIn, .decideAccessRequest, child: authorised.child.id, episode: authorised.id,
-                detail: "requester=\(request.requester.email) decision=\(request.status.rawValue)")
+                detail: "requester=\(Audit.typed(request.requester.email)) decision=\(request.status.rawValue)")
             return request
         }
     }

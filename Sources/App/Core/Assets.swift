@@ -2,7 +2,7 @@ import Crypto
 import Foundation
 import Vapor
 
-/// The stylesheet and the script pages load. They travel in the App's resource bundle, so
+/// The stylesheet and the scripts pages load. They travel in the App's resource bundle, so
 /// `ecaf serve` styles its pages whatever folder it is started from, and are served under
 /// names that carry a digest of their content: a browser may keep one for a year and still
 /// never use an old copy after an upgrade.
@@ -26,9 +26,14 @@ struct Asset: Sendable {
 
 enum Assets {
     static let stylesheet = Asset("ecaf", "css", in: "css", contentType: .css)
-    static let script = Asset(
-        "activity", "js", in: "js", contentType: .init(type: "text", subType: "javascript", parameters: ["charset": "utf-8"]))
-    static let all = [stylesheet, script]
+    static let script = Asset("activity", "js", in: "js", contentType: javaScript)
+    /// The show-password button of every password field (`GOVUK.textInput`).
+    static let passwordScript = Asset("password", "js", in: "js", contentType: javaScript)
+    static let all = [stylesheet, script, passwordScript]
+
+    private static var javaScript: HTTPMediaType {
+        .init(type: "text", subType: "javascript", parameters: ["charset": "utf-8"])
+    }
 
     /// Serves each under its digest name, cacheable for a year (`SecurityHeaders` leaves
     /// `/assets/` out of its `no-store`).

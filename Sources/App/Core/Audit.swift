@@ -105,7 +105,9 @@ enum Audit {
             }
         }
         var result = kept
-        for match in kept.matches(of: idShape).reversed() {
+        // Matched code point by code point, as the database's LIKE compares: a combining mark
+        // after an id must not hide it from this check and leave it whole for the LIKE.
+        for match in kept.matches(of: idShape.matchingSemantics(.unicodeScalar)).reversed() {
             result.replaceSubrange(match.range, with: kept[match.range].replacingOccurrences(of: "-", with: "%2D"))
         }
         return result
@@ -121,8 +123,9 @@ enum Audit {
         // Millisecond precision: what the hash chain covers, on every database.
         event.occurredAt = Date(timeIntervalSince1970: Double(AuditChain.milliseconds(Date())) / 1000)
         event.actorID = actor?.practitioner.id
-        // A typed address is kept to the longest an e-mail address can be.
-        event.actorEmail = String((actor?.practitioner.email ?? email ?? "").prefix(254))
+        // A typed address (a failed sign-in's) is kept to the longest an e-mail address can be,
+        // encoded like any typed text, so no line break or bidi override disguises it.
+        event.actorEmail = actor?.practitioner.email ?? Audit.typed(String((email ?? "").prefix(254)))
         event.actorRoles = actor?.practitioner.roleStorage ?? ""
         event.action = action.rawValue
         event.childID = child

@@ -106,7 +106,7 @@ enum ChildMerges {
             try await Audit.record(
                 on: db, by: signedIn, .mergeChildren, child: survivorID,
                 detail:
-                    "merged=\(duplicateID.uuidString) whereabouts=\(takesWhereabouts ? "taken" : "kept") addresses-left=\(left) overrides-left=\(overrides) reason=\(why)"
+                    "merged=\(duplicateID.uuidString) whereabouts=\(takesWhereabouts ? "taken" : "kept") addresses-left=\(left) overrides-left=\(overrides) reason=\(Audit.typed(why))"
             )
             return try await Child.live(survivorID, on: db)
         }

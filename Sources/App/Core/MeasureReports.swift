@@ -81,7 +81,7 @@ enum MeasureReports {
             if let requestedLA, requestedLA != own {
                 try await Access.refuse(
                     "You see the measures of your own local authority only.", .viewMeasures,
-                    detail: "other-la=\(requestedLA.uuidString)", by: signedIn, on: db)
+                    detail: "other-la=\(Audit.typed(requestedLA.uuidString))", by: signedIn, on: db)
             }
             scope.localAuthorityID = own
         case .organisation(let organisation, let own):
@@ -110,8 +110,8 @@ enum MeasureReports {
         try await Audit.record(
             on: db, by: signedIn, .viewMeasures,
             detail: "measures=\(measures.map(\.rawValue).joined(separator: ",")) from=\(from) to=\(to)"
-                + " la=\(scope.localAuthorityID?.uuidString ?? "all") agency=\(scope.agencyType?.rawValue ?? "all")"
-                + " organisation=\(scope.organisationID?.uuidString ?? "all")")
+                + " la=\(Audit.typed(scope.localAuthorityID?.uuidString ?? "all")) agency=\(scope.agencyType?.rawValue ?? "all")"
+                + " organisation=\(Audit.typed(scope.organisationID?.uuidString ?? "all"))")
         return Report(from: from, to: to, scope: scope, tables: tables, disclosureControlled: controlled)
     }
 }

@@ -102,6 +102,8 @@ struct MethodNotAllowedMiddleware: AsyncMiddleware {
             guard !allowed.isEmpty else { throw error }
             if allowed.contains("GET") { allowed.insert("HEAD") }
             let list = allowed.sorted().joined(separator: ", ")
+            // A method no page or client of ours sends is a probe, or a client gone wrong (ASVS V14.5.1).
+            req.logger.warning("method refused: \(req.method.rawValue) \(req.url.path) answers \(list)")
             throw AppError(
                 status: .methodNotAllowed, code: "method-not-allowed",
                 message: "This address answers \(list) only", headers: ["Allow": list])
@@ -121,13 +123,16 @@ struct MethodNotAllowedMiddleware: AsyncMiddleware {
 }
 
 /// Vapor takes a request's id from its `X-Request-Id` header when there is one, so that a
-/// proxy's id follows the request into the logs. One sent by a client could be anything
-/// (markup, a kilobyte, another request's id); one that is not 1 to 64 letters, digits,
-/// dots, hyphens or underscores is replaced in the logs, and in the reference a person is
-/// shown, by a fresh one (ASVS V7.3.1).
+/// proxy's id follows the request into the logs. Only a proxy we trust may name it (with
+/// ECAF_TRUST_FORWARDED, as for client addresses), and only as 1 to 64 letters, digits, dots,
+/// hyphens or underscores; otherwise the logs, and the reference a person is shown, use a
+/// fresh one, so no client can write markup into the log or reuse another request's id
+/// (ASVS V7.3.1).
 struct RequestReference: AsyncMiddleware {
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        if !Self.wellFormed(req.id) { req.logger[metadataKey: "request-id"] = .string(UUID().uuidString) }
+        if !(req.application.throttle.trustForwarded && Self.wellFormed(req.id)) {
+            req.logger[metadataKey: "request-id"] = .string(UUID().uuidString)
+        }
         return try await next.respond(to: req)
     }
 

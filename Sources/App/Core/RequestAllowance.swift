@@ -18,26 +18,37 @@ struct RequestAllowance: Sendable {
     var alertAt = 600
     /// Requests in an hour past which the person waits (ECAF_REQUEST_LIMIT).
     var limit = 1500
+    /// The clock the hours are read from (a test's own, so none straddles an hour).
+    var now: @Sendable () -> Date = { Date() }
     /// The window both count over.
     static let window: TimeInterval = 3600
 
     /// Counts this request against the signed-in person's hour; throws 429 once past the limit.
-    func take(by signedIn: SignedIn, on req: Request, now: Date = Date()) async throws {
+    /// The window only moves forward: an instance whose clock is behind counts into the
+    /// window another has begun, rather than starting the count again.
+    func take(by signedIn: SignedIn, on req: Request) async throws {
+        let now = AuditChain.milliseconds(self.now())
         let windowMS = Int64(Self.window * 1000)
-        let start = AuditChain.milliseconds(now) / windowMS * windowMS
+        let start = now / windowMS * windowMS
         let row = try await (req.db as! any SQLDatabase).raw(
             """
-            INSERT INTO request_counts (practitioner_id, window_start, requests) VALUES (\(bind: signedIn.id), \(bind: start), 1)
+            INSERT INTO request_counts (practitioner_id, window_start, requests, alerted)
+            VALUES (\(bind: signedIn.id), \(bind: start), 1, 0)
             ON CONFLICT (practitioner_id) DO UPDATE SET
-                requests = CASE WHEN request_counts.window_start = \(bind: start) THEN request_counts.requests + 1 ELSE 1 END,
-                window_start = \(bind: start)
-            RETURNING requests
+                requests = CASE WHEN request_counts.window_start >= \(bind: start) THEN request_counts.requests + 1 ELSE 1 END,
+                alerted = CASE WHEN request_counts.window_start >= \(bind: start) THEN request_counts.alerted ELSE 0 END,
+                window_start = CASE WHEN request_counts.window_start >= \(bind: start) THEN request_counts.window_start
+                    ELSE \(bind: start) END
+            RETURNING requests, alerted, window_start
             """
         ).first()
-        let count = try row?.decode(column: "requests", as: Int.self) ?? 0
-        if count == alertAt { try await Self.alert(signedIn, count: alertAt, on: req) }
+        guard let row else { return }
+        let count = try row.decode(column: "requests", as: Int.self)
+        if count >= alertAt, try row.decode(column: "alerted", as: Int.self) == 0 {
+            try await Self.alert(signedIn, window: try row.decode(column: "window_start", as: Int64.self), on: req)
+        }
         guard count > limit else { return }
-        let minutes = Int((start + windowMS - AuditChain.milliseconds(now) + 59_999) / 60_000)
+        let minutes = max(1, Int((start + windowMS - now + 59_999) / 60_000))
         if count == limit + 1 {
             try await Audit.record(
                 on: req.db, by: signedIn, .requestLimit, outcome: .denied, detail: "\(limit) requests within an hour")
@@ -49,20 +60,31 @@ struct RequestAllowance: Sendable {
             headers: ["Retry-After": String(minutes * 60)])
     }
 
-    /// The coordinators of the person's LA are told, and it is audited: someone may be copying
-    /// records with this person's account.
-    static func alert(_ signedIn: SignedIn, count: Int, on req: Request) async throws {
+    /// The coordinators of the person's LA are told (never the person themselves; their LA's
+    /// administrators when no one else coordinates), and it is audited: someone may be
+    /// copying records with this account. Claimed in the same transaction as the audit and
+    /// the e-mail, so it happens once an hour, and again on the next request if it failed.
+    static func alert(_ signedIn: SignedIn, window: Int64, on req: Request) async throws {
         let practitioner = signedIn.practitioner
-        let told = try await SignInAlerts.coordinators(of: practitioner, on: req.db)
+        let told = try await SignInAlerts.whoToTell(about: practitioner, on: req.db)
         let mail = req.application.mail
         try await req.db.transaction { db in
+            let claimed = try await (db as! any SQLDatabase).raw(
+                """
+                UPDATE request_counts SET alerted = 1
+                WHERE practitioner_id = \(bind: signedIn.id) AND window_start = \(bind: window) AND alerted = 0
+                RETURNING requests
+                """
+            ).first()
+            guard let claimed else { return }
+            let count = try claimed.decode(column: "requests", as: Int.self)
             try await Audit.record(
-                on: db, by: signedIn, .unusualVolume, detail: "\(count) requests within an hour; \(told.count) coordinators told")
-            for coordinator in told {
+                on: db, by: signedIn, .unusualVolume, detail: "\(count) requests within an hour; \(told.count) told")
+            for person in told {
                 try await Outbox.post(
-                    to: coordinator.email, subject: "Unusually many requests from one eCAF account",
+                    to: person.email, subject: "Unusually many requests from one eCAF account",
                     body: """
-                        Dear \(coordinator.name),
+                        Dear \(person.name),
 
                         The eCAF account of \(practitioner.name) (\(practitioner.email)) has made \(count) requests within an hour: far more than a person's work needs, and what copying records would look like.
 

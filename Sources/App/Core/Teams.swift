@@ -154,7 +154,7 @@ enum Teams {
             }
             try await Audit.record(
                 on: db, by: signedIn, .changeLeadProfessional, child: authorised.child.id, episode: episodeID,
-                detail: "lead=\(target.email) basis=\(change.basis.rawValue)")
+                detail: "lead=\(Audit.typed(target.email)) basis=\(change.basis.rawValue)")
             return term
         }
     }

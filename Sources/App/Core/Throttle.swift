@@ -179,20 +179,20 @@ extension Application {
 /// Telling the people who can act that someone is guessing a worker's password.
 enum SignInAlerts {
     /// A burst of failed sign-ins against one account: audited, and each coordinator of the
-    /// account's LA is e-mailed (the account and the count; nothing about a child).
+    /// account's LA (`whoToTell`) is e-mailed (the account and the count; nothing about a child).
     static func burst(against practitioner: Practitioner, failures: Int, on req: Request) async throws {
-        let told = try await coordinators(of: practitioner, on: req.db)
+        let told = try await whoToTell(about: practitioner, on: req.db)
         let mail = req.application.mail
         let minutes = Int(req.application.throttle.window / 60)
         try await req.db.transaction { db in
             try await Audit.record(
                 on: db, by: nil, email: practitioner.email, .signInBurst, outcome: .denied,
-                detail: "\(failures) failed sign-ins within \(minutes) minutes; \(told.count) coordinators told")
-            for coordinator in told {
+                detail: "\(failures) failed sign-ins within \(minutes) minutes; \(told.count) told")
+            for person in told {
                 try await Outbox.post(
-                    to: coordinator.email, subject: "Many failed sign-ins to an eCAF account",
+                    to: person.email, subject: "Many failed sign-ins to an eCAF account",
                     body: """
-                        Dear \(coordinator.name),
+                        Dear \(person.name),
 
                         There have been \(failures) failed attempts to sign in to the eCAF account of \(practitioner.name) (\(practitioner.email)) within \(minutes) minutes.
 
@@ -205,15 +205,20 @@ enum SignInAlerts {
         }
     }
 
-    /// The enabled coordinators of a person's LA: from the organisation's row, whether or not
-    /// the caller loaded it. A national account has none; its alerts are audited all the same.
-    static func coordinators(of practitioner: Practitioner, on db: any Database) async throws -> [Practitioner] {
+    /// Who is told of something odd about a person's account: the enabled coordinators of
+    /// their LA, never the person themselves (a lone coordinator would otherwise be told of
+    /// their own copying), or the LA's administrators when no one else coordinates. From the
+    /// organisation's row, whether or not the caller loaded it. A national account has no LA;
+    /// its alerts are audited all the same.
+    static func whoToTell(about practitioner: Practitioner, on db: any Database) async throws -> [Practitioner] {
         guard let organisation = practitioner.$organisation.id,
             let la = try await Organisation.find(organisation, on: db)?.$localAuthority.id
         else { return [] }
-        return try await Practitioner.query(on: db)
+        let colleagues = try await Practitioner.query(on: db)
             .join(Organisation.self, on: \Practitioner.$organisation.$id == \Organisation.$id)
-            .filter(Organisation.self, \.$localAuthority.$id == la).filter(\.$disabled == false).all()
-            .filter { AccessPolicy.isCoordinator($0.roles) }
+            .filter(Organisation.self, \.$localAuthority.$id == la).filter(\.$disabled == false)
+            .filter(\.$id != practitioner.id!).all()
+        let coordinators = colleagues.filter { AccessPolicy.isCoordinator($0.roles) }
+        return coordinators.isEmpty ? colleagues.filter { AccessPolicy.isAdministrator($0.roles) } : coordinators
     }
 }

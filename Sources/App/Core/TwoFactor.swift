@@ -13,8 +13,9 @@ enum TwoFactor {
     /// wait), unless its request took one already for the password beside it (the API); a
     /// failure is audited and counted like a wrong password, and a right code gives the
     /// account's turns from this address back. A code already used is refused like a wrong
-    /// one, audited as reused, and its holder told (ASVS V2.8.5): whoever sent it has the
-    /// password and saw a code, or is replaying one.
+    /// one and audited as reused; at sign-in its holder is told too (ASVS V2.8.5): whoever
+    /// sent it has the password and saw a code, or is replaying one. (Changing a password
+    /// a minute after signing in reuses the code just typed: refused, but no alarm.)
     static func check(
         _ code: String, for practitioner: Practitioner, channel: String, turnTaken: Bool = false, on req: Request
     ) async throws -> Bool {
@@ -27,7 +28,9 @@ enum TwoFactor {
         }
         guard try await claim(step, for: practitioner.id!, on: req.db) else {
             try await Auth.failed(practitioner.email, practitioner, channel: "\(channel) code reused", on: req)
-            try await CredentialNotices.post(.codeReused, to: practitioner, mail: req.application.mail, on: req.db)
+            if ["web", "api"].contains(channel) {
+                try await CredentialNotices.post(.codeReused, to: practitioner, mail: req.application.mail, on: req.db)
+            }
             return false
         }
         try await req.application.throttle.succeeded(practitioner.email, on: req)

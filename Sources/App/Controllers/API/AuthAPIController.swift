@@ -9,6 +9,8 @@ struct AuthAPIController {
             throw AppError(
                 status: .unauthorized, code: "invalid-credentials", message: "The e-mail address or password is not right")
         }
+        // Each token asked for counts like any request, so tokens cannot be minted without end.
+        try await req.application.requestAllowance.take(by: signedIn, on: req)
         try await checkSecondFactor(body.code, for: signedIn.practitioner, on: req)
         let (token, expiresAt) = try await req.db.transaction { db in
             let issued = try await Auth.issueToken(for: signedIn, on: db)

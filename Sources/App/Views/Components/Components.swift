@@ -62,26 +62,44 @@ enum GOVUK {
         .unwrap(text) { .div(.class("govuk-hint"), .id(id + "-hint"), .text($0)) }
     }
 
+    /// A text input; a password one is GOV.UK's password input, whose Show button the script
+    /// reveals (hidden, the field is an ordinary password field without it).
     static func textInput<C: HTML.BodyContext>(
         label: String, name: String, value: String, hint: String? = nil, error: FieldProblem? = nil,
         type: HTMLInputType = .text, autocomplete: String? = nil, width: String? = nil, inputMode: String? = nil
     ) -> Node<C> {
         let id = fieldID(name)
+        let password = type == .password
+        let input: Node<C> = .input(
+            .class(
+                "govuk-input" + (width.map { " govuk-input--width-\($0)" } ?? "")
+                    + (password ? " govuk-password-input__input govuk-js-password-input-input" : "")
+                    + (error == nil ? "" : " govuk-input--error")),
+            .id(id), .name(name), .type(type), .value(attribute(value)),
+            .attribute(named: "autocomplete", value: autocomplete),
+            .attribute(named: "inputmode", value: inputMode),
+            .attribute(named: "aria-describedby", value: describedBy(id: id, hint: hint, error: error)),
+            .attribute(named: "spellcheck", value: type == .email || password ? "false" : nil),
+            .attribute(named: "autocapitalize", value: password ? "none" : nil)
+        )
         return .div(
-            .class(error == nil ? "govuk-form-group" : "govuk-form-group govuk-form-group--error"),
+            .class(
+                (error == nil ? "govuk-form-group" : "govuk-form-group govuk-form-group--error")
+                    + (password ? " govuk-password-input" : "")),
             .label(.class("govuk-label"), .for(id), .text(label)),
             Self.hint(hint, id: id),
             errorMessage(error, id: id),
-            .input(
-                .class(
-                    "govuk-input" + (width.map { " govuk-input--width-\($0)" } ?? "")
-                        + (error == nil ? "" : " govuk-input--error")),
-                .id(id), .name(name), .type(type), .value(attribute(value)),
-                .attribute(named: "autocomplete", value: autocomplete),
-                .attribute(named: "inputmode", value: inputMode),
-                .attribute(named: "aria-describedby", value: describedBy(id: id, hint: hint, error: error)),
-                .attribute(named: "spellcheck", value: type == .email || type == .password ? "false" : nil)
-            )
+            password
+                ? .div(
+                    .class("govuk-input__wrapper govuk-password-input__wrapper"), input,
+                    .button(
+                        .type(.button),
+                        .class(
+                            "govuk-button govuk-button--secondary govuk-password-input__toggle govuk-js-password-input-toggle"),
+                        .attribute(named: "aria-controls", value: id), .attribute(named: "aria-label", value: "Show password"),
+                        .attribute(named: "hidden", value: "hidden"), .text("Show")),
+                    .raw("<script src=\"\(Assets.passwordScript.path)\" defer=\"defer\"></script>"))
+                : input
         )
     }
 

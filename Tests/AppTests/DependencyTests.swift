@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+
+/// ASVS V14.2.4, V14.2.5: every third-party package comes from a publisher we trust, pinned
+/// to a release and its commit, and the bill of materials lists exactly what is resolved.
+@Suite struct DependencyTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..")
+
+    struct Resolved: Decodable {
+        struct Pin: Decodable {
+            struct State: Decodable {
+                let version: String?
+                let revision: String
+                let branch: String?
+            }
+            let identity: String
+            let location: String
+            let state: State
+        }
+        let pins: [Pin]
+    }
+
+    struct Bill: Decodable {
+        struct Component: Decodable {
+            struct Hash: Decodable { let content: String }
+            let name: String
+            let version: String
+            let purl: String
+            let hashes: [Hash]
+        }
+        let bomFormat: String
+        let components: [Component]
+    }
+
+    static func resolved() throws -> [Resolved.Pin] {
+        try JSONDecoder().decode(
+            Resolved.self, from: Data(contentsOf: root.appendingPathComponent("Package.resolved"))
+        ).pins
+    }
+
+    /// Apple's and the Swift Server Work Group's packages, Vapor's, and Plot: each from its
+    /// publisher's own GitHub organisation over HTTPS, at a tagged release (never a branch),
+    /// held to the commit it resolved to. Adding a publisher is a reviewed change to this list.
+    @Test func everyDependencyComesFromATrustedPublisherAtARelease() throws {
+        let trusted = ["apple", "swift-server", "vapor", "JohnSundell"]
+        let pins = try Self.resolved()
+        #expect(pins.count > 30)
+        for pin in pins {
+            let parts = pin.location.split(separator: "/")
+            #expect(pin.location.hasPrefix("https://github.com/"), "\(pin.identity): \(pin.location)")
+            #expect(parts.count == 4 && trusted.contains(String(parts[2])), "\(pin.identity) from \(pin.location)")
+            #expect(pin.state.branch == nil, "\(pin.identity) follows a branch")
+            #expect(pin.state.version?.wholeMatch(of: #/\d+\.\d+\.\d+/#) != nil, "\(pin.identity) is not a release")
+            #expect(pin.state.revision.wholeMatch(of: #/[0-9a-f]{40}/#) != nil, "\(pin.identity) has no commit")
+        }
+    }
+
+    /// docs/sbom.cdx.json (written by scripts/sbom) lists each resolved package once, at the
+    /// version and commit Package.resolved holds, and nothing else.
+    @Test func theBillOfMaterialsMatchesPackageResolved() throws {
+        let bill = try JSONDecoder().decode(
+            Bill.self, from: Data(contentsOf: Self.root.appendingPathComponent("docs/sbom.cdx.json")))
+        #expect(bill.bomFormat == "CycloneDX")
+        let listed = Dictionary(uniqueKeysWithValues: bill.components.map { ($0.name, $0) })
+        let pins = try Self.resolved()
+        #expect(listed.count == pins.count, "run scripts/sbom")
+        for pin in pins {
+            let component = listed[pin.identity]
+            #expect(component?.version == pin.state.version, "\(pin.identity): run scripts/sbom")
+            #expect(component?.hashes.map(\.content) == [pin.state.revision], "\(pin.identity): run scripts/sbom")
+            #expect(component?.purl.hasPrefix("pkg:swift/github.com/") == true)
+        }
+    }
+}
