@@ -235,6 +235,8 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
     app.migrations.add(CreateDecisionsNotToShare())
     app.migrations.add(CreatePageSessions())
     app.migrations.add(CreateRequestCounts())
+    app.migrations.add(CreateAuditChildren())
+    app.migrations.add(DropChildNameKey())
 
     // Sessions live in the database, so app servers hold no state of their own.
     app.sessions.use { _ in DigestSessions() }

@@ -113,6 +113,21 @@ import VaporTesting
     /// Issue 13, item 6: a form posted with errors shows the child again, so it is a read like
     /// any other. An administrator posting a half-filled form saw the child's name on the
     /// error page; now each such page is checked first (403) and, when shown, audited.
+    /// Issue 14 item 7: a trail is found by the children an entry was told to name, never by
+    /// an id that happens to be in its text (which scanned every entry, and could be typed).
+    @Test func aTrailIsFoundByTheChildrenAnEntryNamesNotByItsText() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let amy = try await world.token("amy@demo.test")
+            let child = try await world.registerChild(as: amy)
+            let signedIn = try await world.signedIn("amy@demo.test")
+            try await Audit.record(
+                on: world.app.db, by: signedIn, .searchChildren, detail: "text only: results=\(child.uuidString)")
+            try await Audit.record(on: world.app.db, by: signedIn, .searchChildren, detail: "named", naming: [child, child])
+            let events = try await Audit.events(forChildren: [child], episodeIDs: [], on: world.app.db)
+            #expect(events.map(\.detail) == ["", "named"], "registered, then the search that named it")
+        }
+    }
+
     @Test func anErrorPageShowsTheChildOnlyAfterTheReadIsCheckedAndAudited() async throws {
         try await TestWorld.run { (world: TestWorld) async throws in
             let amy = try await world.token("amy@demo.test")

@@ -109,7 +109,7 @@ def main():
             born = datetime.date.fromordinal(latest - rng.randrange(18 * 365)).isoformat()
             gender = rng.choice(["male", "female"]) if rng.random() < 0.98 else "unknown"
             nhs = nhs_number(rng) if rng.random() < 0.9 else ""
-            children.write("\t".join([child, given, family, key(f"{given} {family}"), born, gender, postcode, nhs, "", la,
+            children.write("\t".join([child, given, family, born, gender, postcode, nhs, "", la,
                                       practitioner, created, postcode.split(" ")[0]]) + "\n")
             rows = [("current", given, family)]
             if rng.random() < 0.08:

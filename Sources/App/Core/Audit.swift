@@ -1,6 +1,7 @@
 import CAFCore
 import Fluent
 import Foundation
+import SQLKit
 
 /// What happened, in the audit log's words.
 enum AuditAction: String, Sendable {
@@ -86,12 +87,11 @@ enum AuditOutcome: String, Sendable {
 /// change, so the entry commits (or rolls back) with it.
 enum Audit {
     /// Text someone typed (a reason, a search, a name), made safe to keep in a detail
-    /// (ASVS V7.3.1). A trail is found and filtered by what its detail says: the ids of the
-    /// children a search returned, `involvement=` and `sensitive=`. So typed text keeps `%`,
-    /// `=`, control, separator and format characters only percent-encoded, and the hyphens
-    /// of anything shaped like an id likewise: it can add no field, and name no child whose
-    /// trail would then show it. Everything else, markup included, is kept as typed; pages
-    /// escape it.
+    /// (ASVS V7.3.1). A trail is filtered by what an entry's detail says (`involvement=` and
+    /// `sensitive=`), and a detail lists ids. So typed text keeps `%`, `=`, control, separator
+    /// and format characters only percent-encoded, and the hyphens of anything shaped like an
+    /// id likewise: it can add no field, and pass for no id the entry lists. Everything else,
+    /// markup included, is kept as typed; pages escape it.
     static func typed(_ text: String) -> String {
         var kept = ""
         for scalar in text.unicodeScalars {
@@ -105,8 +105,8 @@ enum Audit {
             }
         }
         var result = kept
-        // Matched code point by code point, as the database's LIKE compares: a combining mark
-        // after an id must not hide it from this check and leave it whole for the LIKE.
+        // Matched code point by code point: a combining mark after an id must not hide it
+        // from this check and leave it whole for anything that reads code points.
         for match in kept.matches(of: idShape.matchingSemantics(.unicodeScalar)).reversed() {
             result.replaceSubrange(match.range, with: kept[match.range].replacingOccurrences(of: "-", with: "%2D"))
         }
@@ -115,9 +115,11 @@ enum Audit {
 
     nonisolated(unsafe) private static let idShape = #/(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/#
 
+    /// Writes one entry. `naming` lists the other children it is about (those a search
+    /// returned, those a queue showed): each child's trail finds it by them (`audit_children`).
     static func record(
         on db: any Database, by actor: SignedIn?, email: String? = nil, _ action: AuditAction, child: UUID? = nil,
-        episode: UUID? = nil, outcome: AuditOutcome = .allowed, detail: String = ""
+        episode: UUID? = nil, outcome: AuditOutcome = .allowed, detail: String = "", naming children: [UUID] = []
     ) async throws {
         let event = AuditEvent()
         // Millisecond precision: what the hash chain covers, on every database.
@@ -132,10 +134,11 @@ enum Audit {
         event.episodeID = episode
         event.outcome = outcome.rawValue
         event.detail = detail
+        let named = Set(children)
         if db.inTransaction {
-            try await append(event, on: db)
+            try await append(event, naming: named, on: db)
         } else {
-            try await db.transaction { try await append(event, on: $0) }
+            try await db.transaction { try await append(event, naming: named, on: $0) }
         }
     }
 
@@ -145,26 +148,35 @@ enum Audit {
         guard !children.isEmpty else { return }
         let shown = Set(children).map(\.uuidString).sorted()
         try await record(
-            on: db, by: signedIn, .viewReviewQueue, detail: "\(queue) queue: \(shown.joined(separator: ","))")
+            on: db, by: signedIn, .viewReviewQueue, detail: "\(queue) queue: \(shown.joined(separator: ","))",
+            naming: children)
     }
 
-    /// Links the event into the hash chain and writes it, inside the caller's transaction.
-    private static func append(_ event: AuditEvent, on db: any Database) async throws {
+    /// Links the event into the hash chain and writes it, with the children it names, inside
+    /// the caller's transaction.
+    private static func append(_ event: AuditEvent, naming children: Set<UUID>, on db: any Database) async throws {
         let link = try await AuditChain.nextLink(on: db)
         event.sequence = link.sequence
         event.previousHash = link.previous
         event.hash = AuditChain.hash(of: event, previous: link.previous)
         try await event.create(on: db)
         try await AuditChain.setHead(event.hash, on: db)
+        guard !children.isEmpty, let id = event.id else { return }
+        let rows = children.sorted { $0.uuidString < $1.uuidString }.map { SQLQueryString("(\(bind: $0), \(bind: id))") }
+        try await (db as! any SQLDatabase).raw(
+            "INSERT INTO audit_children (child_id, event_id) VALUES " + rows.joined(separator: ", ")
+        ).run()
     }
 
-    /// Everything recorded about one child (its episodes, and searches that found it), oldest first.
+    /// Everything recorded about one child (its episodes, and the searches and queues that
+    /// showed it), oldest first: each by an index, never by reading entries' text.
     static func events(forChildren childIDs: [UUID], episodeIDs: [UUID], on db: any Database) async throws -> [AuditEvent] {
-        try await AuditEvent.query(on: db)
+        let named = try await (db as! any SQLDatabase).select().column("event_id").from("audit_children")
+            .where("child_id", .in, childIDs).all().map { try $0.decode(column: "event_id", as: UUID.self) }
+        return try await AuditEvent.query(on: db)
             .group(.or) { group in
                 group.filter(\.$childID ~~ childIDs)
-                // Searches name the children they returned in their detail.
-                for childID in childIDs { group.filter(\.$detail ~~ childID.uuidString) }
+                if !named.isEmpty { group.filter(\.$id ~~ named) }
                 if !episodeIDs.isEmpty { group.filter(\.$episodeID ~~ episodeIDs) }
             }
             .sort(\.$sequence)

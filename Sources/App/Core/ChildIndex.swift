@@ -197,7 +197,8 @@ enum ChildIndex {
         }
         try await Audit.record(
             on: db, by: signedIn, .searchChildren,
-            detail: "\(query.auditDetail) results=\(hits.map { $0.child.id!.uuidString }.joined(separator: ","))")
+            detail: "\(query.auditDetail) results=\(hits.map { $0.child.id!.uuidString }.joined(separator: ","))",
+            naming: hits.map { $0.child.id! })
         return ChildSearchResult(
             hits: hits, total: min(ranked.count, resultCap), capped: ranked.count > resultCap, page: query.page)
     }
@@ -393,7 +394,6 @@ enum ChildIndex {
                 .set(\.$kind, to: .previous).update()
             child.givenName = givenName
             child.familyName = familyName
-            child.nameKey = NameMatch.key("\(givenName) \(familyName)")
             try await child.save(on: db)
         }
         let name = ChildName(child: child, kind: kind, givenName: givenName, familyName: familyName, recordedByID: signedIn.id)

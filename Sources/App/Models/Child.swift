@@ -9,8 +9,6 @@ final class Child: Model, @unchecked Sendable {
     @ID(key: .id) var id: UUID?
     @Field(key: "given_name") var givenName: String
     @Field(key: "family_name") var familyName: String
-    /// `NameMatch.key` of the current name; searches use every name in `child_names`.
-    @Field(key: "name_key") var nameKey: String
     /// ISO 8601 calendar date (YYYY-MM-DD): the expected date of delivery while `unborn`.
     @Field(key: "date_of_birth") var dateOfBirth: String
     @Field(key: "unborn") var unborn: Bool
@@ -40,7 +38,6 @@ final class Child: Model, @unchecked Sendable {
     init(_ registration: ChildRegistration, localAuthorityID: UUID, registeredByID: UUID) {
         self.givenName = registration.givenName
         self.familyName = registration.familyName
-        self.nameKey = NameMatch.key("\(registration.givenName) \(registration.familyName)")
         self.dateOfBirth = registration.dateOfBirth
         self.unborn = registration.unborn
         self.gender = registration.gender
