@@ -106,8 +106,13 @@ public struct Settings: Sendable {
             ? nil : "DATABASE_URL with sslmode=require for a database on another machine (TLS, certificate checked)"
     }
 
+    /// This machine: `localhost`, `::1`, or an IPv4 address in 127.0.0.0/8 written as one
+    /// (`127.0.0.1.example.org` is a name somewhere else).
     static func isLoopback(_ host: String) -> Bool {
-        ["localhost", "::1", "[::1]"].contains(host.lowercased()) || host.hasPrefix("127.")
+        if ["localhost", "::1", "[::1]"].contains(host.lowercased()) { return true }
+        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts[0] == "127"
+            && parts.allSatisfy { part in part.count <= 3 && part.allSatisfy(\.isASCII) && UInt8(part) != nil }
     }
 
     /// E-mail from the environment. Outside the demo a public address, a sender and a relay
@@ -183,17 +188,19 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
         giveSQLiteItsOwnThreads(app)
         try FileManager.default.createDirectory(
             at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
-        app.databases.use(.sqlite(.file(path), sqlLogLevel: .debug), as: .sqlite)
+        app.databases.use(.sqlite(.file(path), sqlLogLevel: nil), as: .sqlite)
         // WAL survives in the file; synchronous is FULL by default in the bundled SQLite,
         // and foreign keys are switched on for every connection by the driver.
         _ = try await (app.db as! any SQLDatabase).raw("PRAGMA journal_mode=WAL").all()
     case .sqliteMemory:
         giveSQLiteItsOwnThreads(app)
-        app.databases.use(.sqlite(.memory, sqlLogLevel: .debug), as: .sqlite)
+        app.databases.use(.sqlite(.memory, sqlLogLevel: nil), as: .sqlite)
     case .postgres(let url):
         // Four connections a thread: a burst of sign-ins, each a short audit transaction in
         // turn on the chain's head, must not leave other requests waiting for a connection.
-        try app.databases.use(.postgres(url: url, maxConnectionsPerEventLoop: 4, sqlLogLevel: .debug), as: .psql)
+        // SQL is logged with its bound values (names searched, addresses typed): only at
+        // `trace`, below anything a service runs at (SQLite's driver can be told never).
+        try app.databases.use(.postgres(url: url, maxConnectionsPerEventLoop: 4, sqlLogLevel: .trace), as: .psql)
     }
 
     app.migrations.add(CreatePeople())

@@ -14,6 +14,12 @@ do {
     // Vapor's own flags (--env, --log) are taken out by `detect`; the command comes first.
     let command = env.arguments.dropFirst().first.flatMap { $0.hasPrefix("-") ? nil : $0 } ?? "serve"
     var settings = Settings.fromEnvironment(demo: demo, demoDatabase: demo || command == "demo")
+    // A database on another machine only over TLS, whatever the command (migrate, audit…).
+    if let clear = settings.problems.first(where: { $0.hasPrefix("DATABASE_URL") }) {
+        print("eCAF will not connect without \(clear) (see the README)")
+        try? await app.asyncShutdown()
+        exit(1)
+    }
     if command == "serve" {
         guard settings.problems.isEmpty else {
             print("eCAF will not serve without \(settings.problems.joined(separator: "; ")) (see the README), or with --demo")

@@ -38,6 +38,22 @@ import Vapor
 
 /// Issue 12: `serve` without `--demo` refuses to start without what it needs, naming it.
 @Suite struct ServeSettingsTests {
+    /// ASVS V9.2.2: no command connects to a database on another machine without TLS.
+    @Test func noCommandReachesARemoteDatabaseInClearText() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: ".build/debug/ecaf")
+        process.arguments = ["migrate"]
+        process.environment = ["DATABASE_URL": "postgres://ecaf@db.example.invalid:5432/ecaf", "LOG_LEVEL": "error"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 1)
+        #expect(text.contains("DATABASE_URL with sslmode=require"), "\(text)")
+    }
+
     @Test func serveNamesEachSettingItLacksAndDoesNotStart() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ecaf-serve-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -93,7 +109,9 @@ import Vapor
             "ECAF_PUBLIC_URL": "https://ecaf.example.gov.uk", "ECAF_MAIL_FROM": "ecaf@example.gov.uk",
             "ECAF_SMTP_HOST": "smtp.example.gov.uk",
         ]
-        for (host, allowed) in [("smtp.example.gov.uk", false), ("127.0.0.1", true), ("localhost", true)] {
+        for (host, allowed) in [
+            ("smtp.example.gov.uk", false), ("127.0.0.1", true), ("localhost", true), ("127.0.0.1.example.org", false),
+        ] {
             var problems: [String] = []
             _ = Settings.mailSettings(
                 good.merging(["ECAF_SMTP_HOST": host, "ECAF_SMTP_SECURITY": "none"]) { $1 }, demo: false, problems: &problems)
@@ -107,6 +125,8 @@ import Vapor
             ("postgres://ecaf@db.example.gov.uk/ecaf?sslmode=require", true),
             ("postgresql://ecaf@10.0.0.5:5432/ecaf?sslmode=verify-full", true),
             ("postgres://ecaf@127.0.0.1:5432/ecaf", true), ("postgres://ecaf@localhost/ecaf", true),
+            ("postgres://ecaf@127.0.0.1.example.org/ecaf", false), ("postgres://ecaf@127.1/ecaf", false),
+            ("postgres://ecaf@[::1]:5432/ecaf", true),
             ("postgres+uds://ecaf@localhost/var/run/postgresql/.s.PGSQL.5432#ecaf", true),
         ] {
             #expect((Settings.databaseTransportProblem(url) == nil) == allowed, "\(url)")

@@ -8,6 +8,8 @@ import NIOConcurrencyHelpers
 final class LogCapture: Sendable {
     private let lines = NIOLockedValueBox<[String]>([])
 
+    /// Down to `info`, the level a service runs at: `debug` and below show each database
+    /// query's values (Fluent's "Running query"), and are for developers' machines.
     var logger: Logger { Logger(label: "eCAF test") { _ in Handler(capture: self) } }
 
     /// Every line so far: level, message and metadata, as one string each.
@@ -16,7 +18,7 @@ final class LogCapture: Sendable {
     struct Handler: LogHandler {
         let capture: LogCapture
         var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
+        var logLevel: Logger.Level = .info
 
         subscript(metadataKey key: String) -> Logger.Metadata.Value? {
             get { metadata[key] }

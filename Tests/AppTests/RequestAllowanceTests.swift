@@ -53,6 +53,13 @@ import VaporTesting
             for _ in 4...10 { #expect(try await world.send(.GET, APIURL.me.path, token: first).status == .ok) }
             #expect(try await world.send(.GET, APIURL.me.path, token: first).status == .tooManyRequests)
             #expect(try await world.outbox("erin@demo.test").count == 2, "told again in the new hour, once")
+            // An instance whose clock is hours ahead starts its own count, and cannot hold the
+            // person's for the hours to come: the right clock counts afresh after it.
+            world.app.requestAllowance.now = { halfPast + 10 * 3600 }
+            #expect(try await world.send(.GET, APIURL.me.path, token: first).status == .ok)
+            world.app.requestAllowance.now = { halfPast + 3600 }
+            let after = try await world.send(.GET, APIURL.me.path, token: first)
+            #expect(after.status == .ok, "\(after.headers.first(name: "Retry-After") ?? "")")
         }
     }
 

@@ -75,7 +75,8 @@ struct AccountController {
         }
         let mail = req.application.mail
         try await req.db.transaction { db in
-            try await Audit.record(on: db, by: nil, email: email, .requestPasswordReset)
+            try await Audit.record(
+                on: db, by: nil, email: try await Auth.accountAddress(String(email.prefix(254)), on: db), .requestPasswordReset)
             guard
                 let practitioner = try await Practitioner.query(on: db).filter(\.$email == email)
                     .filter(\.$disabled == false).first(),

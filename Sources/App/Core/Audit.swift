@@ -1,5 +1,6 @@
 import CAFCore
 import Fluent
+import FluentSQL
 import Foundation
 import SQLKit
 
@@ -161,22 +162,34 @@ enum Audit {
         event.hash = AuditChain.hash(of: event, previous: link.previous)
         try await event.create(on: db)
         try await AuditChain.setHead(event.hash, on: db)
-        guard !children.isEmpty, let id = event.id else { return }
-        let rows = children.sorted { $0.uuidString < $1.uuidString }.map { SQLQueryString("(\(bind: $0), \(bind: id))") }
-        try await (db as! any SQLDatabase).raw(
-            "INSERT INTO audit_children (child_id, event_id) VALUES " + rows.joined(separator: ", ")
-        ).run()
+        guard let id = event.id else { return }
+        try await linkChildren(of: id, children, on: db as! any SQLDatabase)
+    }
+
+    /// Records that an entry names these children, 500 to a statement (well inside either
+    /// database's limit on bound values, however long a queue grows); a link already there
+    /// is left as it is, so a backfill may run again.
+    static func linkChildren(of event: UUID, _ children: Set<UUID>, on sql: any SQLDatabase) async throws {
+        let sorted = children.sorted { $0.uuidString < $1.uuidString }
+        for start in stride(from: 0, to: sorted.count, by: 500) {
+            let rows = sorted[start..<min(start + 500, sorted.count)].map { SQLQueryString("(\(bind: $0), \(bind: event))") }
+            try await sql.raw(
+                "INSERT INTO audit_children (child_id, event_id) VALUES " + rows.joined(separator: ", ")
+                    + " ON CONFLICT DO NOTHING"
+            ).run()
+        }
     }
 
     /// Everything recorded about one child (its episodes, and the searches and queues that
     /// showed it), oldest first: each by an index, never by reading entries' text.
     static func events(forChildren childIDs: [UUID], episodeIDs: [UUID], on db: any Database) async throws -> [AuditEvent] {
-        let named = try await (db as! any SQLDatabase).select().column("event_id").from("audit_children")
-            .where("child_id", .in, childIDs).all().map { try $0.decode(column: "event_id", as: UUID.self) }
+        // One statement: the entries naming a child are selected by the database, not listed
+        // here, so a child named in a hundred thousand searches reads like any other.
+        let children = SQLList(childIDs.map { SQLBind($0) })
         return try await AuditEvent.query(on: db)
             .group(.or) { group in
                 group.filter(\.$childID ~~ childIDs)
-                if !named.isEmpty { group.filter(\.$id ~~ named) }
+                group.filter(.sql(embed: "id IN (SELECT event_id FROM audit_children WHERE child_id IN (\(children)))"))
                 if !episodeIDs.isEmpty { group.filter(\.$episodeID ~~ episodeIDs) }
             }
             .sort(\.$sequence)

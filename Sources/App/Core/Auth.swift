@@ -41,8 +41,8 @@ enum Auth {
     /// Checks an e-mail and password; the same answer (nil) whether the account is
     /// missing, disabled, not yet set up or the password wrong, and the same work either way.
     /// Every attempt first takes a turn from the throttle (429 when it must wait, the
-    /// password unchecked); every failure is audited, the typed address kept to 254
-    /// characters. An account with a second factor gives its turn back only at the code.
+    /// password unchecked); every failure is audited, with the account's address (an address
+    /// that is no one's is not kept). An account with a second factor gives its turn back only at the code.
     static func verify(email: String, password: String, channel: String, on req: Request) async throws -> SignedIn? {
         let address = String(email.lowercased().trimmingCharacters(in: .whitespaces).prefix(254))
         try await takeTurn(address, channel: channel, on: req)
@@ -65,7 +65,8 @@ enum Auth {
         } catch let refused as SignInThrottle.Refused {
             if refused.first {
                 try await Audit.record(
-                    on: req.db, by: nil, email: address, .signInFailed, outcome: .denied, detail: "\(channel) throttled")
+                    on: req.db, by: nil, email: try await accountAddress(address, on: req.db), .signInFailed, outcome: .denied,
+                    detail: "\(channel) throttled")
             }
             throw AppError(
                 status: .tooManyRequests, code: "too-many-attempts",
@@ -77,9 +78,19 @@ enum Auth {
     /// A wrong password or code: audited, and counted against the account from anywhere; a
     /// burst alerts the coordinators of the account's LA, once a window.
     static func failed(_ address: String, _ practitioner: Practitioner?, channel: String, on req: Request) async throws {
-        try await Audit.record(on: req.db, by: nil, email: address, .signInFailed, outcome: .denied, detail: channel)
+        try await Audit.record(
+            on: req.db, by: nil, email: practitioner?.email ?? noAccount, .signInFailed, outcome: .denied, detail: channel)
         guard let practitioner, try await req.application.throttle.failed(address, on: req.db) else { return }
         try await SignInAlerts.burst(against: practitioner, failures: req.application.throttle.burst, on: req)
+    }
+
+    /// What the audit keeps of a typed address that is no one's: not the text, which is now
+    /// and then a password typed into the wrong box (ASVS V7.1.1).
+    static let noAccount = "(an address with no account)"
+
+    /// The typed address as the audit keeps it: the account's, or `noAccount`.
+    static func accountAddress(_ address: String, on db: any Database) async throws -> String {
+        try await Practitioner.query(on: db).filter(\.$email == address).count() > 0 ? address : noAccount
     }
 
     static func wait(_ seconds: Int) -> String {

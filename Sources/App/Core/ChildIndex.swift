@@ -291,7 +291,8 @@ enum ChildIndex {
             if !duplicates.isEmpty {
                 try await Audit.record(
                     on: db, by: signedIn, .registerChild, outcome: .denied,
-                    detail: "possible duplicates=\(duplicates.map { $0.id!.uuidString }.joined(separator: ","))")
+                    detail: "possible duplicates=\(duplicates.map { $0.id!.uuidString }.joined(separator: ","))",
+                    naming: duplicates.map { $0.id! })
                 throw AppError(
                     status: .conflict, code: "possible-duplicate",
                     message: duplicates.count == 1

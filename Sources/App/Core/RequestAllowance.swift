@@ -24,31 +24,40 @@ struct RequestAllowance: Sendable {
     static let window: TimeInterval = 3600
 
     /// Counts this request against the signed-in person's hour; throws 429 once past the limit.
-    /// The window only moves forward: an instance whose clock is behind counts into the
-    /// window another has begun, rather than starting the count again.
+    /// The window only moves forward, by at most one hour: an instance whose clock is behind
+    /// counts into the window another has begun rather than starting the count again, and
+    /// one whose clock is far ahead cannot hold a person's count for hours to come.
     func take(by signedIn: SignedIn, on req: Request) async throws {
         let now = AuditChain.milliseconds(self.now())
         let windowMS = Int64(Self.window * 1000)
         let start = now / windowMS * windowMS
+        let current = SQLRaw(
+            "request_counts.window_start >= \(start) AND request_counts.window_start <= \(start + windowMS)")
         let row = try await (req.db as! any SQLDatabase).raw(
             """
             INSERT INTO request_counts (practitioner_id, window_start, requests, alerted)
             VALUES (\(bind: signedIn.id), \(bind: start), 1, 0)
             ON CONFLICT (practitioner_id) DO UPDATE SET
-                requests = CASE WHEN request_counts.window_start >= \(bind: start) THEN request_counts.requests + 1 ELSE 1 END,
-                alerted = CASE WHEN request_counts.window_start >= \(bind: start) THEN request_counts.alerted ELSE 0 END,
-                window_start = CASE WHEN request_counts.window_start >= \(bind: start) THEN request_counts.window_start
-                    ELSE \(bind: start) END
+                requests = CASE WHEN \(current) THEN request_counts.requests + 1 ELSE 1 END,
+                alerted = CASE WHEN \(current) THEN request_counts.alerted ELSE 0 END,
+                window_start = CASE WHEN \(current) THEN request_counts.window_start ELSE \(bind: start) END
             RETURNING requests, alerted, window_start
             """
         ).first()
         guard let row else { return }
         let count = try row.decode(column: "requests", as: Int.self)
+        let window = try row.decode(column: "window_start", as: Int64.self)
         if count >= alertAt, try row.decode(column: "alerted", as: Int.self) == 0 {
-            try await Self.alert(signedIn, window: try row.decode(column: "window_start", as: Int64.self), on: req)
+            // An alert that fails (the mail relay's outbox, say) is tried again on the next
+            // request; it never costs the person this one.
+            do {
+                try await Self.alert(signedIn, window: window, on: req)
+            } catch {
+                req.logger.report(error: error)
+            }
         }
         guard count > limit else { return }
-        let minutes = max(1, Int((start + windowMS - now + 59_999) / 60_000))
+        let minutes = max(1, Int((window + windowMS - now + 59_999) / 60_000))
         if count == limit + 1 {
             try await Audit.record(
                 on: req.db, by: signedIn, .requestLimit, outcome: .denied, detail: "\(limit) requests within an hour")

@@ -31,7 +31,9 @@ enum Layout {
                 // Only <title>, whose text Plot escapes: its `.title` also writes og:title and
                 // twitter:title attributes unescaped, which let a child's name inject markup.
                 .element(named: "title", text: (hasErrors ? "Error: " : "") + "\(title) – \(serviceName)"),
-                .stylesheet(Assets.stylesheet.path)
+                .stylesheet(Assets.stylesheet.path),
+                // The Show button of any password field (GOV.UK's password input); once, on every page.
+                .script(.src(Assets.passwordScript.path), .defer())
             ),
             .body(
                 .class("govuk-template__body"),

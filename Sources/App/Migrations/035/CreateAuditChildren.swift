@@ -6,33 +6,51 @@ import SQLKit
 /// review queue showed. A child's trail was found by searching every entry's detail for the
 /// child's id (`LIKE '%id%'`), a scan that grew with every search in the country and that
 /// typed text could fool; now it is an index lookup on what `Audit.record` was told. Entries
-/// from before are linked from their details' own lists (`results=` and `queue:`).
+/// from before are linked from their details' own lists (`results=`, `queue:` and a refused
+/// registration's `duplicates=`). An instance of the release before, still serving while this
+/// one migrates, writes entries without links: stop the old release before starting this one.
 struct CreateAuditChildren: AsyncMigration {
     func prepare(on database: any Database) async throws {
         let sql = database as! any SQLDatabase
+        // Safe to run again after a failure part-way: the table and links already made stay.
         try await sql.raw(
             """
-            CREATE TABLE audit_children (
+            CREATE TABLE IF NOT EXISTS audit_children (
                 child_id UUID NOT NULL,
                 event_id UUID NOT NULL REFERENCES audit_events (id),
                 PRIMARY KEY (child_id, event_id)
             )
             """
         ).run()
-        let listing = try await sql.raw(
-            """
-            SELECT id, action, detail FROM audit_events
-            WHERE action IN ('search-children', 'view-review-queue') AND detail <> ''
-            """
-        ).all()
-        for row in listing {
-            let event = try row.decode(column: "id", as: UUID.self)
-            let detail = try row.decode(column: "detail", as: String.self)
-            let list = try row.decode(column: "action", as: String.self) == "search-children" ? "results=" : "queue: "
-            guard let start = detail.range(of: list, options: .backwards) else { continue }
-            let named = Set(detail[start.upperBound...].split(separator: ",").compactMap { UUID(uuidString: String($0)) })
-            for child in named {
-                try await sql.raw("INSERT INTO audit_children (child_id, event_id) VALUES (\(bind: child), \(bind: event))").run()
+        try await Self.backfill(on: database)
+    }
+
+    /// Links the entries written before, a thousand at a time in order, each batch in one
+    /// transaction: a national audit log is never held in memory whole.
+    static func backfill(on database: any Database) async throws {
+        let lists = ["search-children": "results=", "view-review-queue": "queue: ", "register-child": "duplicates="]
+        var after: Int64 = -1
+        while true {
+            let rows = try await (database as! any SQLDatabase).raw(
+                """
+                SELECT id, sequence, action, detail FROM audit_events
+                WHERE sequence > \(bind: after) AND action IN ('search-children', 'view-review-queue', 'register-child')
+                ORDER BY sequence LIMIT 1000
+                """
+            ).all()
+            guard let last = rows.last else { return }
+            after = try last.decode(column: "sequence", as: Int64.self)
+            try await database.transaction { db in
+                for row in rows {
+                    let detail = try row.decode(column: "detail", as: String.self)
+                    guard let list = lists[try row.decode(column: "action", as: String.self)],
+                        let start = detail.range(of: list, options: .backwards)
+                    else { continue }
+                    let named = Set(
+                        detail[start.upperBound...].split(separator: ",").compactMap { UUID(uuidString: String($0)) })
+                    try await Audit.linkChildren(
+                        of: try row.decode(column: "id", as: UUID.self), named, on: db as! any SQLDatabase)
+                }
             }
         }
     }

@@ -62,8 +62,8 @@ enum GOVUK {
         .unwrap(text) { .div(.class("govuk-hint"), .id(id + "-hint"), .text($0)) }
     }
 
-    /// A text input; a password one is GOV.UK's password input, whose Show button the script
-    /// reveals (hidden, the field is an ordinary password field without it).
+    /// A text input; a password one is GOV.UK's password input, whose Show button the layout's
+    /// script reveals (hidden, the field is an ordinary password field without it).
     static func textInput<C: HTML.BodyContext>(
         label: String, name: String, value: String, hint: String? = nil, error: FieldProblem? = nil,
         type: HTMLInputType = .text, autocomplete: String? = nil, width: String? = nil, inputMode: String? = nil
@@ -97,8 +97,7 @@ enum GOVUK {
                         .class(
                             "govuk-button govuk-button--secondary govuk-password-input__toggle govuk-js-password-input-toggle"),
                         .attribute(named: "aria-controls", value: id), .attribute(named: "aria-label", value: "Show password"),
-                        .attribute(named: "hidden", value: "hidden"), .text("Show")),
-                    .raw("<script src=\"\(Assets.passwordScript.path)\" defer=\"defer\"></script>"))
+                        .attribute(named: "hidden", value: "hidden"), .text("Show")))
                 : input
         )
     }
