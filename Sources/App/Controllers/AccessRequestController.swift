@@ -53,3 +53,15 @@ struct AccessRequestController {
         }
     }
 }
+
+extension AccessRequestController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.post(SiteURL.requestAccess(.pattern).pattern, use: request)
+        routes.get(SiteURL.accessRequest(.pattern).pattern, use: show)
+        routes.post(SiteURL.accessRequest(.pattern).pattern, use: decide)
+        routes.post(SiteURL.takeBreakGlass(.pattern).pattern, use: breakGlass)
+        let grants = EmergencyAccessController<BreakGlassGrant>()
+        routes.get(SiteURL.breakGlassGrant(.pattern).pattern, use: grants.show)
+        routes.post(SiteURL.breakGlassGrant(.pattern).pattern, use: grants.review)
+    }
+}

@@ -225,3 +225,17 @@ struct AccountController {
         }
     }
 }
+
+extension AccountController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let signedIn = routes.signedInPages
+        routes.get(SiteURL.credentialLink.pattern, use: showLink)
+        routes.post(SiteURL.credentialLink.pattern, use: useLink)
+        routes.get(SiteURL.forgotPassword.pattern, use: showForgotten)
+        routes.post(SiteURL.forgotPassword.pattern, use: sendForgotten)
+        signedIn.get(SiteURL.changePassword.pattern, use: showChange)
+        signedIn.post(SiteURL.changePassword.pattern, use: change)
+        signedIn.get(SiteURL.sessions.pattern, use: showSessions)
+        signedIn.post(SiteURL.sessions.pattern, use: endSessions)
+    }
+}

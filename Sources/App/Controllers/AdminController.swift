@@ -136,3 +136,16 @@ struct AdminController {
                 grants.filter { Access.mayDecide($0, by: signedIn) }.map { $0.id! }))
     }
 }
+
+extension AdminController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get(SiteURL.admin.pattern, use: show)
+        routes.post(SiteURL.admin.pattern, use: create)
+        routes.post(SiteURL.adminDisable(.pattern).pattern, use: setStatus)
+        routes.get(SiteURL.adminAccount(.pattern).pattern, use: account)
+        routes.post(SiteURL.adminAccount(.pattern).pattern, use: updateAccount)
+        routes.get(SiteURL.adminOrganisationPage(.pattern).pattern, use: organisation)
+        routes.post(SiteURL.adminOrganisationPage(.pattern).pattern, use: updateOrganisation)
+        routes.post(SiteURL.adminRoleGrant(.pattern).pattern, use: decideRoleGrant)
+    }
+}

@@ -161,3 +161,15 @@ struct AuthController {
         return response
     }
 }
+
+extension AuthController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get(SiteURL.signIn.pattern, use: show)
+        routes.post(SiteURL.signIn.pattern, use: signIn)
+        routes.get(SiteURL.signInCode.pattern, use: showCode)
+        routes.post(SiteURL.signInCode.pattern, use: checkCode)
+        routes.get(SiteURL.twoFactor.pattern, use: showSetUp)
+        routes.post(SiteURL.twoFactor.pattern, use: setUp)
+        routes.post(SiteURL.signOut.pattern, use: signOut)
+    }
+}

@@ -326,3 +326,32 @@ struct ChildController {
         }
     }
 }
+
+extension ChildController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get(SiteURL.findChild.pattern, use: find)
+        routes.post(SiteURL.findChild.pattern, use: search)
+        routes.get(SiteURL.registerChild.pattern, use: newChild)
+        routes.post(SiteURL.registerChild.pattern, use: register)
+        routes.get(SiteURL.child(.pattern).pattern, use: show)
+        routes.get(SiteURL.childAudit(.pattern).pattern, use: audit)
+        routes.get(SiteURL.childWhereabouts(.pattern).pattern, use: editWhereabouts)
+        routes.post(SiteURL.childWhereabouts(.pattern).pattern, use: saveWhereabouts)
+        routes.post(SiteURL.childBirth(.pattern).pattern, use: recordBirth)
+        routes.get(SiteURL.childNames(.pattern).pattern, use: names)
+        routes.post(SiteURL.childNames(.pattern).pattern, use: addName)
+        routes.get(SiteURL.nameProposal(.pattern).pattern, use: showNameProposal)
+        routes.get(SiteURL.childDecisionsNotToShare(.pattern).pattern, use: newDecisionNotToShare)
+        routes.post(SiteURL.childDecisionsNotToShare(.pattern).pattern, use: recordDecisionNotToShare)
+        routes.get(SiteURL.decisionsNotToShare.pattern, use: decisionsNotToShare)
+        routes.post(SiteURL.nameProposal(.pattern).pattern, use: decideNameProposal)
+        routes.post(SiteURL.childMerge(.pattern).pattern, use: merge)
+        routes.post(SiteURL.childShield(.pattern).pattern, use: shield)
+        routes.post(SiteURL.shieldOverride(.pattern).pattern, use: overrideShield)
+        let overrides = EmergencyAccessController<ShieldOverride>()
+        routes.get(SiteURL.shieldOverrideReview(.pattern).pattern, use: overrides.show)
+        routes.post(SiteURL.shieldOverrideReview(.pattern).pattern, use: overrides.review)
+        routes.get(SiteURL.startEpisode(child: .pattern).pattern, use: newEpisode)
+        routes.post(SiteURL.startEpisode(child: .pattern).pattern, use: openEpisode)
+    }
+}

@@ -278,3 +278,21 @@ struct EpisodeController {
         return FieldProblem(field: "\(part).\(content.elements[index].code)", message: problem.message)
     }
 }
+
+extension EpisodeController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get(SiteURL.episode(.pattern).pattern, use: show)
+        routes.post(SiteURL.shareEpisode(.pattern).pattern, use: share)
+        routes.post(SiteURL.episodeConsent(.pattern).pattern, use: changeConsent)
+        routes.post(SiteURL.startReview(.pattern).pattern, use: startReview)
+        routes.post(SiteURL.closeEpisode(.pattern).pattern, use: close)
+        routes.get(SiteURL.printEpisode(.pattern).pattern, use: print)
+        routes.post(SiteURL.reopenEpisode(.pattern).pattern, use: reopen)
+        routes.get(SiteURL.comparison(.pattern).pattern, use: compare)
+        routes.get(SiteURL.editAssessment(episode: .pattern).pattern, use: edit)
+        routes.post(SiteURL.editAssessment(episode: .pattern).pattern, use: save)
+        routes.post(SiteURL.episodeTime(.pattern).pattern, use: recordTime)
+        routes.post(SiteURL.editingPing(.pattern).pattern, use: ping)
+        routes.get(SiteURL.assessment(episode: .pattern).pattern, use: read)
+    }
+}

@@ -72,3 +72,13 @@ struct InvolvementController {
         return page.render(PageContext(req)).response()
     }
 }
+
+extension InvolvementController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get(SiteURL.childInvolvements(.pattern).pattern, use: newInvolvement)
+        routes.post(SiteURL.childInvolvements(.pattern).pattern, use: recordInvolvement)
+        routes.get(SiteURL.involvementDisclosures(.pattern).pattern, use: disclosures)
+        routes.post(SiteURL.involvementDisclosures(.pattern).pattern, use: disclose)
+        routes.post(SiteURL.withdrawDisclosure(.pattern).pattern, use: withdraw)
+    }
+}

@@ -52,3 +52,10 @@ struct MeasuresController {
             ? "\"" + safe.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : safe
     }
 }
+
+extension MeasuresController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get(SiteURL.measures.pattern, use: show)
+        routes.get(SiteURL.measuresCSV.pattern, use: csv)
+    }
+}

@@ -73,3 +73,12 @@ struct PlanController {
             actorID: signedIn.id)
     }
 }
+
+extension PlanController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get(SiteURL.plan(.pattern).pattern, use: show)
+        routes.post(SiteURL.planActions(.pattern).pattern, use: add)
+        routes.post(SiteURL.planReview(.pattern).pattern, use: setReview)
+        routes.post(SiteURL.action(.pattern).pattern, use: update)
+    }
+}

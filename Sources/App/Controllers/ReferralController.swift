@@ -29,3 +29,10 @@ struct ReferralController {
         return ReferralPage(referral: referral, authorised: authorised)
     }
 }
+
+extension ReferralController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get(SiteURL.referral(.pattern).pattern, use: show)
+        routes.post(SiteURL.referral(.pattern).pattern, use: decide)
+    }
+}

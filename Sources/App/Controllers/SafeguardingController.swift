@@ -106,3 +106,14 @@ struct SafeguardingController {
         ).render(PageContext(req)).response()
     }
 }
+
+extension SafeguardingController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get(SiteURL.checklist(child: .pattern).pattern, use: checklist)
+        routes.post(SiteURL.checklist(child: .pattern).pattern, use: recordChecklist)
+        routes.get(SiteURL.safeguarding(child: .pattern).pattern, use: phone)
+        routes.post(SiteURL.safeguarding(child: .pattern).pattern, use: recordCall)
+        routes.get(SiteURL.safeguardingCall(.pattern).pattern, use: call)
+        routes.post(SiteURL.followUp(.pattern).pattern, use: followUp)
+    }
+}

@@ -128,3 +128,14 @@ struct TeamController {
             isCoordinator: authorised.basis == .coordinator, notice: notice)
     }
 }
+
+extension TeamController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get(SiteURL.team(.pattern).pattern, use: show)
+        routes.post(SiteURL.familyMembers(.pattern).pattern, use: addFamilyMember)
+        routes.post(SiteURL.meetings(.pattern).pattern, use: scheduleMeeting)
+        routes.post(SiteURL.leadProfessional(.pattern).pattern, use: changeLead)
+        routes.get(SiteURL.meeting(.pattern).pattern, use: meeting)
+        routes.post(SiteURL.meeting(.pattern).pattern, use: recordMeeting)
+    }
+}

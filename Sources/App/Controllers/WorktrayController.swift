@@ -60,3 +60,9 @@ struct WorktrayController {
         return latest.mapValues(\.status)
     }
 }
+
+extension WorktrayController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get(SiteURL.home.pattern, use: show)
+    }
+}

@@ -202,6 +202,12 @@ extension Request {
     }
 }
 
+extension RoutesBuilder {
+    /// Pages for a signed-in person (others are sent to sign in), each request counted
+    /// against their hourly allowance.
+    var signedInPages: any RoutesBuilder { grouped(RequireSignIn(api: false), CountRequests()) }
+}
+
 /// API: 401 without a valid token. Pages: redirect to sign-in.
 struct RequireSignIn: AsyncMiddleware {
     let api: Bool

@@ -32,8 +32,9 @@ enum Layout {
                 // twitter:title attributes unescaped, which let a child's name inject markup.
                 .element(named: "title", text: (hasErrors ? "Error: " : "") + "\(title) – \(serviceName)"),
                 .stylesheet(Assets.stylesheet.path),
-                // The Show button of any password field (GOV.UK's password input); once, on every page.
-                .script(.src(Assets.passwordScript.path), .defer())
+                // The Show button of any password field (GOV.UK's password input), once on every
+                // page; `defer="defer"`, as pages are also well-formed XML (a bare attribute is not).
+                .script(.src(Assets.passwordScript.path), .attribute(named: "defer", value: "defer"))
             ),
             .body(
                 .class("govuk-template__body"),

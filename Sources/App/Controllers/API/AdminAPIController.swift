@@ -82,3 +82,15 @@ struct AdminAPIController {
         return AccountDTO(practitioner, pendingRoles: pending?.roles ?? [])
     }
 }
+
+extension AdminAPIController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get(APIURL.adminAccounts.pattern, use: list)
+        routes.post(APIURL.adminOrganisations.pattern, use: createOrganisation)
+        routes.patch(APIURL.adminOrganisation(.pattern).pattern, use: updateOrganisation)
+        routes.post(APIURL.adminPractitioners.pattern, use: createPractitioner)
+        routes.patch(APIURL.adminPractitioner(.pattern).pattern, use: update)
+        routes.get(APIURL.adminRoleGrants.pattern, use: roleGrants)
+        routes.post(APIURL.adminRoleGrantDecision(.pattern).pattern, use: decideRoleGrant)
+    }
+}

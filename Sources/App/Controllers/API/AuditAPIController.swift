@@ -13,3 +13,9 @@ struct AuditAPIController {
         return try AuditDTO(events: events.map(AuditEventDTO.init)).json()
     }
 }
+
+extension AuditAPIController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get(APIURL.audit.pattern, use: read)
+    }
+}

@@ -59,3 +59,10 @@ struct AuthAPIController {
         try MeDTO(try req.signedIn).json()
     }
 }
+
+extension AuthAPIController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.delete(APIURL.token.pattern, use: deleteToken)
+        routes.get(APIURL.me.pattern, use: me)
+    }
+}

@@ -208,3 +208,29 @@ struct ChildrenAPIController {
         return try ConsentRefusalDTO(refusal).json(.created)
     }
 }
+
+extension ChildrenAPIController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.post(APIURL.childSearch.pattern, use: search)
+        routes.post(APIURL.children.pattern, use: create)
+        routes.get(APIURL.child(.pattern).pattern, use: read)
+        routes.post(APIURL.childNames(.pattern).pattern, use: addName)
+        routes.get(APIURL.nameProposals.pattern, use: nameProposals)
+        routes.post(APIURL.childDecisionsNotToShare(.pattern).pattern, use: recordDecisionNotToShare)
+        routes.get(APIURL.decisionsNotToShare.pattern, use: decisionsNotToShare)
+        routes.post(APIURL.nameProposalDecision(.pattern).pattern, use: decideNameProposal)
+        routes.post(APIURL.childBirth(.pattern).pattern, use: recordBirth)
+        routes.post(APIURL.childMerge(.pattern).pattern, use: merge)
+        routes.put(APIURL.childWhereabouts(.pattern).pattern, use: updateWhereabouts)
+        routes.post(APIURL.childInvolvements(.pattern).pattern, use: recordInvolvement)
+        routes.get(APIURL.involvementDisclosures(.pattern).pattern, use: disclosures)
+        routes.post(APIURL.involvementDisclosures(.pattern).pattern, use: disclose)
+        routes.delete(APIURL.involvementDisclosure(.pattern).pattern, use: withdrawDisclosure)
+        routes.put(APIURL.childShield(.pattern).pattern, use: shield)
+        routes.post(APIURL.childShieldOverrides(.pattern).pattern, use: overrideShield)
+        routes.get(APIURL.shieldOverrides.pattern, use: overrideQueue)
+        routes.post(APIURL.shieldOverrideReview(.pattern).pattern, use: reviewOverride)
+        routes.post(APIURL.childEpisodes(.pattern).pattern, use: openEpisode)
+        routes.post(APIURL.consentRefusals(.pattern).pattern, use: refuseConsent)
+    }
+}

@@ -202,3 +202,29 @@ struct EpisodesAPIController {
             .json(.created)
     }
 }
+
+extension EpisodesAPIController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get(APIURL.episodes.pattern, use: list)
+        routes.get(APIURL.episode(.pattern).pattern, use: read)
+        routes.get(APIURL.assessment(.pattern).pattern, use: assessment)
+        routes.put(APIURL.assessment(.pattern).pattern, use: saveAssessment)
+        routes.post(APIURL.completeAssessment(.pattern).pattern, use: completeAssessment)
+        routes.get(APIURL.assessments(.pattern).pattern, use: versions)
+        routes.post(APIURL.assessments(.pattern).pattern, use: startReview)
+        routes.get(APIURL.comparison(.pattern).pattern, use: compare)
+        routes.post(APIURL.shares(.pattern).pattern, use: share)
+        routes.post(APIURL.consents(.pattern).pattern, use: changeConsent)
+        routes.post(APIURL.close(.pattern).pattern, use: close)
+        routes.post(APIURL.reopen(.pattern).pattern, use: reopen)
+        routes.post(APIURL.timeEntries(.pattern).pattern, use: recordTime)
+        routes.get(APIURL.referrals.pattern, use: referrals)
+        routes.post(APIURL.referralDecision(.pattern).pattern, use: decideReferral)
+        routes.post(APIURL.episodeAccessRequests(.pattern).pattern, use: requestAccess)
+        routes.get(APIURL.accessRequests.pattern, use: accessRequests)
+        routes.post(APIURL.accessRequestDecision(.pattern).pattern, use: decideAccessRequest)
+        routes.post(APIURL.episodeBreakGlass(.pattern).pattern, use: breakGlass)
+        routes.get(APIURL.breakGlassQueue.pattern, use: breakGlassQueue)
+        routes.post(APIURL.breakGlassReview(.pattern).pattern, use: reviewBreakGlass)
+    }
+}

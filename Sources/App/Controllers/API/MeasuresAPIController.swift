@@ -29,3 +29,10 @@ extension MeasureReports.Filters {
             agencyType: parameter("agencyType"), organisationID: parameter("organisationId"))
     }
 }
+
+extension MeasuresAPIController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get(APIURL.measures.pattern, use: all)
+        routes.get(APIURL.measure(nil).pattern, use: one)
+    }
+}

@@ -41,3 +41,12 @@ struct PlanAPIController {
             .json()
     }
 }
+
+extension PlanAPIController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get(APIURL.actions(.pattern).pattern, use: plan)
+        routes.post(APIURL.actions(.pattern).pattern, use: add)
+        routes.patch(APIURL.action(episode: .pattern, action: .pattern).pattern, use: update)
+        routes.put(APIURL.planReview(.pattern).pattern, use: setReview)
+    }
+}

@@ -49,3 +49,13 @@ struct SafeguardingAPIController {
         return try SafeguardingCallDTO(try await SafeguardingCalls.read(id, by: signedIn, on: req.db)).json()
     }
 }
+
+extension SafeguardingAPIController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.post(APIURL.preAssessments(.pattern).pattern, use: recordChecklist)
+        routes.post(APIURL.safeguardingCalls(.pattern).pattern, use: recordCall)
+        routes.get(APIURL.calls.pattern, use: list)
+        routes.get(APIURL.call(.pattern).pattern, use: read)
+        routes.post(APIURL.callFollowUp(.pattern).pattern, use: followUp)
+    }
+}

@@ -68,3 +68,13 @@ struct TeamAPIController {
         return try LeadProfessionalTermDTO(term, shield: shield).json(.created)
     }
 }
+
+extension TeamAPIController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get(APIURL.team(.pattern).pattern, use: team)
+        routes.post(APIURL.familyMembers(.pattern).pattern, use: addFamilyMember)
+        routes.post(APIURL.meetings(.pattern).pattern, use: scheduleMeeting)
+        routes.put(APIURL.meetingAttendance(episode: .pattern, meeting: .pattern).pattern, use: recordAttendance)
+        routes.post(APIURL.leadProfessional(.pattern).pattern, use: changeLead)
+    }
+}
