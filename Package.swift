@@ -16,10 +16,13 @@ let package = Package(
     ],
     targets: [
         .target(name: "CAFCore"),
+        // One-time passwords: TOTP (RFC 6238), base32 and the QR code the set-up page draws.
+        .target(name: "OneTimePasswords", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "App",
             dependencies: [
                 "CAFCore",
+                "OneTimePasswords",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -34,6 +37,9 @@ let package = Package(
         ),
         .executableTarget(name: "ecaf", dependencies: ["App"]),
         .testTarget(name: "CAFCoreTests", dependencies: ["CAFCore"]),
+        .testTarget(
+            name: "OneTimePasswordsTests",
+            dependencies: ["OneTimePasswords", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(
             name: "AppTests",
             dependencies: [

@@ -1,6 +1,7 @@
 import CAFCore
 import Fluent
 import Foundation
+import OneTimePasswords
 import Testing
 import VaporTesting
 

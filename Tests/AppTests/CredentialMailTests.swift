@@ -2,6 +2,7 @@ import CAFCore
 import Fluent
 import Foundation
 import NIOCore
+import OneTimePasswords
 import SQLKit
 import Testing
 import VaporTesting

@@ -107,10 +107,33 @@ import VaporTesting
                 #expect(allowed.contains(file.lastPathComponent), "\(file.lastPathComponent) brings its own generator")
             }
         }
-        for file in ["Auth.swift", "TOTP.swift"] {
-            let text = try String(contentsOf: sources.appendingPathComponent("App/Core/\(file)"), encoding: .utf8)
+        for file in ["App/Core/Auth.swift", "OneTimePasswords/TOTP.swift"] {
+            let text = try String(contentsOf: sources.appendingPathComponent(file), encoding: .utf8)
             #expect(text.contains("var generator = SystemRandomNumberGenerator()"), "\(file)")
         }
+    }
+
+    /// ASVS V6.2.5: no weak algorithm or mode anywhere in the sources. SHA-1 appears only
+    /// as the HMAC of RFC 6238, which every authenticator app computes (and HMAC-SHA1 is not
+    /// broken as a MAC); sealing is AES-GCM, passwords bcrypt, digests SHA-256.
+    @Test func noWeakAlgorithmIsUsed() throws {
+        let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Sources")
+        let files = try #require(FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil))
+            .compactMap { $0 as? URL }.filter { $0.pathExtension == "swift" }
+        var sha1 = 0
+        for file in files {
+            let text = try String(contentsOf: file, encoding: .utf8)
+            for weak in ["Insecure.MD5", "AES._CBC", "AES.CBC", "ECB", "CommonCrypto", "DES(", "RC4", "Insecure.SHA1."] {
+                #expect(!text.contains(weak), "\(file.lastPathComponent) uses \(weak)")
+            }
+            let uses = text.components(separatedBy: "Insecure.SHA1").count - 1
+            sha1 += uses
+            if uses > 0 {
+                #expect(file.lastPathComponent == "TOTP.swift", "\(file.lastPathComponent) uses SHA-1")
+                #expect(uses == text.components(separatedBy: "HMAC<Insecure.SHA1>").count - 1, "SHA-1 only as an HMAC")
+            }
+        }
+        #expect(sha1 == 1)
     }
 
     /// The C library's generators, and GameplayKit's (not SQL's `ORDER BY random()`, nor a

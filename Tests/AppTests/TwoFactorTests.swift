@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import OneTimePasswords
 import Testing
 import VaporTesting
 

@@ -1,4 +1,5 @@
 import CAFCore
+import OneTimePasswords
 import Plot
 import Vapor
 

@@ -1,4 +1,5 @@
 import Fluent
+import OneTimePasswords
 import SQLKit
 import Vapor
 

@@ -1,4 +1,5 @@
 import CAFCore
+import OneTimePasswords
 import Plot
 
 /// Setting up two-factor sign-in: a QR code drawn on the server, the same key to type by

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import App
+@testable import OneTimePasswords
 
 @Suite struct TOTPTests {
     /// RFC 6238 Appendix B: the seeds and the eight-digit codes at each time.

@@ -3,13 +3,13 @@ import Foundation
 /// A QR code (ISO/IEC 18004) for short text such as an `otpauth://` address: byte mode,
 /// error correction level M, versions 1 to 10, the mask with the lowest penalty. Rendered
 /// as SVG on the server, so enrolment needs no script and no third party.
-struct QRCode {
+public struct QRCode: Sendable {
     /// `modules[row][column]`, true for dark.
-    let modules: [[Bool]]
-    let version: Int
-    let mask: Int
+    public let modules: [[Bool]]
+    public let version: Int
+    public let mask: Int
 
-    var size: Int { modules.count }
+    public var size: Int { modules.count }
 
     /// Level M block structure per version: (blocks, data codewords) groups and EC codewords a block.
     private static let blocks: [(groups: [(count: Int, data: Int)], ec: Int)] = [
@@ -21,7 +21,7 @@ struct QRCode {
     ]
 
     /// Nil when the text is too long for version 10.
-    init?(_ text: String, mask forcedMask: Int? = nil) {
+    public init?(_ text: String, mask forcedMask: Int? = nil) {
         let bytes = Array(text.utf8)
         guard
             let version = (1...10).first(where: { version in
@@ -89,7 +89,7 @@ struct QRCode {
 
     /// The modules as SVG squares in a quiet zone of four modules, black on white as scanners
     /// expect, titled for screen readers.
-    func svg(title: String, scale: Int = 5) -> String {
+    public func svg(title: String, scale: Int = 5) -> String {
         let quiet = 4, side = (size + 2 * quiet) * scale
         var path = ""
         for (row, line) in modules.enumerated() {

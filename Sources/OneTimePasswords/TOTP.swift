@@ -3,16 +3,16 @@ import Foundation
 
 /// Time-based one-time passwords (RFC 6238: RFC 4226's HOTP over 30-second steps), as every
 /// authenticator app computes them: HMAC-SHA1, six digits, a 160-bit secret.
-enum TOTP {
-    static let period: Int64 = 30
+public enum TOTP {
+    public static let period: Int64 = 30
     /// Codes from one step either side of now are accepted, for clocks that drift.
-    static let window: Int64 = 1
+    public static let window: Int64 = 1
 
-    enum Algorithm { case sha1, sha256, sha512 }
+    public enum Algorithm: Sendable { case sha1, sha256, sha512 }
 
-    static func step(at date: Date) -> Int64 { Int64(floor(date.timeIntervalSince1970)) / period }
+    public static func step(at date: Date) -> Int64 { Int64(floor(date.timeIntervalSince1970)) / period }
 
-    static func code(secret: [UInt8], step: Int64, digits: Int = 6, algorithm: Algorithm = .sha1) -> String {
+    public static func code(secret: [UInt8], step: Int64, digits: Int = 6, algorithm: Algorithm = .sha1) -> String {
         let key = SymmetricKey(data: secret)
         let counter = withUnsafeBytes(of: UInt64(step).bigEndian) { Data($0) }
         let mac: [UInt8] =
@@ -33,20 +33,20 @@ enum TOTP {
     }
 
     /// The step whose code this is, within `window` steps of `date`, or nil.
-    static func matchingStep(_ code: String, secret: [UInt8], at date: Date) -> Int64? {
+    public static func matchingStep(_ code: String, secret: [UInt8], at date: Date) -> Int64? {
         let typed = code.filter { !$0.isWhitespace && $0 != "-" }
         guard typed.count == 6, typed.allSatisfy(\.isASCII), typed.allSatisfy(\.isNumber) else { return nil }
         let now = step(at: date)
         return (now - window...now + window).first { Self.code(secret: secret, step: $0) == typed }
     }
 
-    static func newSecret() -> [UInt8] {
+    public static func newSecret() -> [UInt8] {
         var generator = SystemRandomNumberGenerator()
         return (0..<20).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
     }
 
     /// The `otpauth://` address an authenticator app reads from the QR code.
-    static func uri(secret: [UInt8], account: String, issuer: String = "eCAF") -> String {
+    public static func uri(secret: [UInt8], account: String, issuer: String = "eCAF") -> String {
         let label =
             "\(issuer):\(account)".addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "@.-_")))
             ?? account
@@ -55,10 +55,10 @@ enum TOTP {
 }
 
 /// RFC 4648 base32 without padding: how authenticator apps take a secret typed by hand.
-enum Base32 {
+public enum Base32 {
     static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
 
-    static func encode(_ bytes: [UInt8]) -> String {
+    public static func encode(_ bytes: [UInt8]) -> String {
         var output = "", buffer = 0, bits = 0
         for byte in bytes {
             buffer = (buffer << 8) | Int(byte)
@@ -72,7 +72,7 @@ enum Base32 {
         return output
     }
 
-    static func decode(_ text: String) -> [UInt8]? {
+    public static func decode(_ text: String) -> [UInt8]? {
         var output: [UInt8] = [], buffer = 0, bits = 0
         for character in text.uppercased() where character != "=" && !character.isWhitespace {
             guard let value = alphabet.firstIndex(of: character) else { return nil }

@@ -2,7 +2,7 @@ import Crypto
 import Foundation
 import Testing
 
-@testable import App
+@testable import OneTimePasswords
 
 /// The encoder against matrices from the Python `qrcode` library (byte mode, level M, the
 /// same mask): version 1 in full, larger versions (alignment patterns, version information,
