@@ -1,6 +1,7 @@
 import CAFCore
 import Fluent
 import Foundation
+import SQLKit
 import Testing
 import VaporTesting
 
@@ -125,6 +126,39 @@ import VaporTesting
             try await Audit.record(on: world.app.db, by: signedIn, .searchChildren, detail: "named", naming: [child, child])
             let events = try await Audit.events(forChildren: [child], episodeIDs: [], on: world.app.db)
             #expect(events.map(\.detail) == ["", "named"], "registered, then the search that named it")
+        }
+    }
+
+    /// Migration 035 links the entries written before it from their own lists: a search's
+    /// `results=`, a queue's `queue:`, a refused registration's `duplicates=`; run again, it
+    /// changes nothing.
+    @Test func entriesFromBeforeAreLinkedFromTheirOwnLists() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let amy = try await world.token("amy@demo.test")
+            let first = try await world.registerChild(as: amy)
+            let second = try await world.registerChild(as: amy, givenName: "Rosa", familyName: "Jones")
+            #expect(try await world.search("q=Evans", token: amy).status == .ok)
+            let duplicate = try await world.send(
+                .POST, APIURL.children.path, token: amy,
+                raw: #"{"givenName": "Lily", "familyName": "Evans", "dateOfBirth": "2016-05-01", "postcode": "cb1 2ab"}"#
+            )
+            #expect(duplicate.status == .conflict)
+            let signedIn = try await world.signedIn("amy@demo.test")
+            try await Audit.queueRead("referral", children: [second], by: signedIn, on: world.app.db)
+            let sql = world.app.db as! any SQLDatabase
+            func links() async throws -> [String] {
+                try await sql.raw("SELECT child_id, event_id FROM audit_children").all().map {
+                    "\(try $0.decode(column: "child_id", as: UUID.self)) \(try $0.decode(column: "event_id", as: UUID.self))"
+                }.sorted()
+            }
+            let written = try await links()
+            #expect(written.filter { $0.hasPrefix(first.uuidString) }.count == 2, "the search and the refused registration")
+            #expect(written.contains { $0.hasPrefix(second.uuidString) }, "the queue")
+            try await sql.raw("DELETE FROM audit_children").run()
+            try await CreateAuditChildren.backfill(on: world.app.db)
+            #expect(try await links() == written)
+            try await CreateAuditChildren.backfill(on: world.app.db)
+            #expect(try await links() == written, "run again, nothing changes")
         }
     }
 
