@@ -98,6 +98,24 @@ import VaporTesting
         }
     }
 
+    /// An alert that cannot be sent (here, mail with no key to seal it) costs the person
+    /// nothing: their request is answered, and the alert goes with a later one.
+    @Test func anAlertThatFailsIsTriedAgainAndNeverCostsTheRequest() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let halfPast = Date(timeIntervalSince1970: 1_800_001_800)
+            world.app.requestAllowance = RequestAllowance(alertAt: 2, limit: 100, now: { halfPast })
+            let amy = try await world.token("amy@demo.test")
+            let working = world.app.mail
+            world.app.mail.keys = nil
+            #expect(try await world.send(.GET, APIURL.me.path, token: amy).status == .ok, "at the alert, unsent")
+            #expect(try await AuditEvent.query(on: world.app.db).filter(\.$action == "unusual-volume").count() == 0)
+            world.app.mail = working
+            #expect(try await world.send(.GET, APIURL.me.path, token: amy).status == .ok)
+            #expect(try await AuditEvent.query(on: world.app.db).filter(\.$action == "unusual-volume").count() == 1)
+            #expect(try await world.outbox("erin@demo.test").count == 1)
+        }
+    }
+
     /// The settings: an alert above the limit could never fire, so it is refused by name.
     @Test func theAllowanceIsSetFromTheEnvironment() {
         let settings = Settings.fromEnvironment(demo: true, ["ECAF_REQUEST_ALERT": "2000", "ECAF_REQUEST_LIMIT": "1000"])
