@@ -4,7 +4,7 @@ import Testing
 /// ASVS V14.2.4, V14.2.5: every third-party package comes from a publisher we trust, pinned
 /// to a release and its commit, and the bill of materials lists exactly what is resolved.
 @Suite struct DependencyTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..")
+    static let root = SourceFiles.root
 
     struct Resolved: Decodable {
         struct Pin: Decodable {

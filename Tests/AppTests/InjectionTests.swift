@@ -48,11 +48,9 @@ import VaporTesting
         let reviewed = [
             "ChildSearch.swift": 2, "MeasureData.swift": 14, "AddEpisodeMilestones.swift": 17, "CreateChildNames.swift": 2,
         ]
-        let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Sources")
         var found: [String: Int] = [:]
-        for case let file as URL in try #require(FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil))
-        where file.pathExtension == "swift" {
-            let uses = try String(contentsOf: file, encoding: .utf8).components(separatedBy: "unsafeRaw:").count - 1
+        for (file, text) in try SourceFiles.swift() {
+            let uses = text.components(separatedBy: "unsafeRaw:").count - 1
             if uses > 0 { found[file.lastPathComponent] = uses }
         }
         #expect(found == reviewed)

@@ -5,14 +5,10 @@ import Testing
 @Suite struct OneGateTests {
     /// Each line of the App's Swift sources (or of one folder of them), named `File.swift:line`.
     func appSourceLines(in folder: String = "") throws -> [(place: String, line: Substring)] {
-        let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../Sources/App/\(folder)")
-        let files =
-            FileManager.default.enumerator(at: sources.standardized, includingPropertiesForKeys: nil)?
-            .compactMap { $0 as? URL }.filter { $0.pathExtension == "swift" } ?? []
+        let files = try SourceFiles.swift(under: "App/\(folder)")
         #expect(files.count > 20)
-        return try files.flatMap { file in
-            try String(contentsOf: file, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        return files.flatMap { file, text in
+            text.split(separator: "\n", omittingEmptySubsequences: false)
                 .enumerated().map { ("\(file.lastPathComponent):\($0.offset + 1)", $0.element) }
         }
     }

@@ -94,12 +94,9 @@ import VaporTesting
     /// `random` uses unless it is handed another. Only the demo history, which must repeat,
     /// has its own generator; nothing calls the C library's.
     @Test func everyUnguessableValueComesFromTheSystemGenerator() throws {
-        let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Sources")
-        let files = try #require(FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil))
-            .compactMap { $0 as? URL }.filter { $0.pathExtension == "swift" }
+        let files = try SourceFiles.swift()
         #expect(files.count > 50)
-        for file in files {
-            let text = try String(contentsOf: file, encoding: .utf8)
+        for (file, text) in files {
             let range = NSRange(text.startIndex..., in: text)
             #expect(Self.weakGenerator.firstMatch(in: text, range: range) == nil, "\(file.lastPathComponent)")
             if text.contains(": RandomNumberGenerator") || text.contains("using: &") {
@@ -108,7 +105,7 @@ import VaporTesting
             }
         }
         for file in ["App/Core/Auth.swift", "OneTimePasswords/TOTP.swift"] {
-            let text = try String(contentsOf: sources.appendingPathComponent(file), encoding: .utf8)
+            let text = try String(contentsOf: SourceFiles.root.appendingPathComponent("Sources/\(file)"), encoding: .utf8)
             #expect(text.contains("var generator = SystemRandomNumberGenerator()"), "\(file)")
         }
     }
@@ -117,12 +114,8 @@ import VaporTesting
     /// as the HMAC of RFC 6238, which every authenticator app computes (and HMAC-SHA1 is not
     /// broken as a MAC); sealing is AES-GCM, passwords bcrypt, digests SHA-256.
     @Test func noWeakAlgorithmIsUsed() throws {
-        let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Sources")
-        let files = try #require(FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil))
-            .compactMap { $0 as? URL }.filter { $0.pathExtension == "swift" }
         var sha1 = 0
-        for file in files {
-            let text = try String(contentsOf: file, encoding: .utf8)
+        for (file, text) in try SourceFiles.swift() {
             for weak in ["Insecure.MD5", "AES._CBC", "AES.CBC", "ECB", "CommonCrypto", "DES(", "RC4", "Insecure.SHA1."] {
                 #expect(!text.contains(weak), "\(file.lastPathComponent) uses \(weak)")
             }

@@ -69,13 +69,9 @@ import VaporTesting
     /// name, so production, development and testing show the same errors; and no response
     /// names the server or its version (V14.3.3).
     @Test func noModeShowsMoreAndNoResponseNamesTheServer() async throws {
-        let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
-            "../../Sources/App")
-        let files = try #require(FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil))
-            .compactMap { $0 as? URL }.filter { $0.pathExtension == "swift" }
+        let files = try SourceFiles.swift(under: "App")
         #expect(files.count > 50)
-        for file in files {
-            let text = try String(contentsOf: file, encoding: .utf8)
+        for (file, text) in files {
             for mode in ["app.environment", "application.environment", "isRelease", ".development", ".production", ".testing"] {
                 #expect(!text.contains(mode), "\(file.lastPathComponent) reads \(mode)")
             }

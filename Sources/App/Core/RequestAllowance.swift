@@ -89,20 +89,12 @@ struct RequestAllowance: Sendable {
             let count = try claimed.decode(column: "requests", as: Int.self)
             try await Audit.record(
                 on: db, by: signedIn, .unusualVolume, detail: "\(count) requests within an hour; \(told.count) told")
-            for person in told {
-                try await Outbox.post(
-                    to: person.email, subject: "Unusually many requests from one eCAF account",
-                    body: """
-                        Dear \(person.name),
-
-                        The eCAF account of \(practitioner.name) (\(practitioner.email)) has made \(count) requests within an hour: far more than a person's work needs, and what copying records would look like.
-
-                        Ask them whether it was them. If it was not, or they cannot say why, ask your LA administrator to disable the account. Each request is in the audit log.
-
-                        eCAF
-                        """,
-                    mail: mail, on: db)
-            }
+            try await SignInAlerts.tell(
+                told, subject: "Unusually many requests from one eCAF account",
+                paragraphs: [
+                    "The eCAF account of \(practitioner.name) (\(practitioner.email)) has made \(count) requests within an hour: far more than a person's work needs, and what copying records would look like.",
+                    "Ask them whether it was them. If it was not, or they cannot say why, ask your LA administrator to disable the account. Each request is in the audit log.",
+                ], mail: mail, on: db)
         }
     }
 }

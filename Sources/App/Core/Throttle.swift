@@ -188,20 +188,23 @@ enum SignInAlerts {
             try await Audit.record(
                 on: db, by: nil, email: practitioner.email, .signInBurst, outcome: .denied,
                 detail: "\(failures) failed sign-ins within \(minutes) minutes; \(told.count) told")
-            for person in told {
-                try await Outbox.post(
-                    to: person.email, subject: "Many failed sign-ins to an eCAF account",
-                    body: """
-                        Dear \(person.name),
+            try await tell(
+                told, subject: "Many failed sign-ins to an eCAF account",
+                paragraphs: [
+                    "There have been \(failures) failed attempts to sign in to the eCAF account of \(practitioner.name) (\(practitioner.email)) within \(minutes) minutes.",
+                    "The account is not locked: each place the attempts come from is slowed down, and \(practitioner.name) can still sign in from their own. If they did not make these attempts, someone may be guessing their password: ask them to change it, and tell your LA administrator.",
+                ], mail: mail, on: db)
+        }
+    }
 
-                        There have been \(failures) failed attempts to sign in to the eCAF account of \(practitioner.name) (\(practitioner.email)) within \(minutes) minutes.
-
-                        The account is not locked: each place the attempts come from is slowed down, and \(practitioner.name) can still sign in from their own. If they did not make these attempts, someone may be guessing their password: ask them to change it, and tell your LA administrator.
-
-                        eCAF
-                        """,
-                    mail: mail, on: db)
-            }
+    /// E-mails each person told of an account's alert, from fixed text naming no child, in
+    /// the caller's transaction (beside the audit entry that records it).
+    static func tell(
+        _ people: [Practitioner], subject: String, paragraphs: [String], mail: MailSettings, on db: any Database
+    ) async throws {
+        for person in people {
+            let body = (["Dear \(person.name),"] + paragraphs + ["eCAF"]).joined(separator: "\n\n")
+            try await Outbox.post(to: person.email, subject: subject, body: body, mail: mail, on: db)
         }
     }
 
