@@ -88,7 +88,9 @@ public struct Settings: Sendable {
             problems.append("ECAF_REQUEST_ALERT no higher than ECAF_REQUEST_LIMIT")
         }
         settings.mail = mailSettings(env, demo: demo, problems: &problems)
-        settings.secrets = SecretKeys.fromEnvironment(env, demo: demo, problems: &problems)
+        // `ecaf demo` seals its history's assessments as `--demo` would read them: only a demo
+        // database (`DatabaseKind`) ever has the demo's key.
+        settings.secrets = SecretKeys.fromEnvironment(env, demo: settings.demoDatabase, problems: &problems)
         settings.problems = problems
         return settings
     }

@@ -11,7 +11,9 @@ import Vapor
     func boot(_ path: String, demo: Bool) async throws {
         let app = try await Application.make(.testing)
         do {
-            try await configure(app, Settings(store: .sqliteFile(path), demo: demo))
+            var settings = Settings(store: .sqliteFile(path), demo: demo)
+            settings.secrets = .demo  // one key throughout: the demo history's assessments are sealed
+            try await configure(app, settings)
             app.logger.logLevel = .error
             try await app.asyncBoot()
         } catch {

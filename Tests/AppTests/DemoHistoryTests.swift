@@ -12,7 +12,8 @@ import VaporTesting
     @Test func aSeededHistoryFillsTheMeasures() async throws {
         try await TestWorld.run { (world: TestWorld) async throws in
             let db = world.app.db
-            let made = try await DemoHistory.generate(episodes: 120, years: 2, passwordHash: "unused", on: db)
+            let made = try await DemoHistory.generate(
+                episodes: 120, years: 2, passwordHash: "unused", keys: try world.app.requireSecrets(), on: db)
             #expect(made == 120)
             #expect(try await Episode.query(on: db).count() == 120)
             let personas = try await Practitioner.query(on: db).filter(\.$email ~~ DemoData.personas.map(\.email)).all()
@@ -34,7 +35,7 @@ import VaporTesting
                 let db = world.app.db
                 _ = try await DemoHistory.generate(
                     episodes: 40, years: 2, seed: 7, now: ISO8601DateFormatter().date(from: "2026-11-23T12:00:00Z")!,
-                    passwordHash: "unused", on: db)
+                    passwordHash: "unused", keys: try world.app.requireSecrets(), on: db)
                 counts = [
                     try await Episode.query(on: db).filter(\.$status == .closed).count(),
                     try await Assessment.query(on: db).count(), try await PlanAction.query(on: db).count(),

@@ -42,7 +42,7 @@ import VaporTesting
                 .PUT, APIURL.assessment(episode).path, token: amy, raw: try TestWorld.completeAssessment(level: "1"))
             #expect(change.status == .conflict)
             let stored = try await Episodes.latestAssessment(of: episode, on: world.app.db)
-            #expect(try stored.content().element("dev.selfcare").level == .additional)
+            #expect(try stored.content(try world.app.requireSecrets()).element("dev.selfcare").level == .additional)
 
             // Share with ben (health: within consent); ben reads it.
             let share = try await world.send(

@@ -39,7 +39,8 @@ import VaporTesting
             for (version, (completed, level)) in assessed.enumerated() {
                 let assessment = try Assessment(
                     episodeID: episode.id!, version: version + 1, authorID: author.id!,
-                    content: AssessmentContent(elements: [.init(code: CAFForm.elements[0].code, level: level)]))
+                    content: AssessmentContent(elements: [.init(code: CAFForm.elements[0].code, level: level)]),
+                    keys: try world.app.requireSecrets())
                 assessment.status = .completed
                 assessment.completedAt = Self.at(completed)
                 try await assessment.create(on: db)
@@ -236,7 +237,7 @@ import VaporTesting
             for (who, found, day) in [(amy, b, "2025-03-10"), (ben, a, "2025-03-11"), (amy, nil, "2025-05-01")] {
                 let checklist = try PreAssessment(
                     childID: (found ?? a).$child.id, practitionerID: who.id!, localAuthorityID: a.$localAuthority.id,
-                    answers: answers, existingEpisodeID: found?.id)
+                    answers: answers, existingEpisodeID: found?.id, keys: try world.app.requireSecrets())
                 checklist.recordedAt = Self.at("\(day)T10:00:00Z")
                 try await checklist.create(on: db)
             }
@@ -313,6 +314,12 @@ import VaporTesting
             let needChange = { try self.tables(try await self.measures(world, as: "erin@demo.test"), world)["need-change"] }
             let before = try await needChange()
             #expect(before?["All elements"] == ["1", "0", "0", "100%"])
+            // As stored then: in clear, for sealing came later (and runs after migrations).
+            let keys = try world.app.requireSecrets()
+            for assessment in try await Assessment.query(on: world.app.db).all() {
+                let json = String(decoding: try JSONEncoder().encode(try assessment.content(keys)), as: UTF8.self)
+                try await sql.raw("UPDATE assessments SET content = \(bind: json) WHERE id = \(bind: assessment.id!)").run()
+            }
             try await sql.raw("UPDATE assessments SET levels = ''").run()
             #expect(try await needChange()?["All elements"] == ["0", "0", "0", ""])
             try await AddAssessmentLevels.fill(on: sql)
@@ -320,7 +327,7 @@ import VaporTesting
             #expect(assessments.count == 5)
             for assessment in assessments {
                 #expect(!assessment.levels.isEmpty)
-                #expect(assessment.levels == (try assessment.content()).levelsText)
+                #expect(assessment.levels == (try assessment.content(keys)).levelsText)
             }
             #expect(try await needChange() == before)
         }

@@ -2,6 +2,7 @@ import Crypto
 import Fluent
 import Foundation
 import OneTimePasswords
+import SQLKit
 import Testing
 import Vapor
 
@@ -90,22 +91,103 @@ import Vapor
             try await app.asyncShutdown()
         }
 
+        var enrolled: [(String, String)] = []
         try await withApp(old) { app in
             try await DemoData.seed(on: app.db, passwordHash: TestWorld.passwordHash)
-            let amy = try #require(try await Practitioner.query(on: app.db).filter(\.$email == "amy@demo.test").first())
-            amy.totpSecret = try old.seal("JBSWY3DPEHPK3PXP", context: amy.id!.uuidString)
-            try await amy.save(on: app.db)
-            let ben = try #require(try await Practitioner.query(on: app.db).filter(\.$email == "ben@demo.test").first())
-            ben.totpSecret = "KRSXG5CTMVRXEZLU"  // stored in clear before sealing began
-            try await ben.save(on: app.db)
+            // The one in clear comes first in id order, so a start with the wrong key would
+            // reach it before finding the other unopenable: it must not seal it under that key.
+            let people = try await Practitioner.query(on: app.db).all().sorted { $0.id!.uuidString < $1.id!.uuidString }
+            let (inClear, sealed) = (people[0], people[1])
+            inClear.totpSecret = "KRSXG5CTMVRXEZLU"  // stored in clear before sealing began
+            try await inClear.save(on: app.db)
+            sealed.totpSecret = try old.seal("JBSWY3DPEHPK3PXP", context: sealed.id!.uuidString)
+            try await sealed.save(on: app.db)
+            enrolled = [(inClear.email, "KRSXG5CTMVRXEZLU"), (sealed.email, "JBSWY3DPEHPK3PXP")]
         }
         await #expect(throws: SecretKeys.SealFailure.self) { try await withApp(.random()) { _ in } }
         try await withApp(new) { app in
-            for (email, secret) in [("amy@demo.test", "JBSWY3DPEHPK3PXP"), ("ben@demo.test", "KRSXG5CTMVRXEZLU")] {
+            #expect(enrolled.count == 2)
+            for (email, secret) in enrolled {
                 let account = try #require(try await Practitioner.query(on: app.db).filter(\.$email == email).first())
                 let stored = try #require(account.totpSecret)
                 #expect(new.isCurrent(stored))
                 #expect(try SecretKeys(current: new.current, older: []).open(stored, context: account.id!.uuidString) == secret)
+            }
+        }
+    }
+
+    /// V6.1.1, V6.1.2: what a practitioner writes in the assessment (health included) is
+    /// sealed at rest under its own row; the API still reads it back whole.
+    @Test func anAssessmentIsStoredSealedUnderItsOwnRow() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let amy = try await world.token("amy@demo.test")
+            let episode = try await world.childWithEpisode(as: amy).episodeID
+            let words = "Bedwetting since the move, seen by the enuresis clinic"
+            let saved = try await world.send(
+                .PUT, APIURL.assessment(episode).path, token: amy,
+                raw: try TestWorld.jsonText([
+                    "reasonForAssessment": "Attendance",
+                    "elements": [["code": "dev.health.general", "needs": words, "level": 2]],
+                ]))
+            #expect(saved.status == .ok)
+            let read = try await world.send(.GET, APIURL.assessment(episode).path, token: amy)
+            #expect(read.body.string.contains(words))
+
+            let sql = world.app.db as! any SQLDatabase
+            let rows = try await sql.raw("SELECT id, content FROM assessments").all()
+            let keys = try world.app.requireSecrets()
+            #expect(rows.count == 1)
+            for row in rows {
+                let stored = try row.decode(column: "content", as: String.self)
+                #expect(keys.isCurrent(stored) && !stored.contains("enuresis") && !stored.contains("Attendance"))
+                let id = try row.decode(column: "id", as: UUID.self)
+                #expect(try keys.open(stored, context: id.uuidString).contains(words))
+                // Copied to another assessment's row, it opens for none.
+                #expect(throws: (any Error).self) { try keys.open(stored, context: UUID().uuidString) }
+            }
+        }
+    }
+
+    /// Why someone worried about a child, in the pre-assessment checklist, is sealed too.
+    @Test func aChecklistIsStoredSealed() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let amy = try await world.token("amy@demo.test")
+            let child = try await world.registerChild(as: amy)
+            let recorded = try await world.send(
+                .POST, APIURL.preAssessments(child).path, token: amy, raw: SafeguardingAPITests.checklistCAF)
+            #expect(recorded.status == .created)
+            #expect(try world.json(recorded)["reason"] as? String == "Attendance and sleep")
+            let row = try #require(
+                try await (world.app.db as! any SQLDatabase).raw("SELECT answers, reason FROM pre_assessments").first())
+            let keys = try world.app.requireSecrets()
+            for column in ["answers", "reason"] {
+                let stored = try row.decode(column: column, as: String.self)
+                #expect(keys.isCurrent(stored) && !stored.contains("sleep"), "\(column)")
+            }
+        }
+    }
+
+    /// Values stored in clear (by a release before sealing) or under a key being rotated out
+    /// are sealed again under the current key, page by page, and read the same after.
+    @Test func resealingTakesEveryRowPageByPage() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let amy = try await world.token("amy@demo.test")
+            var episodes: [UUID] = []
+            for _ in 0..<5 { episodes.append(try await world.childWithEpisode(as: amy).episodeID) }
+            let sql = world.app.db as! any SQLDatabase
+            let old = try world.app.requireSecrets()
+            // One as a release before sealing wrote it: the JSON itself.
+            let first = try await Episodes.latestAssessment(of: episodes[0], on: world.app.db)
+            let clear = String(decoding: try JSONEncoder().encode(try first.content(old)), as: UTF8.self)
+            try await sql.raw("UPDATE assessments SET content = \(bind: clear) WHERE id = \(bind: first.id!)").run()
+
+            let new = SecretKeys(current: SymmetricKey(size: .bits256), older: [old.current])
+            try await SecretSealing.seal(.init(table: "assessments", column: "content"), new, on: sql, pageSize: 2)
+            for episode in episodes {
+                let assessment = try await Episodes.latestAssessment(of: episode, on: world.app.db)
+                #expect(new.isCurrent(assessment.sealedContent))
+                let onlyNew = SecretKeys(current: new.current, older: [])
+                #expect(try assessment.content(onlyNew).parents.first?.name == "Sue Evans")
             }
         }
     }

@@ -169,7 +169,7 @@ struct DemoCommand: AsyncCommand {
         let started = Date()
         let made = try await DemoHistory.generate(
             episodes: episodes, years: years, seed: UInt64(seed),
-            passwordHash: try await DemoHistory.unusablePassword(app),
+            passwordHash: try await DemoHistory.unusablePassword(app), keys: try app.requireSecrets(),
             on: app.db)
         context.console.print("Added \(made) CAF episodes over \(years) years in \(Int(Date().timeIntervalSince(started)))s.")
     }

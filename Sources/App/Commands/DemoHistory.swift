@@ -39,6 +39,8 @@ struct DemoHistory {
     var random: SeededRandom
     let now: Date
     let years: Int
+    /// What assessments are sealed with, as any other.
+    let keys: SecretKeys
 
     struct Staff {
         let id: UUID
@@ -54,14 +56,16 @@ struct DemoHistory {
     /// Under `--demo`, a modest history the first time, so the dashboards have something to show.
     static func seedOnce(_ app: Application) async throws {
         guard try await Practitioner.query(on: app.db).filter(\.$email ~~ "history.demo.test").first() == nil else { return }
-        _ = try await generate(episodes: 240, years: 2, passwordHash: try await unusablePassword(app), on: app.db)
+        _ = try await generate(
+            episodes: 240, years: 2, passwordHash: try await unusablePassword(app), keys: try app.requireSecrets(), on: app.db)
     }
 
     /// Builds `episodes` CAF episodes over the last `years` years across the demo LAs.
     static func generate(
-        episodes: Int, years: Int, seed: UInt64 = 2008, now: Date = Date(), passwordHash: String, on db: any Database
+        episodes: Int, years: Int, seed: UInt64 = 2008, now: Date = Date(), passwordHash: String, keys: SecretKeys,
+        on db: any Database
     ) async throws -> Int {
-        var history = DemoHistory(random: SeededRandom(seed: seed), now: now, years: years)
+        var history = DemoHistory(random: SeededRandom(seed: seed), now: now, years: years, keys: keys)
         let authorities = try await LocalAuthority.query(on: db).filter(\.$name ~~ DemoData.localAuthorities.map(\.0)).all()
         var made = 0
         for (index, authority) in authorities.sorted(by: { $0.name < $1.name }).enumerated() {
@@ -232,7 +236,7 @@ struct DemoHistory {
                 answers: ChecklistAnswers(
                     harmConcern: false, worriedOutcomes: [.enjoyingAndAchieving], familyAskedForHelp: true,
                     ownServiceCanMeet: false,
-                    needsUnclearOrBroad: true, reason: "Demo history"), existingEpisodeID: nil)
+                    needsUnclearOrBroad: true, reason: "Demo history"), existingEpisodeID: nil, keys: keys)
             checklist.recordedAt = opened - 3600
             batch.checklists.append(checklist)
             if chance(40) {
@@ -240,7 +244,7 @@ struct DemoHistory {
                     childID: child.id!, practitionerID: pick(staff).id, localAuthorityID: authority.id!,
                     answers: ChecklistAnswers(
                         harmConcern: false, worriedOutcomes: chance(50) ? [] : [.beingHealthy], ownServiceCanMeet: true,
-                        reason: "Demo history"), existingEpisodeID: nil)
+                        reason: "Demo history"), existingEpisodeID: nil, keys: keys)
                 other.recordedAt = opened - days(30...200)
                 batch.checklists.append(other)
             }
@@ -248,7 +252,7 @@ struct DemoHistory {
         if chance(3) {
             let concern = try PreAssessment(
                 childID: child.id!, practitionerID: author.id, localAuthorityID: authority.id!,
-                answers: ChecklistAnswers(harmConcern: true, reason: "Demo history"), existingEpisodeID: nil)
+                answers: ChecklistAnswers(harmConcern: true, reason: "Demo history"), existingEpisodeID: nil, keys: keys)
             concern.recordedAt = opened - days(1...20)
             batch.checklists.append(concern)
         }
@@ -285,7 +289,7 @@ struct DemoHistory {
                 childID: child.id!, practitionerID: chance(60) ? pick(team).id : pick(staff).id, localAuthorityID: authority.id!,
                 answers: ChecklistAnswers(
                     harmConcern: false, worriedOutcomes: [.stayingSafe], familyAskedForHelp: true, ownServiceCanMeet: false,
-                    needsUnclearOrBroad: true, reason: "Demo history"), existingEpisodeID: episode.id)
+                    needsUnclearOrBroad: true, reason: "Demo history"), existingEpisodeID: episode.id, keys: keys)
             checklist.recordedAt = found
             batch.checklists.append(checklist)
         }
@@ -293,8 +297,8 @@ struct DemoHistory {
         // The assessment, written in active minutes on the form.
         let first = levels()
         let assessed = happened(opened + days(2...45))
-        let assessment = try Assessment(episodeID: episode.id!, version: 1, authorID: author.id, content: content(first))
-        assessment.id = UUID()
+        let assessment = try Assessment(
+            episodeID: episode.id!, version: 1, authorID: author.id, content: content(first), keys: keys)
         if let assessed {
             assessment.status = .completed
             assessment.completedAt = assessed
@@ -379,7 +383,7 @@ struct DemoHistory {
         var closeFrom = met + days(60...200)
         if let reviewed = happened(met + days(60...150)), chance(60) {
             let review = try Assessment(
-                episodeID: episode.id!, version: 2, authorID: lead.id, content: content(levels(reviewOf: first)))
+                episodeID: episode.id!, version: 2, authorID: lead.id, content: content(levels(reviewOf: first)), keys: keys)
             review.status = .completed
             review.completedAt = reviewed
             batch.assessments.append(review)

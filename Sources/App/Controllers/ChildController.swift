@@ -319,7 +319,8 @@ struct ChildController {
             }
             guard problems.isEmpty else { throw AppError.invalid(problems + record.problems()) }
             let episode = try await Episodes.open(
-                childID: childID, consent: record, stepDownNote: form["stepDownNote"], by: signedIn, on: req.db)
+                childID: childID, consent: record, stepDownNote: form["stepDownNote"], by: signedIn, keys: try req.secrets,
+                on: req.db)
             return req.redirect(to: SiteURL.editAssessment(episode: episode.id!).path)
         } catch let error as AppError where !error.problems.isEmpty {
             return try await page(problems: error.problems)

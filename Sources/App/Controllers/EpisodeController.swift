@@ -69,7 +69,8 @@ struct EpisodeController {
         let session = try await TimeSpent.startEditing(
             .assessmentWriting, episode: authorised.id, assessment: assessment.id, by: try req.signedIn, on: req.db)
         return AssessmentFormPage(
-            authorised: authorised, assessment: assessment, content: try assessment.content(), editingSession: session
+            authorised: authorised, assessment: assessment, content: try assessment.content(try req.secrets),
+            editingSession: session
         ).render(PageContext(req)).response()
     }
 
@@ -81,7 +82,8 @@ struct EpisodeController {
         let complete = form["intent"] == "complete"
         try await TimeSpent.mark(form["editingSession"], ping: false, by: signedIn, on: req.db)
         do {
-            _ = try await Episodes.saveAssessment(of: id, content: content, complete: complete, by: signedIn, on: req.db)
+            _ = try await Episodes.saveAssessment(
+                of: id, content: content, complete: complete, by: signedIn, keys: try req.secrets, on: req.db)
             return req.redirect(to: complete ? SiteURL.assessment(episode: id).path : SiteURL.episode(id).path)
         } catch let error as AppError where !error.problems.isEmpty {
             let (authorised, assessment) = try await Episodes.assessment(of: id, by: signedIn, on: req.db)
@@ -157,7 +159,7 @@ struct EpisodeController {
         let (authorised, assessment) = try await Episodes.read(try req.id("episode"), by: try req.signedIn, on: req.db)
         let id = authorised.id
         return EpisodePrintPage(
-            authorised: authorised, assessment: assessment, content: try assessment.content(),
+            authorised: authorised, assessment: assessment, content: try assessment.content(try req.secrets),
             consentHistory: try await Episodes.consentHistory(of: id, on: req.db), team: try await Teams.team(of: id, on: req.db),
             practitioners: Teams.teamPractitioners(authorised.episode),
             actions: try await ActionPlans.actions(of: id, on: req.db),
@@ -168,7 +170,7 @@ struct EpisodeController {
 
     func startReview(req: Request) async throws -> Response {
         let id = try req.id("episode")
-        _ = try await Episodes.startReview(of: id, by: try req.signedIn, on: req.db)
+        _ = try await Episodes.startReview(of: id, by: try req.signedIn, keys: try req.secrets, on: req.db)
         return req.redirect(to: SiteURL.editAssessment(episode: id).path)
     }
 
@@ -181,14 +183,14 @@ struct EpisodeController {
         let versions = try await Episodes.allVersions(of: id, on: req.db)
         return ComparisonPage(
             authorised: authorised, versions: versions, before: before, after: after,
-            comparison: LevelComparison(from: try before.content(), to: try after.content())
+            comparison: LevelComparison(from: try before.content(try req.secrets), to: try after.content(try req.secrets))
         ).render(PageContext(req)).response()
     }
 
     func read(req: Request) async throws -> Response {
         let (authorised, assessment) = try await Episodes.assessment(
             of: try req.id("episode"), version: try? req.query.get(Int.self, at: "version"), by: try req.signedIn, on: req.db)
-        return AssessmentPage(authorised: authorised, assessment: assessment, content: try assessment.content())
+        return AssessmentPage(authorised: authorised, assessment: assessment, content: try assessment.content(try req.secrets))
             .render(PageContext(req)).response()
     }
 
@@ -210,7 +212,8 @@ struct EpisodeController {
             mayClose: Access.may(.coordinate, authorised, by: signedIn),
             mayReopen: Access.may(.reopen, authorised, by: signedIn),
             mayRecordTime: Access.may(.recordTime, authorised, by: signedIn),
-            referrals: try await Closures.referrals(of: authorised.id, on: req.db))
+            referrals: try await Closures.referrals(of: authorised.id, on: req.db),
+            harmConcerns: try assessment.content(try req.secrets).harmConcerns)
     }
 
     /// The form's fields as assessment content; every element is written, in form order.

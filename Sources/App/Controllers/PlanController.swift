@@ -64,7 +64,7 @@ struct PlanController {
     private func page(_ req: Request, episodeID: UUID) async throws -> PlanPage {
         let signedIn = try req.signedIn
         let (authorised, assessment) = try await Episodes.read(episodeID, by: signedIn, on: req.db)
-        let content = try assessment.content()
+        let content = try assessment.content(try req.secrets)
         return PlanPage(
             authorised: authorised, actions: try await ActionPlans.actions(of: episodeID, on: req.db),
             practitioners: Teams.teamPractitioners(authorised.episode),

@@ -20,7 +20,8 @@ struct SafeguardingController {
             familyAskedForHelp: yesNo("familyAskedForHelp"), ownServiceCanMeet: yesNo("ownServiceCanMeet"),
             needsUnclearOrBroad: yesNo("needsUnclearOrBroad"), reason: form["reason"])
         do {
-            let checklist = try await PreAssessments.record(childID: childID, answers: answers, by: signedIn, on: req.db)
+            let checklist = try await PreAssessments.record(
+                childID: childID, answers: answers, by: signedIn, keys: try req.secrets, on: req.db)
             switch checklist.decision {
             case .safeguarding:
                 return req.redirect(to: SiteURL.safeguarding(child: childID).path + "?checklist=\(checklist.id!.uuidString)")

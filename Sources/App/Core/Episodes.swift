@@ -9,7 +9,8 @@ enum Episodes {
     /// Opens an episode with consent. Children's social care stepping a case down into a
     /// CAF hand over with `stepDownNote`.
     static func open(
-        childID: UUID, consent record: ConsentRecord, stepDownNote: String? = nil, by signedIn: SignedIn, on db: any Database
+        childID: UUID, consent record: ConsentRecord, stepDownNote: String? = nil, by signedIn: SignedIn, keys: SecretKeys,
+        on db: any Database
     ) async throws -> Episode {
         try await Access.requireIndex(.openEpisode, child: childID, by: signedIn, on: db)
         let child = try await Child.live(childID, on: db)
@@ -30,7 +31,7 @@ enum Episodes {
             try await Consent(episodeID: episode.id!, record: record, recordedByID: signedIn.id, recordedAt: now).create(on: db)
             try await Assessment(
                 episodeID: episode.id!, version: 1, authorID: signedIn.id,
-                content: prefilled(consent: record, involved: involved, by: signedIn)
+                content: prefilled(consent: record, involved: involved, by: signedIn), keys: keys
             ).create(on: db)
             try await Audit.record(
                 on: db, by: signedIn, .openEpisode, child: childID, episode: episode.id,
@@ -135,16 +136,17 @@ enum Episodes {
     /// this version can never change again. What the shield withholds from the writer is kept
     /// as stored, whatever they send for it.
     static func saveAssessment(
-        of id: UUID, content edited: AssessmentContent, complete: Bool, by signedIn: SignedIn, on db: any Database
+        of id: UUID, content edited: AssessmentContent, complete: Bool, by signedIn: SignedIn, keys: SecretKeys,
+        on db: any Database
     ) async throws -> (AuthorisedEpisode, Assessment) {
         let authorised = try await Access.episode(id, .write, by: signedIn, on: db)
         let assessment = try await latestAssessment(of: id, on: db)
         guard assessment.status == .draft else { throw AppError.conflictCompleted }
-        let (content, withheld) = authorised.shield.saving(edited, over: try assessment.content())
+        let (content, withheld) = authorised.shield.saving(edited, over: try assessment.content(keys))
         let problems = [withheld].compactMap { $0 } + (complete ? content.completionProblems() : content.draftProblems())
         guard problems.isEmpty else { throw AppError.invalid(problems) }
         return try await db.transaction { db in
-            try assessment.setContent(content)
+            try assessment.setContent(content, keys: keys)
             if complete {
                 assessment.status = .completed
                 assessment.completedAt = Date()
@@ -238,7 +240,7 @@ enum Episodes {
     }
 
     /// A review: a new draft version pre-filled from the completed one before it.
-    static func startReview(of id: UUID, by signedIn: SignedIn, on db: any Database) async throws -> (
+    static func startReview(of id: UUID, by signedIn: SignedIn, keys: SecretKeys, on db: any Database) async throws -> (
         AuthorisedEpisode, Assessment
     ) {
         let authorised = try await Access.episode(id, .write, by: signedIn, on: db)
@@ -250,7 +252,7 @@ enum Episodes {
         }
         return try await db.transaction { db in
             let review = try Assessment(
-                episodeID: id, version: latest.version + 1, authorID: signedIn.id, content: try latest.content())
+                episodeID: id, version: latest.version + 1, authorID: signedIn.id, content: try latest.content(keys), keys: keys)
             try await review.create(on: db)
             try await Audit.record(
                 on: db, by: signedIn, .startReview, child: authorised.child.id, episode: id, detail: "version=\(review.version)")

@@ -4,9 +4,9 @@ import Vapor
 
 /// The pre-assessment checklist: one recorded decision, with the open episode it found.
 enum PreAssessments {
-    static func record(childID: UUID, answers: ChecklistAnswers, by signedIn: SignedIn, on db: any Database)
-        async throws -> PreAssessment
-    {
+    static func record(
+        childID: UUID, answers: ChecklistAnswers, by signedIn: SignedIn, keys: SecretKeys, on db: any Database
+    ) async throws -> PreAssessment {
         try await Access.requireIndex(.recordPreAssessment, child: childID, by: signedIn, on: db)
         _ = try await Child.live(childID, on: db)
         let problems = answers.problems()
@@ -20,7 +20,7 @@ enum PreAssessments {
         return try await db.transaction { db in
             let checklist = try PreAssessment(
                 childID: childID, practitionerID: signedIn.id, localAuthorityID: localAuthority, answers: answers,
-                existingEpisodeID: existing?.id)
+                existingEpisodeID: existing?.id, keys: keys)
             try await checklist.create(on: db)
             try await Audit.record(
                 on: db, by: signedIn, .recordPreAssessment, child: childID, episode: existing?.id,

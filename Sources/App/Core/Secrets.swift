@@ -4,12 +4,13 @@ import Foundation
 import SQLKit
 import Vapor
 
-/// Secrets kept at rest (TOTP secrets, e-mail bodies until sent) are sealed with AES-256-GCM
-/// under a key from the environment: ECAF_SECRETS_KEY, 32 random bytes in base64. To rotate,
+/// Secrets kept at rest (TOTP secrets, e-mail bodies until sent) and the case narrative
+/// (`SealedColumn.all`) are sealed with AES-256-GCM under a key from the environment: ECAF_SECRETS_KEY, 32 random bytes in base64. To rotate,
 /// set the new key there and the old one in ECAF_SECRETS_OLD_KEYS (comma-separated) and
 /// restart: every sealed value is sealed again under the new key at start-up, and the old
 /// key can then go. Each sealed value names its key by a short fingerprint, and is bound to
-/// the row it belongs to (the account, the message), so it cannot be moved to another.
+/// the row it belongs to (the account, the message, the assessment), so it cannot be moved to
+/// another.
 struct SecretKeys: Sendable {
     /// Key bytes (swift-crypto's `SymmetricKey` is not `Sendable`); keys are made per use.
     private let currentBytes: Data
@@ -61,7 +62,7 @@ struct SecretKeys: Sendable {
     func seal(_ plain: String, context: String) throws -> String {
         let box = try AES.GCM.seal(Data(plain.utf8), using: current, authenticating: Data(context.utf8))
         guard let combined = box.combined else { throw SealFailure() }
-        return "v1:\(Self.fingerprint(current)):\(combined.base64EncodedString())"
+        return sealedPrefix + combined.base64EncodedString()
     }
 
     /// The plain text of a sealed value, under whichever known key sealed it, for the row it
@@ -77,8 +78,17 @@ struct SecretKeys: Sendable {
         return String(decoding: plain, as: UTF8.self)
     }
 
+    /// Plain text, whether sealed under any key or stored in clear (before sealing began,
+    /// or by an instance of the release before during an upgrade; start-up seals it).
+    func reopen(_ stored: String, context: String) throws -> String {
+        stored.hasPrefix("v1:") ? try open(stored, context: context) : stored
+    }
+
+    /// How a value sealed under the current key begins.
+    var sealedPrefix: String { "v1:\(Self.fingerprint(current)):" }
+
     /// Sealed under the current key already.
-    func isCurrent(_ sealed: String) -> Bool { sealed.hasPrefix("v1:\(Self.fingerprint(current)):") }
+    func isCurrent(_ sealed: String) -> Bool { sealed.hasPrefix(sealedPrefix) }
 
     struct SealFailure: Error, CustomStringConvertible {
         var description: String {
@@ -103,43 +113,93 @@ extension Application {
     }
 }
 
+extension Request {
+    var secrets: SecretKeys { get throws { try application.requireSecrets() } }
+}
+
 extension SecretKeys {
     struct Missing: Error, CustomStringConvertible {
         var description: String { "ECAF_SECRETS_KEY is not set: secrets cannot be sealed or opened without it" }
     }
 }
 
-/// At start-up, every secret at rest not sealed under the current key is sealed again: one
-/// stored in clear before sealing began, or under a key being rotated out. Each is replaced
-/// only if unchanged meanwhile (another server's postman may have sent and erased a body).
-/// A value no key opens stops the start, naming what to set, rather than being lost or left
-/// in clear. Without a key (a command run without ECAF_SECRETS_KEY) nothing is touched.
+/// A column whose values are kept sealed, each bound to its row's `id`.
+struct SealedColumn: Sendable {
+    let table: String
+    let column: String
+    /// Values are kept sealed only while this column is null (a message, until it is sent).
+    var whileNull: String? = nil
+
+    /// Every column sealed at rest: the secrets, and what practitioners write about a child
+    /// and family. What the index searches (names, dates of birth, postcodes) stays clear:
+    /// a deployment's encrypted volumes protect it (docs/data.md).
+    static let all = [
+        SealedColumn(table: "practitioners", column: "totp_secret"),
+        SealedColumn(table: "outbox_messages", column: "body", whileNull: "sent_at"),
+        SealedColumn(table: "assessments", column: "content"),
+        SealedColumn(table: "pre_assessments", column: "answers"),
+        SealedColumn(table: "pre_assessments", column: "reason"),
+    ]
+}
+
+/// At start-up, every value at rest not sealed under the current key is sealed again: one
+/// stored in clear before sealing began (or by an instance of the release before, serving
+/// during an upgrade), or under a key being rotated out. Rows are taken a few hundred at a
+/// time in id order, and each is replaced only if unchanged meanwhile (another server may
+/// have saved it, or sent and erased a body). A value no key opens stops the start, naming
+/// what to set, rather than being lost or left in clear. Without a key (a command run
+/// without ECAF_SECRETS_KEY) nothing is touched.
 enum SecretSealing {
     static func sealAll(_ app: Application) async throws {
         guard let keys = app.secrets else { return }
         let sql = app.db as! any SQLDatabase
-        for practitioner in try await Practitioner.query(on: app.db).filter(\.$totpSecret != nil).all() {
-            guard let stored = practitioner.totpSecret, !keys.isCurrent(stored), let id = practitioner.id else { continue }
-            let sealed = try keys.seal(try reopen(stored, keys, context: id.uuidString), context: id.uuidString)
-            try await sql.raw(
-                "UPDATE practitioners SET totp_secret = \(bind: sealed) WHERE id = \(bind: id) AND totp_secret = \(bind: stored)"
-            ).run()
-        }
-        for message in try await OutboxMessage.query(on: app.db).filter(\.$sentAt == nil).all()
-        where !message.body.isEmpty && !keys.isCurrent(message.body) {
-            guard let id = message.id else { continue }
-            let sealed = try keys.seal(try reopen(message.body, keys, context: id.uuidString), context: id.uuidString)
-            try await sql.raw(
-                """
-                UPDATE outbox_messages SET body = \(bind: sealed)
-                WHERE id = \(bind: id) AND body = \(bind: message.body) AND sent_at IS NULL
-                """
-            ).run()
-        }
+        // First, that no key is missing: otherwise a value in clear, sealed under a wrong key
+        // before the start stopped, would open with the right one no more.
+        for column in SealedColumn.all { try await requireKnownKeys(column, keys, on: sql) }
+        for column in SealedColumn.all { try await seal(column, keys, on: sql) }
     }
 
-    /// Plain text, whether stored in clear (before sealing began) or sealed under any key.
-    private static func reopen(_ stored: String, _ keys: SecretKeys, context: String) throws -> String {
-        stored.hasPrefix("v1:") ? try keys.open(stored, context: context) : stored
+    static func requireKnownKeys(_ sealed: SealedColumn, _ keys: SecretKeys, on sql: any SQLDatabase) async throws {
+        let column = sealed.column
+        let known = ([keys.current] + keys.older).map { "v1:\(SecretKeys.fingerprint($0)):" }
+        let unknown = try await sql.raw(
+            """
+            SELECT id FROM \(ident: sealed.table) WHERE substr(\(ident: column), 1, 3) = 'v1:'
+            AND substr(\(ident: column), 1, \(literal: keys.sealedPrefix.count)) NOT IN (\(binds: known)) LIMIT 1
+            """
+        ).first()
+        if unknown != nil { throw SecretKeys.SealFailure() }
+    }
+
+    static func seal(_ sealed: SealedColumn, _ keys: SecretKeys, on sql: any SQLDatabase, pageSize: Int = 500)
+        async throws
+    {
+        let (table, column) = (sealed.table, sealed.column)
+        var after: UUID? = nil
+        while true {
+            let from: SQLQueryString = after.map { "AND id > \(bind: $0)" } ?? ""
+            let only: SQLQueryString = sealed.whileNull.map { "AND \(ident: $0) IS NULL" } ?? ""
+            let rows = try await sql.raw(
+                """
+                SELECT id, \(ident: column) AS value FROM \(ident: table)
+                WHERE \(ident: column) IS NOT NULL AND \(ident: column) <> '' \(only)
+                AND substr(\(ident: column), 1, \(literal: keys.sealedPrefix.count)) <> \(bind: keys.sealedPrefix) \(from)
+                ORDER BY id LIMIT \(literal: pageSize)
+                """
+            ).all()
+            guard let last = rows.last else { return }
+            after = try last.decode(column: "id", as: UUID.self)
+            for row in rows {
+                let id = try row.decode(column: "id", as: UUID.self)
+                let stored = try row.decode(column: "value", as: String.self)
+                let resealed = try keys.seal(try keys.reopen(stored, context: id.uuidString), context: id.uuidString)
+                try await sql.raw(
+                    """
+                    UPDATE \(ident: table) SET \(ident: column) = \(bind: resealed)
+                    WHERE id = \(bind: id) AND \(ident: column) = \(bind: stored)
+                    """
+                ).run()
+            }
+        }
     }
 }

@@ -10,8 +10,9 @@ final class Assessment: Model, @unchecked Sendable {
     @Parent(key: "episode_id") var episode: Episode
     @Field(key: "version") var version: Int
     @Enum(key: "status") var status: AssessmentStatus
-    /// `AssessmentContent` as JSON: the form is data in CAFCore, so its shape lives there.
-    @Field(key: "content") var contentJSON: String
+    /// `AssessmentContent` as JSON (the form is data in CAFCore, so its shape lives there),
+    /// sealed under the row's id: it holds the family's story, their health included.
+    @Field(key: "content") var sealedContent: String
     /// `AssessmentContent.levelsText`, written with the content: what the measures read.
     @Field(key: "levels") var levels: String
     @Parent(key: "author_id") var author: Practitioner
@@ -20,20 +21,23 @@ final class Assessment: Model, @unchecked Sendable {
     @OptionalField(key: "completed_at") var completedAt: Date?
 
     init() {}
-    init(episodeID: UUID, version: Int, authorID: UUID, content: AssessmentContent) throws {
+    init(episodeID: UUID, version: Int, authorID: UUID, content: AssessmentContent, keys: SecretKeys) throws {
+        self.id = UUID()
         self.$episode.id = episodeID
         self.version = version
         self.status = .draft
         self.$author.id = authorID
-        try setContent(content)
+        try setContent(content, keys: keys)
     }
 
-    func content() throws -> AssessmentContent {
-        try JSONDecoder().decode(AssessmentContent.self, from: Data(contentJSON.utf8))
+    func content(_ keys: SecretKeys) throws -> AssessmentContent {
+        let json = try keys.reopen(sealedContent, context: try requireID().uuidString)
+        return try JSONDecoder().decode(AssessmentContent.self, from: Data(json.utf8))
     }
 
-    func setContent(_ content: AssessmentContent) throws {
-        contentJSON = String(decoding: try JSONEncoder().encode(content), as: UTF8.self)
+    func setContent(_ content: AssessmentContent, keys: SecretKeys) throws {
+        let json = String(decoding: try JSONEncoder().encode(content), as: UTF8.self)
+        sealedContent = try keys.seal(json, context: try requireID().uuidString)
         levels = content.levelsText
     }
 }

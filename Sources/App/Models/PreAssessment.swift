@@ -11,28 +11,37 @@ final class PreAssessment: Model, @unchecked Sendable {
     @Parent(key: "practitioner_id") var practitioner: Practitioner
     /// The practitioner's LA: checklists count where the work was done.
     @Parent(key: "local_authority_id") var localAuthority: LocalAuthority
-    /// `ChecklistAnswers` as JSON.
-    @Field(key: "answers") var answersJSON: String
+    /// `ChecklistAnswers` as JSON, and the reason for the decision: both sealed under the
+    /// row's id, as they tell why someone worried about a child.
+    @Field(key: "answers") var sealedAnswers: String
     @Enum(key: "decision") var decision: ChecklistDecision
-    @Field(key: "reason") var reason: String
+    @Field(key: "reason") var sealedReason: String
     /// The open episode the checklist found (question 1), if any.
     @OptionalParent(key: "existing_episode_id") var existingEpisode: Episode?
     @Field(key: "recorded_at") var recordedAt: Date
 
     init() {}
-    init(childID: UUID, practitionerID: UUID, localAuthorityID: UUID, answers: ChecklistAnswers, existingEpisodeID: UUID?) throws
-    {
+    init(
+        childID: UUID, practitionerID: UUID, localAuthorityID: UUID, answers: ChecklistAnswers, existingEpisodeID: UUID?,
+        keys: SecretKeys
+    ) throws {
+        let id = UUID()
+        self.id = id
         self.$child.id = childID
         self.$practitioner.id = practitionerID
         self.$localAuthority.id = localAuthorityID
-        self.answersJSON = String(decoding: try JSONEncoder().encode(answers), as: UTF8.self)
+        self.sealedAnswers = try keys.seal(
+            String(decoding: try JSONEncoder().encode(answers), as: UTF8.self), context: id.uuidString)
         self.decision = answers.decision
-        self.reason = answers.reason
+        self.sealedReason = try keys.seal(answers.reason, context: id.uuidString)
         self.$existingEpisode.id = existingEpisodeID
         self.recordedAt = Date()
     }
 
-    func answers() throws -> ChecklistAnswers {
-        try JSONDecoder().decode(ChecklistAnswers.self, from: Data(answersJSON.utf8))
+    func answers(_ keys: SecretKeys) throws -> ChecklistAnswers {
+        let json = try keys.reopen(sealedAnswers, context: try requireID().uuidString)
+        return try JSONDecoder().decode(ChecklistAnswers.self, from: Data(json.utf8))
     }
+
+    func reason(_ keys: SecretKeys) throws -> String { try keys.reopen(sealedReason, context: try requireID().uuidString) }
 }

@@ -191,7 +191,8 @@ struct ChildrenAPIController {
         let body = try await req.decodeJSON(EpisodeCreateRequest.self)
         let signedIn = try req.signedIn
         let episode = try await Episodes.open(
-            childID: childID, consent: body.consent.record, stepDownNote: body.stepDownNote, by: signedIn, on: req.db)
+            childID: childID, consent: body.consent.record, stepDownNote: body.stepDownNote, by: signedIn,
+            keys: try req.secrets, on: req.db)
         let (authorised, assessment) = try await Episodes.read(episode.id!, by: signedIn, on: req.db)
         let response = try await EpisodeDTO.response(authorised, assessment, status: .created, on: req.db)
         response.headers.replaceOrAdd(name: .location, value: APIURL.episode(episode.id!).path)

@@ -148,8 +148,8 @@ struct AssessmentDTO: Encodable {
     /// what is stored for them.
     let whereaboutsWithheld: Bool
 
-    init(_ assessment: Assessment, shield: Shield) throws {
-        let content = shield.content(try assessment.content())
+    init(_ assessment: Assessment, shield: Shield, keys: SecretKeys) throws {
+        let content = shield.content(try assessment.content(keys))
         whereaboutsWithheld = shield.hidesWhereabouts
         episodeId = assessment.$episode.id
         version = assessment.version
@@ -241,8 +241,8 @@ struct ComparisonDTO: Encodable {
     let elements: [Element]
     let domains: [Domain]
 
-    init(episodeID: UUID, from: Assessment, to: Assessment) throws {
-        let comparison = LevelComparison(from: try from.content(), to: try to.content())
+    init(episodeID: UUID, from: Assessment, to: Assessment, keys: SecretKeys) throws {
+        let comparison = LevelComparison(from: try from.content(keys), to: try to.content(keys))
         episodeId = episodeID
         fromVersion = from.version
         toVersion = to.version

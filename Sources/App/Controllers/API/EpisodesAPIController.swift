@@ -46,7 +46,7 @@ struct EpisodesAPIController {
     func assessment(req: Request) async throws -> Response {
         let (authorised, assessment) = try await Episodes.assessment(
             of: try req.id("episode"), version: try? req.query.get(Int.self, at: "version"), by: try req.signedIn, on: req.db)
-        return try AssessmentDTO(assessment, shield: authorised.shield).json()
+        return try AssessmentDTO(assessment, shield: authorised.shield, keys: try req.secrets).json()
     }
 
     /// PUT /api/v1/episodes/{id}/assessment: replaces the draft's content.
@@ -54,8 +54,8 @@ struct EpisodesAPIController {
         let id = try req.id("episode")
         let content = try await req.decodeJSON(AssessmentContent.self)
         let (authorised, saved) = try await Episodes.saveAssessment(
-            of: id, content: content, complete: false, by: try req.signedIn, on: req.db)
-        return try AssessmentDTO(saved, shield: authorised.shield).json()
+            of: id, content: content, complete: false, by: try req.signedIn, keys: try req.secrets, on: req.db)
+        return try AssessmentDTO(saved, shield: authorised.shield, keys: try req.secrets).json()
     }
 
     /// POST /api/v1/episodes/{id}/assessment/complete: completes the saved draft.
@@ -64,8 +64,8 @@ struct EpisodesAPIController {
         let signedIn = try req.signedIn
         let draft = try await Episodes.latestAssessment(of: id, on: req.db)
         let (authorised, saved) = try await Episodes.saveAssessment(
-            of: id, content: try draft.content(), complete: true, by: signedIn, on: req.db)
-        return try AssessmentDTO(saved, shield: authorised.shield).json()
+            of: id, content: try draft.content(try req.secrets), complete: true, by: signedIn, keys: try req.secrets, on: req.db)
+        return try AssessmentDTO(saved, shield: authorised.shield, keys: try req.secrets).json()
     }
 
     /// GET /api/v1/episodes/{id}/assessments
@@ -76,8 +76,9 @@ struct EpisodesAPIController {
 
     /// POST /api/v1/episodes/{id}/assessments: start a review (a new version from the last).
     func startReview(req: Request) async throws -> Response {
-        let (authorised, review) = try await Episodes.startReview(of: try req.id("episode"), by: try req.signedIn, on: req.db)
-        return try AssessmentDTO(review, shield: authorised.shield).json(.created)
+        let (authorised, review) = try await Episodes.startReview(
+            of: try req.id("episode"), by: try req.signedIn, keys: try req.secrets, on: req.db)
+        return try AssessmentDTO(review, shield: authorised.shield, keys: try req.secrets).json(.created)
     }
 
     /// GET /api/v1/episodes/{id}/comparison?from=&to=
@@ -86,7 +87,7 @@ struct EpisodesAPIController {
         let (_, before, after) = try await Episodes.compare(
             id, from: try? req.query.get(Int.self, at: "from"), to: try? req.query.get(Int.self, at: "to"), by: try req.signedIn,
             on: req.db)
-        return try ComparisonDTO(episodeID: id, from: before, to: after).json()
+        return try ComparisonDTO(episodeID: id, from: before, to: after, keys: try req.secrets).json()
     }
 
     /// POST /api/v1/episodes/{id}/close

@@ -7,10 +7,11 @@ struct SafeguardingAPIController {
         let childID = try req.id("child")
         let body = try await req.decodeJSON(PreAssessmentRequest.self)
         let signedIn = try req.signedIn
-        let checklist = try await PreAssessments.record(childID: childID, answers: body.answers, by: signedIn, on: req.db)
+        let checklist = try await PreAssessments.record(
+            childID: childID, answers: body.answers, by: signedIn, keys: try req.secrets, on: req.db)
         let existing = checklist.$existingEpisode.id == nil ? nil : try await PreAssessments.openEpisode(of: childID, on: req.db)
         let shield = try await Shielding.shield(for: try await Child.live(childID, on: req.db), to: signedIn, on: req.db)
-        return try PreAssessmentDTO(checklist, existing: existing, shield: shield).json(.created)
+        return try PreAssessmentDTO(checklist, existing: existing, shield: shield, keys: try req.secrets).json(.created)
     }
 
     /// POST /api/v1/children/{id}/safeguarding-calls

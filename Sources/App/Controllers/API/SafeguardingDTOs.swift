@@ -31,12 +31,12 @@ struct PreAssessmentDTO: Encodable {
     /// What to do next, as a path: the safeguarding numbers, or starting the episode.
     let next: String?
 
-    init(_ checklist: PreAssessment, existing: Episode?, shield: Shield) throws {
+    init(_ checklist: PreAssessment, existing: Episode?, shield: Shield, keys: SecretKeys) throws {
         id = checklist.id!
         childId = checklist.$child.id
         decision = checklist.decision
-        reason = checklist.reason
-        answers = try checklist.answers()
+        reason = try checklist.reason(keys)
+        answers = try checklist.answers(keys)
         existingEpisode = existing.map { EpisodeSummaryDTO($0, shield: shield) }
         recordedAt = checklist.recordedAt
         next =

@@ -11,7 +11,8 @@ struct AddAssessmentLevels: AsyncMigration {
         try await Self.fill(on: database as! any SQLDatabase)
     }
 
-    /// Writes every assessment's levels from its content.
+    /// Writes every assessment's levels from its content, still in clear when this runs: it is
+    /// sealed at start-up, after every migration (`SecretSealing`).
     static func fill(on sql: any SQLDatabase) async throws {
         var after: UUID?
         // In pages by id, so a large index is never held in memory at once.

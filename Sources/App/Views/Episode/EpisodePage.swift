@@ -18,6 +18,8 @@ struct EpisodePage {
     /// The reader works on this CAF: they may record time spent on it.
     let mayRecordTime: Bool
     let referrals: [Referral]
+    /// Elements of the latest assessment flagged as a concern of significant harm.
+    let harmConcerns: [String]
     var shareEmail = ""
     var problems: [FieldProblem] = []
     var notice: String? = nil
@@ -25,8 +27,6 @@ struct EpisodePage {
     var consentReasons: [ConsentKind: String] = [:]
     /// What was typed into "Record time spent", kept when it comes back with a problem.
     var typedTime: [String: String] = [:]
-    /// Elements of the latest assessment flagged as a concern of significant harm.
-    var harmConcerns: [String] { (try? assessment.content().harmConcerns) ?? [] }
 
     func render(_ context: PageContext) -> HTML {
         let episode = authorised.episode
