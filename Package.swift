@@ -36,6 +36,14 @@ let package = Package(
             resources: [.copy("Resources/openapi.json"), .copy("Resources/Public")]
         ),
         .executableTarget(name: "ecaf", dependencies: ["App"]),
+        // Benchmarks (scripts/bench-*) in their own binary, `ecaf-dev`: the production one
+        // carries no benchmark generators. They reach App through its `package` API.
+        .target(
+            name: "Benchmarks",
+            dependencies: [
+                "App", "CAFCore", .product(name: "Vapor", package: "vapor"), .product(name: "Fluent", package: "fluent"),
+            ]),
+        .executableTarget(name: "ecaf-dev", dependencies: ["App", "Benchmarks"]),
         .testTarget(name: "CAFCoreTests", dependencies: ["CAFCore"]),
         .testTarget(
             name: "OneTimePasswordsTests",
@@ -44,6 +52,7 @@ let package = Package(
             name: "AppTests",
             dependencies: [
                 "App",
+                "Benchmarks",
                 .product(name: "VaporTesting", package: "vapor"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

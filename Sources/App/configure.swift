@@ -270,8 +270,6 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
     app.asyncCommands.use(DemoCommand(), as: "demo")
     app.asyncCommands.use(AuditCommand(), as: "audit")
     app.asyncCommands.use(CreateAdminCommand(), as: "create-admin")
-    app.asyncCommands.use(BenchSearchCommand(), as: "bench-search")
-    app.asyncCommands.use(BenchMeasuresCommand(), as: "bench-measures")
     app.storage[DemoFlag.self] = settings.demo
     app.storage[DemoDatabaseFlag.self] = settings.demoDatabase
     app.storage[TwoFactorRequired.self] = settings.twoFactorRequired

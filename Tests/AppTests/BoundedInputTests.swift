@@ -5,6 +5,7 @@ import Testing
 import VaporTesting
 
 @testable import App
+@testable import Benchmarks
 
 /// Hostile numbers and strings, unknown fields, nulls and undeclared methods: each answers
 /// a 4xx naming what is wrong, changes nothing, and leaves the server up.

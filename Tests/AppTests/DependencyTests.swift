@@ -1,5 +1,8 @@
 import Foundation
 import Testing
+import Vapor
+
+@testable import App
 
 /// ASVS V14.2.4, V14.2.5: every third-party package comes from a publisher we trust, pinned
 /// to a release and its commit, and the bill of materials lists exactly what is resolved.
@@ -70,5 +73,24 @@ import Testing
             #expect(component?.hashes.map(\.content) == [pin.state.revision], "\(pin.identity): run scripts/sbom")
             #expect(component?.purl.hasPrefix("pkg:swift/github.com/") == true)
         }
+    }
+
+    /// V14.2.2, issue 14 item 3: the benchmarks are `ecaf-dev`'s; `ecaf` answers only what a
+    /// deployment runs (the demo stays, and refuses a real database: `DatabaseKind`).
+    @Test func theProductionBinaryCarriesNoBenchmarks() async throws {
+        let app = try await Application.make(.testing)
+        do {
+            try await configure(app, Settings(store: .sqliteMemory))
+            let commands = Set(app.asyncCommands.commands.keys).union(app.commands.commands.keys)
+            #expect(commands.isSuperset(of: ["serve", "migrate", "demo", "audit", "create-admin"]))
+            #expect(!commands.contains { $0.hasPrefix("bench") }, "\(commands.sorted())")
+        } catch {
+            try await app.asyncShutdown()
+            throw error
+        }
+        try await app.asyncShutdown()
+        let folder = SourceFiles.root.appendingPathComponent("Sources/App")
+        let sources = try FileManager.default.subpathsOfDirectory(atPath: folder.path)
+        #expect(!sources.contains { $0.lowercased().contains("bench") })
     }
 }

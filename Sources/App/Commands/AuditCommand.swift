@@ -28,5 +28,5 @@ struct AuditCommand: AsyncCommand {
 /// Ends a command with a status code, without a stack trace.
 public struct ExitCode: Error {
     public let code: Int32
-    init(_ code: Int32) { self.code = code }
+    package init(_ code: Int32) { self.code = code }
 }

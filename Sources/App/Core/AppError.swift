@@ -3,8 +3,8 @@ import Vapor
 
 /// The one error type of the app. The API renders it as `{"error": {code, message, field}}`,
 /// pages as a GOV.UK-style error page or error summary.
-struct AppError: Error, AbortError {
-    let status: HTTPResponseStatus
+package struct AppError: Error, AbortError {
+    package let status: HTTPResponseStatus
     let code: String
     let message: String
     /// Every field problem, for 422s; the first one's field is the API's `field`.
@@ -14,9 +14,9 @@ struct AppError: Error, AbortError {
     /// Records the error is about, such as the children a registration may duplicate.
     var related: [UUID] = []
     /// Headers the answer needs, such as a 405's `Allow`.
-    var headers: HTTPHeaders = [:]
+    package var headers: HTTPHeaders = [:]
 
-    var reason: String { message }
+    package var reason: String { message }
 
     /// The same problems reported against the form field a page asked with; `hiding` text the
     /// page never showed (an e-mail address looked up from an id) is replaced in the messages.
@@ -36,7 +36,7 @@ struct AppError: Error, AbortError {
             problems: problems)
     }
 
-    static func invalid(field: String, _ message: String) -> AppError {
+    package static func invalid(field: String, _ message: String) -> AppError {
         invalid([FieldProblem(field: field, message: message)])
     }
 

@@ -4,7 +4,7 @@ import Fluent
 import Vapor
 
 /// The signed-in person, with what the access policy needs to know about them.
-struct SignedIn: Authenticatable {
+package struct SignedIn: Authenticatable {
     let practitioner: Practitioner
     let organisation: Organisation?
     /// The digest of what this sign-in is held by (the bearer token, or the page session's
@@ -24,7 +24,7 @@ struct SignedIn: Authenticatable {
         [practitioner.name, practitioner.jobTitle, organisation?.name].compactMap { $0 }.joined(separator: ", ")
     }
 
-    static func load(_ id: UUID, on db: any Database) async throws -> SignedIn? {
+    package static func load(_ id: UUID, on db: any Database) async throws -> SignedIn? {
         guard
             let practitioner = try await Practitioner.query(on: db).filter(\.$id == id).with(\.$organisation).first(),
             !practitioner.disabled

@@ -56,7 +56,7 @@ struct ChildSearchHit {
 }
 
 /// One page of a search's results, best first, from at most `ChildIndex.resultCap` in all.
-struct ChildSearchResult {
+package struct ChildSearchResult {
     let hits: [ChildSearchHit]
     let total: Int
     /// More children matched than the cap: the search should be narrowed.
@@ -67,21 +67,21 @@ struct ChildSearchResult {
 }
 
 /// The child index: search, register, read basic details. Every use is audited.
-enum ChildIndex {
+package enum ChildIndex {
     static let pageSize = 20
-    static let resultCap = 200
+    package static let resultCap = 200
     /// Name candidates fetched for `NameMatch` to decide on, beyond the cap it may reject.
-    static let candidateLimit = 250
+    package static let candidateLimit = 250
 
-    struct Query: Sendable {
-        var name: String = ""
+    package struct Query: Sendable {
+        package var name: String = ""
         /// An exact date of birth, or the start of a range with `bornTo`.
-        var dateOfBirth: String = ""
-        var bornTo: String = ""
+        package var dateOfBirth: String = ""
+        package var bornTo: String = ""
         /// A full postcode or an outward code.
-        var postcode: String = ""
+        package var postcode: String = ""
         /// An NHS number or a UPN, matched exactly.
-        var identifier: String = ""
+        package var identifier: String = ""
         var page: Int = 1
 
         /// The most a search may type in each field: a name's words (five terms are used)
@@ -134,7 +134,7 @@ enum ChildIndex {
             return problems
         }
 
-        var filters: ChildFilters {
+        package var filters: ChildFilters {
             ChildFilters(
                 bornFrom: dateOfBirth.isEmpty ? nil : dateOfBirth,
                 bornTo: bornTo.isEmpty ? (dateOfBirth.isEmpty ? nil : dateOfBirth) : bornTo,
@@ -156,7 +156,7 @@ enum ChildIndex {
         return outward.wholeMatch(of: /[A-Z]{1,2}[0-9][A-Z0-9]?/) == nil ? nil : outward
     }
 
-    static func search(_ query: Query, by signedIn: SignedIn, on db: any Database) async throws -> ChildSearchResult {
+    package static func search(_ query: Query, by signedIn: SignedIn, on db: any Database) async throws -> ChildSearchResult {
         try await Access.requireIndex(.searchChildren, by: signedIn, on: db)
         let problems = query.problems()
         guard problems.isEmpty else { throw AppError.invalid(problems) }
@@ -479,4 +479,9 @@ enum ChildIndex {
                         && AccessPolicy.mayDiscloseInvolvement(signedIn.actor, serviceOrganisationID: $0.$organisation.id)
                 }.map { $0.id! }))
     }
+}
+
+extension ChildIndex.Query {
+    /// An empty search, for the benchmarks to fill in.
+    package static var empty: Self { Self() }
 }

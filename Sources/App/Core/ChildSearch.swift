@@ -4,7 +4,7 @@ import Foundation
 import SQLKit
 
 /// What a search is narrowed by besides the name: fields on the child's own row.
-struct ChildFilters: Sendable {
+package struct ChildFilters: Sendable {
     /// ISO dates compare correctly as text.
     var bornFrom: String?
     var bornTo: String?
@@ -42,7 +42,7 @@ struct ChildFilters: Sendable {
     }
 
     /// Children matching the filters alone, in name order.
-    func query(limit: Int) -> SQLQueryString {
+    package func query(limit: Int) -> SQLQueryString {
         "SELECT c.id AS child_id FROM children c WHERE \((conditions() + ["c.merged_into_id IS NULL"]).joined(separator: " AND "))"
             + " ORDER BY c.family_name, c.given_name, c.id LIMIT \(literal: limit)"
     }
@@ -62,7 +62,7 @@ struct CandidateName: Sendable {
 
 /// Finds the names that may match every term, best first, through the database's own
 /// trigram index. `NameMatch` then decides and ranks, the same on each database.
-protocol NameSearch: Sendable {
+package protocol NameSearch: Sendable {
     /// Run first in the same transaction, to tune the index for this query.
     var setUp: SQLQueryString? { get }
     /// The candidate names (`child_id`, `kind`, `given_name`, `family_name`, `name_key`),
@@ -100,7 +100,7 @@ extension NameSearch {
 }
 
 extension ChildIndex {
-    static func nameSearch(for db: any Database) -> any NameSearch {
+    package static func nameSearch(for db: any Database) -> any NameSearch {
         (db as! any SQLDatabase).dialect.name == "postgresql" ? PostgresNameSearch() : SQLiteNameSearch()
     }
 }

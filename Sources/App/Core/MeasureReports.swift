@@ -4,9 +4,9 @@ import Foundation
 
 /// The measures a dashboard or the API shows: the reader's remit decides the scope, and
 /// disclosure control applies to figures about records outside their own LA.
-enum MeasureReports {
+package enum MeasureReports {
     /// What the reader asked for, as typed; checked by `report`.
-    struct Filters: Sendable {
+    package struct Filters: Sendable {
         /// YYYY-MM-DD, both days included; by default the twelve months to today.
         var from = ""
         var to = ""
@@ -15,7 +15,7 @@ enum MeasureReports {
         var organisationID = ""
     }
 
-    struct Report: Sendable {
+    package struct Report: Sendable {
         let from: String
         let to: String
         let scope: MeasureData.Scope
@@ -37,7 +37,9 @@ enum MeasureReports {
         return remit
     }
 
-    static func report(_ measures: [Measure], filters: Filters, by signedIn: SignedIn, now: Date = Date(), on db: any Database)
+    package static func report(
+        _ measures: [Measure], filters: Filters, by signedIn: SignedIn, now: Date = Date(), on db: any Database
+    )
         async throws -> Report
     {
         let remit = try await self.remit(of: signedIn, on: db)
@@ -114,4 +116,9 @@ enum MeasureReports {
                 + " organisation=\(Audit.typed(scope.organisationID?.uuidString ?? "all"))")
         return Report(from: from, to: to, scope: scope, tables: tables, disclosureControlled: controlled)
     }
+}
+
+extension MeasureReports.Filters {
+    /// Every figure the viewer may see, over the twelve months to today.
+    package static var all: Self { Self() }
 }

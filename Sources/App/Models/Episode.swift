@@ -3,12 +3,12 @@ import Fluent
 import Foundation
 
 /// One CAF episode for one child: from the decision to assess until closure.
-final class Episode: Model, @unchecked Sendable {
-    static let schema = "episodes"
+package final class Episode: Model, @unchecked Sendable {
+    package static let schema = "episodes"
 
     enum Status: String, Codable, Sendable { case open, closed }
 
-    @ID(key: .id) var id: UUID?
+    @ID(key: .id) package var id: UUID?
     @Parent(key: "child_id") var child: Child
     /// The LA where the child lived when the episode opened; its coordinators are this LA's.
     @Parent(key: "local_authority_id") var localAuthority: LocalAuthority
@@ -25,7 +25,7 @@ final class Episode: Model, @unchecked Sendable {
     @OptionalField(key: "step_down_note") var stepDownNote: String?
     @Children(for: \.$episode) var shares: [EpisodeShare]
 
-    init() {}
+    package init() {}
     init(childID: UUID, localAuthorityID: UUID, authorID: UUID, openedAt: Date) {
         self.$child.id = childID
         self.$localAuthority.id = localAuthorityID

@@ -3,11 +3,11 @@ import Fluent
 import Foundation
 
 /// Anyone who signs in: practitioners, managers, coordinators, safeguarding, admins, analysts.
-final class Practitioner: Model, @unchecked Sendable {
-    static let schema = "practitioners"
+package final class Practitioner: Model, @unchecked Sendable {
+    package static let schema = "practitioners"
 
-    @ID(key: .id) var id: UUID?
-    @Field(key: "email") var email: String
+    @ID(key: .id) package var id: UUID?
+    @Field(key: "email") package var email: String
     @Field(key: "name") var name: String
     @Field(key: "job_title") var jobTitle: String
     @Field(key: "phone") var phone: String
@@ -31,7 +31,7 @@ final class Practitioner: Model, @unchecked Sendable {
     @OptionalField(key: "two_factor_reset_at") var twoFactorResetAt: Date?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
-    init() {}
+    package init() {}
     init(
         id: UUID? = nil, email: String, name: String, jobTitle: String, phone: String, passwordHash: String,
         roles: Set<Role>, organisationID: UUID?

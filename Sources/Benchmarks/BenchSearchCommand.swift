@@ -1,3 +1,4 @@
+import App
 import CAFCore
 import Fluent
 import SQLKit
@@ -7,20 +8,24 @@ import Vapor
 /// database holds (scripts/bench-search loads a synthetic million), through the real search
 /// path (index, ranking, audit) and, beside it, the database's own time for the same SQL.
 /// Prints a markdown table. A benchmark, never a test.
-struct BenchSearchCommand: AsyncCommand {
-    struct Signature: CommandSignature {
+public struct BenchSearchCommand: AsyncCommand {
+    public struct Signature: CommandSignature {
+        public init() {}
+
         @Option(name: "rounds", help: "Searches of each kind (default 100)")
         var rounds: Int?
     }
 
-    let help = "Times a fixed mix of child searches; run with --demo on a database loaded by scripts/bench-search"
+    public init() {}
+
+    public let help = "Times a fixed mix of child searches; run with --demo on a database loaded by scripts/bench-search"
 
     struct Sample: Sendable {
         let given: String, family: String, dateOfBirth: String, postcode: String?, nhsNumber: String?
         let otherName: String?
     }
 
-    func run(using context: CommandContext, signature: Signature) async throws {
+    public func run(using context: CommandContext, signature: Signature) async throws {
         let db = context.application.db
         let sql = db as! any SQLDatabase
         guard
@@ -57,28 +62,35 @@ struct BenchSearchCommand: AsyncCommand {
 
     /// The fixed mix: what practitioners type, built from a real child's details.
     static let mix: [(String, @Sendable (Sample) -> ChildIndex.Query)] = [
-        ("full name", { .init(name: "\($0.given) \($0.family)") }),
-        ("full name, one typo", { .init(name: "\($0.given) \(typo($0.family))") }),
-        ("parts of names", { .init(name: "\($0.given.prefix(3)) \($0.family.prefix(4))") }),
-        ("last name and date of birth", { .init(name: $0.family, dateOfBirth: $0.dateOfBirth) }),
+        ("full name", { query(name: "\($0.given) \($0.family)") }),
+        ("full name, one typo", { query(name: "\($0.given) \(typo($0.family))") }),
+        ("parts of names", { query(name: "\($0.given.prefix(3)) \($0.family.prefix(4))") }),
+        ("last name and date of birth", { query(name: $0.family, dateOfBirth: $0.dateOfBirth) }),
         (
             "wildcard and year of birth",
             {
-                .init(
+                query(
                     name: "\($0.family.prefix(2))*\($0.family.suffix(2))", dateOfBirth: "\($0.dateOfBirth.prefix(4))-01-01",
                     bornTo: "\($0.dateOfBirth.prefix(4))-12-31")
             }
         ),
         (
             "first name and postcode district",
-            {
-                .init(name: $0.given, postcode: String(($0.postcode ?? "").split(separator: " ").first ?? ""))
-            }
+            { query(name: $0.given, postcode: String(($0.postcode ?? "").split(separator: " ").first ?? "")) }
         ),
-        ("known-as or previous name", { .init(name: $0.otherName ?? "") }),
-        ("date of birth alone", { .init(dateOfBirth: $0.dateOfBirth) }),
-        ("NHS number", { .init(identifier: $0.nhsNumber ?? "") }),
+        ("known-as or previous name", { query(name: $0.otherName ?? "") }),
+        ("date of birth alone", { query(dateOfBirth: $0.dateOfBirth) }),
+        ("NHS number", { query(identifier: $0.nhsNumber ?? "") }),
     ]
+
+    static func query(
+        name: String = "", dateOfBirth: String = "", bornTo: String = "", postcode: String = "", identifier: String = ""
+    ) -> ChildIndex.Query {
+        var query = ChildIndex.Query.empty
+        (query.name, query.dateOfBirth, query.bornTo) = (name, dateOfBirth, bornTo)
+        (query.postcode, query.identifier) = (postcode, identifier)
+        return query
+    }
 
     /// Two neighbouring letters swapped, the commonest slip.
     static func typo(_ name: String) -> String {
