@@ -44,5 +44,6 @@ public enum CommandLineEntry {
             try? await app.asyncShutdown()
             exit(1)
         }
+        try await app.asyncShutdown()
     }
 }

@@ -58,7 +58,7 @@ extension TestWorld {
 
     /// A waiting message's body, opened (it is sealed at rest).
     func body(_ message: OutboxMessage) throws -> String {
-        try app.requireSecrets().open(message.body, context: message.id!.uuidString)
+        try SealedColumn.outboxBody.open(message.body, row: message.id!, keys: try app.requireSecrets())
     }
 
     /// The token in the newest link e-mailed to an address.

@@ -16,18 +16,21 @@ import Vapor
             let (secret, _) = try await TwoFactorTests().setUp(PageTests.Browser(world), "amy@demo.test")
             let stored = try #require(
                 try await Practitioner.query(on: world.app.db).filter(\.$email == "amy@demo.test").first()?.totpSecret)
-            #expect(stored.hasPrefix("v1:") && !stored.contains(Base32.encode(secret)))
             let keys = try world.app.requireSecrets()
+            #expect(keys.isCurrent(stored) && !stored.contains(Base32.encode(secret)))
             let amy = try await world.signedIn("amy@demo.test").practitioner
-            #expect(try keys.open(stored, context: amy.id!.uuidString) == Base32.encode(secret))
+            let column = SealedColumn.totpSecret
+            #expect(try column.open(stored, row: amy.id!, keys: keys) == Base32.encode(secret))
             // Tampered with, it opens for nobody; nor is it anyone else's.
             var bytes = Array(stored.utf8)
             bytes[bytes.count - 3] = bytes[bytes.count - 3] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
             #expect(throws: (any Error).self) {
-                try keys.open(String(decoding: bytes, as: UTF8.self), context: amy.id!.uuidString)
+                try column.open(String(decoding: bytes, as: UTF8.self), row: amy.id!, keys: keys)
             }
             let ben = try await world.signedIn("ben@demo.test").practitioner
-            #expect(throws: (any Error).self) { try keys.open(stored, context: ben.id!.uuidString) }
+            #expect(throws: (any Error).self) { try column.open(stored, row: ben.id!, keys: keys) }
+            // Nor does it open as an e-mail waiting under the same id, which would mail it out.
+            #expect(throws: (any Error).self) { try SealedColumn.outboxBody.open(stored, row: amy.id!, keys: keys) }
         }
     }
 
@@ -37,7 +40,8 @@ import Vapor
             try await CredentialLinks.send(.resetPassword, to: amy, mail: world.app.mail, on: world.app.db)
             let message = try #require(try await world.outbox("amy@demo.test").first)
             let token = try await world.linkToken("amy@demo.test")
-            #expect(message.body.hasPrefix("v1:") && !message.body.contains(token) && !message.body.contains("Dear"))
+            let keys = try world.app.requireSecrets()
+            #expect(keys.isCurrent(message.body) && !message.body.contains(token) && !message.body.contains("Dear"))
         }
     }
 
@@ -49,7 +53,8 @@ import Vapor
             let html = try await browser.get(SiteURL.twoFactor.path).body.string
             let key = try #require(html.range(of: #"id="manual-key">"#).map { html[$0.upperBound...].prefix { $0 != "<" } })
             let waiting = try await PageSession.query(on: world.app.db).all().compactMap { try $0.sessionData["setUpSecret"] }
-            #expect(waiting.count == 1 && waiting.allSatisfy { $0.hasPrefix("v1:") && !$0.contains(String(key)) })
+            let keys = try world.app.requireSecrets()
+            #expect(waiting.count == 1 && waiting.allSatisfy { keys.isCurrent($0) && !$0.contains(String(key)) })
         }
     }
 
@@ -65,8 +70,10 @@ import Vapor
     }
 
     /// A key rotated: restarted with the new key and the old one beside it, every secret is
-    /// sealed again under the new (one stored in clear too); without the old key, the server
-    /// will not start rather than lose a secret.
+    /// sealed again under the new, in version 2's form (one stored in clear, and one in
+    /// version 1's, too). A start that would lose or forge a value stops before it seals
+    /// anything: with a key that is not the last start's, with a value sealed under a key not
+    /// given, or with text in clear where only sealed values belong.
     @Test func rotatingTheKeySealsEverySecretAgain() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ecaf-keys-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -75,7 +82,7 @@ import Vapor
         let old = SecretKeys.random()
         let new = SecretKeys(current: SymmetricKey(size: .bits256), older: [old.current])
 
-        func withApp(_ keys: SecretKeys, _ work: (Application) async throws -> Void) async throws {
+        func withApp(_ keys: SecretKeys, _ work: (Application) async throws -> Void = { _ in }) async throws {
             let app = try await Application.make(.testing)
             var settings = Settings(store: .sqliteFile(path))
             settings.secrets = keys
@@ -90,30 +97,59 @@ import Vapor
             }
             try await app.asyncShutdown()
         }
+        /// The database alone, as someone working around eCAF would reach it: nothing starts.
+        func setTOTP(_ value: String, of id: UUID) async throws {
+            let app = try await Application.make(.testing)
+            var settings = Settings(store: .sqliteFile(path))
+            settings.secrets = new
+            try await configure(app, settings)
+            do { try await setTOTP(value, of: id, app) } catch {
+                try await app.asyncShutdown()
+                throw error
+            }
+            try await app.asyncShutdown()
+        }
+        func setTOTP(_ value: String, of id: UUID, _ app: Application) async throws {
+            try await (app.db as! any SQLDatabase).raw(
+                "UPDATE practitioners SET totp_secret = \(bind: value) WHERE id = \(bind: id)"
+            ).run()
+        }
 
-        var enrolled: [(String, String)] = []
+        var enrolled: [(UUID, String)] = []
         try await withApp(old) { app in
             try await DemoData.seed(on: app.db, passwordHash: TestWorld.passwordHash)
+            // As a database from before sealing began: nothing marked, no canary.
+            try await (app.db as! any SQLDatabase).raw("DELETE FROM sealing_state").run()
             // The one in clear comes first in id order, so a start with the wrong key would
-            // reach it before finding the other unopenable: it must not seal it under that key.
-            let people = try await Practitioner.query(on: app.db).all().sorted { $0.id!.uuidString < $1.id!.uuidString }
-            let (inClear, sealed) = (people[0], people[1])
-            inClear.totpSecret = "KRSXG5CTMVRXEZLU"  // stored in clear before sealing began
-            try await inClear.save(on: app.db)
-            sealed.totpSecret = try old.seal("JBSWY3DPEHPK3PXP", context: sealed.id!.uuidString)
-            try await sealed.save(on: app.db)
-            enrolled = [(inClear.email, "KRSXG5CTMVRXEZLU"), (sealed.email, "JBSWY3DPEHPK3PXP")]
+            // reach it before finding the others unopenable: it must not seal it under that key.
+            let people = try await Practitioner.query(on: app.db).all().map(\.id!).sorted { $0.uuidString < $1.uuidString }
+            enrolled = [(people[0], "KRSXG5CTMVRXEZLU"), (people[1], "JBSWY3DPEHPK3PXP"), (people[2], "MFRGGZDFMZTWQ2LK")]
+            try await setTOTP("KRSXG5CTMVRXEZLU", of: people[0], app)
+            try await setTOTP(try SealedColumn.totpSecret.seal("JBSWY3DPEHPK3PXP", row: people[1], keys: old), of: people[1], app)
+            // Version 1: bound to the bare id.
+            let box = try AES.GCM.seal(
+                Data("MFRGGZDFMZTWQ2LK".utf8), using: old.current, authenticating: Data(people[2].uuidString.utf8))
+            let legacy = "v1:\(SecretKeys.fingerprint(old.current)):\(box.combined!.base64EncodedString())"
+            try await setTOTP(legacy, of: people[2], app)
         }
-        await #expect(throws: SecretKeys.SealFailure.self) { try await withApp(.random()) { _ in } }
+        await #expect(throws: SecretSealing.UnknownKey.self) { try await withApp(.random()) }
         try await withApp(new) { app in
-            #expect(enrolled.count == 2)
-            for (email, secret) in enrolled {
-                let account = try #require(try await Practitioner.query(on: app.db).filter(\.$email == email).first())
-                let stored = try #require(account.totpSecret)
+            for (id, secret) in enrolled {
+                let stored = try #require(try await Practitioner.find(id, on: app.db)?.totpSecret)
                 #expect(new.isCurrent(stored))
-                #expect(try SecretKeys(current: new.current, older: []).open(stored, context: account.id!.uuidString) == secret)
+                let onlyNew = SecretKeys(current: new.current, older: [])
+                #expect(try SealedColumn.totpSecret.open(stored, row: id, keys: onlyNew) == secret)
             }
         }
+        // The database now knows its key: another is refused before any value is looked at.
+        await #expect(throws: SecretSealing.WrongKey.self) { try await withApp(.random()) }
+        // Text in clear where eCAF writes only sealed values was written around it.
+        try await setTOTP("KRSXG5CTMVRXEZLU", of: enrolled[0].0)
+        await #expect(throws: SecretSealing.ClearValue.self) { try await withApp(new) }
+        // A value under a key not given stops the start too.
+        try await setTOTP(
+            try SealedColumn.totpSecret.seal("KRSXG5CTMVRXEZLU", row: enrolled[0].0, keys: .random()), of: enrolled[0].0)
+        await #expect(throws: SecretSealing.UnknownKey.self) { try await withApp(new) }
     }
 
     /// V6.1.1, V6.1.2: what a practitioner writes in the assessment (health included) is
@@ -141,9 +177,12 @@ import Vapor
                 let stored = try row.decode(column: "content", as: String.self)
                 #expect(keys.isCurrent(stored) && !stored.contains("enuresis") && !stored.contains("Attendance"))
                 let id = try row.decode(column: "id", as: UUID.self)
-                #expect(try keys.open(stored, context: id.uuidString).contains(words))
-                // Copied to another assessment's row, it opens for none.
-                #expect(throws: (any Error).self) { try keys.open(stored, context: UUID().uuidString) }
+                let column = SealedColumn.assessmentContent
+                #expect(try column.open(stored, row: id, keys: keys).contains(words))
+                // Copied to another assessment's row, or to an e-mail waiting under this id, it
+                // opens for none.
+                #expect(throws: (any Error).self) { try column.open(stored, row: UUID(), keys: keys) }
+                #expect(throws: (any Error).self) { try SealedColumn.outboxBody.open(stored, row: id, keys: keys) }
             }
         }
     }
@@ -168,26 +207,40 @@ import Vapor
     }
 
     /// Values stored in clear (by a release before sealing) or under a key being rotated out
-    /// are sealed again under the current key, page by page, and read the same after.
+    /// are sealed again under the current key, page by page, and read the same after; text in
+    /// clear that only looks sealed is sealed like any other.
     @Test func resealingTakesEveryRowPageByPage() async throws {
         try await TestWorld.run { (world: TestWorld) async throws in
             let amy = try await world.token("amy@demo.test")
-            var episodes: [UUID] = []
-            for _ in 0..<5 { episodes.append(try await world.childWithEpisode(as: amy).episodeID) }
+            var children: [UUID] = []
+            for _ in 0..<5 { children.append(try await world.registerChild(as: amy)) }
+            for child in children {
+                let recorded = try await world.send(
+                    .POST, APIURL.preAssessments(child).path, token: amy, raw: SafeguardingAPITests.checklistCAF)
+                #expect(recorded.status == .created)
+            }
             let sql = world.app.db as! any SQLDatabase
             let old = try world.app.requireSecrets()
-            // One as a release before sealing wrote it: the JSON itself.
-            let first = try await Episodes.latestAssessment(of: episodes[0], on: world.app.db)
-            let clear = String(decoding: try JSONEncoder().encode(try first.content(old)), as: UTF8.self)
-            try await sql.raw("UPDATE assessments SET content = \(bind: clear) WHERE id = \(bind: first.id!)").run()
+            let column = SealedColumn.checklistReason
+            // Two as a release before sealing wrote them: one reads as if sealed, but is not.
+            let written = try await PreAssessment.query(on: world.app.db).all()
+            let clear = ["v1:worried about sleep", "v2:0123abcd:bm90IHNlYWxlZA=="]
+            for (checklist, reason) in zip(written, clear) {
+                try await sql.raw("UPDATE pre_assessments SET reason = \(bind: reason) WHERE id = \(bind: checklist.id!)").run()
+            }
+            // Once a column is wholly sealed, text in clear there is refused, not sealed.
+            await #expect(throws: SecretSealing.ClearValue.self) {
+                try await SecretSealing.seal(column, old, on: sql, clearAllowed: false)
+            }
 
             let new = SecretKeys(current: SymmetricKey(size: .bits256), older: [old.current])
-            try await SecretSealing.seal(.init(table: "assessments", column: "content"), new, on: sql, pageSize: 2)
-            for episode in episodes {
-                let assessment = try await Episodes.latestAssessment(of: episode, on: world.app.db)
-                #expect(new.isCurrent(assessment.sealedContent))
-                let onlyNew = SecretKeys(current: new.current, older: [])
-                #expect(try assessment.content(onlyNew).parents.first?.name == "Sue Evans")
+            try await SecretSealing.requireKnownKeys(column, new, on: sql)
+            try await SecretSealing.seal(column, new, on: sql, clearAllowed: true, pageSize: 2)
+            let onlyNew = SecretKeys(current: new.current, older: [])
+            for checklist in try await PreAssessment.query(on: world.app.db).all() {
+                #expect(new.isCurrent(checklist.sealedReason))
+                let expected = clear.indices.first { written[$0].id == checklist.id }.map { clear[$0] }
+                #expect(try checklist.reason(onlyNew) == expected ?? "Attendance and sleep")
             }
         }
     }

@@ -109,8 +109,7 @@ struct AuthController {
         guard practitioner.totpSecret == nil else { return TwoFactorPage(done: true).render(PageContext(req)).response() }
         let secret = TOTP.newSecret()
         // Sealed in the session row too: a copy of the database holds no factor to come.
-        req.session.data["setUpSecret"] = try TwoFactor.seal(
-            secret, for: practitioner, keys: try req.application.requireSecrets())
+        req.session.data["setUpSecret"] = try TwoFactor.sealForSetUp(secret, of: practitioner, keys: try req.secrets)
         return TwoFactorPage(email: practitioner.email, secret: secret).render(PageContext(req)).response()
     }
 
@@ -119,8 +118,8 @@ struct AuthController {
             return req.redirect(to: SiteURL.signIn.path)
         }
         guard practitioner.totpSecret == nil else { return req.redirect(to: SiteURL.home.path) }
-        guard let sealed = req.session.data["setUpSecret"], let id = practitioner.id,
-            let secret = Base32.decode((try? req.application.requireSecrets().open(sealed, context: id.uuidString)) ?? "")
+        guard let sealed = req.session.data["setUpSecret"],
+            let secret = TwoFactor.openSetUp(sealed, of: practitioner, keys: try req.secrets)
         else {
             return req.redirect(to: SiteURL.twoFactor.path)
         }

@@ -84,7 +84,7 @@ enum TwoFactor {
     static func secret(of practitioner: Practitioner, on app: Application) throws -> [UInt8]? {
         guard let stored = practitioner.totpSecret, let id = practitioner.id else { return nil }
         do {
-            return Base32.decode(try app.requireSecrets().open(stored, context: id.uuidString))
+            return Base32.decode(try SealedColumn.totpSecret.open(stored, row: id, keys: try app.requireSecrets()))
         } catch {
             app.logger.critical("The TOTP secret of account \(id) opens with no key this server has: \(error)")
             throw error
@@ -93,7 +93,18 @@ enum TwoFactor {
 
     /// A TOTP secret as stored: sealed, and bound to its account.
     static func seal(_ secret: [UInt8], for practitioner: Practitioner, keys: SecretKeys) throws -> String {
-        try keys.seal(Base32.encode(secret), context: try practitioner.requireID().uuidString)
+        try SealedColumn.totpSecret.seal(Base32.encode(secret), row: try practitioner.requireID(), keys: keys)
+    }
+
+    /// A secret being set up, as it waits in the session: sealed, and bound to the account
+    /// and to this use (it is no account's factor yet).
+    static func sealForSetUp(_ secret: [UInt8], of practitioner: Practitioner, keys: SecretKeys) throws -> String {
+        try keys.seal(Base32.encode(secret), context: "set-up:\(try practitioner.requireID().uuidString)")
+    }
+
+    static func openSetUp(_ sealed: String, of practitioner: Practitioner, keys: SecretKeys) -> [UInt8]? {
+        guard let id = practitioner.id, let text = try? keys.open(sealed, context: "set-up:\(id.uuidString)") else { return nil }
+        return Base32.decode(text)
     }
 
     /// True while an administrator's reset of this account's second factor waits for its

@@ -38,7 +38,7 @@ enum Outbox {
     {
         guard let keys = mail.keys else { throw SecretKeys.Missing() }
         let message = OutboxMessage(domain: mail.domain, recipient: recipient, subject: subject, body: "")
-        message.body = try keys.seal(body, context: message.id!.uuidString)
+        message.body = try SealedColumn.outboxBody.seal(body, row: message.id!, keys: keys)
         try await message.create(on: db)
     }
 }
@@ -67,7 +67,7 @@ struct Postman: Sendable {
             do {
                 guard let keys = mail.keys else { throw SecretKeys.Missing() }
                 try await SMTPClient.send(
-                    message, body: try keys.open(message.body, context: message.id!.uuidString), from: mail.from,
+                    message, body: try SealedColumn.outboxBody.open(message.body, row: message.id!, keys: keys), from: mail.from,
                     settings: smtp, heloName: mail.domain, on: group)
                 try await markSent(message, on: db)
                 sent += 1

@@ -31,13 +31,13 @@ final class Assessment: Model, @unchecked Sendable {
     }
 
     func content(_ keys: SecretKeys) throws -> AssessmentContent {
-        let json = try keys.reopen(sealedContent, context: try requireID().uuidString)
+        let json = try SealedColumn.assessmentContent.open(sealedContent, row: try requireID(), keys: keys)
         return try JSONDecoder().decode(AssessmentContent.self, from: Data(json.utf8))
     }
 
     func setContent(_ content: AssessmentContent, keys: SecretKeys) throws {
         let json = String(decoding: try JSONEncoder().encode(content), as: UTF8.self)
-        sealedContent = try keys.seal(json, context: try requireID().uuidString)
+        sealedContent = try SealedColumn.assessmentContent.seal(json, row: try requireID(), keys: keys)
         levels = content.levelsText
     }
 }

@@ -30,18 +30,20 @@ final class PreAssessment: Model, @unchecked Sendable {
         self.$child.id = childID
         self.$practitioner.id = practitionerID
         self.$localAuthority.id = localAuthorityID
-        self.sealedAnswers = try keys.seal(
-            String(decoding: try JSONEncoder().encode(answers), as: UTF8.self), context: id.uuidString)
+        self.sealedAnswers = try SealedColumn.checklistAnswers.seal(
+            String(decoding: try JSONEncoder().encode(answers), as: UTF8.self), row: id, keys: keys)
         self.decision = answers.decision
-        self.sealedReason = try keys.seal(answers.reason, context: id.uuidString)
+        self.sealedReason = try SealedColumn.checklistReason.seal(answers.reason, row: id, keys: keys)
         self.$existingEpisode.id = existingEpisodeID
         self.recordedAt = Date()
     }
 
     func answers(_ keys: SecretKeys) throws -> ChecklistAnswers {
-        let json = try keys.reopen(sealedAnswers, context: try requireID().uuidString)
+        let json = try SealedColumn.checklistAnswers.open(sealedAnswers, row: try requireID(), keys: keys)
         return try JSONDecoder().decode(ChecklistAnswers.self, from: Data(json.utf8))
     }
 
-    func reason(_ keys: SecretKeys) throws -> String { try keys.reopen(sealedReason, context: try requireID().uuidString) }
+    func reason(_ keys: SecretKeys) throws -> String {
+        try SealedColumn.checklistReason.open(sealedReason, row: try requireID(), keys: keys)
+    }
 }
