@@ -64,10 +64,4 @@ public enum ActionDue {
     public static func isOverdue(status: ActionStatus, dueOn: String, today: String) -> Bool {
         status.isOpen && dueOn < today
     }
-
-    /// Done by the day it was due (the "actions delivered" measure).
-    public static func deliveredOnTime(status: ActionStatus, dueOn: String, completedOn: String?) -> Bool {
-        guard status == .done, let completedOn else { return false }
-        return completedOn <= dueOn
-    }
 }

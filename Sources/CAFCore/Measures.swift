@@ -203,13 +203,9 @@ public struct ActionHistory: Sendable {
         self.completedByDue = completedByDue
     }
 
-    /// One action, completed (or not) at a moment.
-    public init(group: String, dueOn: String, status: ActionStatus, completedAt: Date?) {
-        let byDue = completedAt.flatMap { done in Self.dueBy(dueOn).map { done < $0 } } ?? false
-        self.init(group: group, dueOn: dueOn, status: status, count: 1, completedByDue: byDue ? 1 : 0)
-    }
-
-    /// An action is done on time when it is completed before its due day ends in England.
+    /// An action is delivered on time when it is completed before its due day ends in England:
+    /// the one statement of the rule, which the database's count applies too (MeasureData's
+    /// `actions` compares each completion with the moment this gives).
     public static func dueBy(_ dueOn: String) -> Date? { CalendarDays.endOf(dueOn) }
 }
 

@@ -301,7 +301,7 @@ import VaporTesting
             // Worked out afresh from the records.
             try await sql.raw("UPDATE episodes SET \(unsafeRaw: columns.map { "\($0) = NULL" }.joined(separator: ", "))").run()
             #expect(try await milestones() == [nil, nil, nil, nil])
-            try await AddEpisodeMilestones.fill(on: sql)
+            try await MilestoneTriggers.fill(on: sql)
             #expect(try await milestones() == [expected[0], heldEarlier, nil, expected[3]])
         }
     }

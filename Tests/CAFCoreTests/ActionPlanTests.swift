@@ -21,9 +21,10 @@ import Testing
         #expect(ActionDue.isOverdue(status: .inProgress, dueOn: "2026-11-22", today: "2026-11-23"))
         #expect(!ActionDue.isOverdue(status: .done, dueOn: "2026-11-01", today: "2026-11-23"))
         #expect(!ActionDue.isOverdue(status: .planned, dueOn: "2026-11-23", today: "2026-11-23"))
-        #expect(ActionDue.deliveredOnTime(status: .done, dueOn: "2026-11-23", completedOn: "2026-11-23"))
-        #expect(!ActionDue.deliveredOnTime(status: .done, dueOn: "2026-11-22", completedOn: "2026-11-23"))
-        #expect(!ActionDue.deliveredOnTime(status: .notDone, dueOn: "2026-11-23", completedOn: nil))
+        // Due by the end of its day in England: 23:00 UTC in summer time, midnight in winter.
+        let utc = ISO8601DateFormatter()
+        #expect(ActionHistory.dueBy("2026-03-31") == utc.date(from: "2026-03-31T23:00:00Z"))
+        #expect(ActionHistory.dueBy("2026-11-23") == utc.date(from: "2026-11-24T00:00:00Z"))
         #expect(ActionStatus.inProgress.helpStarted && !ActionStatus.planned.helpStarted)
     }
 

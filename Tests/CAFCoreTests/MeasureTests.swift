@@ -171,14 +171,15 @@ import Testing
             .init(group: "Police", calledAt: called, followUpDue: due, followUpSentAt: nil),
         ]
         #expect(inputs.table(.safeguardingFollowUp).rows.last?.cells.map(\.text) == ["3", "2", "2.5", "4", "2", "67%"])
+        // As the database counts them: by due day and status, with how many were done by the
+        // due day's end (`ActionHistory.dueBy`, tested in ActionPlanTests).
         inputs.actions = [
-            // Done at 21:00 BST on the due day: on time.
-            .init(group: "Health", dueOn: "2026-03-31", status: .done, completedAt: Self.at("2026-03-31T20:00:00Z")),
-            .init(group: "Health", dueOn: "2026-03-15", status: .done, completedAt: Self.at("2026-03-16T09:00:00Z")),
-            .init(group: "Health", dueOn: "2026-03-20", status: .planned, completedAt: nil),
-            .init(group: "Health", dueOn: "2026-03-21", status: .notDone, completedAt: nil),
-            .init(group: "Health", dueOn: "2026-07-21", status: .inProgress, completedAt: nil),
-            .init(group: "Health", dueOn: "2025-12-31", status: .planned, completedAt: nil),
+            .init(group: "Health", dueOn: "2026-03-31", status: .done, count: 1, completedByDue: 1),
+            .init(group: "Health", dueOn: "2026-03-15", status: .done, count: 1, completedByDue: 0),
+            .init(group: "Health", dueOn: "2026-03-20", status: .planned, count: 1, completedByDue: 0),
+            .init(group: "Health", dueOn: "2026-03-21", status: .notDone, count: 1, completedByDue: 0),
+            .init(group: "Health", dueOn: "2026-07-21", status: .inProgress, count: 1, completedByDue: 0),
+            .init(group: "Health", dueOn: "2025-12-31", status: .planned, count: 1, completedByDue: 0),
         ]
         #expect(inputs.table(.actionsDelivered).rows.last?.cells.map(\.text) == ["5", "1", "20%", "1"])
     }

@@ -344,40 +344,6 @@ enum MeasureData {
             + scope.whereClause(localAuthority: "e.local_authority_id", and: more)
     }
 
-    /// Each step of an episode whose first time a measure counts, kept on the episode
-    /// (migration 023's triggers).
-    enum Step: CaseIterable {
-        case assessed, met, helped, led
-
-        var column: String {
-            switch self {
-            case .assessed: "first_assessed_at"
-            case .met: "first_meeting_at"
-            case .helped: "first_action_at"
-            case .led: "first_lead_at"
-            }
-        }
-
-        /// Where the history keeps it.
-        var time: WritableKeyPath<EpisodeHistory, Date?> {
-            switch self {
-            case .assessed: \.firstAssessmentCompletedAt
-            case .met: \.firstMeetingHeldAt
-            case .helped: \.firstActionStartedAt
-            case .led: \.firstLeadAgreedAt
-            }
-        }
-
-        var measure: Measure {
-            switch self {
-            case .assessed: .timeToAssessment
-            case .met: .timeToTeam
-            case .helped: .timeToHelp
-            case .led: .timeToLead
-            }
-        }
-    }
-
     /// The measures counted from closures in the period.
     static let closureMeasures: Set<Measure> = [.closureOutcomes, .needsMet, .reReferral, .stepUp]
 
@@ -388,7 +354,7 @@ extension MeasureData.Loader {
     /// period, those closed in it, and those whose latest assessment was completed in it,
     /// each with only the columns its measures read.
     func episodes() async throws -> [(id: UUID, history: EpisodeHistory)] {
-        let steps = MeasureData.Step.allCases.filter { measures.contains($0.measure) }
+        let steps = Milestone.allCases.filter { measures.contains($0.measure) }
         let closures = !measures.isDisjoint(with: MeasureData.closureMeasures)
         var counted: [SQLQueryString] = steps.map {
             "(e.\(unsafeRaw: $0.column) >= \(bind: period.from) AND e.\(unsafeRaw: $0.column) < \(bind: period.to))"
@@ -458,5 +424,26 @@ extension MeasureData.Loader {
                 try row.decode(column: "opened_at", as: Date.self))
         }
         return openings
+    }
+}
+
+/// Where a milestone goes in an episode's history, and the measure that counts to it.
+extension Milestone {
+    var time: WritableKeyPath<EpisodeHistory, Date?> {
+        switch self {
+        case .assessed: \.firstAssessmentCompletedAt
+        case .met: \.firstMeetingHeldAt
+        case .helped: \.firstActionStartedAt
+        case .led: \.firstLeadAgreedAt
+        }
+    }
+
+    var measure: Measure {
+        switch self {
+        case .assessed: .timeToAssessment
+        case .met: .timeToTeam
+        case .helped: .timeToHelp
+        case .led: .timeToLead
+        }
     }
 }

@@ -1,0 +1,117 @@
+import CAFCore
+import Fluent
+import SQLKit
+
+/// Keeps each episode's milestones (`CAFCore.Milestone`) by the database's own triggers on
+/// every write of an assessment, meeting, action or lead professional term, so the time-to
+/// measures read one indexed column. The triggers are made from the current rules: by
+/// migration 023 on a new database, and by `ecaf migrate` (`install`), which a deployment runs
+/// once per release, whenever the database's differ; never at an instance's start, where an
+/// old instance restarting would put an old rule back.
+enum MilestoneTriggers {
+    /// Puts back any milestone whose triggers differ from the current rule, and works out
+    /// every episode's milestones afresh if any did; the milestones put back.
+    static func install(on sql: any SQLDatabase) async throws -> [Milestone] {
+        var changed: [Milestone] = []
+        for milestone in Milestone.allCases where try await installed(milestone, on: sql) != definitions(milestone, sql) {
+            try await drop(milestone, on: sql)
+            try await create(milestone, on: sql)
+            changed.append(milestone)
+        }
+        if !changed.isEmpty { try await fill(on: sql) }
+        return changed
+    }
+
+    /// The milestone of the episode `episode` (a column, or a trigger's NEW or OLD field).
+    static func value(_ milestone: Milestone, of episode: String) -> String {
+        let (table, time, condition) = milestone.sql
+        return "(SELECT min(\(time)) FROM \(table) WHERE episode_id = \(episode)\(condition.map { " AND \($0)" } ?? ""))"
+    }
+
+    /// Each trigger's name and the statement that makes it (on PostgreSQL, the function first).
+    static func definitions(_ milestone: Milestone, _ sql: any SQLDatabase) -> [String] {
+        let column = milestone.column
+        // Only when it changes: most writes (a second action, a later review) leave it be.
+        let update = { (episode: String) in
+            let differs = sql.dialect.name == "postgresql" ? "IS DISTINCT FROM" : "IS NOT"
+            let value = value(milestone, of: episode)
+            return "UPDATE episodes SET \(column) = \(value) WHERE id = \(episode) AND \(column) \(differs) \(value);"
+        }
+        if sql.dialect.name == "postgresql" {
+            return [
+                """
+                CREATE FUNCTION keep_\(column)() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                  IF TG_OP = 'DELETE' THEN \(update("OLD.episode_id")) ELSE \(update("NEW.episode_id")) END IF;
+                  RETURN NULL;
+                END $$
+                """,
+                """
+                CREATE TRIGGER keep_\(column) AFTER INSERT OR UPDATE OR DELETE ON \(milestone.sql.table)
+                FOR EACH ROW EXECUTE FUNCTION keep_\(column)()
+                """,
+            ]
+        }
+        return [("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")].map { event, row in
+            """
+            CREATE TRIGGER keep_\(column)_\(event.lowercased()) AFTER \(event)
+            ON \(milestone.sql.table) BEGIN \(update("\(row).episode_id")) END
+            """
+        }
+    }
+
+    static func create(_ milestone: Milestone, on sql: any SQLDatabase) async throws {
+        for statement in definitions(milestone, sql) { try await sql.raw("\(unsafeRaw: statement)").run() }
+    }
+
+    static func drop(_ milestone: Milestone, on sql: any SQLDatabase) async throws {
+        let column = milestone.column
+        if sql.dialect.name == "postgresql" {
+            try await sql.raw("DROP TRIGGER IF EXISTS \(ident: "keep_\(column)") ON \(ident: milestone.sql.table)").run()
+            try await sql.raw("DROP FUNCTION IF EXISTS \(ident: "keep_\(column)")()").run()
+        } else {
+            for event in ["insert", "update", "delete"] {
+                try await sql.raw("DROP TRIGGER IF EXISTS \(ident: "keep_\(column)_\(event)")").run()
+            }
+        }
+    }
+
+    /// The definitions as the database holds them, in `definitions`' form.
+    static func installed(_ milestone: Milestone, on sql: any SQLDatabase) async throws -> [String] {
+        let column = milestone.column
+        if sql.dialect.name == "postgresql" {
+            // The function's own text, and the table its trigger is on: the rest is fixed.
+            let expected = definitions(milestone, sql)
+            let body = try await sql.raw("SELECT prosrc FROM pg_proc WHERE proname = \(bind: "keep_\(column)")").first()?
+                .decode(column: "prosrc", as: String.self)
+            let table = try await sql.raw(
+                """
+                SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+                WHERE t.tgname = \(bind: "keep_\(column)")
+                """
+            ).first()?.decode(column: "relname", as: String.self)
+            let same = body == expected[0].components(separatedBy: "$$")[1] && table == milestone.sql.table
+            return same ? expected : []
+        }
+        return try await ["insert", "update", "delete"].asyncMap { event in
+            try await sql.raw(
+                "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = \(bind: "keep_\(column)_\(event)")"
+            )
+            .first()?.decode(column: "sql", as: String.self) ?? ""
+        }
+    }
+
+    /// Works out every episode's milestones from its records, in one pass over the episodes.
+    static func fill(on sql: any SQLDatabase) async throws {
+        let assignments = Milestone.allCases.map { "\($0.column) = \(value($0, of: "episodes.id"))" }
+        try await sql.raw("UPDATE episodes SET \(unsafeRaw: assignments.joined(separator: ", "))").run()
+    }
+}
+
+extension Array {
+    fileprivate func asyncMap<T>(_ transform: (Element) async throws -> T) async throws -> [T] {
+        var results: [T] = []
+        for element in self { results.append(try await transform(element)) }
+        return results
+    }
+}
