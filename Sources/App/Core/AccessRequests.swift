@@ -32,9 +32,9 @@ enum AccessRequests {
         let query = AccessRequest.query(on: db).filter(\.$id == requestID).with(\.$requester) { $0.with(\.$organisation) }
         guard let request = try await query.first() else { throw AppError.notFound("access request") }
         let authorised = try await Access.episode(request.$episode.id, .decideAccessRequest, by: signedIn, on: db)
-        guard request.status == .pending else {
-            throw AppError(status: .conflict, code: "request-decided", message: "This request has already been decided")
-        }
+        let alreadyDecided = AppError(
+            status: .conflict, code: "request-decided", message: "This request has already been decided")
+        guard request.status == .pending else { throw alreadyDecided }
         if grant {
             let share = AccessPolicy.decide(
                 signedIn.actor, .share(with: request.requester.organisation?.agencyType), Access.facts(of: authorised))
@@ -48,7 +48,13 @@ enum AccessRequests {
             request.$decidedBy.id = signedIn.id
             request.decidedAt = Date()
             request.decisionNote = note
-            try await request.save(on: db)
+            // Of decisions at once, one stands.
+            try await StateChange.apply(
+                """
+                status = \(bind: request.status.rawValue), decided_by_id = \(bind: signedIn.id),
+                decided_at = \(bind: request.decidedAt), decision_note = \(bind: note)
+                """, to: AccessRequest.schema, id: requestID, while: "status", is: AccessRequest.Status.pending.rawValue,
+                or: alreadyDecided, on: db)
             if grant {
                 try await EpisodeShare(
                     episodeID: authorised.id, practitionerID: request.$requester.id, sharedByID: signedIn.id, sharedAt: Date()

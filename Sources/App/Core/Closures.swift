@@ -18,7 +18,14 @@ enum Closures {
             episode.closedAt = now
             episode.closureReason = closure.reason
             episode.closureNote = closure.note
-            try await episode.save(on: db)
+            // Of closures at once, one: a step-up is referred once.
+            try await StateChange.apply(
+                """
+                status = \(bind: Episode.Status.closed.rawValue), closed_at = \(bind: now),
+                closure_reason = \(bind: closure.reason.rawValue), closure_note = \(bind: closure.note)
+                """, to: Episode.schema, id: episodeID, while: "status", is: Episode.Status.open.rawValue,
+                or: AppError(status: .conflict, code: "episode-closed", message: "This episode has already been closed"),
+                on: db)
             if closure.reason == .stepUp {
                 try await Referral(episode: episode, referredByID: signedIn.id, note: closure.note, at: now).create(on: db)
             }
@@ -47,9 +54,9 @@ enum Closures {
     ) async throws -> Referral {
         guard let referral = try await Referral.find(referralID, on: db) else { throw AppError.notFound("referral") }
         let authorised = try await Access.episode(referral.$episode.id, .decideReferral, by: signedIn, on: db)
-        guard referral.decision == .pending else {
-            throw AppError(status: .conflict, code: "referral-decided", message: "This referral has already been decided")
-        }
+        let alreadyDecided = AppError(
+            status: .conflict, code: "referral-decided", message: "This referral has already been decided")
+        guard referral.decision == .pending else { throw alreadyDecided }
         guard decision != .pending else { throw AppError.invalid(field: "decision", "Choose accept or return") }
         if decision == .returned && reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             throw AppError.invalid(field: "reason", "Say why the referral is returned to early help")
@@ -59,7 +66,12 @@ enum Closures {
             referral.$decidedBy.id = signedIn.id
             referral.decidedAt = Date()
             referral.decisionReason = reason
-            try await referral.save(on: db)
+            try await StateChange.apply(
+                """
+                decision = \(bind: decision.rawValue), decided_by_id = \(bind: signedIn.id),
+                decided_at = \(bind: referral.decidedAt), decision_reason = \(bind: reason)
+                """, to: Referral.schema, id: referralID, while: "decision", is: ReferralDecision.pending.rawValue,
+                or: alreadyDecided, on: db)
             if decision == .returned {
                 try await reopen(
                     authorised.episode, reason: "Returned by children’s social care: \(reason)", by: signedIn.id, on: db)
@@ -105,6 +117,11 @@ enum Closures {
         episode.closedAt = nil
         episode.closureReason = nil
         episode.closureNote = ""
-        try await episode.save(on: db)
+        // Of reopenings at once, one.
+        try await StateChange.apply(
+            """
+            status = \(bind: Episode.Status.open.rawValue), closed_at = NULL, closure_reason = NULL, closure_note = ''
+            """, to: Episode.schema, id: episode.requireID(), while: "status", is: Episode.Status.closed.rawValue,
+            or: AppError(status: .conflict, code: "episode-open", message: "This episode is already open"), on: db)
     }
 }

@@ -134,7 +134,8 @@ enum Episodes {
 
     /// Saves the draft; with `complete` it must also pass completion checks, after which
     /// this version can never change again. What the shield withholds from the writer is kept
-    /// as stored, whatever they send for it.
+    /// as stored, whatever they send for it. "Still a draft" is checked by the UPDATE that
+    /// writes, so of a completion and saves at once, none lands on the completed version.
     static func saveAssessment(
         of id: UUID, content edited: AssessmentContent, complete: Bool, by signedIn: SignedIn, keys: SecretKeys,
         on db: any Database
@@ -147,11 +148,16 @@ enum Episodes {
         guard problems.isEmpty else { throw AppError.invalid(problems) }
         return try await db.transaction { db in
             try assessment.setContent(content, keys: keys)
-            if complete {
-                assessment.status = .completed
-                assessment.completedAt = Date()
-            }
-            try await assessment.save(on: db)
+            let now = Date()
+            if complete { (assessment.status, assessment.completedAt) = (.completed, now) }
+            assessment.updatedAt = now
+            try await StateChange.apply(
+                """
+                content = \(bind: assessment.sealedContent), levels = \(bind: assessment.levels),
+                status = \(bind: assessment.status.rawValue), completed_at = \(bind: assessment.completedAt),
+                updated_at = \(bind: now)
+                """, to: Assessment.schema, id: try assessment.requireID(), while: "status",
+                is: AssessmentStatus.draft.rawValue, or: .conflictCompleted, on: db)
             try await Audit.record(
                 on: db, by: signedIn, complete ? .completeAssessment : .saveAssessment, child: authorised.child.id,
                 episode: id, detail: "version=\(assessment.version)")
@@ -239,21 +245,25 @@ enum Episodes {
         }
     }
 
-    /// A review: a new draft version pre-filled from the completed one before it.
+    /// A review: a new draft version pre-filled from the completed one before it. Of reviews
+    /// started at once, the version's uniqueness keeps the first.
     static func startReview(of id: UUID, by signedIn: SignedIn, keys: SecretKeys, on db: any Database) async throws -> (
         AuthorisedEpisode, Assessment
     ) {
         let authorised = try await Access.episode(id, .write, by: signedIn, on: db)
         let latest = try await latestAssessment(of: id, on: db)
-        guard latest.status == .completed else {
-            throw AppError(
+        let draftInProgress = { @Sendable (version: Int) in
+            AppError(
                 status: .conflict, code: "draft-in-progress",
-                message: "Version \(latest.version) is still a draft: complete it before starting a review")
+                message: "Version \(version) is still a draft: complete it before starting a review")
         }
+        guard latest.status == .completed else { throw draftInProgress(latest.version) }
         return try await db.transaction { db in
             let review = try Assessment(
                 episodeID: id, version: latest.version + 1, authorID: signedIn.id, content: try latest.content(keys), keys: keys)
-            try await review.create(on: db)
+            do { try await review.create(on: db) } catch let error as any DatabaseError where error.isConstraintFailure {
+                throw draftInProgress(review.version)
+            }
             try await Audit.record(
                 on: db, by: signedIn, .startReview, child: authorised.child.id, episode: id, detail: "version=\(review.version)")
             return (authorised, review)

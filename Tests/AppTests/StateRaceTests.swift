@@ -1,0 +1,141 @@
+import CAFCore
+import Fluent
+import Foundation
+import Testing
+import VaporTesting
+
+@testable import App
+
+/// Issue 14 item 4 (issue 15's racing changes): a check of state ("still a draft", "still
+/// pending") is made by the statement that acts on it, so of requests at once exactly one
+/// wins and the others are told it came first, never a second success or a 500.
+@Suite struct StateRaceTests {
+    /// Sends the same request `count` times at once; the statuses.
+    static func atOnce(_ count: Int, _ send: @escaping @Sendable (Int) async throws -> HTTPStatus) async throws
+        -> [HTTPStatus]
+    {
+        try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+            for index in 0..<count { group.addTask { try await send(index) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+    }
+
+    @Test func anAssessmentIsCompletedOnce() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let amy = try await world.token("amy@demo.test")
+            let episode = try await world.childWithEpisode(as: amy).episodeID
+            let saved = try await world.send(
+                .PUT, APIURL.assessment(episode).path, token: amy, raw: try TestWorld.completeAssessment())
+            #expect(saved.status == .ok)
+            let statuses = try await Self.atOnce(8) { _ in
+                try await world.send(.POST, APIURL.completeAssessment(episode).path, token: amy).status
+            }
+            #expect(statuses.filter { $0 == .ok }.count == 1, "\(statuses)")
+            #expect(statuses.filter { $0 == .conflict }.count == 7, "\(statuses)")
+            let audited = try await AuditEvent.query(on: world.app.db).filter(\.$action == "complete-assessment").count()
+            #expect(audited == 1)
+        }
+    }
+
+    /// A save racing a completion never changes the completed version.
+    @Test func aDraftSaveRacingACompletionChangesNothingCompleted() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let amy = try await world.token("amy@demo.test")
+            let episode = try await world.childWithEpisode(as: amy).episodeID
+            #expect(
+                try await world.send(
+                    .PUT, APIURL.assessment(episode).path, token: amy, raw: try TestWorld.completeAssessment(level: "2")
+                ).status == .ok)
+            let later = try TestWorld.completeAssessment(level: "1")
+            let statuses = try await Self.atOnce(8) { index in
+                index == 0
+                    ? try await world.send(.POST, APIURL.completeAssessment(episode).path, token: amy).status
+                    : try await world.send(.PUT, APIURL.assessment(episode).path, token: amy, raw: later).status
+            }
+            #expect(!statuses.contains(.internalServerError), "\(statuses)")
+            let stored = try await Episodes.latestAssessment(of: episode, on: world.app.db)
+            #expect(stored.status == .completed)
+            let saves = try await AuditEvent.query(on: world.app.db).filter(\.$action == "save-assessment").all()
+            // Whatever the order, what was completed is what the completion's audit says was
+            // there: no save is recorded after it.
+            let completed = try #require(
+                try await AuditEvent.query(on: world.app.db).filter(\.$action == "complete-assessment").first())
+            #expect(saves.allSatisfy { $0.sequence < completed.sequence })
+            // Each success is one entry: the saves that came first (beside the one before the
+            // race) and the completion.
+            #expect(statuses.filter { $0 == .ok }.count == (saves.count - 1) + 1)
+        }
+    }
+
+    @Test func aReviewIsStartedOnce() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let amy = try await world.token("amy@demo.test")
+            let episode = try await world.childWithEpisode(as: amy).episodeID
+            _ = try await world.send(.PUT, APIURL.assessment(episode).path, token: amy, raw: try TestWorld.completeAssessment())
+            #expect(try await world.send(.POST, APIURL.completeAssessment(episode).path, token: amy).status == .ok)
+            let statuses = try await Self.atOnce(8) { _ in
+                try await world.send(.POST, APIURL.assessments(episode).path, token: amy).status
+            }
+            #expect(statuses.filter { $0 == .created }.count == 1, "\(statuses)")
+            #expect(statuses.filter { $0 == .conflict }.count == 7, "\(statuses)")
+        }
+    }
+
+    /// Granted and refused at once: one decision stands, and a share exists only if it was
+    /// the grant.
+    @Test func anAccessRequestIsDecidedOnce() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let amy = try await world.token("amy@demo.test")
+            let episode = try await world.childWithEpisode(as: amy).episodeID
+            let ben = try await world.token("ben@demo.test")
+            let asked = try await world.send(
+                .POST, APIURL.episodeAccessRequests(episode).path, token: ben, raw: #"{"reason": "I am the health visitor"}"#)
+            let id = UUID(uuidString: try world.json(asked)["id"] as! String)!
+            let statuses = try await Self.atOnce(8) { index in
+                let decision = index.isMultiple(of: 2) ? "granted" : "refused"
+                return try await world.send(
+                    .POST, APIURL.accessRequestDecision(id).path, token: amy, raw: #"{"decision": "\#(decision)"}"#
+                ).status
+            }
+            #expect(statuses.filter { $0 == .ok }.count == 1, "\(statuses)")
+            #expect(statuses.filter { $0 == .conflict }.count == 7, "\(statuses)")
+            let request = try #require(try await AccessRequest.find(id, on: world.app.db))
+            let shares = try await EpisodeShare.query(on: world.app.db).filter(\.$episode.$id == episode).count()
+            #expect(shares == (request.status == .granted ? 1 : 0))
+            let audited = try await AuditEvent.query(on: world.app.db).filter(\.$action == "decide-access-request").count()
+            #expect(audited == 1)
+        }
+    }
+
+    /// A step-up sent at once from two tabs is one closure and one referral; social care
+    /// accepting and returning it at once makes one decision.
+    @Test func anEpisodeIsClosedAndItsReferralDecidedOnce() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let amy = try await world.token("amy@demo.test")
+            let episode = try await world.childWithEpisode(as: amy).episodeID
+            let closes = try await Self.atOnce(6) { _ in
+                try await world.send(
+                    .POST, APIURL.close(episode).path, token: amy,
+                    raw: #"{"reason": "step-up", "note": "Neglect indicators despite the plan"}"#
+                ).status
+            }
+            #expect(closes.filter { $0 == .ok }.count == 1, "\(closes)")
+            #expect(closes.filter { $0 != .ok }.allSatisfy { $0 == .conflict || $0 == .forbidden }, "\(closes)")
+            let referrals = try await Referral.query(on: world.app.db).all()
+            #expect(referrals.count == 1)
+            let gus = try await world.token("gus@demo.test")
+            let id = try #require(referrals.first?.id)
+            let decisions = try await Self.atOnce(6) { index in
+                let body =
+                    index.isMultiple(of: 2)
+                    ? #"{"decision": "accepted"}"# : #"{"decision": "returned", "reason": "Early help can meet this"}"#
+                return try await world.send(.POST, APIURL.referralDecision(id).path, token: gus, raw: body).status
+            }
+            #expect(decisions.filter { $0 == .ok }.count == 1, "\(decisions)")
+            #expect(decisions.filter { $0 == .conflict }.count == 5, "\(decisions)")
+            let reopenings = try await EpisodeReopening.query(on: world.app.db).count()
+            let decided = try #require(try await Referral.find(id, on: world.app.db))
+            #expect(reopenings == (decided.decision == .returned ? 1 : 0))
+        }
+    }
+}
