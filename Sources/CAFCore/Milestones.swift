@@ -4,7 +4,7 @@ import Foundation
 /// is stated here once, in the two forms it runs in: `earliest`, over an episode's records,
 /// and `sql`, which the database's triggers keep on the episode (App's `MilestoneTriggers`
 /// installs them from this, and `ecaf migrate` puts them back when they differ). A test runs
-/// both on the same records (`MilestoneRuleTests`).
+/// both on the same records (`MilestoneTriggersTests`).
 public enum Milestone: String, CaseIterable, Sendable {
     case assessed, met, helped, led
 

@@ -183,4 +183,31 @@ import VaporTesting
             #expect(try await carla.get(SiteURL.printEpisode(created.episodeID).path).status == .forbidden)
         }
     }
+
+    /// The team may reopen a stepped-up CAF while social care decide; returning the referral
+    /// afterwards still stands (it reopens nothing twice).
+    @Test func aReferralReturnedAfterTheCAFWasReopenedStillStands() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let amy = try await world.token("amy@demo.test")
+            let created = try await world.childWithEpisode(as: amy)
+            #expect(
+                try await world.send(
+                    .POST, APIURL.close(created.episodeID).path, token: amy,
+                    raw: #"{"reason": "step-up", "note": "Neglect indicators despite the plan"}"#
+                ).status == .ok)
+            #expect(
+                try await world.send(
+                    .POST, APIURL.reopen(created.episodeID).path, token: amy, raw: #"{"reason": "New school place agreed"}"#
+                ).status == .ok)
+            let referral = try #require(try await Referral.query(on: world.app.db).first())
+            let gus = try await world.token("gus@demo.test")
+            let returned = try await world.send(
+                .POST, APIURL.referralDecision(referral.id!).path, token: gus,
+                raw: #"{"decision": "returned", "reason": "Early help can meet this"}"#)
+            #expect(returned.status == .ok)
+            #expect(try await Referral.find(referral.id!, on: world.app.db)?.decision == .returned)
+            #expect(try await EpisodeReopening.query(on: world.app.db).count() == 1)
+            #expect(try await Episode.find(created.episodeID, on: world.app.db)?.status == .open)
+        }
+    }
 }

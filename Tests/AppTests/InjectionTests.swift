@@ -46,7 +46,7 @@ import VaporTesting
     /// a new use a reviewed change; each file's uses were read for that.
     @Test func rawSQLIsBuiltOnlyWhereReviewed() throws {
         let reviewed = [
-            "ChildSearch.swift": 2, "MeasureData.swift": 14, "MilestoneTriggers.swift": 2, "CreateChildNames.swift": 2,
+            "ChildSearch.swift": 2, "MeasureData.swift": 14, "MilestoneTriggers.swift": 3, "CreateChildNames.swift": 2,
         ]
         var found: [String: Int] = [:]
         for (file, text) in try SourceFiles.swift() {

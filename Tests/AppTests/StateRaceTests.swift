@@ -10,13 +10,14 @@ import VaporTesting
 /// pending") is made by the statement that acts on it, so of requests at once exactly one
 /// wins and the others are told it came first, never a second success or a 500.
 @Suite struct StateRaceTests {
-    /// Sends the same request `count` times at once; the statuses.
+    /// Sends `count` requests at once; their statuses, in the order of `index`.
     static func atOnce(_ count: Int, _ send: @escaping @Sendable (Int) async throws -> HTTPStatus) async throws
         -> [HTTPStatus]
     {
-        try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
-            for index in 0..<count { group.addTask { try await send(index) } }
-            return try await group.reduce(into: []) { $0.append($1) }
+        try await withThrowingTaskGroup(of: (Int, HTTPStatus).self) { group in
+            for index in 0..<count { group.addTask { (index, try await send(index)) } }
+            let answered = try await group.reduce(into: [Int: HTTPStatus]()) { $0[$1.0] = $1.1 }
+            return (0..<count).map { answered[$0]! }
         }
     }
 
@@ -37,7 +38,8 @@ import VaporTesting
         }
     }
 
-    /// A save racing a completion never changes the completed version.
+    /// A save racing a completion never changes the completed version, and is never undone
+    /// by it: the completion completes what it checked, or is refused if a save came between.
     @Test func aDraftSaveRacingACompletionChangesNothingCompleted() async throws {
         try await TestWorld.run { (world: TestWorld) async throws in
             let amy = try await world.token("amy@demo.test")
@@ -52,18 +54,15 @@ import VaporTesting
                     ? try await world.send(.POST, APIURL.completeAssessment(episode).path, token: amy).status
                     : try await world.send(.PUT, APIURL.assessment(episode).path, token: amy, raw: later).status
             }
-            #expect(!statuses.contains(.internalServerError), "\(statuses)")
+            #expect(statuses.allSatisfy { $0 == .ok || $0 == .conflict }, "\(statuses)")
             let stored = try await Episodes.latestAssessment(of: episode, on: world.app.db)
-            #expect(stored.status == .completed)
             let saves = try await AuditEvent.query(on: world.app.db).filter(\.$action == "save-assessment").all()
-            // Whatever the order, what was completed is what the completion's audit says was
-            // there: no save is recorded after it.
-            let completed = try #require(
-                try await AuditEvent.query(on: world.app.db).filter(\.$action == "complete-assessment").first())
-            #expect(saves.allSatisfy { $0.sequence < completed.sequence })
-            // Each success is one entry: the saves that came first (beside the one before the
-            // race) and the completion.
-            #expect(statuses.filter { $0 == .ok }.count == (saves.count - 1) + 1)
+            let completion = try await AuditEvent.query(on: world.app.db).filter(\.$action == "complete-assessment").first()
+            #expect((completion != nil) == (statuses[0] == .ok) && (stored.status == .completed) == (statuses[0] == .ok))
+            // No save is recorded after the completion, and every save answered 200 was kept
+            // (the one before the race beside them).
+            if let completion { #expect(saves.allSatisfy { $0.sequence < completion.sequence }) }
+            #expect(statuses.dropFirst().filter { $0 == .ok }.count == saves.count - 1)
         }
     }
 

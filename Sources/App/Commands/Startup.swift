@@ -8,6 +8,7 @@ import Vapor
 struct Startup: LifecycleHandler {
     func willBootAsync(_ app: Application) async throws {
         try await app.autoMigrate()
+        try await MilestoneTriggers.createMissing(on: app.db as! any SQLDatabase)
         try await DatabaseKind.check(app)
         try await SecretSealing.sealAll(app)
         if app.isDemo {

@@ -53,8 +53,8 @@ enum AccessRequests {
                 """
                 status = \(bind: request.status.rawValue), decided_by_id = \(bind: signedIn.id),
                 decided_at = \(bind: request.decidedAt), decision_note = \(bind: note)
-                """, to: AccessRequest.schema, id: requestID, while: "status", is: AccessRequest.Status.pending.rawValue,
-                or: alreadyDecided, on: db)
+                """, to: AccessRequest.schema, id: requestID,
+                while: "status = \(bind: AccessRequest.Status.pending.rawValue)", or: alreadyDecided, on: db)
             if grant {
                 try await EpisodeShare(
                     episodeID: authorised.id, practitionerID: request.$requester.id, sharedByID: signedIn.id, sharedAt: Date()

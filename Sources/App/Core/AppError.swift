@@ -59,6 +59,10 @@ package struct AppError: Error, AbortError {
     static let unsupportedMediaType = AppError(
         status: .unsupportedMediaType, code: "unsupported-media-type", message: "Send the request body as application/json")
 
+    static let assessmentChanged = AppError(
+        status: .conflict, code: "assessment-changed",
+        message: "This draft was changed or completed by someone else while you completed it: open it again to see it")
+
     static let conflictCompleted = AppError(
         status: .conflict, code: "assessment-completed",
         message: "This assessment is completed and can no longer be changed; start a review to make a new version")

@@ -23,7 +23,7 @@ enum Closures {
                 """
                 status = \(bind: Episode.Status.closed.rawValue), closed_at = \(bind: now),
                 closure_reason = \(bind: closure.reason.rawValue), closure_note = \(bind: closure.note)
-                """, to: Episode.schema, id: episodeID, while: "status", is: Episode.Status.open.rawValue,
+                """, to: Episode.schema, id: episodeID, while: "status = \(bind: Episode.Status.open.rawValue)",
                 or: AppError(status: .conflict, code: "episode-closed", message: "This episode has already been closed"),
                 on: db)
             if closure.reason == .stepUp {
@@ -70,11 +70,14 @@ enum Closures {
                 """
                 decision = \(bind: decision.rawValue), decided_by_id = \(bind: signedIn.id),
                 decided_at = \(bind: referral.decidedAt), decision_reason = \(bind: reason)
-                """, to: Referral.schema, id: referralID, while: "decision", is: ReferralDecision.pending.rawValue,
+                """, to: Referral.schema, id: referralID, while: "decision = \(bind: ReferralDecision.pending.rawValue)",
                 or: alreadyDecided, on: db)
             if decision == .returned {
-                try await reopen(
-                    authorised.episode, reason: "Returned by children’s social care: \(reason)", by: signedIn.id, on: db)
+                // Its team may have reopened the CAF while the referral waited: the return stands.
+                do {
+                    try await reopen(
+                        authorised.episode, reason: "Returned by children’s social care: \(reason)", by: signedIn.id, on: db)
+                } catch let error as AppError where error.code == alreadyOpen.code {}
             }
             try await Audit.record(
                 on: db, by: signedIn, .decideReferral, child: authorised.child.id, episode: authorised.id,
@@ -108,20 +111,19 @@ enum Closures {
         try await EpisodeReopening.query(on: db).filter(\.$episode.$id == episodeID).with(\.$reopenedBy).sort(\.$reopenedAt).all()
     }
 
+    static let alreadyOpen = AppError(status: .conflict, code: "episode-open", message: "This episode is already open")
+
+    /// Of reopenings at once, one; the reopening is recorded only by the one that reopened.
     private static func reopen(_ episode: Episode, reason: String, by practitionerID: UUID, on db: any Database) async throws {
         try await Episodes.requireNoOpenEpisode(for: episode.$child.id, except: episode.id, on: db)
-        try await EpisodeReopening(
-            episodeID: episode.id!, reopenedByID: practitionerID, reason: reason, previous: episode.closureReason ?? .other
-        ).create(on: db)
-        episode.status = .open
-        episode.closedAt = nil
-        episode.closureReason = nil
-        episode.closureNote = ""
-        // Of reopenings at once, one.
+        let previous = episode.closureReason ?? .other
         try await StateChange.apply(
             """
             status = \(bind: Episode.Status.open.rawValue), closed_at = NULL, closure_reason = NULL, closure_note = ''
-            """, to: Episode.schema, id: episode.requireID(), while: "status", is: Episode.Status.closed.rawValue,
-            or: AppError(status: .conflict, code: "episode-open", message: "This episode is already open"), on: db)
+            """, to: Episode.schema, id: episode.requireID(), while: "status = \(bind: Episode.Status.closed.rawValue)",
+            or: alreadyOpen, on: db)
+        (episode.status, episode.closedAt, episode.closureReason, episode.closureNote) = (.open, nil, nil, "")
+        try await EpisodeReopening(episodeID: episode.id!, reopenedByID: practitionerID, reason: reason, previous: previous)
+            .create(on: db)
     }
 }

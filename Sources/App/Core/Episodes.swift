@@ -156,11 +156,38 @@ enum Episodes {
                 content = \(bind: assessment.sealedContent), levels = \(bind: assessment.levels),
                 status = \(bind: assessment.status.rawValue), completed_at = \(bind: assessment.completedAt),
                 updated_at = \(bind: now)
-                """, to: Assessment.schema, id: try assessment.requireID(), while: "status",
-                is: AssessmentStatus.draft.rawValue, or: .conflictCompleted, on: db)
+                """, to: Assessment.schema, id: try assessment.requireID(),
+                while: "status = \(bind: AssessmentStatus.draft.rawValue)", or: .conflictCompleted, on: db)
             try await Audit.record(
                 on: db, by: signedIn, complete ? .completeAssessment : .saveAssessment, child: authorised.child.id,
                 episode: id, detail: "version=\(assessment.version)")
+            return (authorised, assessment)
+        }
+    }
+
+    /// Completes the draft as it is saved: what is checked is what is completed, so a save
+    /// landing between the two is neither lost nor completed unchecked (409 assessment-changed).
+    static func complete(of id: UUID, by signedIn: SignedIn, keys: SecretKeys, on db: any Database) async throws -> (
+        AuthorisedEpisode, Assessment
+    ) {
+        let authorised = try await Access.episode(id, .write, by: signedIn, on: db)
+        let assessment = try await latestAssessment(of: id, on: db)
+        guard assessment.status == .draft else { throw AppError.conflictCompleted }
+        let problems = try assessment.content(keys).completionProblems()
+        guard problems.isEmpty else { throw AppError.invalid(problems) }
+        return try await db.transaction { db in
+            let now = Date()
+            try await StateChange.apply(
+                """
+                status = \(bind: AssessmentStatus.completed.rawValue), completed_at = \(bind: now), updated_at = \(bind: now)
+                """, to: Assessment.schema, id: try assessment.requireID(),
+                while:
+                    "status = \(bind: AssessmentStatus.draft.rawValue) AND content = \(bind: assessment.sealedContent)",
+                or: .assessmentChanged, on: db)
+            (assessment.status, assessment.completedAt, assessment.updatedAt) = (.completed, now, now)
+            try await Audit.record(
+                on: db, by: signedIn, .completeAssessment, child: authorised.child.id, episode: id,
+                detail: "version=\(assessment.version)")
             return (authorised, assessment)
         }
     }

@@ -4,18 +4,31 @@ import SQLKit
 
 /// Keeps each episode's milestones (`CAFCore.Milestone`) by the database's own triggers on
 /// every write of an assessment, meeting, action or lead professional term, so the time-to
-/// measures read one indexed column. The triggers are made from the current rules: by
-/// migration 023 on a new database, and by `ecaf migrate` (`install`), which a deployment runs
-/// once per release, whenever the database's differ; never at an instance's start, where an
-/// old instance restarting would put an old rule back.
+/// measures read one indexed column. The triggers are made from the current rules, after
+/// every migration: where none exist, at every start (`createMissing`, a new database); where
+/// they differ from the current rules, only by `ecaf migrate` (`install`), which a deployment
+/// runs once per release, never at an instance's start, where an old instance restarting
+/// would put an old rule back.
 enum MilestoneTriggers {
-    /// Puts back any milestone whose triggers differ from the current rule, and works out
-    /// every episode's milestones afresh if any did; the milestones put back.
+    static func createMissing(on sql: any SQLDatabase) async throws {
+        var created = false
+        for milestone in Milestone.allCases where try await installed(milestone, on: sql) == nil {
+            try await create(milestone, on: sql)
+            created = true
+        }
+        if created { try await fill(on: sql) }
+    }
+
+    /// Puts back any milestone whose triggers differ from the current rule, each in one
+    /// transaction, and then works out again the episodes whose milestones the current rules
+    /// give otherwise; the milestones put back.
     static func install(on sql: any SQLDatabase) async throws -> [Milestone] {
         var changed: [Milestone] = []
         for milestone in Milestone.allCases where try await installed(milestone, on: sql) != definitions(milestone, sql) {
-            try await drop(milestone, on: sql)
-            try await create(milestone, on: sql)
+            try await (sql as! any Database).transaction { db in
+                try await drop(milestone, on: db as! any SQLDatabase)
+                try await create(milestone, on: db as! any SQLDatabase)
+            }
             changed.append(milestone)
         }
         if !changed.isEmpty { try await fill(on: sql) }
@@ -76,35 +89,60 @@ enum MilestoneTriggers {
         }
     }
 
-    /// The definitions as the database holds them, in `definitions`' form.
-    static func installed(_ milestone: Milestone, on sql: any SQLDatabase) async throws -> [String] {
+    /// The definitions as the database holds them, in `definitions`' form when they do the
+    /// same; nil when there are none.
+    static func installed(_ milestone: Milestone, on sql: any SQLDatabase) async throws -> [String]? {
         let column = milestone.column
         if sql.dialect.name == "postgresql" {
-            // The function's own text, and the table its trigger is on: the rest is fixed.
+            // The function's own text, and the table and events of its enabled trigger: the rest
+            // is fixed. Looked up as the app's own search path resolves them.
             let expected = definitions(milestone, sql)
-            let body = try await sql.raw("SELECT prosrc FROM pg_proc WHERE proname = \(bind: "keep_\(column)")").first()?
-                .decode(column: "prosrc", as: String.self)
-            let table = try await sql.raw(
+            let body = try await sql.raw(
+                "SELECT prosrc FROM pg_proc WHERE oid = to_regproc(\(bind: "keep_\(column)"))"
+            ).first()?.decode(column: "prosrc", as: String.self)
+            let trigger = try await sql.raw(
                 """
-                SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
-                WHERE t.tgname = \(bind: "keep_\(column)")
+                SELECT pg_get_triggerdef(oid) AS d FROM pg_trigger
+                WHERE tgname = \(bind: "keep_\(column)") AND tgrelid = to_regclass(\(bind: milestone.sql.table)) AND tgenabled = 'O'
                 """
-            ).first()?.decode(column: "relname", as: String.self)
-            let same = body == expected[0].components(separatedBy: "$$")[1] && table == milestone.sql.table
-            return same ? expected : []
+            ).first()?.decode(column: "d", as: String.self)
+            guard let body else { return nil }
+            let same =
+                body == expected[0].components(separatedBy: "$$")[1]
+                && trigger?.contains("AFTER INSERT OR DELETE OR UPDATE ON") == true
+                && trigger?.hasSuffix("FOR EACH ROW EXECUTE FUNCTION keep_\(column)()") == true
+            return same ? expected : ["differs"]
         }
-        return try await ["insert", "update", "delete"].asyncMap { event in
+        let stored = try await ["insert", "update", "delete"].asyncMap { event in
             try await sql.raw(
                 "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = \(bind: "keep_\(column)_\(event)")"
             )
             .first()?.decode(column: "sql", as: String.self) ?? ""
         }
+        return stored.allSatisfy(\.isEmpty) ? nil : stored
     }
 
-    /// Works out every episode's milestones from its records, in one pass over the episodes.
+    /// Works out the episodes whose milestones the current rules give otherwise, a thousand
+    /// at a time, so no statement holds every episode; run twice, since a write committed
+    /// while a page was worked out may have been overwritten from the view before it.
     static func fill(on sql: any SQLDatabase) async throws {
-        let assignments = Milestone.allCases.map { "\($0.column) = \(value($0, of: "episodes.id"))" }
-        try await sql.raw("UPDATE episodes SET \(unsafeRaw: assignments.joined(separator: ", "))").run()
+        let differs = sql.dialect.name == "postgresql" ? "IS DISTINCT FROM" : "IS NOT"
+        let set = Milestone.allCases.map { "\($0.column) = \(value($0, of: "episodes.id"))" }.joined(separator: ", ")
+        let changed = Milestone.allCases.map { "\($0.column) \(differs) \(value($0, of: "episodes.id"))" }
+            .joined(separator: " OR ")
+        for _ in 1...2 {
+            var after: UUID? = nil
+            while true {
+                let from: SQLQueryString = after.map { "WHERE id > \(bind: $0)" } ?? ""
+                let ids = try await sql.raw("SELECT id FROM episodes \(from) ORDER BY id LIMIT 1000").all()
+                    .map { try $0.decode(column: "id", as: UUID.self) }
+                guard let last = ids.last else { break }
+                after = last
+                try await sql.raw(
+                    "UPDATE episodes SET \(unsafeRaw: set) WHERE id IN (\(binds: ids)) AND (\(unsafeRaw: changed))"
+                ).run()
+            }
+        }
     }
 }
 
