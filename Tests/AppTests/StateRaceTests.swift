@@ -137,4 +137,51 @@ import VaporTesting
             #expect(reopenings == (decided.decision == .returned ? 1 : 0))
         }
     }
+
+    /// A statutory follow-up recorded from two tabs at once keeps the first time recorded,
+    /// and is audited once; every request is told it is recorded.
+    @Test func aSafeguardingFollowUpIsRecordedOnce() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let amy = try await world.token("amy@demo.test")
+            let childID = try await world.registerChild(as: amy)
+            let calledAt = ISO8601DateFormatter().string(from: Date().addingTimeInterval(-3600))
+            let call = try await world.send(
+                .POST, APIURL.safeguardingCalls(childID).path, token: amy,
+                raw:
+                    #"{"calledAt": "\#(calledAt)", "spokeTo": "Duty worker", "advice": "continue-caf", "adviceNote": "Carry on", "reference": "M-1"}"#
+            )
+            #expect(call.status == .created)
+            let id = UUID(uuidString: try world.json(call)["id"] as! String)!
+            let statuses = try await Self.atOnce(6) { index in
+                let sent = ISO8601DateFormatter().string(from: Date().addingTimeInterval(Double(-60 * (index + 1))))
+                return try await world.send(.POST, APIURL.callFollowUp(id).path, token: amy, raw: #"{"sentAt": "\#(sent)"}"#)
+                    .status
+            }
+            #expect(statuses.allSatisfy { $0 == .ok }, "\(statuses)")
+            let audited = try await AuditEvent.query(on: world.app.db).filter(\.$action == "record-follow-up").count()
+            #expect(audited == 1)
+        }
+    }
+
+    /// Two lead professional changes at once leave one lead: one open term, the episode's.
+    @Test func leadChangesAtOnceLeaveOneLead() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let amy = try await world.token("amy@demo.test")
+            let episode = try await world.childWithEpisode(as: amy).episodeID
+            let erin = try await world.token("erin@demo.test")
+            let statuses = try await Self.atOnce(6) { index in
+                let who = index.isMultiple(of: 2) ? "amy@demo.test" : "ben@demo.test"
+                return try await world.send(
+                    .POST, APIURL.leadProfessional(episode).path, token: erin,
+                    raw: #"{"practitionerEmail": "\#(who)", "basis": "assigned-by-coordinator", "handoverNote": "Cover"}"#
+                ).status
+            }
+            #expect(statuses.allSatisfy { $0 == .created }, "\(statuses)")
+            let open = try await LeadProfessionalTerm.query(on: world.app.db).filter(\.$episode.$id == episode)
+                .filter(\.$endedAt == nil).all()
+            #expect(open.count == 1)
+            let lead = try await Episode.find(episode, on: world.app.db)?.$leadProfessional.id
+            #expect(open.first?.$practitioner.id == lead)
+        }
+    }
 }

@@ -75,11 +75,19 @@ enum SafeguardingCalls {
             throw AppError.invalid(field: "sentAt", "The follow-up must be sent after the call and not in the future")
         }
         guard call.followUpSentAt == nil else { return call }
-        return try await db.transaction { db in
-            call.followUpSentAt = sentAt
-            try await call.save(on: db)
-            try await Audit.record(on: db, by: signedIn, .recordFollowUp, child: call.$child.id, detail: "call=\(id)")
-            return call
+        let recorded = AppError(status: .conflict, code: "follow-up-recorded", message: "The follow-up is recorded")
+        do {
+            return try await db.transaction { db in
+                // Recorded once: the first time recorded stands, whoever else records it at once.
+                try await StateChange.apply(
+                    "follow_up_sent_at = \(bind: sentAt)", to: SafeguardingCall.schema, id: id,
+                    while: "follow_up_sent_at IS NULL", or: recorded, on: db)
+                call.followUpSentAt = sentAt
+                try await Audit.record(on: db, by: signedIn, .recordFollowUp, child: call.$child.id, detail: "call=\(id)")
+                return call
+            }
+        } catch let error as AppError where error.code == recorded.code {
+            return try await find(id, on: db)
         }
     }
 

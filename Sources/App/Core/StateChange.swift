@@ -17,4 +17,18 @@ enum StateChange {
         ).all()
         guard !changed.isEmpty else { throw refusal }
     }
+
+    /// Holds row `id` of `table` until the caller's transaction ends, so changes that read
+    /// before they write (a lead's term ended and another begun) take turns. First in the
+    /// transaction: PostgreSQL locks the row; SQLite, which locks the whole database, is made to
+    /// take its write lock now by a write that changes nothing (a transaction that read first
+    /// could not take it later: "database is locked").
+    static func lock(_ table: String, id: UUID, on db: any Database) async throws {
+        let sql = db as! any SQLDatabase
+        if sql.dialect.name == "postgresql" {
+            try await sql.raw("SELECT id FROM \(ident: table) WHERE id = \(bind: id) FOR UPDATE").run()
+        } else {
+            try await sql.raw("UPDATE \(ident: table) SET id = id WHERE id = \(bind: id)").run()
+        }
+    }
 }

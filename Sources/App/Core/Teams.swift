@@ -135,9 +135,11 @@ enum Teams {
         }
         guard problems.isEmpty else { throw AppError.invalid(problems) }
         return try await db.transaction { db in
+            // Changes at once take turns: each ends the term the one before began.
+            try await StateChange.lock(Episode.schema, id: episodeID, on: db)
             let now = Date()
-            if let current = try await LeadProfessionalTerm.query(on: db).filter(\.$episode.$id == episodeID)
-                .filter(\.$endedAt == nil).first()
+            for current in try await LeadProfessionalTerm.query(on: db).filter(\.$episode.$id == episodeID)
+                .filter(\.$endedAt == nil).all()
             {
                 current.endedAt = now
                 try await current.save(on: db)
@@ -148,7 +150,10 @@ enum Teams {
             try await term.create(on: db)
             episode.$leadProfessional.id = target.id
             try await episode.save(on: db)
-            if !isTeam {
+            let shared =
+                try await EpisodeShare.query(on: db).filter(\.$episode.$id == episodeID)
+                .filter(\.$practitioner.$id == target.requireID()).count() > 0
+            if !isTeam && !shared {
                 try await EpisodeShare(episodeID: episodeID, practitionerID: target.id!, sharedByID: signedIn.id, sharedAt: now)
                     .create(on: db)
             }
