@@ -184,4 +184,21 @@ import VaporTesting
             #expect(open.first?.$practitioner.id == lead)
         }
     }
+
+    /// Asking to join twice at once makes one request (two would each be granted, the second
+    /// into the share's unique index).
+    @Test func anAccessRequestIsMadeOnce() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let amy = try await world.token("amy@demo.test")
+            let episode = try await world.childWithEpisode(as: amy).episodeID
+            let ben = try await world.token("ben@demo.test")
+            let statuses = try await Self.atOnce(6) { _ in
+                try await world.send(
+                    .POST, APIURL.episodeAccessRequests(episode).path, token: ben, raw: #"{"reason": "I am the health visitor"}"#
+                ).status
+            }
+            #expect(statuses.allSatisfy { $0 == .created || $0 == .ok }, "\(statuses)")
+            #expect(try await AccessRequest.query(on: world.app.db).filter(\.$status == .pending).count() == 1)
+        }
+    }
 }

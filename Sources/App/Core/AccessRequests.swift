@@ -13,12 +13,14 @@ enum AccessRequests {
         guard !why.isEmpty, why.count <= 2_000 else {
             throw AppError.invalid(field: "reason", "Say in a sentence or two why you need to join the team")
         }
-        if let pending = try await AccessRequest.query(on: db).filter(\.$episode.$id == episodeID)
-            .filter(\.$requester.$id == signedIn.id).filter(\.$status == .pending).first()
-        {
-            return pending
-        }
         return try await db.transaction { db in
+            // Asked twice at once, one request: the second finds the first.
+            try await StateChange.lock(Episode.schema, id: episodeID, on: db)
+            if let pending = try await AccessRequest.query(on: db).filter(\.$episode.$id == episodeID)
+                .filter(\.$requester.$id == signedIn.id).filter(\.$status == .pending).first()
+            {
+                return pending
+            }
             let request = AccessRequest(episodeID: episodeID, requesterID: signedIn.id, reason: why)
             try await request.create(on: db)
             try await Audit.record(on: db, by: signedIn, .requestAccess, child: authorised.child.id, episode: episodeID)
