@@ -201,4 +201,19 @@ import VaporTesting
             #expect(try await AccessRequest.query(on: world.app.db).filter(\.$status == .pending).count() == 1)
         }
     }
+
+    /// Opening a CAF for one child from several places at once opens one; the others are
+    /// pointed to its team (409), never a 500.
+    @Test func oneCAFIsOpenedForAChildAtOnce() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let amy = try await world.token("amy@demo.test")
+            let child = try await world.registerChild(as: amy)
+            let consent = try TestWorld.jsonText(TestWorld.consentForHealthAndEducation)
+            let statuses = try await Self.atOnce(6) { _ in
+                try await world.send(.POST, APIURL.childEpisodes(child).path, token: amy, raw: consent).status
+            }
+            #expect(statuses.filter { $0 == .created }.count == 1, "\(statuses)")
+            #expect(statuses.filter { $0 == .conflict }.count == 5, "\(statuses)")
+        }
+    }
 }

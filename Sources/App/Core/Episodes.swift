@@ -43,12 +43,10 @@ enum Episodes {
     }
 
     /// One open CAF a child: a second is refused, pointing to the team to join. Inside the
-    /// caller's transaction, with the child's row locked on PostgreSQL, so two opening at
-    /// once cannot both pass (SQLite lets one writer in at a time).
+    /// caller's transaction, with the child's row held first, so two opening at once take
+    /// turns and the second is refused (on SQLite it answered 500 "database is locked").
     static func requireNoOpenEpisode(for childID: UUID, except episodeID: UUID? = nil, on db: any Database) async throws {
-        if let sql = db as? any SQLDatabase, sql.dialect.name == "postgresql" {
-            try await sql.raw("SELECT id FROM children WHERE id = \(bind: childID) FOR UPDATE").run()
-        }
+        try await StateChange.lock(Child.schema, id: childID, on: db)
         var open = Episode.query(on: db).filter(\.$child.$id == childID).filter(\.$status == .open)
         if let episodeID { open = open.filter(\.$id != episodeID) }
         guard let existing = try await open.first() else { return }
