@@ -41,12 +41,17 @@ enum MilestoneTriggers {
         return "(SELECT min(\(time)) FROM \(table) WHERE episode_id = \(episode)\(condition.map { " AND \($0)" } ?? ""))"
     }
 
+    /// "Differs, nulls included", in each database's words.
+    static func differs(_ sql: any SQLDatabase) -> String {
+        sql.dialect.name == "postgresql" ? "IS DISTINCT FROM" : "IS NOT"
+    }
+
     /// Each trigger's name and the statement that makes it (on PostgreSQL, the function first).
     static func definitions(_ milestone: Milestone, _ sql: any SQLDatabase) -> [String] {
         let column = milestone.column
         // Only when it changes: most writes (a second action, a later review) leave it be.
         let update = { (episode: String) in
-            let differs = sql.dialect.name == "postgresql" ? "IS DISTINCT FROM" : "IS NOT"
+            let differs = differs(sql)
             let value = value(milestone, of: episode)
             return "UPDATE episodes SET \(column) = \(value) WHERE id = \(episode) AND \(column) \(differs) \(value);"
         }
@@ -113,11 +118,12 @@ enum MilestoneTriggers {
                 && trigger?.hasSuffix("FOR EACH ROW EXECUTE FUNCTION keep_\(column)()") == true
             return same ? expected : ["differs"]
         }
-        let stored = try await ["insert", "update", "delete"].asyncMap { event in
-            try await sql.raw(
-                "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = \(bind: "keep_\(column)_\(event)")"
-            )
-            .first()?.decode(column: "sql", as: String.self) ?? ""
+        var stored: [String] = []
+        for event in ["insert", "update", "delete"] {
+            stored.append(
+                try await sql.raw(
+                    "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = \(bind: "keep_\(column)_\(event)")"
+                ).first()?.decode(column: "sql", as: String.self) ?? "")
         }
         return stored.allSatisfy(\.isEmpty) ? nil : stored
     }
@@ -126,7 +132,7 @@ enum MilestoneTriggers {
     /// at a time, so no statement holds every episode; run twice, since a write committed
     /// while a page was worked out may have been overwritten from the view before it.
     static func fill(on sql: any SQLDatabase) async throws {
-        let differs = sql.dialect.name == "postgresql" ? "IS DISTINCT FROM" : "IS NOT"
+        let differs = differs(sql)
         let set = Milestone.allCases.map { "\($0.column) = \(value($0, of: "episodes.id"))" }.joined(separator: ", ")
         let changed = Milestone.allCases.map { "\($0.column) \(differs) \(value($0, of: "episodes.id"))" }
             .joined(separator: " OR ")
@@ -143,13 +149,5 @@ enum MilestoneTriggers {
                 ).run()
             }
         }
-    }
-}
-
-extension Array {
-    fileprivate func asyncMap<T>(_ transform: (Element) async throws -> T) async throws -> [T] {
-        var results: [T] = []
-        for element in self { results.append(try await transform(element)) }
-        return results
     }
 }
