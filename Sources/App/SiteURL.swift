@@ -182,6 +182,7 @@ enum APIURL: Hashable {
     case episodes
     case episode(UUID)
     case assessment(UUID)
+    case assessmentPart(UUID, AssessmentPart?)
     case completeAssessment(UUID)
     case assessments(UUID)
     case comparison(UUID)
@@ -256,6 +257,8 @@ enum APIURL: Hashable {
         case .episodes: return base + ["episodes"]
         case .episode(let episode): return base + ["episodes", id(episode, "id")]
         case .assessment(let episode): return base + ["episodes", id(episode, "id"), "assessment"]
+        case .assessmentPart(let episode, let part):
+            return base + ["episodes", id(episode, "id"), "assessment", "parts", part?.rawValue ?? ":part"]
         case .completeAssessment(let episode): return base + ["episodes", id(episode, "id"), "assessment", "complete"]
         case .assessments(let episode): return base + ["episodes", id(episode, "id"), "assessments"]
         case .comparison(let episode): return base + ["episodes", id(episode, "id"), "comparison"]

@@ -29,8 +29,7 @@ import VaporTesting
                 let actor = try #require(try await SignedIn.load(practitioner.id!, on: world.app.db)).actor
                 let token = try await world.token(persona.email)
                 let read = try await world.send(.GET, APIURL.episode(created.episodeID).path, token: token)
-                let write = try await world.send(
-                    .PUT, APIURL.assessment(created.episodeID).path, token: token, raw: #"{"elements": []}"#)
+                let write = try await world.saveAssessment(created.episodeID, token: token, raw: #"{"elements": []}"#)
                 let mayRead = AccessPolicy.decide(actor, .read, facts).isAllowed
                 let mayWrite = AccessPolicy.decide(actor, .write, facts).isAllowed
                 #expect(read.status == (mayRead ? .ok : .forbidden), "\(persona.email) read")

@@ -52,7 +52,7 @@ import VaporTesting
             let episode = try world.json(try await world.send(.GET, APIURL.episode(created.episodeID).path, token: carla))
             #expect(episode["access"] as? String == "break-glass")
             #expect(
-                try await world.send(.PUT, APIURL.assessment(created.episodeID).path, token: carla, raw: #"{"elements": []}"#)
+                try await world.saveAssessment(created.episodeID, token: carla, raw: #"{"elements": []}"#)
                     .status == .forbidden)
 
             let erin = try await world.token("erin@demo.test")

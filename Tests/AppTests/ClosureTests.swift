@@ -18,7 +18,7 @@ import VaporTesting
             #expect(closed.status == .ok)
             #expect(try world.json(closed)["closureReason"] as? String == "needs-met")
 
-            let edit = try await world.send(.PUT, APIURL.assessment(episode).path, token: amy, raw: #"{"elements": []}"#)
+            let edit = try await world.saveAssessment(episode, token: amy, raw: #"{"elements": []}"#)
             #expect(edit.status == .forbidden)
             #expect(try world.error(edit).message.contains("closed"))
             #expect(
@@ -158,8 +158,7 @@ import VaporTesting
         try await TestWorld.run { (world: TestWorld) async throws in
             let amy = try await world.token("amy@demo.test")
             let created = try await world.childWithEpisode(as: amy)
-            _ = try await world.send(
-                .PUT, APIURL.assessment(created.episodeID).path, token: amy, raw: try TestWorld.completeAssessment())
+            _ = try await world.saveAssessment(created.episodeID, token: amy, raw: try TestWorld.completeAssessment())
             _ = try await world.send(
                 .POST, APIURL.actions(created.episodeID).path, token: amy,
                 raw:

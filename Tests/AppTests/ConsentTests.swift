@@ -84,8 +84,7 @@ import VaporTesting
             let mia = try await world.token("mia@demo.test")
             #expect(try await world.send(.GET, APIURL.episode(created.episodeID).path, token: mia).status == .forbidden)
 
-            let edit = try await world.send(
-                .PUT, APIURL.assessment(created.episodeID).path, token: amy, raw: #"{"elements": []}"#)
+            let edit = try await world.saveAssessment(created.episodeID, token: amy, raw: #"{"elements": []}"#)
             #expect(edit.status == .forbidden)
             let share = try await world.send(
                 .POST, APIURL.shares(created.episodeID).path, token: amy, json: ["practitionerEmail": "mia@demo.test"])

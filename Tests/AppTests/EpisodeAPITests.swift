@@ -14,8 +14,8 @@ import VaporTesting
             let episode = created.episodeID
 
             // A draft may be partial; completing needs every level.
-            let draft = try await world.send(
-                .PUT, APIURL.assessment(episode).path, token: amy,
+            let draft = try await world.saveAssessment(
+                episode, token: amy,
                 raw:
                     #"{"reasonForAssessment": "Attendance", "elements": [{"code": "dev.selfcare", "needs": "Late most days", "level": 2}]}"#
             )
@@ -31,15 +31,14 @@ import VaporTesting
             #expect(!problems.contains("level.dev.selfcare"))
 
             #expect(
-                try await world.send(.PUT, APIURL.assessment(episode).path, token: amy, raw: try TestWorld.completeAssessment())
+                try await world.saveAssessment(episode, token: amy, raw: try TestWorld.completeAssessment())
                     .status == .ok)
             let done = try await world.send(.POST, APIURL.completeAssessment(episode).path, token: amy)
             #expect(done.status == .ok)
             #expect(try world.json(done)["status"] as? String == "completed")
 
             // Completed is immutable.
-            let change = try await world.send(
-                .PUT, APIURL.assessment(episode).path, token: amy, raw: try TestWorld.completeAssessment(level: "1"))
+            let change = try await world.saveAssessment(episode, token: amy, raw: try TestWorld.completeAssessment(level: "1"))
             #expect(change.status == .conflict)
             let stored = try await Episodes.latestAssessment(of: episode, on: world.app.db)
             #expect(try stored.content(try world.app.requireSecrets()).element("dev.selfcare").level == .additional)
@@ -119,8 +118,7 @@ import VaporTesting
             _ = try await world.send(
                 .POST, APIURL.shares(created.episodeID).path, token: amy, json: ["practitionerEmail": "ben@demo.test"])
             let ben = try await world.token("ben@demo.test")
-            let write = try await world.send(
-                .PUT, APIURL.assessment(created.episodeID).path, token: ben, raw: try TestWorld.completeAssessment())
+            let write = try await world.saveAssessment(created.episodeID, token: ben, raw: try TestWorld.completeAssessment())
             #expect(write.status == .forbidden)
             let reshare = try await world.send(
                 .POST, APIURL.shares(created.episodeID).path, token: ben, json: ["practitionerEmail": "mia@demo.test"])
@@ -154,13 +152,13 @@ import VaporTesting
         try await TestWorld.run { (world: TestWorld) async throws in
             let amy = try await world.token("amy@demo.test")
             let created = try await world.childWithEpisode(as: amy)
-            let response = try await world.send(
-                .PUT, APIURL.assessment(created.episodeID).path, token: amy,
+            let response = try await world.saveAssessment(
+                created.episodeID, token: amy,
                 raw: #"{"elements": [{"code": "dev.flying", "level": 1}]}"#)
             #expect(response.status == .unprocessableEntity)
             #expect(try world.error(response).field == "elements[0].code")
-            let badLevel = try await world.send(
-                .PUT, APIURL.assessment(created.episodeID).path, token: amy,
+            let badLevel = try await world.saveAssessment(
+                created.episodeID, token: amy,
                 raw: #"{"elements": [{"code": "dev.selfcare", "level": 9}]}"#)
             #expect(try world.error(badLevel).field == "elements[0].level")
         }

@@ -73,10 +73,11 @@ import VaporTesting
         try await TestWorld.run { (world: TestWorld) async throws in
             let spec = try Spec(OpenAPIDocument.data)
             var unexplained: [String] = []
-            func call(_ method: HTTPMethod, _ specPath: String, _ path: String? = nil, token: String? = nil, raw: String? = nil)
-                async throws -> TestingHTTPResponse
-            {
-                let response = try await world.send(method, path ?? specPath, token: token, raw: raw)
+            func call(
+                _ method: HTTPMethod, _ specPath: String, _ path: String? = nil, token: String? = nil, raw: String? = nil,
+                headers: HTTPHeaders = [:]
+            ) async throws -> TestingHTTPResponse {
+                let response = try await world.send(method, path ?? specPath, token: token, raw: raw, headers: headers)
                 if !spec.documents(method.rawValue, specPath, response.status.code) {
                     unexplained.append("\(method.rawValue) \(specPath) → \(response.status.code)")
                 }
@@ -268,16 +269,33 @@ import VaporTesting
 
             let assessment = "/api/v1/episodes/{id}/assessment"
             let assessmentPath = "/api/v1/episodes/\(episodeID)/assessment"
-            #expect(
-                try await call(.PUT, assessment, assessmentPath, token: amy, raw: spec.example("PUT", assessment)).status == .ok)
-            #expect(try await call(.GET, assessment, assessmentPath, token: amy).status == .ok)
-            let complete = "/api/v1/episodes/{id}/assessment/complete"
-            #expect(try await call(.POST, complete, assessmentPath + "/complete", token: amy).status == .unprocessableEntity)
-            _ = try await call(.PUT, assessment, assessmentPath, token: amy, raw: try TestWorld.completeAssessment())
-            #expect(try await call(.POST, complete, assessmentPath + "/complete", token: amy).status == .ok)
+            func onRead() async throws -> HTTPHeaders {
+                let read = try await call(.GET, assessment, assessmentPath, token: amy)
+                return ["If-Match": try #require(read.headers.first(name: .eTag))]
+            }
+            let first = try await onRead()
             #expect(
                 try await call(.PUT, assessment, assessmentPath, token: amy, raw: spec.example("PUT", assessment)).status
-                    == .conflict)
+                    == .preconditionRequired)
+            #expect(
+                try await call(.PUT, assessment, assessmentPath, token: amy, raw: spec.example("PUT", assessment), headers: first)
+                    .status == .ok)
+            #expect(
+                try await call(
+                    .PUT, assessment, assessmentPath, token: amy, raw: try TestWorld.completeAssessment(), headers: first
+                )
+                .status == .preconditionFailed)
+            let complete = "/api/v1/episodes/{id}/assessment/complete"
+            #expect(try await call(.POST, complete, assessmentPath + "/complete", token: amy).status == .unprocessableEntity)
+            _ = try await call(
+                .PUT, assessment, assessmentPath, token: amy, raw: try TestWorld.completeAssessment(), headers: try await onRead()
+            )
+            #expect(try await call(.POST, complete, assessmentPath + "/complete", token: amy).status == .ok)
+            #expect(
+                try await call(
+                    .PUT, assessment, assessmentPath, token: amy, raw: spec.example("PUT", assessment),
+                    headers: try await onRead()
+                ).status == .conflict)
             #expect(
                 try await call(.GET, "/api/v1/episodes/{id}/assessments", "/api/v1/episodes/\(episodeID)/assessments", token: amy)
                     .status == .ok)

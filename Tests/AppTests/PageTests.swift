@@ -13,6 +13,8 @@ import VaporTesting
         let world: TestWorld
         var cookie: String?
         var csrf = ""
+        /// The revisions the last assessment form was opened at, as its hidden field holds them.
+        var revisions = ""
         /// The User-Agent it sends, if any.
         var userAgent: String?
 
@@ -22,8 +24,11 @@ import VaporTesting
             try await request(.GET, path, form: nil)
         }
 
+        /// Posts `form` as the last page's form would, with its hidden token and the revisions
+        /// it was opened at (unless `form` names others).
         func post(_ path: String, _ form: [(String, String)], withToken: Bool = true) async throws -> TestingHTTPResponse {
-            try await request(.POST, path, form: (withToken ? [(CSRF.field, csrf)] : []) + form)
+            let opened = form.contains { $0.0 == "revisions" } || revisions.isEmpty ? [] : [("revisions", revisions)]
+            return try await request(.POST, path, form: (withToken ? [(CSRF.field, csrf)] : []) + opened + form)
         }
 
         private func request(_ method: HTTPMethod, _ path: String, form: [(String, String)]?) async throws -> TestingHTTPResponse
@@ -47,6 +52,9 @@ import VaporTesting
             let html = response.body.string
             if let range = html.range(of: #"name="csrfToken" value=""#) {
                 csrf = String(html[range.upperBound...].prefix { $0 != "\"" })
+            }
+            if let range = html.range(of: #"name="revisions" value=""#) {
+                revisions = String(html[range.upperBound...].prefix { $0 != "\"" }).replacingOccurrences(of: "&quot;", with: "\"")
             }
             return response
         }

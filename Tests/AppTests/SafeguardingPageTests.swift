@@ -95,8 +95,8 @@ import VaporTesting
         try await TestWorld.run { (world: TestWorld) async throws in
             let amy = try await world.token("amy@demo.test")
             let created = try await world.childWithEpisode(as: amy)
-            _ = try await world.send(
-                .PUT, APIURL.assessment(created.episodeID).path, token: amy,
+            _ = try await world.saveAssessment(
+                created.episodeID, token: amy,
                 raw: #"{"elements": [{"code": "parents.basic-care", "harmConcern": true}]}"#)
             let browser = PageTests.Browser(world)
             try await browser.signIn("amy@demo.test")

@@ -159,8 +159,8 @@ import Vapor
             let amy = try await world.token("amy@demo.test")
             let episode = try await world.childWithEpisode(as: amy).episodeID
             let words = "Bedwetting since the move, seen by the enuresis clinic"
-            let saved = try await world.send(
-                .PUT, APIURL.assessment(episode).path, token: amy,
+            let saved = try await world.saveAssessment(
+                episode, token: amy,
                 raw: try TestWorld.jsonText([
                     "reasonForAssessment": "Attendance",
                     "elements": [["code": "dev.health.general", "needs": words, "level": 2]],

@@ -52,8 +52,8 @@ import VaporTesting
             try await world.send(
                 .POST, APIURL.shares(episode).path, token: amy, json: ["practitionerEmail": "ben@demo.test"]), "share")
         expectOK(
-            try await world.send(
-                .PUT, APIURL.assessment(episode).path, token: amy,
+            try await world.saveAssessment(
+                episode, token: amy,
                 raw: try TestWorld.jsonText([
                     "identifying": ["address": "7 Secret Row, Histon", "contactPhone": "01223 999888"],
                     "parents": [
@@ -178,20 +178,20 @@ import VaporTesting
             // The API: sends back what it was given, with a parent added; renaming the mother, whose
             // details are withheld, is refused and changes nothing.
             var edited = read
-            for key in ["episodeId", "version", "status", "createdAt", "updatedAt", "completedAt", "whereaboutsWithheld"] {
+            for key in [
+                "episodeId", "version", "status", "createdAt", "updatedAt", "completedAt", "whereaboutsWithheld", "revisions",
+            ] {
                 edited[key] = nil
             }
             edited["parents"] = [["name": "Susan Rowan", "relationship": "Mother"]]
-            let renamed = try await world.send(
-                .PUT, APIURL.assessment(shielded.episode).path, token: amy, raw: try TestWorld.jsonText(edited))
+            let renamed = try await world.saveAssessment(shielded.episode, token: amy, raw: try TestWorld.jsonText(edited))
             #expect(renamed.status == .unprocessableEntity)
             #expect(try world.error(renamed).field == "parents")
             edited["reasonForAssessment"] = "Attendance has fallen further."
             edited["parents"] = [
                 ["name": "Tom Rowan", "relationship": "Uncle", "phone": "0800"], ["name": "Sue Rowan", "relationship": "Mother"],
             ]
-            let saved = try await world.send(
-                .PUT, APIURL.assessment(shielded.episode).path, token: amy, raw: try TestWorld.jsonText(edited))
+            let saved = try await world.saveAssessment(shielded.episode, token: amy, raw: try TestWorld.jsonText(edited))
             #expect(saved.status == .ok, "\(saved.body.string)")
             let stored = try await Episodes.latestAssessment(of: shielded.episode, on: world.app.db).content(
                 try world.app.requireSecrets())

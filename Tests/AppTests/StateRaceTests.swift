@@ -25,8 +25,7 @@ import VaporTesting
         try await TestWorld.run { (world: TestWorld) async throws in
             let amy = try await world.token("amy@demo.test")
             let episode = try await world.childWithEpisode(as: amy).episodeID
-            let saved = try await world.send(
-                .PUT, APIURL.assessment(episode).path, token: amy, raw: try TestWorld.completeAssessment())
+            let saved = try await world.saveAssessment(episode, token: amy, raw: try TestWorld.completeAssessment())
             #expect(saved.status == .ok)
             let statuses = try await Self.atOnce(8) { _ in
                 try await world.send(.POST, APIURL.completeAssessment(episode).path, token: amy).status
@@ -45,14 +44,14 @@ import VaporTesting
             let amy = try await world.token("amy@demo.test")
             let episode = try await world.childWithEpisode(as: amy).episodeID
             #expect(
-                try await world.send(
-                    .PUT, APIURL.assessment(episode).path, token: amy, raw: try TestWorld.completeAssessment(level: "2")
+                try await world.saveAssessment(
+                    episode, token: amy, raw: try TestWorld.completeAssessment(level: "2")
                 ).status == .ok)
             let later = try TestWorld.completeAssessment(level: "1")
             let statuses = try await Self.atOnce(8) { index in
                 index == 0
                     ? try await world.send(.POST, APIURL.completeAssessment(episode).path, token: amy).status
-                    : try await world.send(.PUT, APIURL.assessment(episode).path, token: amy, raw: later).status
+                    : try await world.saveAssessment(episode, token: amy, raw: later).status
             }
             #expect(statuses.allSatisfy { $0 == .ok || $0 == .conflict }, "\(statuses)")
             let stored = try await Episodes.latestAssessment(of: episode, on: world.app.db)
@@ -70,7 +69,7 @@ import VaporTesting
         try await TestWorld.run { (world: TestWorld) async throws in
             let amy = try await world.token("amy@demo.test")
             let episode = try await world.childWithEpisode(as: amy).episodeID
-            _ = try await world.send(.PUT, APIURL.assessment(episode).path, token: amy, raw: try TestWorld.completeAssessment())
+            _ = try await world.saveAssessment(episode, token: amy, raw: try TestWorld.completeAssessment())
             #expect(try await world.send(.POST, APIURL.completeAssessment(episode).path, token: amy).status == .ok)
             let statuses = try await Self.atOnce(8) { _ in
                 try await world.send(.POST, APIURL.assessments(episode).path, token: amy).status

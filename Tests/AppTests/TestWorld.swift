@@ -70,6 +70,15 @@ struct TestWorld {
         return try await app.testing().sendRequest(method, path, headers: headers, body: body)
     }
 
+    /// Saves an episode's draft as a client that read it first: with the `ETag` of its read
+    /// (none when the read was refused, so the save is refused for the same reason).
+    func saveAssessment(_ episode: UUID, token: String?, raw: String) async throws -> TestingHTTPResponse {
+        let read = try await send(.GET, APIURL.assessment(episode).path, token: token)
+        var headers: HTTPHeaders = [:]
+        if let etag = read.headers.first(name: .eTag) { headers.replaceOrAdd(name: .ifMatch, value: etag) }
+        return try await send(.PUT, APIURL.assessment(episode).path, token: token, raw: raw, headers: headers)
+    }
+
     /// Searches the index, the terms written briefly as a query string (`q=lily&dob=2016-05-01`)
     /// and sent as the JSON body; a page that is a number is sent as one.
     func search(_ terms: String, token: String?) async throws -> TestingHTTPResponse {

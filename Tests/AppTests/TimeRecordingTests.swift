@@ -78,7 +78,8 @@ import VaporTesting
             #expect(session.activity == .assessmentWriting)
             #expect(session.$assessment.id != nil)
             let ping = try await browser.post(SiteURL.editingPing(session.id!).path, [])
-            #expect(ping.status == .noContent)
+            #expect(ping.status == .ok)
+            #expect(try world.json(ping)["othersEditing"] as? [String] == [], "no one else is writing it")
             #expect(try await EditingSession.find(session.id!, on: world.app.db)?.pinging == true)
 
             let bad = try await browser.post(

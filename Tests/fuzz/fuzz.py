@@ -39,10 +39,12 @@ class API:
     def __init__(self, base):
         self.base = base
 
-    def call(self, method, path, token=None, body=None):
+    def call(self, method, path, token=None, body=None, headers=None):
         request = urllib.request.Request(self.base + path, method=method,
                                          data=None if body is None else json.dumps(body).encode())
         request.add_header("Content-Type", "application/json")
+        for name, value in (headers or {}).items():
+            request.add_header(name, value)
         if token:
             request.add_header("Authorization", f"Bearer {token}")
         try:
@@ -52,8 +54,20 @@ class API:
         except urllib.error.HTTPError as error:
             raise RuntimeError(f"{method} {path} → {error.code}: {error.read()[:400]!r}") from None
 
+    def save_assessment(self, episode, token, body):
+        """A save as a client makes it: on the revisions it has just read (If-Match)."""
+        path = f"/api/v1/episodes/{episode}/assessment"
+        return self.call("PUT", path, token, body, {"If-Match": etag(self.base, path, token)})
+
     def token(self, email):
         return self.call("POST", "/api/v1/auth/token", body={"email": email, "password": PASSWORD})["token"]
+
+
+def etag(base, path, token):
+    """The ETag of what `path` reads now, for If-Match."""
+    request = urllib.request.Request(base + path, headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(request) as response:
+        return response.headers["ETag"]
 
 
 def start(data):
@@ -112,9 +126,9 @@ def fixtures(api, document):
     led = episode("Lee")  # no lead yet, and ben on the team to take it
     api.call("POST", f"/api/v1/episodes/{led}/shares", amy, {"practitionerEmail": "ben@demo.test"})
     to_complete = episode("Bea")
-    api.call("PUT", f"/api/v1/episodes/{to_complete}/assessment", amy, complete)
+    api.save_assessment(to_complete, amy, complete)
     completed = episode("Cal")
-    api.call("PUT", f"/api/v1/episodes/{completed}/assessment", amy, complete)
+    api.save_assessment(completed, amy, complete)
     api.call("POST", f"/api/v1/episodes/{completed}/assessment/complete", amy)
     # Held yesterday: attendance is recorded only for a meeting that has taken place.
     meeting = api.call("POST", f"/api/v1/episodes/{main}/meetings", amy,
@@ -197,7 +211,9 @@ def fixtures(api, document):
         "POST /api/v1/episodes/{id}/consents": {"path": {"id": episode("Wyn")}},
         "GET /api/v1/episodes/{id}": {"path": {"id": main}},
         "GET /api/v1/episodes/{id}/assessment": {"path": {"id": main}},
-        "PUT /api/v1/episodes/{id}/assessment": {"path": {"id": main}},
+        "PUT /api/v1/episodes/{id}/assessment": {"path": {"id": main}, "etag": f"/api/v1/episodes/{main}/assessment"},
+        "PATCH /api/v1/episodes/{id}/assessment/parts/{part}": {"path": {"id": main},
+                                                                "etag": f"/api/v1/episodes/{main}/assessment"},
         "POST /api/v1/episodes/{id}/assessment/complete": {"path": {"id": to_complete}},
         "GET /api/v1/episodes/{id}/assessments": {"path": {"id": main}},
         "POST /api/v1/episodes/{id}/assessments": {"path": {"id": completed}},
@@ -236,7 +252,7 @@ def fixtures(api, document):
         "GET /api/v1/measures": {"persona": "erin"},
         "GET /api/v1/measures/{measure}": {"persona": "nat"},
     }
-    return {"tokens": tokens, "operations": operations}
+    return {"base": api.base, "tokens": tokens, "operations": operations}
 
 
 def main():
@@ -265,6 +281,10 @@ def main():
         with open(config, "w") as f:
             for phase in ["examples", "coverage", "fuzzing"]:
                 f.write(f"[phases.{phase}.extra-data-sources]\nresponses = false\n")
+            # A save without If-Match is refused with 428 Precondition Required (RFC 6585).
+            for operation in ["PUT /api/v1/episodes/{id}/assessment", "PATCH /api/v1/episodes/{id}/assessment/parts/{part}"]:
+                f.write(f'[[operations]]\ninclude-name = "{operation}"\n'
+                        'checks.missing_required_header.expected-statuses = ["400", "401", "403", "406", "415", "422", "428"]\n')
         # As a module of this interpreter: a new `st` script may not be on PATH yet.
         command = [
             sys.executable, "-m", "schemathesis.cli", "--config-file", config, "run", base + "/api/v1/openapi.json", "--url", base, "--seed", str(options.seed),

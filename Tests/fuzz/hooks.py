@@ -7,6 +7,8 @@ import uuid
 
 import schemathesis
 
+from fuzz import etag
+
 FIXTURES = json.load(open(os.environ["ECAF_FUZZ_FIXTURES"]))
 LOG = open(os.environ["ECAF_FUZZ_STATUSES"], "a")
 
@@ -46,6 +48,11 @@ def map_case(context, case):
         case.query = {**(case.query or {}), **fixture["query"]}
     if fixture.get("body") and isinstance(case.body, dict) and positive(case, "body"):
         case.body = {**case.body, **fixture["body"]}
+    if fixture.get("etag") and positive(case, "header"):
+        # A save names the revisions it was made on: those read just now, as the persona.
+        persona = fixture.get("persona", "amy")
+        tag = etag(FIXTURES["base"], fixture["etag"], FIXTURES["tokens"][persona])
+        case.headers = {**(case.headers or {}), "If-Match": tag}
     return case
 
 

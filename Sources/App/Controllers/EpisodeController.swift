@@ -68,30 +68,46 @@ struct EpisodeController {
         guard assessment.status == .draft else { return req.redirect(to: SiteURL.assessment(episode: authorised.id).path) }
         let session = try await TimeSpent.startEditing(
             .assessmentWriting, episode: authorised.id, assessment: assessment.id, by: try req.signedIn, on: req.db)
-        return AssessmentFormPage(
+        var page = AssessmentFormPage(
             authorised: authorised, assessment: assessment, content: try assessment.content(try req.secrets),
-            editingSession: session
-        ).render(PageContext(req)).response()
+            revisions: assessment.revisions, editingSession: session)
+        page.othersEditing = try await TimeSpent.othersEditing(try assessment.requireID(), besides: try req.signedIn, on: req.db)
+        return page.render(PageContext(req)).response()
     }
 
+    /// Saves on the revisions the form was opened at. Saved since by someone else where this
+    /// person wrote too, the form comes back merged (409): their words and these side by side,
+    /// on the new revisions, nothing saved until it is sent again.
     func save(req: Request) async throws -> Response {
         let signedIn = try req.signedIn
         let id = try req.id("episode")
         let form = FormFields(req)
-        let content = Self.content(from: form)
+        let content = AssessmentContent(fields: form.values)
         let complete = form["intent"] == "complete"
+        // A form without its revisions (opened before they were kept) is treated as stale.
+        let basedOn = AssessmentRevisions(etag: form["revisions"]) ?? AssessmentRevisions(version: 0)
+        let editingSession = UUID(uuidString: form["editingSession"])
         try await TimeSpent.mark(form["editingSession"], ping: false, by: signedIn, on: req.db)
         do {
             _ = try await Episodes.saveAssessment(
-                of: id, content: content, complete: complete, by: signedIn, keys: try req.secrets, on: req.db)
+                of: id, content: content, basedOn: basedOn, complete: complete, by: signedIn, keys: try req.secrets,
+                on: req.db)
             return req.redirect(to: complete ? SiteURL.assessment(episode: id).path : SiteURL.episode(id).path)
         } catch let error as AppError where !error.problems.isEmpty {
             let (authorised, assessment) = try await Episodes.assessment(of: id, by: signedIn, on: req.db)
             return AssessmentFormPage(
-                authorised: authorised, assessment: assessment, content: content,
-                problems: error.problems.map { Self.formField($0, content) },
-                editingSession: UUID(uuidString: form["editingSession"])
+                authorised: authorised, assessment: assessment, content: content, revisions: basedOn,
+                problems: error.problems.map { Self.formField($0, content) }, editingSession: editingSession
             ).render(PageContext(req)).response(.unprocessableEntity)
+        } catch let conflict as AssessmentConflict {
+            let (authorised, assessment) = try await Episodes.assessment(of: id, by: signedIn, on: req.db)
+            let merge = AssessmentMerge(
+                base: conflict.base, mine: authorised.shield.content(content), theirs: conflict.saved)
+            var page = AssessmentFormPage(
+                authorised: authorised, assessment: assessment, content: merge.merged, revisions: conflict.revisions,
+                editingSession: editingSession)
+            page.conflict = (conflict.changes, merge.conflicts)
+            return page.render(PageContext(req)).response(.conflict)
         }
     }
 
@@ -114,10 +130,21 @@ struct EpisodeController {
         }
     }
 
-    /// POST /editing-sessions/{id}/ping: the form is being worked on.
+    /// POST /editing-sessions/{id}/ping: the form is being worked on. Answers who else is
+    /// writing the assessment now, for the script to show.
     func ping(req: Request) async throws -> Response {
-        try await TimeSpent.mark(req.parameters.get("id") ?? "", ping: true, by: try req.signedIn, on: req.db)
-        return Response(status: .noContent)
+        let session = req.parameters.get("id") ?? ""
+        let signedIn = try req.signedIn
+        try await TimeSpent.mark(session, ping: true, by: signedIn, on: req.db)
+        guard let others = try await TimeSpent.othersEditing(session: session, by: signedIn, on: req.db) else {
+            return Response(status: .noContent)
+        }
+        return try Presence(othersEditing: others, text: AssessmentFormPage.presence(others)).json()
+    }
+
+    struct Presence: Encodable {
+        let othersEditing: [String]
+        let text: String
     }
 
     func close(req: Request) async throws -> Response {
@@ -214,61 +241,6 @@ struct EpisodeController {
             mayRecordTime: Access.may(.recordTime, authorised, by: signedIn),
             referrals: try await Closures.referrals(of: authorised.id, on: req.db),
             harmConcerns: try assessment.content(try req.secrets).harmConcerns)
-    }
-
-    /// The form's fields as assessment content; every element is written, in form order.
-    static func content(from form: FormFields) -> AssessmentContent {
-        func yesNo(_ name: String) -> Bool? { form[name] == "yes" ? true : form[name] == "no" ? false : nil }
-        var content = AssessmentContent(
-            peoplePresent: form["peoplePresent"], reasonForAssessment: form["reasonForAssessment"],
-            elements: CAFForm.elements.map { element in
-                ElementAssessment(
-                    code: element.code, strengths: form["strengths.\(element.code)"], needs: form["needs.\(element.code)"],
-                    level: LevelOfNeed(wireValue: form["level.\(element.code)"]),
-                    harmConcern: form["harm.\(element.code)"] == "yes")
-            },
-            childViews: form["childViews"], parentViews: form["parentViews"], conclusions: form["conclusions"])
-        var identifying = IdentifyingDetails()
-        identifying.alsoKnownAs = form["identifying.alsoKnownAs"]
-        identifying.unborn = form["identifying.unborn"] == "yes"
-        identifying.mothersName = form["identifying.mothersName"]
-        identifying.expectedDeliveryDate = form["identifying.expectedDeliveryDate"].trimmingCharacters(in: .whitespaces)
-        identifying.address = form["identifying.address"]
-        identifying.contactPhone = form["identifying.contactPhone"]
-        identifying.religion = form["identifying.religion"]
-        identifying.ethnicity = form["identifying.ethnicity"]
-        identifying.ethnicityOther = form["identifying.ethnicityOther"]
-        identifying.immigrationStatus = form["identifying.immigrationStatus"]
-        identifying.childFirstLanguage = form["identifying.childFirstLanguage"]
-        identifying.parentFirstLanguage = form["identifying.parentFirstLanguage"]
-        identifying.disability = yesNo("identifying.disability")
-        identifying.disabilityDetails = form["identifying.disabilityDetails"]
-        identifying.interpreterRequired = yesNo("identifying.interpreterRequired")
-        identifying.interpreterArranged = yesNo("identifying.interpreterArranged")
-        identifying.specialRequirements = form["identifying.specialRequirements"]
-        content.identifying = identifying
-        content.parents = (0..<AssessmentContent.maxParents).map { index in
-            let prefix = "parents[\(index)]"
-            return ParentCarer(
-                name: form["\(prefix).name"], phone: form["\(prefix).phone"], relationship: form["\(prefix).relationship"],
-                address: form["\(prefix).address"], postcode: form["\(prefix).postcode"],
-                parentalResponsibility: yesNo("\(prefix).parentalResponsibility"))
-        }.filter { !($0.name + $0.relationship + $0.phone + $0.address).trimmingCharacters(in: .whitespaces).isEmpty }
-        content.family.livesWith = form["family.livesWith"]
-        content.family.doesNotLiveWith = form["family.doesNotLiveWith"]
-        content.family.siblings = form["family.siblings"]
-        content.family.otherSignificantAdults = form["family.otherSignificantAdults"]
-        content.assessor.name = form["assessor.name"]
-        content.assessor.role = form["assessor.role"]
-        content.assessor.organisation = form["assessor.organisation"]
-        content.assessor.phone = form["assessor.phone"]
-        content.assessor.address = form["assessor.address"]
-        content.assessor.leadProfessionalName = form["assessor.leadProfessionalName"]
-        content.assessor.leadProfessionalPhone = form["assessor.leadProfessionalPhone"]
-        content.services = (0..<AssessmentFormPage.serviceSlots).map {
-            ServiceInvolved(service: form["services[\($0)].service"], contact: form["services[\($0)].contact"])
-        }.filter { !$0.service.trimmingCharacters(in: .whitespaces).isEmpty }
-        return content
     }
 
     /// Maps CAFCore's API-style field names ("elements[3].needs") onto the form's names.

@@ -13,6 +13,8 @@ package struct AppError: Error, AbortError {
     var denial: AccessDenial? = nil
     /// Records the error is about, such as the children a registration may duplicate.
     var related: [UUID] = []
+    /// For a stale edit (412): who saved which part since the writer read it.
+    var changes: [AssessmentConflict.Change] = []
     /// Headers the answer needs, such as a 405's `Allow`.
     package var headers: HTTPHeaders = [:]
 
@@ -63,7 +65,43 @@ package struct AppError: Error, AbortError {
         status: .conflict, code: "assessment-changed",
         message: "This draft was changed or completed by someone else while you completed it: open it again to see it")
 
+    static let revisionRequired = AppError(
+        status: .preconditionRequired, code: "if-match-required",
+        message:
+            "Send If-Match with the ETag of the assessment as you read it (GET …/assessment), so that nothing saved since is overwritten"
+    )
+
     static let conflictCompleted = AppError(
         status: .conflict, code: "assessment-completed",
         message: "This assessment is completed and can no longer be changed; start a review to make a new version")
+}
+
+/// A save made on revisions of parts someone else has saved since, which this writer changed
+/// too (412): who saved what, and for the page, what the writer started from and what is saved
+/// now (as their shield lets them see both), to merge from.
+struct AssessmentConflict: Error {
+    struct Change: Sendable {
+        let part: AssessmentPart
+        let revision: Int
+        /// Nil for a revision saved before revisions were kept.
+        let savedBy: String?
+        let savedAt: Date?
+    }
+
+    let changes: [Change]
+    let revisions: AssessmentRevisions
+    let base: AssessmentContent
+    let saved: AssessmentContent
+
+    var appError: AppError {
+        let who = changes.map { "\($0.part.title) (\($0.savedBy ?? "someone else"))" }.joined(separator: "; ")
+        var error = AppError(
+            status: .preconditionFailed, code: "edit-conflict",
+            message:
+                "Since you read this assessment, these parts were saved by someone else: \(who). Nothing you sent was saved: read it again, make your changes on what is saved now, and send them with its new ETag"
+        )
+        error.changes = changes
+        error.headers.replaceOrAdd(name: .eTag, value: revisions.etag)
+        return error
+    }
 }

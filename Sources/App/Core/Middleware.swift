@@ -16,7 +16,12 @@ struct AppErrorMiddleware: AsyncMiddleware {
                         code: appError.code, message: appError.message, field: appError.field,
                         problems: appError.problems.isEmpty
                             ? nil : appError.problems.map { .init(field: $0.field, message: $0.message) },
-                        related: appError.related.isEmpty ? nil : appError.related))
+                        related: appError.related.isEmpty ? nil : appError.related,
+                        changes: appError.changes.isEmpty
+                            ? nil
+                            : appError.changes.map {
+                                .init(part: $0.part.rawValue, revision: $0.revision, savedBy: $0.savedBy, savedAt: $0.savedAt)
+                            }))
                 let response = (try? body.json(appError.status)) ?? Response(status: appError.status)
                 if appError.status == .unauthorized {
                     response.headers.replaceOrAdd(name: .wwwAuthenticate, value: "Bearer")
@@ -36,6 +41,7 @@ struct AppErrorMiddleware: AsyncMiddleware {
 
     static func appError(for error: any Error, req: Request) -> AppError {
         if let appError = error as? AppError { return appError }
+        if let conflict = error as? AssessmentConflict { return conflict.appError }
         if let abort = error as? any AbortError {
             switch abort.status {
             case .notFound: return AppError(status: .notFound, code: "not-found", message: "There is nothing at this address")

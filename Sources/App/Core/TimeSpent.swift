@@ -36,6 +36,31 @@ enum TimeSpent {
         return session.id!
     }
 
+    /// Who else has had this assessment's form open within the last five minutes (opened it,
+    /// saved or pinged), by name, so that people writing at once know it. Callers have been
+    /// authorised to write it.
+    static func othersEditing(_ assessmentID: UUID, besides signedIn: SignedIn, at now: Date = Date(), on db: any Database)
+        async throws -> [String]
+    {
+        let sessions = try await EditingSession.query(on: db).filter(\.$assessment.$id == assessmentID)
+            .filter(\.$practitioner.$id != signedIn.id).filter(\.$lastMarkAt >= now.addingTimeInterval(-ActiveTime.idleAfter))
+            .with(\.$practitioner).all()
+        return Set(sessions.map(\.practitioner.name)).sorted()
+    }
+
+    /// After a ping: who else is writing the same assessment now, for the form to show; nil for
+    /// a session that is not this person's or an assessment they may no longer write.
+    static func othersEditing(session sessionID: String, by signedIn: SignedIn, on db: any Database) async throws
+        -> [String]?
+    {
+        guard let id = UUID(uuidString: sessionID), let session = try await EditingSession.find(id, on: db),
+            session.$practitioner.id == signedIn.id, let assessment = session.$assessment.id
+        else { return nil }
+        let authorised = try await Access.episode(session.$episode.id, .write, by: signedIn, on: db)
+        guard authorised.episode.status == .open else { return nil }
+        return try await othersEditing(assessment, besides: signedIn, on: db)
+    }
+
     /// A save or a ping: adds the active part of the time since the last mark. Marks from
     /// anyone but the session's practitioner, or for a session that is not theirs, change nothing.
     static func mark(_ sessionID: String, ping: Bool, by signedIn: SignedIn, at now: Date = Date(), on db: any Database)

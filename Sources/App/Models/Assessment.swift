@@ -15,6 +15,8 @@ final class Assessment: Model, @unchecked Sendable {
     @Field(key: "content") var sealedContent: String
     /// `AssessmentContent.levelsText`, written with the content: what the measures read.
     @Field(key: "levels") var levels: String
+    /// `AssessmentRevisions.stored`: how far each part has been edited.
+    @Field(key: "revisions") var storedRevisions: String
     @Parent(key: "author_id") var author: Practitioner
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
@@ -27,7 +29,13 @@ final class Assessment: Model, @unchecked Sendable {
         self.version = version
         self.status = .draft
         self.$author.id = authorID
+        self.storedRevisions = ""
         try setContent(content, keys: keys)
+    }
+
+    var revisions: AssessmentRevisions {
+        get { AssessmentRevisions(version: version, stored: storedRevisions) }
+        set { storedRevisions = newValue.stored }
     }
 
     func content(_ keys: SecretKeys) throws -> AssessmentContent {

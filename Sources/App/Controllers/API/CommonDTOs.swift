@@ -54,6 +54,14 @@ struct ErrorBody: Encodable {
         let problems: [Problem]?
         /// Ids of the records the error is about (a registration's possible duplicates).
         let related: [UUID]?
+        /// For a stale edit (412): each part saved since, by whom and when.
+        var changes: [Change]? = nil
+    }
+    struct Change: Encodable {
+        let part: String
+        let revision: Int
+        let savedBy: String?
+        let savedAt: Date?
     }
     struct Problem: Encodable {
         let field: String

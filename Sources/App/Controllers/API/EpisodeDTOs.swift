@@ -125,6 +125,7 @@ struct EpisodeListDTO: Encodable {
 }
 
 struct AssessmentDTO: Encodable {
+
     let episodeId: UUID
     let version: Int
     let status: AssessmentStatus
@@ -147,9 +148,13 @@ struct AssessmentDTO: Encodable {
     /// Behind the shield, the withheld fields are empty (`whereaboutsWithheld`); a save keeps
     /// what is stored for them.
     let whereaboutsWithheld: Bool
+    /// How far each part has been edited; the `ETag` header carries them all, for `If-Match`.
+    let revisions: [String: Int]
 
     init(_ assessment: Assessment, shield: Shield, keys: SecretKeys) throws {
         let content = shield.content(try assessment.content(keys))
+        let revisions = assessment.revisions
+        self.revisions = Dictionary(uniqueKeysWithValues: AssessmentPart.allCases.map { ($0.rawValue, revisions[$0]) })
         whereaboutsWithheld = shield.hidesWhereabouts
         episodeId = assessment.$episode.id
         version = assessment.version

@@ -14,6 +14,17 @@ extension EpisodeDTO {
     }
 }
 
+extension AssessmentDTO {
+    /// The assessment as a response, its revisions as the `ETag` a save names in `If-Match`.
+    static func response(
+        _ assessment: Assessment, shield: Shield, keys: SecretKeys, status: HTTPResponseStatus = .ok
+    ) throws -> Response {
+        let response = try AssessmentDTO(assessment, shield: shield, keys: keys).json(status)
+        response.headers.replaceOrAdd(name: .eTag, value: assessment.revisions.etag)
+        return response
+    }
+}
+
 struct EpisodesAPIController {
     /// GET /api/v1/episodes?mine=true
     func list(req: Request) async throws -> Response {
@@ -46,16 +57,44 @@ struct EpisodesAPIController {
     func assessment(req: Request) async throws -> Response {
         let (authorised, assessment) = try await Episodes.assessment(
             of: try req.id("episode"), version: try? req.query.get(Int.self, at: "version"), by: try req.signedIn, on: req.db)
-        return try AssessmentDTO(assessment, shield: authorised.shield, keys: try req.secrets).json()
+        return try AssessmentDTO.response(assessment, shield: authorised.shield, keys: try req.secrets)
     }
 
-    /// PUT /api/v1/episodes/{id}/assessment: replaces the draft's content.
+    /// PUT /api/v1/episodes/{id}/assessment: replaces the draft's content, on the revisions
+    /// `If-Match` names.
     func saveAssessment(req: Request) async throws -> Response {
         let id = try req.id("episode")
         let content = try await req.decodeJSON(AssessmentContent.self)
         let (authorised, saved) = try await Episodes.saveAssessment(
-            of: id, content: content, complete: false, by: try req.signedIn, keys: try req.secrets, on: req.db)
-        return try AssessmentDTO(saved, shield: authorised.shield, keys: try req.secrets).json()
+            of: id, content: content, basedOn: try Self.basedOn(req), complete: false, by: try req.signedIn,
+            keys: try req.secrets, on: req.db)
+        return try AssessmentDTO.response(saved, shield: authorised.shield, keys: try req.secrets)
+    }
+
+    /// PATCH /api/v1/episodes/{id}/assessment/parts/{part}: one part of the draft, on the
+    /// revision `If-Match` names; every other part stays as it is saved.
+    func saveAssessmentPart(req: Request) async throws -> Response {
+        let id = try req.id("episode")
+        guard let part = AssessmentPart(rawValue: req.parameters.get("part") ?? "") else {
+            throw AppError.notFound("part of the assessment")
+        }
+        let content = try await req.decodeJSON(AssessmentContent.self)
+        let (authorised, saved) = try await Episodes.saveAssessment(
+            of: id, content: content, only: part, basedOn: try Self.basedOn(req), complete: false, by: try req.signedIn,
+            keys: try req.secrets, on: req.db)
+        return try AssessmentDTO.response(saved, shield: authorised.shield, keys: try req.secrets)
+    }
+
+    /// The revisions `If-Match` names: nil without one (428); one longer than any ETag of ours
+    /// is refused (422, as the document bounds it); one that is no ETag of ours names version 0,
+    /// which no assessment has, so it is stale (412).
+    static func basedOn(_ req: Request) throws -> AssessmentRevisions? {
+        guard let header = req.headers.first(name: .ifMatch) else { return nil }
+        guard header.utf8.count <= 200 else {
+            throw AppError.invalid(
+                field: "If-Match", "If-Match is longer than any ETag: send the one the assessment was read with")
+        }
+        return AssessmentRevisions(etag: header) ?? AssessmentRevisions(version: 0)
     }
 
     /// POST /api/v1/episodes/{id}/assessment/complete: completes the saved draft.
@@ -63,7 +102,7 @@ struct EpisodesAPIController {
         let id = try req.id("episode")
         let signedIn = try req.signedIn
         let (authorised, saved) = try await Episodes.complete(of: id, by: signedIn, keys: try req.secrets, on: req.db)
-        return try AssessmentDTO(saved, shield: authorised.shield, keys: try req.secrets).json()
+        return try AssessmentDTO.response(saved, shield: authorised.shield, keys: try req.secrets)
     }
 
     /// GET /api/v1/episodes/{id}/assessments
@@ -76,7 +115,7 @@ struct EpisodesAPIController {
     func startReview(req: Request) async throws -> Response {
         let (authorised, review) = try await Episodes.startReview(
             of: try req.id("episode"), by: try req.signedIn, keys: try req.secrets, on: req.db)
-        return try AssessmentDTO(review, shield: authorised.shield, keys: try req.secrets).json(.created)
+        return try AssessmentDTO.response(review, shield: authorised.shield, keys: try req.secrets, status: .created)
     }
 
     /// GET /api/v1/episodes/{id}/comparison?from=&to=
@@ -208,6 +247,7 @@ extension EpisodesAPIController: RouteCollection {
         routes.get(APIURL.episode(.pattern).pattern, use: read)
         routes.get(APIURL.assessment(.pattern).pattern, use: assessment)
         routes.put(APIURL.assessment(.pattern).pattern, use: saveAssessment)
+        routes.patch(APIURL.assessmentPart(.pattern, nil).pattern, use: saveAssessmentPart)
         routes.post(APIURL.completeAssessment(.pattern).pattern, use: completeAssessment)
         routes.get(APIURL.assessments(.pattern).pattern, use: versions)
         routes.post(APIURL.assessments(.pattern).pattern, use: startReview)

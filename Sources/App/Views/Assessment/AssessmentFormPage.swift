@@ -10,17 +10,26 @@ struct AssessmentFormPage {
     /// As the writer's shield lets them see it: the fields it withholds are not offered, and a
     /// save keeps what is stored for them (`Shield.saving`).
     let content: AssessmentContent
+    /// What the form was opened at (or, after a conflict, merged onto): sent back with it, so
+    /// a save overwrites nothing saved since.
+    let revisions: AssessmentRevisions
     var problems: [FieldProblem] = []
     /// This visit's editing session: its active time is the assessment-writing time.
     var editingSession: UUID? = nil
+    /// Saved by someone else while this person wrote: who saved which part, and the fields
+    /// both changed (prefilled with both texts).
+    var conflict: (changes: [AssessmentConflict.Change], fields: [AssessmentMerge.Conflict])? = nil
+    /// Who else has this form open now (refreshed by the page's pings where JavaScript runs).
+    var othersEditing: [String] = []
 
     init(
-        authorised: AuthorisedEpisode, assessment: Assessment, content: AssessmentContent, problems: [FieldProblem] = [],
-        editingSession: UUID? = nil
+        authorised: AuthorisedEpisode, assessment: Assessment, content: AssessmentContent, revisions: AssessmentRevisions,
+        problems: [FieldProblem] = [], editingSession: UUID? = nil
     ) {
         self.authorised = authorised
         self.assessment = assessment
         self.content = authorised.shield.content(content)
+        self.revisions = revisions
         self.problems = problems
         self.editingSession = editingSession
     }
@@ -47,6 +56,10 @@ struct AssessmentFormPage {
             "Assessment for \(authorised.child.fullName)", context, hasErrors: !problems.isEmpty,
             back: .episode(episodeID),
             GOVUK.errorSummary(problems),
+            conflictBanner,
+            .div(
+                .id("others-editing"), .class(othersEditing.isEmpty ? "" : "govuk-inset-text"),
+                .attribute(named: "aria-live", value: "polite"), .text(Self.presence(othersEditing))),
             .span(.class("govuk-caption-l"), .text("\(authorised.child.fullName) – version \(assessment.version), draft")),
             .h1(.class("govuk-heading-l"), .text("Common Assessment")),
             .p(
@@ -63,6 +76,7 @@ struct AssessmentFormPage {
             GOVUK.postForm(
                 action: .editAssessment(episode: episodeID), csrf: context.csrf,
                 GOVUK.editingMarks(editingSession),
+                .input(.type(.hidden), .name("revisions"), .value(GOVUK.attribute(revisions.etag))),
                 identifyingSection,
                 parentsSection,
                 familySection,
@@ -100,6 +114,89 @@ struct AssessmentFormPage {
                 )
             )
         )
+    }
+
+    /// Who saved what since this person opened the form, and each field they both changed,
+    /// with both versions in words and a link to the field, which holds both.
+    private var conflictBanner: Node<HTML.BodyContext> {
+        guard let conflict else { return .empty }
+        return .div(
+            .class("govuk-notification-banner"), .attribute(named: "role", value: "alert"),
+            .attribute(named: "aria-labelledby", value: "conflict-title"),
+            .div(
+                .class("govuk-notification-banner__header"),
+                .h2(.class("govuk-notification-banner__title"), .id("conflict-title"), .text("Not saved yet"))),
+            .div(
+                .class("govuk-notification-banner__content"),
+                .p(
+                    .class("govuk-notification-banner__heading"),
+                    .text("Someone else saved this assessment while you were writing")),
+                .ul(
+                    .class("govuk-list govuk-list--bullet"),
+                    .forEach(conflict.changes) { change in
+                        .li(
+                            .text(
+                                "\(change.savedBy ?? "Someone else") saved “\(change.part.title)”\(change.savedAt.map { " at \(Format.dateTime($0))" } ?? "")."
+                            ))
+                    }),
+                .p(
+                    .class("govuk-body"),
+                    .text(
+                        "Nothing you typed is lost. What only one of you changed is kept below."
+                            + (conflict.fields.isEmpty
+                                ? " Check the form, then save it again."
+                                : " Where you both changed a field, it now holds both texts (or your choice): settle each one below, then save again.")
+                    )),
+                .if(
+                    !conflict.fields.isEmpty,
+                    .ul(
+                        .class("govuk-list"),
+                        .forEach(conflict.fields) { field in
+                            .li(
+                                .a(.class("govuk-link"), .href("#" + GOVUK.fieldID(field.field)), .text(Self.label(field.field))),
+                                .p(.class("govuk-body-s"), .text("Saved: “\(field.theirs)”. Yours: “\(field.mine)”."))
+                            )
+                        }))
+            )
+        )
+    }
+
+    /// "Ben Okafor has had this assessment open in the last five minutes…", or nothing.
+    static func presence(_ others: [String]) -> String {
+        guard let last = others.last else { return "" }
+        let names = others.count == 1 ? last : others.dropLast().joined(separator: ", ") + " and " + last
+        return
+            "\(names) \(others.count == 1 ? "has" : "have") had this assessment open in the last five minutes. Save as you go: what you each write in different parts is kept, and where you both change one field you will be shown both."
+    }
+
+    /// A field's name as the form labels it, for the conflict list.
+    static func label(_ field: String) -> String {
+        let dot = field.firstIndex(of: ".")
+        if let dot, let element = CAFForm.element(String(field[field.index(after: dot)...])) {
+            let what = [
+                "strengths": "strengths", "needs": "needs", "level": "level of need", "harm": "concern of significant harm",
+            ]
+            return "\(element.name): \(what[String(field[..<dot])] ?? "")"
+        }
+        let names = [
+            "reasonForAssessment": "What has led to this assessment", "peoplePresent": "People present at the assessment",
+            "childViews": "The child or young person’s views", "parentViews": "The parent’s or carer’s views",
+            "conclusions": "Summary of strengths and needs",
+        ]
+        if let name = names[field] { return name }
+        if field.hasPrefix("parents["), let close = field.firstIndex(of: "]"),
+            let index = Int(field[field.index(field.startIndex, offsetBy: 8)..<close])
+        {
+            return "Parent or carer \(index + 1): \(words(field[field.index(after: close)...].dropFirst()))"
+        }
+        let section = ["identifying": "", "family": "Family: ", "assessor": "Person undertaking the assessment: "]
+        let head = dot.map { String(field[..<$0]) } ?? ""
+        return (section[head] ?? "") + words(dot.map { field[field.index(after: $0)...] } ?? field[...]).capitalizedFirst
+    }
+
+    /// "parentalResponsibility" as "parental responsibility".
+    private static func words(_ name: Substring) -> String {
+        name.reduce(into: "") { $0 += $1.isUppercase ? " " + $1.lowercased() : String($1) }
     }
 
     private var identifyingSection: Node<HTML.FormContext> {
@@ -308,4 +405,8 @@ struct AssessmentFormPage {
     }
 
     private func problem(_ field: String) -> FieldProblem? { problems.first { $0.field == field } }
+}
+
+extension String {
+    fileprivate var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
 }
