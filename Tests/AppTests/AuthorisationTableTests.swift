@@ -379,7 +379,8 @@ import VaporTesting
                 ["description": "Breakfast club", "elementCodes": ["dev.selfcare"], "ownerAgency": "School", "dueOn": day(30)])
             return Call(
                 .PATCH, APIURL.action(episode: scene.episode, action: action).path,
-                ["status": "in-progress", "outcomeNote": "Started on Monday"])
+                ["status": "in-progress", "outcomeNote": "Started on Monday"],
+                headers: [HTTPHeaders.Name.ifMatch.description: RecordVersion.etag(1)])
         },
         row("setPlanReview", "200 403 403 403 200 403 403 403 403 403 403 403") { scene, _ in
             Call(.PUT, APIURL.planReview(scene.episode).path, ["reviewOn": day(60)])

@@ -355,7 +355,16 @@ import VaporTesting
             #expect(try await call(.GET, actions, actionsPath, token: amy).status == .ok)
             let action = "/api/v1/episodes/{id}/actions/{actionId}"
             let actionPath = actionsPath + "/" + (try world.json(added)["id"] as! String)
-            #expect(try await call(.PATCH, action, actionPath, token: amy, raw: spec.example("PATCH", action)).status == .ok)
+            let onFirst: HTTPHeaders = ["If-Match": #""1""#]
+            #expect(
+                try await call(.PATCH, action, actionPath, token: amy, raw: spec.example("PATCH", action)).status
+                    == .preconditionRequired)
+            #expect(
+                try await call(.PATCH, action, actionPath, token: amy, raw: spec.example("PATCH", action), headers: onFirst)
+                    .status == .ok)
+            #expect(
+                try await call(.PATCH, action, actionPath, token: amy, raw: spec.example("PATCH", action), headers: onFirst)
+                    .status == .preconditionFailed)
             #expect(
                 try await call(.PATCH, action, actionsPath + "/\(UUID())", token: amy, raw: spec.example("PATCH", action)).status
                     == .notFound)

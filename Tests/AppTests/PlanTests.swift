@@ -54,18 +54,17 @@ import VaporTesting
                     .POST, APIURL.actions(episode).path, token: ben,
                     raw: #"{"description": "x", "elementCodes": ["dev.selfcare"], "ownerAgency": "y", "dueOn": "2027-01-01"}"#
                 ).status == .forbidden)
-            let started = try await world.send(
-                .PATCH, APIURL.action(episode: episode, action: actionID).path, token: ben,
+            let started = try await world.updateAction(
+                actionID, of: episode, token: ben,
                 raw: #"{"status": "in-progress", "outcomeNote": "Referred"}"#)
             #expect(started.status == .ok)
             #expect(try world.json(started)["startedAt"] as? String != nil)
             let agencyID = UUID(uuidString: try world.json(agency)["id"] as! String)!
             #expect(
-                try await world.send(
-                    .PATCH, APIURL.action(episode: episode, action: agencyID).path, token: ben, raw: #"{"status": "done"}"#
+                try await world.updateAction(
+                    agencyID, of: episode, token: ben, raw: #"{"status": "done"}"#
                 ).status == .forbidden)
-            let done = try await world.send(
-                .PATCH, APIURL.action(episode: episode, action: actionID).path, token: ben, raw: #"{"status": "done"}"#)
+            let done = try await world.updateAction(actionID, of: episode, token: ben, raw: #"{"status": "done"}"#)
             #expect(try world.json(done)["completedAt"] as? String != nil)
             #expect(try world.json(done)["overdue"] as? Bool == false)
 
@@ -108,9 +107,63 @@ import VaporTesting
             let action = try #require(try await PlanAction.query(on: world.app.db).first())
             let key = action.id!.uuidString.lowercased()
             let progressed = try await browser.post(
-                SiteURL.action(action.id!).path, [("status.\(key)", "done"), ("outcomeNote.\(key)", "Going well")])
+                SiteURL.action(action.id!).path,
+                [("version.\(key)", "\(action.version)"), ("status.\(key)", "done"), ("outcomeNote.\(key)", "Going well")])
             #expect(progressed.body.string.contains("Progress saved"))
             #expect(try await PlanAction.find(action.id, on: world.app.db)?.status == .done)
+        }
+    }
+
+    /// Issue 15: a change to an action names the version it was made on. Changed by someone
+    /// else since, nothing is saved; the writer is told who changed it, when and what it says.
+    @Test func aStaleChangeToAnActionSavesNothingAndSaysWhoChangedIt() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let amy = try await world.token("amy@demo.test")
+            let episode = try await world.childWithEpisode(as: amy).episodeID
+            let added = try await world.send(
+                .POST, APIURL.actions(episode).path, token: amy,
+                raw:
+                    #"{"description": "Sleep clinic", "elementCodes": ["dev.health.general"], "ownerAgency": "Health", "dueOn": "2027-01-05"}"#
+            )
+            let action = try #require(UUID(uuidString: try world.json(added)["id"] as? String ?? ""))
+            #expect(try world.json(added)["version"] as? Int == 1)
+            func patch(_ body: String, ifMatch: String?) async throws -> TestingHTTPResponse {
+                var headers: HTTPHeaders = [:]
+                if let ifMatch { headers.replaceOrAdd(name: .ifMatch, value: ifMatch) }
+                return try await world.send(
+                    .PATCH, APIURL.action(episode: episode, action: action).path, token: amy, raw: body, headers: headers)
+            }
+            #expect(try await patch(#"{"status": "done"}"#, ifMatch: nil).status == .preconditionRequired)
+            let first = try await patch(#"{"status": "in-progress", "outcomeNote": "Referred <today>"}"#, ifMatch: #""1""#)
+            #expect(first.status == .ok)
+            #expect(first.headers.first(name: .eTag) == #""2""#)
+            let stale = try await patch(#"{"status": "not-done", "outcomeNote": "Family declined"}"#, ifMatch: #""1""#)
+            #expect(stale.status == .preconditionFailed)
+            #expect(try world.error(stale).message.contains("Amy Clarke changed this action"))
+            #expect(stale.headers.first(name: .eTag) == #""2""#)
+            #expect(!(try world.error(stale).message.contains("Referred")), "what it says is read again, audited")
+            for hostile in ["*", #""0""#, #""99999999999999999999""#, "2", String(repeating: "9", count: 100_000)] {
+                let refused = try await patch(#"{"status": "done"}"#, ifMatch: hostile)
+                #expect(refused.status == .unprocessableEntity, "\(hostile.prefix(20))")
+                #expect(try world.error(refused).field == "If-Match")
+            }
+            let stored = try #require(try await PlanAction.find(action, on: world.app.db))
+            #expect(stored.status == .inProgress && stored.outcomeNote == "Referred <today>" && stored.version == 2)
+
+            // The page: the form carries the version it showed; sent stale, it comes back (409)
+            // with the other change named and what this person typed kept.
+            let browser = PageTests.Browser(world)
+            try await browser.signIn("amy@demo.test")
+            _ = try await browser.get(SiteURL.plan(episode).path)
+            let key = action.uuidString.lowercased()
+            let page = try await browser.post(
+                SiteURL.action(action).path,
+                [("version.\(key)", "1"), ("status.\(key)", "done"), ("outcomeNote.\(key)", "Went to two sessions")])
+            #expect(page.status == .conflict)
+            #expect(page.body.string.contains("Amy Clarke changed this action"))
+            #expect(page.body.string.contains("Went to two sessions</textarea>"))
+            #expect(page.body.string.contains(#"name="version.\#(key)" value="2""#))
+            #expect(try await PlanAction.find(action, on: world.app.db)?.status == .inProgress)
         }
     }
 }

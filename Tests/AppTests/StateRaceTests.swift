@@ -65,6 +65,79 @@ import VaporTesting
         }
     }
 
+    /// Issue 15: of changes to an action made on one version at once, one is saved; the others
+    /// are told it changed (412), and when help started is the first time.
+    @Test func anActionIsMovedOnOnceFromOneVersion() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let amy = try await world.token("amy@demo.test")
+            let episode = try await world.childWithEpisode(as: amy).episodeID
+            let added = try await world.send(
+                .POST, APIURL.actions(episode).path, token: amy,
+                raw:
+                    #"{"description": "Sleep clinic", "elementCodes": ["dev.health.general"], "ownerAgency": "Health", "dueOn": "2027-01-05"}"#
+            )
+            let action = try #require(UUID(uuidString: try world.json(added)["id"] as? String ?? ""))
+            let statuses = try await Self.atOnce(8) { index in
+                try await world.send(
+                    .PATCH, APIURL.action(episode: episode, action: action).path, token: amy,
+                    raw: index.isMultiple(of: 2) ? #"{"status": "in-progress"}"# : #"{"status": "done"}"#,
+                    headers: ["If-Match": #""1""#]
+                ).status
+            }
+            #expect(statuses.filter { $0 == .ok }.count == 1, "\(statuses)")
+            #expect(statuses.filter { $0 == .preconditionFailed }.count == 7, "\(statuses)")
+            let stored = try #require(try await PlanAction.find(action, on: world.app.db))
+            #expect(stored.version == 2 && stored.startedAt != nil)
+            let audited = try await AuditEvent.query(on: world.app.db).filter(\.$action == "update-action").count()
+            #expect(audited == 1)
+        }
+    }
+
+    /// A correction sent twice at once (a double click) is one proposal for the coordinator.
+    @Test func aNameCorrectionIsProposedOnce() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let amy = try await world.token("amy@demo.test")
+            let hana = try await world.token("hana@demo.test")
+            let child = try await world.childWithEpisode(as: amy).childID
+            let body = try TestWorld.jsonText([
+                "kind": "known-as", "givenName": "Lil", "familyName": "Evans", "reason": "She asked us to call her Lil.",
+            ])
+            let statuses = try await Self.atOnce(6) { _ in
+                try await world.send(.POST, APIURL.childNames(child).path, token: hana, raw: body).status
+            }
+            #expect(statuses.allSatisfy { $0 == .accepted }, "\(statuses)")
+            #expect(try await NameProposal.query(on: world.app.db).filter(\.$child.$id == child).count() == 1)
+        }
+    }
+
+    /// A disclosure withdrawn from two tabs at once is withdrawn, and audited, once.
+    @Test func aDisclosureIsWithdrawnOnce() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let amy = try await world.token("amy@demo.test")
+            let ben = try await world.token("ben@demo.test")
+            let child = try await world.childWithEpisode(as: amy).childID
+            let recorded = try await world.send(
+                .POST, APIURL.childInvolvements(child).path, token: ben,
+                raw: try TestWorld.jsonText([
+                    "service": "Sexual health clinic", "role": "Support", "practitionerName": "Dr Rao",
+                    "startedOn": "2026-01-10", "sensitive": "sexual-health",
+                ]))
+            let clinic = try #require(UUID(uuidString: try world.json(recorded)["id"] as? String ?? ""))
+            let disclosed = try await world.send(
+                .POST, APIURL.involvementDisclosures(clinic).path, token: ben,
+                raw: try TestWorld.jsonText([
+                    "practitionerId": try await world.signedIn("amy@demo.test").id.uuidString, "agreedBy": "young-person",
+                ]))
+            let disclosure = try #require(UUID(uuidString: try world.json(disclosed)["id"] as? String ?? ""))
+            let statuses = try await Self.atOnce(6) { _ in
+                try await world.send(.DELETE, APIURL.involvementDisclosure(disclosure).path, token: ben).status
+            }
+            #expect(statuses.allSatisfy { $0 == .ok }, "\(statuses)")
+            let audited = try await AuditEvent.query(on: world.app.db).filter(\.$action == "withdraw-disclosure").count()
+            #expect(audited == 1)
+        }
+    }
+
     @Test func aReviewIsStartedOnce() async throws {
         try await TestWorld.run { (world: TestWorld) async throws in
             let amy = try await world.token("amy@demo.test")

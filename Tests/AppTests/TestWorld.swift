@@ -79,6 +79,20 @@ struct TestWorld {
         return try await send(.PUT, APIURL.assessment(episode).path, token: token, raw: raw, headers: headers)
     }
 
+    /// Moves an action on as a client that read the plan first: naming the version it read
+    /// (none when the read was refused, so the change is refused for the same reason).
+    func updateAction(_ action: UUID, of episode: UUID, token: String?, raw: String) async throws -> TestingHTTPResponse {
+        let plan = try await send(.GET, APIURL.actions(episode).path, token: token)
+        var headers: HTTPHeaders = [:]
+        if plan.status == .ok, let actions = try json(plan)["actions"] as? [[String: Any]],
+            let read = actions.first(where: { $0["id"] as? String == action.uuidString }), let version = read["version"] as? Int
+        {
+            headers.replaceOrAdd(name: .ifMatch, value: RecordVersion.etag(version))
+        }
+        return try await send(
+            .PATCH, APIURL.action(episode: episode, action: action).path, token: token, raw: raw, headers: headers)
+    }
+
     /// Searches the index, the terms written briefly as a query string (`q=lily&dob=2016-05-01`)
     /// and sent as the JSON body; a page that is a number is sent as one.
     func search(_ terms: String, token: String?) async throws -> TestingHTTPResponse {

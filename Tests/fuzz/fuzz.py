@@ -63,11 +63,15 @@ class API:
         return self.call("POST", "/api/v1/auth/token", body={"email": email, "password": PASSWORD})["token"]
 
 
-def etag(base, path, token):
-    """The ETag of what `path` reads now, for If-Match."""
+def etag(base, path, token, item=None):
+    """The ETag of what `path` reads now, for If-Match; with `item`, the version of the entry
+    with that id in the list it reads (an action of the plan)."""
     request = urllib.request.Request(base + path, headers={"Authorization": f"Bearer {token}"})
     with urllib.request.urlopen(request) as response:
-        return response.headers["ETag"]
+        if item is None:
+            return response.headers["ETag"]
+        read = json.loads(response.read())
+        return '"%d"' % next(entry["version"] for entry in read["actions"] if entry["id"].lower() == item.lower())
 
 
 def start(data):
@@ -227,7 +231,8 @@ def fixtures(api, document):
         "POST /api/v1/episodes/{id}/lead-professional": {"persona": "erin", "path": {"id": led}},
         "GET /api/v1/episodes/{id}/actions": {"path": {"id": main}},
         "POST /api/v1/episodes/{id}/actions": {"path": {"id": main}},
-        "PATCH /api/v1/episodes/{id}/actions/{actionId}": {"path": {"id": main, "actionId": action}},
+        "PATCH /api/v1/episodes/{id}/actions/{actionId}": {"path": {"id": main, "actionId": action},
+                                                            "etag": f"/api/v1/episodes/{main}/actions", "item": action},
         "PUT /api/v1/episodes/{id}/plan-review": {"path": {"id": main}},
         "POST /api/v1/episodes/{id}/close": {"path": {"id": episode("Cy")}},
         "POST /api/v1/episodes/{id}/time-entries": {"path": {"id": main}},
@@ -282,7 +287,8 @@ def main():
             for phase in ["examples", "coverage", "fuzzing"]:
                 f.write(f"[phases.{phase}.extra-data-sources]\nresponses = false\n")
             # A save without If-Match is refused with 428 Precondition Required (RFC 6585).
-            for operation in ["PUT /api/v1/episodes/{id}/assessment", "PATCH /api/v1/episodes/{id}/assessment/parts/{part}"]:
+            for operation in ["PUT /api/v1/episodes/{id}/assessment", "PATCH /api/v1/episodes/{id}/assessment/parts/{part}",
+                              "PATCH /api/v1/episodes/{id}/actions/{actionId}"]:
                 f.write(f'[[operations]]\ninclude-name = "{operation}"\n'
                         'checks.missing_required_header.expected-statuses = ["400", "401", "403", "406", "415", "422", "428"]\n')
         # As a module of this interpreter: a new `st` script may not be on PATH yet.

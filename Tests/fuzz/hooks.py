@@ -49,9 +49,9 @@ def map_case(context, case):
     if fixture.get("body") and isinstance(case.body, dict) and positive(case, "body"):
         case.body = {**case.body, **fixture["body"]}
     if fixture.get("etag") and positive(case, "header"):
-        # A save names the revisions it was made on: those read just now, as the persona.
+        # A change names the version it was made on: the one read just now, as the persona.
         persona = fixture.get("persona", "amy")
-        tag = etag(FIXTURES["base"], fixture["etag"], FIXTURES["tokens"][persona])
+        tag = etag(FIXTURES["base"], fixture["etag"], FIXTURES["tokens"][persona], fixture.get("item"))
         case.headers = {**(case.headers or {}), "If-Match": tag}
     return case
 

@@ -40,8 +40,16 @@ struct PlanController {
             throw AppError.invalid(field: "status.\(key)", "Choose the action’s progress")
         }
         return try await respond(req, episodeID: episodeID, form: form, notice: "Progress saved") { signedIn in
-            _ = try await ActionPlans.update(
-                actionID, of: episodeID, status: status, outcomeNote: form["outcomeNote.\(key)"], by: signedIn, on: req.db)
+            do {
+                _ = try await ActionPlans.update(
+                    actionID, of: episodeID, status: status, outcomeNote: form["outcomeNote.\(key)"],
+                    basedOn: Int(form["version.\(key)"]) ?? 0, by: signedIn, on: req.db)
+            } catch let stale as AppError where stale.status == .preconditionFailed {
+                // Shown beside the action, with what was typed kept for sending again.
+                throw AppError(
+                    status: .conflict, code: stale.code, message: stale.message,
+                    problems: [FieldProblem(field: "status.\(key)", message: stale.message)])
+            }
         }
     }
 
@@ -57,7 +65,7 @@ struct PlanController {
             var page = try await page(req, episodeID: episodeID)
             page.problems = error.problems
             page.typed = form.values
-            return page.render(PageContext(req)).response(.unprocessableEntity)
+            return page.render(PageContext(req)).response(error.status)
         }
     }
 

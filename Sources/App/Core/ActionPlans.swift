@@ -37,20 +37,30 @@ enum ActionPlans {
         }
     }
 
+    /// Records progress on the version the writer read (`basedOn`; nil: 428). Changed by
+    /// someone else since, nothing is saved (412, saying who changed it and what it says now).
+    /// The action's row is held from the first statement, so the check and the write are one
+    /// step, and when help started is the first time, whoever else moves it on at once.
     static func update(
-        _ actionID: UUID, of episodeID: UUID, status: ActionStatus, outcomeNote: String, by signedIn: SignedIn,
-        on db: any Database
+        _ actionID: UUID, of episodeID: UUID, status: ActionStatus, outcomeNote: String, basedOn: Int?,
+        by signedIn: SignedIn, on db: any Database
     ) async throws -> PlanAction {
         guard
-            let action = try await PlanAction.query(on: db).filter(\.$id == actionID).filter(\.$episode.$id == episodeID).first()
+            let read = try await PlanAction.query(on: db).filter(\.$id == actionID).filter(\.$episode.$id == episodeID).first()
         else { throw AppError.notFound("action") }
         let authorised = try await Access.episode(
-            episodeID, .updateAction(owner: action.$ownerPractitioner.id), by: signedIn, on: db)
+            episodeID, .updateAction(owner: read.$ownerPractitioner.id), by: signedIn, on: db)
         guard outcomeNote.count <= 2_000 else {
             throw AppError.invalid(field: "outcomeNote", "Keep the outcome note to 2,000 characters or fewer")
         }
+        guard let basedOn else { throw AppError.versionRequired }
         return try await db.transaction { db in
+            try await StateChange.lock(PlanAction.schema, id: actionID, on: db)
+            guard let action = try await PlanAction.query(on: db).filter(\.$id == actionID).with(\.$updatedBy).first()
+            else { throw AppError.notFound("action") }
+            guard action.version == basedOn else { throw AppError.staleAction(action) }
             action.update(status: status, outcomeNote: outcomeNote)
+            (action.version, action.$updatedBy.id, action.updatedAt) = (action.version + 1, signedIn.id, Date())
             try await action.save(on: db)
             try await Audit.record(
                 on: db, by: signedIn, .updateAction, child: authorised.child.id, episode: episodeID,

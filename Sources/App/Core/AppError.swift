@@ -71,6 +71,25 @@ package struct AppError: Error, AbortError {
             "Send If-Match with the ETag of the assessment as you read it (GET …/assessment), so that nothing saved since is overwritten"
     )
 
+    static let versionRequired = AppError(
+        status: .preconditionRequired, code: "if-match-required",
+        message:
+            "Send If-Match with the version you read (as its ETag, such as \"3\"), so that nothing changed since is overwritten")
+
+    /// An action changed by someone else since the writer read it (412): who and when, not
+    /// what (reading it again is a read of the child's record, audited).
+    static func staleAction(_ action: PlanAction) -> AppError {
+        let who = action.updatedBy?.name ?? "Someone else"
+        let when = action.updatedAt.map { " at \(Format.dateTime($0))" } ?? ""
+        var error = AppError(
+            status: .preconditionFailed, code: "edit-conflict",
+            message:
+                "\(who) changed this action\(when) since you read it. Nothing you sent was saved: read it again and send your change on what it says now"
+        )
+        error.headers.replaceOrAdd(name: .eTag, value: RecordVersion.etag(action.version))
+        return error
+    }
+
     static let conflictCompleted = AppError(
         status: .conflict, code: "assessment-completed",
         message: "This assessment is completed and can no longer be changed; start a review to make a new version")

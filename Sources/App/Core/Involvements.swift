@@ -209,6 +209,8 @@ enum Involvements {
         }
         let (involvement, child, shield) = try await managed(found.$involvement.id, by: signedIn, on: db)
         return try await db.transaction { db in
+            // Held first: of withdrawals at once one withdraws; the rest find it withdrawn.
+            try await StateChange.lock(InvolvementDisclosure.schema, id: disclosureID, on: db)
             let disclosure = try await InvolvementDisclosure.query(on: db).filter(\.$id == disclosureID)
                 .with(\.$practitioner) { $0.with(\.$organisation) }.first()!
             guard disclosure.withdrawnAt == nil else { return Disclosed(disclosure: disclosure, shield: shield) }

@@ -13,12 +13,15 @@ enum NameProposals {
         _ kind: NameKind, givenName: String, familyName: String, reason: String, for child: Child, by signedIn: SignedIn,
         on db: any Database
     ) async throws -> NameProposal {
-        if let waiting = try await NameProposal.query(on: db).filter(\.$child.$id == child.id!)
-            .filter(\.$proposedBy.$id == signedIn.id).filter(\.$decision == .pending).first()
-        {
-            return waiting
-        }
-        return try await db.transaction { db in
+        try await db.transaction { db in
+            // The child's row held first: of proposals sent at once (a double click), one is made
+            // and the others find it waiting.
+            try await StateChange.lock(Child.schema, id: child.id!, on: db)
+            if let waiting = try await NameProposal.query(on: db).filter(\.$child.$id == child.id!)
+                .filter(\.$proposedBy.$id == signedIn.id).filter(\.$decision == .pending).first()
+            {
+                return waiting
+            }
             let proposal = NameProposal()
             proposal.$child.id = child.id!
             proposal.$localAuthority.id = child.$localAuthority.id

@@ -23,6 +23,10 @@ final class PlanAction: Model, @unchecked Sendable {
     @OptionalField(key: "completed_at") var completedAt: Date?
     @Parent(key: "created_by_id") var createdBy: Practitioner
     @Field(key: "created_at") var createdAt: Date
+    /// One more with each change: a change names the version it was made on.
+    @Field(key: "version") var version: Int
+    @OptionalParent(key: "updated_by_id") var updatedBy: Practitioner?
+    @OptionalField(key: "updated_at") var updatedAt: Date?
 
     init() {}
     init(episodeID: UUID, planned: PlannedAction, ownerID: UUID?, createdByID: UUID) {
@@ -36,6 +40,7 @@ final class PlanAction: Model, @unchecked Sendable {
         self.outcomeNote = ""
         self.$createdBy.id = createdByID
         self.createdAt = Date()
+        self.version = 1
     }
 
     var elementCodes: [String] { elementStorage.split(separator: ",").map(String.init) }

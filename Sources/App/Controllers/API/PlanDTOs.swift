@@ -37,6 +37,8 @@ struct ActionDTO: Encodable {
     let outcomeNote: String
     let startedAt: Date?
     let completedAt: Date?
+    /// Named in `If-Match` (as `"3"`) to change the action.
+    let version: Int
 
     init(_ action: PlanAction) {
         id = action.id!
@@ -51,6 +53,7 @@ struct ActionDTO: Encodable {
         outcomeNote = action.outcomeNote
         startedAt = action.startedAt
         completedAt = action.completedAt
+        version = action.version
     }
 }
 

@@ -63,18 +63,23 @@ struct PlanPage {
 
     private func progressForm(_ action: PlanAction, _ context: PageContext) -> Node<HTML.BodyContext> {
         let id = action.id!.uuidString.lowercased()
+        let problem = problems.first { $0.field == "status.\(id)" }
         return .details(
-            .class("govuk-details"),
+            .class("govuk-details"), .attribute(named: "open", value: problem == nil ? nil : "open"),
             .summary(.class("govuk-details__summary"), .text("Update: \(action.description)")),
             .div(
                 .class("govuk-details__text"),
                 GOVUK.postForm(
                     action: .action(action.id!), csrf: context.csrf,
+                    // The version this form shows: a change made since is not overwritten.
+                    .input(.type(.hidden), .name("version.\(id)"), .value(String(action.version))),
                     GOVUK.choices(
                         legend: "Progress", name: "status.\(id)",
                         options: ActionStatus.allCases.map { .init(value: $0.rawValue, label: $0.title) },
-                        selected: [action.status.rawValue], inline: true),
-                    GOVUK.textArea(label: "What happened", name: "outcomeNote.\(id)", value: action.outcomeNote, rows: 2),
+                        selected: [typed["status.\(id)"] ?? action.status.rawValue], error: problem, inline: true),
+                    GOVUK.textArea(
+                        label: "What happened", name: "outcomeNote.\(id)",
+                        value: typed["outcomeNote.\(id)"] ?? action.outcomeNote, rows: 2),
                     GOVUK.button("Save progress", secondary: true)
                 )
             )
