@@ -120,13 +120,9 @@ import VaporTesting
         try await TestWorld.run { (world: TestWorld) async throws in
             let amy = try await world.token("amy@demo.test")
             let episode = try await world.childWithEpisode(as: amy).episodeID
-            let added = try await world.send(
-                .POST, APIURL.actions(episode).path, token: amy,
-                raw:
-                    #"{"description": "Sleep clinic", "elementCodes": ["dev.health.general"], "ownerAgency": "Health", "dueOn": "2027-01-05"}"#
-            )
-            let action = try #require(UUID(uuidString: try world.json(added)["id"] as? String ?? ""))
-            #expect(try world.json(added)["version"] as? Int == 1)
+            let action = try await world.addAction(to: episode, token: amy)
+            let plan = try world.json(try await world.send(.GET, APIURL.actions(episode).path, token: amy))
+            #expect((plan["actions"] as? [[String: Any]])?.first?["version"] as? Int == 1)
             func patch(_ body: String, ifMatch: String?) async throws -> TestingHTTPResponse {
                 var headers: HTTPHeaders = [:]
                 if let ifMatch { headers.replaceOrAdd(name: .ifMatch, value: ifMatch) }

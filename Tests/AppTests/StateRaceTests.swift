@@ -71,12 +71,7 @@ import VaporTesting
         try await TestWorld.run { (world: TestWorld) async throws in
             let amy = try await world.token("amy@demo.test")
             let episode = try await world.childWithEpisode(as: amy).episodeID
-            let added = try await world.send(
-                .POST, APIURL.actions(episode).path, token: amy,
-                raw:
-                    #"{"description": "Sleep clinic", "elementCodes": ["dev.health.general"], "ownerAgency": "Health", "dueOn": "2027-01-05"}"#
-            )
-            let action = try #require(UUID(uuidString: try world.json(added)["id"] as? String ?? ""))
+            let action = try await world.addAction(to: episode, token: amy)
             let statuses = try await Self.atOnce(8) { index in
                 try await world.send(
                     .PATCH, APIURL.action(episode: episode, action: action).path, token: amy,
@@ -135,6 +130,42 @@ import VaporTesting
             #expect(statuses.allSatisfy { $0 == .ok }, "\(statuses)")
             let audited = try await AuditEvent.query(on: world.app.db).filter(\.$action == "withdraw-disclosure").count()
             #expect(audited == 1)
+        }
+    }
+
+    /// A save racing the episode's close lands wholly before it or not at all (409
+    /// episode-closed): nothing is written to a closed episode.
+    @Test func aSaveRacingACloseLandsBeforeItOrNotAtAll() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let amy = try await world.token("amy@demo.test")
+            let erin = try await world.token("erin@demo.test")
+            for _ in 0..<5 {  // rounds, since a race may go either way in one
+                let episode = try await world.childWithEpisode(as: amy).episodeID
+                let read = try #require(
+                    try await world.send(.GET, APIURL.assessment(episode).path, token: amy).headers.first(name: .eTag))
+                let statuses = try await Self.atOnce(8) { index in
+                    index == 0
+                        ? try await world.send(
+                            .POST, APIURL.close(episode).path, token: erin,
+                            raw: #"{"reason": "needs-met", "note": "Going well."}"#
+                        ).status
+                        : try await world.send(
+                            .PUT, APIURL.assessment(episode).path, token: amy, raw: #"{"conclusions": "Writer \#(index)"}"#,
+                            headers: ["If-Match": read]
+                        ).status
+                }
+                #expect(statuses[0] == .ok, "\(statuses)")
+                #expect(
+                    statuses.dropFirst().allSatisfy { [.ok, .preconditionFailed, .conflict, .forbidden].contains($0) },
+                    "\(statuses)")
+                let close = try #require(
+                    try await AuditEvent.query(on: world.app.db).filter(\.$action == "close-episode")
+                        .filter(\.$episodeID == episode).first())
+                let saves = try await AuditEvent.query(on: world.app.db).filter(\.$action == "save-assessment")
+                    .filter(\.$episodeID == episode).all()
+                #expect(saves.allSatisfy { $0.sequence < close.sequence }, "no save recorded after the close")
+                #expect(saves.count == statuses.dropFirst().filter { $0 == .ok }.count)
+            }
         }
     }
 

@@ -79,6 +79,17 @@ struct TestWorld {
         return try await send(.PUT, APIURL.assessment(episode).path, token: token, raw: raw, headers: headers)
     }
 
+    /// Adds an action to an episode's plan (owned by Health, due in January); its id.
+    func addAction(to episode: UUID, token: String) async throws -> UUID {
+        let added = try await send(
+            .POST, APIURL.actions(episode).path, token: token,
+            raw:
+                #"{"description": "Sleep clinic", "elementCodes": ["dev.health.general"], "ownerAgency": "Health", "dueOn": "2027-01-05"}"#
+        )
+        #expect(added.status == .created)
+        return try #require(UUID(uuidString: try json(added)["id"] as? String ?? ""))
+    }
+
     /// Moves an action on as a client that read the plan first: naming the version it read
     /// (none when the read was refused, so the change is refused for the same reason).
     func updateAction(_ action: UUID, of episode: UUID, token: String?, raw: String) async throws -> TestingHTTPResponse {

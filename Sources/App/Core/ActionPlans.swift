@@ -55,6 +55,7 @@ enum ActionPlans {
         }
         guard let basedOn else { throw AppError.versionRequired }
         return try await db.transaction { db in
+            try await StateChange.requireOpen(episodeID, on: db)
             try await StateChange.lock(PlanAction.schema, id: actionID, on: db)
             guard let action = try await PlanAction.query(on: db).filter(\.$id == actionID).with(\.$updatedBy).first()
             else { throw AppError.notFound("action") }

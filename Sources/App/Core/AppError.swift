@@ -90,6 +90,10 @@ package struct AppError: Error, AbortError {
         return error
     }
 
+    static let closedMeanwhile = AppError(
+        status: .conflict, code: "episode-closed",
+        message: "This episode was closed while you were writing, so nothing was saved; ask its coordinator if it should reopen")
+
     static let conflictCompleted = AppError(
         status: .conflict, code: "assessment-completed",
         message: "This assessment is completed and can no longer be changed; start a review to make a new version")

@@ -150,6 +150,7 @@ enum Episodes {
         guard let basedOn else { throw AppError.revisionRequired }
         let assessmentID = try await latestAssessment(of: id, on: db).requireID()
         return try await db.transaction { db in
+            try await StateChange.requireOpen(id, on: db)
             try await StateChange.lock(Assessment.schema, id: assessmentID, on: db)
             guard let assessment = try await Assessment.find(assessmentID, on: db) else { throw AppError.notFound("assessment") }
             guard assessment.status == .draft else { throw AppError.conflictCompleted }

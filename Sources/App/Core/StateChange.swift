@@ -18,6 +18,14 @@ enum StateChange {
         guard !changed.isEmpty else { throw refusal }
     }
 
+    /// Holds the episode's row for a write to what it holds and checks it is still open: a close
+    /// at the same moment then comes wholly before the write (409 episode-closed) or after it.
+    /// First in the transaction, before any other row is held (a close holds the episode's).
+    static func requireOpen(_ episodeID: UUID, on db: any Database) async throws {
+        try await lock(Episode.schema, id: episodeID, on: db)
+        guard try await Episode.find(episodeID, on: db)?.status == .open else { throw AppError.closedMeanwhile }
+    }
+
     /// Holds row `id` of `table` until the caller's transaction ends, so changes that read
     /// before they write (a lead's term ended and another begun) take turns. First in the
     /// transaction: PostgreSQL locks the row; SQLite, which locks the whole database, is made to
