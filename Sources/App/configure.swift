@@ -249,6 +249,7 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
     app.migrations.add(CreateSealingState())
     app.migrations.add(CreateAssessmentRevisions())
     app.migrations.add(AddActionVersions())
+    app.migrations.add(AddMeetingVersions())
 
     // Sessions live in the database, so app servers hold no state of their own.
     app.sessions.use { _ in DigestSessions() }

@@ -357,7 +357,7 @@ import VaporTesting
                 [
                     "attendance": invitations.map { ["invitationId": $0["id"]!, "attendance": "attended"] },
                     "minutes": "Agreed a plan for mornings.", "decisions": "Ben to lead.",
-                ])
+                ], headers: [HTTPHeaders.Name.ifMatch.description: RecordVersion.etag(1)])
         },
         // Amy may hand the lead on only as agreed at a held meeting: her 422 names the basis.
         row("changeLeadProfessional", "422 403 403 403 201 403 403 403 403 403 403 403") { scene, _ in

@@ -331,10 +331,15 @@ import VaporTesting
             let everyone = (meetingJSON["invitations"] as? [[String: Any]] ?? []).map {
                 ["invitationId": $0["id"] as! String, "attendance": "attended"]
             }
+            let recorded = try TestWorld.jsonText(["attendance": everyone])
             #expect(
-                try await call(
-                    .PUT, attendance, attendancePath, token: amy, raw: try TestWorld.jsonText(["attendance": everyone])
-                ).status == .ok)
+                try await call(.PUT, attendance, attendancePath, token: amy, raw: recorded).status == .preconditionRequired)
+            #expect(
+                try await call(.PUT, attendance, attendancePath, token: amy, raw: recorded, headers: ["If-Match": #""1""#])
+                    .status == .ok)
+            #expect(
+                try await call(.PUT, attendance, attendancePath, token: amy, raw: recorded, headers: ["If-Match": #""1""#])
+                    .status == .preconditionFailed)
             let lead = "/api/v1/episodes/{id}/lead-professional"
             let leadPath = "/api/v1/episodes/\(episodeID)/lead-professional"
             #expect(

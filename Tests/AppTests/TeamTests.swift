@@ -43,10 +43,34 @@ import VaporTesting
             #expect(try world.error(partial).field?.hasPrefix("attendance.") == true)
             var all = firstTwo
             all.append(["invitationId": invitations[2]["id"] as! String, "attendance": "apologies"])
-            let held = try await world.send(
-                .PUT, attendancePath, token: amy, raw: try TestWorld.jsonText(["attendance": all, "minutes": "Plan agreed"]))
+            let record = try TestWorld.jsonText(["attendance": all, "minutes": "Plan agreed"])
+            #expect(try await world.send(.PUT, attendancePath, token: amy, raw: record).status == .preconditionRequired)
+            let held = try await world.send(.PUT, attendancePath, token: amy, raw: record, headers: ["If-Match": #""1""#])
             #expect(held.status == .ok)
             #expect(try world.json(held)["held"] as? Bool == true)
+            #expect(held.headers.first(name: .eTag) == #""2""#)
+
+            // Issue 15: recorded again on the version already recorded over, nothing is saved.
+            let stale = try await world.send(
+                .PUT, attendancePath, token: amy,
+                raw: try TestWorld.jsonText(["attendance": all, "minutes": "Written from notes at home"]),
+                headers: ["If-Match": #""1""#])
+            #expect(stale.status == .preconditionFailed)
+            #expect(try world.error(stale).message.contains("Amy Clarke changed this meeting’s record"))
+            #expect(try world.json(held)["minutes"] as? String == "Plan agreed")
+            let page = PageTests.Browser(world)
+            try await page.signIn("amy@demo.test")
+            _ = try await page.get(SiteURL.meeting(meetingID).path)
+            let resent = try await page.post(
+                SiteURL.meeting(meetingID).path,
+                [("version", "1"), ("minutes", "Typed in the meeting <b>")]
+                    + invitations.map { ("attendance.\(($0["id"] as! String).lowercased())", "attended") })
+            #expect(resent.status == .conflict)
+            #expect(resent.body.string.contains("changed this meeting’s record"))
+            #expect(resent.body.string.contains("Typed in the meeting &lt;b&gt;</textarea>"), "what was typed is kept")
+            #expect(resent.body.string.contains("Plan agreed"), "with the record as it is now")
+            let minutes = try await TACMeeting.find(meetingID, on: world.app.db)?.minutes
+            #expect(minutes == "Plan agreed")
 
             // The coordinator sees a team that has met without a lead.
             let erinPage = PageTests.Browser(world)
@@ -165,7 +189,7 @@ import VaporTesting
             let recorded = try await browser.post(
                 SiteURL.meeting(meeting.id!).path,
                 meeting.invitations.map { ("attendance.\($0.id!.uuidString.lowercased())", "attended") } + [
-                    ("minutes", "Good start")
+                    ("version", "\(meeting.version)"), ("minutes", "Good start"),
                 ])
             #expect(recorded.status == .seeOther)
             let page = try await browser.get(SiteURL.meeting(meeting.id!).path).body.string

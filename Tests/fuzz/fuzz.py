@@ -63,15 +63,15 @@ class API:
         return self.call("POST", "/api/v1/auth/token", body={"email": email, "password": PASSWORD})["token"]
 
 
-def etag(base, path, token, item=None):
+def etag(base, path, token, item=None, entries="actions"):
     """The ETag of what `path` reads now, for If-Match; with `item`, the version of the entry
-    with that id in the list it reads (an action of the plan)."""
+    with that id in its list `entries` (an action of the plan, a meeting of the team)."""
     request = urllib.request.Request(base + path, headers={"Authorization": f"Bearer {token}"})
     with urllib.request.urlopen(request) as response:
         if item is None:
             return response.headers["ETag"]
         read = json.loads(response.read())
-        return '"%d"' % next(entry["version"] for entry in read["actions"] if entry["id"].lower() == item.lower())
+        return '"%d"' % next(entry["version"] for entry in read[entries] if entry["id"].lower() == item.lower())
 
 
 def start(data):
@@ -227,7 +227,8 @@ def fixtures(api, document):
         "POST /api/v1/episodes/{id}/family-members": {"path": {"id": main}},
         "POST /api/v1/episodes/{id}/meetings": {"path": {"id": main}},
         "PUT /api/v1/episodes/{id}/meetings/{meetingId}/attendance": {
-            "path": {"id": main, "meetingId": meeting["id"]}, "body": {"attendance": attendance}},
+            "path": {"id": main, "meetingId": meeting["id"]}, "body": {"attendance": attendance},
+            "etag": f"/api/v1/episodes/{main}/team", "item": meeting["id"], "list": "meetings"},
         "POST /api/v1/episodes/{id}/lead-professional": {"persona": "erin", "path": {"id": led}},
         "GET /api/v1/episodes/{id}/actions": {"path": {"id": main}},
         "POST /api/v1/episodes/{id}/actions": {"path": {"id": main}},
@@ -288,7 +289,8 @@ def main():
                 f.write(f"[phases.{phase}.extra-data-sources]\nresponses = false\n")
             # A save without If-Match is refused with 428 Precondition Required (RFC 6585).
             for operation in ["PUT /api/v1/episodes/{id}/assessment", "PATCH /api/v1/episodes/{id}/assessment/parts/{part}",
-                              "PATCH /api/v1/episodes/{id}/actions/{actionId}"]:
+                              "PATCH /api/v1/episodes/{id}/actions/{actionId}",
+                              "PUT /api/v1/episodes/{id}/meetings/{meetingId}/attendance"]:
                 f.write(f'[[operations]]\ninclude-name = "{operation}"\n'
                         'checks.missing_required_header.expected-statuses = ["400", "401", "403", "406", "415", "422", "428"]\n')
         # As a module of this interpreter: a new `st` script may not be on PATH yet.

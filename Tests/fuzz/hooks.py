@@ -51,7 +51,8 @@ def map_case(context, case):
     if fixture.get("etag") and positive(case, "header"):
         # A change names the version it was made on: the one read just now, as the persona.
         persona = fixture.get("persona", "amy")
-        tag = etag(FIXTURES["base"], fixture["etag"], FIXTURES["tokens"][persona], fixture.get("item"))
+        tag = etag(FIXTURES["base"], fixture["etag"], FIXTURES["tokens"][persona], fixture.get("item"),
+                   fixture.get("list", "actions"))
         case.headers = {**(case.headers or {}), "If-Match": tag}
     return case
 

@@ -78,13 +78,21 @@ struct TeamController {
         do {
             _ = try await Teams.recordMeeting(
                 page.meeting.id!, of: page.authorised.id,
-                MeetingRecord(attendance: attendance, minutes: form["minutes"], decisions: form["decisions"]), by: signedIn,
-                on: req.db)
+                MeetingRecord(attendance: attendance, minutes: form["minutes"], decisions: form["decisions"]),
+                basedOn: Int(form["version"]) ?? 0, by: signedIn, on: req.db)
             return req.redirect(to: SiteURL.meeting(page.meeting.id!).path)
-        } catch let error as AppError where !error.problems.isEmpty {
-            page.problems = error.problems
+        } catch let error as AppError where !error.problems.isEmpty || error.status == .preconditionFailed {
+            // Recorded by someone else meanwhile: shown above the form, what was typed kept.
+            page.problems = error.problems.isEmpty ? [FieldProblem(field: "minutes", message: error.message)] : error.problems
             page.typed = form.values
-            return page.render(PageContext(req)).response(.unprocessableEntity)
+            if error.status == .preconditionFailed {
+                // The record as it is now (this page was read before the attempt).
+                page = MeetingPage(
+                    authorised: page.authorised, meeting: try await Teams.meeting(page.meeting.id!, by: signedIn, on: req.db).1,
+                    mayRecord: page.mayRecord, problems: page.problems, typed: page.typed,
+                    editingSession: page.editingSession, resending: true)
+            }
+            return page.render(PageContext(req)).response(error.status == .preconditionFailed ? .conflict : error.status)
         }
     }
 

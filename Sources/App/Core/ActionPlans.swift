@@ -59,7 +59,9 @@ enum ActionPlans {
             try await StateChange.lock(PlanAction.schema, id: actionID, on: db)
             guard let action = try await PlanAction.query(on: db).filter(\.$id == actionID).with(\.$updatedBy).first()
             else { throw AppError.notFound("action") }
-            guard action.version == basedOn else { throw AppError.staleAction(action) }
+            guard action.version == basedOn else {
+                throw AppError.stale("action", by: action.updatedBy, at: action.updatedAt, now: action.version)
+            }
             action.update(status: status, outcomeNote: outcomeNote)
             (action.version, action.$updatedBy.id, action.updatedAt) = (action.version + 1, signedIn.id, Date())
             try await action.save(on: db)

@@ -76,17 +76,17 @@ package struct AppError: Error, AbortError {
         message:
             "Send If-Match with the version you read (as its ETag, such as \"3\"), so that nothing changed since is overwritten")
 
-    /// An action changed by someone else since the writer read it (412): who and when, not
-    /// what (reading it again is a read of the child's record, audited).
-    static func staleAction(_ action: PlanAction) -> AppError {
-        let who = action.updatedBy?.name ?? "Someone else"
-        let when = action.updatedAt.map { " at \(Format.dateTime($0))" } ?? ""
+    /// A record (an action, a meeting's record) changed by someone else since the writer read
+    /// it (412): who and when, not what (reading it again is a read of the child's record,
+    /// audited).
+    static func stale(_ record: String, by person: Practitioner?, at date: Date?, now version: Int) -> AppError {
+        let when = date.map { " at \(Format.dateTime($0))" } ?? ""
         var error = AppError(
             status: .preconditionFailed, code: "edit-conflict",
             message:
-                "\(who) changed this action\(when) since you read it. Nothing you sent was saved: read it again and send your change on what it says now"
+                "\(person?.name ?? "Someone else") changed this \(record)\(when) since you read it. Nothing you sent was saved: read it again and send your change on what it says now"
         )
-        error.headers.replaceOrAdd(name: .eTag, value: RecordVersion.etag(action.version))
+        error.headers.replaceOrAdd(name: .eTag, value: RecordVersion.etag(version))
         return error
     }
 

@@ -71,8 +71,11 @@ enum Teams {
     }
 
     /// Records that a meeting was held: who came, the minutes and the decisions.
+    /// Records who came, the minutes and the decisions, on the version the writer read
+    /// (`basedOn`; nil: 428); recorded by someone else since, nothing is saved (412).
     static func recordMeeting(
-        _ meetingID: UUID, of episodeID: UUID, _ record: MeetingRecord, by signedIn: SignedIn, on db: any Database
+        _ meetingID: UUID, of episodeID: UUID, _ record: MeetingRecord, basedOn: Int?, by signedIn: SignedIn,
+        on db: any Database
     ) async throws -> TACMeeting {
         let authorised = try await Access.episode(episodeID, .coordinate, by: signedIn, on: db)
         let meeting = try await meeting(meetingID, of: episodeID, on: db)
@@ -81,7 +84,15 @@ enum Teams {
         }
         let problems = record.problems(invitees: meeting.invitations.compactMap(\.id))
         guard problems.isEmpty else { throw AppError.invalid(problems) }
+        guard let basedOn else { throw AppError.versionRequired }
         return try await db.transaction { db in
+            try await StateChange.requireOpen(episodeID, on: db)
+            try await StateChange.lock(TACMeeting.schema, id: meetingID, on: db)
+            let meeting = try await self.meeting(meetingID, of: episodeID, on: db)
+            guard meeting.version == basedOn else {
+                let by = try await meeting.$updatedBy.get(on: db)
+                throw AppError.stale("meeting’s record", by: by, at: meeting.updatedAt, now: meeting.version)
+            }
             for invitation in meeting.invitations {
                 invitation.attendance = record.attendance[invitation.id!] ?? invitation.attendance
                 try await invitation.save(on: db)
@@ -90,6 +101,7 @@ enum Teams {
             meeting.minutes = record.minutes
             meeting.decisions = record.decisions
             meeting.recordedAt = Date()
+            (meeting.version, meeting.$updatedBy.id, meeting.updatedAt) = (meeting.version + 1, signedIn.id, Date())
             try await meeting.save(on: db)
             try await Audit.record(
                 on: db, by: signedIn, .recordMeeting, child: authorised.child.id, episode: episodeID,

@@ -37,6 +37,10 @@ final class TACMeeting: Model, @unchecked Sendable {
     @Parent(key: "created_by_id") var createdBy: Practitioner
     @OptionalField(key: "recorded_at") var recordedAt: Date?
     @Children(for: \.$meeting) var invitations: [TACInvitation]
+    /// One more with each recording: a recording names the version it was made on.
+    @Field(key: "version") var version: Int
+    @OptionalParent(key: "updated_by_id") var updatedBy: Practitioner?
+    @OptionalField(key: "updated_at") var updatedAt: Date?
 
     init() {}
     init(episodeID: UUID, plan: MeetingPlan, createdByID: UUID) {
@@ -47,6 +51,7 @@ final class TACMeeting: Model, @unchecked Sendable {
         self.minutes = ""
         self.decisions = ""
         self.$createdBy.id = createdByID
+        self.version = 1
     }
 }
 

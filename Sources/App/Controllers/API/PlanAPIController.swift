@@ -21,22 +21,11 @@ struct PlanAPIController {
         let actionID = try req.id("action", parameter: "actionId")
         let body = try await req.decodeJSON(ActionUpdateRequest.self)
         let action = try await ActionPlans.update(
-            actionID, of: id, status: body.status, outcomeNote: body.outcomeNote ?? "", basedOn: try Self.basedOn(req),
+            actionID, of: id, status: body.status, outcomeNote: body.outcomeNote ?? "", basedOn: try req.recordVersion(),
             by: try req.signedIn, on: req.db)
         let response = try ActionDTO(action).json()
         response.headers.replaceOrAdd(name: .eTag, value: RecordVersion.etag(action.version))
         return response
-    }
-
-    /// The version `If-Match` names: nil without one (428); anything but a version in quotes
-    /// is refused, naming it (422).
-    static func basedOn(_ req: Request) throws -> Int? {
-        guard let header = req.headers.first(name: .ifMatch) else { return nil }
-        guard header.utf8.count <= 200, let version = RecordVersion.parse(header) else {
-            throw AppError.invalid(
-                field: "If-Match", "Send If-Match as the action’s version in quotes, as read: for example \"3\"")
-        }
-        return version
     }
 
     /// PUT /api/v1/episodes/{id}/plan-review

@@ -50,9 +50,12 @@ struct TeamAPIController {
         let meetingID = try req.id("meeting", parameter: "meetingId")
         let body = try await req.decodeJSON(AttendanceRequest.self)
         let signedIn = try req.signedIn
-        _ = try await Teams.recordMeeting(meetingID, of: id, body.record, by: signedIn, on: req.db)
+        _ = try await Teams.recordMeeting(
+            meetingID, of: id, body.record, basedOn: try req.recordVersion(), by: signedIn, on: req.db)
         let (authorised, loaded) = try await Teams.meeting(meetingID, by: signedIn, on: req.db)
-        return try MeetingDTO(loaded, shield: authorised.shield).json()
+        let response = try MeetingDTO(loaded, shield: authorised.shield).json()
+        response.headers.replaceOrAdd(name: .eTag, value: RecordVersion.etag(loaded.version))
+        return response
     }
 
     /// POST /api/v1/episodes/{id}/lead-professional

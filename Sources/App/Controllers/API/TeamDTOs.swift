@@ -48,6 +48,8 @@ struct MeetingDTO: Encodable {
     let minutes: String
     let decisions: String
     let invitations: [Invitation]
+    /// Named in `If-Match` (as `"3"`) to record the meeting.
+    let version: Int
 
     init(_ meeting: TACMeeting, shield: Shield) {
         id = meeting.id!
@@ -57,6 +59,7 @@ struct MeetingDTO: Encodable {
         held = meeting.held
         minutes = meeting.minutes
         decisions = meeting.decisions
+        version = meeting.version
         invitations = meeting.invitations.map {
             Invitation(
                 id: $0.id!, name: $0.name, practitionerId: $0.$practitioner.id, familyMemberId: $0.$familyMember.id,

@@ -198,6 +198,9 @@ struct MeetingPage {
     var typed: [String: String] = [:]
     /// This visit's editing session: writing the meeting up counts as meeting time.
     var editingSession: UUID? = nil
+    /// Recorded by someone else while this person wrote: their record is shown, and the form
+    /// again below it with what this person typed.
+    var resending = false
 
     static let outcomes: [GOVUK.Option] = [Attendance.attended, .apologies, .didNotAttend].map {
         .init(value: $0.rawValue, label: $0.title)
@@ -213,8 +216,9 @@ struct MeetingPage {
                 ("When", Format.dateTime(meeting.scheduledAt)), ("Where", shield.text(meeting.place)),
                 ("Status", meeting.held ? "Held" : "Planned"),
             ]),
-            meeting.held
-                ? .group(
+            .if(
+                meeting.held,
+                .group(
                     GOVUK.table(
                         caption: "Attendance", headers: ["Who", "Agency", "Attendance"],
                         rows: meeting.invitations.map { invitation in
@@ -224,12 +228,15 @@ struct MeetingPage {
                             ]
                         }),
                     GOVUK.summaryList([("Minutes", meeting.minutes), ("Decisions", meeting.decisions)])
-                )
-                : .if(
-                    mayRecord,
-                    GOVUK.postForm(
+                )),
+            .if(
+                !meeting.held || resending,
+                mayRecord
+                    ? GOVUK.postForm(
                         action: .meeting(meeting.id!), csrf: context.csrf,
                         GOVUK.editingMarks(editingSession),
+                        // The version this form shows: a recording made since is not overwritten.
+                        .input(.type(.hidden), .name("version"), .value(String(meeting.version))),
                         .h2(.class("govuk-heading-m"), .text("After the meeting: who came?")),
                         .forEach(meeting.invitations) { invitation in
                             GOVUK.choices(
@@ -244,9 +251,9 @@ struct MeetingPage {
                             error: problems.first { $0.field == "minutes" }),
                         GOVUK.textArea(label: "Decisions", name: "decisions", value: typed["decisions"] ?? "", rows: 3),
                         GOVUK.button("Record the meeting")
-                    ),
-                    else: .p(.class("govuk-body"), .text("This meeting has not been recorded yet."))
-                )
+                    )
+                    : .p(.class("govuk-body"), .text("This meeting has not been recorded yet."))
+            )
         )
     }
 }
