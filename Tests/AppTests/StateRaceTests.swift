@@ -133,38 +133,45 @@ import VaporTesting
         }
     }
 
-    /// A save racing the episode's close lands wholly before it or not at all (409
-    /// episode-closed): nothing is written to a closed episode.
-    @Test func aSaveRacingACloseLandsBeforeItOrNotAtAll() async throws {
+    /// Writes racing the episode's close (saves of the assessment, actions added) land wholly
+    /// before it or not at all (409 episode-closed): nothing is written to a closed episode.
+    @Test func writesRacingACloseLandBeforeItOrNotAtAll() async throws {
         try await TestWorld.run { (world: TestWorld) async throws in
             let amy = try await world.token("amy@demo.test")
             let erin = try await world.token("erin@demo.test")
+            let action =
+                #"{"description": "Sleep clinic", "elementCodes": ["dev.health.general"], "ownerAgency": "Health", "dueOn": "2027-01-05"}"#
             for _ in 0..<5 {  // rounds, since a race may go either way in one
                 let episode = try await world.childWithEpisode(as: amy).episodeID
                 let read = try #require(
                     try await world.send(.GET, APIURL.assessment(episode).path, token: amy).headers.first(name: .eTag))
                 let statuses = try await Self.atOnce(8) { index in
-                    index == 0
-                        ? try await world.send(
+                    switch index {
+                    case 0:
+                        try await world.send(
                             .POST, APIURL.close(episode).path, token: erin,
                             raw: #"{"reason": "needs-met", "note": "Going well."}"#
                         ).status
-                        : try await world.send(
+                    case _ where index.isMultiple(of: 2):
+                        try await world.send(.POST, APIURL.actions(episode).path, token: amy, raw: action).status
+                    default:
+                        try await world.send(
                             .PUT, APIURL.assessment(episode).path, token: amy, raw: #"{"conclusions": "Writer \#(index)"}"#,
                             headers: ["If-Match": read]
                         ).status
+                    }
                 }
                 #expect(statuses[0] == .ok, "\(statuses)")
                 #expect(
-                    statuses.dropFirst().allSatisfy { [.ok, .preconditionFailed, .conflict, .forbidden].contains($0) },
+                    statuses.dropFirst().allSatisfy { [.ok, .created, .preconditionFailed, .conflict, .forbidden].contains($0) },
                     "\(statuses)")
                 let close = try #require(
                     try await AuditEvent.query(on: world.app.db).filter(\.$action == "close-episode")
                         .filter(\.$episodeID == episode).first())
-                let saves = try await AuditEvent.query(on: world.app.db).filter(\.$action == "save-assessment")
+                let writes = try await AuditEvent.query(on: world.app.db).filter(\.$action ~~ ["save-assessment", "add-action"])
                     .filter(\.$episodeID == episode).all()
-                #expect(saves.allSatisfy { $0.sequence < close.sequence }, "no save recorded after the close")
-                #expect(saves.count == statuses.dropFirst().filter { $0 == .ok }.count)
+                #expect(writes.allSatisfy { $0.sequence < close.sequence }, "no write recorded after the close")
+                #expect(writes.count == statuses.dropFirst().filter { $0 == .ok || $0 == .created }.count)
             }
         }
     }

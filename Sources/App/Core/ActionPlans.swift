@@ -29,6 +29,7 @@ enum ActionPlans {
         guard problems.isEmpty else { throw AppError.invalid(problems) }
         let owner = ownerID
         return try await db.transaction { db in
+            try await StateChange.requireOpen(episodeID, on: db)
             let action = PlanAction(episodeID: episodeID, planned: planned, ownerID: owner, createdByID: signedIn.id)
             try await action.create(on: db)
             try await Audit.record(
@@ -84,6 +85,7 @@ enum ActionPlans {
             throw AppError.invalid(field: "reviewOn", "Enter the review date, for example 2027-01-15")
         }
         try await db.transaction { db in
+            try await StateChange.requireOpen(episodeID, on: db)
             authorised.episode.planReviewOn = date
             try await authorised.episode.save(on: db)
             try await Audit.record(

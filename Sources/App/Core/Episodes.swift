@@ -286,6 +286,7 @@ enum Episodes {
         let problems = try assessment.content(keys).completionProblems()
         guard problems.isEmpty else { throw AppError.invalid(problems) }
         return try await db.transaction { db in
+            try await StateChange.requireOpen(id, on: db)
             let now = Date()
             try await StateChange.apply(
                 """
@@ -328,6 +329,7 @@ enum Episodes {
             throw AppError.invalid(field: "practitionerEmail", "\(target.name) already leads this episode’s team as its author")
         }
         return try await db.transaction { db in
+            try await StateChange.requireOpen(id, on: db)
             let share = EpisodeShare(episodeID: id, practitionerID: target.id!, sharedByID: signedIn.id, sharedAt: Date())
             try await share.create(on: db)
             try await Audit.record(
@@ -346,6 +348,7 @@ enum Episodes {
         let authorised = try await Access.episode(id, .changeConsent(change.kind), by: signedIn, on: db)
         guard problems.isEmpty else { throw AppError.invalid(problems) }
         return try await db.transaction { db in
+            try await StateChange.requireOpen(id, on: db)
             let now = Date()
             let consent: Consent
             if change.kind == .given, let record = change.record {
@@ -397,6 +400,7 @@ enum Episodes {
         }
         guard latest.status == .completed else { throw draftInProgress(latest.version) }
         return try await db.transaction { db in
+            try await StateChange.requireOpen(id, on: db)
             let content = try latest.content(keys)
             let review = try Assessment(
                 episodeID: id, version: latest.version + 1, authorID: signedIn.id, content: content, keys: keys)

@@ -34,6 +34,7 @@ enum Teams {
         }
         guard problems.isEmpty else { throw AppError.invalid(problems) }
         return try await db.transaction { db in
+            try await StateChange.requireOpen(episodeID, on: db)
             let member = FamilyMember(episodeID: episodeID, name: name, relationship: relationship, addedByID: signedIn.id)
             try await member.create(on: db)
             try await Audit.record(on: db, by: signedIn, .addFamilyMember, child: authorised.child.id, episode: episodeID)
@@ -57,6 +58,7 @@ enum Teams {
         }
         guard problems.isEmpty else { throw AppError.invalid(problems) }
         return try await db.transaction { db in
+            try await StateChange.requireOpen(episodeID, on: db)
             let meeting = TACMeeting(episodeID: episodeID, plan: plan, createdByID: signedIn.id)
             try await meeting.create(on: db)
             for practitioner in practitioners {
@@ -148,7 +150,7 @@ enum Teams {
         guard problems.isEmpty else { throw AppError.invalid(problems) }
         return try await db.transaction { db in
             // Changes at once take turns: each ends the term the one before began.
-            try await StateChange.lock(Episode.schema, id: episodeID, on: db)
+            try await StateChange.requireOpen(episodeID, on: db)
             let now = Date()
             for current in try await LeadProfessionalTerm.query(on: db).filter(\.$episode.$id == episodeID)
                 .filter(\.$endedAt == nil).all()

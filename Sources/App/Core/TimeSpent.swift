@@ -15,6 +15,7 @@ enum TimeSpent {
             throw AppError.invalid(problems)
         }
         return try await db.transaction { db in
+            try await StateChange.requireOpen(episodeID, on: db)
             let record = TimeRecord(
                 episodeID: episodeID, practitionerID: signedIn.id, activity: activity, minutes: minutes, on: entry.on)
             try await record.create(on: db)
