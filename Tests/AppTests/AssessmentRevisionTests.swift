@@ -187,15 +187,12 @@ import VaporTesting
             #expect(missing.status == .preconditionRequired)
             #expect(try world.error(missing).code == "if-match-required")
             for hostile in [
-                "*", #""v1-1.1.1.1.1.1"x"#, #""v1-1.1.1.1.1.999999999999999999999""#,
+                "*", #""v1-1.1.1.1.1.1"x"#, #""v1-1.1.1.1.1.999999999999999999999""#, String(repeating: "9", count: 100_000),
             ] {
-                #expect(
-                    try await Self.put(world, episode, amy, body, ifMatch: hostile).status == .preconditionFailed,
-                    "\(hostile.prefix(40))")
+                let refused = try await Self.put(world, episode, amy, body, ifMatch: hostile)
+                #expect(refused.status == .unprocessableEntity, "\(hostile.prefix(40))")
+                #expect(try world.error(refused).field == "If-Match")
             }
-            let huge = try await Self.put(world, episode, amy, body, ifMatch: String(repeating: "9", count: 100_000))
-            #expect(huge.status == .unprocessableEntity)
-            #expect(try world.error(huge).field == "If-Match")
             // Not a draft of this version: an ETag of another review round is stale too.
             #expect(try await Self.put(world, episode, amy, body, ifMatch: #""v2-1.1.1.1.1.1""#).status == .preconditionFailed)
             #expect(try await Self.stored(world, episode).reasonForAssessment.isEmpty)

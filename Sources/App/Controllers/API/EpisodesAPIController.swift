@@ -85,16 +85,15 @@ struct EpisodesAPIController {
         return try AssessmentDTO.response(saved, shield: authorised.shield, keys: try req.secrets)
     }
 
-    /// The revisions `If-Match` names: nil without one (428); one longer than any ETag of ours
-    /// is refused (422, as the document bounds it); one that is no ETag of ours names version 0,
-    /// which no assessment has, so it is stale (412).
+    /// The revisions `If-Match` names: nil without one (428); anything but an ETag of ours is
+    /// refused, naming it (422), as a record's version is.
     static func basedOn(_ req: Request) throws -> AssessmentRevisions? {
         guard let header = req.headers.first(name: .ifMatch) else { return nil }
-        guard header.utf8.count <= 200 else {
+        guard header.utf8.count <= 200, let revisions = AssessmentRevisions(etag: header) else {
             throw AppError.invalid(
-                field: "If-Match", "If-Match is longer than any ETag: send the one the assessment was read with")
+                field: "If-Match", "Send If-Match as the ETag the assessment was read with, for example \"v1-1.1.1.1.1.1\"")
         }
-        return AssessmentRevisions(etag: header) ?? AssessmentRevisions(version: 0)
+        return revisions
     }
 
     /// POST /api/v1/episodes/{id}/assessment/complete: completes the saved draft.
