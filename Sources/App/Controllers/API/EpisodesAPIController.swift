@@ -66,7 +66,7 @@ struct EpisodesAPIController {
         let id = try req.id("episode")
         let content = try await req.decodeJSON(AssessmentContent.self)
         let (authorised, saved) = try await Episodes.saveAssessment(
-            of: id, content: content, basedOn: try Self.basedOn(req), complete: false, by: try req.signedIn,
+            of: id, content: content, basedOn: try req.assessmentRevisions(), complete: false, by: try req.signedIn,
             keys: try req.secrets, on: req.db)
         return try AssessmentDTO.response(saved, shield: authorised.shield, keys: try req.secrets)
     }
@@ -80,20 +80,9 @@ struct EpisodesAPIController {
         }
         let content = try await req.decodeJSON(AssessmentContent.self)
         let (authorised, saved) = try await Episodes.saveAssessment(
-            of: id, content: content, only: part, basedOn: try Self.basedOn(req), complete: false, by: try req.signedIn,
+            of: id, content: content, only: part, basedOn: try req.assessmentRevisions(), complete: false, by: try req.signedIn,
             keys: try req.secrets, on: req.db)
         return try AssessmentDTO.response(saved, shield: authorised.shield, keys: try req.secrets)
-    }
-
-    /// The revisions `If-Match` names: nil without one (428); anything but an ETag of ours is
-    /// refused, naming it (422), as a record's version is.
-    static func basedOn(_ req: Request) throws -> AssessmentRevisions? {
-        guard let header = req.headers.first(name: .ifMatch) else { return nil }
-        guard header.utf8.count <= 200, let revisions = AssessmentRevisions(etag: header) else {
-            throw AppError.invalid(
-                field: "If-Match", "Send If-Match as the ETag the assessment was read with, for example \"v1-1.1.1.1.1.1\"")
-        }
-        return revisions
     }
 
     /// POST /api/v1/episodes/{id}/assessment/complete: completes the saved draft.
