@@ -9,8 +9,6 @@ public struct Settings: Sendable {
     public enum Store: Sendable {
         /// The embedded default: one file, zero set-up.
         case sqliteFile(String)
-        /// For tests: a private in-memory database.
-        case sqliteMemory
         /// Production: `DATABASE_URL=postgres://…`.
         case postgres(String)
     }
@@ -194,9 +192,6 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
         // WAL survives in the file; synchronous is FULL by default in the bundled SQLite,
         // and foreign keys are switched on for every connection by the driver.
         _ = try await (app.db as! any SQLDatabase).raw("PRAGMA journal_mode=WAL").all()
-    case .sqliteMemory:
-        giveSQLiteItsOwnThreads(app)
-        app.databases.use(.sqlite(.memory, sqlLogLevel: nil), as: .sqlite)
     case .postgres(let url):
         // Four connections a thread: a burst of sign-ins, each a short audit transaction in
         // turn on the chain's head, must not leave other requests waiting for a connection.
@@ -250,6 +245,8 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
     app.migrations.add(CreateAssessmentRevisions())
     app.migrations.add(AddActionVersions())
     app.migrations.add(AddMeetingVersions())
+    app.migrations.add(AddRecordVersions())
+    app.migrations.add(AddTeamVersions())
 
     // Sessions live in the database, so app servers hold no state of their own.
     app.sessions.use { _ in DigestSessions() }

@@ -46,15 +46,15 @@ import VaporTesting
 
             let amyID = try #require(
                 try await Practitioner.query(on: world.app.db).filter(\.$email == "amy@demo.test").first()?.id)
-            let disabled = try await world.send(
-                .PATCH, APIURL.adminPractitioner(amyID).path, token: fay, raw: #"{"disabled": true}"#)
+            let disabled = try await world.administer(
+                APIURL.adminPractitioner(amyID).path, token: fay, raw: #"{"disabled": true}"#)
             #expect(try world.json(disabled)["disabled"] as? Bool == true)
             #expect(try await world.send(.GET, APIURL.me.path, token: amy).status == .unauthorized)
             #expect(try await APIToken.query(on: world.app.db).filter(\.$practitioner.$id == amyID).count() == 0)
             let hanaID = try #require(
                 try await Practitioner.query(on: world.app.db).filter(\.$email == "hana@demo.test").first()?.id)
             #expect(
-                try await world.send(.PATCH, APIURL.adminPractitioner(hanaID).path, token: fay, raw: #"{"disabled": true}"#)
+                try await world.administer(APIURL.adminPractitioner(hanaID).path, token: fay, raw: #"{"disabled": true}"#)
                     .status == .notFound)
             #expect(try await world.send(.GET, APIURL.me.path, token: kayToken).status == .ok)
             // An administrator still never reads a child.
@@ -79,7 +79,12 @@ import VaporTesting
                 [("kind", "organisation"), ("organisationName", "Parkside Nursery"), ("agencyType", "early-years")])
             #expect(added.body.string.contains("Organisation added"))
             let amy = try #require(try await Practitioner.query(on: world.app.db).filter(\.$email == "amy@demo.test").first())
-            let disabled = try await fay.post(SiteURL.adminDisable(amy.id!).path, [("disabled", "yes")])
+            // A button from a list shown before another administrator's change saves nothing.
+            let stale = try await fay.post(SiteURL.adminDisable(amy.id!).path, [("disabled", "yes"), ("version", "0")])
+            #expect(stale.status == .conflict)
+            #expect(stale.body.string.contains("since you read it"))
+            let disabled = try await fay.post(
+                SiteURL.adminDisable(amy.id!).path, [("disabled", "yes"), ("version", "\(amy.version)")])
             #expect(disabled.body.string.contains("Amy Clarke is now disabled"))
         }
     }
@@ -97,8 +102,8 @@ import VaporTesting
                 (fayID, #"["la-admin", "coordinator"]"#), (fayID, #"["la-admin", "analyst"]"#),
                 (ben.id!, #"["practitioner", "la-admin"]"#),
             ] {
-                let response = try await world.send(
-                    .PATCH, APIURL.adminPractitioner(id).path, token: fay, raw: #"{"roles": \#(roles)}"#)
+                let response = try await world.administer(
+                    APIURL.adminPractitioner(id).path, token: fay, raw: #"{"roles": \#(roles)}"#)
                 #expect(response.status == .unprocessableEntity, "\(roles)")
                 #expect(try world.error(response).field == "roles", "\(roles)")
             }
@@ -128,8 +133,8 @@ import VaporTesting
             let ben = try await Practitioner.query(on: world.app.db).filter(\.$email == "ben@demo.test").first()!
             let episode = try await world.childWithEpisode(as: amy).episodeID
 
-            let asked = try await world.send(
-                .PATCH, APIURL.adminPractitioner(ben.id!).path, token: fay,
+            let asked = try await world.administer(
+                APIURL.adminPractitioner(ben.id!).path, token: fay,
                 raw: #"{"roles": ["practitioner", "coordinator"], "jobTitle": "Health visitor lead"}"#)
             #expect(asked.status == .ok)
             let account = try world.json(asked)
@@ -177,8 +182,8 @@ import VaporTesting
             let kay = try await Practitioner.query(on: world.app.db).filter(\.$email == "kay@demo.test").first()!
             #expect(kay.roles.isEmpty)
             // Another administrator, too, is asked for and approved by a second.
-            let promote = try await world.send(
-                .PATCH, APIURL.adminPractitioner(kay.id!).path, token: fay, raw: #"{"roles": ["la-admin"]}"#)
+            let promote = try await world.administer(
+                APIURL.adminPractitioner(kay.id!).path, token: fay, raw: #"{"roles": ["la-admin"]}"#)
             #expect(try world.json(promote)["pendingRoles"] as? [String] == ["la-admin"])
             #expect(try await Practitioner.find(kay.id!, on: world.app.db)!.roles.isEmpty)
         }
@@ -192,17 +197,17 @@ import VaporTesting
             let gil = try await world.token("gil@demo.test")
             let gilID = try await Practitioner.query(on: world.app.db).filter(\.$email == "gil@demo.test").first()!.id!
             for raw in [#"{"disabled": true}"#, #"{"roles": ["practitioner"]}"#] {
-                let response = try await world.send(.PATCH, APIURL.adminPractitioner(gilID).path, token: fay, raw: raw)
+                let response = try await world.administer(APIURL.adminPractitioner(gilID).path, token: fay, raw: raw)
                 #expect(response.status == .unprocessableEntity, "\(raw)")
             }
             #expect(try await Practitioner.find(gilID, on: world.app.db)!.disabled == false)
 
             let ben = try await Practitioner.query(on: world.app.db).filter(\.$email == "ben@demo.test").first()!
             let path = APIURL.adminPractitioner(ben.id!).path
-            _ = try await world.send(.PATCH, path, token: fay, raw: #"{"roles": ["practitioner", "coordinator"]}"#)
+            _ = try await world.administer(path, token: fay, raw: #"{"roles": ["practitioner", "coordinator"]}"#)
             let asked = try await RoleGrant.query(on: world.app.db).filter(\.$decision == .pending).first()!
             // gil changes ben's roles another way: fay's request no longer stands.
-            _ = try await world.send(.PATCH, path, token: gil, raw: #"{"roles": ["analyst"]}"#)
+            _ = try await world.administer(path, token: gil, raw: #"{"roles": ["analyst"]}"#)
             let overtaken = try await RoleGrant.find(asked.id!, on: world.app.db)!
             #expect(overtaken.decision == .refused)
             #expect(overtaken.note == "Overtaken by a later change")
@@ -229,8 +234,8 @@ import VaporTesting
             let fay = try await world.token("fay@demo.test")
             let gil = try await world.token("gil@demo.test")
             let ben = try await Practitioner.query(on: world.app.db).filter(\.$email == "ben@demo.test").first()!
-            _ = try await world.send(
-                .PATCH, APIURL.adminPractitioner(ben.id!).path, token: fay, raw: #"{"roles": ["practitioner", "coordinator"]}"#)
+            _ = try await world.administer(
+                APIURL.adminPractitioner(ben.id!).path, token: fay, raw: #"{"roles": ["practitioner", "coordinator"]}"#)
             let grant = try await RoleGrant.query(on: world.app.db).filter(\.$decision == .pending).first()!
             let path = APIURL.adminRoleGrantDecision(grant.id!).path
             let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
@@ -257,8 +262,8 @@ import VaporTesting
             account.totpSecret = try TwoFactor.seal(TOTP.newSecret(), for: account, keys: try world.app.requireSecrets())
             try await account.save(on: world.app.db)
             let fay = try await world.token("fay@demo.test")
-            let reset = try await world.send(
-                .PATCH, APIURL.adminPractitioner(account.id!).path, token: fay, raw: #"{"resetTwoFactor": true}"#)
+            let reset = try await world.administer(
+                APIURL.adminPractitioner(account.id!).path, token: fay, raw: #"{"resetTwoFactor": true}"#)
             #expect(reset.status == .ok)
             let after = try await ben.get(SiteURL.home.path)
             #expect(after.status == .seeOther)
@@ -272,8 +277,8 @@ import VaporTesting
         try await TestWorld.run { (world: TestWorld) async throws in
             let fay = try await world.token("fay@demo.test")
             let ben = try await Practitioner.query(on: world.app.db).filter(\.$email == "ben@demo.test").first()!
-            _ = try await world.send(
-                .PATCH, APIURL.adminPractitioner(ben.id!).path, token: fay, raw: #"{"roles": ["practitioner", "safeguarding"]}"#)
+            _ = try await world.administer(
+                APIURL.adminPractitioner(ben.id!).path, token: fay, raw: #"{"roles": ["practitioner", "safeguarding"]}"#)
             let grant = try await RoleGrant.query(on: world.app.db).first()!
 
             let asker = PageTests.Browser(world)
@@ -302,8 +307,8 @@ import VaporTesting
             let suffolk = try await Organisation.query(on: world.app.db).filter(\.$name == "Stowmarket High School").first()!
             let path = APIURL.adminPractitioner(ben.id!).path
 
-            let changed = try await world.send(
-                .PATCH, path, token: fay,
+            let changed = try await world.administer(
+                path, token: fay,
                 raw:
                     #"{"name": "Ben Okafor-Hale", "jobTitle": "Specialist health visitor", "roles": ["practitioner", "manager"], "organisationId": "\#(school.id!.uuidString)"}"#
             )
@@ -318,14 +323,14 @@ import VaporTesting
                 (#"{"name": "  "}"#, "name"), (#"{"roles": []}"#, "roles"),
                 (#"{"organisationId": "\#(suffolk.id!.uuidString)"}"#, "organisationId"),
             ] {
-                #expect(try world.error(try await world.send(.PATCH, path, token: fay, raw: raw)).field == field, "\(raw)")
+                #expect(try world.error(try await world.administer(path, token: fay, raw: raw)).field == field, "\(raw)")
             }
             let fayPath = APIURL.adminPractitioner(fayID).path
             #expect(
-                try world.error(try await world.send(.PATCH, fayPath, token: fay, raw: #"{"disabled": true}"#)).field
+                try world.error(try await world.administer(fayPath, token: fay, raw: #"{"disabled": true}"#)).field
                     == "disabled")
             #expect(
-                try world.error(try await world.send(.PATCH, fayPath, token: fay, raw: #"{"roles": ["practitioner"]}"#)).field
+                try world.error(try await world.administer(fayPath, token: fay, raw: #"{"roles": ["practitioner"]}"#)).field
                     == "roles")
 
             // A lost phone: the reset ends the account's tokens, and its next sign-in sets up again.
@@ -333,7 +338,7 @@ import VaporTesting
             try await ben.save(on: world.app.db)
             try await APIToken(tokenHash: Auth.digest("ben-token"), practitionerID: ben.id!, expiresAt: Date() + 3600)
                 .create(on: world.app.db)
-            let reset = try await world.send(.PATCH, path, token: fay, raw: #"{"resetTwoFactor": true}"#)
+            let reset = try await world.administer(path, token: fay, raw: #"{"resetTwoFactor": true}"#)
             #expect(try world.json(reset)["twoFactor"] as? Bool == false)
             #expect(try await APIToken.query(on: world.app.db).filter(\.$practitioner.$id == ben.id!).count() == 0)
             let event = try await AuditEvent.query(on: world.app.db).filter(\.$action == AuditAction.administerAccounts.rawValue)
@@ -347,20 +352,20 @@ import VaporTesting
             let fay = try await world.token("fay@demo.test")
             let school = try await Organisation.query(on: world.app.db).filter(\.$name == "Riverside Primary School").first()!
             let suffolk = try await Organisation.query(on: world.app.db).filter(\.$name == "Stowmarket High School").first()!
-            let renamed = try await world.send(
-                .PATCH, APIURL.adminOrganisation(school.id!).path, token: fay, raw: #"{"name": "Riverside Primary Academy"}"#)
+            let renamed = try await world.administer(
+                APIURL.adminOrganisation(school.id!).path, token: fay, raw: #"{"name": "Riverside Primary Academy"}"#)
             #expect(try world.json(renamed)["name"] as? String == "Riverside Primary Academy")
             #expect(try world.json(renamed)["agencyType"] as? String == "education")
-            let clash = try await world.send(
-                .PATCH, APIURL.adminOrganisation(school.id!).path, token: fay,
+            let clash = try await world.administer(
+                APIURL.adminOrganisation(school.id!).path, token: fay,
                 raw: #"{"name": "Cambridgeshire Community Health"}"#)
             #expect(try world.error(clash).field == "name")
-            let elsewhere = try await world.send(
-                .PATCH, APIURL.adminOrganisation(suffolk.id!).path, token: fay, raw: #"{"name": "Mine now"}"#)
+            let elsewhere = try await world.administer(
+                APIURL.adminOrganisation(suffolk.id!).path, token: fay, raw: #"{"name": "Mine now"}"#)
             #expect(elsewhere.status == .notFound)
             let amy = try await world.token("amy@demo.test")
             #expect(
-                try await world.send(.PATCH, APIURL.adminOrganisation(school.id!).path, token: amy, raw: #"{"name": "X"}"#).status
+                try await world.administer(APIURL.adminOrganisation(school.id!).path, token: amy, raw: #"{"name": "X"}"#).status
                     == .forbidden)
         }
     }

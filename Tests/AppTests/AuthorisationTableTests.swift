@@ -176,9 +176,12 @@ import VaporTesting
         },
         // Names and whereabouts: whoever registered the child, the team, the LA's coordinators.
         row("updateWhereabouts", "200 200 403 403 200 403 403 403 403 403 403 403") { scene, _ in
-            Call(
+            // The version as it is now: what a writer who may read it names in If-Match.
+            let version = try await Child.find(scene.child, on: scene.world.app.db)!.whereaboutsVersion
+            return Call(
                 .PUT, APIURL.childWhereabouts(scene.child).path,
-                ["address": "4 Hill Street, Ely", "postcode": "CB7 4AA", "school": "Riverside Primary School"])
+                ["address": "4 Hill Street, Ely", "postcode": "CB7 4AA", "school": "Riverside Primary School"],
+                headers: [HTTPHeaders.Name.ifMatch.description: RecordVersion.etag(version)])
         },
         row("addChildName", "201 201 202 202 201 202 403 403 202 403 202 202") { scene, _ in
             Call(
@@ -361,9 +364,12 @@ import VaporTesting
         },
         // Amy may hand the lead on only as agreed at a held meeting: her 422 names the basis.
         row("changeLeadProfessional", "422 403 403 403 201 403 403 403 403 403 403 403") { scene, _ in
-            Call(
-                .POST, APIURL.leadProfessional(try await scene.newEpisode()).path,
-                ["practitionerEmail": "ben@demo.test", "basis": "assigned-by-coordinator"])
+            let episode = try await scene.newEpisode()
+            let version = try await Episode.find(episode, on: scene.world.app.db)!.teamVersion
+            return Call(
+                .POST, APIURL.leadProfessional(episode).path,
+                ["practitionerEmail": "ben@demo.test", "basis": "assigned-by-coordinator"],
+                headers: [HTTPHeaders.Name.ifMatch.description: RecordVersion.etag(version)])
         },
         row("readActionPlan", "200 200 403 403 200 403 403 403 200 403 403 403") { scene, _ in
             Call(.GET, APIURL.actions(scene.episode).path)
@@ -449,7 +455,9 @@ import VaporTesting
             let organisation = try await scene.id(
                 .POST, APIURL.adminOrganisations.path, as: "fay",
                 ["name": "Parkside Nursery of \(persona)", "agencyType": "early-years"])
-            return Call(.PATCH, APIURL.adminOrganisation(organisation).path, ["name": "Parkside Nursery \(persona)"])
+            return Call(
+                .PATCH, APIURL.adminOrganisation(organisation).path, ["name": "Parkside Nursery \(persona)"],
+                headers: [HTTPHeaders.Name.ifMatch.description: RecordVersion.etag(1)])
         },
         row("changeAccount", "403 403 403 403 403 403 200 200 403 403 403 403") { scene, persona in
             let account = try await scene.id(
@@ -458,7 +466,9 @@ import VaporTesting
                     "email": "zed-\(persona)@demo.test", "name": "Zed Brook", "roles": ["practitioner"],
                     "organisationId": try await scene.riverside().uuidString,
                 ])
-            return Call(.PATCH, APIURL.adminPractitioner(account).path, ["disabled": true])
+            return Call(
+                .PATCH, APIURL.adminPractitioner(account).path, ["disabled": true],
+                headers: [HTTPHeaders.Name.ifMatch.description: RecordVersion.etag(1)])
         },
         row("listRoleGrants", "403 403 403 403 403 403 200 200 403 403 403 403") { _, _ in Call(.GET, APIURL.adminRoleGrants.path)
         },

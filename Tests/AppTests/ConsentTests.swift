@@ -41,8 +41,8 @@ import VaporTesting
             let ben = try await world.token("ben@demo.test")
             #expect(try await world.send(.GET, APIURL.episode(created.episodeID).path, token: ben).status == .ok)
 
-            let narrowed = try await world.send(
-                .POST, APIURL.consents(created.episodeID).path, token: amy,
+            let narrowed = try await world.changeTeam(
+                APIURL.consents(created.episodeID).path, token: amy,
                 raw:
                     #"{"kind": "given", "consent": {"givenBy": "parent", "name": "Sue Evans", "relationship": "Mother", "method": "verbal", "scope": {"store": true, "shareWithAgencyTypes": ["education"]}}}"#
             )
@@ -62,16 +62,16 @@ import VaporTesting
             try await shareWithBen(world, amy, created.episodeID)
             let ben = try await world.token("ben@demo.test")
 
-            let noReason = try await world.send(
-                .POST, APIURL.consents(created.episodeID).path, token: amy, raw: #"{"kind": "withdrawn"}"#)
+            let noReason = try await world.changeTeam(
+                APIURL.consents(created.episodeID).path, token: amy, raw: #"{"kind": "withdrawn"}"#)
             #expect(noReason.status == .unprocessableEntity)
             #expect(try world.error(noReason).field == "reason")
-            let byBen = try await world.send(
-                .POST, APIURL.consents(created.episodeID).path, token: ben, raw: #"{"kind": "withdrawn", "reason": "x"}"#)
+            let byBen = try await world.changeTeam(
+                APIURL.consents(created.episodeID).path, token: ben, raw: #"{"kind": "withdrawn", "reason": "x"}"#)
             #expect(byBen.status == .forbidden)
 
-            let withdrawn = try await world.send(
-                .POST, APIURL.consents(created.episodeID).path, token: amy,
+            let withdrawn = try await world.changeTeam(
+                APIURL.consents(created.episodeID).path, token: amy,
                 raw: #"{"kind": "withdrawn", "reason": "Mum phoned: no more sharing"}"#)
             #expect(withdrawn.status == .created)
 
@@ -100,18 +100,18 @@ import VaporTesting
             let amy = try await world.token("amy@demo.test")
             let created = try await world.childWithEpisode(as: amy)
             let path = APIURL.consents(created.episodeID).path
-            let byAmy = try await world.send(.POST, path, token: amy, raw: #"{"kind": "override", "reason": "Worried"}"#)
+            let byAmy = try await world.changeTeam(path, token: amy, raw: #"{"kind": "override", "reason": "Worried"}"#)
             #expect(byAmy.status == .forbidden)
             let gus = try await world.token("gus@demo.test")
-            let noReason = try await world.send(.POST, path, token: gus, raw: #"{"kind": "override"}"#)
+            let noReason = try await world.changeTeam(path, token: gus, raw: #"{"kind": "override"}"#)
             #expect(noReason.status == .unprocessableEntity)
             let hanaCoordinatorElsewhere = try await world.token("hana@demo.test")
             #expect(
-                try await world.send(.POST, path, token: hanaCoordinatorElsewhere, raw: #"{"kind": "override", "reason": "x"}"#)
+                try await world.changeTeam(path, token: hanaCoordinatorElsewhere, raw: #"{"kind": "override", "reason": "x"}"#)
                     .status == .forbidden)
 
-            let override = try await world.send(
-                .POST, path, token: gus,
+            let override = try await world.changeTeam(
+                path, token: gus,
                 raw: #"{"kind": "override", "reason": "Police need this to protect the child from an adult"}"#)
             #expect(override.status == .created)
             // Sharing with police, outside the family's scope, is now possible, and gus reads it.

@@ -220,7 +220,8 @@ extension TestWorld {
             ben.totpSecret = try TwoFactor.seal(TOTP.newSecret(), for: ben, keys: try world.app.requireSecrets())
             try await ben.save(on: world.app.db)
             _ = try await Administration.update(
-                ben.id!, .init(resetTwoFactor: true), by: try await world.signedIn("fay@demo.test"), mail: world.app.mail,
+                ben.id!, .init(resetTwoFactor: true), basedOn: ben.version, by: try await world.signedIn("fay@demo.test"),
+                mail: world.app.mail,
                 on: world.app.db)
             #expect(try await world.outbox("ben@demo.test").count == 1)
 
@@ -236,15 +237,18 @@ extension TestWorld {
             // must not open a way round the reset's link.
             let fay = try await world.signedIn("fay@demo.test")
             for disabled in [true, false] {
+                let version = try await Practitioner.find(ben.id!, on: world.app.db)!.version
                 _ = try await Administration.update(
-                    ben.id!, .init(disabled: disabled), by: fay, mail: world.app.mail, on: world.app.db)
+                    ben.id!, .init(disabled: disabled), basedOn: version, by: fay, mail: world.app.mail, on: world.app.db)
             }
             let again = try await browser.post(
                 SiteURL.signIn.path, [("email", "ben@demo.test"), ("password", TestWorld.password)])
             #expect(again.status == .unprocessableEntity)
+            let version = try await Practitioner.find(ben.id!, on: world.app.db)!.version
             await #expect(throws: AppError.self) {
                 try await Administration.update(
-                    ben.id!, .init(resendNewAccountLink: true), by: fay, mail: world.app.mail, on: world.app.db)
+                    ben.id!, .init(resendNewAccountLink: true), basedOn: version, by: fay, mail: world.app.mail,
+                    on: world.app.db)
             }
 
             let token = try await world.linkToken("ben@demo.test")
@@ -363,7 +367,8 @@ extension TestWorld {
             ben.totpSecret = try TwoFactor.seal(TOTP.newSecret(), for: ben, keys: try world.app.requireSecrets())
             try await ben.save(on: db)
             _ = try await Administration.update(
-                ben.id!, .init(resetTwoFactor: true), by: try await world.signedIn("fay@demo.test"), mail: world.app.mail,
+                ben.id!, .init(resetTwoFactor: true), basedOn: ben.version, by: try await world.signedIn("fay@demo.test"),
+                mail: world.app.mail,
                 on: db)
             let third = try #require(try await world.outbox("ben@demo.test").first)
             #expect(try await MailSink.postman(world).deliverDue(on: db, group: group) == 1)

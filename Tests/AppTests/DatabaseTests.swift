@@ -17,6 +17,57 @@ import VaporTesting
         }
     }
 
+    /// Issue 15: races are tried as a deployment meets them: on SQLite, a file in WAL mode
+    /// that at least two connections (one an event loop) write to at once.
+    @Test func testsRaceOnWALWithTwoConnections() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            guard !TestWorld.onPostgres else { return }
+            let journal = try await (world.app.db as! any SQLDatabase).raw("PRAGMA journal_mode").first()?
+                .decode(column: "journal_mode", as: String.self)
+            #expect(journal == "wal")
+            var loops = world.app.eventLoopGroup.makeIterator()
+            var count = 0
+            while loops.next() != nil { count += 1 }
+            #expect(count >= 2, "one SQLite connection an event loop")
+        }
+    }
+
+    /// Issue 15: on SQLite a transaction that read and then wrote failed "database is locked"
+    /// when another's write committed in between (WAL's busy snapshot, which no retry cures).
+    /// A `writeTransaction` holds the file from its start, so changes that read first take
+    /// turns: every one lands and none is lost.
+    @Test func changesThatReadBeforeTheyWriteTakeTurnsOnSQLite() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            guard !TestWorld.onPostgres else { return }
+            let sql = world.app.db as! any SQLDatabase
+            try await sql.raw("CREATE TABLE race_probe (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)").run()
+            try await sql.raw("INSERT INTO race_probe (id, n) VALUES (1, 0)").run()
+            let app = world.app
+            let landed = try await StateRaceTests.atOnce(8) { _ in
+                try await app.db.writeTransaction { db in
+                    let sql = db as! any SQLDatabase
+                    let n = try await sql.raw("SELECT n FROM race_probe WHERE id = 1").first()!.decode(column: "n", as: Int.self)
+                    try await Task.sleep(for: .milliseconds(2))
+                    try await sql.raw("UPDATE race_probe SET n = \(bind: n + 1) WHERE id = 1").run()
+                }
+                return .ok
+            }
+            #expect(landed.allSatisfy { $0 == .ok })
+            let n = try await sql.raw("SELECT n FROM race_probe WHERE id = 1").first()?.decode(column: "n", as: Int.self)
+            #expect(n == 8)
+        }
+    }
+
+    /// Issue 15: every change goes through the one helper (`Database.writeTransaction`); a
+    /// plain Fluent transaction on SQLite reads before it holds the file. Migrations, which
+    /// run alone, are the exception.
+    @Test func everyChangeIsMadeInAWriteTransaction() throws {
+        for (url, text) in try SourceFiles.swift(under: "App") where !url.path.contains("/Migrations/") {
+            let plain = text.components(separatedBy: ".transaction").count - 1
+            #expect(plain == 0, "\(url.lastPathComponent) opens \(plain) plain transaction(s)")
+        }
+    }
+
     /// The embedded default must not lose an acknowledged write: WAL, synchronous=FULL,
     /// foreign keys on.
     @Test func sqliteFileIsDurable() async throws {
@@ -40,7 +91,9 @@ import VaporTesting
     /// two tests' apps, held every thread while the transactions they waited on queued behind
     /// them, and CI hung. The store answers while every thread of that pool is taken.
     @Test func sqliteAnswersWhileTheSharedBlockingPoolIsFull() async throws {
-        try await withApp(configure: { app in try await configure(app, Settings(store: .sqliteMemory)) }) {
+        let file = TestWorld.SQLiteFile()
+        defer { file.remove() }
+        try await withApp(configure: { app in try await configure(app, Settings(store: .sqliteFile(file.path))) }) {
             (app: Application) async throws in
             let threads = NIOSingletons.blockingPoolThreadCountSuggestion
             let taken = NIOLockedValueBox(0)

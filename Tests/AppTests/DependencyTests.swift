@@ -78,9 +78,11 @@ import Vapor
     /// V14.2.2, issue 14 item 3: the benchmarks are `ecaf-dev`'s; `ecaf` answers only what a
     /// deployment runs (the demo stays, and refuses a real database: `DatabaseKind`).
     @Test func theProductionBinaryCarriesNoBenchmarks() async throws {
+        let file = TestWorld.SQLiteFile()
+        defer { file.remove() }
         let app = try await Application.make(.testing)
         do {
-            try await configure(app, Settings(store: .sqliteMemory))
+            try await configure(app, Settings(store: .sqliteFile(file.path)))
             let commands = Set(app.asyncCommands.commands.keys).union(app.commands.commands.keys)
             #expect(commands.isSuperset(of: ["serve", "migrate", "demo", "audit", "create-admin"]))
             #expect(!commands.contains { $0.hasPrefix("bench") }, "\(commands.sorted())")

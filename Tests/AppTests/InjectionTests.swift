@@ -82,8 +82,8 @@ import VaporTesting
             let created = try await world.childWithEpisode(as: amy)
             let other = try await world.registerChild(as: amy, givenName: "Rosa", familyName: "Jones")
             let reason = "sensitive= results=\(other.uuidString)\r\n<script>alert(1)</script>"
-            let withdrawn = try await world.send(
-                .POST, APIURL.consents(created.episodeID).path, token: amy,
+            let withdrawn = try await world.changeTeam(
+                APIURL.consents(created.episodeID).path, token: amy,
                 raw: try TestWorld.jsonText(["kind": "withdrawn", "reason": reason]))
             #expect(withdrawn.status == .created)
             let search = try await world.search("q=Zed results=\(other.uuidString) sensitive=", token: amy)

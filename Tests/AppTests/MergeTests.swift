@@ -25,8 +25,8 @@ import VaporTesting
             ]))
         let duplicate = try await world.registerChild(as: amy, givenName: "Lilly", familyName: "Evens")
         let ids = (UUID(uuidString: try world.json(survivor)["id"] as! String)!, duplicate)
-        let upn = try await world.send(
-            .PUT, APIURL.childWhereabouts(ids.1).path, token: amy,
+        let upn = try await world.updateWhereabouts(
+            ids.1, token: amy,
             raw: try TestWorld.jsonText(["address": "4 Hill Street, Ely", "postcode": "CB7 4AA", "school": "Riverside"]))
         #expect(upn.status == .ok)
         let involvement = try await world.send(
@@ -186,8 +186,8 @@ import VaporTesting
             let pair = try await twoRecords(world)  // the duplicate lives at 4 Hill Street, Riverside school
             let amy = try await world.token("amy@demo.test")
             let erin = try await world.token("erin@demo.test")
-            let home = try await world.send(
-                .PUT, APIURL.childWhereabouts(pair.survivor).path, token: amy,
+            let home = try await world.updateWhereabouts(
+                pair.survivor, token: amy,
                 raw: try TestWorld.jsonText(["address": "9 Safe Lane, Ely", "postcode": "CB6 1AA"]))
             #expect(home.status == .ok)
             for child in [pair.survivor, pair.duplicate] {

@@ -166,7 +166,16 @@ import VaporTesting
 
             let place = "/api/v1/children/{id}/whereabouts"
             let placePath = "/api/v1/children/\(childID)/whereabouts"
-            #expect(try await call(.PUT, place, placePath, token: amy, raw: spec.example("PUT", place)).status == .ok)
+            let firstVersion: HTTPHeaders = ["If-Match": #""1""#]
+            #expect(
+                try await call(.PUT, place, placePath, token: amy, raw: spec.example("PUT", place), headers: firstVersion)
+                    .status == .ok)
+            #expect(
+                try await call(.PUT, place, placePath, token: amy, raw: spec.example("PUT", place)).status
+                    == .preconditionRequired)
+            #expect(
+                try await call(.PUT, place, placePath, token: amy, raw: spec.example("PUT", place), headers: firstVersion)
+                    .status == .preconditionFailed)
             #expect(try await call(.PUT, place, placePath, token: amy, raw: "{").status == .badRequest)
             #expect(
                 try await call(.PUT, place, placePath, token: amy, raw: #"{"postcode": "nowhere"}"#).status
@@ -344,7 +353,20 @@ import VaporTesting
             let leadPath = "/api/v1/episodes/\(episodeID)/lead-professional"
             #expect(
                 try await call(.POST, lead, leadPath, token: amy, raw: spec.example("POST", lead)).status == .unprocessableEntity)
-            #expect(try await call(.POST, lead, leadPath, token: erin, raw: spec.example("POST", lead)).status == .created)
+            let teamRead = try await call(
+                .GET, "/api/v1/episodes/{id}/team", "/api/v1/episodes/\(episodeID)/team", token: amy)
+            let team: HTTPHeaders = ["If-Match": try #require(teamRead.headers.first(name: .eTag))]
+            #expect(
+                try await call(.POST, lead, leadPath, token: erin, raw: spec.example("POST", lead)).status
+                    == .preconditionRequired)
+            #expect(
+                try await call(.POST, lead, leadPath, token: erin, raw: spec.example("POST", lead), headers: team).status
+                    == .created)
+            // Another lead, on the version the first change was made on: the team has moved on.
+            let amyLeads =
+                #"{"practitionerEmail": "amy@demo.test", "basis": "assigned-by-coordinator", "handoverNote": "Cover"}"#
+            #expect(
+                try await call(.POST, lead, leadPath, token: erin, raw: amyLeads, headers: team).status == .preconditionFailed)
             #expect(
                 try await call(.GET, "/api/v1/episodes/{id}/team", "/api/v1/episodes/\(episodeID)/team", token: amy).status == .ok
             )
@@ -495,9 +517,18 @@ import VaporTesting
             let organisation = "/api/v1/admin/organisations/{id}"
             let organisationPath = "/api/v1/admin/organisations/\(organisationID)"
             #expect(
+                try await call(
+                    .PATCH, organisation, organisationPath, token: fay, raw: spec.example("PATCH", organisation),
+                    headers: firstVersion
+                ).status == .ok)
+            #expect(
                 try await call(.PATCH, organisation, organisationPath, token: fay, raw: spec.example("PATCH", organisation))
-                    .status
-                    == .ok)
+                    .status == .preconditionRequired)
+            #expect(
+                try await call(
+                    .PATCH, organisation, organisationPath, token: fay, raw: spec.example("PATCH", organisation),
+                    headers: firstVersion
+                ).status == .preconditionFailed)
             #expect(
                 try await call(.PATCH, organisation, organisationPath, token: fay, raw: #"{"name": ""}"#).status
                     == .unprocessableEntity)
@@ -512,7 +543,15 @@ import VaporTesting
             #expect(try await call(.POST, "/api/v1/admin/practitioners", token: fay, raw: account).status == .unprocessableEntity)
             let status = "/api/v1/admin/practitioners/{id}"
             let accountPath = "/api/v1/admin/practitioners/\(try world.json(newAccount)["id"] as! String)"
-            #expect(try await call(.PATCH, status, accountPath, token: fay, raw: spec.example("PATCH", status)).status == .ok)
+            #expect(
+                try await call(.PATCH, status, accountPath, token: fay, raw: spec.example("PATCH", status), headers: firstVersion)
+                    .status == .ok)
+            #expect(
+                try await call(.PATCH, status, accountPath, token: fay, raw: spec.example("PATCH", status)).status
+                    == .preconditionRequired)
+            #expect(
+                try await call(.PATCH, status, accountPath, token: fay, raw: spec.example("PATCH", status), headers: firstVersion)
+                    .status == .preconditionFailed)
             #expect(
                 try await call(
                     .PATCH, status, "/api/v1/admin/practitioners/\(UUID())", token: fay, raw: spec.example("PATCH", status)

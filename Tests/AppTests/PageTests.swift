@@ -15,6 +15,8 @@ import VaporTesting
         var csrf = ""
         /// The revisions the last assessment form was opened at, as its hidden field holds them.
         var revisions = ""
+        /// The team version the last episode or team page was opened at, as its forms hold it.
+        var teamVersion = ""
         /// The User-Agent it sends, if any.
         var userAgent: String?
 
@@ -25,9 +27,12 @@ import VaporTesting
         }
 
         /// Posts `form` as the last page's form would, with its hidden token and the revisions
-        /// it was opened at (unless `form` names others).
+        /// and team version it was opened at (unless `form` names others).
         func post(_ path: String, _ form: [(String, String)], withToken: Bool = true) async throws -> TestingHTTPResponse {
-            let opened = form.contains { $0.0 == "revisions" } || revisions.isEmpty ? [] : [("revisions", revisions)]
+            var opened = form.contains { $0.0 == "revisions" } || revisions.isEmpty ? [] : [("revisions", revisions)]
+            if !form.contains(where: { $0.0 == "teamVersion" }) && !teamVersion.isEmpty {
+                opened.append(("teamVersion", teamVersion))
+            }
             return try await request(.POST, path, form: (withToken ? [(CSRF.field, csrf)] : []) + opened + form)
         }
 
@@ -52,6 +57,9 @@ import VaporTesting
             let html = response.body.string
             if let range = html.range(of: #"name="csrfToken" value=""#) {
                 csrf = String(html[range.upperBound...].prefix { $0 != "\"" })
+            }
+            if let range = html.range(of: #"name="teamVersion" value=""#) {
+                teamVersion = String(html[range.upperBound...].prefix { $0 != "\"" })
             }
             if let range = html.range(of: #"name="revisions" value=""#) {
                 revisions = String(html[range.upperBound...].prefix { $0 != "\"" }).replacingOccurrences(of: "&quot;", with: "\"")

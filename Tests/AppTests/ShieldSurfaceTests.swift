@@ -42,12 +42,12 @@ import VaporTesting
             #expect(response.status.code < 300, "\(what): \(response.body.string)")
         }
         expectOK(
-            try await world.send(
-                .PUT, APIURL.childWhereabouts(child).path, token: amy,
-                json: [
+            try await world.updateWhereabouts(
+                child, token: amy,
+                raw: try TestWorld.jsonText([
                     "address": "7 Secret Row, Histon", "postcode": "CB4 9ZZ", "school": "Hidden Valley Primary",
                     "gpPractice": "Quiet Lane Surgery", "contactPhone": "01223 999888",
-                ]), "whereabouts")
+                ])), "whereabouts")
         expectOK(
             try await world.send(
                 .POST, APIURL.shares(episode).path, token: amy, json: ["practitionerEmail": "ben@demo.test"]), "share")
@@ -80,8 +80,8 @@ import VaporTesting
         )
         expectOK(meeting, "meeting")
         expectOK(
-            try await world.send(
-                .POST, APIURL.leadProfessional(episode).path, token: erin,
+            try await world.changeTeam(
+                APIURL.leadProfessional(episode).path, token: erin,
                 raw:
                     #"{"practitionerEmail": "amy@demo.test", "basis": "assigned-by-coordinator", "handoverNote": "Amy knows them"}"#
             ),

@@ -15,7 +15,7 @@ import VaporTesting
     func whereabouts(_ world: TestWorld, _ childID: UUID, as token: String, _ body: [String: String])
         async throws -> TestingHTTPResponse
     {
-        try await world.send(.PUT, APIURL.childWhereabouts(childID).path, token: token, json: body)
+        try await world.updateWhereabouts(childID, token: token, raw: try TestWorld.jsonText(body))
     }
 
     func record(_ world: TestWorld, _ childID: UUID, as token: String) async throws -> [String: Any] {
@@ -216,8 +216,8 @@ import VaporTesting
             var consent = narrower["consent"] as! [String: Any]
             consent["scope"] = ["store": true, "shareWithAgencyTypes": ["education"]]
             narrower["consent"] = consent
-            let changed = try await world.send(
-                .POST, APIURL.consents(episodeID).path, token: amy, raw: try TestWorld.jsonText(narrower))
+            let changed = try await world.changeTeam(
+                APIURL.consents(episodeID).path, token: amy, raw: try TestWorld.jsonText(narrower))
             #expect(changed.status == .ok || changed.status == .created, "\(changed.status)")
             #expect(try await whereabouts(world, child, as: ben, ["address": "3 Mill Road"]).status == .forbidden)
             #expect(try await whereabouts(world, child, as: amy, ["address": "3 Mill Road"]).status == .ok)

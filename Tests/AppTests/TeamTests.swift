@@ -77,8 +77,8 @@ import VaporTesting
             try await erinPage.signIn("erin@demo.test")
             #expect(try await erinPage.get(SiteURL.home.path).body.string.contains("no lead professional after a TAC meeting"))
 
-            let lead = try await world.send(
-                .POST, APIURL.leadProfessional(episode).path, token: amy,
+            let lead = try await world.changeTeam(
+                APIURL.leadProfessional(episode).path, token: amy,
                 raw:
                     #"{"practitionerEmail": "ben@demo.test", "basis": "agreed-at-meeting", "meetingId": "\#(meetingID.uuidString)"}"#
             )
@@ -86,26 +86,26 @@ import VaporTesting
             #expect(try world.json(lead)["agencyType"] as? String == "health")
             #expect(!(try await erinPage.get(SiteURL.home.path).body.string.contains("no lead professional after a TAC meeting")))
 
-            let noNote = try await world.send(
-                .POST, APIURL.leadProfessional(episode).path, token: ben,
+            let noNote = try await world.changeTeam(
+                APIURL.leadProfessional(episode).path, token: ben,
                 raw:
                     #"{"practitionerEmail": "amy@demo.test", "basis": "agreed-at-meeting", "meetingId": "\#(meetingID.uuidString)"}"#
             )
             #expect(try world.error(noNote).field == "handoverNote")
-            let notCoordinator = try await world.send(
-                .POST, APIURL.leadProfessional(episode).path, token: ben,
+            let notCoordinator = try await world.changeTeam(
+                APIURL.leadProfessional(episode).path, token: ben,
                 raw: #"{"practitionerEmail": "amy@demo.test", "basis": "assigned-by-coordinator", "handoverNote": "x"}"#)
             #expect(try world.error(notCoordinator).field == "basis")
 
             let erin = try await world.token("erin@demo.test")
-            let outsideConsent = try await world.send(
-                .POST, APIURL.leadProfessional(episode).path, token: erin,
+            let outsideConsent = try await world.changeTeam(
+                APIURL.leadProfessional(episode).path, token: erin,
                 raw:
                     #"{"practitionerEmail": "dan@demo.test", "basis": "assigned-by-coordinator", "handoverNote": "Dan knows the family"}"#
             )
             #expect(try world.error(outsideConsent).field == "practitionerEmail")
-            let assigned = try await world.send(
-                .POST, APIURL.leadProfessional(episode).path, token: erin,
+            let assigned = try await world.changeTeam(
+                APIURL.leadProfessional(episode).path, token: erin,
                 raw:
                     #"{"practitionerEmail": "mia@demo.test", "basis": "assigned-by-coordinator", "handoverNote": "Mia manages the school team"}"#
             )
@@ -141,8 +141,8 @@ import VaporTesting
                 .PUT, APIURL.meetingAttendance(episode: created.episodeID, meeting: meetingID).path, token: amy,
                 raw: #"{"attendance": []}"#)
             #expect(try world.error(early).field == "meeting")
-            let lead = try await world.send(
-                .POST, APIURL.leadProfessional(created.episodeID).path, token: amy,
+            let lead = try await world.changeTeam(
+                APIURL.leadProfessional(created.episodeID).path, token: amy,
                 raw:
                     #"{"practitionerEmail": "amy@demo.test", "basis": "agreed-at-meeting", "meetingId": "\#(meetingID.uuidString)"}"#
             )

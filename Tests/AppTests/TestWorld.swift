@@ -7,9 +7,10 @@ import VaporTesting
 
 @testable import App
 
-/// One test's whole world: a migrated database of its own (in-memory SQLite, or a new
-/// PostgreSQL database cloned from the migrated template when `ECAF_TEST_POSTGRES_URL`
-/// is set by scripts/test), the demo LAs and personas, and helpers to call the app.
+/// One test's whole world: a migrated database of its own (a SQLite file in WAL mode, as a
+/// deployment has it, reached by a connection on each of at least two event loops; or a new
+/// PostgreSQL database cloned from the migrated template when `ECAF_TEST_POSTGRES_URL` is set
+/// by scripts/test), the demo LAs and personas, and helpers to call the app.
 struct TestWorld {
     let app: Application
 
@@ -22,6 +23,8 @@ struct TestWorld {
 
     /// `twoFactorRequired` is off unless a test is about it, as under `--demo`.
     static func run(twoFactorRequired: Bool = false, _ test: (TestWorld) async throws -> Void) async throws {
+        let file = SQLiteFile()
+        defer { file.remove() }
         try await withApp(configure: { app in
             let env = ProcessInfo.processInfo.environment
             if let admin = env["ECAF_TEST_POSTGRES_URL"], var url = URLComponents(string: admin) {
@@ -33,13 +36,23 @@ struct TestWorld {
                 try await (app.db(.init(string: "admin")) as! any SQLDatabase)
                     .raw("CREATE DATABASE \(ident: name) TEMPLATE \(ident: template)").run()
             } else {
-                try await configure(app, Settings(store: .sqliteMemory, twoFactorRequired: twoFactorRequired))
+                try await configure(app, Settings(store: .sqliteFile(file.path), twoFactorRequired: twoFactorRequired))
             }
             app.logger.logLevel = .error
             try await app.asyncBoot()
             try await DemoData.seed(on: app.db, passwordHash: passwordHash)
         }) { app in
             try await test(TestWorld(app: app))
+        }
+    }
+
+    /// A test's own SQLite database: a file in the temporary folder, removed with its WAL.
+    struct SQLiteFile {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ecaf-test-\(UUID().uuidString).sqlite")
+            .path
+
+        func remove() {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
         }
     }
 
@@ -102,6 +115,46 @@ struct TestWorld {
         }
         return try await send(
             .PATCH, APIURL.action(episode: episode, action: action).path, token: token, raw: raw, headers: headers)
+    }
+
+    /// Changes where a child lives as a client that read the record first: naming the version
+    /// of the whereabouts it read (none when the read was refused or hid them).
+    func updateWhereabouts(_ child: UUID, token: String?, raw: String) async throws -> TestingHTTPResponse {
+        let read = try await send(.GET, APIURL.child(child).path, token: token)
+        var headers: HTTPHeaders = [:]
+        if read.status == .ok, let version = (try json(read)["whereabouts"] as? [String: Any])?["version"] as? Int {
+            headers.replaceOrAdd(name: .ifMatch, value: RecordVersion.etag(version))
+        }
+        return try await send(.PUT, APIURL.childWhereabouts(child).path, token: token, raw: raw, headers: headers)
+    }
+
+    /// Changes an account or organisation (`path` ends in its id) as an administrator who read
+    /// the LA's list first: naming the version listed (none when it is not listed to them).
+    func administer(_ path: String, token: String?, raw: String) async throws -> TestingHTTPResponse {
+        let list = try await send(.GET, APIURL.adminAccounts.path, token: token)
+        var headers: HTTPHeaders = [:]
+        if list.status == .ok {
+            let read = try json(list)
+            let entries = (read["practitioners"] as? [[String: Any]] ?? []) + (read["organisations"] as? [[String: Any]] ?? [])
+            let id = path.split(separator: "/").last.map(String.init)?.lowercased()
+            if let version = entries.first(where: { ($0["id"] as? String)?.lowercased() == id })?["version"] as? Int {
+                headers.replaceOrAdd(name: .ifMatch, value: RecordVersion.etag(version))
+            }
+        }
+        return try await send(.PATCH, path, token: token, raw: raw, headers: headers)
+    }
+
+    /// Changes an episode's lead or consent (`path` names the episode) as a client that read
+    /// its team first: naming the team version it read (none when the read was refused).
+    func changeTeam(_ path: String, token: String?, raw: String) async throws -> TestingHTTPResponse {
+        let parts = path.split(separator: "/").map(String.init)
+        let episode = parts.firstIndex(of: "episodes").flatMap { parts.indices.contains($0 + 1) ? parts[$0 + 1] : nil }
+        var headers: HTTPHeaders = [:]
+        if let episode, let id = UUID(uuidString: episode) {
+            let team = try await send(.GET, APIURL.team(id).path, token: token)
+            if let etag = team.headers.first(name: .eTag) { headers.replaceOrAdd(name: .ifMatch, value: etag) }
+        }
+        return try await send(.POST, path, token: token, raw: raw, headers: headers)
     }
 
     /// Searches the index, the terms written briefly as a query string (`q=lily&dob=2016-05-01`)

@@ -155,7 +155,7 @@ def visit(browser, server):
         v.close()
 
 
-def api(base, method, path, token=None, body=None):
+def api(base, method, path, token=None, body=None, headers=None):
     """Calls the JSON API, for setting up what a journey starts from."""
     import json
 
@@ -163,6 +163,8 @@ def api(base, method, path, token=None, body=None):
     request.add_header("Content-Type", "application/json")
     if token:
         request.add_header("Authorization", f"Bearer {token}")
+    for name, value in (headers or {}).items():
+        request.add_header(name, value)
     with urllib.request.urlopen(request) as response:
         text = response.read()
         return json.loads(text) if text else None

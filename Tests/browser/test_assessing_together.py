@@ -13,8 +13,10 @@ def test_two_people_write_one_assessment(visit, server):
                 {"givenName": "Ida", "familyName": "Together", "dateOfBirth": "2017-03-04", "notADuplicate": True})["id"]
     episode = api(server, "POST", f"/api/v1/children/{child}/episodes", amy_token, CONSENT)["id"]
     api(server, "POST", f"/api/v1/episodes/{episode}/shares", amy_token, {"practitionerEmail": "ben@demo.test"})
+    team = api(server, "GET", f"/api/v1/episodes/{episode}/team", amy_token)
     api(server, "POST", f"/api/v1/episodes/{episode}/lead-professional", api_token(server, "erin@demo.test"),
-        {"practitionerEmail": "ben@demo.test", "basis": "assigned-by-coordinator"})
+        {"practitionerEmail": "ben@demo.test", "basis": "assigned-by-coordinator"},
+        headers={"If-Match": '"%d"' % team["teamVersion"]})
     form = f"/episodes/{episode}/assessment/edit"
 
     amy = visit()

@@ -10,7 +10,8 @@ def test_shielded_search_override_and_review(visit, server):
     child = api(server, "POST", "/api/v1/children", dan_token,
                 {"givenName": "Rosa", "familyName": "Marsh", "dateOfBirth": "2014-07-09", "postcode": "CB4 3AA"})
     api(server, "PUT", f"/api/v1/children/{child['id']}/whereabouts", dan_token,
-        {"address": "12 Orchard Way, Cambridge", "postcode": "CB4 3AA", "school": "Riverside Primary School"})
+        {"address": "12 Orchard Way, Cambridge", "postcode": "CB4 3AA", "school": "Riverside Primary School"},
+        headers={"If-Match": '"1"'})  # a new child's whereabouts are at their first version
 
     erin = visit()
     erin.sign_in("erin@demo.test")

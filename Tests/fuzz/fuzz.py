@@ -63,14 +63,17 @@ class API:
         return self.call("POST", "/api/v1/auth/token", body={"email": email, "password": PASSWORD})["token"]
 
 
-def etag(base, path, token, item=None, entries="actions"):
+def etag(base, path, token, item=None, entries="actions", within=None):
     """The ETag of what `path` reads now, for If-Match; with `item`, the version of the entry
-    with that id in its list `entries` (an action of the plan, a meeting of the team)."""
+    with that id in its list `entries` (an action of the plan, a meeting of the team); with
+    `within`, the version of that part of it (a child's whereabouts)."""
     request = urllib.request.Request(base + path, headers={"Authorization": f"Bearer {token}"})
     with urllib.request.urlopen(request) as response:
-        if item is None:
+        if item is None and within is None:
             return response.headers["ETag"]
         read = json.loads(response.read())
+        if within is not None:
+            return '"%d"' % read[within]["version"]
         return '"%d"' % next(entry["version"] for entry in read[entries] if entry["id"].lower() == item.lower())
 
 
@@ -188,7 +191,8 @@ def fixtures(api, document):
         "POST /api/v1/auth/token": {"body": {"email": "mia@demo.test", "password": PASSWORD}},
         "DELETE /api/v1/auth/token": {"persona": "leaving"},
         "GET /api/v1/children/{id}": {"path": {"id": ada}},
-        "PUT /api/v1/children/{id}/whereabouts": {"path": {"id": ada}},
+        "PUT /api/v1/children/{id}/whereabouts": {"path": {"id": ada}, "etag": f"/api/v1/children/{ada}",
+                                                  "within": "whereabouts"},
         "POST /api/v1/children/{id}/involvements": {"path": {"id": ada}},
         "GET /api/v1/involvements/{id}/disclosures": {"persona": "ben", "path": {"id": clinic}},
         "POST /api/v1/involvements/{id}/disclosures": {"persona": "ben", "path": {"id": clinic},
@@ -212,7 +216,8 @@ def fixtures(api, document):
         "GET /api/v1/safeguarding-calls/{id}": {"path": {"id": call}},
         "POST /api/v1/safeguarding-calls/{id}/follow-up": {"path": {"id": call}},
         "POST /api/v1/children/{id}/consent-refusals": {"path": {"id": ada}},
-        "POST /api/v1/episodes/{id}/consents": {"path": {"id": episode("Wyn")}},
+        "POST /api/v1/episodes/{id}/consents": {"path": {"id": episode("Wyn")},
+                                                "etag": f"/api/v1/episodes/{episode('Wyn')}/team"},
         "GET /api/v1/episodes/{id}": {"path": {"id": main}},
         "GET /api/v1/episodes/{id}/assessment": {"path": {"id": main}},
         "PUT /api/v1/episodes/{id}/assessment": {"path": {"id": main}, "etag": f"/api/v1/episodes/{main}/assessment"},
@@ -229,7 +234,8 @@ def fixtures(api, document):
         "PUT /api/v1/episodes/{id}/meetings/{meetingId}/attendance": {
             "path": {"id": main, "meetingId": meeting["id"]}, "body": {"attendance": attendance},
             "etag": f"/api/v1/episodes/{main}/team", "item": meeting["id"], "list": "meetings"},
-        "POST /api/v1/episodes/{id}/lead-professional": {"persona": "erin", "path": {"id": led}},
+        "POST /api/v1/episodes/{id}/lead-professional": {"persona": "erin", "path": {"id": led},
+                                                         "etag": f"/api/v1/episodes/{led}/team"},
         "GET /api/v1/episodes/{id}/actions": {"path": {"id": main}},
         "POST /api/v1/episodes/{id}/actions": {"path": {"id": main}},
         "PATCH /api/v1/episodes/{id}/actions/{actionId}": {"path": {"id": main, "actionId": action},
@@ -248,8 +254,12 @@ def fixtures(api, document):
         "GET /api/v1/admin/accounts": {"persona": "fay"},
         "POST /api/v1/admin/organisations": {"persona": "fay"},
         "POST /api/v1/admin/practitioners": {"persona": "fay", "body": {"organisationId": organisation}},
-        "PATCH /api/v1/admin/organisations/{id}": {"persona": "fay", "path": {"id": organisation}},
-        "PATCH /api/v1/admin/practitioners/{id}": {"persona": "fay", "path": {"id": account}},
+        "PATCH /api/v1/admin/organisations/{id}": {"persona": "fay", "path": {"id": organisation},
+                                                   "etag": "/api/v1/admin/accounts", "item": organisation,
+                                                   "list": "organisations"},
+        "PATCH /api/v1/admin/practitioners/{id}": {"persona": "fay", "path": {"id": account},
+                                                   "etag": "/api/v1/admin/accounts", "item": account,
+                                                   "list": "practitioners"},
         "GET /api/v1/admin/role-grants": {"persona": "fay"},
         # Refused: approval waits until Yan has chosen a password from his e-mailed link (409).
         "POST /api/v1/admin/role-grants/{id}/decision": {"persona": "gil", "path": {"id": role_grant},
@@ -288,7 +298,9 @@ def main():
             for phase in ["examples", "coverage", "fuzzing"]:
                 f.write(f"[phases.{phase}.extra-data-sources]\nresponses = false\n")
             # A save without If-Match is refused with 428 Precondition Required (RFC 6585).
-            for operation in ["PUT /api/v1/episodes/{id}/assessment", "PATCH /api/v1/episodes/{id}/assessment/parts/{part}",
+            for operation in ["PUT /api/v1/episodes/{id}/assessment", "PUT /api/v1/children/{id}/whereabouts",
+                              "PATCH /api/v1/admin/organisations/{id}", "PATCH /api/v1/admin/practitioners/{id}",
+                              "POST /api/v1/episodes/{id}/lead-professional", "PATCH /api/v1/episodes/{id}/assessment/parts/{part}",
                               "PATCH /api/v1/episodes/{id}/actions/{actionId}",
                               "PUT /api/v1/episodes/{id}/meetings/{meetingId}/attendance"]:
                 f.write(f'[[operations]]\ninclude-name = "{operation}"\n'

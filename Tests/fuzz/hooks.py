@@ -52,7 +52,7 @@ def map_case(context, case):
         # A change names the version it was made on: the one read just now, as the persona.
         persona = fixture.get("persona", "amy")
         tag = etag(FIXTURES["base"], fixture["etag"], FIXTURES["tokens"][persona], fixture.get("item"),
-                   fixture.get("list", "actions"))
+                   fixture.get("list", "actions"), fixture.get("within"))
         case.headers = {**(case.headers or {}), "If-Match": tag}
     return case
 

@@ -72,7 +72,7 @@ enum DemoData {
     ]
 
     static func seed(on db: any Database, passwordHash: String) async throws {
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             var authorities: [String: UUID] = [:]
             for (name, day, outOfHours) in localAuthorities {
                 let authority =

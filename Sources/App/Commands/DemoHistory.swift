@@ -165,7 +165,7 @@ struct DemoHistory {
         var editing: [EditingSession] = []
 
         func save(on db: any Database) async throws {
-            try await db.transaction { db in
+            try await db.writeTransaction { db in
                 try await Self.create(children, on: db)
                 try await Self.create(names, on: db)
                 try await Self.create(episodes, on: db)

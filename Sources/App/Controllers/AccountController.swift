@@ -74,7 +74,7 @@ struct AccountController {
                 ForgotPasswordPage(problems: [.init(field: "email", message: error.message)]).render(PageContext(req)), error)
         }
         let mail = req.application.mail
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await Audit.record(
                 on: db, by: nil, email: try await Auth.accountAddress(String(email.prefix(254)), on: db), .requestPasswordReset)
             guard
@@ -206,7 +206,7 @@ struct AccountController {
     private func setPassword(
         _ hash: String, for practitioner: Practitioner, using link: CredentialLink?, mail: MailSettings, on db: any Database
     ) async throws -> Bool {
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             if let link, try await !CredentialLinks.use(link.id!, on: db) { return false }
             let now = Date()
             if practitioner.passwordSetAt != nil {

@@ -41,12 +41,21 @@ struct AdminController {
     }
 
     func setStatus(req: Request) async throws -> Response {
-        let disabled = FormFields(req)["disabled"] == "yes"
-        let practitioner = try await Administration.update(
-            try req.id("practitioner"), .init(disabled: disabled), by: try req.signedIn, mail: req.application.mail, on: req.db)
-        var page = try await page(req)
-        page.notice = "\(practitioner.name) is now \(disabled ? "disabled" : "enabled")"
-        return page.render(PageContext(req)).response()
+        let form = FormFields(req)
+        let disabled = form["disabled"] == "yes"
+        do {
+            let practitioner = try await Administration.update(
+                try req.id("practitioner"), .init(disabled: disabled), basedOn: Int(form["version"]) ?? 0,
+                by: try req.signedIn, mail: req.application.mail, on: req.db)
+            var page = try await page(req)
+            page.notice = "\(practitioner.name) is now \(disabled ? "disabled" : "enabled")"
+            return page.render(PageContext(req)).response()
+        } catch let error as AppError where error.status == .preconditionFailed {
+            // Changed by another administrator since this list was shown: shown as it is now.
+            var page = try await page(req)
+            page.problems = [FieldProblem(field: "disabled", message: error.message)]
+            return page.render(PageContext(req)).response(.conflict)
+        }
     }
 
     func account(req: Request) async throws -> Response {
@@ -61,15 +70,18 @@ struct AdminController {
             resetTwoFactor: form.all("resetTwoFactor").contains("yes"),
             resendNewAccountLink: form.all("resendNewAccountLink").contains("yes"))
         do {
+            // A form without its version is treated as opened before the last change.
             _ = try await Administration.update(
-                try req.id("practitioner"), change, by: try req.signedIn, mail: req.application.mail, on: req.db)
+                try req.id("practitioner"), change, basedOn: Int(form["version"]) ?? 0, by: try req.signedIn,
+                mail: req.application.mail, on: req.db)
             var page = try await accountPage(req)
             page.notice = "Account saved"
             return page.render(PageContext(req)).response()
-        } catch let error as AppError where !error.problems.isEmpty {
+        } catch let error as AppError where !error.problems.isEmpty || error.status == .preconditionFailed {
+            // Shown as it is now, with what went wrong above it.
             var page = try await accountPage(req)
-            page.problems = error.problems
-            return page.render(PageContext(req)).response(.unprocessableEntity)
+            page.problems = error.problems.isEmpty ? [FieldProblem(field: "name", message: error.message)] : error.problems
+            return page.render(PageContext(req)).response(error.status == .preconditionFailed ? .conflict : error.status)
         }
     }
 
@@ -82,14 +94,15 @@ struct AdminController {
         do {
             _ = try await Administration.updateOrganisation(
                 try req.id("organisation"), name: form["name"], agency: AgencyType(rawValue: form["agencyType"]),
-                by: try req.signedIn, on: req.db)
+                basedOn: Int(form["version"]) ?? 0, by: try req.signedIn, on: req.db)
             var page = try await organisationPage(req)
             page.notice = "Organisation saved"
             return page.render(PageContext(req)).response()
-        } catch let error as AppError where !error.problems.isEmpty {
+        } catch let error as AppError where !error.problems.isEmpty || error.status == .preconditionFailed {
+            // Shown as it is now, with what went wrong above it.
             var page = try await organisationPage(req)
-            page.problems = error.problems
-            return page.render(PageContext(req)).response(.unprocessableEntity)
+            page.problems = error.problems.isEmpty ? [FieldProblem(field: "name", message: error.message)] : error.problems
+            return page.render(PageContext(req)).response(error.status == .preconditionFailed ? .conflict : error.status)
         }
     }
 

@@ -104,18 +104,23 @@ struct ChildController {
                     ?? "not a date" : "",
             school: form["school"], gpPractice: form["gpPractice"], contactPhone: form["contactPhone"])
         do {
+            // A form without its version is treated as opened before the last change.
             _ = try await Whereabouts.update(
-                childID, change, by: try req.signedIn, on: req.db)
+                childID, change, basedOn: Int(form["version"]) ?? 0, by: try req.signedIn, on: req.db)
             return req.redirect(to: SiteURL.child(childID).path)
-        } catch let error as AppError where !error.problems.isEmpty {
-            // The page shows the child again: a read, checked and audited as any other.
+        } catch let error as AppError where !error.problems.isEmpty || error.status == .preconditionFailed {
+            // The page shows the child again, as recorded now: a read, checked and audited as
+            // any other; what was typed is kept.
             let child = try await ChildIndex.read(childID, by: try req.signedIn, on: req.db).child
             var page = WhereaboutsPage(child: child)
             (page.address, page.postcode, page.school) = (change.address, change.postcode, change.school)
             (page.gpPractice, page.contactPhone) = (change.gpPractice, change.contactPhone)
             (page.day, page.month, page.year) = (form["movedIn-day"], form["movedIn-month"], form["movedIn-year"])
-            page.problems = error.problems
-            return page.render(PageContext(req)).response(.unprocessableEntity)
+            let stale = error.status == .preconditionFailed
+            page.problems = stale ? [FieldProblem(field: "address", message: error.message)] : error.problems
+            if !stale { page.version = Int(form["version"]) ?? 0 }
+            page.changedMeanwhile = stale
+            return page.render(PageContext(req)).response(stale ? .conflict : .unprocessableEntity)
         }
     }
 

@@ -19,15 +19,18 @@ struct EpisodeController {
         let id = try req.id("episode")
         let email = FormFields(req)["practitionerEmail"]
         do {
-            let (_, practitioner) = try await Episodes.share(id, withEmail: email, by: signedIn, on: req.db)
+            let (_, practitioner) = try await Episodes.share(
+                id, withEmail: email, basedOn: Int(FormFields(req)["teamVersion"]) ?? 0, by: signedIn, on: req.db)
             var page = try await page(req)
             page.notice = "Shared with \(practitioner.name)"
             return page.render(PageContext(req)).response()
-        } catch let error as AppError where !error.problems.isEmpty || error.status == .forbidden {
+        } catch let error as AppError
+            where !error.problems.isEmpty || error.status == .forbidden || error.status == .preconditionFailed
+        {
             var page = try await page(req)
             page.shareEmail = email
             page.problems = error.problems.isEmpty ? [.init(field: "practitionerEmail", message: error.message)] : error.problems
-            return page.render(PageContext(req)).response(error.status)
+            return page.render(PageContext(req)).response(error.status == .preconditionFailed ? .conflict : error.status)
         }
     }
 
@@ -46,7 +49,10 @@ struct EpisodeController {
                     store: true, shareWithAgencyTypes: Set(form.all("shareWithAgencyTypes[]").compactMap(AgencyType.init))))
         }
         do {
-            _ = try await Episodes.changeConsent(id, change, by: signedIn, on: req.db)
+            // A withdrawal or an override stands whatever changed since the page was opened;
+            // consent given again is made on the team as the page showed it.
+            _ = try await Episodes.changeConsent(
+                id, change, basedOn: kind == .given ? Int(form["teamVersion"]) ?? 0 : nil, by: signedIn, on: req.db)
             var page = try await page(req)
             page.notice =
                 switch kind {
@@ -55,11 +61,15 @@ struct EpisodeController {
                 case .override: "Override recorded: this episode may be shared in the public interest"
                 }
             return page.render(PageContext(req)).response()
-        } catch let error as AppError where !error.problems.isEmpty {
+        } catch let error as AppError where !error.problems.isEmpty || error.status == .preconditionFailed {
             var page = try await page(req)
-            page.problems = error.problems.map { FieldProblem(field: "\(kind.rawValue)-\($0.field)", message: $0.message) }
+            let stale = error.status == .preconditionFailed
+            page.problems =
+                stale
+                ? [FieldProblem(field: "\(kind.rawValue)-reason", message: error.message)]
+                : error.problems.map { FieldProblem(field: "\(kind.rawValue)-\($0.field)", message: $0.message) }
             page.consentReasons[kind] = form["\(kind.rawValue)-reason"]
-            return page.render(PageContext(req)).response(.unprocessableEntity)
+            return page.render(PageContext(req)).response(stale ? .conflict : .unprocessableEntity)
         }
     }
 

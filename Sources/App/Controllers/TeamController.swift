@@ -47,7 +47,8 @@ struct TeamController {
                     LeadProfessionalChange(
                         basis: LeadProfessionalBasis(rawValue: form["basis"]) ?? .agreedAtMeeting,
                         handoverNote: form["handoverNote"]),
-                    meetingID: UUID(uuidString: form["meetingId"]), by: signedIn, on: req.db)
+                    meetingID: UUID(uuidString: form["meetingId"]), basedOn: Int(form["teamVersion"]) ?? 0, by: signedIn,
+                    on: req.db)
             } catch let error as AppError {
                 guard other.isEmpty, let chosen else { throw error.renaming("practitionerEmail", to: "otherEmail") }
                 throw error.renaming("practitionerEmail", to: "practitionerId", hiding: (email, chosen.name))
@@ -112,11 +113,14 @@ struct TeamController {
         do {
             try await change(try req.signedIn, try req.id("episode"))
             return try await page(req, notice: notice).render(PageContext(req)).response()
-        } catch let error as AppError where !error.problems.isEmpty {
+        } catch let error as AppError where !error.problems.isEmpty || error.status == .preconditionFailed {
+            // The team as it is now, what was typed kept; a change made meanwhile (only a
+            // lead's can be) is named above it.
             var page = try await page(req, notice: nil)
-            page.problems = error.problems
+            let stale = error.status == .preconditionFailed
+            page.problems = stale ? [FieldProblem(field: "practitionerId", message: error.message)] : error.problems
             page.typed = form.values
-            return page.render(PageContext(req)).response(.unprocessableEntity)
+            return page.render(PageContext(req)).response(stale ? .conflict : .unprocessableEntity)
         }
     }
 

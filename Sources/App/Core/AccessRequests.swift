@@ -13,7 +13,7 @@ enum AccessRequests {
         guard !why.isEmpty, why.count <= 2_000 else {
             throw AppError.invalid(field: "reason", "Say in a sentence or two why you need to join the team")
         }
-        return try await db.transaction { db in
+        return try await db.writeTransaction { db in
             // Asked twice at once, one request: the second finds the first.
             try await StateChange.lock(Episode.schema, id: episodeID, on: db)
             if let pending = try await AccessRequest.query(on: db).filter(\.$episode.$id == episodeID)
@@ -45,7 +45,7 @@ enum AccessRequests {
                     field: "decision", "The family’s consent does not cover sharing with \(request.requester.name)’s service")
             }
         }
-        return try await db.transaction { db in
+        return try await db.writeTransaction { db in
             request.status = grant ? .granted : .refused
             request.$decidedBy.id = signedIn.id
             request.decidedAt = Date()
@@ -58,6 +58,7 @@ enum AccessRequests {
                 """, to: AccessRequest.schema, id: requestID,
                 while: "status = \(bind: AccessRequest.Status.pending.rawValue)", or: alreadyDecided, on: db)
             if grant {
+                try await StateChange.changeTeam(of: authorised.id, basedOn: nil, by: signedIn.id, on: db)
                 try await EpisodeShare(
                     episodeID: authorised.id, practitionerID: request.$requester.id, sharedByID: signedIn.id, sharedAt: Date()
                 ).create(on: db)

@@ -28,7 +28,7 @@ enum ActionPlans {
         }
         guard problems.isEmpty else { throw AppError.invalid(problems) }
         let owner = ownerID
-        return try await db.transaction { db in
+        return try await db.writeTransaction { db in
             try await StateChange.requireOpen(episodeID, on: db)
             let action = PlanAction(episodeID: episodeID, planned: planned, ownerID: owner, createdByID: signedIn.id)
             try await action.create(on: db)
@@ -55,7 +55,7 @@ enum ActionPlans {
             throw AppError.invalid(field: "outcomeNote", "Keep the outcome note to 2,000 characters or fewer")
         }
         guard let basedOn else { throw AppError.versionRequired }
-        return try await db.transaction { db in
+        return try await db.writeTransaction { db in
             try await StateChange.requireOpen(episodeID, on: db)
             try await StateChange.lock(PlanAction.schema, id: actionID, on: db)
             guard let action = try await PlanAction.query(on: db).filter(\.$id == actionID).with(\.$updatedBy).first()
@@ -84,7 +84,7 @@ enum ActionPlans {
         guard CalendarDate.parse(date) != nil else {
             throw AppError.invalid(field: "reviewOn", "Enter the review date, for example 2027-01-15")
         }
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             try await StateChange.requireOpen(episodeID, on: db)
             authorised.episode.planReviewOn = date
             try await authorised.episode.save(on: db)

@@ -30,7 +30,7 @@ enum Administration {
         }
         guard problems.isEmpty else { throw AppError.invalid(problems) }
         let mail = app.mail
-        return try await app.db.transaction { db in
+        return try await app.db.writeTransaction { db in
             let authority =
                 try await LocalAuthority.query(on: db).filter(\.$name == admin.authority).first()
                 ?? LocalAuthority(name: admin.authority)
@@ -91,7 +91,7 @@ extension Administration {
         if try await Organisation.query(on: db).filter(\.$name == clean).filter(\.$localAuthority.$id == la).first() != nil {
             throw AppError.invalid(field: "name", "Your local authority already has an organisation called \(clean)")
         }
-        return try await db.transaction { db in
+        return try await db.writeTransaction { db in
             let organisation = Organisation(name: clean, agencyType: agency, localAuthorityID: la)
             try await organisation.create(on: db)
             try await Audit.record(on: db, by: signedIn, .administerAccounts, detail: "organisation \(Audit.typed(clean))")
@@ -102,10 +102,10 @@ extension Administration {
     /// Renames an organisation of the administrator's LA or changes its agency type (which
     /// decides what consent lets its staff see).
     static func updateOrganisation(
-        _ id: UUID, name: String?, agency: AgencyType?, by signedIn: SignedIn, on db: any Database
+        _ id: UUID, name: String?, agency: AgencyType?, basedOn: Int?, by signedIn: SignedIn, on db: any Database
     ) async throws -> Organisation {
         let la = try await authority(of: signedIn, on: db)
-        guard let organisation = try await Organisation.find(id, on: db), organisation.$localAuthority.id == la else {
+        guard let found = try await Organisation.find(id, on: db), found.$localAuthority.id == la else {
             throw AppError.notFound("organisation in your local authority")
         }
         let clean = name?.trimmingCharacters(in: .whitespaces)
@@ -118,10 +118,20 @@ extension Administration {
                 throw AppError.invalid(field: "name", "Your local authority already has an organisation called \(clean)")
             }
         }
-        return try await db.transaction { db in
+        guard let basedOn else { throw AppError.versionRequired }
+        return try await db.writeTransaction { db in
+            try await StateChange.lock(Organisation.schema, id: id, on: db)
+            guard let organisation = try await Organisation.query(on: db).filter(\.$id == id).with(\.$updatedBy).first()
+            else { throw AppError.notFound("organisation in your local authority") }
+            guard organisation.version == basedOn else {
+                throw AppError.stale(
+                    "organisation", by: organisation.updatedBy, at: organisation.updatedAt, now: organisation.version)
+            }
             let before = "\(organisation.name) (\(organisation.agencyType.rawValue))"
             if let clean { organisation.name = clean }
             if let agency { organisation.agencyType = agency }
+            (organisation.version, organisation.$updatedBy.id) = (organisation.version + 1, signedIn.id)
+            organisation.updatedAt = Date()
             try await organisation.save(on: db)
             try await Audit.record(
                 on: db, by: signedIn, .administerAccounts,
@@ -167,7 +177,7 @@ extension Administration {
         // Roles a second administrator must approve wait on the queue; the account starts
         // with the rest (perhaps none).
         let waiting = AccessPolicy.rolesNeedingApproval(from: [], to: new.roles)
-        return try await app.db.transaction { db in
+        return try await app.db.writeTransaction { db in
             // No password until the holder chooses one from the link only they receive.
             let practitioner = Practitioner(
                 email: email, name: new.name, jobTitle: new.jobTitle, phone: new.phone, passwordHash: Passwords.unset,
@@ -196,9 +206,11 @@ extension Administration {
 
     /// Changes an account of the administrator's own LA. Disabling or resetting two-factor
     /// ends its sessions and tokens at once: every request reloads the account, and its API
-    /// tokens are deleted too.
+    /// tokens are deleted too. A change names the version it was made on (`basedOn`; nil:
+    /// 428): one made on an older version changes nothing (412).
     static func update(
-        _ id: UUID, _ change: AccountChange, by signedIn: SignedIn, mail: MailSettings, on db: any Database
+        _ id: UUID, _ change: AccountChange, basedOn: Int?, by signedIn: SignedIn, mail: MailSettings,
+        on db: any Database
     ) async throws -> Practitioner {
         let la = try await authority(of: signedIn, on: db)
         guard let practitioner = try await Practitioner.query(on: db).filter(\.$id == id).with(\.$organisation).first(),
@@ -217,20 +229,10 @@ extension Administration {
             }
         }
         // Disabling or demoting an administrator must leave two enabled, or nobody could
-        // approve a grant again.
+        // approve a grant again: counted in the change's transaction, below.
         let isAdministrator = AccessPolicy.isAdministrator(practitioner.roles) && !practitioner.disabled
         let removesAdministrator =
             isAdministrator && (change.disabled == true || change.roles.map { !AccessPolicy.isAdministrator($0) } == true)
-        // Counted only when this change would remove one: most changes never need it.
-        if removesAdministrator,
-            AccessPolicy.leavesTooFewAdministrators(
-                enabledAdministrators: try await enabledAdministrators(in: la, on: db), removesOne: true)
-        {
-            problems.append(
-                .init(
-                    field: change.disabled == true ? "disabled" : "roles",
-                    message: "Your local authority needs two enabled administrators: add another before this one stops"))
-        }
         if practitioner.id == signedIn.id {
             if change.disabled == true {
                 problems.append(.init(field: "disabled", message: "You cannot disable your own account"))
@@ -257,8 +259,30 @@ extension Administration {
                     message: "\(practitioner.name) has no two-factor sign-in to reset: send a new account link instead"))
         }
         guard problems.isEmpty else { throw AppError.invalid(problems) }
+        guard let basedOn else { throw AppError.versionRequired }
         let newOrganisation = organisation
-        return try await db.transaction { db in
+        return try await db.writeTransaction { db in
+            try await StateChange.lock(Practitioner.schema, id: id, on: db)
+            guard let now = try await Practitioner.query(on: db).filter(\.$id == id).with(\.$updatedBy).first() else {
+                throw AppError.notFound("practitioner in your local authority")
+            }
+            guard now.version == basedOn else {
+                throw AppError.stale("account", by: now.updatedBy, at: now.updatedAt, now: now.version)
+            }
+            // Counted while this LA's changes take turns (only when this change would remove
+            // one): two administrators disabling each other at once must not leave fewer than two.
+            if removesAdministrator {
+                try await StateChange.lock(LocalAuthority.schema, id: la, on: db)
+                if AccessPolicy.leavesTooFewAdministrators(
+                    enabledAdministrators: try await enabledAdministrators(in: la, on: db), removesOne: true)
+                {
+                    throw AppError.invalid(
+                        field: change.disabled == true ? "disabled" : "roles",
+                        "Your local authority needs two enabled administrators: add another before this one stops")
+                }
+            }
+            (practitioner.version, practitioner.$updatedBy.id) = (basedOn + 1, signedIn.id)
+            practitioner.updatedAt = Date()
             var changed: [String] = []
             if let name, name != practitioner.name { (practitioner.name, changed) = (name, changed + ["name"]) }
             if let jobTitle = change.jobTitle, jobTitle != practitioner.jobTitle {
@@ -393,7 +417,7 @@ extension Administration {
                 status: .conflict, code: "holder-not-ready",
                 message: "\(grant.practitioner.name) has not yet set up the account: approve once they have chosen a password")
         }
-        return try await db.transaction { db in
+        return try await db.writeTransaction { db in
             let decision: RoleGrant.Decision = approve ? .approved : .refused
             // Only a pending grant changes, and the UPDATE says whether it changed it: of two
             // decisions at once, even by the same administrator, exactly one wins.

@@ -139,7 +139,7 @@ enum Audit {
         if db.inTransaction {
             try await append(event, naming: named, on: db)
         } else {
-            try await db.transaction { try await append(event, naming: named, on: $0) }
+            try await db.writeTransaction { try await append(event, naming: named, on: $0) }
         }
     }
 

@@ -15,7 +15,7 @@ enum BreakGlass {
         guard why.count >= 10, why.count <= 2_000 else {
             throw AppError.invalid(field: "reason", "Say why this is an emergency, in a sentence or two")
         }
-        return try await db.transaction { db in
+        return try await db.writeTransaction { db in
             let grant = BreakGlassGrant(episode: authorised.episode, practitionerID: signedIn.id, reason: why, lasting: duration)
             try await grant.create(on: db)
             try await Audit.record(

@@ -166,7 +166,7 @@ package enum ChildIndex {
         // who may not see where they live.
         filters.shieldedVisibleIn = AccessPolicy.shieldingAuthority(signedIn.actor)
         // One transaction for the search and its audit event: a search commits once.
-        return try await db.transaction { [filters] db in
+        return try await db.writeTransaction { [filters] db in
             try await search(query, terms: terms, filters: filters, by: signedIn, on: db)
         }
     }
@@ -301,7 +301,7 @@ package enum ChildIndex {
                     related: duplicates.map { $0.id! })
             }
         }
-        return try await db.transaction { db in
+        return try await db.writeTransaction { db in
             let child = Child(clean, localAuthorityID: localAuthority, registeredByID: signedIn.id)
             try await child.create(on: db)
             try await ChildName(
@@ -359,7 +359,7 @@ package enum ChildIndex {
                 try await NameProposals.propose(
                     kind, givenName: given, familyName: family, reason: why, for: child, by: signedIn, on: db))
         }
-        return try await db.transaction { db in
+        return try await db.writeTransaction { db in
             let name = try await record(kind, givenName: given, familyName: family, of: child, by: signedIn, on: db)
             try await Audit.record(on: db, by: signedIn, .recordChildName, child: childID, detail: kind.rawValue)
             return .recorded(name)
@@ -427,7 +427,7 @@ package enum ChildIndex {
         guard child.unborn else {
             throw AppError(status: .conflict, code: "already-born", message: "This child’s birth is already recorded")
         }
-        return try await db.transaction { db in
+        return try await db.writeTransaction { db in
             child.unborn = false
             child.dateOfBirth = dateOfBirth
             try await child.save(on: db)

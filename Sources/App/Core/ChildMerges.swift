@@ -52,7 +52,7 @@ enum ChildMerges {
                 status: .conflict, code: "two-open-episodes",
                 message: "Both records have an open CAF. Close one of them, saying why, before merging the records")
         }
-        return try await db.transaction { db in
+        return try await db.writeTransaction { db in
             let sql = db as! any SQLDatabase
             // Each step that two requests could race on is one conditional UPDATE: of two merges
             // of one record at once, one wins (the other gets 410, as for any merged record).

@@ -92,7 +92,7 @@ extension NameSearch {
         }
         // A setting made with SET LOCAL needs the query on the same connection, in a transaction.
         guard let setUp else { return try await run(on: db) }
-        return try await db.transaction { db in
+        return try await db.writeTransaction { db in
             try await (db as! any SQLDatabase).raw(setUp).run()
             return try await run(on: db)
         }

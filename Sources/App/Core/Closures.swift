@@ -12,7 +12,7 @@ enum Closures {
         let problems = closure.problems()
         guard problems.isEmpty else { throw AppError.invalid(problems) }
         let episode = authorised.episode
-        return try await db.transaction { db in
+        return try await db.writeTransaction { db in
             let now = Date()
             episode.status = .closed
             episode.closedAt = now
@@ -41,7 +41,7 @@ enum Closures {
         guard !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw AppError.invalid(field: "reason", "Say why the episode is being reopened")
         }
-        return try await db.transaction { db in
+        return try await db.writeTransaction { db in
             try await reopen(authorised.episode, reason: reason, by: signedIn.id, on: db)
             try await Audit.record(on: db, by: signedIn, .reopenEpisode, child: authorised.child.id, episode: episodeID)
             return authorised.episode
@@ -61,7 +61,7 @@ enum Closures {
         if decision == .returned && reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             throw AppError.invalid(field: "reason", "Say why the referral is returned to early help")
         }
-        return try await db.transaction { db in
+        return try await db.writeTransaction { db in
             referral.decision = decision
             referral.$decidedBy.id = signedIn.id
             referral.decidedAt = Date()

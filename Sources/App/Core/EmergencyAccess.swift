@@ -146,7 +146,7 @@ enum EmergencyAccessReviews {
         guard finding.count <= noteLimit else {
             throw AppError.invalid(field: "note", "Keep the review to \(noteLimit) characters or fewer")
         }
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             let reviewed = try await (db as! any SQLDatabase).raw(
                 """
                 UPDATE \(ident: Item.schema) SET reviewed_by_id = \(bind: signedIn.id), reviewed_at = \(bind: Date()),

@@ -21,7 +21,7 @@ enum Episodes {
         }
         guard problems.isEmpty else { throw AppError.invalid(problems) }
         let involved = try await ChildIndex.involved(with: childID, on: db)
-        return try await db.transaction { db in
+        return try await db.writeTransaction { db in
             try await requireNoOpenEpisode(for: childID, on: db)
             let now = Date()
             let episode = Episode(
@@ -149,7 +149,7 @@ enum Episodes {
         guard outside.isEmpty else { throw AppError.invalid(outside) }
         guard let basedOn else { throw AppError.revisionRequired }
         let assessmentID = try await latestAssessment(of: id, on: db).requireID()
-        return try await db.transaction { db in
+        return try await db.writeTransaction { db in
             try await StateChange.requireOpen(id, on: db)
             try await StateChange.lock(Assessment.schema, id: assessmentID, on: db)
             guard let assessment = try await Assessment.find(assessmentID, on: db) else { throw AppError.notFound("assessment") }
@@ -285,7 +285,7 @@ enum Episodes {
         guard assessment.status == .draft else { throw AppError.conflictCompleted }
         let problems = try assessment.content(keys).completionProblems()
         guard problems.isEmpty else { throw AppError.invalid(problems) }
-        return try await db.transaction { db in
+        return try await db.writeTransaction { db in
             try await StateChange.requireOpen(id, on: db)
             let now = Date()
             try await StateChange.apply(
@@ -304,8 +304,10 @@ enum Episodes {
         }
     }
 
-    /// Shares the episode with a named practitioner, within the family's consent.
-    static func share(_ id: UUID, withEmail email: String, by signedIn: SignedIn, on db: any Database)
+    /// Shares the episode with a named practitioner, within the family's consent: on team
+    /// version `basedOn` if given (412 if the team changed since), or the team as it is now
+    /// (adding a member replaces nothing).
+    static func share(_ id: UUID, withEmail email: String, basedOn: Int?, by signedIn: SignedIn, on db: any Database)
         async throws -> (EpisodeShare, Practitioner)
     {
         let address = email.trimmingCharacters(in: .whitespaces).lowercased()
@@ -328,8 +330,9 @@ enum Episodes {
         guard target.id != authorised.episode.$author.id else {
             throw AppError.invalid(field: "practitionerEmail", "\(target.name) already leads this episode’s team as its author")
         }
-        return try await db.transaction { db in
+        return try await db.writeTransaction { db in
             try await StateChange.requireOpen(id, on: db)
+            try await StateChange.changeTeam(of: id, basedOn: basedOn, by: signedIn.id, on: db)
             let share = EpisodeShare(episodeID: id, practitionerID: target.id!, sharedByID: signedIn.id, sharedAt: Date())
             try await share.create(on: db)
             try await Audit.record(
@@ -340,15 +343,21 @@ enum Episodes {
     }
 
     /// Records consent given again with a new scope, withdrawn, or overridden in the public
-    /// interest. The latest decision governs access from this moment.
-    static func changeConsent(_ id: UUID, _ change: ConsentChange, by signedIn: SignedIn, on db: any Database) async throws
-        -> Consent
-    {
+    /// interest. The latest decision governs access from this moment. Consent given again is
+    /// made on team version `basedOn` (nil: 428), so it never undoes a withdrawal made
+    /// meanwhile (412). A withdrawal, which only narrows, and an override, made by
+    /// safeguarding staff outside the team whatever the family said, may be made on the team
+    /// as it is now.
+    static func changeConsent(
+        _ id: UUID, _ change: ConsentChange, basedOn: Int?, by signedIn: SignedIn, on db: any Database
+    ) async throws -> Consent {
         let problems = change.problems()
         let authorised = try await Access.episode(id, .changeConsent(change.kind), by: signedIn, on: db)
         guard problems.isEmpty else { throw AppError.invalid(problems) }
-        return try await db.transaction { db in
+        guard basedOn != nil || change.kind != .given else { throw AppError.versionRequired }
+        return try await db.writeTransaction { db in
             try await StateChange.requireOpen(id, on: db)
+            try await StateChange.changeTeam(of: id, basedOn: basedOn, by: signedIn.id, on: db)
             let now = Date()
             let consent: Consent
             if change.kind == .given, let record = change.record {
@@ -378,7 +387,7 @@ enum Episodes {
         _ = try await Child.live(childID, on: db)
         let problems = refusal.problems()
         guard problems.isEmpty else { throw AppError.invalid(problems) }
-        return try await db.transaction { db in
+        return try await db.writeTransaction { db in
             let record = ConsentRefusalRecord(childID: childID, refusal: refusal, recordedByID: signedIn.id)
             try await record.create(on: db)
             try await Audit.record(on: db, by: signedIn, .recordConsentRefusal, child: childID)
@@ -399,7 +408,7 @@ enum Episodes {
                 message: "Version \(version) is still a draft: complete it before starting a review")
         }
         guard latest.status == .completed else { throw draftInProgress(latest.version) }
-        return try await db.transaction { db in
+        return try await db.writeTransaction { db in
             try await StateChange.requireOpen(id, on: db)
             let content = try latest.content(keys)
             let review = try Assessment(

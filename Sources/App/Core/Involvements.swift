@@ -44,7 +44,7 @@ enum Involvements {
         _ = try await Child.live(childID, on: db)
         let problems = new.problems()
         guard problems.isEmpty else { throw AppError.invalid(problems) }
-        return try await db.transaction { db in
+        return try await db.writeTransaction { db in
             let involvement = Involvement()
             involvement.$child.id = childID
             involvement.$organisation.id = organisation.id!
@@ -170,7 +170,7 @@ enum Involvements {
         by signedIn: SignedIn, on db: any Database, _ shield: Shield
     ) async throws -> Disclosed {
         let (involvementID, practitionerID) = (involvement.id!, recipient.id!)
-        return try await db.transaction { db in
+        return try await db.writeTransaction { db in
             if let standing = try await InvolvementDisclosure.query(on: db).filter(\.$involvement.$id == involvementID)
                 .filter(\.$practitioner.$id == practitionerID).filter(\.$withdrawnAt == nil).first()
             {
@@ -208,7 +208,7 @@ enum Involvements {
             throw AppError.notFound("disclosure")
         }
         let (involvement, child, shield) = try await managed(found.$involvement.id, by: signedIn, on: db)
-        return try await db.transaction { db in
+        return try await db.writeTransaction { db in
             // Held first: of withdrawals at once one withdraws; the rest find it withdrawn.
             try await StateChange.lock(InvolvementDisclosure.schema, id: disclosureID, on: db)
             let disclosure = try await InvolvementDisclosure.query(on: db).filter(\.$id == disclosureID)

@@ -25,7 +25,7 @@ enum MilestoneTriggers {
     static func install(on sql: any SQLDatabase) async throws -> [Milestone] {
         var changed: [Milestone] = []
         for milestone in Milestone.allCases where try await installed(milestone, on: sql) != definitions(milestone, sql) {
-            try await (sql as! any Database).transaction { db in
+            try await (sql as! any Database).writeTransaction { db in
                 try await drop(milestone, on: db as! any SQLDatabase)
                 try await create(milestone, on: db as! any SQLDatabase)
             }

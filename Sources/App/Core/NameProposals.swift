@@ -13,7 +13,7 @@ enum NameProposals {
         _ kind: NameKind, givenName: String, familyName: String, reason: String, for child: Child, by signedIn: SignedIn,
         on db: any Database
     ) async throws -> NameProposal {
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             // The child's row held first: of proposals sent at once (a double click), one is made
             // and the others find it waiting.
             try await StateChange.lock(Child.schema, id: child.id!, on: db)
@@ -86,7 +86,7 @@ enum NameProposals {
                 field: "note", why.isEmpty ? "Say why the correction is refused" : "Keep the note to 1,000 characters or fewer")
         }
         let decision: NameProposal.Decision = accept ? .accepted : .refused
-        return try await db.transaction { db in
+        return try await db.writeTransaction { db in
             // Only a pending proposal changes, and the UPDATE says whether it changed it: of two
             // decisions at once exactly one wins.
             let now = Date()

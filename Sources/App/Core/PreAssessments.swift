@@ -17,7 +17,7 @@ enum PreAssessments {
                 child: childID, detail: "no-la", by: signedIn, on: db)
         }
         let existing = try await openEpisode(of: childID, on: db)
-        return try await db.transaction { db in
+        return try await db.writeTransaction { db in
             let checklist = try PreAssessment(
                 childID: childID, practitionerID: signedIn.id, localAuthorityID: localAuthority, answers: answers,
                 existingEpisodeID: existing?.id, keys: keys)

@@ -77,7 +77,7 @@ struct RequestAllowance: Sendable {
         let practitioner = signedIn.practitioner
         let told = try await SignInAlerts.whoToTell(about: practitioner, on: req.db)
         let mail = req.application.mail
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             let claimed = try await (db as! any SQLDatabase).raw(
                 """
                 UPDATE request_counts SET alerted = 1

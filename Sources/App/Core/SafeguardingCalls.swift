@@ -39,7 +39,7 @@ enum SafeguardingCalls {
         }
         let problems = record.problems(now: Date())
         guard problems.isEmpty else { throw AppError.invalid(problems) }
-        return try await db.transaction { db in
+        return try await db.writeTransaction { db in
             let call = SafeguardingCall(
                 record, childID: child.id!, episodeID: episodeID, preAssessmentID: preAssessmentID, callerID: signedIn.id,
                 localAuthority: localAuthority)
@@ -77,7 +77,7 @@ enum SafeguardingCalls {
         guard call.followUpSentAt == nil else { return call }
         let recorded = AppError(status: .conflict, code: "follow-up-recorded", message: "The follow-up is recorded")
         do {
-            return try await db.transaction { db in
+            return try await db.writeTransaction { db in
                 // Recorded once: the first time recorded stands, whoever else records it at once.
                 try await StateChange.apply(
                     "follow_up_sent_at = \(bind: sentAt)", to: SafeguardingCall.schema, id: id,

@@ -59,7 +59,7 @@ enum SessionList {
     /// says how many ended; audited.
     static func end(_ ending: Ending, by signedIn: SignedIn, on db: any Database) async throws -> Int {
         let credential = signedIn.credential ?? ""
-        return try await db.transaction { db in
+        return try await db.writeTransaction { db in
             func sessions() -> QueryBuilder<PageSession> {
                 let query = live(PageSession.query(on: db), of: signedIn).filter(\.$key != credential)
                 if case .one(let id) = ending { query.filter(\.$id == id) }

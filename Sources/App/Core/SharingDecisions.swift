@@ -36,7 +36,7 @@ enum SharingDecisions {
         let child = try await Child.live(childID, on: db)
         let problems = new.problems()
         guard problems.isEmpty else { throw AppError.invalid(problems) }
-        return try await db.transaction { db in
+        return try await db.writeTransaction { db in
             let decision = DecisionNotToShare()
             decision.$child.id = childID
             decision.$localAuthority.id = child.$localAuthority.id

@@ -59,7 +59,7 @@ enum Shielding {
             else: "Only the coordinators and safeguarding staff of the child’s local authority shield a child.", .shieldChild,
             child: childID, detail: "not-allowed", by: signedIn, on: db)
         let why = try Self.reason(reason, saying: "Say why, in a sentence or two")
-        return try await db.transaction { db in
+        return try await db.writeTransaction { db in
             child.shielded = shielded
             try await child.save(on: db)
             try await Audit.record(
@@ -84,7 +84,7 @@ enum Shielding {
         }
         guard let credential = signedIn.credential else { throw AppError.unauthenticated }
         let why = try Self.reason(reason, saying: "Say what the safeguarding emergency is, in a sentence or two")
-        return try await db.transaction { db in
+        return try await db.writeTransaction { db in
             let override = ShieldOverride(child: child, practitionerID: signedIn.id, reason: why, credential: credential)
             try await override.create(on: db)
             try await Audit.record(on: db, by: signedIn, .overrideShield, child: childID, detail: "reason=\(Audit.typed(why))")

@@ -1,4 +1,5 @@
 import Fluent
+import Foundation
 import SQLKit
 
 /// A change of state checked by the statement that makes it: "still a draft", "still
@@ -26,17 +27,33 @@ enum StateChange {
         guard try await Episode.find(episodeID, on: db)?.status == .open else { throw AppError.closedMeanwhile }
     }
 
-    /// Holds row `id` of `table` until the caller's transaction ends, so changes that read
-    /// before they write (a lead's term ended and another begun) take turns. First in the
-    /// transaction: PostgreSQL locks the row; SQLite, which locks the whole database, is made to
-    /// take its write lock now by a write that changes nothing (a transaction that read first
-    /// could not take it later: "database is locked").
-    static func lock(_ table: String, id: UUID, on db: any Database) async throws {
-        let sql = db as! any SQLDatabase
-        if sql.dialect.name == "postgresql" {
-            try await sql.raw("SELECT id FROM \(ident: table) WHERE id = \(bind: id) FOR UPDATE").run()
-        } else {
-            try await sql.raw("UPDATE \(ident: table) SET id = id WHERE id = \(bind: id)").run()
+    /// Moves the episode's team on a version, after `requireOpen` holds its row: a change to
+    /// who is in the team, who leads it or the consent made on version `basedOn` (nil: as it
+    /// is now, for a change that adds without replacing) changes nothing if the team has
+    /// changed since (412, naming who changed it and when).
+    static func changeTeam(of episodeID: UUID, basedOn: Int?, by practitionerID: UUID, on db: any Database) async throws {
+        guard let episode = try await Episode.query(on: db).filter(\.$id == episodeID).with(\.$teamUpdatedBy).first() else {
+            throw AppError.notFound("episode")
         }
+        if let basedOn, basedOn != episode.teamVersion {
+            throw AppError.stale("team", by: episode.teamUpdatedBy, at: episode.teamUpdatedAt, now: episode.teamVersion)
+        }
+        try await (db as! any SQLDatabase).raw(
+            """
+            UPDATE \(ident: Episode.schema) SET team_version = team_version + 1,
+                team_updated_by_id = \(bind: practitionerID), team_updated_at = \(bind: Date())
+            WHERE id = \(bind: episodeID)
+            """
+        ).run()
+    }
+
+    /// Holds row `id` of `table` until the caller's transaction ends, so changes that read
+    /// before they write (a lead's term ended and another begun) take turns. PostgreSQL locks
+    /// the row; on SQLite the `writeTransaction` it runs in already holds the whole file.
+    static func lock(_ table: String, id: UUID, on db: any Database) async throws {
+        assert(db.inTransaction, "a lock is held by the transaction that writes")
+        let sql = db as! any SQLDatabase
+        guard sql.dialect.name == "postgresql" else { return }
+        try await sql.raw("SELECT id FROM \(ident: table) WHERE id = \(bind: id) FOR UPDATE").run()
     }
 }

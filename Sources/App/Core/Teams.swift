@@ -33,7 +33,7 @@ enum Teams {
             problems.append(.init(field: "relationship", message: "Enter their relationship to the child"))
         }
         guard problems.isEmpty else { throw AppError.invalid(problems) }
-        return try await db.transaction { db in
+        return try await db.writeTransaction { db in
             try await StateChange.requireOpen(episodeID, on: db)
             let member = FamilyMember(episodeID: episodeID, name: name, relationship: relationship, addedByID: signedIn.id)
             try await member.create(on: db)
@@ -57,7 +57,7 @@ enum Teams {
             problems.append(.init(field: "invitees", message: "Choose who to invite"))
         }
         guard problems.isEmpty else { throw AppError.invalid(problems) }
-        return try await db.transaction { db in
+        return try await db.writeTransaction { db in
             try await StateChange.requireOpen(episodeID, on: db)
             let meeting = TACMeeting(episodeID: episodeID, plan: plan, createdByID: signedIn.id)
             try await meeting.create(on: db)
@@ -87,7 +87,7 @@ enum Teams {
         let problems = record.problems(invitees: meeting.invitations.compactMap(\.id))
         guard problems.isEmpty else { throw AppError.invalid(problems) }
         guard let basedOn else { throw AppError.versionRequired }
-        return try await db.transaction { db in
+        return try await db.writeTransaction { db in
             try await StateChange.requireOpen(episodeID, on: db)
             try await StateChange.lock(TACMeeting.schema, id: meetingID, on: db)
             let meeting = try await self.meeting(meetingID, of: episodeID, on: db)
@@ -112,10 +112,12 @@ enum Teams {
         }
     }
 
-    /// Makes `email`'s practitioner the lead professional, ending the current lead's term.
+    /// Makes `email`'s practitioner the lead professional, ending the current lead's term: on
+    /// team version `basedOn` (nil: 428), so a lead agreed meanwhile is never replaced unseen
+    /// (412).
     static func changeLead(
-        of episodeID: UUID, to email: String, _ change: LeadProfessionalChange, meetingID: UUID?, by signedIn: SignedIn,
-        on db: any Database
+        of episodeID: UUID, to email: String, _ change: LeadProfessionalChange, meetingID: UUID?, basedOn: Int?,
+        by signedIn: SignedIn, on db: any Database
     ) async throws -> LeadProfessionalTerm {
         let authorised = try await Access.episode(episodeID, .coordinate, by: signedIn, on: db)
         let episode = authorised.episode
@@ -148,9 +150,11 @@ enum Teams {
             problems.append(.init(field: "meetingId", message: "Say at which TAC meeting the lead professional was agreed"))
         }
         guard problems.isEmpty else { throw AppError.invalid(problems) }
-        return try await db.transaction { db in
-            // Changes at once take turns: each ends the term the one before began.
+        guard let basedOn else { throw AppError.versionRequired }
+        return try await db.writeTransaction { db in
+            // Changes at once take turns: the first moves the team on, the rest find it moved.
             try await StateChange.requireOpen(episodeID, on: db)
+            try await StateChange.changeTeam(of: episodeID, basedOn: basedOn, by: signedIn.id, on: db)
             let now = Date()
             for current in try await LeadProfessionalTerm.query(on: db).filter(\.$episode.$id == episodeID)
                 .filter(\.$endedAt == nil).all()

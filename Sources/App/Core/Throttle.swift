@@ -184,7 +184,7 @@ enum SignInAlerts {
         let told = try await whoToTell(about: practitioner, on: req.db)
         let mail = req.application.mail
         let minutes = Int(req.application.throttle.window / 60)
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await Audit.record(
                 on: db, by: nil, email: practitioner.email, .signInBurst, outcome: .denied,
                 detail: "\(failures) failed sign-ins within \(minutes) minutes; \(told.count) told")

@@ -14,7 +14,7 @@ enum TimeSpent {
         guard problems.isEmpty, let activity = entry.activity, let minutes = entry.minutes else {
             throw AppError.invalid(problems)
         }
-        return try await db.transaction { db in
+        return try await db.writeTransaction { db in
             try await StateChange.requireOpen(episodeID, on: db)
             let record = TimeRecord(
                 episodeID: episodeID, practitionerID: signedIn.id, activity: activity, minutes: minutes, on: entry.on)

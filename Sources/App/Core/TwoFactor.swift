@@ -62,7 +62,7 @@ enum TwoFactor {
                 on: req.db, by: nil, email: practitioner.email, .signInFailed, outcome: .denied, detail: "\(channel) set-up code")
             return false
         }
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             if let link, try await !CredentialLinks.use(link, on: db) { throw AppError.linkUnusable }
             practitioner.totpSecret = try seal(secret, for: practitioner, keys: try req.application.requireSecrets())
             practitioner.twoFactorResetAt = nil

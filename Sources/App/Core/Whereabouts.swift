@@ -9,6 +9,8 @@ struct Whereabouts {
     let school: String?
     let gpPractice: String?
     let contactPhone: String?
+    /// What a change names in `If-Match`.
+    let version: Int
     /// Every address recorded, newest first; the current one has no moved-out date.
     let history: [ChildAddress]
 
@@ -18,6 +20,7 @@ struct Whereabouts {
         school = child.school
         gpPractice = child.gpPractice
         contactPhone = child.contactPhone
+        version = child.whereaboutsVersion
         self.history = history
     }
 
@@ -68,15 +71,18 @@ struct Whereabouts {
             .updateChildDetails, child: child.id, detail: "shielded", by: signedIn, on: db)
     }
 
+    /// Records a change made on version `basedOn` of the whereabouts (nil: 428); one made on
+    /// an older version overwrites nothing (412 naming who changed them since, and when).
     static func update(
-        _ childID: UUID, _ change: Change, by signedIn: SignedIn, on db: any Database
+        _ childID: UUID, _ change: Change, basedOn: Int?, by signedIn: SignedIn, on db: any Database
     ) async throws -> Child {
         try await Access.requireIndex(.updateChildDetails, child: childID, by: signedIn, on: db)
-        let child = try await Child.live(childID, on: db)
+        let read = try await Child.live(childID, on: db)
         try await requireChange(
-            of: child, shield: try await Shielding.shield(for: child, to: signedIn, on: db), by: signedIn, on: db)
+            of: read, shield: try await Shielding.shield(for: read, to: signedIn, on: db), by: signedIn, on: db)
         let problems = change.problems()
         guard problems.isEmpty else { throw AppError.invalid(problems) }
+        guard let basedOn else { throw AppError.versionRequired }
         func clean(_ text: String) -> String? {
             let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
             return trimmed.isEmpty ? nil : trimmed
@@ -85,7 +91,14 @@ struct Whereabouts {
         let address = clean(change.address)
         let movedIn = clean(change.movedIn) ?? CalendarDate.iso(Date())
         let (school, gpPractice, contactPhone) = (clean(change.school), clean(change.gpPractice), clean(change.contactPhone))
-        return try await db.transaction { db in
+        return try await db.writeTransaction { db in
+            try await StateChange.lock(Child.schema, id: childID, on: db)
+            let child = try await Child.live(childID, on: db)
+            guard child.whereaboutsVersion == basedOn else {
+                throw AppError.stale(
+                    "record of where the child lives", by: try await child.$whereaboutsUpdatedBy.get(on: db),
+                    at: child.whereaboutsUpdatedAt, now: child.whereaboutsVersion)
+            }
             if address != child.address || postcode != child.postcode, address != nil || postcode != nil {
                 try await ChildAddress.query(on: db).filter(\.$child.$id == childID).filter(\.$movedOut == nil)
                     .set(\.$movedOut, to: movedIn).update()
@@ -98,6 +111,8 @@ struct Whereabouts {
             child.school = school
             child.gpPractice = gpPractice
             child.contactPhone = contactPhone
+            (child.whereaboutsVersion, child.$whereaboutsUpdatedBy.id) = (child.whereaboutsVersion + 1, signedIn.id)
+            child.whereaboutsUpdatedAt = Date()
             try await child.save(on: db)
             try await Audit.record(on: db, by: signedIn, .updateChildDetails, child: childID)
             return child

@@ -26,6 +26,11 @@ final class Child: Model, @unchecked Sendable {
     @OptionalField(key: "school") var school: String?
     @OptionalField(key: "gp_practice") var gpPractice: String?
     @OptionalField(key: "contact_phone") var contactPhone: String?
+    /// One more with each change to where the child lives: a change names the version it was
+    /// made on.
+    @Field(key: "whereabouts_version") var whereaboutsVersion: Int
+    @OptionalParent(key: "whereabouts_updated_by_id") var whereaboutsUpdatedBy: Practitioner?
+    @OptionalField(key: "whereabouts_updated_at") var whereaboutsUpdatedAt: Date?
     @Parent(key: "local_authority_id") var localAuthority: LocalAuthority
     @Parent(key: "registered_by_id") var registeredBy: Practitioner
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
@@ -45,6 +50,7 @@ final class Child: Model, @unchecked Sendable {
         self.nhsNumber = registration.nhsNumber
         self.upn = registration.upn
         self.shielded = false
+        self.whereaboutsVersion = 1
         self.$localAuthority.id = localAuthorityID
         self.$registeredBy.id = registeredByID
     }

@@ -24,6 +24,11 @@ package final class Episode: Model, @unchecked Sendable {
     /// Social care's handover note when they stepped a case down into a CAF.
     @OptionalField(key: "step_down_note") var stepDownNote: String?
     @Children(for: \.$episode) var shares: [EpisodeShare]
+    /// One more with each change to who is in the team, who leads it or the consent: a change
+    /// names the version it was made on.
+    @Field(key: "team_version") var teamVersion: Int
+    @OptionalParent(key: "team_updated_by_id") var teamUpdatedBy: Practitioner?
+    @OptionalField(key: "team_updated_at") var teamUpdatedAt: Date?
 
     package init() {}
     init(childID: UUID, localAuthorityID: UUID, authorID: UUID, openedAt: Date) {
@@ -33,6 +38,7 @@ package final class Episode: Model, @unchecked Sendable {
         self.status = .open
         self.openedAt = openedAt
         self.closureNote = ""
+        self.teamVersion = 1
     }
 }
 

@@ -9,6 +9,11 @@ final class Organisation: Model, @unchecked Sendable {
     @Field(key: "name") var name: String
     @Enum(key: "agency_type") var agencyType: AgencyType
     @Parent(key: "local_authority_id") var localAuthority: LocalAuthority
+    /// One more with each change an administrator makes: a change names the version it was
+    /// made on.
+    @Field(key: "version") var version: Int
+    @OptionalParent(key: "updated_by_id") var updatedBy: Practitioner?
+    @OptionalField(key: "updated_at") var updatedAt: Date?
 
     init() {}
     init(id: UUID? = nil, name: String, agencyType: AgencyType, localAuthorityID: UUID) {
@@ -16,5 +21,6 @@ final class Organisation: Model, @unchecked Sendable {
         self.name = name
         self.agencyType = agencyType
         self.$localAuthority.id = localAuthorityID
+        self.version = 1
     }
 }

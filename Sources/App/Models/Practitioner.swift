@@ -30,6 +30,11 @@ package final class Practitioner: Model, @unchecked Sendable {
     /// the link: meanwhile neither the password nor the mailbox alone sets one up.
     @OptionalField(key: "two_factor_reset_at") var twoFactorResetAt: Date?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    /// One more with each change an administrator makes: a change names the version it was
+    /// made on.
+    @Field(key: "version") var version: Int
+    @OptionalParent(key: "updated_by_id") var updatedBy: Practitioner?
+    @OptionalField(key: "updated_at") var updatedAt: Date?
 
     package init() {}
     init(
@@ -45,6 +50,7 @@ package final class Practitioner: Model, @unchecked Sendable {
         self.roleStorage = roles.storage
         self.$organisation.id = organisationID
         self.disabled = false
+        self.version = 1
     }
 
     var roles: Set<Role> { Set(storage: roleStorage) }

@@ -29,8 +29,11 @@ struct AdminAPIController {
     func updateOrganisation(req: Request) async throws -> Response {
         let body = try await req.decodeJSON(OrganisationChangeRequest.self)
         let organisation = try await Administration.updateOrganisation(
-            try req.id("organisation"), name: body.name, agency: body.agencyType, by: try req.signedIn, on: req.db)
-        return try OrganisationDTO(organisation).json()
+            try req.id("organisation"), name: body.name, agency: body.agencyType, basedOn: try req.recordVersion(),
+            by: try req.signedIn, on: req.db)
+        let response = try OrganisationDTO(organisation).json()
+        response.headers.replaceOrAdd(name: .eTag, value: RecordVersion.etag(organisation.version))
+        return response
     }
 
     /// POST /api/v1/admin/practitioners
@@ -54,8 +57,11 @@ struct AdminAPIController {
             organisationID: body.organisationId, disabled: body.disabled, resetTwoFactor: body.resetTwoFactor ?? false,
             resendNewAccountLink: body.resendNewAccountLink ?? false)
         let practitioner = try await Administration.update(
-            try req.id("practitioner"), change, by: try req.signedIn, mail: req.application.mail, on: req.db)
-        return try await Self.account(practitioner, on: req.db).json()
+            try req.id("practitioner"), change, basedOn: try req.recordVersion(), by: try req.signedIn,
+            mail: req.application.mail, on: req.db)
+        let response = try await Self.account(practitioner, on: req.db).json()
+        response.headers.replaceOrAdd(name: .eTag, value: RecordVersion.etag(practitioner.version))
+        return response
     }
 
     /// GET /api/v1/admin/role-grants: roles awaiting a second administrator.

@@ -51,8 +51,11 @@ struct AccountDTO: Encodable {
     let passwordSet: Bool
     /// The roles asked for and awaiting a second administrator (empty when none).
     let pendingRoles: [Role]
+    /// Sent back as `If-Match` with an administrator's change.
+    let version: Int
 
     init(_ practitioner: Practitioner, pendingRoles pending: Set<Role> = []) {
+        version = practitioner.version
         pendingRoles = pending.sorted { $0.rawValue < $1.rawValue }
         id = practitioner.id!
         email = practitioner.email

@@ -12,7 +12,7 @@ struct AuthAPIController {
         // Each token asked for counts like any request, so tokens cannot be minted without end.
         try await req.application.requestAllowance.take(by: signedIn, on: req)
         try await checkSecondFactor(body.code, for: signedIn.practitioner, on: req)
-        let (token, expiresAt) = try await req.db.transaction { db in
+        let (token, expiresAt) = try await req.db.writeTransaction { db in
             let issued = try await Auth.issueToken(for: signedIn, on: db)
             try await Audit.record(on: db, by: signedIn, .signIn, detail: "api")
             return issued
@@ -47,7 +47,7 @@ struct AuthAPIController {
     func deleteToken(req: Request) async throws -> Response {
         let signedIn = try req.signedIn
         guard let bearer = req.headers.bearerAuthorization else { throw AppError.unauthenticated }
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await APIToken.query(on: db).filter(\.$tokenHash == Auth.digest(bearer.token)).delete()
             try await Audit.record(on: db, by: signedIn, .signOut, detail: "api")
         }

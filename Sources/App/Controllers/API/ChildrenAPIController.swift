@@ -52,8 +52,10 @@ struct ChildrenAPIController {
             address: body.address ?? "", postcode: body.postcode ?? "", movedIn: body.movedIn ?? "", school: body.school ?? "",
             gpPractice: body.gpPractice ?? "", contactPhone: body.contactPhone ?? "")
         let signedIn = try req.signedIn
-        _ = try await Whereabouts.update(childID, change, by: signedIn, on: req.db)
-        return try ChildRecordDTO(try await ChildIndex.read(childID, by: signedIn, on: req.db)).json()
+        let child = try await Whereabouts.update(childID, change, basedOn: try req.recordVersion(), by: signedIn, on: req.db)
+        let response = try ChildRecordDTO(try await ChildIndex.read(childID, by: signedIn, on: req.db)).json()
+        response.headers.replaceOrAdd(name: .eTag, value: RecordVersion.etag(child.whereaboutsVersion))
+        return response
     }
 
     /// POST /api/v1/children/{id}/involvements: the signed-in practitioner's service.

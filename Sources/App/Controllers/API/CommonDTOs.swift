@@ -10,12 +10,15 @@ struct OrganisationDTO: Encodable {
     let name: String
     let agencyType: AgencyType
     let localAuthorityId: UUID
+    /// Sent back as `If-Match` with an administrator's change.
+    let version: Int
 
     init(_ organisation: Organisation) {
         id = organisation.id!
         name = organisation.name
         agencyType = organisation.agencyType
         localAuthorityId = organisation.$localAuthority.id
+        version = organisation.version
     }
 }
 

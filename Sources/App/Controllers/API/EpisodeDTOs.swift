@@ -89,9 +89,12 @@ struct EpisodeDTO: Encodable {
     let closureReason: ClosureReason?
     let closureNote: String
     let stepDownNote: String?
+    /// Sent back quoted as `If-Match` with a change of lead, consent or team.
+    let teamVersion: Int
 
     init(_ authorised: AuthorisedEpisode, assessment: Assessment, consentHistory: [Consent]) {
         let episode = authorised.episode
+        teamVersion = episode.teamVersion
         self.consentHistory = consentHistory.map(ConsentDTO.init)
         id = episode.id!
         status = episode.status.rawValue

@@ -7,13 +7,15 @@ struct TeamAPIController {
         let (authorised, _) = try await Episodes.read(try req.id("episode"), by: try req.signedIn, on: req.db)
         let team = try await Teams.team(of: authorised.id, on: req.db)
         let shield = authorised.shield
-        return try TeamDTO(
-            episodeId: authorised.id,
+        let response = try TeamDTO(
+            episodeId: authorised.id, teamVersion: authorised.episode.teamVersion,
             practitioners: Teams.teamPractitioners(authorised.episode).map { ContactDTO($0, shield: shield) },
             familyMembers: team.familyMembers.map(FamilyMemberDTO.init),
             meetings: team.meetings.map { MeetingDTO($0, shield: shield) },
             leadProfessionals: team.leads.map { LeadProfessionalTermDTO($0, shield: shield) }
         ).json()
+        response.headers.replaceOrAdd(name: .eTag, value: RecordVersion.etag(authorised.episode.teamVersion))
+        return response
     }
 
     /// POST /api/v1/episodes/{id}/family-members
@@ -66,7 +68,7 @@ struct TeamAPIController {
         let term = try await Teams.changeLead(
             of: id, to: body.practitionerEmail,
             LeadProfessionalChange(basis: body.basis, handoverNote: body.handoverNote ?? ""), meetingID: body.meetingId,
-            by: signedIn, on: req.db)
+            basedOn: try req.recordVersion(), by: signedIn, on: req.db)
         let shield = try await Shielding.shield(forEpisode: id, to: signedIn, on: req.db)
         return try LeadProfessionalTermDTO(term, shield: shield).json(.created)
     }

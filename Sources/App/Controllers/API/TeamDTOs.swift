@@ -119,6 +119,8 @@ struct LeadProfessionalTermDTO: Encodable {
 
 struct TeamDTO: Encodable {
     let episodeId: UUID
+    /// Sent back quoted as `If-Match` with a change of lead, consent or team.
+    let teamVersion: Int
     let practitioners: [ContactDTO]
     let familyMembers: [FamilyMemberDTO]
     let meetings: [MeetingDTO]

@@ -18,6 +18,8 @@ struct WhereaboutsDTO: Encodable {
     let school: String?
     let gpPractice: String?
     let contactPhone: String?
+    /// Sent back as `If-Match` with a change.
+    let version: Int
     /// Newest first; the current address has no `movedOut`.
     let addresses: [Address]
 
@@ -27,6 +29,7 @@ struct WhereaboutsDTO: Encodable {
         school = whereabouts.school
         gpPractice = whereabouts.gpPractice
         contactPhone = whereabouts.contactPhone
+        version = whereabouts.version
         addresses = whereabouts.history.map {
             Address(address: $0.address, postcode: $0.postcode, movedIn: $0.movedIn, movedOut: $0.movedOut)
         }

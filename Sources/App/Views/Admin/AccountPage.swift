@@ -19,6 +19,7 @@ struct AccountPage {
             .h1(.class("govuk-heading-l"), .text("Change \(practitioner.name)’s account")),
             GOVUK.postForm(
                 action: .adminAccount(practitioner.id!), csrf: context.csrf,
+                .input(.type(.hidden), .name("version"), .value(String(practitioner.version))),
                 GOVUK.textInput(
                     label: "Name", name: "name", value: practitioner.name, error: problem("name"), autocomplete: "off"),
                 GOVUK.textInput(label: "Job title", name: "jobTitle", value: practitioner.jobTitle, autocomplete: "off"),

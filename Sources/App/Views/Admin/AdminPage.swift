@@ -40,6 +40,7 @@ struct AdminPage {
                         GOVUK.postForm(
                             action: .adminDisable(practitioner.id!), csrf: context.csrf,
                             .input(.type(.hidden), .name("disabled"), .value(practitioner.disabled ? "no" : "yes")),
+                            .input(.type(.hidden), .name("version"), .value(String(practitioner.version))),
                             GOVUK.button(
                                 practitioner.disabled ? "Enable \(practitioner.name)" : "Disable \(practitioner.name)",
                                 secondary: true)),

@@ -15,6 +15,7 @@ struct OrganisationPage {
             .h1(.class("govuk-heading-l"), .text("Change \(organisation.name)")),
             GOVUK.postForm(
                 action: .adminOrganisationPage(organisation.id!), csrf: context.csrf,
+                .input(.type(.hidden), .name("version"), .value(String(organisation.version))),
                 GOVUK.textInput(
                     label: "Organisation name", name: "name", value: organisation.name,
                     error: problems.first { $0.field == "name" }, autocomplete: "off"),

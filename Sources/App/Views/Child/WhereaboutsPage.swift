@@ -8,9 +8,15 @@ struct WhereaboutsPage {
     var address = "", postcode = "", day = "", month = "", year = ""
     var school = "", gpPractice = "", contactPhone = ""
     var problems: [FieldProblem] = []
+    /// The version this form was opened at, sent back with it.
+    var version: Int
+    /// After a save refused because someone else changed the whereabouts meanwhile: what is
+    /// recorded now, shown above what this person typed (kept in the form).
+    var changedMeanwhile = false
 
     init(child: Child) {
         self.child = child
+        version = child.whereaboutsVersion
         address = child.address ?? ""
         postcode = child.postcode ?? ""
         school = child.school ?? ""
@@ -25,8 +31,21 @@ struct WhereaboutsPage {
             GOVUK.errorSummary(problems),
             .span(.class("govuk-caption-l"), .text(child.fullName)),
             .h1(.class("govuk-heading-l"), .text("Update where the child lives")),
+            .if(
+                changedMeanwhile,
+                .group(
+                    .h2(.class("govuk-heading-m"), .text("Recorded now")),
+                    GOVUK.summaryList([
+                        ("Address", child.address ?? ""), ("Postcode", child.postcode ?? ""),
+                        ("School or setting", child.school ?? ""), ("GP practice", child.gpPractice ?? ""),
+                        ("Contact number", child.contactPhone ?? ""),
+                    ]),
+                    .h2(.class("govuk-heading-m"), .text("Your change")),
+                    .p(.class("govuk-body"), .text("Check it against what is recorded now, then save it again."))
+                )),
             GOVUK.postForm(
                 action: .childWhereabouts(child.id!), csrf: context.csrf,
+                .input(.type(.hidden), .name("version"), .value(String(version))),
                 GOVUK.textArea(label: "Address", name: "address", value: address, error: problem("address"), rows: 3),
                 GOVUK.textInput(
                     label: "Postcode", name: "postcode", value: postcode, error: problem("postcode"), autocomplete: "off",

@@ -146,6 +146,7 @@ struct EpisodePage {
                         )),
                     GOVUK.postForm(
                         action: .shareEpisode(episode.id!), csrf: context.csrf,
+                        .input(.type(.hidden), .name("teamVersion"), .value(String(authorised.episode.teamVersion))),
                         GOVUK.textInput(
                             label: "Practitioner’s e-mail address", name: "practitionerEmail", value: shareEmail,
                             error: problems.first { $0.field == "practitionerEmail" }, type: .email, autocomplete: "off"),
@@ -278,6 +279,7 @@ struct EpisodePage {
                             GOVUK.postForm(
                                 action: .episodeConsent(authorised.id), csrf: context.csrf,
                                 .input(.type(.hidden), .name("kind"), .value("given")),
+                                .input(.type(.hidden), .name("teamVersion"), .value(String(authorised.episode.teamVersion))),
                                 GOVUK.choices(
                                     legend: "Who may the family’s information be shared with now?",
                                     name: "shareWithAgencyTypes[]",

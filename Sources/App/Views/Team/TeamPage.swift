@@ -97,6 +97,7 @@ struct TeamPage {
                 .class("govuk-details__text"),
                 GOVUK.postForm(
                     action: .leadProfessional(authorised.id), csrf: context.csrf,
+                    .input(.type(.hidden), .name("teamVersion"), .value(String(authorised.episode.teamVersion))),
                     GOVUK.choices(
                         legend: "Who will lead?", name: "practitionerId",
                         options: practitioners.filter { $0.id != authorised.episode.$leadProfessional.id && !$0.disabled }.map {

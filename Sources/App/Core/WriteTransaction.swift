@@ -1,0 +1,22 @@
+import Fluent
+import SQLKit
+
+extension Database {
+    /// The one way a change is made: `body` in a transaction that may write. SQLite begins a
+    /// transaction deferred and takes its write lock at the first write; one that read first
+    /// and then finds another's write committed in between fails "database is locked" (WAL's
+    /// busy snapshot, which no retry cures). So on SQLite it writes first, a statement that
+    /// changes nothing yet takes the lock for the whole file: the `BEGIN IMMEDIATE` its driver
+    /// does not offer. Changes then take turns, as they do row by row on PostgreSQL.
+    func writeTransaction<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        if inTransaction { return try await body(self) }
+        return try await transaction { db in
+            let sql = db as! any SQLDatabase
+            if sql.dialect.name != "postgresql" {
+                // Any table will do; the audit chain's is one every change ends on.
+                try await sql.raw("UPDATE audit_chain SET id = id WHERE 0").run()
+            }
+            return try await body(db)
+        }
+    }
+}
