@@ -1,3 +1,4 @@
+import CAFCore
 import Fluent
 import Foundation
 import SQLKit
@@ -99,6 +100,21 @@ import VaporTesting
             let mergedRow = try #require(try await Child.find(pair.duplicate, on: world.app.db))
             #expect(mergedRow.$mergedInto.id == pair.survivor)
             #expect(mergedRow.$mergedBy.id != nil)
+        }
+    }
+
+    /// Found by review: the merge moves the record kept's whereabouts on, so a change to them
+    /// opened before it saves nothing.
+    @Test func aChangeToWhereaboutsOpenedBeforeAMergeSavesNothing() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let pair = try await twoRecords(world)
+            #expect(try await merge(world, pair, as: "erin@demo.test").status == .ok)
+            let stale = try await world.send(
+                .PUT, APIURL.childWhereabouts(pair.survivor).path, token: try await world.token("erin@demo.test"),
+                raw: #"{"address": "9 Mill Lane, Soham"}"#, headers: ["If-Match": RecordVersion.etag(1)])
+            #expect(stale.status == .preconditionFailed)
+            #expect(try world.error(stale).message.contains("Erin"), "\(stale.body.string)")
+            #expect(try await Child.find(pair.survivor, on: world.app.db)!.address == "4 Hill Street, Ely")
         }
     }
 

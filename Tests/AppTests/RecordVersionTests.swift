@@ -152,6 +152,75 @@ import VaporTesting
             #expect(enabled == 2)
         }
     }
+    /// Found by review: shielding a child changes who may see where they live, so a change to
+    /// the whereabouts opened before it saves nothing.
+    @Test func aShieldSetMeanwhileMakesAChangeToWhereaboutsStale() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let erin = try await world.token("erin@demo.test")
+            let child = try await world.registerChild(as: try await world.token("amy@demo.test"))
+            let shield = try await world.send(
+                .PUT, APIURL.childShield(child).path, token: erin, raw: #"{"shielded": true, "reason": "Court order."}"#)
+            #expect(shield.status == .ok)
+            let stale = try await world.send(
+                .PUT, APIURL.childWhereabouts(child).path, token: erin, raw: Self.home,
+                headers: ["If-Match": RecordVersion.etag(1)])
+            #expect(stale.status == .preconditionFailed)
+            #expect(try await Child.find(child, on: world.app.db)!.address == nil)
+        }
+    }
+
+    /// Found by review: an approval changes the account as any change does, so a form read
+    /// before it saves nothing.
+    @Test func anApprovalMovesTheAccountOn() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let db = world.app.db
+            let fay = try await world.token("fay@demo.test")
+            let gil = try await world.token("gil@demo.test")
+            let ben = try await Practitioner.query(on: db).filter(\.$email == "ben@demo.test").first()!
+            let path = APIURL.adminPractitioner(ben.id!).path
+            let asked = try await world.send(
+                .PATCH, path, token: fay, raw: #"{"roles": ["practitioner", "coordinator"]}"#, headers: ["If-Match": "\"1\""])
+            #expect(asked.status == .ok)
+            let grant = try #require(try await RoleGrant.query(on: db).filter(\.$decision == .pending).first())
+            let approved = try await world.send(
+                .POST, APIURL.adminRoleGrantDecision(grant.id!).path, token: gil, raw: #"{"decision": "approved"}"#)
+            #expect(approved.status == .ok)
+            let stale = try await world.send(
+                .PATCH, path, token: fay, raw: #"{"roles": ["practitioner"]}"#, headers: ["If-Match": "\"2\""])
+            #expect(stale.status == .preconditionFailed)
+            #expect(try world.error(stale).message.contains("Gil"), "\(stale.body.string)")
+            #expect(try await Practitioner.find(ben.id!, on: db)!.roles == [.practitioner, .coordinator])
+        }
+    }
+
+    /// Found by review: approving roles that no longer include la-admin removes an
+    /// administrator, and is refused if it would leave the LA fewer than two.
+    @Test func anApprovalNeverLeavesTheLAFewerThanTwoAdministrators() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let db = world.app.db
+            let fay = try await world.token("fay@demo.test")
+            let gil = try await world.token("gil@demo.test")
+            let gilAccount = try await Practitioner.query(on: db).filter(\.$email == "gil@demo.test").first()!
+            let fayAccount = try await Practitioner.query(on: db).filter(\.$email == "fay@demo.test").first()!
+            let kay = try await Practitioner.query(on: db).filter(\.$email == "ben@demo.test").first()!
+            kay.roleStorage = Set([Role.laAdmin]).storage
+            kay.$organisation.id = gilAccount.$organisation.id
+            try await kay.save(on: db)
+            let asked = try await world.administer(
+                APIURL.adminPractitioner(kay.id!).path, token: fay, raw: #"{"roles": ["coordinator"]}"#)
+            #expect(try world.json(asked)["pendingRoles"] as? [String] == ["coordinator"])
+            let disabled = try await world.administer(
+                APIURL.adminPractitioner(fayAccount.id!).path, token: gil, raw: #"{"disabled": true}"#)
+            #expect(disabled.status == .ok)
+            let grant = try #require(try await RoleGrant.query(on: db).filter(\.$decision == .pending).first())
+            let refused = try await world.send(
+                .POST, APIURL.adminRoleGrantDecision(grant.id!).path, token: gil, raw: #"{"decision": "approved"}"#)
+            #expect(refused.status == .unprocessableEntity)
+            #expect(try world.error(refused).field == "decision")
+            #expect(try await Practitioner.find(kay.id!, on: db)!.roles == [.laAdmin])
+            #expect(try await RoleGrant.find(grant.id!, on: db)!.decision == .pending)
+        }
+    }
 }
 
 /// Issue 15: who is in an episode's team, who leads it and the consent move on one version
@@ -230,6 +299,80 @@ import VaporTesting
             let saved = try await page.post(SiteURL.leadProfessional(episode).path, choice)
             #expect(saved.status == .ok)
             #expect(try await Episode.find(episode, on: world.app.db)?.$leadProfessional.id == amyID)
+        }
+    }
+
+    /// Found by review: a form that comes back with another problem keeps the team version it
+    /// was opened at, so a change made meanwhile is still caught when it is sent again.
+    @Test func aFormBackWithAProblemStillCatchesAChangeMadeMeanwhile() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let amy = try await world.token("amy@demo.test")
+            let erin = try await world.token("erin@demo.test")
+            let episode = try await world.childWithEpisode(as: amy).episodeID
+            let page = PageTests.Browser(world)
+            try await page.signIn("erin@demo.test")
+            _ = try await page.get(SiteURL.team(episode).path)
+            let share = try await world.send(
+                .POST, APIURL.shares(episode).path, token: amy, raw: #"{"practitionerEmail": "ben@demo.test"}"#)
+            #expect(share.status == .created)
+            let basis = ("basis", "assigned-by-coordinator")
+            let unchosen = try await page.post(SiteURL.leadProfessional(episode).path, [("practitionerId", ""), basis])
+            #expect(unchosen.status == .unprocessableEntity)
+            #expect(unchosen.body.string.contains(#"name="teamVersion" value="1""#))
+            let amyID = try await Practitioner.query(on: world.app.db).filter(\.$email == "amy@demo.test").first()!.id!
+            let resent = try await page.post(
+                SiteURL.leadProfessional(episode).path, [("practitionerId", amyID.uuidString), basis])
+            #expect(resent.status == .conflict)
+            #expect(try await Episode.find(episode, on: world.app.db)?.$leadProfessional.id == nil)
+
+            // The episode page's share form likewise.
+            let sharing = PageTests.Browser(world)
+            try await sharing.signIn("amy@demo.test")
+            _ = try await sharing.get(SiteURL.episode(episode).path)
+            let lead = try await world.send(
+                .POST, APIURL.leadProfessional(episode).path, token: erin,
+                raw: #"{"practitionerEmail": "ben@demo.test", "basis": "assigned-by-coordinator"}"#,
+                headers: ["If-Match": "\"2\""])
+            #expect(lead.status == .created)
+            let unknown = try await sharing.post(SiteURL.shareEpisode(episode).path, [("practitionerEmail", "nobody@demo.test")])
+            #expect(unknown.status == .unprocessableEntity)
+            #expect(unknown.body.string.contains(#"name="teamVersion" value="2""#))
+            let late = try await sharing.post(SiteURL.shareEpisode(episode).path, [("practitionerEmail", "mia@demo.test")])
+            #expect(late.status == .conflict)
+            #expect(try await EpisodeShare.query(on: world.app.db).filter(\.$episode.$id == episode).count() == 1)
+        }
+    }
+
+    /// Found by review: an access request granted as consent is withdrawn comes wholly before
+    /// the withdrawal or is refused; never a share made after it.
+    @Test func aGrantRacingAWithdrawalNeverSharesAfterIt() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let amy = try await world.token("amy@demo.test")
+            let ben = try await world.token("ben@demo.test")
+            for round in 1...StateRaceTests.rounds {
+                let (episode, id) = try await StateRaceTests.episodeAskedToJoin(world, by: amy, asking: ben)
+                let statuses = try await StateRaceTests.atOnce(2) { index in
+                    index == 0
+                        ? try await world.send(
+                            .POST, APIURL.accessRequestDecision(id).path, token: amy, raw: #"{"decision": "granted"}"#
+                        ).status
+                        : try await world.send(
+                            .POST, APIURL.consents(episode).path, token: amy,
+                            raw: #"{"kind": "withdrawn", "reason": "Mum withdrew on the phone"}"#
+                        ).status
+                }
+                #expect(statuses[1] == .created, "round \(round): \(statuses)")
+                #expect(
+                    [.ok, .preconditionFailed, .unprocessableEntity, .forbidden].contains(statuses[0]),
+                    "round \(round): \(statuses)")
+                let events = try await AuditEvent.query(on: world.app.db).filter(\.$episodeID == episode)
+                    .filter(\.$action ~~ ["decide-access-request", "change-consent"]).sort(\.$sequence).all()
+                let shares = try await EpisodeShare.query(on: world.app.db).filter(\.$episode.$id == episode).count()
+                #expect(shares == (statuses[0] == .ok ? 1 : 0), "round \(round)")
+                if statuses[0] == .ok {
+                    #expect(events.map(\.action) == ["decide-access-request", "change-consent"], "round \(round)")
+                }
+            }
         }
     }
 }

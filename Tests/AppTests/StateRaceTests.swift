@@ -195,6 +195,16 @@ import VaporTesting
         }
     }
 
+    /// A new episode made by `author`, and the request `requester` made to join its team.
+    static func episodeAskedToJoin(_ world: TestWorld, by author: String, asking requester: String) async throws -> (
+        episode: UUID, request: UUID
+    ) {
+        let episode = try await world.childWithEpisode(as: author).episodeID
+        let asked = try await world.send(
+            .POST, APIURL.episodeAccessRequests(episode).path, token: requester, raw: #"{"reason": "I am the health visitor"}"#)
+        return (episode, UUID(uuidString: try world.json(asked)["id"] as! String)!)
+    }
+
     /// Granted and refused at once: one decision stands, and a share exists only if it was
     /// the grant.
     @Test func anAccessRequestIsDecidedOnce() async throws {
@@ -202,11 +212,7 @@ import VaporTesting
             let amy = try await world.token("amy@demo.test")
             let ben = try await world.token("ben@demo.test")
             for round in 1...Self.rounds {
-                let episode = try await world.childWithEpisode(as: amy).episodeID
-                let asked = try await world.send(
-                    .POST, APIURL.episodeAccessRequests(episode).path, token: ben,
-                    raw: #"{"reason": "I am the health visitor"}"#)
-                let id = UUID(uuidString: try world.json(asked)["id"] as! String)!
+                let (episode, id) = try await StateRaceTests.episodeAskedToJoin(world, by: amy, asking: ben)
                 let statuses = try await Self.atOnce(8) { index in
                     let decision = index.isMultiple(of: 2) ? "granted" : "refused"
                     return try await world.send(

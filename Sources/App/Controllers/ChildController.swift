@@ -110,16 +110,20 @@ struct ChildController {
             return req.redirect(to: SiteURL.child(childID).path)
         } catch let error as AppError where !error.problems.isEmpty || error.status == .preconditionFailed {
             // The page shows the child again, as recorded now: a read, checked and audited as
-            // any other; what was typed is kept.
-            let child = try await ChildIndex.read(childID, by: try req.signedIn, on: req.db).child
-            var page = WhereaboutsPage(child: child)
+            // any other, and refused if the whereabouts were shielded meanwhile; what was typed
+            // is kept.
+            let signedIn = try req.signedIn
+            let record = try await ChildIndex.read(childID, by: signedIn, on: req.db)
+            try await Whereabouts.requireChange(
+                of: record.child, episodes: record.episodes, shield: record.shield, by: signedIn, on: req.db)
+            var page = WhereaboutsPage(child: record.child)
             (page.address, page.postcode, page.school) = (change.address, change.postcode, change.school)
             (page.gpPractice, page.contactPhone) = (change.gpPractice, change.contactPhone)
             (page.day, page.month, page.year) = (form["movedIn-day"], form["movedIn-month"], form["movedIn-year"])
             let stale = error.status == .preconditionFailed
             page.problems = stale ? [FieldProblem(field: "address", message: error.message)] : error.problems
             if !stale { page.version = Int(form["version"]) ?? 0 }
-            page.changedMeanwhile = stale
+            if stale { page.recordedNow = record.whereabouts }
             return page.render(PageContext(req)).response(stale ? .conflict : .unprocessableEntity)
         }
     }

@@ -18,9 +18,9 @@ struct EpisodeController {
         let signedIn = try req.signedIn
         let id = try req.id("episode")
         let email = FormFields(req)["practitionerEmail"]
+        let openedAt = Int(FormFields(req)["teamVersion"]) ?? 0
         do {
-            let (_, practitioner) = try await Episodes.share(
-                id, withEmail: email, basedOn: Int(FormFields(req)["teamVersion"]) ?? 0, by: signedIn, on: req.db)
+            let (_, practitioner) = try await Episodes.share(id, withEmail: email, basedOn: openedAt, by: signedIn, on: req.db)
             var page = try await page(req)
             page.notice = "Shared with \(practitioner.name)"
             return page.render(PageContext(req)).response()
@@ -29,6 +29,7 @@ struct EpisodeController {
         {
             var page = try await page(req)
             page.shareEmail = email
+            if error.status != .preconditionFailed { page.openedAtTeamVersion = openedAt }
             page.problems = error.problems.isEmpty ? [.init(field: "practitionerEmail", message: error.message)] : error.problems
             return page.render(PageContext(req)).response(error.status == .preconditionFailed ? .conflict : error.status)
         }
@@ -69,6 +70,7 @@ struct EpisodeController {
                 ? [FieldProblem(field: "\(kind.rawValue)-reason", message: error.message)]
                 : error.problems.map { FieldProblem(field: "\(kind.rawValue)-\($0.field)", message: $0.message) }
             page.consentReasons[kind] = form["\(kind.rawValue)-reason"]
+            if !stale { page.openedAtTeamVersion = Int(form["teamVersion"]) }
             return page.render(PageContext(req)).response(stale ? .conflict : .unprocessableEntity)
         }
     }

@@ -120,6 +120,9 @@ struct TeamController {
             let stale = error.status == .preconditionFailed
             page.problems = stale ? [FieldProblem(field: "practitionerId", message: error.message)] : error.problems
             page.typed = form.values
+            // Shown the change made meanwhile, the writer decides again on the team as it is
+            // now; after any other problem the form keeps the version it was opened at.
+            if stale { page.typed["teamVersion"] = nil }
             return page.render(PageContext(req)).response(stale ? .conflict : .unprocessableEntity)
         }
     }

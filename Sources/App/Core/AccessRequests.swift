@@ -46,6 +46,9 @@ enum AccessRequests {
             }
         }
         return try await db.writeTransaction { db in
+            // Held first: a grant made as consent is withdrawn or the episode closes comes wholly
+            // before it or is refused.
+            try await StateChange.requireOpen(authorised.id, on: db)
             request.status = grant ? .granted : .refused
             request.$decidedBy.id = signedIn.id
             request.decidedAt = Date()
@@ -58,7 +61,8 @@ enum AccessRequests {
                 """, to: AccessRequest.schema, id: requestID,
                 while: "status = \(bind: AccessRequest.Status.pending.rawValue)", or: alreadyDecided, on: db)
             if grant {
-                try await StateChange.changeTeam(of: authorised.id, basedOn: nil, by: signedIn.id, on: db)
+                try await StateChange.changeTeam(
+                    of: authorised.id, basedOn: authorised.episode.teamVersion, by: signedIn.id, on: db)
                 try await EpisodeShare(
                     episodeID: authorised.id, practitionerID: request.$requester.id, sharedByID: signedIn.id, sharedAt: Date()
                 ).create(on: db)

@@ -262,24 +262,9 @@ extension Administration {
         guard let basedOn else { throw AppError.versionRequired }
         let newOrganisation = organisation
         return try await db.writeTransaction { db in
-            try await StateChange.lock(Practitioner.schema, id: id, on: db)
-            guard let now = try await Practitioner.query(on: db).filter(\.$id == id).with(\.$updatedBy).first() else {
-                throw AppError.notFound("practitioner in your local authority")
-            }
-            guard now.version == basedOn else {
-                throw AppError.stale("account", by: now.updatedBy, at: now.updatedAt, now: now.version)
-            }
-            // Counted while this LA's changes take turns (only when this change would remove
-            // one): two administrators disabling each other at once must not leave fewer than two.
+            try await hold(practitioner, basedOn: basedOn, on: db)
             if removesAdministrator {
-                try await StateChange.lock(LocalAuthority.schema, id: la, on: db)
-                if AccessPolicy.leavesTooFewAdministrators(
-                    enabledAdministrators: try await enabledAdministrators(in: la, on: db), removesOne: true)
-                {
-                    throw AppError.invalid(
-                        field: change.disabled == true ? "disabled" : "roles",
-                        "Your local authority needs two enabled administrators: add another before this one stops")
-                }
+                try await requireTwoAdministrators(in: la, field: change.disabled == true ? "disabled" : "roles", on: db)
             }
             (practitioner.version, practitioner.$updatedBy.id) = (basedOn + 1, signedIn.id)
             practitioner.updatedAt = Date()
@@ -418,6 +403,8 @@ extension Administration {
                 message: "\(grant.practitioner.name) has not yet set up the account: approve once they have chosen a password")
         }
         return try await db.writeTransaction { db in
+            // The account first, as every change to it holds it, then its grant.
+            try await StateChange.lock(Practitioner.schema, id: grant.$practitioner.id, on: db)
             let decision: RoleGrant.Decision = approve ? .approved : .refused
             // Only a pending grant changes, and the UPDATE says whether it changed it: of two
             // decisions at once, even by the same administrator, exactly one wins.
@@ -431,15 +418,57 @@ extension Administration {
             guard !decided.isEmpty else {
                 throw AppError(status: .conflict, code: "already-decided", message: "These roles were already decided")
             }
-            let practitioner = grant.practitioner
+            guard let practitioner = try await Practitioner.find(grant.$practitioner.id, on: db) else {
+                throw AppError.notFound("practitioner in your local authority")
+            }
             if approve {
+                if AccessPolicy.isAdministrator(practitioner.roles) && !practitioner.disabled
+                    && !AccessPolicy.isAdministrator(grant.roles)
+                {
+                    try await requireTwoAdministrators(in: la, field: "decision", on: db)
+                }
                 practitioner.roleStorage = grant.roles.storage
+                (practitioner.version, practitioner.$updatedBy.id) = (practitioner.version + 1, signedIn.id)
+                practitioner.updatedAt = Date()
                 try await practitioner.save(on: db)
             }
             try await Audit.record(
                 on: db, by: signedIn, .administerAccounts,
                 detail: "\(Audit.typed(practitioner.email)): roles \(grant.roles.storage) \(decision.rawValue)")
             return try await RoleGrant.query(on: db).filter(\.$id == id).with(\.$practitioner).with(\.$requestedBy).first()!
+        }
+    }
+
+    /// Holds an account for a change decided on `read`: its row first (before its role
+    /// grants, as every change to it does), then finds it as `read` had it. A change by another
+    /// administrator since (412 naming them), or by its holder (a second factor set up, a
+    /// password chosen), changes nothing.
+    private static func hold(_ read: Practitioner, basedOn: Int, on db: any Database) async throws {
+        let id = try read.requireID()
+        try await StateChange.lock(Practitioner.schema, id: id, on: db)
+        guard let now = try await Practitioner.query(on: db).filter(\.$id == id).with(\.$updatedBy).first() else {
+            throw AppError.notFound("practitioner in your local authority")
+        }
+        guard now.version == basedOn else {
+            throw AppError.stale("account", by: now.updatedBy, at: now.updatedAt, now: now.version)
+        }
+        guard
+            now.roleStorage == read.roleStorage && now.disabled == read.disabled && now.totpSecret == read.totpSecret
+                && now.twoFactorResetAt == read.twoFactorResetAt && now.passwordSetAt == read.passwordSetAt
+                && now.$organisation.id == read.$organisation.id
+        else { throw AppError.stale("account", by: now, at: nil, now: now.version) }
+    }
+
+    /// Refuses a change that would leave the LA fewer than two enabled administrators, so that
+    /// no one could approve a grant: counted while the LA's changes take turns, so two
+    /// administrators disabling each other at once cannot both pass.
+    private static func requireTwoAdministrators(in la: UUID, field: String, on db: any Database) async throws {
+        try await StateChange.lock(LocalAuthority.schema, id: la, on: db)
+        if AccessPolicy.leavesTooFewAdministrators(
+            enabledAdministrators: try await enabledAdministrators(in: la, on: db), removesOne: true)
+        {
+            throw AppError.invalid(
+                field: field, "Your local authority needs two enabled administrators: add another before this one stops")
         }
     }
 }

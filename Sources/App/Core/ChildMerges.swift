@@ -65,14 +65,17 @@ enum ChildMerges {
             ).all()
             guard !claimed.isEmpty else { _ = try await Child.live(duplicateID, on: db); throw AppError.notFound("child") }
             // The record kept takes the duplicate's identifiers it lacks, and its shield, as both
-            // rows stand now (never as read before: a shield set meanwhile must hold).
+            // rows stand now (never as read before: a shield set meanwhile must hold). Its
+            // whereabouts move on a version, so a form opened before the merge saves nothing.
             let kept = try await sql.raw(
                 """
                 UPDATE children SET
                     nhs_number = COALESCE(nhs_number, (SELECT d.nhs_number FROM children d WHERE d.id = \(bind: duplicateID))),
                     upn = COALESCE(upn, (SELECT d.upn FROM children d WHERE d.id = \(bind: duplicateID))),
                     gender = COALESCE(gender, (SELECT d.gender FROM children d WHERE d.id = \(bind: duplicateID))),
-                    shielded = (shielded OR (SELECT d.shielded FROM children d WHERE d.id = \(bind: duplicateID)))
+                    shielded = (shielded OR (SELECT d.shielded FROM children d WHERE d.id = \(bind: duplicateID))),
+                    whereabouts_version = whereabouts_version + 1, whereabouts_updated_by_id = \(bind: signedIn.id),
+                    whereabouts_updated_at = \(bind: Date())
                 WHERE id = \(bind: survivorID) AND merged_into_id IS NULL RETURNING id
                 """
             ).all()

@@ -322,6 +322,7 @@ enum Episodes {
                 field: "practitionerEmail", "No practitioner who works with children has the e-mail address \(address)")
         }
         let authorised = try await Access.episode(id, .share(with: target.organisation?.agencyType), by: signedIn, on: db)
+        let decidedOn = try await StateChange.teamVersion(sent: basedOn, read: authorised.episode, on: db)
         if let existing = try await EpisodeShare.query(on: db).filter(\.$episode.$id == id)
             .filter(\.$practitioner.$id == target.id!).first()
         {
@@ -332,7 +333,7 @@ enum Episodes {
         }
         return try await db.writeTransaction { db in
             try await StateChange.requireOpen(id, on: db)
-            try await StateChange.changeTeam(of: id, basedOn: basedOn, by: signedIn.id, on: db)
+            try await StateChange.changeTeam(of: id, basedOn: decidedOn, by: signedIn.id, on: db)
             let share = EpisodeShare(episodeID: id, practitionerID: target.id!, sharedByID: signedIn.id, sharedAt: Date())
             try await share.create(on: db)
             try await Audit.record(
@@ -345,26 +346,29 @@ enum Episodes {
     /// Records consent given again with a new scope, withdrawn, or overridden in the public
     /// interest. The latest decision governs access from this moment. Consent given again is
     /// made on team version `basedOn` (nil: 428), so it never undoes a withdrawal made
-    /// meanwhile (412). A withdrawal, which only narrows, and an override, made by
-    /// safeguarding staff outside the team whatever the family said, may be made on the team
-    /// as it is now.
+    /// meanwhile (412). A withdrawal, which only narrows, and an override, made in the public
+    /// interest whatever the family said, stand on the team as it is now unless their writer
+    /// names a version; either way each moves the team on, so a change decided before it is
+    /// refused.
     static func changeConsent(
         _ id: UUID, _ change: ConsentChange, basedOn: Int?, by signedIn: SignedIn, on db: any Database
     ) async throws -> Consent {
         let problems = change.problems()
         let authorised = try await Access.episode(id, .changeConsent(change.kind), by: signedIn, on: db)
+        let decidedOn = basedOn == nil ? nil : try await StateChange.teamVersion(sent: basedOn, read: authorised.episode, on: db)
         guard problems.isEmpty else { throw AppError.invalid(problems) }
         guard basedOn != nil || change.kind != .given else { throw AppError.versionRequired }
         return try await db.writeTransaction { db in
             try await StateChange.requireOpen(id, on: db)
-            try await StateChange.changeTeam(of: id, basedOn: basedOn, by: signedIn.id, on: db)
+            try await StateChange.changeTeam(of: id, basedOn: decidedOn, by: signedIn.id, on: db)
             let now = Date()
             let consent: Consent
             if change.kind == .given, let record = change.record {
                 consent = Consent(episodeID: id, record: record, recordedByID: signedIn.id, recordedAt: now)
             } else {
-                consent = Consent(
-                    change.kind, reason: change.reason, after: authorised.consent, recordedByID: signedIn.id, recordedAt: now)
+                // After the consent as it stands now, not as read before the episode was held.
+                let current = try await Access.latestConsent(of: id, on: db) ?? authorised.consent
+                consent = Consent(change.kind, reason: change.reason, after: current, recordedByID: signedIn.id, recordedAt: now)
             }
             try await consent.create(on: db)
             try await Audit.record(

@@ -60,7 +60,12 @@ enum Shielding {
             child: childID, detail: "not-allowed", by: signedIn, on: db)
         let why = try Self.reason(reason, saying: "Say why, in a sentence or two")
         return try await db.writeTransaction { db in
+            // Who may see the whereabouts changes: a change to them opened before is refused.
+            try await StateChange.lock(Child.schema, id: childID, on: db)
+            let child = try await Child.live(childID, on: db)
             child.shielded = shielded
+            (child.whereaboutsVersion, child.$whereaboutsUpdatedBy.id) = (child.whereaboutsVersion + 1, signedIn.id)
+            child.whereaboutsUpdatedAt = Date()
             try await child.save(on: db)
             try await Audit.record(
                 on: db, by: signedIn, .shieldChild, child: childID, detail: "shielded=\(shielded) reason=\(Audit.typed(why))")

@@ -27,15 +27,26 @@ enum StateChange {
         guard try await Episode.find(episodeID, on: db)?.status == .open else { throw AppError.closedMeanwhile }
     }
 
-    /// Moves the episode's team on a version, after `requireOpen` holds its row: a change to
-    /// who is in the team, who leads it or the consent made on version `basedOn` (nil: as it
-    /// is now, for a change that adds without replacing) changes nothing if the team has
-    /// changed since (412, naming who changed it and when).
+    /// The team version a change to who is in the team, who leads it or the consent is
+    /// decided on: the one its writer sent, refused before anything is checked if the team has
+    /// moved on from it (412, naming who moved it and when, so a stale form is told so before
+    /// any other problem); or, when none was sent, the one its checks read now.
+    static func teamVersion(sent: Int?, read episode: Episode, on db: any Database) async throws -> Int {
+        guard let sent, sent != episode.teamVersion else { return episode.teamVersion }
+        throw AppError.stale(
+            "team", by: try await episode.$teamUpdatedBy.get(on: db), at: episode.teamUpdatedAt, now: episode.teamVersion)
+    }
+
+    /// Moves the episode's team on a version, after `requireOpen` holds its row: a change
+    /// decided on version `basedOn` (`teamVersion(sent:read:)`) changes nothing if the team
+    /// has changed since (412, naming who changed it and when): what it checked (the consent,
+    /// who is in the team) still holds when it is made. Nil: a change that stands whatever
+    /// changed (a consent withdrawal or override naming no version).
     static func changeTeam(of episodeID: UUID, basedOn: Int?, by practitionerID: UUID, on db: any Database) async throws {
         guard let episode = try await Episode.query(on: db).filter(\.$id == episodeID).with(\.$teamUpdatedBy).first() else {
             throw AppError.notFound("episode")
         }
-        if let basedOn, basedOn != episode.teamVersion {
+        guard basedOn == nil || basedOn == episode.teamVersion else {
             throw AppError.stale("team", by: episode.teamUpdatedBy, at: episode.teamUpdatedAt, now: episode.teamVersion)
         }
         try await (db as! any SQLDatabase).raw(

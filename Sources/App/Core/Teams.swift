@@ -121,6 +121,7 @@ enum Teams {
     ) async throws -> LeadProfessionalTerm {
         let authorised = try await Access.episode(episodeID, .coordinate, by: signedIn, on: db)
         let episode = authorised.episode
+        let decidedOn = try await StateChange.teamVersion(sent: basedOn, read: episode, on: db)
         let address = email.trimmingCharacters(in: .whitespaces).lowercased()
         guard
             let target = try await Practitioner.query(on: db).filter(\.$email == address).with(\.$organisation).first(),
@@ -150,11 +151,11 @@ enum Teams {
             problems.append(.init(field: "meetingId", message: "Say at which TAC meeting the lead professional was agreed"))
         }
         guard problems.isEmpty else { throw AppError.invalid(problems) }
-        guard let basedOn else { throw AppError.versionRequired }
+        guard basedOn != nil else { throw AppError.versionRequired }
         return try await db.writeTransaction { db in
             // Changes at once take turns: the first moves the team on, the rest find it moved.
             try await StateChange.requireOpen(episodeID, on: db)
-            try await StateChange.changeTeam(of: episodeID, basedOn: basedOn, by: signedIn.id, on: db)
+            try await StateChange.changeTeam(of: episodeID, basedOn: decidedOn, by: signedIn.id, on: db)
             let now = Date()
             for current in try await LeadProfessionalTerm.query(on: db).filter(\.$episode.$id == episodeID)
                 .filter(\.$endedAt == nil).all()

@@ -11,8 +11,8 @@ struct WhereaboutsPage {
     /// The version this form was opened at, sent back with it.
     var version: Int
     /// After a save refused because someone else changed the whereabouts meanwhile: what is
-    /// recorded now, shown above what this person typed (kept in the form).
-    var changedMeanwhile = false
+    /// recorded now (as this person may see it), shown above what they typed (kept in the form).
+    var recordedNow: Whereabouts?
 
     init(child: Child) {
         self.child = child
@@ -31,18 +31,18 @@ struct WhereaboutsPage {
             GOVUK.errorSummary(problems),
             .span(.class("govuk-caption-l"), .text(child.fullName)),
             .h1(.class("govuk-heading-l"), .text("Update where the child lives")),
-            .if(
-                changedMeanwhile,
+            .unwrap(recordedNow) { now in
                 .group(
                     .h2(.class("govuk-heading-m"), .text("Recorded now")),
                     GOVUK.summaryList([
-                        ("Address", child.address ?? ""), ("Postcode", child.postcode ?? ""),
-                        ("School or setting", child.school ?? ""), ("GP practice", child.gpPractice ?? ""),
-                        ("Contact number", child.contactPhone ?? ""),
+                        ("Address", now.address ?? ""), ("Postcode", now.postcode ?? ""),
+                        ("School or setting", now.school ?? ""), ("GP practice", now.gpPractice ?? ""),
+                        ("Contact number", now.contactPhone ?? ""),
                     ]),
                     .h2(.class("govuk-heading-m"), .text("Your change")),
                     .p(.class("govuk-body"), .text("Check it against what is recorded now, then save it again."))
-                )),
+                )
+            },
             GOVUK.postForm(
                 action: .childWhereabouts(child.id!), csrf: context.csrf,
                 .input(.type(.hidden), .name("version"), .value(String(version))),

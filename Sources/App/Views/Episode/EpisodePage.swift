@@ -27,6 +27,9 @@ struct EpisodePage {
     var consentReasons: [ConsentKind: String] = [:]
     /// What was typed into "Record time spent", kept when it comes back with a problem.
     var typedTime: [String: String] = [:]
+    /// The team version the page was opened at, kept when a form comes back with a problem
+    /// other than a change made meanwhile, so that change is still caught.
+    var openedAtTeamVersion: Int? = nil
 
     func render(_ context: PageContext) -> HTML {
         let episode = authorised.episode
@@ -146,7 +149,9 @@ struct EpisodePage {
                         )),
                     GOVUK.postForm(
                         action: .shareEpisode(episode.id!), csrf: context.csrf,
-                        .input(.type(.hidden), .name("teamVersion"), .value(String(authorised.episode.teamVersion))),
+                        .input(
+                            .type(.hidden), .name("teamVersion"),
+                            .value(String(openedAtTeamVersion ?? authorised.episode.teamVersion))),
                         GOVUK.textInput(
                             label: "Practitioner’s e-mail address", name: "practitionerEmail", value: shareEmail,
                             error: problems.first { $0.field == "practitionerEmail" }, type: .email, autocomplete: "off"),
@@ -279,7 +284,9 @@ struct EpisodePage {
                             GOVUK.postForm(
                                 action: .episodeConsent(authorised.id), csrf: context.csrf,
                                 .input(.type(.hidden), .name("kind"), .value("given")),
-                                .input(.type(.hidden), .name("teamVersion"), .value(String(authorised.episode.teamVersion))),
+                                .input(
+                                    .type(.hidden), .name("teamVersion"),
+                                    .value(String(openedAtTeamVersion ?? authorised.episode.teamVersion))),
                                 GOVUK.choices(
                                     legend: "Who may the family’s information be shared with now?",
                                     name: "shareWithAgencyTypes[]",

@@ -97,7 +97,9 @@ struct TeamPage {
                 .class("govuk-details__text"),
                 GOVUK.postForm(
                     action: .leadProfessional(authorised.id), csrf: context.csrf,
-                    .input(.type(.hidden), .name("teamVersion"), .value(String(authorised.episode.teamVersion))),
+                    .input(
+                        .type(.hidden), .name("teamVersion"),
+                        .value(typed["teamVersion"] ?? String(authorised.episode.teamVersion))),
                     GOVUK.choices(
                         legend: "Who will lead?", name: "practitionerId",
                         options: practitioners.filter { $0.id != authorised.episode.$leadProfessional.id && !$0.disabled }.map {
