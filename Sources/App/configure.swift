@@ -247,6 +247,8 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
     app.migrations.add(AddMeetingVersions())
     app.migrations.add(AddRecordVersions())
     app.migrations.add(AddTeamVersions())
+    app.migrations.add(AddPlanReviewVersions())
+    app.migrations.add(AddEditingSessionParts())
 
     // Sessions live in the database, so app servers hold no state of their own.
     app.sessions.use { _ in DigestSessions() }

@@ -26,7 +26,7 @@ public enum AssessmentPart: String, CaseIterable, Codable, Sendable {
         }
     }
 
-    init(_ domain: CAFDomain) {
+    public init(_ domain: CAFDomain) {
         switch domain {
         case .development: self = .development
         case .parents: self = .parenting

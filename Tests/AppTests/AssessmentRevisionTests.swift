@@ -285,7 +285,7 @@ import VaporTesting
             let alone = try await browser.get(SiteURL.editAssessment(episode: episode).path).body.string
             #expect(!alone.contains("in the last five minutes"))
             let ben = try await world.signedIn("ben@demo.test")
-            _ = try await TimeSpent.startEditing(
+            let benSession = try await TimeSpent.startEditing(
                 .assessmentWriting, episode: episode, assessment: assessment, by: ben, on: world.app.db)
             let together = try await browser.get(SiteURL.editAssessment(episode: episode).path).body.string
             #expect(together.contains("Ben Okafor has had this assessment open in the last five minutes."))
@@ -295,9 +295,69 @@ import VaporTesting
             #expect(ping.status == .ok)
             #expect(try world.json(ping)["othersEditing"] as? [String] == ["Ben Okafor"])
             let amyHere = try await world.signedIn("amy@demo.test")
+
+            // Which part each is editing: the field a ping names (the last one typed in) says,
+            // above the form and beside that part, on first load and in a ping's answer.
+            try await TimeSpent.mark(
+                benSession.uuidString, ping: true, field: "needs.dev.health.general", by: ben, on: world.app.db)
+            let inPart = try await browser.get(SiteURL.editAssessment(episode: episode).path).body.string
+            #expect(inPart.contains("Ben Okafor (editing “\(AssessmentPart.development.title)”) has had this assessment open"))
+            #expect(inPart.contains(">Ben Okafor has been editing this part in the last five minutes.</div>"))
+            #expect(inPart.components(separatedBy: "has been editing this part").count == 2, "beside that part alone")
+            let development = try #require(inPart.range(of: #"id="others-editing-development""#))
+            #expect(inPart[development.upperBound...].prefix(200).contains("Ben Okafor has been editing this part"))
+            let opened = try #require(
+                inPart.range(of: #"name="editingSession" value=""#).map { String(inPart[$0.upperBound...].prefix(36)) })
+            let pinged = try await browser.post(
+                SiteURL.editingPing(try #require(UUID(uuidString: opened))).path, [("field", "childViews")])
+            let parts = try #require(try world.json(pinged)["parts"] as? [String: String])
+            #expect(parts["development"] == "Ben Okafor has been editing this part in the last five minutes.")
+            #expect(parts["conclusions"] == "" && parts.count == AssessmentPart.allCases.count)
+            let amyWriting = TimeSpent.Editor(name: "Amy Clarke", part: .conclusions)
+            #expect(try await TimeSpent.othersEditing(assessment, besides: ben, on: world.app.db) == [amyWriting])
+            // A name that is no field of the form notes nothing.
+            for hostile in [#""><script>alert(1)</script>"#, String(repeating: "x", count: 300), "needs.no.such.element"] {
+                _ = try await browser.post(SiteURL.editingPing(UUID(uuidString: opened)!).path, [("field", hostile)])
+            }
+            #expect(try await TimeSpent.othersEditing(assessment, besides: ben, on: world.app.db) == [amyWriting])
+
             #expect(
                 try await TimeSpent.othersEditing(assessment, besides: amyHere, at: Date() + 301, on: world.app.db).isEmpty,
                 "five quiet minutes later no one is shown")
+        }
+    }
+
+    /// Found by review: only those who may write an assessment are shown to each other as
+    /// writing it. A reader opening the form is shown the assessment to read; a writer who may
+    /// no longer write (the episode closed) is refused before their ping marks them.
+    @Test func onlyItsWritersAreShownAsWritingIt() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let amy = try await world.token("amy@demo.test")
+            let episode = try await world.childWithEpisode(as: amy).episodeID
+            let shared = try await world.send(
+                .POST, APIURL.shares(episode).path, token: amy, raw: #"{"practitionerEmail": "ben@demo.test"}"#)
+            #expect(shared.status == .created)
+            let reader = PageTests.Browser(world)
+            try await reader.signIn("ben@demo.test")
+            let redirected = try await reader.get(SiteURL.editAssessment(episode: episode).path)
+            #expect(redirected.status == .seeOther)
+            #expect(redirected.headers.first(name: .location) == SiteURL.assessment(episode: episode).path)
+            let ben = try await world.signedIn("ben@demo.test")
+            #expect(try await EditingSession.query(on: world.app.db).filter(\.$practitioner.$id == ben.id).count() == 0)
+
+            let writer = PageTests.Browser(world)
+            try await writer.signIn("amy@demo.test")
+            let form = try await writer.get(SiteURL.editAssessment(episode: episode).path).body.string
+            let session = try #require(
+                form.range(of: #"name="editingSession" value=""#).map { String(form[$0.upperBound...].prefix(36)) })
+            let closed = try await world.send(
+                .POST, APIURL.close(episode).path, token: try await world.token("erin@demo.test"),
+                raw: #"{"reason": "needs-met", "note": "Going well."}"#)
+            #expect(closed.status == .ok)
+            let ping = try await writer.post(SiteURL.editingPing(UUID(uuidString: session)!).path, [("field", "childViews")])
+            #expect(ping.status.code >= 400 && ping.status.code < 500, "\(ping.status)")
+            let marked = try #require(try await EditingSession.find(UUID(uuidString: session), on: world.app.db))
+            #expect(marked.part == nil && marked.marks == 0)
         }
     }
 }

@@ -389,7 +389,10 @@ import VaporTesting
                 headers: [HTTPHeaders.Name.ifMatch.description: RecordVersion.etag(1)])
         },
         row("setPlanReview", "200 403 403 403 200 403 403 403 403 403 403 403") { scene, _ in
-            Call(.PUT, APIURL.planReview(scene.episode).path, ["reviewOn": day(60)])
+            let version = try await Episode.find(scene.episode, on: scene.world.app.db)!.planReviewVersion
+            return Call(
+                .PUT, APIURL.planReview(scene.episode).path, ["reviewOn": day(60)],
+                headers: [HTTPHeaders.Name.ifMatch.description: RecordVersion.etag(version)])
         },
         row("recordTime", "201 201 403 403 201 403 403 403 403 403 403 403") { scene, _ in
             Call(.POST, APIURL.timeEntries(scene.episode).path, ["activity": "visits", "minutes": 45, "on": day(0)])

@@ -69,12 +69,15 @@ import VaporTesting
             #expect(try world.json(done)["overdue"] as? Bool == false)
 
             let review = try await world.send(
-                .PUT, APIURL.planReview(episode).path, token: amy, raw: #"{"reviewOn": "\#(CalendarDate.iso(Date()))"}"#)
+                .PUT, APIURL.planReview(episode).path, token: amy, raw: #"{"reviewOn": "\#(CalendarDate.iso(Date()))"}"#,
+                headers: ["If-Match": RecordVersion.etag(1)])
             #expect(review.status == .ok)
             #expect(try world.json(review)["reviewOn"] as? String == CalendarDate.iso(Date()))
             #expect(
                 try world.error(
-                    try await world.send(.PUT, APIURL.planReview(episode).path, token: amy, raw: #"{"reviewOn": "soon"}"#)
+                    try await world.send(
+                        .PUT, APIURL.planReview(episode).path, token: amy, raw: #"{"reviewOn": "soon"}"#,
+                        headers: ["If-Match": RecordVersion.etag(2)])
                 ).field == "reviewOn")
             let amyPage = PageTests.Browser(world)
             try await amyPage.signIn("amy@demo.test")
@@ -160,6 +163,78 @@ import VaporTesting
             #expect(page.body.string.contains("Went to two sessions</textarea>"))
             #expect(page.body.string.contains(#"name="version.\#(key)" value="2""#))
             #expect(try await PlanAction.find(action, on: world.app.db)?.status == .inProgress)
+
+            // A form back with another problem keeps the version it was opened at, so the
+            // change made meanwhile is still caught when it is sent again.
+            _ = try await browser.get(SiteURL.plan(episode).path)
+            #expect(try await patch(#"{"status": "in-progress"}"#, ifMatch: #""2""#).status == .ok)
+            let unchosen = try await browser.post(
+                SiteURL.action(action).path, [("version.\(key)", "2"), ("outcomeNote.\(key)", "Declined the offer")])
+            #expect(unchosen.status == .unprocessableEntity)
+            #expect(unchosen.body.string.contains("Choose the action’s progress"))
+            #expect(unchosen.body.string.contains(#"name="version.\#(key)" value="2""#))
+            #expect(unchosen.body.string.contains("Declined the offer</textarea>"))
+            let resent = try await browser.post(
+                SiteURL.action(action).path, [("version.\(key)", "2"), ("status.\(key)", "not-done")])
+            #expect(resent.status == .conflict)
+            #expect(try await PlanAction.find(action, on: world.app.db)?.status == .inProgress)
+        }
+    }
+
+    /// Issue 15: the plan's review date is set on the version its writer read; one set by
+    /// someone else since is never replaced unseen.
+    @Test func aReviewDateSetMeanwhileIsNotReplacedUnseen() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let amy = try await world.token("amy@demo.test")
+            let erin = try await world.token("erin@demo.test")
+            let episode = try await world.childWithEpisode(as: amy).episodeID
+            let path = APIURL.planReview(episode).path
+            let read = try await world.send(.GET, APIURL.actions(episode).path, token: amy)
+            #expect(try world.json(read)["reviewVersion"] as? Int == 1)
+            #expect(read.headers.first(name: .eTag) == RecordVersion.etag(1))
+            let january = #"{"reviewOn": "2027-01-15"}"#
+            #expect(try await world.send(.PUT, path, token: amy, raw: january).status == .preconditionRequired)
+            let set = try await world.send(.PUT, path, token: amy, raw: january, headers: ["If-Match": RecordVersion.etag(1)])
+            #expect(set.status == .ok)
+            #expect(set.headers.first(name: .eTag) == RecordVersion.etag(2))
+            #expect(try world.json(set)["reviewVersion"] as? Int == 2)
+            let stale = try await world.send(
+                .PUT, path, token: erin, raw: #"{"reviewOn": "2027-03-01"}"#, headers: ["If-Match": RecordVersion.etag(1)])
+            #expect(stale.status == .preconditionFailed)
+            #expect(try world.error(stale).message.contains("Amy Clarke changed this plan review date"))
+            #expect(stale.headers.first(name: .eTag) == RecordVersion.etag(2))
+            for hostile in ["*", #""abc""#, String(repeating: "9", count: 100_000)] {
+                let refused = try await world.send(.PUT, path, token: erin, raw: january, headers: ["If-Match": hostile])
+                #expect(refused.status == .unprocessableEntity)
+                #expect(try world.error(refused).field == "If-Match")
+            }
+            #expect(try await Episode.find(episode, on: world.app.db)?.planReviewOn == "2027-01-15")
+
+            // The page: a date set on a page opened before amy's next change comes back (409)
+            // naming her, with what was typed kept, even after another problem first.
+            let page = PageTests.Browser(world)
+            try await page.signIn("erin@demo.test")
+            let opened = try await page.get(SiteURL.plan(episode).path)
+            #expect(opened.body.string.contains(#"name="reviewVersion" value="2""#))
+            let february = #"{"reviewOn": "2027-02-01"}"#
+            #expect(
+                try await world.send(.PUT, path, token: amy, raw: february, headers: ["If-Match": RecordVersion.etag(2)]).status
+                    == .ok)
+            let march = [("reviewOn-day", "1"), ("reviewOn-month", "3"), ("reviewOn-year", "2027")]
+            let impossible = try await page.post(
+                SiteURL.planReview(episode).path,
+                [("reviewVersion", "2"), ("reviewOn-day", "31"), ("reviewOn-month", "2"), ("reviewOn-year", "2027")])
+            #expect(impossible.status == .unprocessableEntity)
+            #expect(impossible.body.string.contains(#"name="reviewVersion" value="2""#))
+            let conflict = try await page.post(SiteURL.planReview(episode).path, [("reviewVersion", "2")] + march)
+            #expect(conflict.status == .conflict)
+            #expect(conflict.body.string.contains("Amy Clarke changed this plan review date"))
+            #expect(conflict.body.string.contains(#"name="reviewVersion" value="3""#))
+            #expect(conflict.body.string.contains(#"name="reviewOn-month" type="text" value="3""#), "what was typed is kept")
+            #expect(try await Episode.find(episode, on: world.app.db)?.planReviewOn == "2027-02-01")
+            let saved = try await page.post(SiteURL.planReview(episode).path, [("reviewVersion", "3")] + march)
+            #expect(saved.body.string.contains("Review date saved"))
+            #expect(try await Episode.find(episode, on: world.app.db)?.planReviewOn == "2027-03-01")
         }
     }
 }

@@ -244,6 +244,7 @@ import VaporTesting
             let withdrawn = try await world.send(
                 .POST, path, token: amy, raw: #"{"kind": "withdrawn", "reason": "Mum withdrew on the phone"}"#)
             #expect(withdrawn.status == .created)
+            #expect(withdrawn.headers.first(name: .eTag) == "\"2\"")
             let stale = try await world.send(.POST, path, token: amy, raw: Self.narrower, headers: opened)
             #expect(stale.status == .preconditionFailed)
             #expect(try world.error(stale).message.contains("Amy"))
@@ -259,7 +260,9 @@ import VaporTesting
             let path = APIURL.leadProfessional(episode).path
             let ben = #"{"practitionerEmail": "ben@demo.test", "basis": "assigned-by-coordinator"}"#
             #expect(try await world.send(.POST, path, token: erin, raw: ben).status == .preconditionRequired)
-            #expect(try await world.send(.POST, path, token: erin, raw: ben, headers: ["If-Match": "\"1\""]).status == .created)
+            let made = try await world.send(.POST, path, token: erin, raw: ben, headers: ["If-Match": "\"1\""])
+            #expect(made.status == .created)
+            #expect(made.headers.first(name: .eTag) == "\"2\"", "the team's version after it, for the next change")
             let mia = #"{"practitionerEmail": "mia@demo.test", "basis": "assigned-by-coordinator", "handoverNote": "Cover"}"#
             let stale = try await world.send(.POST, path, token: erin, raw: mia, headers: ["If-Match": "\"1\""])
             #expect(stale.status == .preconditionFailed)
@@ -273,6 +276,14 @@ import VaporTesting
             #expect(late.status == .preconditionFailed)
             let added = try await world.send(.POST, share, token: amy, raw: #"{"practitionerEmail": "mia@demo.test"}"#)
             #expect(added.status == .created)
+            #expect(added.headers.first(name: .eTag) == "\"3\"")
+            let again = try await world.send(.POST, share, token: amy, raw: #"{"practitionerEmail": "mia@demo.test"}"#)
+            #expect(again.headers.first(name: .eTag) == "\"3\"", "already in the team: nothing moved")
+            let given = try await world.send(
+                .POST, APIURL.consents(episode).path, token: erin, raw: TeamVersionTests.narrower,
+                headers: ["If-Match": "\"3\""])
+            #expect(given.status == .created)
+            #expect(given.headers.first(name: .eTag) == "\"4\"")
         }
     }
 

@@ -240,7 +240,7 @@ def fixtures(api, document):
         "POST /api/v1/episodes/{id}/actions": {"path": {"id": main}},
         "PATCH /api/v1/episodes/{id}/actions/{actionId}": {"path": {"id": main, "actionId": action},
                                                             "etag": f"/api/v1/episodes/{main}/actions", "item": action},
-        "PUT /api/v1/episodes/{id}/plan-review": {"path": {"id": main}},
+        "PUT /api/v1/episodes/{id}/plan-review": {"path": {"id": main}, "etag": f"/api/v1/episodes/{main}/actions"},
         "POST /api/v1/episodes/{id}/close": {"path": {"id": episode("Cy")}},
         "POST /api/v1/episodes/{id}/time-entries": {"path": {"id": main}},
         "POST /api/v1/episodes/{id}/reopen": {"path": {"id": reopened}},

@@ -20,7 +20,7 @@ struct EpisodeController {
         let email = FormFields(req)["practitionerEmail"]
         let openedAt = Int(FormFields(req)["teamVersion"]) ?? 0
         do {
-            let (_, practitioner) = try await Episodes.share(id, withEmail: email, basedOn: openedAt, by: signedIn, on: req.db)
+            let (_, practitioner, _) = try await Episodes.share(id, withEmail: email, basedOn: openedAt, by: signedIn, on: req.db)
             var page = try await page(req)
             page.notice = "Shared with \(practitioner.name)"
             return page.render(PageContext(req)).response()
@@ -76,8 +76,13 @@ struct EpisodeController {
     }
 
     func edit(req: Request) async throws -> Response {
-        let (authorised, assessment) = try await Episodes.assessment(of: try req.id("episode"), by: try req.signedIn, on: req.db)
-        guard assessment.status == .draft else { return req.redirect(to: SiteURL.assessment(episode: authorised.id).path) }
+        let signedIn = try req.signedIn
+        let (authorised, assessment) = try await Episodes.assessment(of: try req.id("episode"), by: signedIn, on: req.db)
+        // Someone who may only read it (or a completed version) is shown it to read: only its
+        // writers are shown to each other as writing.
+        guard assessment.status == .draft, Access.may(.write, authorised, by: signedIn) else {
+            return req.redirect(to: SiteURL.assessment(episode: authorised.id).path)
+        }
         let session = try await TimeSpent.startEditing(
             .assessmentWriting, episode: authorised.id, assessment: assessment.id, by: try req.signedIn, on: req.db)
         var page = AssessmentFormPage(
@@ -147,16 +152,22 @@ struct EpisodeController {
     func ping(req: Request) async throws -> Response {
         let session = req.parameters.get("id") ?? ""
         let signedIn = try req.signedIn
-        try await TimeSpent.mark(session, ping: true, by: signedIn, on: req.db)
-        guard let others = try await TimeSpent.othersEditing(session: session, by: signedIn, on: req.db) else {
-            return Response(status: .noContent)
-        }
-        return try Presence(othersEditing: others, text: AssessmentFormPage.presence(others)).json()
+        // Who else is writing, asked first: a writer of an assessment who may no longer write
+        // it (the episode closed, consent withdrawn, no longer its lead) is refused before the
+        // ping marks them as writing.
+        let others = try await TimeSpent.othersEditing(session: session, by: signedIn, on: req.db)
+        try await TimeSpent.mark(session, ping: true, field: FormFields(req)["field"], by: signedIn, on: req.db)
+        guard let others else { return Response(status: .noContent) }
+        return try Presence(
+            othersEditing: others.map(\.name), text: EditingPresence.text(others), parts: EditingPresence.byPart(others)
+        ).json()
     }
 
+    /// The ping's answer: who else is writing, the sentence above the form, and each part's.
     struct Presence: Encodable {
         let othersEditing: [String]
         let text: String
+        let parts: [String: String]
     }
 
     func close(req: Request) async throws -> Response {

@@ -27,7 +27,15 @@ struct PlanController {
         let date =
             CalendarDate.fromParts(day: form["reviewOn-day"], month: form["reviewOn-month"], year: form["reviewOn-year"]) ?? ""
         return try await respond(req, episodeID: id, form: form, notice: "Review date saved") { signedIn in
-            try await ActionPlans.setReview(of: id, on: date, by: signedIn, on: req.db)
+            do {
+                try await ActionPlans.setReview(
+                    of: id, on: date, basedOn: Int(form["reviewVersion"]) ?? 0, by: signedIn, on: req.db)
+            } catch let stale as AppError where stale.status == .preconditionFailed {
+                // Shown above the date as it is set now, with what was typed kept to send again.
+                throw AppError(
+                    status: .conflict, code: stale.code, message: stale.message,
+                    problems: [FieldProblem(field: "reviewOn", message: stale.message)])
+            }
         }
     }
 
@@ -36,10 +44,10 @@ struct PlanController {
         let actionID = try req.id("action")
         let episodeID = try await ActionPlans.episode(of: actionID, on: req.db)
         let key = actionID.uuidString.lowercased()
-        guard let status = ActionStatus(rawValue: form["status.\(key)"]) else {
-            throw AppError.invalid(field: "status.\(key)", "Choose the action’s progress")
-        }
         return try await respond(req, episodeID: episodeID, form: form, notice: "Progress saved") { signedIn in
+            guard let status = ActionStatus(rawValue: form["status.\(key)"]) else {
+                throw AppError.invalid(field: "status.\(key)", "Choose the action’s progress")
+            }
             do {
                 _ = try await ActionPlans.update(
                     actionID, of: episodeID, status: status, outcomeNote: form["outcomeNote.\(key)"],
@@ -65,6 +73,11 @@ struct PlanController {
             var page = try await page(req, episodeID: episodeID)
             page.problems = error.problems
             page.typed = form.values
+            // A form keeps the version it was opened at through any other problem, so a change
+            // made meanwhile is still caught; shown that change, it is sent again on the version now.
+            if error.status == .conflict {
+                page.typed = page.typed.filter { !$0.key.hasPrefix("version.") && $0.key != "reviewVersion" }
+            }
             return page.render(PageContext(req)).response(error.status)
         }
     }

@@ -79,15 +79,29 @@ enum ActionPlans {
         return action.$episode.id
     }
 
-    static func setReview(of episodeID: UUID, on date: String, by signedIn: SignedIn, on db: any Database) async throws {
+    /// Sets the date the plan is reviewed on, on the version its writer read (`basedOn`; nil:
+    /// 428): a date set by someone else since is never replaced unseen (412 naming them).
+    static func setReview(of episodeID: UUID, on date: String, basedOn: Int?, by signedIn: SignedIn, on db: any Database)
+        async throws
+    {
         let authorised = try await Access.episode(episodeID, .coordinate, by: signedIn, on: db)
         guard CalendarDate.parse(date) != nil else {
             throw AppError.invalid(field: "reviewOn", "Enter the review date, for example 2027-01-15")
         }
+        guard let basedOn else { throw AppError.versionRequired }
         try await db.writeTransaction { db in
             try await StateChange.requireOpen(episodeID, on: db)
-            authorised.episode.planReviewOn = date
-            try await authorised.episode.save(on: db)
+            let query = Episode.query(on: db).filter(\.$id == episodeID).with(\.$planReviewUpdatedBy)
+            guard let episode = try await query.first() else { throw AppError.notFound("episode") }
+            guard episode.planReviewVersion == basedOn else {
+                throw AppError.stale(
+                    "plan review date", by: episode.planReviewUpdatedBy, at: episode.planReviewUpdatedAt,
+                    now: episode.planReviewVersion)
+            }
+            episode.planReviewOn = date
+            (episode.planReviewVersion, episode.$planReviewUpdatedBy.id) = (basedOn + 1, signedIn.id)
+            episode.planReviewUpdatedAt = Date()
+            try await episode.save(on: db)
             try await Audit.record(
                 on: db, by: signedIn, .setPlanReview, child: authorised.child.id, episode: episodeID, detail: "review=\(date)")
         }

@@ -306,9 +306,9 @@ enum Episodes {
 
     /// Shares the episode with a named practitioner, within the family's consent: on team
     /// version `basedOn` if given (412 if the team changed since), or the team as it is now
-    /// (adding a member replaces nothing).
+    /// (adding a member replaces nothing). With the team's version after it.
     static func share(_ id: UUID, withEmail email: String, basedOn: Int?, by signedIn: SignedIn, on db: any Database)
-        async throws -> (EpisodeShare, Practitioner)
+        async throws -> (EpisodeShare, Practitioner, teamVersion: Int)
     {
         let address = email.trimmingCharacters(in: .whitespaces).lowercased()
         guard !address.isEmpty else {
@@ -326,20 +326,20 @@ enum Episodes {
         if let existing = try await EpisodeShare.query(on: db).filter(\.$episode.$id == id)
             .filter(\.$practitioner.$id == target.id!).first()
         {
-            return (existing, target)
+            return (existing, target, decidedOn)
         }
         guard target.id != authorised.episode.$author.id else {
             throw AppError.invalid(field: "practitionerEmail", "\(target.name) already leads this episode’s team as its author")
         }
         return try await db.writeTransaction { db in
             try await StateChange.requireOpen(id, on: db)
-            try await StateChange.changeTeam(of: id, basedOn: decidedOn, by: signedIn.id, on: db)
+            let teamVersion = try await StateChange.changeTeam(of: id, basedOn: decidedOn, by: signedIn.id, on: db)
             let share = EpisodeShare(episodeID: id, practitionerID: target.id!, sharedByID: signedIn.id, sharedAt: Date())
             try await share.create(on: db)
             try await Audit.record(
                 on: db, by: signedIn, .shareEpisode, child: authorised.child.id, episode: id,
                 detail: "with=\(Audit.typed(target.email))")
-            return (share, target)
+            return (share, target, teamVersion)
         }
     }
 
@@ -352,7 +352,7 @@ enum Episodes {
     /// refused.
     static func changeConsent(
         _ id: UUID, _ change: ConsentChange, basedOn: Int?, by signedIn: SignedIn, on db: any Database
-    ) async throws -> Consent {
+    ) async throws -> (Consent, teamVersion: Int) {
         let problems = change.problems()
         let authorised = try await Access.episode(id, .changeConsent(change.kind), by: signedIn, on: db)
         let decidedOn = basedOn == nil ? nil : try await StateChange.teamVersion(sent: basedOn, read: authorised.episode, on: db)
@@ -360,7 +360,7 @@ enum Episodes {
         guard basedOn != nil || change.kind != .given else { throw AppError.versionRequired }
         return try await db.writeTransaction { db in
             try await StateChange.requireOpen(id, on: db)
-            try await StateChange.changeTeam(of: id, basedOn: decidedOn, by: signedIn.id, on: db)
+            let teamVersion = try await StateChange.changeTeam(of: id, basedOn: decidedOn, by: signedIn.id, on: db)
             let now = Date()
             let consent: Consent
             if change.kind == .given, let record = change.record {
@@ -374,7 +374,7 @@ enum Episodes {
             try await Audit.record(
                 on: db, by: signedIn, .changeConsent, child: authorised.child.id, episode: id,
                 detail: "kind=\(change.kind.rawValue) basis=\(authorised.basis.rawValue) reason=\(Audit.typed(change.reason))")
-            return consent
+            return (consent, teamVersion)
         }
     }
 

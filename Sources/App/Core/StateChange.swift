@@ -41,21 +41,25 @@ enum StateChange {
     /// decided on version `basedOn` (`teamVersion(sent:read:)`) changes nothing if the team
     /// has changed since (412, naming who changed it and when): what it checked (the consent,
     /// who is in the team) still holds when it is made. Nil: a change that stands whatever
-    /// changed (a consent withdrawal or override naming no version).
-    static func changeTeam(of episodeID: UUID, basedOn: Int?, by practitionerID: UUID, on db: any Database) async throws {
+    /// changed (a consent withdrawal or override naming no version). Returns the new version.
+    @discardableResult
+    static func changeTeam(of episodeID: UUID, basedOn: Int?, by practitionerID: UUID, on db: any Database) async throws
+        -> Int
+    {
         guard let episode = try await Episode.query(on: db).filter(\.$id == episodeID).with(\.$teamUpdatedBy).first() else {
             throw AppError.notFound("episode")
         }
         guard basedOn == nil || basedOn == episode.teamVersion else {
             throw AppError.stale("team", by: episode.teamUpdatedBy, at: episode.teamUpdatedAt, now: episode.teamVersion)
         }
-        try await (db as! any SQLDatabase).raw(
+        let moved = try await (db as! any SQLDatabase).raw(
             """
             UPDATE \(ident: Episode.schema) SET team_version = team_version + 1,
                 team_updated_by_id = \(bind: practitionerID), team_updated_at = \(bind: Date())
-            WHERE id = \(bind: episodeID)
+            WHERE id = \(bind: episodeID) RETURNING team_version
             """
-        ).run()
+        ).first()
+        return try moved!.decode(column: "team_version", as: Int.self)
     }
 
     /// Holds row `id` of `table` until the caller's transaction ends, so changes that read

@@ -118,7 +118,7 @@ enum Teams {
     static func changeLead(
         of episodeID: UUID, to email: String, _ change: LeadProfessionalChange, meetingID: UUID?, basedOn: Int?,
         by signedIn: SignedIn, on db: any Database
-    ) async throws -> LeadProfessionalTerm {
+    ) async throws -> (LeadProfessionalTerm, teamVersion: Int) {
         let authorised = try await Access.episode(episodeID, .coordinate, by: signedIn, on: db)
         let episode = authorised.episode
         let decidedOn = try await StateChange.teamVersion(sent: basedOn, read: episode, on: db)
@@ -155,7 +155,8 @@ enum Teams {
         return try await db.writeTransaction { db in
             // Changes at once take turns: the first moves the team on, the rest find it moved.
             try await StateChange.requireOpen(episodeID, on: db)
-            try await StateChange.changeTeam(of: episodeID, basedOn: decidedOn, by: signedIn.id, on: db)
+            let teamVersion = try await StateChange.changeTeam(
+                of: episodeID, basedOn: decidedOn, by: signedIn.id, on: db)
             let now = Date()
             for current in try await LeadProfessionalTerm.query(on: db).filter(\.$episode.$id == episodeID)
                 .filter(\.$endedAt == nil).all()
@@ -179,7 +180,7 @@ enum Teams {
             try await Audit.record(
                 on: db, by: signedIn, .changeLeadProfessional, child: authorised.child.id, episode: episodeID,
                 detail: "lead=\(Audit.typed(target.email)) basis=\(change.basis.rawValue)")
-            return term
+            return (term, teamVersion)
         }
     }
 

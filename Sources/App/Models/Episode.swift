@@ -29,6 +29,10 @@ package final class Episode: Model, @unchecked Sendable {
     @Field(key: "team_version") var teamVersion: Int
     @OptionalParent(key: "team_updated_by_id") var teamUpdatedBy: Practitioner?
     @OptionalField(key: "team_updated_at") var teamUpdatedAt: Date?
+    /// One more with each review date set: a date is set on the version its writer read.
+    @Field(key: "plan_review_version") var planReviewVersion: Int
+    @OptionalParent(key: "plan_review_updated_by_id") var planReviewUpdatedBy: Practitioner?
+    @OptionalField(key: "plan_review_updated_at") var planReviewUpdatedAt: Date?
 
     package init() {}
     init(childID: UUID, localAuthorityID: UUID, authorID: UUID, openedAt: Date) {
@@ -39,6 +43,7 @@ package final class Episode: Model, @unchecked Sendable {
         self.openedAt = openedAt
         self.closureNote = ""
         self.teamVersion = 1
+        self.planReviewVersion = 1
     }
 }
 

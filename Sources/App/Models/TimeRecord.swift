@@ -43,6 +43,9 @@ final class EditingSession: Model, @unchecked Sendable {
     @Field(key: "marks") var marks: Int
     /// The page has pinged: JavaScript is there, so silence means no one is active.
     @Field(key: "pinging") var pinging: Bool
+    /// The part of the assessment last typed in, and when, as the page's pings say.
+    @OptionalEnum(key: "part") var part: AssessmentPart?
+    @OptionalField(key: "part_at") var partAt: Date?
 
     init() {}
     init(episodeID: UUID, practitionerID: UUID, activity: Activity, assessmentID: UUID?, at date: Date) {

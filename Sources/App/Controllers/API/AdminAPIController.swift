@@ -32,8 +32,7 @@ struct AdminAPIController {
             try req.id("organisation"), name: body.name, agency: body.agencyType, basedOn: try req.recordVersion(),
             by: try req.signedIn, on: req.db)
         let response = try OrganisationDTO(organisation).json()
-        response.headers.replaceOrAdd(name: .eTag, value: RecordVersion.etag(organisation.version))
-        return response
+        return response.tagged(organisation.version)
     }
 
     /// POST /api/v1/admin/practitioners
@@ -60,8 +59,7 @@ struct AdminAPIController {
             try req.id("practitioner"), change, basedOn: try req.recordVersion(), by: try req.signedIn,
             mail: req.application.mail, on: req.db)
         let response = try await Self.account(practitioner, on: req.db).json()
-        response.headers.replaceOrAdd(name: .eTag, value: RecordVersion.etag(practitioner.version))
-        return response
+        return response.tagged(practitioner.version)
     }
 
     /// GET /api/v1/admin/role-grants: roles awaiting a second administrator.

@@ -54,8 +54,7 @@ struct ChildrenAPIController {
         let signedIn = try req.signedIn
         let child = try await Whereabouts.update(childID, change, basedOn: try req.recordVersion(), by: signedIn, on: req.db)
         let response = try ChildRecordDTO(try await ChildIndex.read(childID, by: signedIn, on: req.db)).json()
-        response.headers.replaceOrAdd(name: .eTag, value: RecordVersion.etag(child.whereaboutsVersion))
-        return response
+        return response.tagged(child.whereaboutsVersion)
     }
 
     /// POST /api/v1/children/{id}/involvements: the signed-in practitioner's service.

@@ -49,9 +49,9 @@ struct EpisodesAPIController {
     func changeConsent(req: Request) async throws -> Response {
         let id = try req.id("episode")
         let body = try await req.decodeJSON(ConsentChangeRequest.self)
-        let consent = try await Episodes.changeConsent(
+        let (consent, teamVersion) = try await Episodes.changeConsent(
             id, body.change, basedOn: try req.recordVersion(), by: try req.signedIn, on: req.db)
-        return try ConsentDTO(consent).json(.created)
+        return try ConsentDTO(consent).json(.created).tagged(teamVersion)
     }
 
     /// GET /api/v1/episodes/{id}/assessment
@@ -223,11 +223,11 @@ struct EpisodesAPIController {
         let id = try req.id("episode")
         let body = try await req.decodeJSON(ShareRequest.self)
         let signedIn = try req.signedIn
-        let (share, practitioner) = try await Episodes.share(
+        let (share, practitioner, teamVersion) = try await Episodes.share(
             id, withEmail: body.practitionerEmail, basedOn: try req.recordVersion(), by: signedIn, on: req.db)
         let shield = try await Shielding.shield(forEpisode: id, to: signedIn, on: req.db)
         return try ShareDTO(episodeId: id, practitioner: ContactDTO(practitioner, shield: shield), sharedAt: share.sharedAt)
-            .json(.created)
+            .json(.created).tagged(teamVersion)
     }
 }
 

@@ -24,8 +24,7 @@ struct PlanAPIController {
             actionID, of: id, status: body.status, outcomeNote: body.outcomeNote ?? "", basedOn: try req.recordVersion(),
             by: try req.signedIn, on: req.db)
         let response = try ActionDTO(action).json()
-        response.headers.replaceOrAdd(name: .eTag, value: RecordVersion.etag(action.version))
-        return response
+        return response.tagged(action.version)
     }
 
     /// PUT /api/v1/episodes/{id}/plan-review
@@ -33,15 +32,19 @@ struct PlanAPIController {
         let id = try req.id("episode")
         let body = try await req.decodeJSON(PlanReviewRequest.self)
         let signedIn = try req.signedIn
-        try await ActionPlans.setReview(of: id, on: body.reviewOn, by: signedIn, on: req.db)
+        try await ActionPlans.setReview(of: id, on: body.reviewOn, basedOn: try req.recordVersion(), by: signedIn, on: req.db)
         let (authorised, _) = try await Episodes.read(id, by: signedIn, on: req.db)
         return try await Self.plan(authorised.episode, on: req)
     }
 
+    /// The plan, with the review date's version as its ETag.
     private static func plan(_ episode: Episode, on req: Request) async throws -> Response {
         let actions = try await ActionPlans.actions(of: episode.id!, on: req.db)
-        return try ActionPlanDTO(episodeId: episode.id!, reviewOn: episode.planReviewOn, actions: actions.map(ActionDTO.init))
-            .json()
+        let response = try ActionPlanDTO(
+            episodeId: episode.id!, reviewOn: episode.planReviewOn, reviewVersion: episode.planReviewVersion,
+            actions: actions.map(ActionDTO.init)
+        ).json()
+        return response.tagged(episode.planReviewVersion)
     }
 }
 

@@ -60,6 +60,8 @@ struct ActionDTO: Encodable {
 struct ActionPlanDTO: Encodable {
     let episodeId: UUID
     let reviewOn: String?
+    /// The review date's version, for If-Match when it is set again.
+    let reviewVersion: Int
     let actions: [ActionDTO]
 }
 

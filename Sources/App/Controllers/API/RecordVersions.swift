@@ -24,3 +24,11 @@ extension Request {
         return version
     }
 }
+
+extension Response {
+    /// The answer with a record's version as its ETag, for the writer's next If-Match.
+    func tagged(_ version: Int) -> Response {
+        headers.replaceOrAdd(name: .eTag, value: RecordVersion.etag(version))
+        return self
+    }
+}

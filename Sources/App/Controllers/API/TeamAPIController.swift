@@ -14,8 +14,7 @@ struct TeamAPIController {
             meetings: team.meetings.map { MeetingDTO($0, shield: shield) },
             leadProfessionals: team.leads.map { LeadProfessionalTermDTO($0, shield: shield) }
         ).json()
-        response.headers.replaceOrAdd(name: .eTag, value: RecordVersion.etag(authorised.episode.teamVersion))
-        return response
+        return response.tagged(authorised.episode.teamVersion)
     }
 
     /// POST /api/v1/episodes/{id}/family-members
@@ -56,8 +55,7 @@ struct TeamAPIController {
             meetingID, of: id, body.record, basedOn: try req.recordVersion(), by: signedIn, on: req.db)
         let (authorised, loaded) = try await Teams.meeting(meetingID, by: signedIn, on: req.db)
         let response = try MeetingDTO(loaded, shield: authorised.shield).json()
-        response.headers.replaceOrAdd(name: .eTag, value: RecordVersion.etag(loaded.version))
-        return response
+        return response.tagged(loaded.version)
     }
 
     /// POST /api/v1/episodes/{id}/lead-professional
@@ -65,12 +63,12 @@ struct TeamAPIController {
         let id = try req.id("episode")
         let body = try await req.decodeJSON(LeadProfessionalRequest.self)
         let signedIn = try req.signedIn
-        let term = try await Teams.changeLead(
+        let (term, teamVersion) = try await Teams.changeLead(
             of: id, to: body.practitionerEmail,
             LeadProfessionalChange(basis: body.basis, handoverNote: body.handoverNote ?? ""), meetingID: body.meetingId,
             basedOn: try req.recordVersion(), by: signedIn, on: req.db)
         let shield = try await Shielding.shield(forEpisode: id, to: signedIn, on: req.db)
-        return try LeadProfessionalTermDTO(term, shield: shield).json(.created)
+        return try LeadProfessionalTermDTO(term, shield: shield).json(.created).tagged(teamVersion)
     }
 }
 

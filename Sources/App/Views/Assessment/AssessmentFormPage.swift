@@ -19,8 +19,8 @@ struct AssessmentFormPage {
     /// Saved by someone else while this person wrote: who saved which part, and the fields
     /// both changed (prefilled with both texts).
     var conflict: (changes: [AssessmentConflict.Change], fields: [AssessmentMerge.Conflict])? = nil
-    /// Who else has this form open now (refreshed by the page's pings where JavaScript runs).
-    var othersEditing: [String] = []
+    /// Who else has this form open now, and the part each is writing where known.
+    var othersEditing: [TimeSpent.Editor] = []
 
     init(
         authorised: AuthorisedEpisode, assessment: Assessment, content: AssessmentContent, revisions: AssessmentRevisions,
@@ -57,9 +57,7 @@ struct AssessmentFormPage {
             back: .episode(episodeID),
             GOVUK.errorSummary(problems),
             conflictBanner,
-            .div(
-                .id("others-editing"), .class(othersEditing.isEmpty ? "" : "govuk-inset-text"),
-                .attribute(named: "aria-live", value: "polite"), .text(Self.presence(othersEditing))),
+            EditingPresence.region(id: "others-editing", EditingPresence.text(othersEditing)),
             .span(.class("govuk-caption-l"), .text("\(authorised.child.fullName) – version \(assessment.version), draft")),
             .h1(.class("govuk-heading-l"), .text("Common Assessment")),
             .p(
@@ -93,10 +91,12 @@ struct AssessmentFormPage {
                 .forEach(CAFDomain.allCases) { domain in
                     .group(
                         .h2(.class("govuk-heading-m"), .text(domain.title)),
+                        EditingPresence.region(in: AssessmentPart(domain), othersEditing),
                         .forEach(CAFForm.elements(in: domain)) { element in elementFields(element) }
                     )
                 },
                 .h2(.class("govuk-heading-m"), .text("Views")),
+                EditingPresence.region(in: .conclusions, othersEditing),
                 GOVUK.textArea(
                     label: "The child or young person’s views", name: "childViews", value: content.childViews,
                     error: problem("childViews")),
@@ -161,14 +161,6 @@ struct AssessmentFormPage {
         )
     }
 
-    /// "Ben Okafor has had this assessment open in the last five minutes…", or nothing.
-    static func presence(_ others: [String]) -> String {
-        guard let last = others.last else { return "" }
-        let names = others.count == 1 ? last : others.dropLast().joined(separator: ", ") + " and " + last
-        return
-            "\(names) \(others.count == 1 ? "has" : "have") had this assessment open in the last five minutes. Save as you go: what you each write in different parts is kept, and where you both change one field you will be shown both."
-    }
-
     /// A field's name as the form labels it, for the conflict list.
     static func label(_ field: String) -> String {
         let dot = field.firstIndex(of: ".")
@@ -204,6 +196,7 @@ struct AssessmentFormPage {
         let details = content.identifying
         return .group(
             .h2(.class("govuk-heading-m"), .text("1. Identifying details")),
+            EditingPresence.region(in: .details, othersEditing),
             .p(.class("govuk-body"), .text("From the child index (change them there):")),
             GOVUK.summaryList([
                 ("Name", child.fullName), ("Date of birth", Format.birth(of: child)),
@@ -272,6 +265,7 @@ struct AssessmentFormPage {
     private var parentsSection: Node<HTML.FormContext> {
         .group(
             .h2(.class("govuk-heading-m"), .text("3. Parents and carers")),
+            EditingPresence.region(in: .parentsAndCarers, othersEditing),
             .p(.class("govuk-body"), .text("Leave a set blank if it is not needed.")),
             .forEach(0..<max(Self.parentSlots, content.parents.count)) { index in
                 let parent = index < content.parents.count ? content.parents[index] : ParentCarer(name: "", relationship: "")

@@ -72,7 +72,7 @@ struct PlanPage {
                 GOVUK.postForm(
                     action: .action(action.id!), csrf: context.csrf,
                     // The version this form shows: a change made since is not overwritten.
-                    .input(.type(.hidden), .name("version.\(id)"), .value(String(action.version))),
+                    .input(.type(.hidden), .name("version.\(id)"), .value(typed["version.\(id)"] ?? String(action.version))),
                     GOVUK.choices(
                         legend: "Progress", name: "status.\(id)",
                         options: ActionStatus.allCases.map { .init(value: $0.rawValue, label: $0.title) },
@@ -124,6 +124,9 @@ struct PlanPage {
             .h2(.class("govuk-heading-m"), .text("Plan review date")),
             GOVUK.postForm(
                 action: .planReview(authorised.id), csrf: context.csrf,
+                .input(
+                    .type(.hidden), .name("reviewVersion"),
+                    .value(typed["reviewVersion"] ?? String(authorised.episode.planReviewVersion))),
                 GOVUK.dateInput(
                     legend: "Review the plan on", name: "reviewOn", day: typed["reviewOn-day"] ?? "",
                     month: typed["reviewOn-month"] ?? "",
