@@ -1,6 +1,10 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// Our own targets fail on any warning (ASVS V14.1.2). Swift's overflow, bounds and
+/// exclusivity checks stay on: no flag here turns them off (`ourTargetsFailOnAWarning`).
+let strict: [SwiftSetting] = [.unsafeFlags(["-warnings-as-errors"])]
+
 let package = Package(
     name: "ecaf",
     platforms: [.macOS(.v13)],
@@ -15,9 +19,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
-        .target(name: "CAFCore"),
+        .target(name: "CAFCore", swiftSettings: strict),
         // One-time passwords: TOTP (RFC 6238), base32 and the QR code the set-up page draws.
-        .target(name: "OneTimePasswords", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(
+            name: "OneTimePasswords", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
         .target(
             name: "App",
             dependencies: [
@@ -33,21 +38,22 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
-            resources: [.copy("Resources/openapi.json"), .copy("Resources/Public")]
+            resources: [.copy("Resources/openapi.json"), .copy("Resources/Public")],
+            swiftSettings: strict
         ),
-        .executableTarget(name: "ecaf", dependencies: ["App"]),
+        .executableTarget(name: "ecaf", dependencies: ["App"], swiftSettings: strict),
         // Benchmarks (scripts/bench-*) in their own binary, `ecaf-dev`: the production one
         // carries no benchmark generators. They reach App through its `package` API.
         .target(
             name: "Benchmarks",
             dependencies: [
                 "App", "CAFCore", .product(name: "Vapor", package: "vapor"), .product(name: "Fluent", package: "fluent"),
-            ]),
-        .executableTarget(name: "ecaf-dev", dependencies: ["App", "Benchmarks"]),
-        .testTarget(name: "CAFCoreTests", dependencies: ["CAFCore"]),
+            ], swiftSettings: strict),
+        .executableTarget(name: "ecaf-dev", dependencies: ["App", "Benchmarks"], swiftSettings: strict),
+        .testTarget(name: "CAFCoreTests", dependencies: ["CAFCore"], swiftSettings: strict),
         .testTarget(
             name: "OneTimePasswordsTests",
-            dependencies: ["OneTimePasswords", .product(name: "Crypto", package: "swift-crypto")]),
+            dependencies: ["OneTimePasswords", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
         .testTarget(
             name: "AppTests",
             dependencies: [
@@ -57,7 +63,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-            ]
+            ],
+            swiftSettings: strict
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -34,6 +34,9 @@ public struct Settings: Sendable {
     var secrets: SecretKeys? = SecretKeys.random()
     /// `ecaf serve` delivers the outbox while it runs; other commands and tests do not.
     public var deliversMail = false
+    /// PostgreSQL connections each event loop (a loop a core) may hold: a burst of requests,
+    /// each a short transaction, must not wait for a connection (`ECAF_DATABASE_CONNECTIONS`).
+    public var databaseConnectionsPerCore = 4
     /// What `serve` needs and the environment does not give (or gives unusably), by name.
     public var problems: [String] = []
 
@@ -82,6 +85,7 @@ public struct Settings: Sendable {
         settings.throttle.trustForwarded = flag("ECAF_TRUST_FORWARDED") ?? false
         if let alert = number("ECAF_REQUEST_ALERT", 10...1_000_000) { settings.requestAllowance.alertAt = alert }
         if let limit = number("ECAF_REQUEST_LIMIT", 10...1_000_000) { settings.requestAllowance.limit = limit }
+        if let connections = number("ECAF_DATABASE_CONNECTIONS", 1...64) { settings.databaseConnectionsPerCore = connections }
         if settings.requestAllowance.alertAt > settings.requestAllowance.limit {
             problems.append("ECAF_REQUEST_ALERT no higher than ECAF_REQUEST_LIMIT")
         }
@@ -193,11 +197,11 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
         // and foreign keys are switched on for every connection by the driver.
         _ = try await (app.db as! any SQLDatabase).raw("PRAGMA journal_mode=WAL").all()
     case .postgres(let url):
-        // Four connections a thread: a burst of sign-ins, each a short audit transaction in
-        // turn on the chain's head, must not leave other requests waiting for a connection.
         // SQL is logged with its bound values (names searched, addresses typed): only at
         // `trace`, below anything a service runs at (SQLite's driver can be told never).
-        try app.databases.use(.postgres(url: url, maxConnectionsPerEventLoop: 4, sqlLogLevel: .trace), as: .psql)
+        try app.databases.use(
+            .postgres(url: url, maxConnectionsPerEventLoop: settings.databaseConnectionsPerCore, sqlLogLevel: .trace),
+            as: .psql)
     }
 
     app.migrations.add(CreatePeople())
@@ -249,6 +253,7 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
     app.migrations.add(AddTeamVersions())
     app.migrations.add(AddPlanReviewVersions())
     app.migrations.add(AddEditingSessionParts())
+    app.migrations.add(CreatePasswordPepper())
 
     // Sessions live in the database, so app servers hold no state of their own.
     app.sessions.use { _ in DigestSessions() }

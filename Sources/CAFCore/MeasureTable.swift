@@ -217,7 +217,7 @@ public enum Disclosure {
         var changed = true
         while changed {
             changed = false
-            for line in lines where line.count { hidden.contains($0) } == 1 {
+            for line in lines where line.count(where: { hidden.contains($0) }) == 1 {
                 // The smallest other non-zero count; a total only when nothing else will do.
                 let others = line.filter { !hidden.contains($0) && value($0) > 0 }
                 let pick =

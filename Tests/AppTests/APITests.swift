@@ -71,8 +71,8 @@ import VaporTesting
 
     @Test func newPasswordHashesUseBcryptCostTwelve() async throws {
         try await TestWorld.run { (world: TestWorld) async throws in
-            let hash = try await world.app.password.async.hash("a-long-enough-password")
-            #expect(hash.hasPrefix("$2b$12$"))
+            let hash = try await Passwords.hash("a-long-enough-password", pepper: try world.app.requirePepper())
+            #expect(hash.hasPrefix("pepper1:$2b$12$"))
             #expect(Passwords.cost >= 12)
             #expect(Passwords.decoyHash.hasPrefix("$2b$12$"))
         }

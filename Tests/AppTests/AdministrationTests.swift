@@ -58,7 +58,7 @@ import VaporTesting
                 SiteURL.credentialLink.path,
                 [("token", token), ("newPassword", "heron lantern quarry 58"), ("confirmPassword", "heron lantern quarry 58")])
             let stored = try #require(try await Practitioner.find(created.id, on: world.app.db))
-            #expect(stored.passwordHash.hasPrefix("$2b$12$"))
+            #expect(stored.passwordHash.hasPrefix("pepper1:$2b$12$"))
             let signIn = try await world.send(
                 .POST, APIURL.token.path, json: ["email": "sam@norfolk.test", "password": "heron lantern quarry 58"])
             #expect(signIn.status == .created)

@@ -169,8 +169,8 @@ import VaporTesting
             ).create(on: world.app.db)
 
             body["conclusions"] = "Amy's conclusions."
-            let saved = try await Self.put(
-                world, shielded.episode, amy, body, ifMatch: try #require(read.headers.first(name: .eTag)))
+            let etag = try #require(read.headers.first(name: .eTag))
+            let saved = try await Self.put(world, shielded.episode, amy, body, ifMatch: etag)
             #expect(saved.status == .ok, "\(saved.body.string)")
             let stored = try await Self.stored(world, shielded.episode)
             #expect(stored.identifying.address == "9 New Hideaway, Cottenham" && stored.reasonForAssessment == "They moved.")

@@ -1,4 +1,5 @@
 import Fluent
+import FluentSQLiteDriver
 import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
@@ -55,6 +56,42 @@ import VaporTesting
             #expect(landed.allSatisfy { $0 == .ok })
             let n = try await sql.raw("SELECT n FROM race_probe WHERE id = 1").first()?.decode(column: "n", as: Int.self)
             #expect(n == 8)
+        }
+    }
+
+    /// Issue 16 item 3: the PostgreSQL pool is sized from the environment, within bounds.
+    @Test func theConnectionPoolIsSizedFromTheEnvironment() {
+        #expect(Settings.fromEnvironment(demo: true, [:]).databaseConnectionsPerCore == 4)
+        #expect(Settings.fromEnvironment(demo: true, ["ECAF_DATABASE_CONNECTIONS": "16"]).databaseConnectionsPerCore == 16)
+        for bad in ["0", "65", "many", "-1", String(repeating: "9", count: 40)] {
+            let settings = Settings.fromEnvironment(demo: true, ["ECAF_DATABASE_CONNECTIONS": bad])
+            #expect(settings.databaseConnectionsPerCore == 4)
+            #expect(settings.problems.contains("ECAF_DATABASE_CONNECTIONS as a whole number from 1 to 64"), "\(bad)")
+        }
+    }
+
+    /// Issue 16 item 3: on a SQLite file held by another writer, a change (here the audit
+    /// of a read) waits for it, sleeping between tries, for a bounded time; then it is refused
+    /// whole with 503 and Retry-After, never a 500, and nothing of it is kept.
+    @Test func aChangeWaitsForAHeldFileThenIsRefusedWhole() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            guard let path = world.sqlitePath else { return }
+            let amy = try await world.token("amy@demo.test")
+            let child = try await world.registerChild(as: amy)
+            let audited = try await AuditEvent.query(on: world.app.db).count()
+            let holder = try await SQLiteConnection.open(storage: .file(path: path))
+            _ = try await holder.query("BEGIN IMMEDIATE")
+            let started = ContinuousClock.now
+            let refused = try await world.send(.GET, APIURL.child(child).path, token: amy)
+            let waited = ContinuousClock.now - started
+            _ = try await holder.query("ROLLBACK")
+            try await holder.close()
+            #expect(refused.status == .serviceUnavailable)
+            #expect(refused.headers.first(name: .retryAfter) == "2")
+            #expect(try world.error(refused).code == "busy")
+            #expect(waited >= .milliseconds(sqliteBusyWait / 2), "it waited for the file rather than failing at once")
+            #expect(try await AuditEvent.query(on: world.app.db).count() == audited)
+            #expect(try await world.send(.GET, APIURL.child(child).path, token: amy).status == .ok)
         }
     }
 

@@ -35,6 +35,20 @@ import Vapor
         let components: [Component]
     }
 
+    /// ASVS V14.1.2: every target of ours is built to fail on a warning, and nothing turns
+    /// off the checks Swift makes by default (arithmetic overflow, exclusivity, bounds).
+    @Test func ourTargetsFailOnAWarning() throws {
+        let manifest = try String(contentsOf: Self.root.appendingPathComponent("Package.swift"), encoding: .utf8)
+        let targets =
+            manifest.components(separatedBy: "Target(").count - 1 + manifest.components(separatedBy: ".target(").count - 1
+        #expect(targets >= 9)
+        #expect(manifest.components(separatedBy: "swiftSettings: strict").count - 1 == targets)
+        #expect(manifest.contains(#"let strict: [SwiftSetting] = [.unsafeFlags(["-warnings-as-errors"])]"#))
+        for unchecked in ["-Ounchecked", "-enforce-exclusivity=unchecked", "-disable-", "-remove-runtime-asserts"] {
+            #expect(!manifest.contains(unchecked), "\(unchecked)")
+        }
+    }
+
     static func resolved() throws -> [Resolved.Pin] {
         try JSONDecoder().decode(
             Resolved.self, from: Data(contentsOf: root.appendingPathComponent("Package.resolved"))

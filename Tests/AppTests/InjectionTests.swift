@@ -47,6 +47,7 @@ import VaporTesting
     @Test func rawSQLIsBuiltOnlyWhereReviewed() throws {
         let reviewed = [
             "ChildSearch.swift": 2, "MeasureData.swift": 14, "MilestoneTriggers.swift": 3, "CreateChildNames.swift": 2,
+            "WriteTransaction.swift": 1,
         ]
         var found: [String: Int] = [:]
         for (file, text) in try SourceFiles.swift() {

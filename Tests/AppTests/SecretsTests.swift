@@ -116,8 +116,10 @@ import Vapor
         }
 
         var enrolled: [(UUID, String)] = []
+        var pepperMix = ""
         try await withApp(old) { app in
-            try await DemoData.seed(on: app.db, passwordHash: TestWorld.passwordHash)
+            try await DemoData.seed(on: app.db, passwordHash: try await TestWorld.passwordHash(app))
+            pepperMix = try app.requirePepper().mix(TestWorld.password)
             // As a database from before sealing began: nothing marked, no canary.
             try await (app.db as! any SQLDatabase).raw("DELETE FROM sealing_state").run()
             // The one in clear comes first in id order, so a start with the wrong key would
@@ -134,6 +136,10 @@ import Vapor
         }
         await #expect(throws: SecretSealing.UnknownKey.self) { try await withApp(.random()) }
         try await withApp(new) { app in
+            // The password pepper is sealed again like any secret, and is the same pepper.
+            #expect(try app.requirePepper().mix(TestWorld.password) == pepperMix)
+            let pepper = try #require(try await PasswordPepperTests.stored(on: app.db))
+            #expect(new.isCurrent(pepper))
             for (id, secret) in enrolled {
                 let stored = try #require(try await Practitioner.find(id, on: app.db)?.totpSecret)
                 #expect(new.isCurrent(stored))

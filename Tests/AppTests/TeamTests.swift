@@ -173,7 +173,7 @@ import VaporTesting
             _ = try await browser.post(
                 SiteURL.familyMembers(created.episodeID).path, [("name", "Sue Evans"), ("relationship", "Mother")])
             let past = Format.londonParts(Date().addingTimeInterval(-7200))
-            let team = try await world.json(try await world.send(.GET, APIURL.team(created.episodeID).path, token: amy))
+            let team = try world.json(try await world.send(.GET, APIURL.team(created.episodeID).path, token: amy))
             let invitees =
                 (team["practitioners"] as? [[String: Any]] ?? []).map { $0["id"] as! String }
                 + (team["familyMembers"] as? [[String: Any]] ?? []).map { $0["id"] as! String }

@@ -13,11 +13,15 @@ import VaporTesting
 /// by scripts/test), the demo LAs and personas, and helpers to call the app.
 struct TestWorld {
     let app: Application
+    /// The SQLite file, when the world is on one.
+    var sqlitePath: String? = nil
 
     static let password = "test-password-123"
-    /// Demo personas are seeded with a cheap hash so tests stay quick; the cost new
-    /// passwords get is tested on its own (`Passwords.cost`).
-    static let passwordHash = try! Bcrypt.hash(password, cost: 4)
+    /// Demo personas are seeded with a cheap hash under the app's pepper so tests stay quick;
+    /// the cost new passwords get is tested on its own (`Passwords.cost`).
+    static func passwordHash(_ app: Application) async throws -> String {
+        try await Passwords.hash(password, pepper: try app.requirePepper(), cost: 4)
+    }
 
     static var onPostgres: Bool { ProcessInfo.processInfo.environment["ECAF_TEST_POSTGRES_URL"] != nil }
 
@@ -40,9 +44,9 @@ struct TestWorld {
             }
             app.logger.logLevel = .error
             try await app.asyncBoot()
-            try await DemoData.seed(on: app.db, passwordHash: passwordHash)
+            try await DemoData.seed(on: app.db, passwordHash: try await passwordHash(app))
         }) { app in
-            try await test(TestWorld(app: app))
+            try await test(TestWorld(app: app, sqlitePath: onPostgres ? nil : file.path))
         }
     }
 

@@ -302,7 +302,8 @@ def main():
                               "PATCH /api/v1/admin/organisations/{id}", "PATCH /api/v1/admin/practitioners/{id}",
                               "POST /api/v1/episodes/{id}/lead-professional", "PATCH /api/v1/episodes/{id}/assessment/parts/{part}",
                               "PATCH /api/v1/episodes/{id}/actions/{actionId}",
-                              "PUT /api/v1/episodes/{id}/meetings/{meetingId}/attendance"]:
+                              "PUT /api/v1/episodes/{id}/meetings/{meetingId}/attendance",
+                              "PUT /api/v1/episodes/{id}/plan-review"]:
                 f.write(f'[[operations]]\ninclude-name = "{operation}"\n'
                         'checks.missing_required_header.expected-statuses = ["400", "401", "403", "406", "415", "422", "428"]\n')
         # As a module of this interpreter: a new `st` script may not be on PATH yet.

@@ -114,7 +114,7 @@ enum DemoData {
     static func seed(_ app: Application) async throws -> String {
         let chosen = ProcessInfo.processInfo.environment["ECAF_DEMO_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
         let password = chosen ?? String(Auth.randomToken().prefix(16))
-        try await seed(on: app.db, passwordHash: try await Passwords.hash(password))
+        try await seed(on: app.db, passwordHash: try await Passwords.hash(password, pepper: try app.requirePepper()))
         return signIns(password: password, fromEnvironment: chosen != nil)
     }
 

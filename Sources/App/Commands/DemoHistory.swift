@@ -50,7 +50,7 @@ struct DemoHistory {
 
     /// History staff never sign in: their password is random and thrown away.
     static func unusablePassword(_ app: Application) async throws -> String {
-        try await Passwords.hash(Auth.randomToken())
+        try await Passwords.hash(Auth.randomToken(), pepper: try app.requirePepper())
     }
 
     /// Under `--demo`, a modest history the first time, so the dashboards have something to show.

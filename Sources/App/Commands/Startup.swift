@@ -11,6 +11,7 @@ struct Startup: LifecycleHandler {
         try await MilestoneTriggers.createMissing(on: app.db as! any SQLDatabase)
         try await DatabaseKind.check(app)
         try await SecretSealing.sealAll(app)
+        app.passwordPepper = try await PasswordPepper.load(app)
         if app.isDemo {
             print(try await DemoData.seed(app))
             try await DemoHistory.seedOnce(app)

@@ -31,7 +31,7 @@ struct AccountController {
             if needsCode(link), try await !TwoFactor.check(form["code"], for: practitioner, channel: "web reset", on: req) {
                 return refuse([.init(field: "code", message: "The code is not right or has been used. Enter the newest code")])
             }
-            let hash = try await Passwords.hash(form["newPassword"])
+            let hash = try await Passwords.hash(form["newPassword"], pepper: try req.pepper)
             guard try await setPassword(hash, for: practitioner, using: link, mail: req.application.mail, on: req.db) else {
                 return unusable(req)
             }
@@ -116,7 +116,7 @@ struct AccountController {
         if needsCode, try await !TwoFactor.check(form["code"], for: practitioner, channel: "web change", on: req) {
             return refuse([.init(field: "code", message: "The code is not right or has been used. Enter the newest code")])
         }
-        let hash = try await Passwords.hash(form["newPassword"])
+        let hash = try await Passwords.hash(form["newPassword"], pepper: try req.pepper)
         _ = try await setPassword(hash, for: practitioner, using: nil, mail: req.application.mail, on: req.db)
         try await AuthController.renewSession(req)
         SessionSignIn.start(signedIn, on: req)

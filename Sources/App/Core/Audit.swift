@@ -185,7 +185,7 @@ enum Audit {
     static func events(forChildren childIDs: [UUID], episodeIDs: [UUID], on db: any Database) async throws -> [AuditEvent] {
         // One statement: the entries naming a child are selected by the database, not listed
         // here, so a child named in a hundred thousand searches reads like any other.
-        let children = SQLList(childIDs.map { SQLBind($0) })
+        let children = SQLKit.SQLList(childIDs.map { SQLBind($0) })
         return try await AuditEvent.query(on: db)
             .group(.or) { group in
                 group.filter(\.$childID ~~ childIDs)

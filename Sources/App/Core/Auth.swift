@@ -49,10 +49,17 @@ enum Auth {
         let practitioner = try await Practitioner.query(on: req.db).filter(\.$email == address).with(\.$organisation).first()
         let usable = practitioner?.passwordSetAt != nil
         let hash = usable ? practitioner?.passwordHash ?? Passwords.decoyHash : Passwords.decoyHash
-        let matches = (try? await Passwords.verify(password, hash: hash)) ?? false
+        let pepper = try req.pepper
+        let matches = (try? await Passwords.verify(password, hash: hash, pepper: pepper)) ?? false
         guard let practitioner, matches, usable, !practitioner.disabled else {
             try await failed(address, practitioner, channel: channel, on: req)
             return nil
+        }
+        if Passwords.lacksPepper(hash) {
+            // Made before the pepper: made again with it, unless the password changed meanwhile.
+            try await Practitioner.query(on: req.db).filter(\.$id == practitioner.requireID())
+                .filter(\.$passwordHash == hash).set(\.$passwordHash, to: try await Passwords.hash(password, pepper: pepper))
+                .update()
         }
         if practitioner.totpSecret == nil { try await req.application.throttle.succeeded(address, on: req) }
         return SignedIn(practitioner: practitioner, organisation: practitioner.organisation)
@@ -118,9 +125,13 @@ enum Auth {
     }
 }
 
+/// Password hashes: bcrypt of the password mixed with the pepper (`PasswordPepper`), marked
+/// `pepper1:`. A hash made before the pepper (bcrypt alone) still verifies, and is made again
+/// with it at the holder's next sign-in.
 enum Passwords {
     /// bcrypt cost for new hashes (ENGINEERING.md: at least 12).
     static let cost = 12
+    static let peppered = "pepper1:"
     /// Verified against when the account does not exist, so timing does not reveal it.
     static let decoyHash = try! Bcrypt.hash("decoy-password-never-matches", cost: cost)
     /// Stands where a hash will be until the holder chooses a password: matches nothing.
@@ -134,13 +145,21 @@ enum Passwords {
         return pool
     }()
 
-    static func hash(_ password: String) async throws -> String {
-        try await pool.runIfActive { try Bcrypt.hash(password, cost: cost) }
+    static func hash(_ password: String, pepper: PasswordPepper, cost: Int = cost) async throws -> String {
+        let mixed = pepper.mix(password)
+        return peppered + (try await pool.runIfActive { try Bcrypt.hash(mixed, cost: cost) })
     }
 
-    static func verify(_ password: String, hash: String) async throws -> Bool {
-        try await pool.runIfActive { try Bcrypt.verify(password, created: hash) }
+    static func verify(_ password: String, hash: String, pepper: PasswordPepper) async throws -> Bool {
+        guard hash.hasPrefix(peppered) else {
+            return try await pool.runIfActive { try Bcrypt.verify(password, created: hash) }
+        }
+        let mixed = pepper.mix(password)
+        return try await pool.runIfActive { try Bcrypt.verify(mixed, created: String(hash.dropFirst(peppered.count))) }
     }
+
+    /// A hash made before the pepper, to be made again once its password is known.
+    static func lacksPepper(_ hash: String) -> Bool { hash.hasPrefix("$2") }
 }
 
 /// Signs in API requests from `Authorization: Bearer <token>`.

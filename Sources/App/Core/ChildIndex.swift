@@ -165,10 +165,9 @@ package enum ChildIndex {
         // A search on a hidden field (the postcode) never finds a shielded child for someone
         // who may not see where they live.
         filters.shieldedVisibleIn = AccessPolicy.shieldingAuthority(signedIn.actor)
-        // One transaction for the search and its audit event: a search commits once.
-        return try await db.writeTransaction { [filters] db in
-            try await search(query, terms: terms, filters: filters, by: signedIn, on: db)
-        }
+        // Read outside any transaction; only its audit event is written, in a short one of its
+        // own: on SQLite a search that held the file while it read made every search queue.
+        return try await search(query, terms: terms, filters: filters, by: signedIn, on: db)
     }
 
     private static func search(

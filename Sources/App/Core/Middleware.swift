@@ -1,4 +1,5 @@
 import CAFCore
+import FluentSQLiteDriver
 import Vapor
 
 /// Turns every error into the API's JSON error or a plain HTML page. Nothing internal
@@ -42,6 +43,14 @@ struct AppErrorMiddleware: AsyncMiddleware {
     static func appError(for error: any Error, req: Request) -> AppError {
         if let appError = error as? AppError { return appError }
         if let conflict = error as? AssessmentConflict { return conflict.appError }
+        if (error as? SQLiteError)?.reason == .busy || error is ConnectionPoolTimeoutError {
+            // The SQLite file stayed held past the wait (`sqliteBusyWait`), or no database
+            // connection came free in time: refused whole, to be sent again.
+            return AppError(
+                status: .serviceUnavailable, code: "busy",
+                message: "eCAF is busy just now. Nothing you sent was saved: try again in a moment",
+                headers: ["Retry-After": "2"])
+        }
         if let abort = error as? any AbortError {
             switch abort.status {
             case .notFound: return AppError(status: .notFound, code: "not-found", message: "There is nothing at this address")

@@ -62,7 +62,7 @@ enum NameProposals {
     static func find(_ id: UUID, by signedIn: SignedIn, on db: any Database) async throws -> NameProposal {
         guard
             let proposal = try await NameProposal.query(on: db).filter(\.$id == id).with(\.$child)
-                .with(\.$proposedBy) { $0.with(\.$organisation) }.first()
+                .with(\.$proposedBy, { $0.with(\.$organisation) }).first()
         else { throw AppError.notFound("name proposal") }
         try await Access.require(
             AccessPolicy.mayDecideNameProposal(signedIn.actor, childLocalAuthorityID: proposal.$localAuthority.id),

@@ -108,7 +108,7 @@ enum SafeguardingCalls {
     private static func find(_ id: UUID, on db: any Database) async throws -> SafeguardingCall {
         guard
             let call = try await SafeguardingCall.query(on: db).filter(\.$id == id)
-                .with(\.$child).with(\.$localAuthority).with(\.$caller) { $0.with(\.$organisation) }.first()
+                .with(\.$child).with(\.$localAuthority).with(\.$caller, { $0.with(\.$organisation) }).first()
         else { throw AppError.notFound("safeguarding call") }
         return call
     }

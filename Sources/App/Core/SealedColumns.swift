@@ -32,11 +32,14 @@ struct SealedColumn: Sendable {
     static let checklistAnswers = SealedColumn(table: "pre_assessments", column: "answers")
     static let checklistReason = SealedColumn(table: "pre_assessments", column: "reason")
     static let partRevision = SealedColumn(table: "assessment_part_revisions", column: "content")
+    static let passwordPepper = SealedColumn(table: PasswordPepper.schema, column: "pepper")
 
     /// Every column sealed at rest: the secrets, and what practitioners write about a child
     /// and family. What the index searches (names, dates of birth, postcodes) stays clear:
     /// a deployment's encrypted volumes protect it (docs/data.md).
-    static let all = [totpSecret, outboxBody, assessmentContent, checklistAnswers, checklistReason, partRevision]
+    static let all = [
+        totpSecret, outboxBody, assessmentContent, checklistAnswers, checklistReason, partRevision, passwordPepper,
+    ]
 }
 
 /// At start-up, before serving, every sealed column is brought under the current key: values

@@ -1,18 +1,25 @@
 import Fluent
 import SQLKit
 
+/// How long, in milliseconds, a change waits on SQLite for another's to finish.
+let sqliteBusyWait = 10_000
+
 extension Database {
     /// The one way a change is made: `body` in a transaction that may write. SQLite begins a
     /// transaction deferred and takes its write lock at the first write; one that read first
     /// and then finds another's write committed in between fails "database is locked" (WAL's
     /// busy snapshot, which no retry cures). So on SQLite it writes first, a statement that
     /// changes nothing yet takes the lock for the whole file: the `BEGIN IMMEDIATE` its driver
-    /// does not offer. Changes then take turns, as they do row by row on PostgreSQL.
+    /// does not offer. Changes then take turns, as they do row by row on PostgreSQL. One that
+    /// finds the file held waits for it, sleeping between tries, up to `sqliteBusyWait`
+    /// milliseconds (the driver's own handler retries at once and without end), and is then
+    /// refused: 503 with Retry-After (`AppErrorMiddleware`), nothing saved.
     func writeTransaction<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         if inTransaction { return try await body(self) }
         return try await transaction { db in
             let sql = db as! any SQLDatabase
             if sql.dialect.name != "postgresql" {
+                try await sql.raw("PRAGMA busy_timeout = \(unsafeRaw: String(sqliteBusyWait))").run()
                 // Any table will do; the audit chain's is one every change ends on.
                 try await sql.raw("UPDATE audit_chain SET id = id WHERE 0").run()
             }

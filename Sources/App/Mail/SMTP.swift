@@ -73,9 +73,9 @@ enum SMTPClient {
             // path: it must never be read as a reply from inside TLS (CVE-2011-0411). The
             // check and the TLS handler's insertion are one step on the event loop, so
             // nothing can arrive between them.
-            let handler = try NIOSSLClientHandler(context: tls, serverHostname: host)
             try await channel.eventLoop.submit {
                 try replies.requireNothingWaiting()
+                let handler = try NIOSSLClientHandler(context: tls, serverHostname: host)
                 try channel.pipeline.syncOperations.addHandler(handler, position: .first)
             }.get()
             features = try await conversation.command("EHLO \(heloName)", expect: 250)

@@ -24,7 +24,7 @@ struct CreatePageSessions: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        try await SessionRecord.migration.prepare(on: database)
+        try await SessionRecord.migration.prepare(on: database).get()
         try await database.schema(PageSession.schema).delete()
     }
 }
