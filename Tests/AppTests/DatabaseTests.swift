@@ -73,7 +73,7 @@ import VaporTesting
     /// Issue 16 item 3: on a SQLite file held by another writer, a change (here the audit
     /// of a read) waits for it, sleeping between tries, for a bounded time; then it is refused
     /// whole with 503 and Retry-After, never a 500, and nothing of it is kept.
-    @Test func aChangeWaitsForAHeldFileThenIsRefusedWhole() async throws {
+    @Test(.timeLimit(.minutes(1))) func aChangeWaitsForAHeldFileThenIsRefusedWhole() async throws {
         try await TestWorld.run { (world: TestWorld) async throws in
             guard let path = world.sqlitePath else { return }
             let amy = try await world.token("amy@demo.test")
@@ -89,7 +89,7 @@ import VaporTesting
             #expect(refused.status == .serviceUnavailable)
             #expect(refused.headers.first(name: .retryAfter) == "2")
             #expect(try world.error(refused).code == "busy")
-            #expect(waited >= .milliseconds(sqliteBusyWait / 2), "it waited for the file rather than failing at once")
+            #expect(sqliteBusyWait >= 5_000 && waited >= .seconds(5), "it waited for the file rather than failing at once")
             #expect(try await AuditEvent.query(on: world.app.db).count() == audited)
             #expect(try await world.send(.GET, APIURL.child(child).path, token: amy).status == .ok)
         }

@@ -262,6 +262,7 @@ extension Administration {
         guard let basedOn else { throw AppError.versionRequired }
         let newOrganisation = organisation
         return try await db.writeTransaction { db in
+            if removesAdministrator { try await holdAdministrators(of: la, on: db) }
             try await hold(practitioner, basedOn: basedOn, on: db)
             if removesAdministrator {
                 try await requireTwoAdministrators(in: la, field: change.disabled == true ? "disabled" : "roles", on: db)
@@ -403,7 +404,9 @@ extension Administration {
                 message: "\(grant.practitioner.name) has not yet set up the account: approve once they have chosen a password")
         }
         return try await db.writeTransaction { db in
-            // The account first, as every change to it holds it, then its grant.
+            // An approval may remove an administrator: the LA first (`holdAdministrators`), then
+            // the account, as every change to it holds it, then its grant.
+            if approve { try await holdAdministrators(of: la, on: db) }
             try await StateChange.lock(Practitioner.schema, id: grant.$practitioner.id, on: db)
             let decision: RoleGrant.Decision = approve ? .approved : .refused
             // Only a pending grant changes, and the UPDATE says whether it changed it: of two
@@ -459,11 +462,17 @@ extension Administration {
         else { throw AppError.stale("account", by: now, at: nil, now: now.version) }
     }
 
-    /// Refuses a change that would leave the LA fewer than two enabled administrators, so that
-    /// no one could approve a grant: counted while the LA's changes take turns, so two
-    /// administrators disabling each other at once cannot both pass.
-    private static func requireTwoAdministrators(in la: UUID, field: String, on db: any Database) async throws {
+    /// Takes the LA's turn for a change that may remove an administrator, before it holds any
+    /// account: an account's update also holds its writer's row (for the key to who changed it),
+    /// so two administrators disabling each other deadlocked when each held a row first.
+    private static func holdAdministrators(of la: UUID, on db: any Database) async throws {
         try await StateChange.lock(LocalAuthority.schema, id: la, on: db)
+    }
+
+    /// Refuses a change that would leave the LA fewer than two enabled administrators, so that
+    /// no one could approve a grant: counted after `holdAdministrators`, so two administrators
+    /// disabling each other at once cannot both pass.
+    private static func requireTwoAdministrators(in la: UUID, field: String, on db: any Database) async throws {
         if AccessPolicy.leavesTooFewAdministrators(
             enabledAdministrators: try await enabledAdministrators(in: la, on: db), removesOne: true)
         {

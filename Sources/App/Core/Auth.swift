@@ -1,6 +1,7 @@
 import CAFCore
 import Crypto
 import Fluent
+import SQLKit
 import Vapor
 
 /// The signed-in person, with what the access policy needs to know about them.
@@ -56,10 +57,22 @@ enum Auth {
             return nil
         }
         if Passwords.lacksPepper(hash) {
-            // Made before the pepper: made again with it, unless the password changed meanwhile.
-            try await Practitioner.query(on: req.db).filter(\.$id == practitioner.requireID())
-                .filter(\.$passwordHash == hash).set(\.$passwordHash, to: try await Passwords.hash(password, pepper: pepper))
-                .update()
+            // Made before the pepper: made again with it. Changed meanwhile (a reset), the
+            // password just checked is no longer the account's: refused like a wrong one.
+            let remade = try await Passwords.hash(password, pepper: pepper)
+            let id = try practitioner.requireID()
+            let kept = try await req.db.writeTransaction { db in
+                try await (db as! any SQLDatabase).raw(
+                    """
+                    UPDATE practitioners SET password_hash = \(bind: remade)
+                    WHERE id = \(bind: id) AND password_hash = \(bind: hash) RETURNING id
+                    """
+                ).all()
+            }
+            guard !kept.isEmpty else {
+                try await failed(address, practitioner, channel: channel, on: req)
+                return nil
+            }
         }
         if practitioner.totpSecret == nil { try await req.application.throttle.succeeded(address, on: req) }
         return SignedIn(practitioner: practitioner, organisation: practitioner.organisation)

@@ -45,10 +45,12 @@ struct AppErrorMiddleware: AsyncMiddleware {
         if let conflict = error as? AssessmentConflict { return conflict.appError }
         if (error as? SQLiteError)?.reason == .busy || error is ConnectionPoolTimeoutError {
             // The SQLite file stayed held past the wait (`sqliteBusyWait`), or no database
-            // connection came free in time: refused whole, to be sent again.
+            // connection came free in time: logged, as load or a held lock, and refused.
+            req.logger.warning("database busy: \(String(reflecting: error))")
             return AppError(
                 status: .serviceUnavailable, code: "busy",
-                message: "eCAF is busy just now. Nothing you sent was saved: try again in a moment",
+                message:
+                    "eCAF is busy just now: try again in a moment. If it keeps happening tell the service desk this reference: \(req.reference)",
                 headers: ["Retry-After": "2"])
         }
         if let abort = error as? any AbortError {

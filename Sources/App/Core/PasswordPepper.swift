@@ -24,7 +24,9 @@ struct PasswordPepper: Sendable {
     }
 
     /// The pepper, made the first time; nil without the secrets key (a command that touches
-    /// no secret). Instances starting at once keep whichever was stored first.
+    /// no secret). Instances starting at once keep whichever was stored first. Once a hash
+    /// has been made with it, a missing pepper stops the start (`Lost`): a new one would match
+    /// no password, and every sign-in would fail as a wrong one.
     static func load(_ app: Application) async throws -> PasswordPepper? {
         guard let keys = app.secrets else { return nil }
         let sql = app.db as! any SQLDatabase
@@ -34,6 +36,10 @@ struct PasswordPepper: Sendable {
             guard let bytes = Data(base64Encoded: opened), bytes.count == 32 else { throw Unreadable() }
             return PasswordPepper(bytes: bytes)
         }
+        let peppered = try await sql.raw(
+            "SELECT 1 AS one FROM practitioners WHERE password_hash LIKE \(bind: Passwords.peppered + "%") LIMIT 1"
+        ).first()
+        guard peppered == nil else { throw Lost() }
         let fresh = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64EncodedString()
         try await sql.raw(
             """
@@ -42,6 +48,12 @@ struct PasswordPepper: Sendable {
             """
         ).run()
         return try await load(app)
+    }
+
+    struct Lost: Error, CustomStringConvertible {
+        var description: String {
+            "The password pepper is missing, but passwords were hashed with it: restore its row (password_peppers) from the backup it was lost from"
+        }
     }
 
     struct Unreadable: Error, CustomStringConvertible {
