@@ -196,6 +196,12 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
         // WAL survives in the file; synchronous is FULL by default in the bundled SQLite,
         // and foreign keys are switched on for every connection by the driver.
         _ = try await (app.db as! any SQLDatabase).raw("PRAGMA journal_mode=WAL").all()
+        // Any statement, not only a write transaction's, then waits a bounded time for a held
+        // file instead of spinning (a request's own bookkeeping writes, say).
+        for loop in app.eventLoopGroup.makeIterator() {
+            guard let db = app.databases.database(logger: app.logger, on: loop) else { continue }
+            try await waitWhenBusy(db as! any SQLDatabase)
+        }
     case .postgres(let url):
         // SQL is logged with its bound values (names searched, addresses typed): only at
         // `trace`, below anything a service runs at (SQLite's driver can be told never).
@@ -254,6 +260,7 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
     app.migrations.add(AddPlanReviewVersions())
     app.migrations.add(AddEditingSessionParts())
     app.migrations.add(CreatePasswordPepper())
+    app.migrations.add(MakeAuditAppendOnly())
 
     // Sessions live in the database, so app servers hold no state of their own.
     app.sessions.use { _ in DigestSessions() }

@@ -6,7 +6,9 @@ import VaporTesting
 
 @testable import App
 
-/// The audit log is hash-chained: changing, deleting or reordering any event is detected.
+/// The audit log is append-only in the database and hash-chained: the application cannot
+/// change or delete an event, and changing, deleting or reordering one by someone who lifted
+/// that (with the rights to alter the schema) is detected.
 @Suite struct AuditChainTests {
     /// A world with some history: a child, an episode, a share, a refusal.
     func withHistory(_ test: (TestWorld) async throws -> Void) async throws {
@@ -18,6 +20,37 @@ import VaporTesting
             let carla = try await world.token("carla@demo.test")
             _ = try await world.send(.GET, APIURL.episode(created.episodeID).path, token: carla)
             try await test(world)
+        }
+    }
+
+    /// As an operator with the schema's rights would, before rewriting history.
+    func liftAppendOnly(_ world: TestWorld) async throws {
+        try await MakeAuditAppendOnly().revert(on: world.app.db)
+    }
+
+    /// Issue 16 item 2: no statement through the application's connection changes or deletes
+    /// an event, whichever way it is sent.
+    @Test func theApplicationCanNeitherChangeNorDeleteAnEvent() async throws {
+        try await withHistory { world in
+            let db = world.app.db
+            let sql = db as! any SQLDatabase
+            let count = try await AuditEvent.query(on: db).count()
+            let third = try await event(3, world)
+            let detail = third.detail
+            third.detail += " (edited)"
+            await #expect(throws: (any Error).self) { try await third.save(on: db) }
+            await #expect(throws: (any Error).self) { try await event(4, world).delete(on: db) }
+            await #expect(throws: (any Error).self) { try await sql.raw("UPDATE audit_events SET detail = 'x'").run() }
+            await #expect(throws: (any Error).self) { try await sql.raw("DELETE FROM audit_events").run() }
+            if TestWorld.onPostgres {
+                await #expect(throws: (any Error).self) { try await sql.raw("TRUNCATE audit_events CASCADE").run() }
+            }
+            #expect(try await AuditEvent.query(on: db).count() == count)
+            #expect(try await event(3, world).detail == detail)
+            #expect(try await AuditChain.verify(on: db) == .intact(events: count))
+            // New events are still written.
+            _ = try await world.registerChild(as: try await world.token("amy@demo.test"))
+            #expect(try await AuditEvent.query(on: db).count() > count)
         }
     }
 
@@ -59,6 +92,7 @@ import VaporTesting
 
     @Test func changingAnEventBreaksTheChainThere() async throws {
         try await withHistory { world in
+            try await liftAppendOnly(world)
             let third = try await event(3, world)
             third.detail += " (edited)"
             try await third.save(on: world.app.db)
@@ -73,6 +107,7 @@ import VaporTesting
 
     @Test func deletingAnEventBreaksTheChain() async throws {
         try await withHistory { world in
+            try await liftAppendOnly(world)
             try await event(4, world).delete(on: world.app.db)
             guard case .broken(let at, let reason) = try await AuditChain.verify(on: world.app.db) else {
                 Issue.record("deletion went unnoticed")
@@ -85,6 +120,7 @@ import VaporTesting
 
     @Test func deletingTheLastEventIsNoticedAtTheHead() async throws {
         try await withHistory { world in
+            try await liftAppendOnly(world)
             let last = try #require(try await AuditEvent.query(on: world.app.db).sort(\.$sequence, .descending).first())
             try await last.delete(on: world.app.db)
             guard case .broken = try await AuditChain.verify(on: world.app.db) else {
@@ -96,6 +132,7 @@ import VaporTesting
 
     @Test func reorderingEventsBreaksTheChain() async throws {
         try await withHistory { world in
+            try await liftAppendOnly(world)
             let second = try await event(2, world)
             let fifth = try await event(5, world)
             second.sequence = -5

@@ -73,19 +73,30 @@ import VaporTesting
     /// Issue 16 item 3: on a SQLite file held by another writer, a change (here the audit
     /// of a read) waits for it, sleeping between tries, for a bounded time; then it is refused
     /// whole with 503 and Retry-After, never a 500, and nothing of it is kept.
-    @Test(.timeLimit(.minutes(1))) func aChangeWaitsForAHeldFileThenIsRefusedWhole() async throws {
+    @Test(.timeLimit(.minutes(2))) func aChangeWaitsForAHeldFileThenIsRefusedWhole() async throws {
         try await TestWorld.run { (world: TestWorld) async throws in
             guard let path = world.sqlitePath else { return }
             let amy = try await world.token("amy@demo.test")
             let child = try await world.registerChild(as: amy)
             let audited = try await AuditEvent.query(on: world.app.db).count()
-            let holder = try await SQLiteConnection.open(storage: .file(path: path))
+            // The other writer: a connection on threads of its own, holding the file for longer
+            // than the wait, then letting go whatever the request did (so a request that
+            // waited without bound would end in 200 and fail the test, not hang it).
+            let threads = NIOThreadPool(numberOfThreads: 1)
+            threads.start()
+            let holder = try await SQLiteConnection.open(
+                storage: .file(path: path), threadPool: threads, on: world.app.eventLoopGroup.any())
             _ = try await holder.query("BEGIN IMMEDIATE")
             let started = ContinuousClock.now
-            let refused = try await world.send(.GET, APIURL.child(child).path, token: amy)
-            let waited = ContinuousClock.now - started
+            let request = Task {
+                let answer = try await world.send(.GET, APIURL.child(child).path, token: amy)
+                return (answer, ContinuousClock.now - started)
+            }
+            try await Task.sleep(for: .milliseconds(sqliteBusyWait + 3_000))
             _ = try await holder.query("ROLLBACK")
             try await holder.close()
+            try await threads.shutdownGracefully()
+            let (refused, waited) = try await request.value
             #expect(refused.status == .serviceUnavailable)
             #expect(refused.headers.first(name: .retryAfter) == "2")
             #expect(try world.error(refused).code == "busy")

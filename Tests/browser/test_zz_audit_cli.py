@@ -1,5 +1,5 @@
 """`ecaf audit verify` against the database the journeys just wrote: intact, then broken
-once a row is altered behind the application's back. Runs last (file name) so it tampers
+once a row is altered behind the application's back (its append-only trigger dropped first). Runs last (file name) so it tampers
 with nothing another journey reads."""
 import os
 import sqlite3
@@ -20,6 +20,13 @@ def test_audit_verify_finds_tampering(server):
     assert "Audit chain intact" in intact.stdout
 
     with sqlite3.connect(os.environ["ECAF_BROWSER_DB"]) as db:
+        # eCAF cannot change an event; someone with the file lifts that first, as they could.
+        try:
+            db.execute("UPDATE audit_events SET detail = 'x' WHERE sequence = 2")
+            raise AssertionError("an audit event was changed")
+        except sqlite3.IntegrityError as refused:
+            assert "append-only" in str(refused)
+        db.execute("DROP TRIGGER audit_events_no_update")
         db.execute("UPDATE audit_events SET detail = detail || ' (edited)' WHERE sequence = 2")
     broken = verify(server)
     assert broken.returncode == 1

@@ -4,6 +4,14 @@ import SQLKit
 /// How long, in milliseconds, a change waits on SQLite for another's to finish.
 let sqliteBusyWait = 10_000
 
+/// Makes a SQLite connection wait for a held file, sleeping between tries, up to
+/// `sqliteBusyWait`, in place of its driver's handler, which retries at once and without end.
+/// Set on each connection at start-up (`configure`: one an event loop) and again by each
+/// write transaction, should a connection have been opened since.
+func waitWhenBusy(_ sql: any SQLDatabase) async throws {
+    try await sql.raw("PRAGMA busy_timeout = \(unsafeRaw: String(sqliteBusyWait))").run()
+}
+
 extension Database {
     /// The one way a change is made: `body` in a transaction that may write. SQLite begins a
     /// transaction deferred and takes its write lock at the first write; one that read first
@@ -19,7 +27,7 @@ extension Database {
         return try await transaction { db in
             let sql = db as! any SQLDatabase
             if sql.dialect.name != "postgresql" {
-                try await sql.raw("PRAGMA busy_timeout = \(unsafeRaw: String(sqliteBusyWait))").run()
+                try await waitWhenBusy(sql)
                 // Any table will do; the audit chain's is one every change ends on.
                 try await sql.raw("UPDATE audit_chain SET id = id WHERE 0").run()
             }
