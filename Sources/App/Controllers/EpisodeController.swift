@@ -17,8 +17,9 @@ struct EpisodeController {
     func share(req: Request) async throws -> Response {
         let signedIn = try req.signedIn
         let id = try req.id("episode")
-        let email = FormFields(req)["practitionerEmail"]
-        let openedAt = Int(FormFields(req)["teamVersion"]) ?? 0
+        let form = FormFields(req)
+        let email = form["practitionerEmail"]
+        let openedAt = Int(form["teamVersion"]) ?? 0
         do {
             let (_, practitioner, _) = try await Episodes.share(id, withEmail: email, basedOn: openedAt, by: signedIn, on: req.db)
             var page = try await page(req)
@@ -84,11 +85,11 @@ struct EpisodeController {
             return req.redirect(to: SiteURL.assessment(episode: authorised.id).path)
         }
         let session = try await TimeSpent.startEditing(
-            .assessmentWriting, episode: authorised.id, assessment: assessment.id, by: try req.signedIn, on: req.db)
+            .assessmentWriting, episode: authorised.id, assessment: assessment.id, by: signedIn, on: req.db)
         var page = AssessmentFormPage(
             authorised: authorised, assessment: assessment, content: try assessment.content(try req.secrets),
             revisions: assessment.revisions, editingSession: session)
-        page.othersEditing = try await TimeSpent.othersEditing(try assessment.requireID(), besides: try req.signedIn, on: req.db)
+        page.othersEditing = try await TimeSpent.othersEditing(try assessment.requireID(), besides: signedIn, on: req.db)
         return page.render(PageContext(req)).response()
     }
 
