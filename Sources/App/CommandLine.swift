@@ -32,6 +32,8 @@ public enum CommandLineEntry {
                     exit(1)
                 }
                 settings.deliversMail = true
+                settings.sealsAudit = true
+                settings.refusesSchemaOwner = !demo
             }
             try await configure(app, settings)
             for (name, command) in commands { app.asyncCommands.use(command, as: name) }

@@ -32,6 +32,17 @@ public struct Settings: Sendable {
     /// The key secrets are sealed with at rest: from the environment, the demo's under
     /// `--demo`, a new random one for each test; nil for a command run without one.
     var secrets: SecretKeys? = SecretKeys.random()
+    /// The audit sealer's keys (`AuditKeys`): from the environment, the demo's for a demo
+    /// database, new random ones for each test; nil for a command run without them.
+    var auditKeys: AuditKeys? = AuditKeys.random()
+    /// The PostgreSQL role `serve` connects as, which `ecaf migrate` grants what it needs
+    /// (`ServingRole`, ECAF_SERVING_ROLE); nil leaves grants as they are.
+    public var servingRole: String?
+    /// `serve` outside `--demo`: refuses a PostgreSQL connection that owns the audit log.
+    public var refusesSchemaOwner = false
+    /// `ecaf serve` seals the audit log while it runs (`AuditSealerService`); other commands
+    /// and tests seal when they choose to.
+    public var sealsAudit = false
     /// `ecaf serve` delivers the outbox while it runs; other commands and tests do not.
     public var deliversMail = false
     /// PostgreSQL connections each event loop (a loop a core) may hold: a burst of requests,
@@ -86,6 +97,13 @@ public struct Settings: Sendable {
         if let alert = number("ECAF_REQUEST_ALERT", 10...1_000_000) { settings.requestAllowance.alertAt = alert }
         if let limit = number("ECAF_REQUEST_LIMIT", 10...1_000_000) { settings.requestAllowance.limit = limit }
         if let connections = number("ECAF_DATABASE_CONNECTIONS", 1...64) { settings.databaseConnectionsPerCore = connections }
+        if let role = env["ECAF_SERVING_ROLE"], !role.isEmpty {
+            if ServingRole.isPlainName(role) {
+                settings.servingRole = role
+            } else {
+                problems.append("ECAF_SERVING_ROLE as a plain PostgreSQL role name (lower-case letters, digits, _)")
+            }
+        }
         if settings.requestAllowance.alertAt > settings.requestAllowance.limit {
             problems.append("ECAF_REQUEST_ALERT no higher than ECAF_REQUEST_LIMIT")
         }
@@ -93,6 +111,7 @@ public struct Settings: Sendable {
         // `ecaf demo` seals its history's assessments as `--demo` would read them: only a demo
         // database (`DatabaseKind`) ever has the demo's key.
         settings.secrets = SecretKeys.fromEnvironment(env, demo: settings.demoDatabase, problems: &problems)
+        settings.auditKeys = AuditKeys.fromEnvironment(env, demo: settings.demoDatabase, problems: &problems)
         settings.problems = problems
         return settings
     }
@@ -186,6 +205,62 @@ private func giveSQLiteItsOwnThreads(_ app: Application) {
     app.threadPool = NIOThreadPool(numberOfThreads: System.coreCount + 2)
 }
 
+/// Every migration, in the order they run: `Startup` checks a serving role finds them all applied.
+let allMigrations: [any Migration] = [
+    CreatePeople(),
+    CreateChildren(),
+    CreateEpisodes(),
+    CreateAuditEvents(),
+    SessionRecord.migration,
+    AddSocialCareContacts(),
+    CreatePreAssessments(),
+    AddConsentKinds(),
+    CreateTeamAroundTheChild(),
+    CreateActionPlans(),
+    CreateClosures(),
+    CreateAccessRequests(),
+    ChainAuditEvents(),
+    AddChildIdentifiers(),
+    CreateBreakGlassGrants(),
+    CreateChildNames(),
+    AddTwoFactor(),
+    AddPostcodeDistricts(),
+    AddWhereabouts(),
+    IndexNameWords(),
+    AddNameBirthDates(),
+    CreateInvolvements(),
+    AddUnborn(),
+    AddChildMerges(),
+    CreateTimeRecording(),
+    AddAssessmentLevels(),
+    AddMeasureIndexes(),
+    AddEpisodeMilestones(),
+    CreateRoleGrants(),
+    AddCredentialsChangedAt(),
+    CreateDatabaseKind(),
+    CreateOutbox(),
+    CreateSignInThrottles(),
+    KeySessionsByDigest(),
+    CreateInvolvementDisclosures(),
+    CreateNameProposals(),
+    CreateDecisionsNotToShare(),
+    CreatePageSessions(),
+    CreateRequestCounts(),
+    CreateAuditChildren(),
+    DropChildNameKey(),
+    CreateSealingState(),
+    CreateAssessmentRevisions(),
+    AddActionVersions(),
+    AddMeetingVersions(),
+    AddRecordVersions(),
+    AddTeamVersions(),
+    AddPlanReviewVersions(),
+    AddEditingSessionParts(),
+    CreatePasswordPepper(),
+    MakeAuditAppendOnly(),
+    SealAuditLog(),
+]
+
 public func configure(_ app: Application, _ settings: Settings) async throws {
     switch settings.store {
     case .sqliteFile(let path):
@@ -210,57 +285,7 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
             as: .psql)
     }
 
-    app.migrations.add(CreatePeople())
-    app.migrations.add(CreateChildren())
-    app.migrations.add(CreateEpisodes())
-    app.migrations.add(CreateAuditEvents())
-    app.migrations.add(SessionRecord.migration)
-    app.migrations.add(AddSocialCareContacts())
-    app.migrations.add(CreatePreAssessments())
-    app.migrations.add(AddConsentKinds())
-    app.migrations.add(CreateTeamAroundTheChild())
-    app.migrations.add(CreateActionPlans())
-    app.migrations.add(CreateClosures())
-    app.migrations.add(CreateAccessRequests())
-    app.migrations.add(ChainAuditEvents())
-    app.migrations.add(AddChildIdentifiers())
-    app.migrations.add(CreateBreakGlassGrants())
-    app.migrations.add(CreateChildNames())
-    app.migrations.add(AddTwoFactor())
-    app.migrations.add(AddPostcodeDistricts())
-    app.migrations.add(AddWhereabouts())
-    app.migrations.add(IndexNameWords())
-    app.migrations.add(AddNameBirthDates())
-    app.migrations.add(CreateInvolvements())
-    app.migrations.add(AddUnborn())
-    app.migrations.add(AddChildMerges())
-    app.migrations.add(CreateTimeRecording())
-    app.migrations.add(AddAssessmentLevels())
-    app.migrations.add(AddMeasureIndexes())
-    app.migrations.add(AddEpisodeMilestones())
-    app.migrations.add(CreateRoleGrants())
-    app.migrations.add(AddCredentialsChangedAt())
-    app.migrations.add(CreateDatabaseKind())
-    app.migrations.add(CreateOutbox())
-    app.migrations.add(CreateSignInThrottles())
-    app.migrations.add(KeySessionsByDigest())
-    app.migrations.add(CreateInvolvementDisclosures())
-    app.migrations.add(CreateNameProposals())
-    app.migrations.add(CreateDecisionsNotToShare())
-    app.migrations.add(CreatePageSessions())
-    app.migrations.add(CreateRequestCounts())
-    app.migrations.add(CreateAuditChildren())
-    app.migrations.add(DropChildNameKey())
-    app.migrations.add(CreateSealingState())
-    app.migrations.add(CreateAssessmentRevisions())
-    app.migrations.add(AddActionVersions())
-    app.migrations.add(AddMeetingVersions())
-    app.migrations.add(AddRecordVersions())
-    app.migrations.add(AddTeamVersions())
-    app.migrations.add(AddPlanReviewVersions())
-    app.migrations.add(AddEditingSessionParts())
-    app.migrations.add(CreatePasswordPepper())
-    app.migrations.add(MakeAuditAppendOnly())
+    app.migrations.add(allMigrations)
 
     // Sessions live in the database, so app servers hold no state of their own.
     app.sessions.use { _ in DigestSessions() }
@@ -288,14 +313,18 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
     app.storage[DemoFlag.self] = settings.demo
     app.storage[DemoDatabaseFlag.self] = settings.demoDatabase
     app.storage[TwoFactorRequired.self] = settings.twoFactorRequired
+    app.storage[ServingRoleSettings.self] = ServingRoleSettings(
+        role: settings.servingRole, refusesSchemaOwner: settings.refusesSchemaOwner)
     app.throttle = settings.throttle
     app.requestAllowance = settings.requestAllowance
     app.secrets = settings.secrets
+    app.auditKeys = settings.auditKeys
     var mail = settings.mail
     mail.keys = settings.secrets
     app.mail = mail
 
     app.lifecycle.use(Startup())
+    if settings.sealsAudit, let keys = settings.auditKeys { app.lifecycle.use(AuditSealerService(keys: keys)) }
     if settings.deliversMail, let smtp = mail.smtp {
         app.lifecycle.use(PostmanService(postman: Postman(mail: mail, smtp: smtp)))
     }
@@ -322,8 +351,15 @@ enum TwoFactorRequired: StorageKey {
     typealias Value = Bool
 }
 
+struct ServingRoleSettings: StorageKey {
+    typealias Value = ServingRoleSettings
+    let role: String?
+    let refusesSchemaOwner: Bool
+}
+
 extension Application {
     var isDemo: Bool { storage[DemoFlag.self] ?? false }
     var demoDatabase: Bool { storage[DemoDatabaseFlag.self] ?? false }
     var twoFactorRequired: Bool { storage[TwoFactorRequired.self] ?? true }
+    var servingRole: ServingRoleSettings { storage[ServingRoleSettings.self] ?? .init(role: nil, refusesSchemaOwner: false) }
 }

@@ -71,7 +71,9 @@ import Vapor
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus == 1)
-        for name in ["ECAF_PUBLIC_URL", "ECAF_MAIL_FROM", "ECAF_SMTP_HOST", "ECAF_SECRETS_KEY"] {
+        for name in [
+            "ECAF_PUBLIC_URL", "ECAF_MAIL_FROM", "ECAF_SMTP_HOST", "ECAF_SECRETS_KEY", "ECAF_AUDIT_KEY", "ECAF_AUDIT_SIGNING_KEY",
+        ] {
             #expect(text.contains(name), "\(text)")
         }
     }

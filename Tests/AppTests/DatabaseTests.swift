@@ -106,6 +106,41 @@ import VaporTesting
         }
     }
 
+    /// Issue 16 item 3: 64 people searching at once, each search audited with the children it
+    /// found, all answered, none with a 5xx, and every search in the audit naming them: on
+    /// SQLite each audit is one statement that holds the file only while it runs.
+    @Test func sixtyFourSearchesAtOnceAreAllAnsweredAndAudited() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let amy = try await world.token("amy@demo.test")
+            let child = try await world.registerChild(as: amy)
+            var tokens: [String] = []
+            for email in ["amy", "ben", "carla", "dan", "erin", "gus", "mia", "hana"] {
+                tokens.append(try await world.token("\(email)@demo.test"))
+            }
+            let before = try await AuditEvent.query(on: world.app.db).filter(\.$action == "search-children").count()
+            let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                for index in 0..<64 {
+                    let token = tokens[index % tokens.count]
+                    group.addTask {
+                        try await world.send(
+                            .POST, APIURL.childSearch.path, token: token, json: ["q": "lily evans", "dob": "2016-05-01"]
+                        ).status
+                    }
+                }
+                return try await group.reduce(into: [HTTPStatus]()) { $0.append($1) }
+            }
+            #expect(statuses.count == 64)
+            #expect(statuses.allSatisfy { $0.code < 500 }, "\(statuses.filter { $0.code >= 500 })")
+            #expect(statuses.filter { $0 == .ok }.count == 64, "\(Set(statuses.map(\.code)))")
+            let searches = try await AuditEvent.query(on: world.app.db).filter(\.$action == "search-children").all()
+            #expect(searches.count - before == 64)
+            let naming = try await (world.app.db as! any SQLDatabase).select()
+                .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("audit_children")
+                .where("child_id", .equal, SQLBind(child)).first()?.decode(column: "n", as: Int.self)
+            #expect((naming ?? 0) >= 64, "each search's trail names the child it found")
+        }
+    }
+
     /// Issue 15: every change goes through the one helper (`Database.writeTransaction`); a
     /// plain Fluent transaction on SQLite reads before it holds the file. Migrations, which
     /// run alone, are the exception.

@@ -39,12 +39,12 @@ import VaporTesting
             #expect(throttled == 1)
 
             // Once the wait is over, one more try: wrong, and the next wait is longer.
-            let now = AuditChain.milliseconds(Date())
+            let now = AuditFormat.milliseconds(Date())
             try await (world.app.db as! any SQLDatabase).raw("UPDATE sign_in_throttles SET next_allowed_at = \(bind: now)").run()
             #expect(try await signIn(world, "amy@demo.test", "still-not-it", from: attacker).status == .unauthorized)
             let longer = try await signIn(world, "amy@demo.test", TestWorld.password, from: attacker)
             #expect(longer.headers.first(name: "Retry-After").flatMap(Int.init).map { $0 > 30 } == true)
-            let later = AuditChain.milliseconds(Date())
+            let later = AuditFormat.milliseconds(Date())
             try await (world.app.db as! any SQLDatabase).raw("UPDATE sign_in_throttles SET next_allowed_at = \(bind: later)")
                 .run()
             #expect(try await signIn(world, "amy@demo.test", TestWorld.password, from: attacker).status == .created)

@@ -1,5 +1,6 @@
 """Browser journeys: the real `ecaf` binary on a free port with a temp SQLite file and
 demo data, driven by Playwright through Debian's Chromium, with axe-core on every page."""
+import base64
 import os
 import socket
 import subprocess
@@ -64,6 +65,9 @@ def server(mailbox):
     port = free_port()
     env = dict(os.environ, ECAF_SQLITE_PATH=os.path.join(data, "ecaf.sqlite"), ECAF_DEMO_PASSWORD=PASSWORD)
     env.pop("DATABASE_URL", None)
+    # The sealer's keys as a deployment gives them, so `ecaf audit` (test_zz_audit_cli) uses them too.
+    for name in ("ECAF_AUDIT_KEY", "ECAF_AUDIT_SIGNING_KEY"):
+        os.environ[name] = env[name] = base64.b64encode(os.urandom(32)).decode()
     env.update(ECAF_SMTP_HOST="127.0.0.1", ECAF_SMTP_PORT=str(mailbox.port), ECAF_SMTP_SECURITY="none",
                ECAF_PUBLIC_URL=f"http://127.0.0.1:{port}")
     log = open(os.path.join(data, "server.log"), "w")

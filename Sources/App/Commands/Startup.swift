@@ -2,12 +2,18 @@ import Fluent
 import SQLKit
 import Vapor
 
-/// Runs before any command (serve, migrate, demo): brings the schema up to date, refuses a
+/// Runs before any command (serve, migrate, demo): brings the schema up to date (or, as a
+/// serving role, checks it is), refuses a
 /// real database to `--demo` and `ecaf demo` (`DatabaseKind`), and under `--demo` seeds the demo LAs and personas, prints their sign-ins, and the first time adds a
 /// modest CAF history for the measures.
 struct Startup: LifecycleHandler {
     func willBootAsync(_ app: Application) async throws {
-        try await app.autoMigrate()
+        try await ServingRole.migrate(app)
+        if app.servingRole.refusesSchemaOwner,
+            let problem = try await ServingRole.ownershipProblem(on: app.db as! any SQLDatabase)
+        {
+            throw ServingRole.Refusal(description: problem)
+        }
         try await MilestoneTriggers.createMissing(on: app.db as! any SQLDatabase)
         try await DatabaseKind.check(app)
         try await SecretSealing.sealAll(app)
@@ -35,6 +41,15 @@ struct MigrateCommand: AsyncCommand {
             context.console.print(
                 "Milestone rules brought up to date (\(replaced.map(\.rawValue).joined(separator: ", "))); every episode's worked out afresh."
             )
+        }
+        if let role = app.servingRole.role {
+            let sql = app.db as! any SQLDatabase
+            guard sql.dialect.name == "postgresql" else {
+                context.console.print("ECAF_SERVING_ROLE is for PostgreSQL; a SQLite file has no roles.")
+                return
+            }
+            try await ServingRole.grant(to: role, on: sql)
+            context.console.print("\(role) may now serve: it may add to the audit log, never change it.")
         }
     }
 }

@@ -123,8 +123,8 @@ enum Audit {
         episode: UUID? = nil, outcome: AuditOutcome = .allowed, detail: String = "", naming children: [UUID] = []
     ) async throws {
         let event = AuditEvent()
-        // Millisecond precision: what the hash chain covers, on every database.
-        event.occurredAt = Date(timeIntervalSince1970: Double(AuditChain.milliseconds(Date())) / 1000)
+        // Millisecond precision: what the seal covers, on every database.
+        event.occurredAt = Date(timeIntervalSince1970: Double(AuditFormat.milliseconds(Date())) / 1000)
         event.actorID = actor?.practitioner.id
         // A typed address (a failed sign-in's) is kept to the longest an e-mail address can be,
         // encoded like any typed text, so no line break or bidi override disguises it.
@@ -135,12 +135,8 @@ enum Audit {
         event.episodeID = episode
         event.outcome = outcome.rawValue
         event.detail = detail
-        let named = Set(children)
-        if db.inTransaction {
-            try await append(event, naming: named, on: db)
-        } else {
-            try await db.writeTransaction { try await append(event, naming: named, on: $0) }
-        }
+        event.namedChildren = AuditFormat.named(Set(children))
+        try await append(event, on: db)
     }
 
     /// A review queue that showed children: one entry naming each (a queue showing none
@@ -153,31 +149,38 @@ enum Audit {
             naming: children)
     }
 
-    /// Links the event into the hash chain and writes it, with the children it names, inside
-    /// the caller's transaction.
-    private static func append(_ event: AuditEvent, naming children: Set<UUID>, on db: any Database) async throws {
-        let link = try await AuditChain.nextLink(on: db)
-        event.sequence = link.sequence
-        event.previousHash = link.previous
-        event.hash = AuditChain.hash(of: event, previous: link.previous)
-        try await event.create(on: db)
-        try await AuditChain.setHead(event.hash, on: db)
-        guard let id = event.id else { return }
-        try await linkChildren(of: id, children, on: db as! any SQLDatabase)
-    }
-
-    /// Records that an entry names these children, 500 to a statement (well inside either
-    /// database's limit on bound values, however long a queue grows); a link already there
-    /// is left as it is, so a backfill may run again.
-    static func linkChildren(of event: UUID, _ children: Set<UUID>, on sql: any SQLDatabase) async throws {
-        let sorted = children.sorted { $0.uuidString < $1.uuidString }
-        for start in stride(from: 0, to: sorted.count, by: 500) {
-            let rows = sorted[start..<min(start + 500, sorted.count)].map { SQLQueryString("(\(bind: $0), \(bind: event))") }
-            try await sql.raw(
-                "INSERT INTO audit_children (child_id, event_id) VALUES " + rows.joined(separator: ", ")
-                    + " ON CONFLICT DO NOTHING"
-            ).run()
+    /// Writes the event in one statement: inside the caller's transaction if there is one,
+    /// else on its own, never waiting on another request's event (the sealer links events
+    /// later, `AuditSealer`) and, on SQLite, holding the file only while it runs. The database
+    /// numbers it (a sequence on PostgreSQL, which also stamps the writing transaction's id; on
+    /// SQLite, whose writers take turns, one more than the last) and indexes the children it
+    /// names (`audit_children`, by trigger: `SealAuditLog`).
+    private static func append(_ event: AuditEvent, on db: any Database) async throws {
+        let sql = db as! any SQLDatabase
+        let id = UUID()
+        var columns = [
+            "id", "occurred_at", "actor_id", "actor_email", "actor_roles", "action", "child_id", "episode_id", "outcome",
+            "detail", "detail_digest", "named_children",
+        ]
+        var values: [any SQLExpression] = [
+            SQLBind(id), SQLBind(event.occurredAt), SQLBind(event.actorID), SQLBind(event.actorEmail),
+            SQLBind(event.actorRoles), SQLBind(event.action), SQLBind(event.childID), SQLBind(event.episodeID),
+            SQLBind(event.outcome), SQLBind(event.detail), SQLBind(AuditFormat.digest(ofDetail: event.detail)),
+            SQLBind(event.namedChildren),
+        ]
+        if sql.dialect.name != "postgresql" {
+            columns.append("sequence")
+            values.append(
+                SQLSubquery.select {
+                    $0.column(
+                        SQLBinaryExpression(
+                            SQLFunction(
+                                "COALESCE", args: SQLFunction("MAX", args: SQLColumn("sequence")), SQLLiteral.numeric("0")),
+                            .add, SQLLiteral.numeric("1"))
+                    ).from("audit_events")
+                })
         }
+        try await sql.insert(into: AuditEvent.schema).columns(columns).values(values).run()
     }
 
     /// Everything recorded about one child (its episodes, and the searches and queues that

@@ -53,8 +53,9 @@ enum ChildAudit {
             (copy.actorEmail, copy.actorRoles, copy.action, copy.childID) = (
                 event.actorEmail, event.actorRoles, event.action, event.childID
             )
-            (copy.episodeID, copy.outcome, copy.detail) = (event.episodeID, event.outcome, shown)
-            (copy.previousHash, copy.hash) = (event.previousHash, event.hash)
+            (copy.episodeID, copy.outcome, copy.detail, copy.detailDigest, copy.namedChildren) = (
+                event.episodeID, event.outcome, shown, event.detailDigest, event.namedChildren
+            )
             return copy
         }
     }

@@ -28,7 +28,7 @@ struct RequestAllowance: Sendable {
     /// counts into the window another has begun rather than starting the count again, and
     /// one whose clock is far ahead cannot hold a person's count for hours to come.
     func take(by signedIn: SignedIn, on req: Request) async throws {
-        let now = AuditChain.milliseconds(self.now())
+        let now = AuditFormat.milliseconds(self.now())
         let windowMS = Int64(Self.window * 1000)
         let start = now / windowMS * windowMS
         let current = SQLRaw(

@@ -100,7 +100,7 @@ struct SignInThrottle: Sendable {
     /// it was, so an attempt is granted exactly when the key's last wait had run out, and only
     /// a granted attempt moves the count and sets the next wait.
     private func claim(key: String, limit: Int, on db: any Database, now: Date) async throws {
-        let ms = AuditChain.milliseconds(now)
+        let ms = AuditFormat.milliseconds(now)
         let windowMS = Int64(window * 1000)
         let due = SQLRaw("sign_in_throttles.next_allowed_at <= \(ms)")
         // The new count: reset only when the key has been quiet for a whole window after its
@@ -132,7 +132,7 @@ struct SignInThrottle: Sendable {
     }
 
     private func count(key: String, on db: any Database, now: Date) async throws -> Int {
-        let ms = AuditChain.milliseconds(now)
+        let ms = AuditFormat.milliseconds(now)
         let row = try await (db as! any SQLDatabase).raw(
             """
             INSERT INTO sign_in_throttles (key_hash, attempts, next_allowed_at, granted, refusals, updated_at)

@@ -28,8 +28,8 @@ extension Database {
             let sql = db as! any SQLDatabase
             if sql.dialect.name != "postgresql" {
                 try await waitWhenBusy(sql)
-                // Any table will do; the audit chain's is one every change ends on.
-                try await sql.raw("UPDATE audit_chain SET id = id WHERE 0").run()
+                // Any table will do; this one-row table is always there.
+                try await sql.raw("UPDATE database_kind SET id = id WHERE 0").run()
             }
             return try await body(db)
         }

@@ -16,14 +16,12 @@ struct AuditEventDTO: Encodable {
     let episodeId: UUID?
     let outcome: String
     let detail: String
-    /// The event's place in the tamper-evident chain and its SHA-256.
+    /// The order events were written in (the sealed log's own order is `ecaf audit verify`'s).
     let sequence: Int64
-    let hash: String
 
     init(_ event: AuditEvent) {
         id = event.id!
         sequence = event.sequence
-        hash = event.hash
         occurredAt = event.occurredAt
         actorId = event.actorID
         actorEmail = event.actorEmail

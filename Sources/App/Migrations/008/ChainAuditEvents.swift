@@ -1,9 +1,10 @@
 import Fluent
 import SQLKit
 
-/// Makes the audit log tamper-evident: each event carries a sequence number and a SHA-256
-/// hash over its content and the previous event's hash. One head row holds the chain's
-/// end; updating it first serialises writers on both databases.
+/// Numbered the audit log's events and began a hash chain over them, whose one head row every
+/// writer updated first. The chain is gone (047 seals the log in batches instead, sealing these
+/// events afresh); what stays of this step is the `sequence` each event carries, here given to
+/// any event written before it, oldest first.
 struct ChainAuditEvents: AsyncMigration {
     func prepare(on database: any Database) async throws {
         try await database.schema("audit_events").field("sequence", .int64, .required, .sql(.default(0))).update()
@@ -15,20 +16,13 @@ struct ChainAuditEvents: AsyncMigration {
             .field("hash", .string, .required)
             .create()
         let sql = database as! any SQLDatabase
-        // Chain whatever was logged before this migration, oldest first.
-        var previous = AuditChain.genesis
-        var sequence: Int64 = 0
-        let existing = try await AuditEvent.query(on: database).sort(\.$occurredAt).all()
-        for event in existing {
-            sequence += 1
-            event.sequence = sequence
-            event.previousHash = previous
-            event.hash = AuditChain.hash(of: event, previous: previous)
-            try await event.save(on: database)
-            previous = event.hash
+        let existing = try await sql.select().column("id").from("audit_events").orderBy("occurred_at").all()
+        for (index, row) in existing.enumerated() {
+            try await sql.update("audit_events").set("sequence", to: SQLBind(Int64(index + 1)))
+                .where("id", .equal, SQLBind(try row.decode(column: "id", as: UUID.self))).run()
         }
         try await sql.insert(into: "audit_chain").columns("id", "sequence", "hash").values(
-            SQLBind(1), SQLBind(sequence), SQLBind(previous)
+            SQLBind(1), SQLBind(Int64(existing.count)), SQLBind(String(repeating: "0", count: 64))
         )
         .run()
         try await sql.create(index: "audit_events_sequence").unique().on("audit_events").column("sequence").run()

@@ -48,7 +48,7 @@ struct CreateAuditChildren: AsyncMigration {
                     else { continue }
                     let named = Set(
                         detail[start.upperBound...].split(separator: ",").compactMap { UUID(uuidString: String($0)) })
-                    try await Audit.linkChildren(
+                    try await linkChildren(
                         of: try row.decode(column: "id", as: UUID.self), named, on: db as! any SQLDatabase)
                 }
             }
@@ -57,5 +57,19 @@ struct CreateAuditChildren: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         try await (database as! any SQLDatabase).raw("DROP TABLE audit_children").run()
+    }
+
+    /// Records that an entry names these children, 500 to a statement (well inside either
+    /// database's limit on bound values, however long a queue grows); a link already there
+    /// is left as it is, so a backfill may run again.
+    private static func linkChildren(of event: UUID, _ children: Set<UUID>, on sql: any SQLDatabase) async throws {
+        let sorted = children.sorted { $0.uuidString < $1.uuidString }
+        for start in stride(from: 0, to: sorted.count, by: 500) {
+            let rows = sorted[start..<min(start + 500, sorted.count)].map { SQLQueryString("(\(bind: $0), \(bind: event))") }
+            try await sql.raw(
+                "INSERT INTO audit_children (child_id, event_id) VALUES " + rows.joined(separator: ", ")
+                    + " ON CONFLICT DO NOTHING"
+            ).run()
+        }
     }
 }

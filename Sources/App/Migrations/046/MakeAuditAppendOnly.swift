@@ -4,54 +4,67 @@ import SQLKit
 /// The audit log is append-only in the database itself: an event, once written, can be
 /// neither changed nor deleted by any statement the application (or anything reaching its
 /// database through it) sends. Someone with the rights to alter the schema can lift this, as
-/// `revert` does, which is why the hash chain stays (`ecaf audit verify`). Issue 16 item 2.
+/// `revert` does, which is why the log is sealed (`ecaf audit verify`). Issue 16 item 2.
 struct MakeAuditAppendOnly: AsyncMigration {
     func prepare(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        try await AppendOnly.protect("audit_events", on: database as! any SQLDatabase)
+    }
+
+    func revert(on database: any Database) async throws {
+        try await AppendOnly.lift("audit_events", on: database as! any SQLDatabase)
+    }
+}
+
+/// Triggers that refuse every UPDATE and DELETE of a table's rows, and TRUNCATE on
+/// PostgreSQL (SQLite has none: its `DELETE` without a condition is refused like any other).
+enum AppendOnly {
+    static func protect(_ table: String, on sql: any SQLDatabase) async throws {
         if sql.dialect.name == "postgresql" {
             try await sql.raw(
                 """
-                CREATE FUNCTION audit_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN RAISE EXCEPTION 'audit events are append-only'; END $$
+                CREATE FUNCTION \(ident: table + "_append_only")() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN RAISE EXCEPTION \(literal: refusal(table)); END $$
                 """
             ).run()
             try await sql.raw(
                 """
-                CREATE TRIGGER audit_events_append_only BEFORE UPDATE OR DELETE ON audit_events
-                FOR EACH ROW EXECUTE FUNCTION audit_events_append_only()
+                CREATE TRIGGER \(ident: table + "_append_only") BEFORE UPDATE OR DELETE ON \(ident: table)
+                FOR EACH ROW EXECUTE FUNCTION \(ident: table + "_append_only")()
                 """
             ).run()
             try await sql.raw(
                 """
-                CREATE TRIGGER audit_events_never_truncated BEFORE TRUNCATE ON audit_events
-                FOR EACH STATEMENT EXECUTE FUNCTION audit_events_append_only()
+                CREATE TRIGGER \(ident: table + "_never_truncated") BEFORE TRUNCATE ON \(ident: table)
+                FOR EACH STATEMENT EXECUTE FUNCTION \(ident: table + "_append_only")()
                 """
             ).run()
         } else {
             try await sql.raw(
                 """
-                CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
-                BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END
+                CREATE TRIGGER \(ident: table + "_no_update") BEFORE UPDATE ON \(ident: table)
+                BEGIN SELECT RAISE(ABORT, \(literal: refusal(table))); END
                 """
             ).run()
             try await sql.raw(
                 """
-                CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
-                BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END
+                CREATE TRIGGER \(ident: table + "_no_delete") BEFORE DELETE ON \(ident: table)
+                BEGIN SELECT RAISE(ABORT, \(literal: refusal(table))); END
                 """
             ).run()
         }
     }
 
-    func revert(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+    /// "audit events are append-only": what a refused statement's error says.
+    private static func refusal(_ table: String) -> String { table.replacingOccurrences(of: "_", with: " ") + " are append-only" }
+
+    static func lift(_ table: String, on sql: any SQLDatabase) async throws {
         if sql.dialect.name == "postgresql" {
-            try await sql.raw("DROP TRIGGER audit_events_never_truncated ON audit_events").run()
-            try await sql.raw("DROP TRIGGER audit_events_append_only ON audit_events").run()
-            try await sql.raw("DROP FUNCTION audit_events_append_only()").run()
+            try await sql.raw("DROP TRIGGER \(ident: table + "_never_truncated") ON \(ident: table)").run()
+            try await sql.raw("DROP TRIGGER \(ident: table + "_append_only") ON \(ident: table)").run()
+            try await sql.raw("DROP FUNCTION \(ident: table + "_append_only")()").run()
         } else {
-            try await sql.raw("DROP TRIGGER audit_events_no_update").run()
-            try await sql.raw("DROP TRIGGER audit_events_no_delete").run()
+            try await sql.raw("DROP TRIGGER \(ident: table + "_no_update")").run()
+            try await sql.raw("DROP TRIGGER \(ident: table + "_no_delete")").run()
         }
     }
 }
