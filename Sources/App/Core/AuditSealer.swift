@@ -6,7 +6,7 @@ import Vapor
 /// Links committed audit events, in batches, into the sealed log (docs/audit.md). One sealer
 /// at a time per deployment: on PostgreSQL whoever takes the advisory lock for the pass, on
 /// SQLite whoever holds the write lock. A pass that finds another sealing does nothing.
-enum AuditSealer {
+package enum AuditSealer {
     /// Events to a batch: a pass holds SQLite's write lock while it writes them.
     static let batchLimit = 5_000
     /// `pg_try_advisory_xact_lock`'s key for the sealer ("eCAFseal" in ASCII).
@@ -21,6 +21,19 @@ enum AuditSealer {
             sealed += count
             if count < batchLimit { return sealed }
         }
+    }
+
+    /// Seals at most `batches` full batches with the application's keys; returns how many
+    /// events: what `ecaf-dev bench-audit` times.
+    package static func seal(_ app: Application, batches: Int) async throws -> Int {
+        let keys = try app.requireAuditKeys()
+        var sealed = 0
+        for _ in 0..<batches {
+            let count = try await sealBatch(on: app.db, keys: keys, limit: batchLimit)
+            sealed += count
+            if count < batchLimit { break }
+        }
+        return sealed
     }
 
     /// One batch: the ready events after the last seal, in the order they are found, become

@@ -34,6 +34,8 @@ struct SealAuditLog: AsyncMigration {
             after = try last.decode(column: "sequence", as: Int64.self)
         }
         try await Self.indexNamedChildren(on: sql)
+        // A child's trail reads events about its episodes by this index, not by a scan.
+        try await sql.create(index: "audit_events_episode").on("audit_events").column("episode_id").run()
         try await sql.raw("ALTER TABLE audit_events DROP COLUMN previous_hash").run()
         try await sql.raw("ALTER TABLE audit_events DROP COLUMN hash").run()
         try await database.schema("audit_chain").delete()
