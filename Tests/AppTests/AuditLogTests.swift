@@ -49,7 +49,10 @@ import VaporTesting
     /// As an operator with the schema's rights would, before rewriting history.
     func liftAppendOnly(_ world: TestWorld) async throws {
         let sql = world.app.db as! any SQLDatabase
-        for table in ["audit_events", "audit_seals", "audit_leaves"] { try await AppendOnly.lift(table, on: sql) }
+        for table in ["audit_events", "audit_children", "audit_seals", "audit_leaves"] {
+            try await AppendOnly.lift(table, on: sql)
+        }
+        try await SealAuditLog.liftAsWritten(on: sql)
     }
 
     var sql: (TestWorld) -> any SQLDatabase { { $0.app.db as! any SQLDatabase } }
@@ -164,9 +167,9 @@ import VaporTesting
             let db = world.app.db
             // Each pass waits its turn (SQLite) or finds the other sealing and leaves it
             // (PostgreSQL's advisory lock); whichever, no event is sealed twice.
-            async let first = try? AuditSealer.sealReady(on: db, keys: keys, batchLimit: 3)
-            async let second = try? AuditSealer.sealReady(on: db, keys: keys, batchLimit: 3)
-            _ = await (first, second)
+            async let first = AuditSealer.sealReady(on: db, keys: keys, batchLimit: 3)
+            async let second = AuditSealer.sealReady(on: db, keys: keys, batchLimit: 3)
+            _ = try await (first, second)
             try await seal(world)
             guard case .intact(let report) = try await verify(world) else {
                 Issue.record("two sealers broke the log")
@@ -325,28 +328,82 @@ import VaporTesting
         }
     }
 
-    /// An event put in behind the sealer's cursor (into the past, with an old number) is
-    /// never sealed, and verify names it.
+    /// No statement through the application's connection can put an event into the past:
+    /// whatever it says, the database numbers it (PostgreSQL) or refuses it (SQLite), and an
+    /// old time is refused. Put there by someone who lifted that, it is never sealed, and
+    /// verify names it; so does a leaf put in for it.
     @Test func anEventPutBehindTheSealIsDetected() async throws {
         try await withHistory { world in
             let sql = sql(world)
-            let intruder = UUID()
-            var columns = [
-                "id", "occurred_at", "actor_email", "actor_roles", "action", "outcome", "detail", "detail_digest", "sequence",
-            ]
-            var values: [any SQLExpression] = [
-                SQLBind(intruder), SQLBind(Date()), SQLBind("x@demo.test"), SQLBind(""), SQLBind("view-child"),
-                SQLBind("allowed"), SQLBind(""), SQLBind(AuditFormat.emptyDetailDigest), SQLBind(Int64(0)),
-            ]
-            if TestWorld.onPostgres {
-                // A transaction id from before the sealer's cursor.
-                columns.append("written_in")
-                values.append(SQLQueryString("'3'::xid8"))
+            func insert(sequence: Int64, at time: Date) async throws -> UUID {
+                let id = UUID()
+                var columns = [
+                    "id", "occurred_at", "actor_email", "actor_roles", "action", "outcome", "detail", "detail_digest",
+                    "sequence",
+                ]
+                var values: [any SQLExpression] = [
+                    SQLBind(id), SQLBind(time), SQLBind("x@demo.test"), SQLBind(""), SQLBind("view-child"),
+                    SQLBind("allowed"), SQLBind(""), SQLBind(AuditFormat.emptyDetailDigest), SQLBind(sequence),
+                ]
+                if TestWorld.onPostgres {
+                    // A transaction id from before the sealer's cursor.
+                    columns.append("written_in")
+                    values.append(SQLQueryString("'3'::xid8"))
+                }
+                try await sql.insert(into: "audit_events").columns(columns).values(values).run()
+                return id
             }
-            try await sql.insert(into: "audit_events").columns(columns).values(values).run()
+            await #expect(throws: (any Error).self) { _ = try await insert(sequence: 0, at: Date(timeIntervalSinceNow: -3_600)) }
+            if TestWorld.onPostgres {
+                let id = try await insert(sequence: 0, at: Date())
+                let stored = try #require(try await AuditEvent.find(id, on: world.app.db))
+                #expect(stored.sequence > 1, "numbered by the database, whatever the insert said")
+            } else {
+                await #expect(throws: (any Error).self) { _ = try await insert(sequence: 0, at: Date()) }
+            }
+            try await seal(world)
+            guard case .intact = try await verify(world) else {
+                Issue.record("a log that nothing was put behind did not verify")
+                return
+            }
+            try await liftAppendOnly(world)
+            let intruder = try await insert(sequence: 0, at: Date())
             #expect(
                 try await brokenReason(world)
                     == "event 0 is not sealed though the sealer has read past it: it was put in afterwards")
+            // A leaf put in for it, outside any batch, is found too.
+            try await sql.insert(into: "audit_leaves").columns("position", "event_id", "batch", "leaf")
+                .values(SQLBind(Int64(999_999)), SQLBind(intruder), SQLBind(Int64(999_999)), SQLBind("00")).run()
+            #expect(try await brokenReason(world)?.hasSuffix("a leaf was put in") == true)
+        }
+    }
+
+    /// Where the sealer had read to is part of each head: moving a batch's cursor back (to hide
+    /// what lies behind it) or forward is found.
+    @Test func changingASealsCursorIsDetected() async throws {
+        try await withHistory { world in
+            try await liftAppendOnly(world)
+            try await sql(world).update("audit_seals").set("through_sequence", to: SQLBind(Int64(1))).run()
+            #expect(try await brokenReason(world)?.hasSuffix("head was not made with this deployment's key") == true)
+        }
+    }
+
+    /// A batch put in without the keys is never built on: the sealer stops, loudly, rather
+    /// than chain every later batch onto a forgery.
+    @Test func aSealNotMadeWithTheKeysStopsTheSealer() async throws {
+        try await withHistory { world in
+            let last = try #require(try await AuditSeal.query(on: world.app.db).sort(\.$id, .descending).first())
+            let forged = AuditSeal()
+            (forged.id, forged.firstPosition, forged.size) = (last.id! + 1, last.firstPosition + last.size, 0)
+            (forged.root, forged.head, forged.signature) = (AuditFormat.root([]), AuditFormat.genesis, "forged")
+            (forged.throughTransaction, forged.throughSequence) = (last.throughTransaction, last.throughSequence)
+            forged.sealedAt = Date()
+            try await forged.create(on: world.app.db)
+            _ = try await world.registerChild(as: try await world.token("amy@demo.test"))
+            await #expect(throws: AuditSealer.StoppedSealing.self) {
+                try await AuditSealer.sealReady(on: world.app.db, keys: try world.app.requireAuditKeys())
+            }
+            #expect(try await brokenReason(world)?.contains("head was not made with this deployment's key") == true)
         }
     }
 

@@ -40,6 +40,27 @@ import VaporTesting
                     Issue.record("the serving role's log did not verify")
                     return
                 }
+                // Nor put an event into the past: the database numbers it, and refuses an old time.
+                let intruder = UUID()
+                try await sql(served).raw(
+                    """
+                    INSERT INTO audit_events (id, occurred_at, actor_email, actor_roles, action, outcome, detail, detail_digest, sequence, written_in)
+                    VALUES (\(bind: intruder), now(), 'x@demo.test', '', 'view-child', 'allowed', '', '', 1, '3'::xid8)
+                    """
+                ).run()
+                let numbered = try #require(try await AuditEvent.find(intruder, on: served.db))
+                #expect(numbered.sequence > 1)
+                do {
+                    try await sql(served).raw(
+                        """
+                        INSERT INTO audit_events (id, occurred_at, actor_email, actor_roles, action, outcome, detail, detail_digest)
+                        VALUES (\(bind: UUID()), now() - interval '1 day', 'x@demo.test', '', 'view-child', 'allowed', '', '')
+                        """
+                    ).run()
+                    Issue.record("an event timed a day ago was written")
+                } catch let error as PSQLError {
+                    #expect(error.serverInfo?[.message] == "an audit event is timed as it is written")
+                }
                 // And cannot rewrite history, however it asks.
                 let sql = served.db as! any SQLDatabase
                 for statement: SQLQueryString in [
@@ -81,4 +102,6 @@ import VaporTesting
             #expect(settings.problems.contains { $0.hasPrefix("ECAF_SERVING_ROLE") }, "\(bad)")
         }
     }
+
+    func sql(_ app: Application) -> any SQLDatabase { app.db as! any SQLDatabase }
 }

@@ -8,12 +8,13 @@ import Vapor
 /// modest CAF history for the measures.
 struct Startup: LifecycleHandler {
     func willBootAsync(_ app: Application) async throws {
-        try await ServingRole.migrate(app)
+        // Before anything is migrated: a role that could rewrite the audit log does not serve.
         if app.servingRole.refusesSchemaOwner,
             let problem = try await ServingRole.ownershipProblem(on: app.db as! any SQLDatabase)
         {
             throw ServingRole.Refusal(description: problem)
         }
+        try await ServingRole.migrate(app)
         try await MilestoneTriggers.createMissing(on: app.db as! any SQLDatabase)
         try await DatabaseKind.check(app)
         try await SecretSealing.sealAll(app)

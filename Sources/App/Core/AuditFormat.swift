@@ -60,10 +60,13 @@ enum AuditFormat {
     }
 
     /// A batch's head: HMAC-SHA-256, under a key the database never holds, of the batch's place
-    /// in the log, its root and the head before it. Without the key no one can make a head
-    /// for a rewritten batch, or for any after it.
-    static func head(batch: Int64, first: Int64, size: Int64, root: String, previous: String, key: AuditKeys) -> String {
-        let text = "ecaf-audit-head-v1|\(batch)|\(first)|\(size)|\(root)|\(previous)"
+    /// in the log, where the sealer had read to, its root and the head before it. Without the
+    /// key no one can make a head for a rewritten batch, or for any after it.
+    static func head(of seal: AuditSeal, previous: String, key: AuditKeys) -> String {
+        let text = [
+            "ecaf-audit-head-v1", String(seal.id ?? 0), String(seal.firstPosition), String(seal.size),
+            String(seal.throughTransaction), String(seal.throughSequence), seal.root, previous,
+        ].joined(separator: "|")
         return hex(HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key.headKey))
     }
 

@@ -46,6 +46,7 @@ package enum AuditSealer {
                 guard try taken?.decode(column: "taken", as: Bool.self) == true else { return 0 }
             }
             let last = try await AuditSeal.query(on: db).sort(\.$id, .descending).first()
+            if let last { try await checkBeforeChaining(onto: last, keys: keys, on: sql) }
             let cursor = Cursor(writtenIn: last?.throughTransaction ?? 0, sequence: last?.throughSequence ?? 0)
             let events = try await ready(after: cursor, limit: limit, on: sql)
             guard let through = events.last else { return 0 }
@@ -55,10 +56,8 @@ package enum AuditSealer {
             seal.firstPosition = (last?.firstPosition ?? 0) + (last?.size ?? 0)
             seal.size = Int64(events.count)
             seal.root = AuditFormat.root(leaves)
-            seal.head = AuditFormat.head(
-                batch: seal.id!, first: seal.firstPosition, size: seal.size, root: seal.root,
-                previous: last?.head ?? AuditFormat.genesis, key: keys)
             (seal.throughTransaction, seal.throughSequence) = (through.writtenIn, through.event.sequence)
+            seal.head = AuditFormat.head(of: seal, previous: last?.head ?? AuditFormat.genesis, key: keys)
             seal.sealedAt = Date(timeIntervalSince1970: Double(AuditFormat.milliseconds(Date())) / 1000)
             seal.signature = try keys.sign(seal.checkpointText)
             try await seal.create(on: db)
@@ -75,13 +74,39 @@ package enum AuditSealer {
         }
     }
 
+    /// The sealer chains only onto a batch it can prove its own (a row put in by anyone else
+    /// would otherwise be built on, and every batch after it fail), and reads only where
+    /// transaction ids have not gone back (a logical restore into another PostgreSQL cluster
+    /// starts them lower: the cursor would leave every new event behind it). Either stops
+    /// sealing, loudly, until someone looks (docs/audit.md).
+    static func checkBeforeChaining(onto last: AuditSeal, keys: AuditKeys, on sql: any SQLDatabase) async throws {
+        guard keys.isSigned(last.checkpointText, by: last.signature) else {
+            throw StoppedSealing(
+                reason: "batch \(last.id ?? 0) is not signed with this deployment's key: run `ecaf audit verify`")
+        }
+        guard sql.dialect.name == "postgresql" else { return }
+        let next = try await sql.raw("SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS next").first()?
+            .decode(column: "next", as: Int64.self)
+        if let next, next <= last.throughTransaction {
+            throw StoppedSealing(
+                reason:
+                    "transaction ids are behind the sealer's cursor (\(next) ≤ \(last.throughTransaction)): was the database restored from a logical dump? See docs/audit.md"
+            )
+        }
+    }
+
+    struct StoppedSealing: Error, CustomStringConvertible {
+        let reason: String
+        var description: String { "The audit sealer has stopped: \(reason)" }
+    }
+
     /// Where the sealer has read to: events at or before it are sealed or were never committed.
-    struct Cursor {
+    struct Cursor: Sendable {
         let writtenIn: Int64
         let sequence: Int64
     }
 
-    struct Read {
+    struct Read: Sendable {
         let event: AuditEvent
         let writtenIn: Int64
     }
@@ -173,6 +198,8 @@ struct AuditSealerService: LifecycleHandler {
                         app.logger.warning(
                             "The audit sealer is behind: \(pending.count) events wait, the oldest since \(oldest)")
                     }
+                } catch let stopped as AuditSealer.StoppedSealing {
+                    app.logger.error("\(stopped.description)")
                 } catch {
                     app.logger.warning("The audit sealer could not seal: \(String(describing: error))")
                 }

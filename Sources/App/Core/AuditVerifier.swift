@@ -31,7 +31,9 @@ enum AuditVerifier {
 
         /// Parses the printed form; nil when it is not one.
         init?(printed: String) {
-            let lines = printed.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+            // Lines as kept anywhere: a mail client's CRLF or a trailing space changes nothing.
+            let lines = printed.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty }
             guard lines.count == 6, lines[0] == "eCAF audit checkpoint v1", lines[5].hasPrefix("signature ") else {
                 return nil
             }
@@ -65,7 +67,11 @@ enum AuditVerifier {
             for seal in seals {
                 let batch = (last?.id ?? 0) + 1
                 guard seal.id == batch else { return .broken("batch \(batch) is missing") }
-                if let problem = try await problem(in: seal, at: position, after: previous, keys: keys, on: db, &report) {
+                let cursor = AuditSealer.Cursor(
+                    writtenIn: last?.throughTransaction ?? 0, sequence: last?.throughSequence ?? 0)
+                if let problem = try await problem(
+                    in: seal, at: position, after: previous, cursor: cursor, keys: keys, on: db, &report)
+                {
                     return .broken(problem)
                 }
                 if let checkpoint, checkpoint.batch == batch {
@@ -84,6 +90,11 @@ enum AuditVerifier {
                 "the log ends at batch \(last?.id ?? 0) but the checkpoint recorded batch \(checkpoint.batch): sealed events were removed"
             )
         }
+        let leaves = try await (db as! any SQLDatabase).select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+            .from("audit_leaves").first()?.decode(column: "n", as: Int.self)
+        if leaves != report.sealed {
+            return .broken("the log holds \(leaves ?? 0) leaves but its batches seal \(report.sealed): a leaf was put in")
+        }
         if let behind = try await unsealedBehind(last, on: db) {
             return .broken("event \(behind) is not sealed though the sealer has read past it: it was put in afterwards")
         }
@@ -95,13 +106,12 @@ enum AuditVerifier {
     /// What is wrong with one batch, if anything: its head, its signature, its leaves, or an
     /// event it sealed.
     private static func problem(
-        in seal: AuditSeal, at position: Int64, after previous: String, keys: AuditKeys, on db: any Database,
-        _ report: inout Report
+        in seal: AuditSeal, at position: Int64, after previous: String, cursor: AuditSealer.Cursor, keys: AuditKeys,
+        on db: any Database, _ report: inout Report
     ) async throws -> String? {
         let batch = seal.id!
         guard seal.firstPosition == position else { return "batch \(batch) does not start where batch \(batch - 1) ended" }
-        let head = AuditFormat.head(
-            batch: batch, first: seal.firstPosition, size: seal.size, root: seal.root, previous: previous, key: keys)
+        let head = AuditFormat.head(of: seal, previous: previous, key: keys)
         guard head == seal.head else { return "batch \(batch)'s head was not made with this deployment's key" }
         guard keys.isSigned(seal.checkpointText, by: seal.signature) else {
             return "batch \(batch)'s signature is not this deployment's"
@@ -111,6 +121,12 @@ enum AuditVerifier {
             .columns(AuditSealer.eventColumns.map { SQLColumn($0, table: "e") })
             .column(SQLColumn("position", table: "l")).column(SQLColumn("leaf", table: "l"))
             .column(SQLColumn("event_id", table: "l"))
+            .column(
+                SQLAlias(
+                    sql.dialect.name == "postgresql"
+                        ? SQLQueryString("e.written_in::text::bigint") : SQLQueryString("0"),
+                    as: SQLIdentifier("written_in"))
+            )
             .from(SQLAlias(SQLIdentifier("audit_leaves"), as: SQLIdentifier("l")))
             .join(
                 SQLAlias(SQLIdentifier(AuditEvent.schema), as: SQLIdentifier("e")), method: SQLJoinMethod.left,
@@ -125,7 +141,9 @@ enum AuditVerifier {
             leaves.append(try row.decode(column: "leaf", as: String.self))
         }
         guard leaves.count == Int(seal.size) else { return "batch \(batch) has lost a leaf" }
+        guard rows.count == leaves.count else { return "batch \(batch) holds a leaf the sealer did not put there" }
         guard AuditFormat.root(leaves) == seal.root else { return "batch \(batch)'s leaves were changed" }
+        var read: [AuditSealer.Read] = []
         for (index, row) in rows.enumerated() {
             let at = seal.firstPosition + Int64(index)
             guard try row.decode(column: "id", as: UUID?.self) != nil else {
@@ -140,7 +158,14 @@ enum AuditVerifier {
             guard AuditFormat.leafHash(event) == leaves[index] else {
                 return "event \(event.sequence) (position \(at)) was changed after it was sealed"
             }
+            read.append(AuditSealer.Read(event: event, writtenIn: try row.decode(column: "written_in", as: Int64.self)))
         }
+        // The batch ends where its cursor says, and follows the one before in the sealer's order.
+        let order = { (read: AuditSealer.Read) in (read.writtenIn, read.event.sequence) }
+        guard let last = read.last, order(last) == (seal.throughTransaction, seal.throughSequence),
+            zip(read, read.dropFirst()).allSatisfy({ order($0) < order($1) }),
+            order(read[0]) > (cursor.writtenIn, cursor.sequence)
+        else { return "batch \(batch) is not in the order the sealer reads, or its cursor was changed" }
         return nil
     }
 

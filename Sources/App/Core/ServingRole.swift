@@ -48,25 +48,34 @@ enum ServingRole {
         }
     }
 
-    /// Why this connection must not serve, if it must not: it owns the audit log (and so could
-    /// lift its triggers) or is a superuser.
+    /// Why this connection must not serve, if it must not: it owns (or is a member of the
+    /// role that owns) the audit log's tables or the schema, so it could lift their triggers
+    /// or drop and recreate them; it is a superuser or may create roles (and so make itself
+    /// one of those); or it may create objects in the schema, for the owner to run later.
     static func ownershipProblem(on sql: any SQLDatabase) async throws -> String? {
         guard sql.dialect.name == "postgresql" else { return nil }
         let row = try await sql.raw(
             """
-            SELECT current_user AS role, r.rolsuper AS superuser,
-                   pg_get_userbyid(c.relowner) = current_user AS owner
-            FROM pg_roles r, pg_class c
-            WHERE r.rolname = current_user AND c.relname = 'audit_events' AND c.relkind = 'r'
+            SELECT current_user AS role, r.rolsuper OR r.rolcreaterole AS powerful,
+                EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                    WHERE n.nspname = 'public' AND c.relkind = 'r'
+                    AND c.relname IN ('audit_events', 'audit_children', 'audit_seals', 'audit_leaves')
+                    AND pg_has_role(current_user, c.relowner, 'USAGE')) AS owns_log,
+                EXISTS (SELECT 1 FROM pg_namespace n WHERE n.nspname = 'public'
+                    AND pg_has_role(current_user, n.nspowner, 'USAGE')) AS owns_schema,
+                has_schema_privilege('public', 'CREATE') AS creates
+            FROM pg_roles r WHERE r.rolname = current_user
             """
         ).first()
         guard let row else { return nil }
         let role = try row.decode(column: "role", as: String.self)
-        guard try row.decode(column: "superuser", as: Bool.self) || row.decode(column: "owner", as: Bool.self) else {
-            return nil
-        }
+        let reasons = [
+            ("is a superuser or may create roles", "powerful"), ("owns the audit log", "owns_log"),
+            ("owns the schema", "owns_schema"), ("may create in the schema", "creates"),
+        ].compactMap { reason, column in (try? row.decode(column: column, as: Bool.self)) == true ? reason : nil }
+        guard !reasons.isEmpty else { return nil }
         return
-            "eCAF will not serve as \(role), which owns the audit log or is a superuser and so could rewrite it: connect as a serving role that `ecaf migrate` granted (ECAF_SERVING_ROLE; see the README)"
+            "eCAF will not serve as \(role), which \(reasons.joined(separator: " and ")) and so could rewrite the audit log: connect as a serving role that `ecaf migrate` granted (ECAF_SERVING_ROLE; see the README)"
     }
 
     struct Refusal: Error, CustomStringConvertible {

@@ -59,12 +59,12 @@ enum AppendOnly {
 
     static func lift(_ table: String, on sql: any SQLDatabase) async throws {
         if sql.dialect.name == "postgresql" {
-            try await sql.raw("DROP TRIGGER \(ident: table + "_never_truncated") ON \(ident: table)").run()
-            try await sql.raw("DROP TRIGGER \(ident: table + "_append_only") ON \(ident: table)").run()
-            try await sql.raw("DROP FUNCTION \(ident: table + "_append_only")()").run()
+            try await sql.raw("DROP TRIGGER IF EXISTS \(ident: table + "_never_truncated") ON \(ident: table)").run()
+            try await sql.raw("DROP TRIGGER IF EXISTS \(ident: table + "_append_only") ON \(ident: table)").run()
+            try await sql.raw("DROP FUNCTION IF EXISTS \(ident: table + "_append_only")()").run()
         } else {
-            try await sql.raw("DROP TRIGGER \(ident: table + "_no_update")").run()
-            try await sql.raw("DROP TRIGGER \(ident: table + "_no_delete")").run()
+            try await sql.raw("DROP TRIGGER IF EXISTS \(ident: table + "_no_update")").run()
+            try await sql.raw("DROP TRIGGER IF EXISTS \(ident: table + "_no_delete")").run()
         }
     }
 }

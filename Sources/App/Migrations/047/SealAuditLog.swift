@@ -43,7 +43,6 @@ struct SealAuditLog: AsyncMigration {
             try await sql.raw("CREATE SEQUENCE audit_event_sequence OWNED BY audit_events.sequence").run()
             try await sql.raw("SELECT setval('audit_event_sequence', COALESCE(MAX(sequence), 0) + 1, false) FROM audit_events")
                 .run()
-            try await sql.raw("ALTER TABLE audit_events ALTER COLUMN sequence SET DEFAULT nextval('audit_event_sequence')").run()
             try await sql.raw("ALTER TABLE audit_events ADD COLUMN written_in xid8 NOT NULL DEFAULT pg_current_xact_id()").run()
             try await sql.create(index: "audit_events_written").on("audit_events").column("written_in").column("sequence")
                 .run()
@@ -67,7 +66,10 @@ struct SealAuditLog: AsyncMigration {
             .unique(on: "event_id")
             .create()
         try await sql.create(index: "audit_leaves_batch").on("audit_leaves").column("batch").run()
-        for table in ["audit_events", AuditSeal.schema, "audit_leaves"] { try await AppendOnly.protect(table, on: sql) }
+        try await Self.numberAsWritten(on: sql)
+        for table in ["audit_events", "audit_children", AuditSeal.schema, "audit_leaves"] {
+            try await AppendOnly.protect(table, on: sql)
+        }
     }
 
     /// Each event's named children go into `audit_children` as it is written: one statement
@@ -102,6 +104,53 @@ struct SealAuditLog: AsyncMigration {
                 END
                 """
             ).run()
+        }
+    }
+
+    /// Whatever an INSERT says, an event takes the database's next number (and, on
+    /// PostgreSQL, the id of the transaction writing it) and must be timed within five minutes
+    /// of the database's clock: no statement through the application's connection can put an
+    /// event into the past, behind the sealer's cursor or among older events.
+    static func numberAsWritten(on sql: any SQLDatabase) async throws {
+        if sql.dialect.name == "postgresql" {
+            try await sql.raw(
+                """
+                CREATE FUNCTION audit_events_as_written() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    NEW.sequence := nextval('audit_event_sequence');
+                    NEW.written_in := pg_current_xact_id();
+                    IF abs(extract(epoch FROM NEW.occurred_at - clock_timestamp())) > 300 THEN
+                        RAISE EXCEPTION 'an audit event is timed as it is written';
+                    END IF;
+                    RETURN NEW;
+                END $$
+                """
+            ).run()
+            try await sql.raw(
+                """
+                CREATE TRIGGER audit_events_as_written BEFORE INSERT ON audit_events
+                FOR EACH ROW EXECUTE FUNCTION audit_events_as_written()
+                """
+            ).run()
+        } else {
+            try await sql.raw(
+                """
+                CREATE TRIGGER audit_events_as_written BEFORE INSERT ON audit_events
+                WHEN NEW.sequence IS NOT (SELECT COALESCE(MAX(sequence), 0) + 1 FROM audit_events)
+                    OR abs(NEW.occurred_at - (julianday('now') - 2440587.5) * 86400.0) > 300
+                BEGIN SELECT RAISE(ABORT, 'an audit event is numbered and timed as it is written'); END
+                """
+            ).run()
+        }
+    }
+
+    /// What an operator with the schema's rights does before putting an event where it does
+    /// not belong (the tamper tests do so).
+    static func liftAsWritten(on sql: any SQLDatabase) async throws {
+        if sql.dialect.name == "postgresql" {
+            try await sql.raw("DROP TRIGGER IF EXISTS audit_events_as_written ON audit_events").run()
+        } else {
+            try await sql.raw("DROP TRIGGER IF EXISTS audit_events_as_written").run()
         }
     }
 
