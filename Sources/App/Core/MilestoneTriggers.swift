@@ -1,5 +1,6 @@
 import CAFCore
 import Fluent
+import Foundation
 import SQLKit
 
 /// Keeps each episode's milestones (`CAFCore.Milestone`) by the database's own triggers on

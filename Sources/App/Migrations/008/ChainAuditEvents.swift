@@ -1,4 +1,5 @@
 import Fluent
+import Foundation
 import SQLKit
 
 /// Numbered the audit log's events and began a hash chain over them, whose one head row every
