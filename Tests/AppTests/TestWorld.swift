@@ -34,7 +34,11 @@ struct TestWorld {
             if let admin = env["ECAF_TEST_POSTGRES_URL"], var url = URLComponents(string: admin) {
                 let name = "ecaf_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
                 url.path = "/" + name
-                try await configure(app, Settings(store: .postgres(url.string!), twoFactorRequired: twoFactorRequired))
+                // Hundreds of tests run at once, each with its own pools, on one cluster: two
+                // connections a core each keeps them within its max_connections.
+                var settings = Settings(store: .postgres(url.string!), twoFactorRequired: twoFactorRequired)
+                settings.databaseConnectionsPerCore = 2
+                try await configure(app, settings)
                 app.databases.use(try .postgres(url: admin), as: .init(string: "admin"), isDefault: false)
                 let template = env["ECAF_TEST_POSTGRES_TEMPLATE"] ?? "ecaf_template"
                 try await (app.db(.init(string: "admin")) as! any SQLDatabase)

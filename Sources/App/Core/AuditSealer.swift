@@ -87,10 +87,21 @@ package enum AuditSealer {
         guard sql.dialect.name == "postgresql" else { return }
         let next = try await sql.raw("SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS next").first()?
             .decode(column: "next", as: Int64.self)
-        if let next, next <= last.throughTransaction {
+        // Once ids have gone back, events written since sit behind the cursor (an earlier id,
+        // a later number) even after the ids pass it again: no sealed log has such an event.
+        let behind = try await sql.raw(
+            """
+            SELECT 1 AS behind FROM audit_events e
+            WHERE e.sequence > \(bind: last.throughSequence)
+                AND e.written_in < \(bind: String(last.throughTransaction))::xid8
+                AND NOT EXISTS (SELECT 1 FROM audit_leaves l WHERE l.event_id = e.id)
+            LIMIT 1
+            """
+        ).first()
+        if let next, next <= last.throughTransaction || behind != nil {
             throw StoppedSealing(
                 reason:
-                    "transaction ids are behind the sealer's cursor (\(next) ≤ \(last.throughTransaction)): was the database restored from a logical dump? See docs/audit.md"
+                    "transaction ids went back behind the sealer's cursor (\(last.throughTransaction)): was the database restored from a logical dump? See docs/audit.md"
             )
         }
     }

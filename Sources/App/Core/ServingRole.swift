@@ -49,9 +49,10 @@ enum ServingRole {
     }
 
     /// Why this connection must not serve, if it must not: it owns (or is a member of the
-    /// role that owns) the audit log's tables or the schema, so it could lift their triggers
-    /// or drop and recreate them; it is a superuser or may create roles (and so make itself
-    /// one of those); or it may create objects in the schema, for the owner to run later.
+    /// role that owns, even without inheriting its rights) the audit log's tables or the
+    /// schema, so it could lift their triggers or drop and recreate them; it is a superuser or
+    /// may create roles (and so make itself one of those); or it may create objects in the
+    /// schema or schemas in the database, for the owner to run later.
     static func ownershipProblem(on sql: any SQLDatabase) async throws -> String? {
         guard sql.dialect.name == "postgresql" else { return nil }
         let row = try await sql.raw(
@@ -60,10 +61,11 @@ enum ServingRole {
                 EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                     WHERE n.nspname = 'public' AND c.relkind = 'r'
                     AND c.relname IN ('audit_events', 'audit_children', 'audit_seals', 'audit_leaves')
-                    AND pg_has_role(current_user, c.relowner, 'USAGE')) AS owns_log,
+                    AND pg_has_role(current_user, c.relowner, 'MEMBER')) AS owns_log,
                 EXISTS (SELECT 1 FROM pg_namespace n WHERE n.nspname = 'public'
-                    AND pg_has_role(current_user, n.nspowner, 'USAGE')) AS owns_schema,
-                has_schema_privilege('public', 'CREATE') AS creates
+                    AND pg_has_role(current_user, n.nspowner, 'MEMBER')) AS owns_schema,
+                has_schema_privilege('public', 'CREATE')
+                    OR has_database_privilege(current_database(), 'CREATE') AS creates
             FROM pg_roles r WHERE r.rolname = current_user
             """
         ).first()
@@ -71,7 +73,7 @@ enum ServingRole {
         let role = try row.decode(column: "role", as: String.self)
         let reasons = [
             ("is a superuser or may create roles", "powerful"), ("owns the audit log", "owns_log"),
-            ("owns the schema", "owns_schema"), ("may create in the schema", "creates"),
+            ("owns the schema", "owns_schema"), ("may create in the schema or the database", "creates"),
         ].compactMap { reason, column in (try? row.decode(column: column, as: Bool.self)) == true ? reason : nil }
         guard !reasons.isEmpty else { return nil }
         return

@@ -107,10 +107,13 @@ struct SealAuditLog: AsyncMigration {
         }
     }
 
-    /// Whatever an INSERT says, an event takes the database's next number (and, on
-    /// PostgreSQL, the id of the transaction writing it) and must be timed within five minutes
-    /// of the database's clock: no statement through the application's connection can put an
-    /// event into the past, behind the sealer's cursor or among older events.
+    /// Whatever an INSERT says, an event takes the database's next number and time: on
+    /// PostgreSQL its sequence, the writing transaction's id and its clock, to the millisecond
+    /// (so an application server whose clock drifts cannot stop the audit either); on SQLite,
+    /// which runs beside the application on one clock, an insert that says otherwise, or a time
+    /// more than five minutes out, is refused. No statement through the application's
+    /// connection can put an event into the past, behind the sealer's cursor or among older
+    /// events.
     static func numberAsWritten(on sql: any SQLDatabase) async throws {
         if sql.dialect.name == "postgresql" {
             try await sql.raw(
@@ -119,9 +122,7 @@ struct SealAuditLog: AsyncMigration {
                 BEGIN
                     NEW.sequence := nextval('audit_event_sequence');
                     NEW.written_in := pg_current_xact_id();
-                    IF abs(extract(epoch FROM NEW.occurred_at - clock_timestamp())) > 300 THEN
-                        RAISE EXCEPTION 'an audit event is timed as it is written';
-                    END IF;
+                    NEW.occurred_at := date_trunc('milliseconds', clock_timestamp());
                     RETURN NEW;
                 END $$
                 """
