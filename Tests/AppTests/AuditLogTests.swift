@@ -381,6 +381,26 @@ import VaporTesting
         }
     }
 
+    /// A child's trail finds a search by the index of the children it named; that index must
+    /// match what was sealed, or a link taken out would hide the search from a trail.
+    @Test func aTrailIndexChangedBehindTheSealIsDetected() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let amy = try await world.token("amy@demo.test")
+            let child = try await world.registerChild(as: amy)
+            let found = try await world.send(
+                .POST, APIURL.childSearch.path, token: amy, json: ["q": "lily evans", "dob": "2016-05-01"])
+            #expect(found.status == .ok)
+            try await seal(world)
+            guard case .intact = try await verify(world) else {
+                Issue.record("an untouched log did not verify")
+                return
+            }
+            try await liftAppendOnly(world)
+            try await sql(world).delete(from: "audit_children").where("child_id", .equal, SQLBind(child)).run()
+            #expect(try await brokenReason(world)?.hasSuffix("are not those a child's trail finds it by") == true)
+        }
+    }
+
     /// Where the sealer had read to is part of each head: moving a batch's cursor back (to hide
     /// what lies behind it) or forward is found.
     @Test func changingASealsCursorIsDetected() async throws {

@@ -43,6 +43,8 @@ struct TestWorld {
                 let template = env["ECAF_TEST_POSTGRES_TEMPLATE"] ?? "ecaf_template"
                 try await (app.db(.init(string: "admin")) as! any SQLDatabase)
                     .raw("CREATE DATABASE \(ident: name) TEMPLATE \(ident: template)").run()
+                // Its connection closed at once, not held for the whole test.
+                app.databases.reinitialize(.init(string: "admin"))
             } else {
                 try await configure(app, Settings(store: .sqliteFile(file.path), twoFactorRequired: twoFactorRequired))
             }

@@ -34,7 +34,7 @@ pg_cluster_start() {
     as_postgres "$pg_bin/initdb" -D "$dir/data" -U postgres -A trust --no-sync >"$dir/initdb.log" 2>&1 ||
         { cat "$dir/initdb.log"; return 1; }
     as_postgres "$pg_bin/pg_ctl" -D "$dir/data" -l "$dir/sock/pg.log" -w \
-        -o "-p $pg_port -k $dir/sock -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=1000 $*" start >/dev/null ||
+        -o "-p $pg_port -k $dir/sock -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=2000 $*" start >/dev/null ||
         { cat "$dir/sock/pg.log"; return 1; }
     admin_url="postgres://postgres@127.0.0.1:$pg_port/postgres"
 }

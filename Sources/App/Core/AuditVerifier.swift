@@ -171,6 +171,35 @@ enum AuditVerifier {
             zip(read, read.dropFirst()).allSatisfy({ order($0) < order($1) }),
             order(read[0]) > (cursor.writtenIn, cursor.sequence)
         else { return "batch \(batch) is not in the order the sealer reads, or its cursor was changed" }
+        return try await indexProblem(batch: batch, read.map(\.event), on: sql)
+    }
+
+    /// The index a child's trail reads (`audit_children`) must hold exactly the children each
+    /// sealed event names: a link taken out would hide a search from a child's trail, one put
+    /// in would add it to another's.
+    private static func indexProblem(batch: Int64, _ events: [AuditEvent], on sql: any SQLDatabase) async throws
+        -> String?
+    {
+        let links = try await sql.select().column(SQLColumn("child_id", table: "c")).column(SQLColumn("event_id", table: "c"))
+            .from(SQLAlias(SQLIdentifier("audit_children"), as: SQLIdentifier("c")))
+            .join(
+                SQLAlias(SQLIdentifier("audit_leaves"), as: SQLIdentifier("l")), method: SQLJoinMethod.inner,
+                on: SQLColumn("event_id", table: "l"), .equal, SQLColumn("event_id", table: "c")
+            )
+            .where(SQLColumn("batch", table: "l"), .equal, SQLBind(batch)).all()
+        var indexed: [UUID: Set<UUID>] = [:]
+        for link in links {
+            indexed[try link.decode(column: "event_id", as: UUID.self), default: []]
+                .insert(try link.decode(column: "child_id", as: UUID.self))
+        }
+        for event in events {
+            let named = try JSONDecoder().decode([String].self, from: Data(event.namedChildren.utf8)).compactMap {
+                UUID(uuidString: $0)
+            }
+            guard Set(named) == indexed[event.id!] ?? [] else {
+                return "the children event \(event.sequence) names are not those a child's trail finds it by"
+            }
+        }
         return nil
     }
 
