@@ -47,7 +47,7 @@ package enum AuditSealer {
             }
             let last = try await AuditSeal.query(on: db).sort(\.$id, .descending).first()
             if let last { try await checkBeforeChaining(onto: last, keys: keys, on: sql) }
-            let cursor = Cursor(writtenIn: last?.throughTransaction ?? 0, sequence: last?.throughSequence ?? 0)
+            let cursor = last?.cursor ?? .start
             let events = try await ready(after: cursor, limit: limit, on: sql)
             guard let through = events.last else { return 0 }
             let leaves = events.map { AuditFormat.leafHash($0.event) }
@@ -115,6 +115,20 @@ package enum AuditSealer {
     struct Cursor: Sendable {
         let writtenIn: Int64
         let sequence: Int64
+
+        static let start = Cursor(writtenIn: 0, sequence: 0)
+
+        /// The condition for events after this cursor in the sealer's order (or, `after:
+        /// false`, at or before it): by transaction id, then number, on PostgreSQL; by number
+        /// on SQLite.
+        func events(after: Bool, on sql: any SQLDatabase) -> any SQLExpression {
+            guard sql.dialect.name == "postgresql" else {
+                return SQLBinaryExpression(SQLColumn("sequence"), after ? .greaterThan : .lessThanOrEqual, SQLBind(sequence))
+            }
+            return after
+                ? SQLQueryString("(written_in, sequence) > (\(bind: String(writtenIn))::xid8, \(bind: sequence))")
+                : SQLQueryString("(written_in, sequence) <= (\(bind: String(writtenIn))::xid8, \(bind: sequence))")
+        }
     }
 
     struct Read: Sendable {
@@ -133,18 +147,14 @@ package enum AuditSealer {
     /// in the same statement), so one committed later can never fall behind the cursor. On
     /// SQLite writers take turns, so every committed event is ready, in sequence order.
     static func ready(after cursor: Cursor, limit: Int, on sql: any SQLDatabase) async throws -> [Read] {
-        let select = sql.select().columns(eventColumns.map { SQLColumn($0) }).from(AuditEvent.schema).limit(limit)
+        let select = sql.select().columns(eventColumns.map { SQLColumn($0) }).from(AuditEvent.schema)
+            .where(cursor.events(after: true, on: sql)).limit(limit)
         if sql.dialect.name == "postgresql" {
             select.column(SQLAlias(SQLQueryString("written_in::text::bigint"), as: SQLIdentifier("transaction_id")))
                 .where(SQLQueryString("written_in < pg_snapshot_xmin(pg_current_snapshot())"))
-                .where(
-                    SQLQueryString(
-                        "(written_in, sequence) > (\(bind: String(cursor.writtenIn))::xid8, \(bind: cursor.sequence))")
-                )
                 .orderBy("written_in").orderBy("sequence")
         } else {
-            select.column(SQLAlias(SQLLiteral.numeric("0"), as: SQLIdentifier("transaction_id")))
-                .where("sequence", .greaterThan, SQLBind(cursor.sequence)).orderBy("sequence")
+            select.column(SQLAlias(SQLLiteral.numeric("0"), as: SQLIdentifier("transaction_id"))).orderBy("sequence")
         }
         return try await select.all().map { row in
             Read(event: try event(from: row), writtenIn: try row.decode(column: "transaction_id", as: Int64.self))
@@ -176,14 +186,7 @@ package enum AuditSealer {
         let last = try await AuditSeal.query(on: db).sort(\.$id, .descending).first()
         let select = sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "waiting")
             .column(SQLFunction("MIN", args: SQLColumn("occurred_at")), as: "oldest").from(AuditEvent.schema)
-        if sql.dialect.name == "postgresql" {
-            select.where(
-                SQLQueryString(
-                    "(written_in, sequence) > (\(bind: String(last?.throughTransaction ?? 0))::xid8, \(bind: last?.throughSequence ?? 0))"
-                ))
-        } else {
-            select.where("sequence", .greaterThan, SQLBind(last?.throughSequence ?? 0))
-        }
+            .where((last?.cursor ?? .start).events(after: true, on: sql))
         guard let row = try await select.first() else { return (0, nil) }
         return (try row.decode(column: "waiting", as: Int.self), try row.decode(column: "oldest", as: Date?.self))
     }

@@ -67,8 +67,7 @@ enum AuditVerifier {
             for seal in seals {
                 let batch = (last?.id ?? 0) + 1
                 guard seal.id == batch else { return .broken("batch \(batch) is missing") }
-                let cursor = AuditSealer.Cursor(
-                    writtenIn: last?.throughTransaction ?? 0, sequence: last?.throughSequence ?? 0)
+                let cursor = last?.cursor ?? .start
                 if let problem = try await problem(
                     in: seal, at: position, after: previous, cursor: cursor, keys: keys, on: db, &report)
                 {
@@ -209,16 +208,8 @@ enum AuditVerifier {
         guard let last else { return nil }
         let sql = db as! any SQLDatabase
         let select = sql.select().column("sequence").from(AuditEvent.schema)
-            .where(
-                SQLQueryString("NOT EXISTS (SELECT 1 FROM audit_leaves l WHERE l.event_id = audit_events.id)")
-            ).orderBy("sequence").limit(1)
-        if sql.dialect.name == "postgresql" {
-            select.where(
-                SQLQueryString(
-                    "(written_in, sequence) <= (\(bind: String(last.throughTransaction))::xid8, \(bind: last.throughSequence))"))
-        } else {
-            select.where("sequence", .lessThanOrEqual, SQLBind(last.throughSequence))
-        }
+            .where(SQLQueryString("NOT EXISTS (SELECT 1 FROM audit_leaves l WHERE l.event_id = audit_events.id)"))
+            .where(last.cursor.events(after: false, on: sql)).orderBy("sequence").limit(1)
         return try await select.first().map { try $0.decode(column: "sequence", as: Int64.self) }
     }
 }

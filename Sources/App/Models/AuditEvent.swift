@@ -52,6 +52,9 @@ final class AuditSeal: Model, @unchecked Sendable {
 
     init() {}
 
+    /// Where the sealer had read to when it made this batch.
+    var cursor: AuditSealer.Cursor { AuditSealer.Cursor(writtenIn: throughTransaction, sequence: throughSequence) }
+
     var checkpointText: String {
         AuditFormat.checkpointText(batch: id ?? 0, size: firstPosition + size, head: head, sealedAt: sealedAt)
     }
