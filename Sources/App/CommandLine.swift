@@ -33,6 +33,7 @@ public enum CommandLineEntry {
                 }
                 settings.deliversMail = true
                 settings.sealsAudit = true
+                settings.countsInBatches = true
                 settings.refusesSchemaOwner = !demo
             }
             try await configure(app, settings)

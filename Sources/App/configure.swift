@@ -43,6 +43,9 @@ public struct Settings: Sendable {
     /// `ecaf serve` seals the audit log while it runs (`AuditSealerService`); other commands
     /// and tests seal when they choose to.
     public var sealsAudit = false
+    /// `ecaf serve` writes the requests it counts each second (`RequestTallyService`); tests
+    /// write them when they choose to (`RequestAllowance.flush`).
+    public var countsInBatches = false
     /// `ecaf serve` delivers the outbox while it runs; other commands and tests do not.
     public var deliversMail = false
     /// PostgreSQL connections each event loop (a loop a core) may hold: a burst of requests,
@@ -317,6 +320,7 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
         role: settings.servingRole, refusesSchemaOwner: settings.refusesSchemaOwner)
     app.throttle = settings.throttle
     app.requestAllowance = settings.requestAllowance
+    app.requestTally = RequestTally()
     app.secrets = settings.secrets
     app.auditKeys = settings.auditKeys
     var mail = settings.mail
@@ -325,6 +329,7 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
 
     app.lifecycle.use(Startup())
     if settings.sealsAudit, let keys = settings.auditKeys { app.lifecycle.use(AuditSealerService(keys: keys)) }
+    if settings.countsInBatches { app.lifecycle.use(RequestTallyService()) }
     if settings.deliversMail, let smtp = mail.smtp {
         app.lifecycle.use(PostmanService(postman: Postman(mail: mail, smtp: smtp)))
     }

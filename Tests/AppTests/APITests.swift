@@ -29,6 +29,38 @@ import VaporTesting
         }
     }
 
+    /// A token signs in only while unexpired, only its holder, and never a disabled account:
+    /// sign-in is one hand-written statement (issue 16), so each condition is held here.
+    @Test func aTokenSignsInItsHolderOnlyWhileUnexpiredAndEnabled() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let amy = try #require(try await Practitioner.query(on: world.app.db).filter(\.$email == "amy@demo.test").first())
+            let ben = try #require(try await Practitioner.query(on: world.app.db).filter(\.$email == "ben@demo.test").first())
+            try await APIToken(tokenHash: Auth.digest("amy-live"), practitionerID: amy.id!, expiresAt: Date() + 60)
+                .create(on: world.app.db)
+            try await APIToken(tokenHash: Auth.digest("amy-expired"), practitionerID: amy.id!, expiresAt: Date() - 1)
+                .create(on: world.app.db)
+            try await APIToken(tokenHash: Auth.digest("ben-live"), practitionerID: ben.id!, expiresAt: Date() + 60)
+                .create(on: world.app.db)
+
+            let me = try await world.send(.GET, APIURL.me.path, token: "amy-live")
+            #expect(me.status == .ok)
+            #expect(try world.json(me)["email"] as? String == "amy@demo.test")
+            let organisation = try #require(try await Organisation.find(amy.$organisation.id, on: world.app.db))
+            let shown = try #require(try world.json(me)["organisation"] as? [String: Any])
+            #expect(shown["id"] as? String == organisation.id?.uuidString)
+            #expect(shown["name"] as? String == organisation.name)
+            #expect(shown["agencyType"] as? String == organisation.agencyType.rawValue)
+            #expect(shown["localAuthorityId"] as? String == organisation.$localAuthority.id.uuidString)
+            #expect(shown["version"] as? Int == organisation.version)
+            #expect(try await world.send(.GET, APIURL.me.path, token: "amy-expired").status == .unauthorized)
+            #expect(try await world.send(.GET, APIURL.me.path, token: "amy-live' OR '1'='1").status == .unauthorized)
+
+            ben.disabled = true
+            try await ben.save(on: world.app.db)
+            #expect(try await world.send(.GET, APIURL.me.path, token: "ben-live").status == .unauthorized)
+        }
+    }
+
     @Test func wrongPasswordAndUnknownAccountGetTheSameAnswer() async throws {
         try await TestWorld.run { (world: TestWorld) async throws in
             let wrong = try await world.send(

@@ -116,6 +116,51 @@ import VaporTesting
         }
     }
 
+    /// Requests are counted in memory and written each second in one statement for everyone
+    /// (issue 16), until a person nears their allowance. Two instances, each with its own
+    /// tally: the alert comes from the write that crosses it, the limit is decided on the
+    /// written count, the refusal is audited once, and nothing counted is lost at shutdown.
+    @Test func countsAreWrittenInBatchesAndTheLimitHoldsAcrossInstances() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let halfPast = Date(timeIntervalSince1970: 1_800_001_800)
+            world.app.requestAllowance = RequestAllowance(alertAt: 5, limit: 8, now: { halfPast })
+            let amy = try await world.token("amy@demo.test")
+            let amyID = try #require(
+                try await Practitioner.query(on: world.app.db).filter(\.$email == "amy@demo.test").first()?.id)
+            func written() async throws -> Int? {
+                try await (world.app.db as! any SQLDatabase).raw(
+                    "SELECT requests FROM request_counts WHERE practitioner_id = \(bind: amyID)"
+                ).first()?.decode(column: "requests", as: Int.self)
+            }
+            let (first, second) = (world.app.requestTally, RequestTally())
+
+            // The token asked for counts, then three reads.
+            for _ in 1...3 { #expect(try await world.send(.GET, APIURL.me.path, token: amy).status == .ok) }
+            #expect(try await written() == nil, "below the alert level nothing is written per request")
+            world.app.requestTally = second
+            for _ in 1...4 { #expect(try await world.send(.GET, APIURL.me.path, token: amy).status == .ok) }
+            try await RequestAllowance.flush(world.app)
+            #expect(try await written() == 4)
+            #expect(try await world.outbox("erin@demo.test").isEmpty)
+            // The first instance's four make eight: past the alert level, so its write tells them.
+            world.app.requestTally = first
+            await RequestTallyService().shutdownAsync(world.app)
+            #expect(try await written() == 8, "written as the instance stops")
+            #expect(try await world.outbox("erin@demo.test").count == 1)
+
+            let refused = try await world.send(.GET, APIURL.me.path, token: amy)
+            #expect(refused.status == .tooManyRequests)
+            #expect(try await written() == 9)
+            // The second instance last knew of four, but near the allowance each request is
+            // written and the answer is the written count's.
+            world.app.requestTally = second
+            #expect(try await world.send(.GET, APIURL.me.path, token: amy).status == .tooManyRequests)
+            #expect(try await written() == 10)
+            #expect(try await AuditEvent.query(on: world.app.db).filter(\.$action == "request-limit").count() == 1)
+            #expect(try await world.outbox("erin@demo.test").count == 1, "told once an hour")
+        }
+    }
+
     /// The settings: an alert above the limit could never fire, so it is refused by name.
     @Test func theAllowanceIsSetFromTheEnvironment() {
         let settings = Settings.fromEnvironment(demo: true, ["ECAF_REQUEST_ALERT": "2000", "ECAF_REQUEST_LIMIT": "1000"])

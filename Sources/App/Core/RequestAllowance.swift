@@ -24,41 +24,37 @@ struct RequestAllowance: Sendable {
     static let window: TimeInterval = 3600
 
     /// Counts this request against the signed-in person's hour; throws 429 once past the limit.
+    ///
+    /// Most people's requests are counted here, in this instance's tally, and written each
+    /// second in one statement for everyone (`RequestTallyService`): a write and a commit for
+    /// every request would be most of its cost (issue 16). A person near their allowance (at
+    /// the alert level or the limit, as this instance knows it) has each request written at
+    /// once, and the alert and refusal are decided on the written count. So an instance
+    /// learns of requests made through another within a second: the allowance's slack.
+    ///
     /// The window only moves forward, by at most one hour: an instance whose clock is behind
     /// counts into the window another has begun rather than starting the count again, and
     /// one whose clock is far ahead cannot hold a person's count for hours to come.
     func take(by signedIn: SignedIn, on req: Request) async throws {
         let now = AuditFormat.milliseconds(self.now())
         let windowMS = Int64(Self.window * 1000)
-        let start = now / windowMS * windowMS
-        let current = SQLRaw(
-            "request_counts.window_start >= \(start) AND request_counts.window_start <= \(start + windowMS)")
-        let row = try await (req.db as! any SQLDatabase).raw(
-            """
-            INSERT INTO request_counts (practitioner_id, window_start, requests, alerted)
-            VALUES (\(bind: signedIn.id), \(bind: start), 1, 0)
-            ON CONFLICT (practitioner_id) DO UPDATE SET
-                requests = CASE WHEN \(current) THEN request_counts.requests + 1 ELSE 1 END,
-                alerted = CASE WHEN \(current) THEN request_counts.alerted ELSE 0 END,
-                window_start = CASE WHEN \(current) THEN request_counts.window_start ELSE \(bind: start) END
-            RETURNING requests, alerted, window_start
-            """
-        ).first()
-        guard let row else { return }
-        let count = try row.decode(column: "requests", as: Int.self)
-        let window = try row.decode(column: "window_start", as: Int64.self)
-        if count >= alertAt, try row.decode(column: "alerted", as: Int.self) == 0 {
+        let tally = req.application.requestTally
+        guard tally.count(signedIn.id, window: now / windowMS * windowMS) >= min(alertAt, limit) else { return }
+        let drained = tally.drain(signedIn.id)
+        guard let written = try await Self.write(drained, to: tally, on: req.db).first else { return }
+        if written.requests >= alertAt, !written.alerted {
             // An alert that fails (the mail relay's outbox, say) is tried again on the next
             // request; it never costs the person this one.
             do {
-                try await Self.alert(signedIn, window: window, on: req)
+                try await Self.alert(signedIn, window: written.window, mail: req.application.mail, on: req.db)
             } catch {
                 req.logger.report(error: error)
             }
         }
-        guard count > limit else { return }
-        let minutes = max(1, Int((window + windowMS - now + 59_999) / 60_000))
-        if count == limit + 1 {
+        guard written.requests > limit else { return }
+        let minutes = max(1, Int((written.window + windowMS - now + 59_999) / 60_000))
+        // The first refusal of the window is audited: the one whose count crossed the limit.
+        if written.requests - (drained.first?.requests ?? 0) <= limit {
             try await Audit.record(
                 on: req.db, by: signedIn, .requestLimit, outcome: .denied, detail: "\(limit) requests within an hour")
         }
@@ -69,15 +65,71 @@ struct RequestAllowance: Sendable {
             headers: ["Retry-After": String(minutes * 60)])
     }
 
+    /// Writes what this instance has counted for everyone, and tells the coordinators of anyone
+    /// it finds past the alert level (counted through several instances, say).
+    static func flush(_ app: Application) async throws {
+        let allowance = app.requestAllowance
+        let written = try await write(app.requestTally.drain(), to: app.requestTally, on: app.db)
+        for person in written where person.requests >= allowance.alertAt && !person.alerted {
+            guard let signedIn = try await SignedIn.load(person.practitioner, on: app.db) else { continue }
+            try await alert(signedIn, window: person.window, mail: app.mail, on: app.db)
+        }
+    }
+
+    /// Adds counts to the people's rows, in statements of up to 500 people, and returns each
+    /// row as written. Counts that could not be written go back to the tally: never lost.
+    private static func write(_ counts: [RequestTally.Count], to tally: RequestTally, on db: any Database) async throws
+        -> [RequestTally.Written]
+    {
+        let windowMS = Int64(window * 1000)
+        var written: [RequestTally.Written] = []
+        for start in stride(from: 0, to: counts.count, by: 500) {
+            let chunk = counts[start..<min(start + 500, counts.count)]
+            do {
+                let rows = try await (db as! any SQLDatabase).raw(
+                    """
+                    INSERT INTO request_counts (practitioner_id, window_start, requests, alerted)
+                    VALUES \(SQLList(chunk.map { SQLGroupExpression([SQLBind($0.practitioner), SQLBind($0.window), SQLBind($0.requests), SQLLiteral.numeric("0")]) }))
+                    ON CONFLICT (practitioner_id) DO UPDATE SET
+                        requests = CASE WHEN \(current(windowMS)) THEN request_counts.requests + excluded.requests
+                            ELSE excluded.requests END,
+                        alerted = CASE WHEN \(current(windowMS)) THEN request_counts.alerted ELSE 0 END,
+                        window_start = CASE WHEN \(current(windowMS)) THEN request_counts.window_start
+                            ELSE excluded.window_start END
+                    RETURNING practitioner_id, requests, alerted, window_start
+                    """
+                ).all()
+                for row in rows {
+                    written.append(
+                        RequestTally.Written(
+                            practitioner: try row.decode(column: "practitioner_id", as: UUID.self),
+                            window: try row.decode(column: "window_start", as: Int64.self),
+                            requests: try row.decode(column: "requests", as: Int.self),
+                            alerted: try row.decode(column: "alerted", as: Int.self) != 0))
+                }
+            } catch {
+                tally.restore(Array(counts[start...]))
+                throw error
+            }
+        }
+        tally.learn(written)
+        return written
+    }
+
+    /// The row's window is the one being counted into: the same hour, or the next hour begun
+    /// by an instance whose clock is ahead.
+    private static func current(_ windowMS: Int64) -> SQLQueryString {
+        "request_counts.window_start >= excluded.window_start AND request_counts.window_start <= excluded.window_start + \(literal: Int(windowMS))"
+    }
+
     /// The coordinators of the person's LA are told (never the person themselves; their LA's
     /// administrators when no one else coordinates), and it is audited: someone may be
     /// copying records with this account. Claimed in the same transaction as the audit and
     /// the e-mail, so it happens once an hour, and again on the next request if it failed.
-    static func alert(_ signedIn: SignedIn, window: Int64, on req: Request) async throws {
+    static func alert(_ signedIn: SignedIn, window: Int64, mail: MailSettings, on db: any Database) async throws {
         let practitioner = signedIn.practitioner
-        let told = try await SignInAlerts.whoToTell(about: practitioner, on: req.db)
-        let mail = req.application.mail
-        try await req.db.writeTransaction { db in
+        let told = try await SignInAlerts.whoToTell(about: practitioner, on: db)
+        try await db.writeTransaction { db in
             let claimed = try await (db as! any SQLDatabase).raw(
                 """
                 UPDATE request_counts SET alerted = 1
@@ -110,9 +162,16 @@ struct CountRequests: AsyncMiddleware {
 
 extension Application {
     private struct RequestAllowanceKey: StorageKey { typealias Value = RequestAllowance }
+    private struct RequestTallyKey: StorageKey { typealias Value = RequestTally }
 
     var requestAllowance: RequestAllowance {
         get { storage[RequestAllowanceKey.self] ?? RequestAllowance() }
         set { storage[RequestAllowanceKey.self] = newValue }
+    }
+
+    /// This instance's counts not yet written; made in `configure`.
+    var requestTally: RequestTally {
+        get { storage[RequestTallyKey.self]! }
+        set { storage[RequestTallyKey.self] = newValue }
     }
 }
