@@ -10,6 +10,13 @@ import VaporTesting
 /// application cannot change or delete an event, a seal or a leaf, and each tampering that
 /// document lists is detected, or accepted, exactly as it says.
 @Suite struct AuditLogTests {
+    /// Digests are stored and compared as lower-case hex, two digits a byte, leading zeros kept.
+    @Test func hexIsTwoLowerCaseDigitsAByte() {
+        #expect(Hex.string([0x00, 0x0f, 0xa5, 0xff]) == "000fa5ff")
+        #expect(Hex.string([UInt8]()) == "")
+        #expect(Auth.digest("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    }
+
     /// A world with some history, sealed: a child, an episode, a share, a refusal.
     func withHistory(_ test: (TestWorld) async throws -> Void) async throws {
         try await TestWorld.run { (world: TestWorld) async throws in

@@ -19,7 +19,7 @@ struct Asset: Sendable {
         else { fatalError("Public/\(folder)/\(name).\(type) is missing from the App's resource bundle") }
         self.body = body
         self.contentType = contentType
-        let digest = SHA256.hash(data: body).map { String(format: "%02x", $0) }.joined().prefix(12)
+        let digest = Hex.string(SHA256.hash(data: body)).prefix(12)
         path = "/assets/\(name)-\(digest).\(type)"
     }
 }

@@ -8,13 +8,11 @@ enum AuditFormat {
     /// The head before the first batch.
     static let genesis = String(repeating: "0", count: 64)
 
-    static func hex(_ bytes: some Sequence<UInt8>) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
-
     static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
 
     /// The SHA-256 of an event's detail: the leaf commits to this, not to the text, so a
     /// detail can be purged (retention) and the log still verifies.
-    static func digest(ofDetail detail: String) -> String { hex(SHA256.hash(data: Data(detail.utf8))) }
+    static func digest(ofDetail detail: String) -> String { Hex.string(SHA256.hash(data: Data(detail.utf8))) }
 
     static let emptyDetailDigest = digest(ofDetail: "")
 
@@ -37,13 +35,13 @@ enum AuditFormat {
 
     /// RFC 6962's leaf hash: SHA-256 of 0x00 and the leaf's bytes.
     static func leafHash(_ event: AuditEvent) -> String {
-        hex(SHA256.hash(data: Data([0]) + Data(canonical(event).utf8)))
+        Hex.string(SHA256.hash(data: Data([0]) + Data(canonical(event).utf8)))
     }
 
     /// RFC 6962's Merkle tree hash over leaf hashes (hex), split at the largest power of two
     /// below the count; the empty tree hashes nothing.
     static func root(_ leaves: [String]) -> String {
-        hex(treeHash(leaves.map { Data(hexString: $0) }[...]))
+        Hex.string(treeHash(leaves.map { Data(hexString: $0) }[...]))
     }
 
     private static func treeHash(_ leaves: ArraySlice<Data>) -> Data {
@@ -67,7 +65,7 @@ enum AuditFormat {
             "ecaf-audit-head-v1", String(seal.id ?? 0), String(seal.firstPosition), String(seal.size),
             String(seal.throughTransaction), String(seal.throughSequence), seal.root, previous,
         ].joined(separator: "|")
-        return hex(HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key.headKey))
+        return Hex.string(HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key.headKey))
     }
 
     /// What a seal's signature covers: the checkpoint `ecaf audit checkpoint` prints.

@@ -13,6 +13,9 @@ final class DatabaseKind: Model, @unchecked Sendable {
     @Field(key: "demo") var demo: Bool
     @Field(key: "recorded_at") var recordedAt: Date
 
+    /// Listed, not reflected: Fluent would reflect them for every row (issue 16).
+    /// `ModelPropertyTests` holds the list to the declarations.
+    var properties: [any AnyProperty] { [$id, $demo, $recordedAt] }
     init() {}
     init(demo: Bool) {
         self.demo = demo

@@ -54,7 +54,7 @@ struct SecretKeys: Sendable {
     }
 
     static func fingerprint(_ key: SymmetricKey) -> String {
-        key.withUnsafeBytes { SHA256.hash(data: Data($0)) }.prefix(4).map { String(format: "%02x", $0) }.joined()
+        Hex.string(key.withUnsafeBytes { SHA256.hash(data: Data($0)) }.prefix(4))
     }
 
     /// "v2:<key fingerprint>:<base64 of nonce, ciphertext and tag>", bound to `context` (what

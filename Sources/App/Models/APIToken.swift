@@ -12,6 +12,9 @@ final class APIToken: Model, @unchecked Sendable {
     @Field(key: "expires_at") var expiresAt: Date
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
+    /// Listed, not reflected: Fluent would reflect them for every row (issue 16).
+    /// `ModelPropertyTests` holds the list to the declarations.
+    var properties: [any AnyProperty] { [$id, $tokenHash, $practitioner, $expiresAt, $createdAt] }
     init() {}
     init(tokenHash: String, practitionerID: UUID, expiresAt: Date) {
         self.tokenHash = tokenHash

@@ -17,6 +17,11 @@ final class AccessRequest: Model, @unchecked Sendable {
     @OptionalField(key: "decided_at") var decidedAt: Date?
     @Field(key: "decision_note") var decisionNote: String
 
+    /// Listed, not reflected: Fluent would reflect them for every row (issue 16).
+    /// `ModelPropertyTests` holds the list to the declarations.
+    var properties: [any AnyProperty] {
+        [$id, $episode, $requester, $reason, $status, $requestedAt, $decidedBy, $decidedAt, $decisionNote]
+    }
     init() {}
     init(episodeID: UUID, requesterID: UUID, reason: String) {
         self.$episode.id = episodeID

@@ -16,6 +16,9 @@ final class AssessmentPartRevision: Model, @unchecked Sendable {
     @Parent(key: "saved_by_id") var savedBy: Practitioner
     @Field(key: "saved_at") var savedAt: Date
 
+    /// Listed, not reflected: Fluent would reflect them for every row (issue 16).
+    /// `ModelPropertyTests` holds the list to the declarations.
+    var properties: [any AnyProperty] { [$id, $assessment, $part, $revision, $sealedContent, $savedBy, $savedAt] }
     init() {}
     init(
         assessmentID: UUID, part: AssessmentPart, revision: Int, content: AssessmentContent, savedByID: UUID, savedAt: Date,

@@ -27,6 +27,14 @@ final class AuditEvent: Model, @unchecked Sendable {
     /// where a rolled-back transaction's number is not reused); the sealer's order is its own.
     @Field(key: "sequence") var sequence: Int64
 
+    /// Listed, not reflected: Fluent would reflect them for every row (issue 16).
+    /// `ModelPropertyTests` holds the list to the declarations.
+    var properties: [any AnyProperty] {
+        [
+            $id, $occurredAt, $actorID, $actorEmail, $actorRoles, $action, $childID, $episodeID, $outcome, $detail, $detailDigest,
+            $namedChildren, $sequence,
+        ]
+    }
     init() {}
 }
 
@@ -50,6 +58,11 @@ final class AuditSeal: Model, @unchecked Sendable {
     /// Ed25519 over the batch's checkpoint text (`AuditFormat.checkpointText`).
     @Field(key: "signature") var signature: String
 
+    /// Listed, not reflected: Fluent would reflect them for every row (issue 16).
+    /// `ModelPropertyTests` holds the list to the declarations.
+    var properties: [any AnyProperty] {
+        [$id, $firstPosition, $size, $root, $head, $throughTransaction, $throughSequence, $sealedAt, $signature]
+    }
     init() {}
 
     /// Where the sealer had read to when it made this batch.

@@ -17,6 +17,11 @@ final class BreakGlassGrant: Model, @unchecked Sendable {
     @OptionalField(key: "reviewed_at") var reviewedAt: Date?
     @Field(key: "review_note") var reviewNote: String
 
+    /// Listed, not reflected: Fluent would reflect them for every row (issue 16).
+    /// `ModelPropertyTests` holds the list to the declarations.
+    var properties: [any AnyProperty] {
+        [$id, $episode, $localAuthority, $practitioner, $reason, $grantedAt, $expiresAt, $reviewedBy, $reviewedAt, $reviewNote]
+    }
     init() {}
     init(episode: Episode, practitionerID: UUID, reason: String, lasting duration: TimeInterval) {
         self.$episode.id = episode.id!

@@ -39,6 +39,15 @@ final class Child: Model, @unchecked Sendable {
     @OptionalField(key: "merged_at") var mergedAt: Date?
     @OptionalParent(key: "merged_by_id") var mergedBy: Practitioner?
 
+    /// Listed, not reflected: Fluent would reflect them for every row (issue 16).
+    /// `ModelPropertyTests` holds the list to the declarations.
+    var properties: [any AnyProperty] {
+        [
+            $id, $givenName, $familyName, $dateOfBirth, $unborn, $gender, $postcode, $postcodeDistrict, $nhsNumber, $upn,
+            $shielded, $address, $school, $gpPractice, $contactPhone, $whereaboutsVersion, $whereaboutsUpdatedBy,
+            $whereaboutsUpdatedAt, $localAuthority, $registeredBy, $createdAt, $mergedInto, $mergedAt, $mergedBy,
+        ]
+    }
     init() {}
     init(_ registration: ChildRegistration, localAuthorityID: UUID, registeredByID: UUID) {
         self.givenName = registration.givenName

@@ -15,6 +15,9 @@ final class ChildAddress: Model, @unchecked Sendable {
     @Parent(key: "recorded_by_id") var recordedBy: Practitioner
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
+    /// Listed, not reflected: Fluent would reflect them for every row (issue 16).
+    /// `ModelPropertyTests` holds the list to the declarations.
+    var properties: [any AnyProperty] { [$id, $child, $address, $postcode, $movedIn, $movedOut, $recordedBy, $createdAt] }
     init() {}
     init(childID: UUID, address: String, postcode: String?, movedIn: String?, recordedByID: UUID) {
         self.$child.id = childID

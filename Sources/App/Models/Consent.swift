@@ -21,6 +21,14 @@ final class Consent: Model, @unchecked Sendable {
     @Parent(key: "recorded_by_id") var recordedBy: Practitioner
     @Field(key: "recorded_at") var recordedAt: Date
 
+    /// Listed, not reflected: Fluent would reflect them for every row (issue 16).
+    /// `ModelPropertyTests` holds the list to the declarations.
+    var properties: [any AnyProperty] {
+        [
+            $id, $episode, $givenBy, $name, $relationship, $method, $scopeStore, $scopeShareStorage, $kind, $reason, $recordedBy,
+            $recordedAt,
+        ]
+    }
     init() {}
     init(episodeID: UUID, record: ConsentRecord, recordedByID: UUID, recordedAt: Date) {
         self.$episode.id = episodeID
@@ -77,6 +85,9 @@ final class ConsentRefusalRecord: Model, @unchecked Sendable {
     @Parent(key: "recorded_by_id") var recordedBy: Practitioner
     @Field(key: "recorded_at") var recordedAt: Date
 
+    /// Listed, not reflected: Fluent would reflect them for every row (issue 16).
+    /// `ModelPropertyTests` holds the list to the declarations.
+    var properties: [any AnyProperty] { [$id, $child, $givenBy, $name, $note, $recordedBy, $recordedAt] }
     init() {}
     init(childID: UUID, refusal: ConsentRefusal, recordedByID: UUID) {
         self.$child.id = childID

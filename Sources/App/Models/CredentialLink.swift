@@ -31,6 +31,9 @@ final class CredentialLink: Model, @unchecked Sendable {
     @Field(key: "expires_at") var expiresAt: Date
     @OptionalField(key: "used_at") var usedAt: Date?
 
+    /// Listed, not reflected: Fluent would reflect them for every row (issue 16).
+    /// `ModelPropertyTests` holds the list to the declarations.
+    var properties: [any AnyProperty] { [$id, $tokenHash, $practitioner, $purpose, $createdAt, $expiresAt, $usedAt] }
     init() {}
     init(tokenHash: String, practitionerID: UUID, purpose: Purpose, now: Date = Date()) {
         self.tokenHash = tokenHash

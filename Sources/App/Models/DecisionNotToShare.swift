@@ -19,5 +19,10 @@ final class DecisionNotToShare: Model, @unchecked Sendable {
     @Parent(key: "decided_by_id") var decidedBy: Practitioner
     @Field(key: "decided_at") var decidedAt: Date
 
+    /// Listed, not reflected: Fluent would reflect them for every row (issue 16).
+    /// `ModelPropertyTests` holds the list to the declarations.
+    var properties: [any AnyProperty] {
+        [$id, $child, $localAuthority, $withheld, $withheldFrom, $reason, $decidedBy, $decidedAt]
+    }
     init() {}
 }

@@ -34,6 +34,15 @@ package final class Episode: Model, @unchecked Sendable {
     @OptionalParent(key: "plan_review_updated_by_id") var planReviewUpdatedBy: Practitioner?
     @OptionalField(key: "plan_review_updated_at") var planReviewUpdatedAt: Date?
 
+    /// Listed, not reflected: Fluent would reflect them for every row (issue 16).
+    /// `ModelPropertyTests` holds the list to the declarations.
+    package var properties: [any AnyProperty] {
+        [
+            $id, $child, $localAuthority, $author, $leadProfessional, $status, $openedAt, $planReviewOn, $closedAt,
+            $closureReason, $closureNote, $stepDownNote, $shares, $teamVersion, $teamUpdatedBy, $teamUpdatedAt,
+            $planReviewVersion, $planReviewUpdatedBy, $planReviewUpdatedAt,
+        ]
+    }
     package init() {}
     init(childID: UUID, localAuthorityID: UUID, authorID: UUID, openedAt: Date) {
         self.$child.id = childID
@@ -57,6 +66,9 @@ final class EpisodeShare: Model, @unchecked Sendable {
     @Parent(key: "shared_by_id") var sharedBy: Practitioner
     @Field(key: "shared_at") var sharedAt: Date
 
+    /// Listed, not reflected: Fluent would reflect them for every row (issue 16).
+    /// `ModelPropertyTests` holds the list to the declarations.
+    var properties: [any AnyProperty] { [$id, $episode, $practitioner, $sharedBy, $sharedAt] }
     init() {}
     init(episodeID: UUID, practitionerID: UUID, sharedByID: UUID, sharedAt: Date) {
         self.$episode.id = episodeID

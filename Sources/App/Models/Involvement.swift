@@ -20,5 +20,13 @@ final class Involvement: Model, @unchecked Sendable {
     @Parent(key: "recorded_by_id") var recordedBy: Practitioner
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
+    /// Listed, not reflected: Fluent would reflect them for every row (issue 16).
+    /// `ModelPropertyTests` holds the list to the declarations.
+    var properties: [any AnyProperty] {
+        [
+            $id, $child, $organisation, $service, $role, $practitionerName, $startedOn, $endedOn, $sensitive, $recordedBy,
+            $createdAt,
+        ]
+    }
     init() {}
 }

@@ -17,5 +17,10 @@ final class InvolvementDisclosure: Model, @unchecked Sendable {
     @OptionalParent(key: "withdrawn_by_id") var withdrawnBy: Practitioner?
     @OptionalField(key: "withdrawn_at") var withdrawnAt: Date?
 
+    /// Listed, not reflected: Fluent would reflect them for every row (issue 16).
+    /// `ModelPropertyTests` holds the list to the declarations.
+    var properties: [any AnyProperty] {
+        [$id, $involvement, $practitioner, $organisation, $agreedBy, $recordedBy, $recordedAt, $withdrawnBy, $withdrawnAt]
+    }
     init() {}
 }

@@ -13,6 +13,9 @@ final class LocalAuthority: Model, @unchecked Sendable {
     /// Hours after a safeguarding call by which the written follow-up is due.
     @Field(key: "follow_up_hours") var followUpHours: Int
 
+    /// Listed, not reflected: Fluent would reflect them for every row (issue 16).
+    /// `ModelPropertyTests` holds the list to the declarations.
+    var properties: [any AnyProperty] { [$id, $name, $socialCareDayPhone, $socialCareOutOfHoursPhone, $followUpHours] }
     init() {}
     init(id: UUID? = nil, name: String, dayPhone: String = "", outOfHoursPhone: String = "", followUpHours: Int = 48) {
         self.id = id

@@ -27,6 +27,14 @@ final class NameProposal: Model, @unchecked Sendable {
     @OptionalField(key: "decided_at") var decidedAt: Date?
     @Field(key: "decision_note") var decisionNote: String
 
+    /// Listed, not reflected: Fluent would reflect them for every row (issue 16).
+    /// `ModelPropertyTests` holds the list to the declarations.
+    var properties: [any AnyProperty] {
+        [
+            $id, $child, $localAuthority, $kind, $givenName, $familyName, $reason, $proposedBy, $proposedAt, $decision,
+            $decidedBy, $decidedAt, $decisionNote,
+        ]
+    }
     init() {}
 
     var fullName: String { "\(givenName) \(familyName)" }

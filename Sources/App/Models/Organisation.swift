@@ -15,6 +15,9 @@ final class Organisation: Model, @unchecked Sendable {
     @OptionalParent(key: "updated_by_id") var updatedBy: Practitioner?
     @OptionalField(key: "updated_at") var updatedAt: Date?
 
+    /// Listed, not reflected: Fluent would reflect them for every row (issue 16).
+    /// `ModelPropertyTests` holds the list to the declarations.
+    var properties: [any AnyProperty] { [$id, $name, $agencyType, $localAuthority, $version, $updatedBy, $updatedAt] }
     init() {}
     init(id: UUID? = nil, name: String, agencyType: AgencyType, localAuthorityID: UUID) {
         self.id = id

@@ -21,6 +21,11 @@ final class OutboxMessage: Model, @unchecked Sendable {
     @OptionalField(key: "gave_up_at") var gaveUpAt: Date?
     @OptionalField(key: "last_error") var lastError: String?
 
+    /// Listed, not reflected: Fluent would reflect them for every row (issue 16).
+    /// `ModelPropertyTests` holds the list to the declarations.
+    var properties: [any AnyProperty] {
+        [$id, $messageID, $recipient, $subject, $body, $createdAt, $attempts, $nextAttemptAt, $sentAt, $gaveUpAt, $lastError]
+    }
     init() {}
     init(id: UUID = UUID(), domain: String, recipient: String, subject: String, body: String) {
         self.id = id

@@ -19,5 +19,8 @@ final class PageSession: Model, @unchecked Sendable {
     @Field(key: "last_seen_at") var lastSeenAt: Date
     @Field(key: "device") var device: String
 
+    /// Listed, not reflected: Fluent would reflect them for every row (issue 16).
+    /// `ModelPropertyTests` holds the list to the declarations.
+    var properties: [any AnyProperty] { [$id, $key, $data, $practitioner, $startedAt, $lastSeenAt, $device] }
     init() {}
 }

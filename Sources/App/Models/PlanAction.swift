@@ -28,6 +28,14 @@ final class PlanAction: Model, @unchecked Sendable {
     @OptionalParent(key: "updated_by_id") var updatedBy: Practitioner?
     @OptionalField(key: "updated_at") var updatedAt: Date?
 
+    /// Listed, not reflected: Fluent would reflect them for every row (issue 16).
+    /// `ModelPropertyTests` holds the list to the declarations.
+    var properties: [any AnyProperty] {
+        [
+            $id, $episode, $description, $elementStorage, $ownerPractitioner, $ownerAgency, $dueOn, $status, $outcomeNote,
+            $startedAt, $completedAt, $createdBy, $createdAt, $version, $updatedBy, $updatedAt,
+        ]
+    }
     init() {}
     init(episodeID: UUID, planned: PlannedAction, ownerID: UUID?, createdByID: UUID) {
         self.$episode.id = episodeID

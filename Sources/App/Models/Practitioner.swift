@@ -36,6 +36,14 @@ package final class Practitioner: Model, @unchecked Sendable {
     @OptionalParent(key: "updated_by_id") var updatedBy: Practitioner?
     @OptionalField(key: "updated_at") var updatedAt: Date?
 
+    /// Listed, not reflected: Fluent would reflect them for every row (issue 16).
+    /// `ModelPropertyTests` holds the list to the declarations.
+    package var properties: [any AnyProperty] {
+        [
+            $id, $email, $name, $jobTitle, $phone, $passwordHash, $roleStorage, $organisation, $disabled, $totpSecret,
+            $totpLastStep, $credentialsChangedAt, $passwordSetAt, $twoFactorResetAt, $createdAt, $version, $updatedBy, $updatedAt,
+        ]
+    }
     package init() {}
     init(
         id: UUID? = nil, email: String, name: String, jobTitle: String, phone: String, passwordHash: String,

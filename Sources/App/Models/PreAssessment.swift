@@ -20,6 +20,11 @@ final class PreAssessment: Model, @unchecked Sendable {
     @OptionalParent(key: "existing_episode_id") var existingEpisode: Episode?
     @Field(key: "recorded_at") var recordedAt: Date
 
+    /// Listed, not reflected: Fluent would reflect them for every row (issue 16).
+    /// `ModelPropertyTests` holds the list to the declarations.
+    var properties: [any AnyProperty] {
+        [$id, $child, $practitioner, $localAuthority, $sealedAnswers, $decision, $sealedReason, $existingEpisode, $recordedAt]
+    }
     init() {}
     init(
         childID: UUID, practitionerID: UUID, localAuthorityID: UUID, answers: ChecklistAnswers, existingEpisodeID: UUID?,

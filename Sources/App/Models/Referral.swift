@@ -17,6 +17,11 @@ final class Referral: Model, @unchecked Sendable {
     @OptionalField(key: "decided_at") var decidedAt: Date?
     @Field(key: "decision_reason") var decisionReason: String
 
+    /// Listed, not reflected: Fluent would reflect them for every row (issue 16).
+    /// `ModelPropertyTests` holds the list to the declarations.
+    var properties: [any AnyProperty] {
+        [$id, $episode, $localAuthority, $referredBy, $referredAt, $note, $decision, $decidedBy, $decidedAt, $decisionReason]
+    }
     init() {}
     init(episode: Episode, referredByID: UUID, note: String, at date: Date) {
         self.$episode.id = episode.id!
@@ -40,6 +45,9 @@ final class EpisodeReopening: Model, @unchecked Sendable {
     @Field(key: "reason") var reason: String
     @Enum(key: "previous_closure_reason") var previousClosureReason: ClosureReason
 
+    /// Listed, not reflected: Fluent would reflect them for every row (issue 16).
+    /// `ModelPropertyTests` holds the list to the declarations.
+    var properties: [any AnyProperty] { [$id, $episode, $reopenedBy, $reopenedAt, $reason, $previousClosureReason] }
     init() {}
     init(episodeID: UUID, reopenedByID: UUID, reason: String, previous: ClosureReason) {
         self.$episode.id = episodeID

@@ -22,6 +22,11 @@ final class RoleGrant: Model, @unchecked Sendable {
 
     var roles: Set<Role> { Set(storage: roleStorage) }
 
+    /// Listed, not reflected: Fluent would reflect them for every row (issue 16).
+    /// `ModelPropertyTests` holds the list to the declarations.
+    var properties: [any AnyProperty] {
+        [$id, $practitioner, $localAuthority, $roleStorage, $requestedBy, $requestedAt, $decision, $decidedBy, $decidedAt, $note]
+    }
     init() {}
     init(practitionerID: UUID, localAuthorityID: UUID, roles: Set<Role>, requestedBy: UUID) {
         self.$practitioner.id = practitionerID

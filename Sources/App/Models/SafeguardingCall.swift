@@ -22,6 +22,14 @@ final class SafeguardingCall: Model, @unchecked Sendable {
     @OptionalField(key: "follow_up_sent_at") var followUpSentAt: Date?
     @Field(key: "recorded_at") var recordedAt: Date
 
+    /// Listed, not reflected: Fluent would reflect them for every row (issue 16).
+    /// `ModelPropertyTests` holds the list to the declarations.
+    var properties: [any AnyProperty] {
+        [
+            $id, $child, $episode, $preAssessment, $caller, $localAuthority, $calledAt, $spokeTo, $advice, $adviceNote,
+            $reference, $followUpDue, $followUpSentAt, $recordedAt,
+        ]
+    }
     init() {}
     init(
         _ record: SafeguardingCallRecord, childID: UUID, episodeID: UUID?, preAssessmentID: UUID?, callerID: UUID,

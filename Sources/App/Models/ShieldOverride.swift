@@ -19,6 +19,11 @@ final class ShieldOverride: Model, @unchecked Sendable {
     @OptionalField(key: "reviewed_at") var reviewedAt: Date?
     @Field(key: "review_note") var reviewNote: String
 
+    /// Listed, not reflected: Fluent would reflect them for every row (issue 16).
+    /// `ModelPropertyTests` holds the list to the declarations.
+    var properties: [any AnyProperty] {
+        [$id, $child, $localAuthority, $practitioner, $reason, $credential, $takenAt, $reviewedBy, $reviewedAt, $reviewNote]
+    }
     init() {}
     init(child: Child, practitionerID: UUID, reason: String, credential: String) {
         self.$child.id = child.id!

@@ -13,6 +13,9 @@ final class FamilyMember: Model, @unchecked Sendable {
     @Parent(key: "added_by_id") var addedBy: Practitioner
     @Field(key: "added_at") var addedAt: Date
 
+    /// Listed, not reflected: Fluent would reflect them for every row (issue 16).
+    /// `ModelPropertyTests` holds the list to the declarations.
+    var properties: [any AnyProperty] { [$id, $episode, $name, $relationship, $addedBy, $addedAt] }
     init() {}
     init(episodeID: UUID, name: String, relationship: String, addedByID: UUID) {
         self.$episode.id = episodeID
@@ -42,6 +45,14 @@ final class TACMeeting: Model, @unchecked Sendable {
     @OptionalParent(key: "updated_by_id") var updatedBy: Practitioner?
     @OptionalField(key: "updated_at") var updatedAt: Date?
 
+    /// Listed, not reflected: Fluent would reflect them for every row (issue 16).
+    /// `ModelPropertyTests` holds the list to the declarations.
+    var properties: [any AnyProperty] {
+        [
+            $id, $episode, $scheduledAt, $place, $held, $minutes, $decisions, $createdBy, $recordedAt, $invitations, $version,
+            $updatedBy, $updatedAt,
+        ]
+    }
     init() {}
     init(episodeID: UUID, plan: MeetingPlan, createdByID: UUID) {
         self.$episode.id = episodeID
@@ -68,6 +79,9 @@ final class TACInvitation: Model, @unchecked Sendable {
     @OptionalEnum(key: "agency_type") var agencyType: AgencyType?
     @Enum(key: "attendance") var attendance: Attendance
 
+    /// Listed, not reflected: Fluent would reflect them for every row (issue 16).
+    /// `ModelPropertyTests` holds the list to the declarations.
+    var properties: [any AnyProperty] { [$id, $meeting, $practitioner, $familyMember, $name, $agencyType, $attendance] }
     init() {}
     init(meetingID: UUID, practitioner: Practitioner) {
         self.$meeting.id = meetingID
@@ -102,6 +116,14 @@ final class LeadProfessionalTerm: Model, @unchecked Sendable {
     @Field(key: "started_at") var startedAt: Date
     @OptionalField(key: "ended_at") var endedAt: Date?
 
+    /// Listed, not reflected: Fluent would reflect them for every row (issue 16).
+    /// `ModelPropertyTests` holds the list to the declarations.
+    var properties: [any AnyProperty] {
+        [
+            $id, $episode, $practitioner, $organisation, $agencyType, $basis, $meeting, $handoverNote, $assignedBy, $startedAt,
+            $endedAt,
+        ]
+    }
     init() {}
     init(
         episodeID: UUID, practitioner: Practitioner, change: LeadProfessionalChange, meetingID: UUID?, assignedByID: UUID,

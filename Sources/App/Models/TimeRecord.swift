@@ -15,6 +15,9 @@ final class TimeRecord: Model, @unchecked Sendable {
     @Field(key: "occurred_on") var occurredOn: String
     @Field(key: "recorded_at") var recordedAt: Date
 
+    /// Listed, not reflected: Fluent would reflect them for every row (issue 16).
+    /// `ModelPropertyTests` holds the list to the declarations.
+    var properties: [any AnyProperty] { [$id, $episode, $practitioner, $activity, $minutes, $occurredOn, $recordedAt] }
     init() {}
     init(episodeID: UUID, practitionerID: UUID, activity: Activity, minutes: Int, on day: String) {
         self.$episode.id = episodeID
@@ -47,6 +50,14 @@ final class EditingSession: Model, @unchecked Sendable {
     @OptionalEnum(key: "part") var part: AssessmentPart?
     @OptionalField(key: "part_at") var partAt: Date?
 
+    /// Listed, not reflected: Fluent would reflect them for every row (issue 16).
+    /// `ModelPropertyTests` holds the list to the declarations.
+    var properties: [any AnyProperty] {
+        [
+            $id, $episode, $practitioner, $activity, $assessment, $startedAt, $lastMarkAt, $activeSeconds, $marks, $pinging,
+            $part, $partAt,
+        ]
+    }
     init() {}
     init(episodeID: UUID, practitionerID: UUID, activity: Activity, assessmentID: UUID?, at date: Date) {
         self.$episode.id = episodeID
