@@ -148,6 +148,35 @@ import VaporTesting
         #expect(try await browser.get(SiteURL.findChild.path).status == .seeOther)
     }
 
+    /// A page request that changes nothing in its session writes nothing (issue 16); its
+    /// last-seen time moves on once it is a minute old, so the idle timeout still holds.
+    @Test func aSessionIsWrittenOnlyWhenItChanges() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let browser = Browser(world)
+            try await browser.signIn("amy@demo.test")
+            #expect(try await browser.get(SiteURL.findChild.path).status == .ok)
+            func session() async throws -> PageSession {
+                try #require(try await PageSession.query(on: world.app.db).filter(\.$practitioner.$id != nil).first())
+            }
+            let before = try await session()
+            for _ in 1...2 { #expect(try await browser.get(SiteURL.findChild.path).status == .ok) }
+            let unchanged = try await session()
+            #expect(unchanged.lastSeenAt == before.lastSeenAt)
+            #expect(unchanged.data == before.data)
+
+            var data = try before.sessionData
+            let minuteAgo = Date().timeIntervalSince1970 - Auth.lastSeenStep - 1
+            data["lastSeen"] = String(minuteAgo)
+            try before.setSessionData(data)
+            try await before.save(on: world.app.db)
+            #expect(try await browser.get(SiteURL.findChild.path).status == .ok)
+            let moved = try await session()
+            #expect(moved.lastSeenAt > unchanged.lastSeenAt)
+            let lastSeen = try #require(try moved.sessionData["lastSeen"].flatMap(Double.init))
+            #expect(lastSeen > minuteAgo + 1)
+        }
+    }
+
     @Test func idleSessionsEndAfterFifteenMinutesAndSignOutEndsThemAtOnce() async throws {
         try await TestWorld.run { (world: TestWorld) async throws in
             try await signedInSessionsAge("lastSeen", by: Auth.idleTimeout, world)

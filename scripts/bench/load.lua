@@ -1,5 +1,6 @@
 -- wrk script for scripts/bench-load: each request is a line of the file given after `--`,
--- "METHOD PATH TOKEN [JSON BODY]", picked at random; at the end one line:
+-- "METHOD PATH CREDENTIAL [JSON BODY]", picked at random, where the credential is an API
+-- token or, for a page, "session=" and a page session's id; at the end one line:
 -- requests, requests/s, p50 ms, p95 ms, p99 ms, answers not 2xx, answers 5xx.
 local lines = {}
 local threads = {}
@@ -20,7 +21,13 @@ end
 
 function request()
     local r = lines[math.random(#lines)]
-    local headers = { ["Authorization"] = "Bearer " .. r[3] }
+    local headers = {}
+    local session = r[3]:match("^session=(.*)$")
+    if session then
+        headers["Cookie"] = "ecaf_session=" .. session
+    else
+        headers["Authorization"] = "Bearer " .. r[3]
+    end
     local body = nil
     if r[4] ~= "" then
         headers["Content-Type"] = "application/json"

@@ -23,12 +23,19 @@ struct DigestSessions: AsyncSessionDriver {
     func readSession(_ sessionID: SessionID, for request: Request) async throws -> SessionData? {
         guard let session = try await PageSession.query(on: request.db).filter(\.$key == Self.stored(sessionID)).first()
         else { return nil }
-        return try session.sessionData
+        let data = try session.sessionData
+        request.storage[AsRead.self] = data
+        return data
     }
 
+    /// The session's data as this request read it.
+    private struct AsRead: StorageKey { typealias Value = SessionData }
+
     func updateSession(_ sessionID: SessionID, to data: SessionData, for request: Request) async throws -> SessionID {
-        // One UPDATE on every page request: a session ended meanwhile (from another device)
-        // matches no row and stays ended.
+        // Vapor asks after every page request; most change nothing, and a write and commit
+        // for each was a page's largest cost (issue 16). A change is one UPDATE: a session
+        // ended meanwhile (from another device) matches no row and stays ended.
+        guard request.storage[AsRead.self] != data else { return sessionID }
         let row = PageSession()
         try row.setSessionData(data)
         try await PageSession.query(on: request.db).filter(\.$key == Self.stored(sessionID)).set(\.$data, to: row.data)

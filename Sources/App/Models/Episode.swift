@@ -83,10 +83,49 @@ extension Episode {
     /// named shares, each with their organisation): what access decisions and contact
     /// details need.
     static func withTeam(on db: any Database) -> QueryBuilder<Episode> {
-        query(on: db)
-            .with(\.$child)
-            .with(\.$author) { $0.with(\.$organisation) }
-            .with(\.$leadProfessional) { $0.with(\.$organisation) }
-            .with(\.$shares) { $0.with(\.$practitioner) { $0.with(\.$organisation) } }
+        let query = query(on: db)
+        query.add(loader: TeamLoader())
+        return query
+    }
+
+    /// Loads the episodes' children, shares and team in three statements, where Fluent's
+    /// eager loads took seven, or nine with shares: every read of an episode or a child
+    /// loads a team (issue 16).
+    struct TeamLoader: EagerLoader {
+        func run(models: [Episode], on database: any Database) -> EventLoopFuture<Void> {
+            database.eventLoop.makeFutureWithTask { try await Self.load(models, on: database) }
+        }
+
+        func anyRun(models: [any AnyModel], on database: any Database) -> EventLoopFuture<Void> {
+            run(models: models.compactMap { $0 as? Episode }, on: database)
+        }
+
+        static func load(_ episodes: [Episode], on db: any Database) async throws {
+            guard !episodes.isEmpty else { return }
+            let children = Dictionary(
+                uniqueKeysWithValues: try await Child.query(on: db).filter(\.$id ~~ Set(episodes.map(\.$child.id))).all()
+                    .map { ($0.id!, $0) })
+            let shares = try await EpisodeShare.query(on: db).filter(\.$episode.$id ~~ episodes.map { $0.id! }).all()
+            let team = try await Practitioner.withOrganisation(
+                Set(episodes.map(\.$author.id) + episodes.compactMap(\.$leadProfessional.id) + shares.map(\.$practitioner.id)),
+                on: db)
+            func member(_ id: UUID) throws -> Practitioner {
+                guard let practitioner = team[id] else {
+                    throw FluentError.missingParent(from: "episodes", to: "practitioners", key: "team", id: id.uuidString)
+                }
+                return practitioner
+            }
+            for share in shares { share.$practitioner.value = try member(share.$practitioner.id) }
+            for episode in episodes {
+                guard let child = children[episode.$child.id] else {
+                    throw FluentError.missingParent(
+                        from: "episodes", to: "children", key: "child_id", id: episode.$child.id.uuidString)
+                }
+                episode.$child.value = child
+                episode.$author.value = try member(episode.$author.id)
+                episode.$leadProfessional.value = .some(try episode.$leadProfessional.id.map(member))
+                episode.$shares.value = shares.filter { $0.$episode.id == episode.id }
+            }
+        }
     }
 }

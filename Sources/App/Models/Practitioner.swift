@@ -1,6 +1,7 @@
 import CAFCore
 import Fluent
 import Foundation
+import SQLKit
 
 /// Anyone who signs in: practitioners, managers, coordinators, safeguarding, admins, analysts.
 package final class Practitioner: Model, @unchecked Sendable {
@@ -62,4 +63,46 @@ package final class Practitioner: Model, @unchecked Sendable {
     }
 
     var roles: Set<Role> { Set(storage: roleStorage) }
+}
+
+extension Practitioner {
+    /// The practitioners the condition picks, each with their organisation loaded, in one
+    /// statement where Fluent's eager load takes two. Every request signs in through it, and
+    /// every episode's team is loaded through it (issue 16).
+    static func withOrganisation(where condition: SQLQueryString, on db: any Database) async throws -> [Practitioner] {
+        try await (db as! any SQLDatabase).raw(
+            """
+            SELECT practitioners.*, organisations.name AS organisation_name,
+                organisations.agency_type AS organisation_agency_type,
+                organisations.local_authority_id AS organisation_local_authority_id,
+                organisations.version AS organisation_version, organisations.updated_by_id AS organisation_updated_by_id,
+                organisations.updated_at AS organisation_updated_at
+            FROM practitioners LEFT JOIN organisations ON organisations.id = practitioners.organisation_id
+            WHERE \(condition)
+            """
+        ).all().map { row in
+            let practitioner = try row.decode(fluentModel: Practitioner.self)
+            let organisation = try practitioner.$organisation.id.map { id in
+                let organisation = Organisation(
+                    id: id, name: try row.decode(column: "organisation_name", as: String.self),
+                    agencyType: try row.decode(column: "organisation_agency_type", as: AgencyType.self),
+                    localAuthorityID: try row.decode(column: "organisation_local_authority_id", as: UUID.self))
+                organisation.$id.exists = true
+                organisation.version = try row.decode(column: "organisation_version", as: Int.self)
+                organisation.$updatedBy.id = try row.decode(column: "organisation_updated_by_id", as: UUID?.self)
+                organisation.updatedAt = try row.decode(column: "organisation_updated_at", as: Date?.self)
+                return organisation
+            }
+            practitioner.$organisation.value = .some(organisation)
+            return practitioner
+        }
+    }
+
+    /// These practitioners, each with their organisation, by id.
+    static func withOrganisation(_ ids: Set<UUID>, on db: any Database) async throws -> [UUID: Practitioner] {
+        guard !ids.isEmpty else { return [:] }
+        let people = try await withOrganisation(
+            where: "practitioners.id IN \(SQLGroupExpression(ids.map { SQLBind($0) }))", on: db)
+        return Dictionary(uniqueKeysWithValues: people.map { ($0.id!, $0) })
+    }
 }
