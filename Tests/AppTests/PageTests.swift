@@ -196,6 +196,24 @@ import VaporTesting
             #expect(moved.lastSeenAt > unchanged.lastSeenAt)
             let lastSeen = try #require(try moved.sessionData["lastSeen"].flatMap(Double.init))
             #expect(lastSeen > minuteAgo + 1)
+
+            // A row last seen a minute ago is written though its data is unchanged: the sweep
+            // of idle sessions reads it, for sessions not yet signed in too.
+            moved.lastSeenAt = Date() - Auth.lastSeenStep - 1
+            try await moved.save(on: world.app.db)
+            #expect(try await browser.get(SiteURL.findChild.path).status == .ok)
+            let refreshed = try await session()
+            #expect(refreshed.lastSeenAt > moved.lastSeenAt + Auth.lastSeenStep)
+            #expect(try refreshed.sessionData == moved.sessionData)
+
+            // A last-seen time ahead of this clock (another instance's) is moved back.
+            var ahead = try refreshed.sessionData
+            ahead["lastSeen"] = String(Date().timeIntervalSince1970 + 3600)
+            try refreshed.setSessionData(ahead)
+            try await refreshed.save(on: world.app.db)
+            #expect(try await browser.get(SiteURL.findChild.path).status == .ok)
+            let now = Date().timeIntervalSince1970
+            #expect(try #require(try await session().sessionData["lastSeen"].flatMap(Double.init)) <= now)
         }
     }
 

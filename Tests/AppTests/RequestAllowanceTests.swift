@@ -117,9 +117,10 @@ import VaporTesting
     }
 
     /// Requests are counted in memory and written each second in one statement for everyone
-    /// (issue 16), until a person nears their allowance. Two instances, each with its own
-    /// tally: the alert comes from the write that crosses it, the limit is decided on the
-    /// written count, the refusal is audited once, and nothing counted is lost at shutdown.
+    /// (issue 16), until a person nears their allowance. Three instances, each with its own
+    /// tally: the alert comes from the write that crosses it, the refusal is audited once by
+    /// the write that crosses the limit (here a flush), the limit is decided on the written
+    /// count, and nothing counted is lost as an instance stops.
     @Test func countsAreWrittenInBatchesAndTheLimitHoldsAcrossInstances() async throws {
         try await TestWorld.run { (world: TestWorld) async throws in
             let halfPast = Date(timeIntervalSince1970: 1_800_001_800)
@@ -132,33 +133,73 @@ import VaporTesting
                     "SELECT requests FROM request_counts WHERE practitioner_id = \(bind: amyID)"
                 ).first()?.decode(column: "requests", as: Int.self)
             }
-            let (first, second) = (world.app.requestTally, RequestTally())
+            func refusalsAudited() async throws -> Int {
+                try await AuditEvent.query(on: world.app.db).filter(\.$action == "request-limit").count()
+            }
+            let (first, second, third) = (world.app.requestTally, RequestTally(), RequestTally())
 
-            // The token asked for counts, then three reads.
+            // The token asked for counts, then three reads: four, each instance.
             for _ in 1...3 { #expect(try await world.send(.GET, APIURL.me.path, token: amy).status == .ok) }
             #expect(try await written() == nil, "below the alert level nothing is written per request")
-            world.app.requestTally = second
-            for _ in 1...4 { #expect(try await world.send(.GET, APIURL.me.path, token: amy).status == .ok) }
+            for tally in [second, third] {
+                world.app.requestTally = tally
+                for _ in 1...4 { #expect(try await world.send(.GET, APIURL.me.path, token: amy).status == .ok) }
+            }
             try await RequestAllowance.flush(world.app)
             #expect(try await written() == 4)
             #expect(try await world.outbox("erin@demo.test").isEmpty)
-            // The first instance's four make eight: past the alert level, so its write tells them.
+            world.app.requestTally = second
+            try await RequestAllowance.flush(world.app)
+            #expect(try await written() == 8)
+            #expect(try await world.outbox("erin@demo.test").count == 1, "the write past the alert level tells them")
+            #expect(try await refusalsAudited() == 0)
+            // The first instance's four take it to twelve, past the limit, as it stops.
             world.app.requestTally = first
             await RequestTallyService().shutdownAsync(world.app)
-            #expect(try await written() == 8, "written as the instance stops")
-            #expect(try await world.outbox("erin@demo.test").count == 1)
+            #expect(try await written() == 12, "written as the instance stops")
+            #expect(try await refusalsAudited() == 1, "the write past the limit audits it")
 
-            let refused = try await world.send(.GET, APIURL.me.path, token: amy)
-            #expect(refused.status == .tooManyRequests)
-            #expect(try await written() == 9)
-            // The second instance last knew of four, but near the allowance each request is
-            // written and the answer is the written count's.
+            // Stopping, each request is written as it is made, and refused on the written count.
+            #expect(try await world.send(.GET, APIURL.me.path, token: amy).status == .tooManyRequests)
+            #expect(try await written() == 13)
+            // The second instance last knew of eight, at the alert level: each request written.
             world.app.requestTally = second
             #expect(try await world.send(.GET, APIURL.me.path, token: amy).status == .tooManyRequests)
-            #expect(try await written() == 10)
-            #expect(try await AuditEvent.query(on: world.app.db).filter(\.$action == "request-limit").count() == 1)
+            #expect(try await written() == 14)
+            #expect(try await refusalsAudited() == 1, "audited once")
             #expect(try await world.outbox("erin@demo.test").count == 1, "told once an hour")
         }
+    }
+
+    /// The tally on its own: what is being written still counts, a person's waiting requests
+    /// are taken in the same step that counts the one that reaches the threshold (so no
+    /// request can slip past the limit while another's write is made), what cannot be
+    /// written waits again, and a new window keeps what waited.
+    @Test func theTallyKnowsWhatIsBeingWrittenAndTakesAtOnce() {
+        let tally = RequestTally()
+        let (amy, ben) = (UUID(), UUID())
+        #expect(tally.count(amy, window: 0, writingAt: 3) == nil)
+        #expect(tally.count(amy, window: 0, writingAt: 3) == nil)
+        let taken = tally.count(amy, window: 0, writingAt: 3)
+        #expect(taken?.requests == 3)
+        // While those three are written, amy is still known at three: the next is taken too.
+        let next = tally.count(amy, window: 0, writingAt: 3)
+        #expect(next?.requests == 1)
+        tally.learn([.init(practitioner: amy, window: 0, requests: 3, alerted: false)], for: [taken!])
+        tally.restore([next!])
+        #expect(tally.count(amy, window: 0, writingAt: 5)?.requests == 2, "the unwritten one waits again")
+
+        #expect(tally.count(ben, window: 0, writingAt: 100) == nil)
+        let all = tally.takeAll()
+        #expect(all.map(\.practitioner) == [ben] && all.map(\.requests) == [1])
+        #expect(tally.count(ben, window: 0, writingAt: 2)?.requests == 1, "one being written, one more")
+        // A new hour: what waited for the last one is written with the new.
+        #expect(tally.count(ben, window: 0, writingAt: 100) == nil)
+        #expect(tally.count(ben, window: 3_600_000, writingAt: 100) == nil)
+        #expect(tally.takeAll().map(\.requests) == [2])
+
+        tally.stop()
+        #expect(tally.count(UUID(), window: 0, writingAt: 100)?.requests == 1, "stopping, each is written")
     }
 
     /// The settings: an alert above the limit could never fire, so it is refused by name.

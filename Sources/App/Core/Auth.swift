@@ -225,7 +225,8 @@ struct SessionSignIn: AsyncMiddleware {
                     // Moved at most once a minute: a page request that changes nothing else
                     // writes nothing (`DigestSessions`). So a session may end up to a minute
                     // before fifteen idle minutes, never after.
-                    if now - seen >= Auth.lastSeenStep { req.session.data["lastSeen"] = String(now) }
+                    // One ahead of this clock (another instance's) is moved back.
+                    if now - seen >= Auth.lastSeenStep || seen > now { req.session.data["lastSeen"] = String(now) }
                 }
             }
         }

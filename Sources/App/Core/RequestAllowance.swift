@@ -30,7 +30,8 @@ struct RequestAllowance: Sendable {
     /// every request would be most of its cost (issue 16). A person near their allowance (at
     /// the alert level or the limit, as this instance knows it) has each request written at
     /// once, and the alert and refusal are decided on the written count. So an instance
-    /// learns of requests made through another within a second: the allowance's slack.
+    /// learns of requests made through another within a second: the allowance's slack, at
+    /// most a second's writes from each instance.
     ///
     /// The window only moves forward, by at most one hour: an instance whose clock is behind
     /// counts into the window another has begun rather than starting the count again, and
@@ -39,9 +40,12 @@ struct RequestAllowance: Sendable {
         let now = AuditFormat.milliseconds(self.now())
         let windowMS = Int64(Self.window * 1000)
         let tally = req.application.requestTally
-        guard tally.count(signedIn.id, window: now / windowMS * windowMS) >= min(alertAt, limit) else { return }
-        let drained = tally.drain(signedIn.id)
-        guard let written = try await Self.write(drained, to: tally, on: req.db).first else { return }
+        guard
+            let counted = tally.count(
+                signedIn.id, window: now / windowMS * windowMS, writingAt: min(alertAt, limit))
+        else { return }
+        // The upsert returns the person's row, always.
+        let written = try await Self.write([counted], to: tally, on: req.db)[0]
         if written.requests >= alertAt, !written.alerted {
             // An alert that fails (the mail relay's outbox, say) is tried again on the next
             // request; it never costs the person this one.
@@ -52,12 +56,8 @@ struct RequestAllowance: Sendable {
             }
         }
         guard written.requests > limit else { return }
+        if crossesLimit(written, adding: counted.requests) { try await auditRefusal(signedIn, on: req.db) }
         let minutes = max(1, Int((written.window + windowMS - now + 59_999) / 60_000))
-        // The first refusal of the window is audited: the one whose count crossed the limit.
-        if written.requests - (drained.first?.requests ?? 0) <= limit {
-            try await Audit.record(
-                on: req.db, by: signedIn, .requestLimit, outcome: .denied, detail: "\(limit) requests within an hour")
-        }
         throw AppError(
             status: .tooManyRequests, code: "request-limit",
             message:
@@ -65,19 +65,45 @@ struct RequestAllowance: Sendable {
             headers: ["Retry-After": String(minutes * 60)])
     }
 
-    /// Writes what this instance has counted for everyone, and tells the coordinators of anyone
-    /// it finds past the alert level (counted through several instances, say).
+    /// Whether this write took the count past the limit. Writes to a row are serialised and
+    /// each adds its requests, so exactly one write in a window does: the first refusal of
+    /// the window is audited by whichever instance made it, in a request or its flush.
+    private func crossesLimit(_ written: RequestTally.Written, adding requests: Int) -> Bool {
+        written.requests > limit && written.requests - requests <= limit
+    }
+
+    private func auditRefusal(_ signedIn: SignedIn, on db: any Database) async throws {
+        try await Audit.record(
+            on: db, by: signedIn, .requestLimit, outcome: .denied, detail: "\(limit) requests within an hour")
+    }
+
+    /// Writes what this instance has counted for everyone; tells the coordinators of anyone it
+    /// finds past the alert level and audits anyone it takes past the limit (counted through
+    /// several instances, say). One person's failure does not hold up the rest.
     static func flush(_ app: Application) async throws {
         let allowance = app.requestAllowance
-        let written = try await write(app.requestTally.drain(), to: app.requestTally, on: app.db)
-        for person in written where person.requests >= allowance.alertAt && !person.alerted {
-            guard let signedIn = try await SignedIn.load(person.practitioner, on: app.db) else { continue }
-            try await alert(signedIn, window: person.window, mail: app.mail, on: app.db)
+        let windowMS = Int64(window * 1000)
+        let counts = app.requestTally.takeAll()
+        let written = try await write(counts, to: app.requestTally, on: app.db)
+        app.requestTally.prune(before: AuditFormat.milliseconds(allowance.now()) / windowMS * windowMS - windowMS)
+        let sent = Dictionary(counts.map { ($0.practitioner, $0.requests) }, uniquingKeysWith: +)
+        for person in written {
+            let alerts = person.requests >= allowance.alertAt && !person.alerted
+            let refuses = allowance.crossesLimit(person, adding: sent[person.practitioner] ?? 0)
+            guard alerts || refuses else { continue }
+            do {
+                guard let signedIn = try await SignedIn.load(person.practitioner, on: app.db) else { continue }
+                if alerts { try await alert(signedIn, window: person.window, mail: app.mail, on: app.db) }
+                if refuses { try await allowance.auditRefusal(signedIn, on: app.db) }
+            } catch {
+                app.logger.report(error: error)
+            }
         }
     }
 
     /// Adds counts to the people's rows, in statements of up to 500 people, and returns each
-    /// row as written. Counts that could not be written go back to the tally: never lost.
+    /// row as written, learning each statement's as it succeeds. Counts that could not be
+    /// written go back to the tally: never lost.
     private static func write(_ counts: [RequestTally.Count], to tally: RequestTally, on db: any Database) async throws
         -> [RequestTally.Written]
     {
@@ -98,21 +124,20 @@ struct RequestAllowance: Sendable {
                             ELSE excluded.window_start END
                     RETURNING practitioner_id, requests, alerted, window_start
                     """
-                ).all()
-                for row in rows {
-                    written.append(
-                        RequestTally.Written(
-                            practitioner: try row.decode(column: "practitioner_id", as: UUID.self),
-                            window: try row.decode(column: "window_start", as: Int64.self),
-                            requests: try row.decode(column: "requests", as: Int.self),
-                            alerted: try row.decode(column: "alerted", as: Int.self) != 0))
+                ).all().map { row in
+                    RequestTally.Written(
+                        practitioner: try row.decode(column: "practitioner_id", as: UUID.self),
+                        window: try row.decode(column: "window_start", as: Int64.self),
+                        requests: try row.decode(column: "requests", as: Int.self),
+                        alerted: try row.decode(column: "alerted", as: Int.self) != 0)
                 }
+                tally.learn(rows, for: chunk)
+                written += rows
             } catch {
-                tally.restore(Array(counts[start...]))
+                tally.restore(counts[start...])
                 throw error
             }
         }
-        tally.learn(written)
         return written
     }
 
@@ -171,7 +196,12 @@ extension Application {
 
     /// This instance's counts not yet written; made in `configure`.
     var requestTally: RequestTally {
-        get { storage[RequestTallyKey.self]! }
+        get {
+            if let tally = storage[RequestTallyKey.self] { return tally }
+            let tally = RequestTally()
+            storage[RequestTallyKey.self] = tally
+            return tally
+        }
         set { storage[RequestTallyKey.self] = newValue }
     }
 }

@@ -24,18 +24,24 @@ struct DigestSessions: AsyncSessionDriver {
         guard let session = try await PageSession.query(on: request.db).filter(\.$key == Self.stored(sessionID)).first()
         else { return nil }
         let data = try session.sessionData
-        request.storage[AsRead.self] = data
+        request.storage[AsRead.self] = (data, session.lastSeenAt)
         return data
     }
 
-    /// The session's data as this request read it.
-    private struct AsRead: StorageKey { typealias Value = SessionData }
+    /// The session's data and last-seen time as this request read them.
+    private struct AsRead: StorageKey { typealias Value = (data: SessionData, lastSeenAt: Date) }
 
     func updateSession(_ sessionID: SessionID, to data: SessionData, for request: Request) async throws -> SessionID {
         // Vapor asks after every page request; most change nothing, and a write and commit
-        // for each was a page's largest cost (issue 16). A change is one UPDATE: a session
-        // ended meanwhile (from another device) matches no row and stays ended.
-        guard request.storage[AsRead.self] != data else { return sessionID }
+        // for each was a page's largest cost (issue 16). So a session is written when its
+        // data changes or its row was last seen a minute ago (what the sweep of idle sessions
+        // reads, for sessions not yet signed in too). A change is one UPDATE: a session ended
+        // meanwhile (from another device) matches no row and stays ended.
+        if let read = request.storage[AsRead.self], read.data == data,
+            (0..<Auth.lastSeenStep).contains(Date().timeIntervalSince(read.lastSeenAt))
+        {
+            return sessionID
+        }
         let row = PageSession()
         try row.setSessionData(data)
         try await PageSession.query(on: request.db).filter(\.$key == Self.stored(sessionID)).set(\.$data, to: row.data)
