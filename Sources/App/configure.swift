@@ -262,6 +262,7 @@ let allMigrations: [any Migration] = [
     CreatePasswordPepper(),
     MakeAuditAppendOnly(),
     SealAuditLog(),
+    IndexEpisodeTeams(),
 ]
 
 public func configure(_ app: Application, _ settings: Settings) async throws {

@@ -170,6 +170,30 @@ import VaporTesting
         }
     }
 
+    /// Actions due within a week on an open episode a person wrote or leads are on their
+    /// worktray (found by a join, not a list of every episode they lead: issue 16); someone
+    /// else's worktray does not show them.
+    @Test func theWorktrayListsActionsDueOnEpisodesThePersonLeads() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let amy = try await world.token("amy@demo.test")
+            let created = try await world.childWithEpisode(as: amy)
+            let soon = CalendarDate.iso(Date().addingTimeInterval(3 * 86400))
+            let added = try await world.send(
+                .POST, APIURL.actions(created.episodeID).path, token: amy,
+                raw:
+                    #"{"description": "Sleep clinic", "elementCodes": ["dev.health.general"], "ownerAgency": "Health", "dueOn": "\#(soon)"}"#
+            )
+            #expect(added.status == .created)
+            let amysPage = Browser(world)
+            try await amysPage.signIn("amy@demo.test")
+            let worktray = try await amysPage.get(SiteURL.home.path).body.string
+            #expect(worktray.contains("Actions due") && worktray.contains("Sleep clinic"))
+            let bensPage = Browser(world)
+            try await bensPage.signIn("ben@demo.test")
+            #expect(!(try await bensPage.get(SiteURL.home.path).body.string.contains("Sleep clinic")))
+        }
+    }
+
     /// A page request that changes nothing in its session writes nothing (issue 16); its
     /// last-seen time moves on once it is a minute old, so the idle timeout still holds.
     @Test func aSessionIsWrittenOnlyWhenItChanges() async throws {

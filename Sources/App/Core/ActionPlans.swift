@@ -1,5 +1,6 @@
 import CAFCore
 import Fluent
+import SQLKit
 import Vapor
 
 /// The action plan: who does what by when, for which needs, and when it is reviewed.
@@ -111,16 +112,20 @@ enum ActionPlans {
     /// that are due within a week or overdue.
     static func due(for signedIn: SignedIn, on db: any Database) async throws -> [PlanAction] {
         let within = CalendarDate.iso(Date().addingTimeInterval(7 * 86400))
-        let led = try await Episode.query(on: db).filter(\.$status == .open)
-            .group(.or) { $0.filter(\.$author.$id == signedIn.id).filter(\.$leadProfessional.$id == signedIn.id) }
-            .all().compactMap(\.id)
+        // Which actions, as a union of two indexed lookups: the actions they own, and those on
+        // the open episodes they wrote or lead. One query ORing both read every action due in
+        // the country (issue 16).
+        let theirs: SQLQueryString = """
+            \(ident: "plan_actions").\(ident: "id") IN (
+                SELECT id FROM plan_actions WHERE owner_practitioner_id = \(bind: signedIn.id)
+                UNION SELECT plan_actions.id FROM plan_actions JOIN episodes ON episodes.id = plan_actions.episode_id
+                WHERE episodes.status = \(bind: Episode.Status.open.rawValue)
+                    AND (episodes.author_id = \(bind: signedIn.id) OR episodes.lead_professional_id = \(bind: signedIn.id)))
+            """
         return try await PlanAction.query(on: db)
             .filter(\.$status ~~ [ActionStatus.planned, .inProgress])
             .filter(\.$dueOn <= within)
-            .group(.or) { group in
-                group.filter(\.$ownerPractitioner.$id == signedIn.id)
-                if !led.isEmpty { group.filter(\.$episode.$id ~~ led) }
-            }
+            .filter(.sql(embed: theirs))
             .with(\.$episode) { $0.with(\.$child) }
             .sort(\.$dueOn).limit(100).all()
     }

@@ -86,15 +86,19 @@ enum Episodes {
     /// `mine == false` a coordinator sees every episode of their LA.
     static func list(mine: Bool, by signedIn: SignedIn, on db: any Database) async throws -> [Episode] {
         try await Access.requireIndex(.viewEpisode, by: signedIn, on: db)
-        let sharedIDs = try await EpisodeShare.query(on: db).filter(\.$practitioner.$id == signedIn.id).all()
-            .map(\.$episode.id)
         let query = Episode.query(on: db).with(\.$child).with(\.$author).with(\.$leadProfessional)
         if !mine, let la = AccessPolicy.coordinatedAuthority(signedIn.actor) {
             query.filter(\.$localAuthority.$id == la)
         } else {
+            // The episodes shared with them by a subquery: a person named on a thousand
+            // episodes made a thousand-value list before (issue 16).
             query.group(.or) { group in
                 group.filter(\.$author.$id == signedIn.id).filter(\.$leadProfessional.$id == signedIn.id)
-                if !sharedIDs.isEmpty { group.filter(\.$id ~~ sharedIDs) }
+                    .filter(
+                        .sql(
+                            embed:
+                                "\(ident: "episodes").\(ident: "id") IN (SELECT episode_id FROM episode_shares WHERE practitioner_id = \(bind: signedIn.id))"
+                        ))
             }
         }
         return try await query.sort(\.$openedAt, .descending).limit(200).all()
