@@ -379,7 +379,7 @@ package enum ChildIndex {
         // Whoever registered the child, or coordinates its LA, needs no team loaded.
         if decide([]) { return true }
         var all = episodes ?? []
-        if episodes == nil { all = try await Episode.withTeam(on: db).filter(\.$child.$id == child.id!).all() }
+        if episodes == nil { all = try await Episode.withTeam(on: db, of: child).filter(\.$child.$id == child.id!).all() }
         var open: [EpisodeFacts] = []
         for episode in all where episode.status == .open { open.append(try await Access.facts(of: episode, on: db)) }
         return decide(open)
@@ -447,7 +447,7 @@ package enum ChildIndex {
     static func read(_ id: UUID, by signedIn: SignedIn, on db: any Database) async throws -> ChildRecord {
         try await Access.requireIndex(.viewChild, child: id, by: signedIn, on: db)
         let child = try await Child.live(id, withLocalAuthority: true, on: db)
-        let episodes = try await Episode.withTeam(on: db).filter(\.$child.$id == id)
+        let episodes = try await Episode.withTeam(on: db, of: child).filter(\.$child.$id == id)
             .sort(\.$openedAt, .descending).all()
         let names = try await ChildName.query(on: db).filter(\.$child.$id == id).sort(\.$createdAt).all()
         let shield = try await Shielding.shield(for: child, to: signedIn, on: db)

@@ -249,7 +249,7 @@ enum Involvements {
 
     /// Everyone on the child's CAF teams: those a service may tell.
     private static func team(of child: Child, on db: any Database) async throws -> [Practitioner] {
-        try await Episode.withTeam(on: db).filter(\.$child.$id == child.id!).all().involved
+        try await Episode.withTeam(on: db, of: child).filter(\.$child.$id == child.id!).all().involved
     }
 
     private static func actor(of practitioner: Practitioner) -> Actor {

@@ -82,9 +82,10 @@ extension Episode {
     /// Episodes with the child and the whole team loaded (author, lead professional,
     /// named shares, each with their organisation): what access decisions and contact
     /// details need.
-    static func withTeam(on db: any Database) -> QueryBuilder<Episode> {
+    /// A child already loaded (a child's own page) is not loaded again.
+    static func withTeam(on db: any Database, of child: Child? = nil) -> QueryBuilder<Episode> {
         let query = query(on: db)
-        query.add(loader: TeamLoader())
+        query.add(loader: TeamLoader(known: child))
         return query
     }
 
@@ -92,19 +93,23 @@ extension Episode {
     /// eager loads took seven, or nine with shares: every read of an episode or a child
     /// loads a team (issue 16).
     struct TeamLoader: EagerLoader {
+        let known: Child?
+
         func run(models: [Episode], on database: any Database) -> EventLoopFuture<Void> {
-            database.eventLoop.makeFutureWithTask { try await Self.load(models, on: database) }
+            database.eventLoop.makeFutureWithTask { try await load(models, on: database) }
         }
 
         func anyRun(models: [any AnyModel], on database: any Database) -> EventLoopFuture<Void> {
             run(models: models.compactMap { $0 as? Episode }, on: database)
         }
 
-        static func load(_ episodes: [Episode], on db: any Database) async throws {
+        func load(_ episodes: [Episode], on db: any Database) async throws {
             guard !episodes.isEmpty else { return }
-            let children = Dictionary(
-                uniqueKeysWithValues: try await Child.query(on: db).filter(\.$id ~~ Set(episodes.map(\.$child.id))).all()
-                    .map { ($0.id!, $0) })
+            var children = known.map { [$0.id!: $0] } ?? [:]
+            let unknown = Set(episodes.map(\.$child.id)).subtracting(children.keys)
+            if !unknown.isEmpty {
+                for child in try await Child.query(on: db).filter(\.$id ~~ unknown).all() { children[child.id!] = child }
+            }
             let shares = try await EpisodeShare.query(on: db).filter(\.$episode.$id ~~ episodes.map { $0.id! }).all()
             let team = try await Practitioner.withOrganisation(
                 Set(episodes.map(\.$author.id) + episodes.compactMap(\.$leadProfessional.id) + shares.map(\.$practitioner.id)),
