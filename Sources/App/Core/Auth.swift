@@ -195,9 +195,10 @@ enum Passwords {
 struct BearerSignIn: AsyncMiddleware {
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if let bearer = req.headers.bearerAuthorization,
-            var signedIn = try await SignedIn.load(tokenDigest: Auth.digest(bearer.token), on: req.db)
+            case let digest = Auth.digest(bearer.token),
+            var signedIn = try await SignedIn.load(tokenDigest: digest, on: req.db)
         {
-            signedIn.credential = Auth.digest(bearer.token)
+            signedIn.credential = digest
             req.auth.login(signedIn)
         }
         return try await next.respond(to: req)

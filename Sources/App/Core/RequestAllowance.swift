@@ -22,6 +22,8 @@ struct RequestAllowance: Sendable {
     var now: @Sendable () -> Date = { Date() }
     /// The window both count over.
     static let window: TimeInterval = 3600
+    /// The window in milliseconds, as `request_counts` keeps it.
+    static let windowMS = Int64(window * 1000)
 
     /// Counts this request against the signed-in person's hour; throws 429 once past the limit.
     ///
@@ -38,7 +40,7 @@ struct RequestAllowance: Sendable {
     /// one whose clock is far ahead cannot hold a person's count for hours to come.
     func take(by signedIn: SignedIn, on req: Request) async throws {
         let now = AuditFormat.milliseconds(self.now())
-        let windowMS = Int64(Self.window * 1000)
+        let windowMS = Self.windowMS
         let tally = req.application.requestTally
         guard
             let counted = tally.count(
@@ -82,7 +84,6 @@ struct RequestAllowance: Sendable {
     /// several instances, say). One person's failure does not hold up the rest.
     static func flush(_ app: Application) async throws {
         let allowance = app.requestAllowance
-        let windowMS = Int64(window * 1000)
         let counts = app.requestTally.takeAll()
         let written = try await write(counts, to: app.requestTally, on: app.db)
         app.requestTally.prune(before: AuditFormat.milliseconds(allowance.now()) / windowMS * windowMS - windowMS)
@@ -107,7 +108,6 @@ struct RequestAllowance: Sendable {
     private static func write(_ counts: [RequestTally.Count], to tally: RequestTally, on db: any Database) async throws
         -> [RequestTally.Written]
     {
-        let windowMS = Int64(window * 1000)
         var written: [RequestTally.Written] = []
         for start in stride(from: 0, to: counts.count, by: 500) {
             let chunk = counts[start..<min(start + 500, counts.count)]
@@ -117,10 +117,10 @@ struct RequestAllowance: Sendable {
                     INSERT INTO request_counts (practitioner_id, window_start, requests, alerted)
                     VALUES \(SQLList(chunk.map { SQLGroupExpression([SQLBind($0.practitioner), SQLBind($0.window), SQLBind($0.requests), SQLLiteral.numeric("0")]) }))
                     ON CONFLICT (practitioner_id) DO UPDATE SET
-                        requests = CASE WHEN \(current(windowMS)) THEN request_counts.requests + excluded.requests
+                        requests = CASE WHEN \(current) THEN request_counts.requests + excluded.requests
                             ELSE excluded.requests END,
-                        alerted = CASE WHEN \(current(windowMS)) THEN request_counts.alerted ELSE 0 END,
-                        window_start = CASE WHEN \(current(windowMS)) THEN request_counts.window_start
+                        alerted = CASE WHEN \(current) THEN request_counts.alerted ELSE 0 END,
+                        window_start = CASE WHEN \(current) THEN request_counts.window_start
                             ELSE excluded.window_start END
                     RETURNING practitioner_id, requests, alerted, window_start
                     """
@@ -143,7 +143,7 @@ struct RequestAllowance: Sendable {
 
     /// The row's window is the one being counted into: the same hour, or the next hour begun
     /// by an instance whose clock is ahead.
-    private static func current(_ windowMS: Int64) -> SQLQueryString {
+    private static var current: SQLQueryString {
         "request_counts.window_start >= excluded.window_start AND request_counts.window_start <= excluded.window_start + \(literal: Int(windowMS))"
     }
 
