@@ -6,6 +6,8 @@ import Vapor
 /// link can never point at a route that does not exist.
 enum SiteURL: Hashable {
     case home
+    /// One of the worktray's lists, paged; nil in the route pattern.
+    case worktrayList(WorktrayList?)
     case signIn
     case signInCode
     case twoFactor
@@ -80,6 +82,7 @@ enum SiteURL: Hashable {
     private func parts(_ id: (UUID) -> String) -> [String] {
         switch self {
         case .home: []
+        case .worktrayList(let list): ["worktray", list?.rawValue ?? ":list"]
         case .signIn: ["sign-in"]
         case .signInCode: ["sign-in", "code"]
         case .twoFactor: ["two-factor"]

@@ -263,6 +263,7 @@ let allMigrations: [any Migration] = [
     MakeAuditAppendOnly(),
     SealAuditLog(),
     IndexEpisodeTeams(),
+    IndexWorktrayLists(),
 ]
 
 public func configure(_ app: Application, _ settings: Settings) async throws {

@@ -148,52 +148,6 @@ import VaporTesting
         #expect(try await browser.get(SiteURL.findChild.path).status == .seeOther)
     }
 
-    /// The worktray shows each episode's latest assessment status, read as three columns of
-    /// each version rather than whole assessments (issue 16).
-    @Test func theWorktrayShowsTheLatestAssessmentStatus() async throws {
-        try await TestWorld.run { (world: TestWorld) async throws in
-            let amy = try await world.token("amy@demo.test")
-            let created = try await world.childWithEpisode(as: amy)
-            let browser = Browser(world)
-            try await browser.signIn("amy@demo.test")
-            let drafting = try await browser.get(SiteURL.home.path).body.string
-            #expect(!drafting.contains("You have no draft assessments."))
-            #expect(drafting.contains(">Draft<") && !drafting.contains(">Completed<"))
-
-            let episode = created.episodeID
-            #expect(try await world.saveAssessment(episode, token: amy, raw: try TestWorld.completeAssessment()).status == .ok)
-            let completing = try await world.send(.POST, APIURL.completeAssessment(episode).path, token: amy)
-            #expect(completing.status == .ok)
-            let completed = try await browser.get(SiteURL.home.path).body.string
-            #expect(completed.contains(">Completed<") && !completed.contains(">Draft<"))
-            #expect(completed.contains("You have no draft assessments."))
-        }
-    }
-
-    /// Actions due within a week on an open episode a person wrote or leads are on their
-    /// worktray (found by a join, not a list of every episode they lead: issue 16); someone
-    /// else's worktray does not show them.
-    @Test func theWorktrayListsActionsDueOnEpisodesThePersonLeads() async throws {
-        try await TestWorld.run { (world: TestWorld) async throws in
-            let amy = try await world.token("amy@demo.test")
-            let created = try await world.childWithEpisode(as: amy)
-            let soon = CalendarDate.iso(Date().addingTimeInterval(3 * 86400))
-            let added = try await world.send(
-                .POST, APIURL.actions(created.episodeID).path, token: amy,
-                raw:
-                    #"{"description": "Sleep clinic", "elementCodes": ["dev.health.general"], "ownerAgency": "Health", "dueOn": "\#(soon)"}"#
-            )
-            #expect(added.status == .created)
-            let amysPage = Browser(world)
-            try await amysPage.signIn("amy@demo.test")
-            let worktray = try await amysPage.get(SiteURL.home.path).body.string
-            #expect(worktray.contains("Actions due") && worktray.contains("Sleep clinic"))
-            let bensPage = Browser(world)
-            try await bensPage.signIn("ben@demo.test")
-            #expect(!(try await bensPage.get(SiteURL.home.path).body.string.contains("Sleep clinic")))
-        }
-    }
-
     /// A page request that changes nothing in its session writes nothing (issue 16); its
     /// last-seen time moves on once it is a minute old, so the idle timeout still holds.
     @Test func aSessionIsWrittenOnlyWhenItChanges() async throws {

@@ -15,30 +15,17 @@ struct WorktrayController {
                     "Your role (\(signedIn.practitioner.roles.map(\.title).sorted().joined(separator: ", "))) does not include children’s records."
             ).render(PageContext(req)).response()
         }
-        let mine = try await Episodes.list(mine: true, by: signedIn, on: req.db)
-        let coordinated = reach.coordinates
-        var all: [Episode] = []
-        var needingALead: [Episode] = []
-        if let coordinated {
-            all = try await Episodes.list(mine: false, by: signedIn, on: req.db)
-            needingALead = try await Teams.needingALead(in: coordinated, on: req.db)
+        // Each list's first page; the worktray links to the rest.
+        var lists: [WorktrayList: WorktrayRows] = [:]
+        for list in WorktrayList.allCases where Self.shows(list, to: reach) {
+            lists[list] = try await rows(of: list, reading: .glimpse, for: signedIn, on: req.db)
         }
-        let statuses = try await latestStatuses(of: (mine + all).compactMap(\.id), on: req.db)
-        let calls = try await SafeguardingCalls.worktray(for: signedIn, openOnly: false, on: req.db)
         let meetings = try await Teams.meetingsToAttend(for: signedIn, on: req.db)
         let requests = try await AccessRequests.pending(for: signedIn, on: req.db)
         let children = meetings.map(\.episode.child) + requests.map(\.episode.child)
         return WorktrayPage(
             signedIn: signedIn,
-            mine: mine.map { .init(episode: $0, assessmentStatus: statuses[$0.id!]) },
-            localAuthority: all.map { .init(episode: $0, assessmentStatus: statuses[$0.id!]) },
-            followUps: calls.filter { $0.followUpSentAt == nil },
-            coordinates: coordinated != nil,
-            takesSafeguardingCalls: reach.safeguards != nil,
-            callsToLA: reach.safeguards != nil ? calls : [],
-            needingALead: needingALead,
-            actionsDue: try await ActionPlans.due(for: signedIn, on: req.db),
-            reviewsDue: try await ActionPlans.reviewsDue(for: signedIn, on: req.db),
+            lists: lists,
             referrals: try await Closures.pendingReferrals(for: signedIn, on: req.db),
             meetings: meetings,
             shields: try await Shielding.shields(for: children, to: signedIn, on: req.db),
@@ -49,24 +36,65 @@ struct WorktrayController {
         ).render(PageContext(req)).response()
     }
 
-    /// The latest assessment version's status per episode, in one query of three columns:
-    /// every version's whole content, for up to 400 episodes, made the worktray the slowest
-    /// page by far (issue 16).
-    private func latestStatuses(of ids: [UUID], on db: any Database) async throws -> [UUID: AssessmentStatus] {
-        guard !ids.isEmpty else { return [:] }
-        var latest: [UUID: Assessment] = [:]
-        for assessment in try await Assessment.query(on: db).filter(\.$episode.$id ~~ ids)
-            .field(\.$episode.$id).field(\.$version).field(\.$status).all()
-        {
-            let id = assessment.$episode.id
-            if (latest[id]?.version ?? 0) < assessment.version { latest[id] = assessment }
+    /// GET /worktray/{list}?page=N: one whole list, a page at a time.
+    func list(req: Request) async throws -> Response {
+        guard let list = req.parameters.get("list").flatMap(WorktrayList.init(rawValue:)) else {
+            throw AppError.notFound("list")
         }
-        return latest.mapValues(\.status)
+        let page = try ListPage(req)
+        let rows = try await rows(of: list, reading: .page(page), for: try req.signedIn, on: req.db)
+        return WorktrayListPage(list: list, rows: rows).render(PageContext(req)).response()
+    }
+
+    /// The lists a worktray shows this person: what the policy says they hold or oversee.
+    /// (Each list's own query refuses anyone it is not for.)
+    private static func shows(_ list: WorktrayList, to reach: Reach) -> Bool {
+        switch list {
+        case .localAuthority, .needingALead: reach.coordinates != nil
+        case .safeguardingCalls: reach.safeguards != nil
+        case .episodes, .drafts, .actionsDue, .reviewsDue, .followUps: true
+        }
+    }
+
+    private func rows(of list: WorktrayList, reading read: ListRead, for signedIn: SignedIn, on db: any Database) async throws
+        -> WorktrayRows
+    {
+        switch list {
+        case .episodes:
+            .episodes(try await withStatuses(try await Episodes.list(.mine, reading: read, by: signedIn, on: db), on: db))
+        case .localAuthority:
+            .episodes(
+                try await withStatuses(try await Episodes.list(.localAuthority, reading: read, by: signedIn, on: db), on: db))
+        case .drafts: .drafts(try await Episodes.list(.drafts, reading: read, by: signedIn, on: db))
+        case .actionsDue: .actions(try await ActionPlans.due(for: signedIn, reading: read, on: db))
+        case .reviewsDue: .reviews(try await ActionPlans.reviewsDue(for: signedIn, reading: read, on: db))
+        case .needingALead: .needingALead(try await Teams.needingALead(for: signedIn, reading: read, on: db))
+        case .followUps: .calls(try await SafeguardingCalls.worktray(for: signedIn, openOnly: true, reading: read, on: db))
+        case .safeguardingCalls:
+            .calls(try await SafeguardingCalls.worktray(for: signedIn, openOnly: false, reading: read, on: db))
+        }
+    }
+
+    /// Each episode with its latest assessment version's status, read as three columns:
+    /// every version's whole content made the worktray the slowest page by far (issue 16).
+    private func withStatuses(_ episodes: Paged<Episode>, on db: any Database) async throws -> Paged<WorktrayEpisode> {
+        let ids = episodes.rows.compactMap(\.id)
+        var latest: [UUID: Assessment] = [:]
+        if !ids.isEmpty {
+            for assessment in try await Assessment.query(on: db).filter(\.$episode.$id ~~ ids)
+                .field(\.$episode.$id).field(\.$version).field(\.$status).all()
+            {
+                let id = assessment.$episode.id
+                if (latest[id]?.version ?? 0) < assessment.version { latest[id] = assessment }
+            }
+        }
+        return episodes.map { WorktrayEpisode(episode: $0, assessmentStatus: latest[$0.id!]?.status) }
     }
 }
 
 extension WorktrayController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get(SiteURL.home.pattern, use: show)
+        routes.get(SiteURL.worktrayList(nil).pattern, use: list)
     }
 }

@@ -110,31 +110,31 @@ enum ActionPlans {
 
     /// For a worktray: open actions this person owns, or on episodes they lead or started,
     /// that are due within a week or overdue.
-    static func due(for signedIn: SignedIn, on db: any Database) async throws -> [PlanAction] {
+    static func due(for signedIn: SignedIn, reading read: ListRead, on db: any Database) async throws -> Paged<PlanAction> {
         let within = CalendarDate.iso(Date().addingTimeInterval(7 * 86400))
-        // Which actions, as a union of two indexed lookups: the actions they own, and those on
-        // the open episodes they wrote or lead. One query ORing both read every action due in
+        // The actions they own, or on the open episodes they wrote or lead: each found by the
+        // open actions' partial indexes (049). One OR with a join read every action due in
         // the country (issue 16).
-        let theirs: SQLQueryString = """
-            \(ident: "plan_actions").\(ident: "id") IN (
-                SELECT id FROM plan_actions WHERE owner_practitioner_id = \(bind: signedIn.id)
-                UNION SELECT plan_actions.id FROM plan_actions JOIN episodes ON episodes.id = plan_actions.episode_id
-                WHERE episodes.status = \(bind: Episode.Status.open.rawValue)
-                    AND (episodes.author_id = \(bind: signedIn.id) OR episodes.lead_professional_id = \(bind: signedIn.id)))
-            """
+        let held: SQLQueryString = .id(
+            "\(ident: "plan_actions").\(ident: "episode_id")",
+            among: """
+                SELECT id FROM episodes WHERE status = \(literal: Episode.Status.open.rawValue)
+                    AND (author_id = \(bind: signedIn.id) OR lead_professional_id = \(bind: signedIn.id))
+                """, on: db)
+        let open = [ActionStatus.planned, .inProgress].map(\.rawValue)
         return try await PlanAction.query(on: db)
-            .filter(\.$status ~~ [ActionStatus.planned, .inProgress])
+            .filter(.sql(embed: "\(ident: "plan_actions").\(ident: "status") IN (\(literal: open[0]), \(literal: open[1]))"))
             .filter(\.$dueOn <= within)
-            .filter(.sql(embed: theirs))
+            .group(.or) { $0.filter(\.$ownerPractitioner.$id == signedIn.id).filter(.sql(embed: held)) }
             .with(\.$episode) { $0.with(\.$child) }
-            .sort(\.$dueOn).limit(100).all()
+            .sort(\.$dueOn).sort(\.$id).paged(read)
     }
 
     /// Open episodes this person leads or started whose plan review is due within a week.
-    static func reviewsDue(for signedIn: SignedIn, on db: any Database) async throws -> [Episode] {
+    static func reviewsDue(for signedIn: SignedIn, reading read: ListRead, on db: any Database) async throws -> Paged<Episode> {
         let within = CalendarDate.iso(Date().addingTimeInterval(7 * 86400))
         return try await Episode.query(on: db).filter(\.$status == .open).filter(\.$planReviewOn <= within)
             .group(.or) { $0.filter(\.$author.$id == signedIn.id).filter(\.$leadProfessional.$id == signedIn.id) }
-            .with(\.$child).sort(\.$planReviewOn).all()
+            .with(\.$child).sort(\.$planReviewOn).sort(\.$id).paged(read)
     }
 }

@@ -82,26 +82,51 @@ enum Episodes {
         return content
     }
 
-    /// The episodes this person works on (author, lead professional, named share); with
-    /// `mine == false` a coordinator sees every episode of their LA.
-    static func list(mine: Bool, by signedIn: SignedIn, on db: any Database) async throws -> [Episode] {
+    /// Which episodes a list shows.
+    enum ListScope: Sendable {
+        /// Those this person works on: as author, lead professional or a named share.
+        case mine
+        /// Open episodes this person started whose latest assessment is still a draft.
+        case drafts
+        /// Every episode of the LA this person coordinates (refused to anyone else).
+        case localAuthority
+    }
+
+    /// One page of a list of episodes, newest first, each with its child, author and lead.
+    static func list(_ scope: ListScope, reading read: ListRead, by signedIn: SignedIn, on db: any Database) async throws
+        -> Paged<Episode>
+    {
         try await Access.requireIndex(.viewEpisode, by: signedIn, on: db)
         let query = Episode.query(on: db).with(\.$child).with(\.$author).with(\.$leadProfessional)
-        if !mine, let la = AccessPolicy.coordinatedAuthority(signedIn.actor) {
-            query.filter(\.$localAuthority.$id == la)
-        } else {
+        switch scope {
+        case .mine:
             // The episodes shared with them by a subquery: a person named on a thousand
             // episodes made a thousand-value list before (issue 16).
+            let shared: SQLQueryString = .id(
+                "\(ident: "episodes").\(ident: "id")",
+                among: "SELECT episode_id FROM episode_shares WHERE practitioner_id = \(bind: signedIn.id)", on: db)
             query.group(.or) { group in
                 group.filter(\.$author.$id == signedIn.id).filter(\.$leadProfessional.$id == signedIn.id)
-                    .filter(
-                        .sql(
-                            embed:
-                                "\(ident: "episodes").\(ident: "id") IN (SELECT episode_id FROM episode_shares WHERE practitioner_id = \(bind: signedIn.id))"
-                        ))
+                    .filter(.sql(embed: shared))
             }
+        case .drafts:
+            query.filter(\.$author.$id == signedIn.id).filter(\.$status == .open)
+                .filter(
+                    .sql(
+                        embed: """
+                            (SELECT status FROM assessments WHERE assessments.episode_id = \(ident: "episodes").\(ident: "id")
+                                ORDER BY version DESC LIMIT 1) = \(bind: AssessmentStatus.draft.rawValue)
+                            """))
+        case .localAuthority:
+            guard let la = AccessPolicy.coordinatedAuthority(signedIn.actor) else {
+                try await Access.refuse(
+                    "Only a coordinator sees every episode in their local authority.", .viewEpisode,
+                    detail: "local-authority-list", by: signedIn, on: db)
+            }
+            query.filter(\.$localAuthority.$id == la)
         }
-        return try await query.sort(\.$openedAt, .descending).limit(200).all()
+        // The id after the date, so that a page boundary falls in the same place every time.
+        return try await query.sort(\.$openedAt, .descending).sort(\.$id).paged(read)
     }
 
     static func read(_ id: UUID, by signedIn: SignedIn, on db: any Database) async throws -> (AuthorisedEpisode, Assessment) {

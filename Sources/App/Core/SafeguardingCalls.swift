@@ -93,7 +93,9 @@ enum SafeguardingCalls {
 
     /// Calls for a worktray: the person's own calls, and for coordinators and safeguarding
     /// staff every call made to their LA; newest first.
-    static func worktray(for signedIn: SignedIn, openOnly: Bool, on db: any Database) async throws -> [SafeguardingCall] {
+    static func worktray(for signedIn: SignedIn, openOnly: Bool, reading read: ListRead, on db: any Database) async throws
+        -> Paged<SafeguardingCall>
+    {
         let query = SafeguardingCall.query(on: db).with(\.$child).with(\.$localAuthority)
             .with(\.$caller) { $0.with(\.$organisation) }
         if let la = AccessPolicy.coordinatedAuthority(signedIn.actor) ?? AccessPolicy.safeguardedAuthority(signedIn.actor) {
@@ -102,7 +104,7 @@ enum SafeguardingCalls {
             query.filter(\.$caller.$id == signedIn.id)
         }
         if openOnly { query.filter(\.$followUpSentAt == nil) }
-        return try await query.sort(\.$calledAt, .descending).limit(200).all()
+        return try await query.sort(\.$calledAt, .descending).sort(\.$id).paged(read)
     }
 
     private static func find(_ id: UUID, on db: any Database) async throws -> SafeguardingCall {

@@ -184,16 +184,21 @@ enum Teams {
         }
     }
 
-    /// Open episodes of an LA with a TAC meeting held but no lead professional: the
-    /// coordinator's to resolve.
-    static func needingALead(in localAuthorityID: UUID, on db: any Database) async throws -> [Episode] {
-        try await Episode.query(on: db)
+    /// Open episodes of the coordinator's LA with a TAC meeting held but no lead
+    /// professional: theirs to resolve, oldest first. Refused to anyone else.
+    static func needingALead(for signedIn: SignedIn, reading read: ListRead, on db: any Database) async throws -> Paged<Episode> {
+        guard let localAuthorityID = AccessPolicy.coordinatedAuthority(signedIn.actor) else {
+            try await Access.refuse(
+                "Only a coordinator sees the episodes of their local authority that need a lead professional.", .viewEpisode,
+                detail: "needing-a-lead-list", by: signedIn, on: db)
+        }
+        return try await Episode.query(on: db)
             .join(TACMeeting.self, on: \Episode.$id == \TACMeeting.$episode.$id)
             .filter(TACMeeting.self, \.$held == true)
             .filter(\.$localAuthority.$id == localAuthorityID).filter(\.$status == .open)
             .filter(\.$leadProfessional.$id == nil)
             .unique().fields(for: Episode.self)
-            .with(\.$child).all()
+            .with(\.$child).sort(\.$openedAt).sort(\.$id).paged(read)
     }
 
     /// A meeting with its episode, for anyone who may read the episode.

@@ -1,12 +1,22 @@
 import CAFCore
 import Foundation
 
-/// Dates as people in England write them: "27 March 2015", times in UK local time.
+/// Dates and numbers as people in England write them: "27 March 2015", times in UK local
+/// time, "1,812".
 enum Format {
     private static let months = [
         "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
         "December",
     ]
+
+    /// A count with its thousands separated by commas, whatever the server's locale.
+    static func count(_ number: Int) -> String {
+        let digits = String(number.magnitude)
+        let grouped = digits.enumerated().map { index, digit in
+            index > 0 && (digits.count - index) % 3 == 0 ? ",\(digit)" : String(digit)
+        }
+        return (number < 0 ? "-" : "") + grouped.joined()
+    }
 
     static func calendarDate(_ iso: String) -> String {
         guard let c = CalendarDate.parse(iso) else { return iso }

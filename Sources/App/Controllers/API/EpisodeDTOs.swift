@@ -123,8 +123,25 @@ struct EpisodeListItemDTO: Encodable {
     let leadProfessional: String?
 }
 
+/// One page of episodes, newest first, and where it stands in the whole list.
 struct EpisodeListDTO: Encodable {
     let episodes: [EpisodeListItemDTO]
+    let total: Int
+    let page: Int
+    let pageSize: Int
+    let pageCount: Int
+
+    init(_ paged: Paged<Episode>) {
+        episodes = paged.rows.map {
+            EpisodeListItemDTO(
+                id: $0.id!, status: $0.status.rawValue, childId: $0.$child.id, childName: $0.child.fullName,
+                openedAt: $0.openedAt, leadProfessional: $0.leadProfessional?.name)
+        }
+        total = paged.total
+        page = paged.page.number
+        pageSize = ListPage.size
+        pageCount = paged.pageCount
+    }
 }
 
 struct AssessmentDTO: Encodable {

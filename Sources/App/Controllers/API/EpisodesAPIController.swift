@@ -26,17 +26,14 @@ extension AssessmentDTO {
 }
 
 struct EpisodesAPIController {
-    /// GET /api/v1/episodes?mine=true
+    /// GET /api/v1/episodes?mine=true&page=2
     func list(req: Request) async throws -> Response {
-        let mine = (try? req.query.get(Bool.self, at: "mine")) ?? true
-        let episodes = try await Episodes.list(mine: mine, by: try req.signedIn, on: req.db)
-        return try EpisodeListDTO(
-            episodes: episodes.map {
-                EpisodeListItemDTO(
-                    id: $0.id!, status: $0.status.rawValue, childId: $0.$child.id, childName: $0.child.fullName,
-                    openedAt: $0.openedAt, leadProfessional: $0.leadProfessional?.name)
-            }
-        ).json()
+        // Read as text: Vapor decodes an absent Bool as false, which gave a coordinator their
+        // LA's list where the document promises their own.
+        let mine = req.query[String.self, at: "mine"] != "false"
+        let episodes = try await Episodes.list(
+            mine ? .mine : .localAuthority, reading: .page(try ListPage(req)), by: try req.signedIn, on: req.db)
+        return try EpisodeListDTO(episodes).json()
     }
 
     /// GET /api/v1/episodes/{id}

@@ -27,13 +27,14 @@ struct SafeguardingAPIController {
         return try SafeguardingCallDTO(try await SafeguardingCalls.read(call.id!, by: signedIn, on: req.db)).json(.created)
     }
 
-    /// GET /api/v1/safeguarding-calls?open=true
+    /// GET /api/v1/safeguarding-calls?open=true&page=2
     func list(req: Request) async throws -> Response {
         let signedIn = try req.signedIn
         try await Access.requireIndex(.viewSafeguardingCall, by: signedIn, on: req.db)
         let openOnly = (try? req.query.get(Bool.self, at: "open")) ?? false
-        let calls = try await SafeguardingCalls.worktray(for: signedIn, openOnly: openOnly, on: req.db)
-        return try SafeguardingCallListDTO(calls: calls.map(SafeguardingCallDTO.init)).json()
+        let calls = try await SafeguardingCalls.worktray(
+            for: signedIn, openOnly: openOnly, reading: .page(try ListPage(req)), on: req.db)
+        return try SafeguardingCallListDTO(calls).json()
     }
 
     /// GET /api/v1/safeguarding-calls/{id}

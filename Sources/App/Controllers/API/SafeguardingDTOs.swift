@@ -110,8 +110,21 @@ struct SafeguardingCallDTO: Encodable {
     }
 }
 
+/// One page of calls, newest first, and where it stands in the whole list.
 struct SafeguardingCallListDTO: Encodable {
     let calls: [SafeguardingCallDTO]
+    let total: Int
+    let page: Int
+    let pageSize: Int
+    let pageCount: Int
+
+    init(_ paged: Paged<SafeguardingCall>) {
+        calls = paged.rows.map(SafeguardingCallDTO.init)
+        total = paged.total
+        page = paged.page.number
+        pageSize = ListPage.size
+        pageCount = paged.pageCount
+    }
 }
 
 struct FollowUpRequest: Decodable {

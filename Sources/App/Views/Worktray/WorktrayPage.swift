@@ -4,27 +4,9 @@ import Plot
 
 /// The home page: the episodes this person works on, drafts first.
 struct WorktrayPage {
-    struct Row {
-        let episode: Episode
-        let assessmentStatus: AssessmentStatus?
-    }
-
     let signedIn: SignedIn
-    let mine: [Row]
-    /// A coordinator's whole LA, empty for everyone else.
-    let localAuthority: [Row]
-    /// Safeguarding calls whose written follow-up has not been sent.
-    let followUps: [SafeguardingCall]
-    /// What the policy says this person oversees, for the sections shown.
-    let coordinates: Bool
-    let takesSafeguardingCalls: Bool
-    /// For safeguarding staff: recent calls made to their LA.
-    let callsToLA: [SafeguardingCall]
-    /// For coordinators: open episodes that have met as a team but have no lead professional.
-    let needingALead: [Episode]
-    /// Open actions due within a week or overdue, that this person owns or whose episode they hold.
-    let actionsDue: [PlanAction]
-    let reviewsDue: [Episode]
+    /// The first page of each list this person's worktray shows.
+    let lists: [WorktrayList: WorktrayRows]
     /// For safeguarding staff: step-up referrals awaiting their decision.
     let referrals: [Referral]
     /// TAC meetings this person is invited to, not yet recorded as held.
@@ -41,7 +23,11 @@ struct WorktrayPage {
     /// For a coordinator: corrections to children's names from outside their teams.
     let nameProposals: [NameProposal]
 
-    var drafts: [Row] { mine.filter { $0.assessmentStatus == .draft && $0.episode.$author.id == signedIn.id } }
+    /// A list's first page; `showEmpty` for the lists that say so when they hold nothing.
+    private func section(_ list: WorktrayList, showEmpty: Bool = false) -> Node<HTML.BodyContext> {
+        guard let rows = lists[list] else { return .empty }
+        return WorktraySection.first(list, rows, showEmpty: showEmpty)
+    }
 
     func render(_ context: PageContext) -> HTML {
         Layout.page(
@@ -75,15 +61,8 @@ struct WorktrayPage {
                         ]
                     })
             ),
-            .if(!followUps.isEmpty, calls("Safeguarding follow-ups to send", followUps)),
-            .if(
-                !needingALead.isEmpty,
-                GOVUK.table(
-                    caption: "Episodes with no lead professional after a TAC meeting", headers: ["Child", "Opened"],
-                    rows: needingALead.map { episode in
-                        [GOVUK.link(episode.child.fullName, to: .team(episode.id!)), .text(Format.date(episode.openedAt))]
-                    })
-            ),
+            section(.followUps),
+            section(.needingALead),
             .if(
                 !shieldOverrides.isEmpty,
                 GOVUK.table(
@@ -142,85 +121,17 @@ struct WorktrayPage {
                         ]
                     })
             ),
+            section(.actionsDue),
+            section(.reviewsDue),
+            section(.drafts, showEmpty: true),
+            section(.episodes, showEmpty: true),
             .if(
-                !actionsDue.isEmpty,
-                GOVUK.table(
-                    caption: "Actions due", headers: ["Child", "Action", "Due", ""],
-                    rows: actionsDue.map { action in
-                        [
-                            GOVUK.link(action.episode.child.fullName, to: .plan(action.$episode.id)), .text(action.description),
-                            .text(Format.calendarDate(action.dueOn)),
-                            action.isOverdue() ? GOVUK.tag("Overdue", colour: "red") : GOVUK.tag("Due soon", colour: "yellow"),
-                        ]
-                    })
-            ),
-            .if(
-                !reviewsDue.isEmpty,
-                GOVUK.table(
-                    caption: "Plan reviews due", headers: ["Child", "Review on"],
-                    rows: reviewsDue.map { episode in
-                        [
-                            GOVUK.link(episode.child.fullName, to: .plan(episode.id!)),
-                            .text(Format.calendarDate(episode.planReviewOn ?? "")),
-                        ]
-                    })
-            ),
-            .h2(.class("govuk-heading-m"), .text("Your drafts")),
-            drafts.isEmpty
-                ? .p(.class("govuk-body"), .text("You have no draft assessments."))
-                : .ul(
-                    .class("govuk-list"),
-                    .forEach(drafts) { row in
-                        .li(
-                            .a(
-                                .class("govuk-link"), .href(SiteURL.editAssessment(episode: row.episode.id!).path),
-                                .text("Continue the assessment for \(row.episode.child.fullName)")))
-                    }),
-            table("Your episodes", mine, empty: "You are not on the team of any CAF episode yet."),
-            .if(
-                coordinates,
+                lists[.localAuthority] != nil,
                 .group(
-                    table(
-                        "Every episode in your local authority", localAuthority, empty: "No episodes in your local authority yet."
-                    ),
+                    section(.localAuthority, showEmpty: true),
                     .p(.class("govuk-body"), GOVUK.link("Decisions not to share", to: .decisionsNotToShare)))
             ),
-            .if(
-                takesSafeguardingCalls,
-                callsToLA.isEmpty
-                    ? .p(.class("govuk-body"), .text("No safeguarding calls have been recorded for your local authority."))
-                    : calls("Safeguarding calls to your local authority", callsToLA)
-            )
+            section(.safeguardingCalls, showEmpty: true)
         )
-    }
-
-    private func calls(_ caption: String, _ calls: [SafeguardingCall]) -> Node<HTML.BodyContext> {
-        GOVUK.table(
-            caption: caption, headers: ["Child", "Called", "By", "Follow-up due", "Status"],
-            rows: calls.map { call in
-                let state = call.followUpState()
-                return [
-                    GOVUK.link(call.child.fullName, to: .safeguardingCall(call.id!)),
-                    .text(Format.dateTime(call.calledAt)), .text(call.caller.name), .text(Format.dateTime(call.followUpDue)),
-                    GOVUK.tag(SafeguardingCallPage.label(state), colour: SafeguardingCallPage.colour(state)),
-                ]
-            })
-    }
-
-    private func table(_ caption: String, _ rows: [Row], empty: String) -> Node<HTML.BodyContext> {
-        rows.isEmpty
-            ? .group(.h2(.class("govuk-heading-m"), .text(caption)), .p(.class("govuk-body"), .text(empty)))
-            : GOVUK.table(
-                caption: caption, headers: ["Child", "Opened", "Lead professional", "Assessment"],
-                rows: rows.map { row in
-                    [
-                        GOVUK.link(row.episode.child.fullName, to: .episode(row.episode.id!)),
-                        .text(Format.date(row.episode.openedAt)),
-                        .text(row.episode.leadProfessional?.name ?? "Not agreed yet"),
-                        GOVUK.tag(
-                            row.assessmentStatus == .completed ? "Completed" : "Draft",
-                            colour: row.assessmentStatus == .completed ? "green" : "yellow"),
-                    ]
-                })
     }
 }
