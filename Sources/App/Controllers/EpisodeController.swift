@@ -211,7 +211,7 @@ struct EpisodeController {
         let id = authorised.id
         return EpisodePrintPage(
             authorised: authorised, assessment: assessment, content: try assessment.content(try req.secrets),
-            consentHistory: try await Episodes.consentHistory(of: id, on: req.db), team: try await Teams.team(of: id, on: req.db),
+            consentHistory: authorised.consentHistory, team: try await Teams.team(of: id, on: req.db),
             practitioners: Teams.teamPractitioners(authorised.episode),
             actions: try await ActionPlans.actions(of: id, on: req.db),
             referrals: try await Closures.referrals(of: id, on: req.db),
@@ -257,7 +257,7 @@ struct EpisodeController {
         return EpisodePage(
             authorised: authorised, assessment: assessment,
             versions: try await Episodes.allVersions(of: authorised.id, on: req.db),
-            consentHistory: try await Episodes.consentHistory(of: authorised.id, on: req.db),
+            consentHistory: authorised.consentHistory,
             mayWrite: mayWrite, mayShare: !frozen && changesConsent, mayChangeConsent: changesConsent,
             mayOverride: Access.may(.changeConsent(.override), authorised, by: signedIn),
             mayClose: Access.may(.coordinate, authorised, by: signedIn),

@@ -1,5 +1,6 @@
 import CAFCore
 import Fluent
+import SQLKit
 import Vapor
 
 /// An episode that the access policy has let this person act on, with what was loaded
@@ -7,7 +8,10 @@ import Vapor
 struct AuthorisedEpisode {
     let episode: Episode
     let child: Child
-    let consent: Consent
+    /// Every consent recorded for the episode, oldest first, each with who recorded it.
+    let consentHistory: [Consent]
+    /// The consent as it stands: the last recorded.
+    var consent: Consent { consentHistory[consentHistory.count - 1] }
     let basis: AccessBasis
     /// What the policy decided on, to ask it further questions without loading again.
     let facts: EpisodeFacts
@@ -25,17 +29,15 @@ enum Access {
         guard
             let episode = try await Episode.withTeam(on: db).filter(\.$id == id).first()
         else { throw AppError.notFound("episode") }
-        guard let consent = try await latestConsent(of: id, on: db) else { throw AppError.notFound("episode consent") }
-        let referred = try await Referral.query(on: db).filter(\.$episode.$id == id).count() > 0
-        let breakGlass = Set(
-            try await BreakGlassGrant.query(on: db).filter(\.$episode.$id == id).filter(\.$expiresAt > Date()).all()
-                .map(\.$practitioner.id))
+        let history = try await consentHistory(of: id, on: db)
+        guard let consent = history.last else { throw AppError.notFound("episode consent") }
+        let (referred, breakGlass) = try await referralAndBreakGlass(of: id, on: db)
         let facts = facts(episode, consent, referred: referred, breakGlass: breakGlass)
         let shield = try await Shielding.shield(for: episode.child, to: signedIn, on: db)
         switch AccessPolicy.decide(signedIn.actor, action, facts) {
         case .allowed(let basis):
             return AuthorisedEpisode(
-                episode: episode, child: episode.child, consent: consent, basis: basis, facts: facts, shield: shield)
+                episode: episode, child: episode.child, consentHistory: history, basis: basis, facts: facts, shield: shield)
         case .denied(let denial):
             try await refuse(
                 message(for: denial, episode: episode, shield: shield), auditAction(action), child: episode.$child.id,
@@ -120,6 +122,39 @@ enum Access {
             leadProfessional: episode.leadProfessional.map(member),
             shares: episode.shares.map { member($0.practitioner) },
             consent: consent.state, closed: episode.status == .closed, referredToSocialCare: referred, breakGlass: breakGlass)
+    }
+
+    /// Every consent of the episode, oldest first, each with who recorded it: one statement,
+    /// read once for the decision and for whatever shows the history (issue 16).
+    static func consentHistory(of episodeID: UUID, on db: any Database) async throws -> [Consent] {
+        let history = try await Consent.query(on: db).filter(\.$episode.$id == episodeID).join(parent: \.$recordedBy)
+            .sort(\.$recordedAt).all()
+        for consent in history { consent.$recordedBy.value = try consent.joined(Practitioner.self) }
+        return history
+    }
+
+    /// Whether the episode was referred to social care, and who holds break-glass access to
+    /// it now, in one statement: a row for each unexpired grant (its holder) and for each
+    /// referral (no one).
+    private static func referralAndBreakGlass(of episodeID: UUID, on db: any Database) async throws
+        -> (referred: Bool, breakGlass: Set<UUID>)
+    {
+        let rows = try await (db as! any SQLDatabase).raw(
+            """
+            SELECT practitioner_id FROM break_glass_grants WHERE episode_id = \(bind: episodeID) AND expires_at > \(bind: Date())
+            UNION ALL SELECT NULL FROM referrals WHERE episode_id = \(bind: episodeID)
+            """
+        ).all()
+        var referred = false
+        var holders: Set<UUID> = []
+        for row in rows {
+            if try row.decodeNil(column: "practitioner_id") {
+                referred = true
+            } else {
+                holders.insert(try row.decode(column: "practitioner_id", as: UUID.self))
+            }
+        }
+        return (referred, holders)
     }
 
     static func latestConsent(of episodeID: UUID, on db: any Database) async throws -> Consent? {

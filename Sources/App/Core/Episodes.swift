@@ -408,9 +408,6 @@ enum Episodes {
     }
 
     /// Every consent decision on an episode, oldest first.
-    static func consentHistory(of id: UUID, on db: any Database) async throws -> [Consent] {
-        try await Consent.query(on: db).filter(\.$episode.$id == id).with(\.$recordedBy).sort(\.$recordedAt).all()
-    }
 
     /// A refusal keeps only its note: no episode, no assessment.
     static func refuse(childID: UUID, _ refusal: ConsentRefusal, by signedIn: SignedIn, on db: any Database)

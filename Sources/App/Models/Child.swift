@@ -68,9 +68,11 @@ final class Child: Model, @unchecked Sendable {
     /// Its LA is loaded only for the callers that show it.
     static func live(_ id: UUID, withLocalAuthority: Bool = false, on db: any Database) async throws -> Child {
         let query = Child.query(on: db).filter(\.$id == id)
-        guard let child = try await (withLocalAuthority ? query.with(\.$localAuthority) : query).first() else {
+        // The LA by a join, not a second statement: every read of a child asks (issue 16).
+        guard let child = try await (withLocalAuthority ? query.join(parent: \.$localAuthority) : query).first() else {
             throw AppError.notFound("child")
         }
+        if withLocalAuthority { child.$localAuthority.value = try child.joined(LocalAuthority.self) }
         if let survivor = child.$mergedInto.id {
             throw AppError(
                 status: .gone, code: "child-merged",

@@ -195,7 +195,7 @@ struct ChildrenAPIController {
             childID: childID, consent: body.consent.record, stepDownNote: body.stepDownNote, by: signedIn,
             keys: try req.secrets, on: req.db)
         let (authorised, assessment) = try await Episodes.read(episode.id!, by: signedIn, on: req.db)
-        let response = try await EpisodeDTO.response(authorised, assessment, status: .created, on: req.db)
+        let response = try EpisodeDTO.response(authorised, assessment, status: .created)
         response.headers.replaceOrAdd(name: .location, value: APIURL.episode(episode.id!).path)
         return response
     }

@@ -92,10 +92,10 @@ struct EpisodeDTO: Encodable {
     /// Sent back quoted as `If-Match` with a change of lead, consent or team.
     let teamVersion: Int
 
-    init(_ authorised: AuthorisedEpisode, assessment: Assessment, consentHistory: [Consent]) {
+    init(_ authorised: AuthorisedEpisode, assessment: Assessment) {
         let episode = authorised.episode
         teamVersion = episode.teamVersion
-        self.consentHistory = consentHistory.map(ConsentDTO.init)
+        consentHistory = authorised.consentHistory.map(ConsentDTO.init)
         id = episode.id!
         status = episode.status.rawValue
         child = ChildDTO(authorised.child, shield: authorised.shield)

@@ -4,13 +4,10 @@ import Vapor
 
 extension EpisodeDTO {
     /// The episode with its consent history, as a response.
-    static func response(
-        _ authorised: AuthorisedEpisode, _ assessment: Assessment, status: HTTPResponseStatus = .ok, on db: any Database
-    )
-        async throws -> Response
+    static func response(_ authorised: AuthorisedEpisode, _ assessment: Assessment, status: HTTPResponseStatus = .ok)
+        throws -> Response
     {
-        let history = try await Episodes.consentHistory(of: authorised.id, on: db)
-        return try EpisodeDTO(authorised, assessment: assessment, consentHistory: history).json(status)
+        try EpisodeDTO(authorised, assessment: assessment).json(status)
     }
 }
 
@@ -39,7 +36,7 @@ struct EpisodesAPIController {
     /// GET /api/v1/episodes/{id}
     func read(req: Request) async throws -> Response {
         let (authorised, assessment) = try await Episodes.read(try req.id("episode"), by: try req.signedIn, on: req.db)
-        return try await EpisodeDTO.response(authorised, assessment, on: req.db)
+        return try EpisodeDTO.response(authorised, assessment)
     }
 
     /// POST /api/v1/episodes/{id}/consents: given again with a new scope, withdrawn, or overridden.
@@ -120,7 +117,7 @@ struct EpisodesAPIController {
         let signedIn = try req.signedIn
         _ = try await Closures.close(id, EpisodeClosure(reason: body.reason, note: body.note ?? ""), by: signedIn, on: req.db)
         let (authorised, assessment) = try await Episodes.read(id, by: signedIn, on: req.db)
-        return try await EpisodeDTO.response(authorised, assessment, on: req.db)
+        return try EpisodeDTO.response(authorised, assessment)
     }
 
     /// POST /api/v1/episodes/{id}/reopen
@@ -130,7 +127,7 @@ struct EpisodesAPIController {
         let signedIn = try req.signedIn
         _ = try await Closures.reopen(id, reason: body.reason, by: signedIn, on: req.db)
         let (authorised, assessment) = try await Episodes.read(id, by: signedIn, on: req.db)
-        return try await EpisodeDTO.response(authorised, assessment, on: req.db)
+        return try EpisodeDTO.response(authorised, assessment)
     }
 
     /// POST /api/v1/episodes/{id}/time-entries: a call, visit, meeting or admin, in minutes.
