@@ -2,8 +2,14 @@
 -- "METHOD PATH CREDENTIAL [JSON BODY]", picked at random, where the credential is an API
 -- token or, for a page, "session=" and a page session's id; at the end one line:
 -- requests, requests/s, p50 ms, p95 ms, p99 ms, answers not 2xx, answers 5xx.
+--
+-- METHOD "SAVE" saves one part of a draft assessment (PATH the assessment's) as an editor
+-- does: on the ETag it last read, or, with none, by reading the assessment first. Each
+-- answer names its episode and carries the ETag the next save of it sends as If-Match; a
+-- conflict (412) forgets what this thread read, so that its next saves read again.
 local lines = {}
 local threads = {}
+local etags = {}
 
 function setup(thread)
     thread:set("id", #threads + 1)
@@ -33,12 +39,27 @@ function request()
         headers["Content-Type"] = "application/json"
         body = r[4]
     end
+    if r[1] == "SAVE" then
+        local etag = etags[r[2]:lower()]
+        if not etag then return wrk.format("GET", r[2], headers, nil) end
+        headers["If-Match"] = etag
+        return wrk.format("PATCH", r[2] .. "/parts/conclusions", headers, body)
+    end
     return wrk.format(r[1], r[2], headers, body)
 end
 
 function response(status, headers, body)
     if status >= 300 then refused = refused + 1 end
     if status >= 500 then failed = failed + 1 end
+    if status == 412 then etags = {} end
+    if status ~= 200 then return end
+    for name, value in pairs(headers) do
+        -- An assessment's ETag ("v3-1.2.1.1.1.1"), not another record's version.
+        if name:lower() == "etag" and value:match('^"v%d+%-') then
+            local episode = body:match('"episodeId":"([^"]+)"')
+            if episode then etags["/api/v1/episodes/" .. episode:lower() .. "/assessment"] = value end
+        end
+    end
 end
 
 function done(summary, latency, requests)

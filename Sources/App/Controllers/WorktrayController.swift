@@ -47,7 +47,7 @@ struct WorktrayController {
     }
 
     /// The lists a worktray shows this person: what the policy says they hold or oversee.
-    /// (Each list's own query refuses anyone it is not for.)
+    /// (Each list's own query refuses, audited, anyone it is not for: `list` relies on it.)
     private static func shows(_ list: WorktrayList, to reach: Reach) -> Bool {
         switch list {
         case .localAuthority, .needingALead: reach.coordinates != nil
@@ -71,7 +71,7 @@ struct WorktrayController {
         case .needingALead: .needingALead(try await Teams.needingALead(for: signedIn, reading: read, on: db))
         case .followUps: .calls(try await SafeguardingCalls.worktray(for: signedIn, openOnly: true, reading: read, on: db))
         case .safeguardingCalls:
-            .calls(try await SafeguardingCalls.worktray(for: signedIn, openOnly: false, reading: read, on: db))
+            .calls(try await SafeguardingCalls.toLocalAuthority(for: signedIn, reading: read, on: db))
         }
     }
 

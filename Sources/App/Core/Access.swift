@@ -128,7 +128,7 @@ enum Access {
     /// read once for the decision and for whatever shows the history (issue 16).
     static func consentHistory(of episodeID: UUID, on db: any Database) async throws -> [Consent] {
         let history = try await Consent.query(on: db).filter(\.$episode.$id == episodeID).join(parent: \.$recordedBy)
-            .sort(\.$recordedAt).all()
+            .sort(\.$recordedAt).sort(\.$id).all()
         for consent in history { consent.$recordedBy.value = try consent.joined(Practitioner.self) }
         return history
     }
@@ -158,7 +158,9 @@ enum Access {
     }
 
     static func latestConsent(of episodeID: UUID, on db: any Database) async throws -> Consent? {
-        try await Consent.query(on: db).filter(\.$episode.$id == episodeID).sort(\.$recordedAt, .descending).first()
+        // The history's order backwards, so that both agree on which consent is the last.
+        try await Consent.query(on: db).filter(\.$episode.$id == episodeID).sort(\.$recordedAt, .descending)
+            .sort(\.$id, .descending).first()
     }
 
     /// Who to ask for access: the lead professional, or the author while there is none.

@@ -111,6 +111,7 @@ enum ActionPlans {
     /// For a worktray: open actions this person owns, or on episodes they lead or started,
     /// that are due within a week or overdue.
     static func due(for signedIn: SignedIn, reading read: ListRead, on db: any Database) async throws -> Paged<PlanAction> {
+        try await Access.requireIndex(.viewEpisode, by: signedIn, on: db)
         let within = CalendarDate.iso(Date().addingTimeInterval(7 * 86400))
         // The actions they own, or on the open episodes they wrote or lead: each found by the
         // open actions' partial indexes (049). One OR with a join read every action due in
@@ -132,6 +133,7 @@ enum ActionPlans {
 
     /// Open episodes this person leads or started whose plan review is due within a week.
     static func reviewsDue(for signedIn: SignedIn, reading read: ListRead, on db: any Database) async throws -> Paged<Episode> {
+        try await Access.requireIndex(.viewEpisode, by: signedIn, on: db)
         let within = CalendarDate.iso(Date().addingTimeInterval(7 * 86400))
         return try await Episode.query(on: db).filter(\.$status == .open).filter(\.$planReviewOn <= within)
             .group(.or) { $0.filter(\.$author.$id == signedIn.id).filter(\.$leadProfessional.$id == signedIn.id) }

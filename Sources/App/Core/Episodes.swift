@@ -407,8 +407,6 @@ enum Episodes {
         }
     }
 
-    /// Every consent decision on an episode, oldest first.
-
     /// A refusal keeps only its note: no episode, no assessment.
     static func refuse(childID: UUID, _ refusal: ConsentRefusal, by signedIn: SignedIn, on db: any Database)
         async throws -> ConsentRefusalRecord

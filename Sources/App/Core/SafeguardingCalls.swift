@@ -96,6 +96,7 @@ enum SafeguardingCalls {
     static func worktray(for signedIn: SignedIn, openOnly: Bool, reading read: ListRead, on db: any Database) async throws
         -> Paged<SafeguardingCall>
     {
+        try await Access.requireIndex(.viewSafeguardingCall, by: signedIn, on: db)
         let query = SafeguardingCall.query(on: db).with(\.$child).with(\.$localAuthority)
             .with(\.$caller) { $0.with(\.$organisation) }
         if let la = AccessPolicy.coordinatedAuthority(signedIn.actor) ?? AccessPolicy.safeguardedAuthority(signedIn.actor) {
@@ -105,6 +106,20 @@ enum SafeguardingCalls {
         }
         if openOnly { query.filter(\.$followUpSentAt == nil) }
         return try await query.sort(\.$calledAt, .descending).sort(\.$id).paged(read)
+    }
+
+    /// Every call made to the LA this person safeguards or coordinates (with their own),
+    /// newest first; refused to anyone else.
+    static func toLocalAuthority(for signedIn: SignedIn, reading read: ListRead, on db: any Database) async throws
+        -> Paged<SafeguardingCall>
+    {
+        guard AccessPolicy.safeguardedAuthority(signedIn.actor) ?? AccessPolicy.coordinatedAuthority(signedIn.actor) != nil
+        else {
+            try await Access.refuse(
+                "Only safeguarding staff and coordinators see every call to their local authority.", .viewSafeguardingCall,
+                detail: "local-authority-calls", by: signedIn, on: db)
+        }
+        return try await worktray(for: signedIn, openOnly: false, reading: read, on: db)
     }
 
     private static func find(_ id: UUID, on db: any Database) async throws -> SafeguardingCall {

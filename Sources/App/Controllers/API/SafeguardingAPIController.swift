@@ -30,7 +30,6 @@ struct SafeguardingAPIController {
     /// GET /api/v1/safeguarding-calls?open=true&page=2
     func list(req: Request) async throws -> Response {
         let signedIn = try req.signedIn
-        try await Access.requireIndex(.viewSafeguardingCall, by: signedIn, on: req.db)
         let openOnly = (try? req.query.get(Bool.self, at: "open")) ?? false
         let calls = try await SafeguardingCalls.worktray(
             for: signedIn, openOnly: openOnly, reading: .page(try ListPage(req)), on: req.db)

@@ -110,7 +110,9 @@ struct WorktrayListPage {
                     .class("govuk-body"),
                     .text(
                         paging.total == 0
-                            ? list.empty : "There is no page \(paging.page.number): the list has \(paging.pageCount) pages."))
+                            ? list.empty
+                            : "There is no page \(paging.page.number): the list has \(paging.pageCount == 1 ? "one page" : "\(paging.pageCount) pages")."
+                    ))
                 : .group(
                     .p(
                         .class("govuk-body"),
