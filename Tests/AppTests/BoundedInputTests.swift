@@ -219,6 +219,28 @@ import VaporTesting
         }
     }
 
+    /// A page's version numbers are whole numbers from 1 to 1,000, as the API's are: anything
+    /// else is a 422 naming the parameter (read leniently, a typo showed the latest version).
+    @Test func pageVersionNumbersAreBoundedByName() async throws {
+        try await TestWorld.run { (world: TestWorld) async throws in
+            let amy = try await world.token("amy@demo.test")
+            let episode = try await world.childWithEpisode(as: amy).episodeID
+            let browser = PageTests.Browser(world)
+            try await browser.signIn("amy@demo.test")
+            let assessment = SiteURL.assessment(episode: episode).path
+            let comparison = SiteURL.comparison(episode).path
+            for bad in ["abc", "0", "-1", "1001", "1.5", "99999999999999999999", ""] {
+                for (path, name) in [(assessment, "version"), (comparison, "from"), (comparison, "to")] {
+                    let response = try await browser.get(path + "?\(name)=\(bad)")
+                    #expect(response.status == .unprocessableEntity, "\(path) \(name)=\(bad)")
+                    #expect(response.body.string.contains("Enter the version as a whole number from 1 to 1000"), "\(name)")
+                }
+            }
+            #expect(try await browser.get(assessment + "?version=1").status == .ok)
+            #expect(try await browser.get(assessment + "?version=2").status == .notFound)
+        }
+    }
+
     @Test func queriesAreStrict() async throws {
         try await TestWorld.run { (world: TestWorld) async throws in
             let amy = try await world.token("amy@demo.test")

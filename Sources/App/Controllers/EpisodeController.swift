@@ -229,8 +229,7 @@ struct EpisodeController {
         let signedIn = try req.signedIn
         let id = try req.id("episode")
         let (authorised, before, after) = try await Episodes.compare(
-            id, from: try? req.query.get(Int.self, at: "from"), to: try? req.query.get(Int.self, at: "to"), by: signedIn,
-            on: req.db)
+            id, from: try req.assessmentVersion("from"), to: try req.assessmentVersion("to"), by: signedIn, on: req.db)
         let versions = try await Episodes.allVersions(of: id, on: req.db)
         return ComparisonPage(
             authorised: authorised, versions: versions, before: before, after: after,
@@ -240,7 +239,7 @@ struct EpisodeController {
 
     func read(req: Request) async throws -> Response {
         let (authorised, assessment) = try await Episodes.assessment(
-            of: try req.id("episode"), version: try? req.query.get(Int.self, at: "version"), by: try req.signedIn, on: req.db)
+            of: try req.id("episode"), version: try req.assessmentVersion("version"), by: try req.signedIn, on: req.db)
         return AssessmentPage(authorised: authorised, assessment: assessment, content: try assessment.content(try req.secrets))
             .render(PageContext(req)).response()
     }

@@ -68,6 +68,19 @@ enum ListRead: Sendable, Equatable {
     case glimpse
 }
 
+extension Request {
+    /// The assessment version a page's query names (`version`, `from`, `to`): nil when it names
+    /// none; a 422 naming it unless it is a whole number from 1 to 1,000, as the API's
+    /// document says. (Read leniently, a typo showed the latest version as if asked for.)
+    func assessmentVersion(_ name: String) throws -> Int? {
+        guard let text = query[String.self, at: name] else { return nil }
+        guard text.utf8.count <= 4, let version = Int(text), (1...1_000).contains(version) else {
+            throw AppError.invalid(field: name, "Enter the version as a whole number from 1 to 1000")
+        }
+        return version
+    }
+}
+
 extension QueryBuilder {
     /// The rows `read` asks for, in the query's order.
     func paged(_ read: ListRead) async throws -> Paged<Model> {

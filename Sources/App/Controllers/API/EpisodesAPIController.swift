@@ -51,7 +51,7 @@ struct EpisodesAPIController {
     /// GET /api/v1/episodes/{id}/assessment
     func assessment(req: Request) async throws -> Response {
         let (authorised, assessment) = try await Episodes.assessment(
-            of: try req.id("episode"), version: try? req.query.get(Int.self, at: "version"), by: try req.signedIn, on: req.db)
+            of: try req.id("episode"), version: try req.assessmentVersion("version"), by: try req.signedIn, on: req.db)
         return try AssessmentDTO.response(assessment, shield: authorised.shield, keys: try req.secrets)
     }
 
@@ -105,7 +105,7 @@ struct EpisodesAPIController {
     func compare(req: Request) async throws -> Response {
         let id = try req.id("episode")
         let (_, before, after) = try await Episodes.compare(
-            id, from: try? req.query.get(Int.self, at: "from"), to: try? req.query.get(Int.self, at: "to"), by: try req.signedIn,
+            id, from: try req.assessmentVersion("from"), to: try req.assessmentVersion("to"), by: try req.signedIn,
             on: req.db)
         return try ComparisonDTO(episodeID: id, from: before, to: after, keys: try req.secrets).json()
     }
