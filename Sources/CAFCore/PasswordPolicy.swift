@@ -6,9 +6,12 @@ public enum PasswordPolicy {
     /// bcrypt reads only a password's first 72 bytes: a longer one is refused rather than
     /// silently cut (64 plain letters fit; accented and other scripts' letters take two to four).
     public static let maximumBytes = 72
+    /// From this length an allowed password is called strong by the strength meter: length
+    /// does more for a password than any mix of symbols (NCSC's three random words).
+    public static let strongLength = 16
 
     /// Commonly used passwords of 12 or more characters (shorter ones fail the length rule).
-    static let common: Set<String> = [
+    public static let common: Set<String> = [
         "123456789012", "1234567890123", "12345678910", "123456789123", "password1234", "password12345", "passwordpassword",
         "qwertyuiop12", "qwertyuiop123", "qwertyuiopas", "1q2w3e4r5t6y", "1qaz2wsx3edc", "iloveyou1234", "letmein12345",
         "welcome12345", "administrator", "changeme1234", "abcdefghijkl", "abc123abc123", "football1234", "monkey123456",
@@ -29,13 +32,17 @@ public enum PasswordPolicy {
                     message: "Use a shorter password: up to 64 plain letters, fewer with accents or other scripts"))
         } else if common.contains(lowered) || Set(password).count == 1 {
             problems.append(.init(field: "password", message: "That password is too common: choose one that is hard to guess"))
-        } else {
-            let local = email.lowercased().split(separator: "@").first.map(String.init) ?? ""
-            let nameParts = name.lowercased().split(whereSeparator: { !$0.isLetter }).map(String.init).filter { $0.count >= 3 }
-            if (local.count >= 3 && lowered.contains(local)) || nameParts.contains(where: { lowered.contains($0) }) {
-                problems.append(.init(field: "password", message: "Do not use your name or e-mail address in your password"))
-            }
+        } else if personalWords(email: email, name: name).contains(where: { lowered.contains($0) }) {
+            problems.append(.init(field: "password", message: "Do not use your name or e-mail address in your password"))
         }
         return problems
+    }
+
+    /// The parts of a person's e-mail address and name a password may not contain: the
+    /// address before its @ and each word of the name, of three letters or more, lower case.
+    public static func personalWords(email: String, name: String) -> [String] {
+        let local = email.lowercased().split(separator: "@").first.map(String.init) ?? ""
+        let nameParts = name.lowercased().split(whereSeparator: { !$0.isLetter }).map(String.init).filter { $0.count >= 3 }
+        return (local.count >= 3 ? [local] : []) + nameParts
     }
 }

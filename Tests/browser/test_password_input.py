@@ -1,6 +1,7 @@
 """GOV.UK's password input (ASVS V2.1.12): a person can show what they typed, the field is
 masked again before the form is sent, and without JavaScript there is no button to mislead.
-axe on every page."""
+A strength meter (V2.1.8) says in words, as a new password is typed, whether the policy
+allows it and how strong it is, and agrees with the server. axe on every page."""
 from conftest import PASSWORD
 
 
@@ -44,4 +45,32 @@ def test_without_javascript_the_field_is_a_plain_password_field(browser, server)
     page.fill("#password", PASSWORD)
     page.get_by_role("button", name="Sign in", exact=True).click()
     assert page.locator("h1").inner_text() == "Your worktray"
+    page.goto(server + "/account/password")
+    assert not page.locator("#newPassword-strength").is_visible()
     context.close()
+
+
+def test_the_strength_meter_says_what_the_policy_will_say(visit):
+    hana = visit()
+    hana.sign_in("hana@demo.test")
+    hana.goto("/account/password")
+    page = hana.page
+    meter = page.locator("#newPassword-strength")
+    assert meter.is_visible() and meter.get_attribute("aria-live") == "polite"
+    for typed, said in [
+        ("short", "not allowed yet: use at least 12 characters"),
+        ("passwordpassword", "not allowed: it is too common"),
+        ("aaaaaaaaaaaaaa", "not allowed: it is too common"),
+        ("hana-likes-tea-99", "not allowed: it has your name or e-mail address in it"),
+        ("tangerine otter", "good (a longer one is stronger)"),
+        ("tangerine otter lamp", "strong"),
+    ]:
+        page.fill("#newPassword", typed)
+        assert meter.inner_text() == "Password strength: " + said, typed
+    hana.check()
+    # The server refuses what the meter called not allowed, for the same reason.
+    page.fill("#currentPassword", PASSWORD)
+    page.fill("#newPassword", "hana-likes-tea-99")
+    page.fill("#confirmPassword", "hana-likes-tea-99")
+    hana.submit("Change my password")
+    assert "Do not use your name or e-mail address in your password" in page.inner_text(".govuk-error-summary")

@@ -9,7 +9,7 @@ struct AccountController {
     func showLink(req: Request) async throws -> Response {
         let token = (try? req.query.get(String.self, at: "token")) ?? ""
         guard let link = try await CredentialLinks.find(token, on: req.db), usable(link, req) else { return unusable(req) }
-        return CredentialLinkPage(purpose: link.purpose, token: token, needsCode: needsCode(link))
+        return CredentialLinkPage(purpose: link.purpose, token: token, needsCode: needsCode(link), holder: link.practitioner)
             .render(PageContext(req)).response()
     }
 
@@ -19,8 +19,10 @@ struct AccountController {
         guard let link = try await CredentialLinks.find(token, on: req.db), usable(link, req) else { return unusable(req) }
         let practitioner = link.practitioner
         func refuse(_ problems: [FieldProblem]) -> Response {
-            CredentialLinkPage(purpose: link.purpose, token: token, needsCode: needsCode(link), problems: problems)
-                .render(PageContext(req)).response(.unprocessableEntity)
+            CredentialLinkPage(
+                purpose: link.purpose, token: token, needsCode: needsCode(link), holder: link.practitioner, problems: problems
+            )
+            .render(PageContext(req)).response(.unprocessableEntity)
         }
         switch link.purpose {
         case .newAccount, .resetPassword:
@@ -91,7 +93,9 @@ struct AccountController {
     }
 
     func showChange(req: Request) async throws -> Response {
-        ChangePasswordPage(needsCode: try req.signedIn.practitioner.totpSecret != nil).render(PageContext(req)).response()
+        let practitioner = try req.signedIn.practitioner
+        return ChangePasswordPage(needsCode: practitioner.totpSecret != nil, holder: practitioner).render(PageContext(req))
+            .response()
     }
 
     /// A signed-in person changes their own password: the current one and, when they have
@@ -102,7 +106,7 @@ struct AccountController {
         let form = FormFields(req)
         let needsCode = practitioner.totpSecret != nil
         func refuse(_ problems: [FieldProblem]) -> Response {
-            ChangePasswordPage(needsCode: needsCode, problems: problems).render(PageContext(req))
+            ChangePasswordPage(needsCode: needsCode, holder: practitioner, problems: problems).render(PageContext(req))
                 .response(.unprocessableEntity)
         }
         // The new password's own problems first: fixing them spends no sign-in turn.
@@ -120,8 +124,10 @@ struct AccountController {
         _ = try await setPassword(hash, for: practitioner, using: nil, mail: req.application.mail, on: req.db)
         try await AuthController.renewSession(req)
         SessionSignIn.start(signedIn, on: req)
-        return ChangePasswordPage(needsCode: needsCode, notice: "Your password has been changed").render(PageContext(req))
-            .response()
+        return ChangePasswordPage(needsCode: needsCode, holder: practitioner, notice: "Your password has been changed").render(
+            PageContext(req)
+        )
+        .response()
     }
 
     func showSessions(req: Request) async throws -> Response {

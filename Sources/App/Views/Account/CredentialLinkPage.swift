@@ -7,6 +7,8 @@ struct CredentialLinkPage {
     var purpose: CredentialLink.Purpose
     var token: String
     var needsCode: Bool
+    /// Whose link it is: their name and address may not be in their password.
+    var holder: Practitioner
     var problems: [FieldProblem] = []
 
     func render(_ context: PageContext) -> HTML {
@@ -31,20 +33,24 @@ struct CredentialLinkPage {
                         GOVUK.textInput(
                             label: "Password", name: "password", value: "", error: problem("password"), type: .password,
                             autocomplete: "current-password")),
-                    else: Self.newPassword(problem, needsCode: needsCode)),
+                    else: Self.newPassword(problem, needsCode: needsCode, for: holder)),
                 GOVUK.button(button)
             )
         )
     }
 
-    /// Choosing a new password: twice, with the policy as a hint (shared with changing it).
-    static func newPassword(_ problem: (String) -> FieldProblem?, needsCode: Bool) -> Node<HTML.FormContext> {
+    /// Choosing a new password: twice, with the policy as a hint (shared with changing it),
+    /// and a strength meter for those with JavaScript.
+    static func newPassword(_ problem: (String) -> FieldProblem?, needsCode: Bool, for holder: Practitioner)
+        -> Node<HTML.FormContext>
+    {
         .group(
             GOVUK.textInput(
                 label: "New password", name: "newPassword", value: "",
                 hint:
                     "At least \(PasswordPolicy.minimumLength) characters. Three or four unrelated words make a strong one that is easy to remember.",
                 error: problem("newPassword"), type: .password, autocomplete: "new-password"),
+            strengthMeter(for: holder),
             GOVUK.textInput(
                 label: "The new password again", name: "confirmPassword", value: "", error: problem("confirmPassword"),
                 type: .password, autocomplete: "new-password"),
@@ -112,9 +118,28 @@ struct ForgotPasswordPage {
     }
 }
 
+extension CredentialLinkPage {
+    /// The strength meter under the new password (ASVS V2.1.8): hidden until `password.js`
+    /// shows it and says, as the person types, whether `PasswordPolicy` allows the password
+    /// and how strong it is, in words. The policy's numbers and lists travel with it, so the
+    /// script holds none of its own; the server checks the password either way.
+    static func strengthMeter<C: HTML.BodyContext>(for holder: Practitioner) -> Node<C> {
+        let personal = PasswordPolicy.personalWords(email: holder.email, name: holder.name)
+        return .p(
+            .class("govuk-body ecaf-password-strength"), .id("newPassword-strength"),
+            .attribute(named: "aria-live", value: "polite"), .attribute(named: "hidden", value: "hidden"),
+            .data(named: "minimum", value: String(PasswordPolicy.minimumLength)),
+            .data(named: "strong", value: String(PasswordPolicy.strongLength)),
+            .data(named: "max-bytes", value: String(PasswordPolicy.maximumBytes)),
+            .data(named: "common", value: GOVUK.attribute(PasswordPolicy.common.sorted().joined(separator: " "))),
+            .data(named: "personal", value: GOVUK.attribute(personal.joined(separator: " "))))
+    }
+}
+
 /// Changing one's own password while signed in.
 struct ChangePasswordPage {
     var needsCode: Bool
+    var holder: Practitioner
     var problems: [FieldProblem] = []
     var notice: String? = nil
 
@@ -131,7 +156,7 @@ struct ChangePasswordPage {
                 GOVUK.textInput(
                     label: "Current password", name: "currentPassword", value: "", error: problem("currentPassword"),
                     type: .password, autocomplete: "current-password"),
-                CredentialLinkPage.newPassword(problem, needsCode: needsCode),
+                CredentialLinkPage.newPassword(problem, needsCode: needsCode, for: holder),
                 GOVUK.button("Change my password")
             )
         )

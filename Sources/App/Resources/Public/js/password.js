@@ -27,3 +27,38 @@
   }
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', enhance); else enhance();
 })();
+
+// The strength meter under a new password (ASVS V2.1.8): as the person types, it says in
+// words whether the password policy allows the password and how strong it is. The policy's
+// numbers and lists come in the meter's data attributes (CredentialLinkPage.strengthMeter),
+// so this script decides nothing the server does not; the server checks the password anyway.
+(function () {
+  function verdict(password, rules) {
+    var characters = Array.from(password);
+    var lower = password.toLowerCase();
+    if (characters.length < rules.minimum) return 'not allowed yet: use at least ' + rules.minimum + ' characters';
+    if (new TextEncoder().encode(password).length > rules.maxBytes) return 'not allowed: use a shorter password';
+    if (rules.common.indexOf(lower) >= 0 || new Set(characters).size === 1) return 'not allowed: it is too common';
+    if (rules.personal.some(function (word) { return lower.indexOf(word) >= 0; })) {
+      return 'not allowed: it has your name or e-mail address in it';
+    }
+    return characters.length >= rules.strong ? 'strong' : 'good (a longer one is stronger)';
+  }
+  function enhance() {
+    var meter = document.getElementById('newPassword-strength');
+    var input = document.getElementById('newPassword');
+    if (!meter || !input) return;
+    var words = function (text) { return text ? text.split(' ') : []; };
+    var rules = {
+      minimum: +meter.dataset.minimum, strong: +meter.dataset.strong, maxBytes: +meter.dataset.maxBytes,
+      common: words(meter.dataset.common), personal: words(meter.dataset.personal)
+    };
+    function say() {
+      meter.textContent = 'Password strength: ' + (input.value ? verdict(input.value, rules) : 'nothing typed yet');
+    }
+    input.addEventListener('input', say);
+    say();
+    meter.hidden = false;
+  }
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', enhance); else enhance();
+})();
