@@ -230,7 +230,7 @@ struct EpisodeController {
         let id = try req.id("episode")
         let (authorised, before, after) = try await Episodes.compare(
             id, from: try req.assessmentVersion("from"), to: try req.assessmentVersion("to"), by: signedIn, on: req.db)
-        let versions = try await Episodes.allVersions(of: id, on: req.db)
+        let versions = try await Episodes.versionList(of: id, on: req.db)
         return ComparisonPage(
             authorised: authorised, versions: versions, before: before, after: after,
             comparison: LevelComparison(from: try before.content(try req.secrets), to: try after.content(try req.secrets))
@@ -255,7 +255,7 @@ struct EpisodeController {
             authorised.episode.status == .open && Access.may(.changeConsent(.withdrawn), authorised, by: signedIn)
         return EpisodePage(
             authorised: authorised, assessment: assessment,
-            versions: try await Episodes.allVersions(of: authorised.id, on: req.db),
+            versions: try await Episodes.versionList(of: authorised.id, on: req.db),
             consentHistory: authorised.consentHistory,
             mayWrite: mayWrite, mayShare: !frozen && changesConsent, mayChangeConsent: changesConsent,
             mayOverride: Access.may(.changeConsent(.override), authorised, by: signedIn),

@@ -160,6 +160,14 @@ enum Episodes {
         try await Assessment.query(on: db).filter(\.$episode.$id == id).sort(\.$version).all()
     }
 
+    /// Each version's number, status and completion, oldest first, without its content: what
+    /// the episode and comparison pages list (they read every version's whole sealed content
+    /// to list it). Only those fields may be read from what this returns.
+    static func versionList(of id: UUID, on db: any Database) async throws -> [Assessment] {
+        try await Assessment.query(on: db).filter(\.$episode.$id == id).sort(\.$version)
+            .field(\.$id).field(\.$episode.$id).field(\.$version).field(\.$status).field(\.$completedAt).all()
+    }
+
     /// Saves the draft on the revisions the writer was shown (`basedOn`; nil when they named
     /// none: 428). A part someone else has saved since is kept as they saved it if this writer
     /// left it as it was; if both changed it, nothing is saved and the conflict says who changed
