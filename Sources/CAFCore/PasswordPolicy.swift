@@ -20,17 +20,20 @@ public enum PasswordPolicy {
         "secretpassword", "correcthorsebatterystaple", "0987654321000", "111111111111", "000000000000", "iloveyouiloveyou",
     ]
 
+    /// Lengths and repeats are counted in code points of the NFC form, as JSON Schema counts
+    /// lengths and as the strength meter's script counts them, so the two always agree.
     public static func problems(_ password: String, email: String = "", name: String = "") -> [FieldProblem] {
         var problems: [FieldProblem] = []
-        let lowered = password.lowercased()
-        if password.count < minimumLength {
+        let composed = password.precomposedStringWithCanonicalMapping
+        let lowered = composed.lowercased()
+        if composed.unicodeScalars.count < minimumLength {
             problems.append(.init(field: "password", message: "Use at least \(minimumLength) characters"))
         } else if password.utf8.count > maximumBytes {
             problems.append(
                 .init(
                     field: "password",
                     message: "Use a shorter password: up to 64 plain letters, fewer with accents or other scripts"))
-        } else if common.contains(lowered) || Set(password).count == 1 {
+        } else if common.contains(lowered) || Set(composed.unicodeScalars).count == 1 {
             problems.append(.init(field: "password", message: "That password is too common: choose one that is hard to guess"))
         } else if personalWords(email: email, name: name).contains(where: { lowered.contains($0) }) {
             problems.append(.init(field: "password", message: "Do not use your name or e-mail address in your password"))

@@ -236,6 +236,8 @@ import VaporTesting
                     #expect(response.body.string.contains("Enter the version as a whole number from 1 to 1000"), "\(name)")
                 }
             }
+            // Named as something other than a value: refused, not read as absent (found by review).
+            #expect(try await browser.get(assessment + "?version[x]=2").status == .unprocessableEntity)
             #expect(try await browser.get(assessment + "?version=1").status == .ok)
             #expect(try await browser.get(assessment + "?version=2").status == .notFound)
         }

@@ -17,6 +17,14 @@ import VaporTesting
 @Suite struct HostileNameTests {
     static let hostile = #"x"><meta http-equiv="refresh" content="0;url=https://example.org/"> O'Brien & <Sons>"#
 
+    /// Found by review: escaping went by Swift character, and a quote followed by a combining
+    /// mark is one character that is not a quote, so it ended the attribute unescaped.
+    @Test func aQuoteBehindACombiningMarkIsStillEscaped() {
+        let escaped = GOVUK.attribute("x\"\u{301} role=alert x='\u{301} <\u{301}>\u{301}&\u{301}")
+        #expect(!escaped.unicodeScalars.contains { "\"'<>".unicodeScalars.contains($0) }, "\(escaped)")
+        #expect(escaped == "x&quot;\u{301} role=alert x=&#39;\u{301} &lt;\u{301}&gt;\u{301}&amp;\u{301}")
+    }
+
     @Test func aHostileNameIsTextOnEveryPageThatShowsTheChild() async throws {
         try await TestWorld.run { (world: TestWorld) async throws in
             let amy = try await world.token("amy@demo.test")

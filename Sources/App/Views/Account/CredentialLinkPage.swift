@@ -1,4 +1,5 @@
 import CAFCore
+import Foundation
 import Plot
 
 /// Where a one-time link from an e-mail lands: choose a password (a new account or a
@@ -33,7 +34,7 @@ struct CredentialLinkPage {
                         GOVUK.textInput(
                             label: "Password", name: "password", value: "", error: problem("password"), type: .password,
                             autocomplete: "current-password")),
-                    else: Self.newPassword(problem, needsCode: needsCode, for: holder)),
+                    else: Self.newPassword(problem, needsCode: needsCode, for: holder, named: !needsCode)),
                 GOVUK.button(button)
             )
         )
@@ -41,7 +42,7 @@ struct CredentialLinkPage {
 
     /// Choosing a new password: twice, with the policy as a hint (shared with changing it),
     /// and a strength meter for those with JavaScript.
-    static func newPassword(_ problem: (String) -> FieldProblem?, needsCode: Bool, for holder: Practitioner)
+    static func newPassword(_ problem: (String) -> FieldProblem?, needsCode: Bool, for holder: Practitioner, named: Bool)
         -> Node<HTML.FormContext>
     {
         .group(
@@ -50,7 +51,7 @@ struct CredentialLinkPage {
                 hint:
                     "At least \(PasswordPolicy.minimumLength) characters. Three or four unrelated words make a strong one that is easy to remember.",
                 error: problem("newPassword"), type: .password, autocomplete: "new-password"),
-            strengthMeter(for: holder),
+            strengthMeter(for: holder, named: named),
             GOVUK.textInput(
                 label: "The new password again", name: "confirmPassword", value: "", error: problem("confirmPassword"),
                 type: .password, autocomplete: "new-password"),
@@ -121,18 +122,24 @@ struct ForgotPasswordPage {
 extension CredentialLinkPage {
     /// The strength meter under the new password (ASVS V2.1.8): hidden until `password.js`
     /// shows it and says, as the person types, whether `PasswordPolicy` allows the password
-    /// and how strong it is, in words. The policy's numbers and lists travel with it, so the
-    /// script holds none of its own; the server checks the password either way.
-    static func strengthMeter<C: HTML.BodyContext>(for holder: Practitioner) -> Node<C> {
-        let personal = PasswordPolicy.personalWords(email: holder.email, name: holder.name)
+    /// and how strong it is, in words. The policy's numbers and lists travel with it (lists as
+    /// JSON), so the script holds none of its own; the server checks the password either way.
+    /// The holder's own words are given only to a page whose holder has proved who they are:
+    /// a reset link still waiting for its authenticator code does not name them.
+    static func strengthMeter<C: HTML.BodyContext>(for holder: Practitioner, named: Bool) -> Node<C> {
+        let personal = named ? PasswordPolicy.personalWords(email: holder.email, name: holder.name) : []
         return .p(
             .class("govuk-body ecaf-password-strength"), .id("newPassword-strength"),
             .attribute(named: "aria-live", value: "polite"), .attribute(named: "hidden", value: "hidden"),
             .data(named: "minimum", value: String(PasswordPolicy.minimumLength)),
             .data(named: "strong", value: String(PasswordPolicy.strongLength)),
             .data(named: "max-bytes", value: String(PasswordPolicy.maximumBytes)),
-            .data(named: "common", value: GOVUK.attribute(PasswordPolicy.common.sorted().joined(separator: " "))),
-            .data(named: "personal", value: GOVUK.attribute(personal.joined(separator: " "))))
+            .data(named: "common", value: GOVUK.attribute(json(PasswordPolicy.common.sorted()))),
+            .if(named, .data(named: "personal", value: GOVUK.attribute(json(personal)))))
+    }
+
+    private static func json(_ words: [String]) -> String {
+        String(decoding: (try? JSONEncoder().encode(words)) ?? Data("[]".utf8), as: UTF8.self)
     }
 }
 
@@ -156,7 +163,7 @@ struct ChangePasswordPage {
                 GOVUK.textInput(
                     label: "Current password", name: "currentPassword", value: "", error: problem("currentPassword"),
                     type: .password, autocomplete: "current-password"),
-                CredentialLinkPage.newPassword(problem, needsCode: needsCode, for: holder),
+                CredentialLinkPage.newPassword(problem, needsCode: needsCode, for: holder, named: true),
                 GOVUK.button("Change my password")
             )
         )

@@ -11,17 +11,19 @@ enum GOVUK {
     }
 
     /// Plot escapes text but writes attribute values as given, so every value that can hold
-    /// what a user typed goes through here.
+    /// what a user typed goes through here. By code point, not by character: a quote followed
+    /// by a combining mark is one Swift character that is not `"`, yet the browser ends the
+    /// attribute at the quote (found by review).
     static func attribute(_ value: String) -> String {
         var escaped = ""
-        for character in value {
-            switch character {
+        for scalar in value.unicodeScalars {
+            switch scalar {
             case "&": escaped += "&amp;"
             case "\"": escaped += "&quot;"
             case "'": escaped += "&#39;"
             case "<": escaped += "&lt;"
             case ">": escaped += "&gt;"
-            default: escaped.append(character)
+            default: escaped.unicodeScalars.append(scalar)
             }
         }
         return escaped

@@ -31,30 +31,36 @@
 // The strength meter under a new password (ASVS V2.1.8): as the person types, it says in
 // words whether the password policy allows the password and how strong it is. The policy's
 // numbers and lists come in the meter's data attributes (CredentialLinkPage.strengthMeter),
-// so this script decides nothing the server does not; the server checks the password anyway.
+// and it counts as PasswordPolicy does (code points of the NFC form), so that the two agree;
+// the server checks the password anyway. Without the holder's own words (a reset link still
+// waiting for its code) it says that check is still to come. It speaks (aria-live) only when
+// its verdict changes, not at every key.
 (function () {
   function verdict(password, rules) {
-    var characters = Array.from(password);
-    var lower = password.toLowerCase();
+    var composed = password.normalize('NFC');
+    var characters = Array.from(composed);
+    var lower = composed.toLowerCase();
     if (characters.length < rules.minimum) return 'not allowed yet: use at least ' + rules.minimum + ' characters';
     if (new TextEncoder().encode(password).length > rules.maxBytes) return 'not allowed: use a shorter password';
     if (rules.common.indexOf(lower) >= 0 || new Set(characters).size === 1) return 'not allowed: it is too common';
-    if (rules.personal.some(function (word) { return lower.indexOf(word) >= 0; })) {
+    if (rules.personal && rules.personal.some(function (word) { return lower.indexOf(word) >= 0; })) {
       return 'not allowed: it has your name or e-mail address in it';
     }
-    return characters.length >= rules.strong ? 'strong' : 'good (a longer one is stronger)';
+    var allowed = characters.length >= rules.strong ? 'strong' : 'good (a longer one is stronger)';
+    return rules.personal ? allowed : allowed + '; it must not hold your name or e-mail address';
   }
   function enhance() {
     var meter = document.getElementById('newPassword-strength');
     var input = document.getElementById('newPassword');
     if (!meter || !input) return;
-    var words = function (text) { return text ? text.split(' ') : []; };
     var rules = {
       minimum: +meter.dataset.minimum, strong: +meter.dataset.strong, maxBytes: +meter.dataset.maxBytes,
-      common: words(meter.dataset.common), personal: words(meter.dataset.personal)
+      common: JSON.parse(meter.dataset.common),
+      personal: meter.dataset.personal === undefined ? null : JSON.parse(meter.dataset.personal)
     };
     function say() {
-      meter.textContent = 'Password strength: ' + (input.value ? verdict(input.value, rules) : 'nothing typed yet');
+      var said = 'Password strength: ' + (input.value ? verdict(input.value, rules) : 'nothing typed yet');
+      if (meter.textContent !== said) meter.textContent = said;
     }
     input.addEventListener('input', say);
     say();
