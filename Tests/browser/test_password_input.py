@@ -58,6 +58,7 @@ def test_the_strength_meter_says_what_the_policy_will_say(visit):
     page = hana.page
     meter = page.locator("#newPassword-strength")
     assert meter.is_visible() and meter.get_attribute("aria-live") == "polite"
+    assert "newPassword-strength" in page.locator("#newPassword").get_attribute("aria-describedby").split()
     for typed, said in [
         ("short", "not allowed yet: use at least 12 characters"),
         ("passwordpassword", "not allowed: it is too common"),

@@ -50,7 +50,8 @@ struct CredentialLinkPage {
                 label: "New password", name: "newPassword", value: "",
                 hint:
                     "At least \(PasswordPolicy.minimumLength) characters. Three or four unrelated words make a strong one that is easy to remember.",
-                error: problem("newPassword"), type: .password, autocomplete: "new-password"),
+                error: problem("newPassword"), type: .password, autocomplete: "new-password",
+                describedAlsoBy: "newPassword-strength"),
             strengthMeter(for: holder, named: named),
             GOVUK.textInput(
                 label: "The new password again", name: "confirmPassword", value: "", error: problem("confirmPassword"),

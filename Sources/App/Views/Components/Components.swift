@@ -55,8 +55,8 @@ enum GOVUK {
         }
     }
 
-    private static func describedBy(id: String, hint: String?, error: FieldProblem?) -> String? {
-        let ids = [hint == nil ? nil : id + "-hint", error == nil ? nil : id + "-error"].compactMap { $0 }
+    private static func describedBy(id: String, hint: String?, error: FieldProblem?, also: String? = nil) -> String? {
+        let ids = [hint == nil ? nil : id + "-hint", error == nil ? nil : id + "-error", also].compactMap { $0 }
         return ids.isEmpty ? nil : ids.joined(separator: " ")
     }
 
@@ -68,7 +68,8 @@ enum GOVUK {
     /// script reveals (hidden, the field is an ordinary password field without it).
     static func textInput<C: HTML.BodyContext>(
         label: String, name: String, value: String, hint: String? = nil, error: FieldProblem? = nil,
-        type: HTMLInputType = .text, autocomplete: String? = nil, width: String? = nil, inputMode: String? = nil
+        type: HTMLInputType = .text, autocomplete: String? = nil, width: String? = nil, inputMode: String? = nil,
+        describedAlsoBy: String? = nil
     ) -> Node<C> {
         let id = fieldID(name)
         let password = type == .password
@@ -80,7 +81,7 @@ enum GOVUK {
             .id(id), .name(name), .type(type), .value(attribute(value)),
             .attribute(named: "autocomplete", value: autocomplete),
             .attribute(named: "inputmode", value: inputMode),
-            .attribute(named: "aria-describedby", value: describedBy(id: id, hint: hint, error: error)),
+            .attribute(named: "aria-describedby", value: describedBy(id: id, hint: hint, error: error, also: describedAlsoBy)),
             .attribute(named: "spellcheck", value: type == .email || password ? "false" : nil),
             .attribute(named: "autocapitalize", value: password ? "none" : nil)
         )
