@@ -20,13 +20,8 @@ struct ListPage: Sendable, Equatable {
     /// The page a request's `page` query parameter names, the first when it names none; a
     /// 422 naming `page` when it is not a whole number from 1 to `last`.
     init(_ req: Request) throws {
-        let problem = AppError.invalid(field: "page", "Enter a page number from 1 to \(Self.last)")
-        guard let text = try req.queryText("page", else: problem) else {
-            self = .first
-            return
-        }
-        guard text.utf8.count <= 4, let number = Int(text), (1...Self.last).contains(number) else { throw problem }
-        self.number = number
+        number =
+            try req.wholeNumber("page", in: 1...Self.last, else: "Enter a page number from 1 to \(Self.last)") ?? 1
     }
 }
 
@@ -72,23 +67,24 @@ extension Request {
     /// none; a 422 naming it unless it is a whole number from 1 to 1,000, as the API's
     /// document says. (Read leniently, a typo showed the latest version as if asked for.)
     func assessmentVersion(_ name: String) throws -> Int? {
-        let problem = AppError.invalid(field: name, "Enter the version as a whole number from 1 to 1000")
-        guard let text = try queryText(name, else: problem) else { return nil }
-        guard text.utf8.count <= 4, let version = Int(text), (1...1_000).contains(version) else { throw problem }
-        return version
+        try wholeNumber(name, in: 1...1_000, else: "Enter the version as a whole number from 1 to 1000")
     }
 
-    /// A query parameter's text: nil only when the query does not name it; `problem` when it
-    /// names it as something else (`?version[x]=2`), which a lenient read took for absent.
-    fileprivate func queryText(_ name: String, else problem: AppError) throws -> String? {
+    /// The query parameter `name` as a whole number within `range`: nil only when the query
+    /// does not name it; otherwise a 422 naming it with `message` unless it is one, written in
+    /// no more digits than the range's end (so reading it never traps). Named as something
+    /// else (`?version[x]=2`) is refused too: a lenient read took that for absent.
+    fileprivate func wholeNumber(_ name: String, in range: ClosedRange<Int>, else message: String) throws -> Int? {
         let named = (url.query ?? "").split(separator: "&").contains { pair in
             let key = pair.split(separator: "=", maxSplits: 1).first.map(String.init) ?? ""
             let decoded = key.removingPercentEncoding ?? key
             return decoded == name || decoded.hasPrefix(name + "[")
         }
         guard named else { return nil }
-        guard let text = query[String.self, at: name] else { throw problem }
-        return text
+        guard let text = query[String.self, at: name], text.utf8.count <= String(range.upperBound).utf8.count,
+            let number = Int(text), range.contains(number)
+        else { throw AppError.invalid(field: name, message) }
+        return number
     }
 }
 
