@@ -23,11 +23,18 @@ let package = Package(
         // One-time passwords: TOTP (RFC 6238), base32 and the QR code the set-up page draws.
         .target(
             name: "OneTimePasswords", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
+        // Security keys: the relying party's checks of Web Authentication, with the CBOR they need.
+        .target(name: "WebAuthn", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
+        // A software security key for the tests: a real P-256 key answering as a browser would.
+        .target(
+            name: "WebAuthnTesting", dependencies: ["WebAuthn", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict),
         .target(
             name: "App",
             dependencies: [
                 "CAFCore",
                 "OneTimePasswords",
+                "WebAuthn",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -55,10 +62,16 @@ let package = Package(
             name: "OneTimePasswordsTests",
             dependencies: ["OneTimePasswords", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
         .testTarget(
+            name: "WebAuthnTests",
+            dependencies: ["WebAuthn", "WebAuthnTesting", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict),
+        .testTarget(
             name: "AppTests",
             dependencies: [
                 "App",
                 "Benchmarks",
+                "WebAuthn",
+                "WebAuthnTesting",
                 .product(name: "VaporTesting", package: "vapor"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

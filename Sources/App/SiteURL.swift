@@ -10,7 +10,11 @@ enum SiteURL: Hashable {
     case worktrayList(WorktrayList?)
     case signIn
     case signInCode
+    /// The second step of signing in with a security key: where the key's answer is posted.
+    case signInSecurityKey
     case twoFactor
+    case securityKeys
+    case removeSecurityKey(UUID)
     case signOut
     case credentialLink
     case forgotPassword
@@ -85,7 +89,10 @@ enum SiteURL: Hashable {
         case .worktrayList(let list): ["worktray", list?.rawValue ?? ":list"]
         case .signIn: ["sign-in"]
         case .signInCode: ["sign-in", "code"]
+        case .signInSecurityKey: ["sign-in", "security-key"]
         case .twoFactor: ["two-factor"]
+        case .securityKeys: ["account", "security-keys"]
+        case .removeSecurityKey(let key): ["account", "security-keys", id(key), "remove"]
         case .signOut: ["sign-out"]
         case .credentialLink: ["account", "link"]
         case .forgotPassword: ["account", "forgot-password"]

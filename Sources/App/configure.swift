@@ -264,6 +264,7 @@ let allMigrations: [any Migration] = [
     SealAuditLog(),
     IndexEpisodeTeams(),
     IndexWorktrayLists(),
+    CreateSecurityKeys(),
 ]
 
 public func configure(_ app: Application, _ settings: Settings) async throws {

@@ -19,6 +19,7 @@ func routes(_ app: Application) throws {
         ClearEndedSessionCookie(), app.sessions.middleware, SessionSignIn(), CSRFMiddleware(), FormBoundsMiddleware())
     try pages.register(collection: AuthController())
     try pages.register(collection: AccountController())
+    try pages.register(collection: SecurityKeyController())
     let signedIn = pages.signedInPages
     let areas: [any RouteCollection] = [
         WorktrayController(), ChildController(), InvolvementController(), SafeguardingController(), EpisodeController(),

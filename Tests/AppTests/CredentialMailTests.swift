@@ -162,10 +162,7 @@ extension TestWorld {
 
     @Test func aForgottenPasswordIsReplacedFromALinkWithTheCodeAndEveryOldSessionEnds() async throws {
         try await TestWorld.run { (world: TestWorld) async throws in
-            let amy = try await Practitioner.query(on: world.app.db).filter(\.$email == "amy@demo.test").first()!
-            let secret = TOTP.newSecret()
-            amy.totpSecret = try TwoFactor.seal(secret, for: amy, keys: try world.app.requireSecrets())
-            try await amy.save(on: world.app.db)
+            let secret = try await world.giveAuthenticatorApp(to: "amy@demo.test")
             // The sign-in below uses the previous step's code and the reset the current one: start
             // clear of a step's end, so the first is not two steps old by the time it is checked.
             let intoStep = Date().timeIntervalSince1970.truncatingRemainder(dividingBy: 30)

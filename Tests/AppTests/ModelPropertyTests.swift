@@ -16,6 +16,7 @@ import Testing
         PageSession.self, PlanAction.self, Practitioner.self, PreAssessment.self, Referral.self, EpisodeReopening.self,
         RoleGrant.self, SafeguardingCall.self, ShieldOverride.self, FamilyMember.self, TACMeeting.self,
         TACInvitation.self, LeadProfessionalTerm.self, TimeRecord.self, EditingSession.self, DatabaseKind.self,
+        SecurityKey.self,
     ]
 
     @Test(arguments: models.map { ModelType($0) })

@@ -2,6 +2,7 @@ import CAFCore
 import Fluent
 import FluentPostgresDriver
 import Foundation
+import OneTimePasswords
 import Testing
 import VaporTesting
 
@@ -233,6 +234,16 @@ struct TestWorld {
             .POST, APIURL.childEpisodes(childID).path, token: token, raw: try Self.jsonText(Self.consentForHealthAndEducation))
         #expect(response.status == .created)
         return Created(childID: childID, episodeID: UUID(uuidString: try json(response)["id"] as! String)!)
+    }
+
+    /// Gives a persona an authenticator app, as if they had set it up; its secret, to make codes.
+    @discardableResult
+    func giveAuthenticatorApp(to email: String) async throws -> [UInt8] {
+        let practitioner = try #require(try await Practitioner.query(on: app.db).filter(\.$email == email).first())
+        let secret = TOTP.newSecret()
+        practitioner.totpSecret = try TwoFactor.seal(secret, for: practitioner, keys: try app.requireSecrets())
+        try await practitioner.save(on: app.db)
+        return secret
     }
 
     /// A persona as the services see them, to call a Core service directly.

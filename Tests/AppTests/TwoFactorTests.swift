@@ -35,10 +35,7 @@ import VaporTesting
     /// so an id fixed before the password was still good after it.
     @Test func theSessionIdChangesWhenThePasswordIsAcceptedAndAgainWhenTheCodeIs() async throws {
         try await TestWorld.run(twoFactorRequired: true) { (world: TestWorld) async throws in
-            let amy = try await Practitioner.query(on: world.app.db).filter(\.$email == "amy@demo.test").first()!
-            let secret = TOTP.newSecret()
-            amy.totpSecret = try TwoFactor.seal(secret, for: amy, keys: try world.app.requireSecrets())
-            try await amy.save(on: world.app.db)
+            let secret = try await world.giveAuthenticatorApp(to: "amy@demo.test")
             let browser = Browser(world)
             _ = try await browser.get(SiteURL.signIn.path)
             let before = try #require(browser.cookie)

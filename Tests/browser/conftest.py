@@ -69,12 +69,14 @@ def server(mailbox):
     for name in ("ECAF_AUDIT_KEY", "ECAF_AUDIT_SIGNING_KEY"):
         os.environ[name] = env[name] = base64.b64encode(os.urandom(32)).decode()
     env.update(ECAF_SMTP_HOST="127.0.0.1", ECAF_SMTP_PORT=str(mailbox.port), ECAF_SMTP_SECURITY="none",
-               ECAF_PUBLIC_URL=f"http://127.0.0.1:{port}")
+               ECAF_PUBLIC_URL=f"http://localhost:{port}")
     log = open(os.path.join(data, "server.log"), "w")
     process = subprocess.Popen(
         [binary, "serve", "--demo", "--hostname", "127.0.0.1", "--port", str(port)],
         cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
+    # By host name, not address: a browser scopes security keys (WebAuthn) to a domain, and
+    # refuses an IP address as one. The server still listens on 127.0.0.1 only.
+    base = f"http://localhost:{port}"
     os.environ["ECAF_BROWSER_DB"] = env["ECAF_SQLITE_PATH"]
     deadline = time.time() + 60
     while True:

@@ -28,7 +28,8 @@ struct AuthController {
                     error)
             }
             if let signedIn = verified {
-                let enrolled = signedIn.practitioner.totpSecret != nil
+                let hasKeys = try await SecurityKeys.hasAny(signedIn.id, on: req.db)
+                let enrolled = signedIn.practitioner.totpSecret != nil || hasKeys
                 guard enrolled || req.application.twoFactorRequired else { return try await complete(signedIn, on: req) }
                 // A second factor reset by an administrator is set up again only through the
                 // link e-mailed to its holder: the password alone is not enough.
@@ -52,10 +53,10 @@ struct AuthController {
     }
 
     /// Signs in with a new session id, so a session fixed before sign-in is useless.
-    func complete(_ signedIn: SignedIn, on req: Request) async throws -> Response {
+    func complete(_ signedIn: SignedIn, on req: Request, detail: String = "web") async throws -> Response {
         try await Self.renewSession(req)
         SessionSignIn.start(signedIn, on: req)
-        try await Audit.record(on: req.db, by: signedIn, .signIn, detail: "web")
+        try await Audit.record(on: req.db, by: signedIn, .signIn, detail: detail)
         return req.redirect(to: SiteURL.home.path)
     }
 
@@ -74,14 +75,29 @@ struct AuthController {
         req.session.data = SessionData()
     }
 
+    /// The second step: the person's security key when they have one (a code is then not
+    /// asked for, so a phishing page that relays codes gets nowhere), else their app's code.
     func showCode(req: Request) async throws -> Response {
-        guard try await TwoFactor.pending(on: req)?.totpSecret != nil else { return req.redirect(to: SiteURL.signIn.path) }
+        guard let practitioner = try await TwoFactor.pending(on: req) else { return req.redirect(to: SiteURL.signIn.path) }
+        let keys = try await SecurityKeys.keys(of: try practitioner.requireID(), on: req.db)
+        if !keys.isEmpty {
+            let prompt = SecurityKeyController.signInPrompt(for: try practitioner.requireID(), keys: keys, on: req)
+            return SignInCodePage(securityKey: prompt).render(PageContext(req)).response()
+        }
+        guard practitioner.totpSecret != nil else { return req.redirect(to: SiteURL.signIn.path) }
         return SignInCodePage().render(PageContext(req)).response()
     }
 
     func checkCode(req: Request) async throws -> Response {
         guard let practitioner = try await TwoFactor.pending(on: req), practitioner.totpSecret != nil else {
             return req.redirect(to: SiteURL.signIn.path)
+        }
+        // A code is not taken from someone with a security key: the key is asked for instead.
+        if try await SecurityKeys.hasAny(try practitioner.requireID(), on: req.db) {
+            try await Audit.record(
+                on: req.db, by: nil, email: practitioner.email, .signInFailed, outcome: .denied,
+                detail: "web code, a security key is required")
+            return req.redirect(to: SiteURL.signInCode.path)
         }
         let code = FormFields(req)["code"]
         let accepted: Bool

@@ -32,7 +32,8 @@ struct FormFields {
 extension FormFields {
     /// The longest each form field may be, as the API document bounds the same thing: long
     /// narratives 10,000 characters, notes and reasons 2,000, an address 500, an e-mail 254,
-    /// a place or an organisation 200; any field not named here is short (100, a name).
+    /// a place or an organisation 200; a security key's answer 4,000 (base64url; a credential
+    /// id alone may be 1,023 bytes); any field not named here is short (100, a name).
     static func maxLength(of field: String) -> Int {
         let narratives = [
             "adviceNote", "childViews", "close-note", "conclusions", "decisions", "handoverNote", "identifying.disabilityDetails",
@@ -45,6 +46,7 @@ extension FormFields {
             "assessor.organisation", "q",
         ]
         switch field {
+        case _ where SecurityKeys.answerFields.contains(field): return 4_000
         case _ where narratives.contains(field) || ["strengths.", "needs.", "family."].contains(where: field.hasPrefix):
             return 10_000
         case _ where notes.contains(field) || field.hasPrefix("outcomeNote.") || field.hasSuffix("-reason"): return 2_000

@@ -242,8 +242,10 @@ extension Administration {
             }
         }
         // Not for an account that has (or had, until a reset) a second factor: the mailbox
-        // alone must not take it.
-        if change.resendNewAccountLink && (practitioner.totpSecret != nil || practitioner.twoFactorResetAt != nil) {
+        // alone must not take it. Security keys count as one.
+        let hasKeys = try await SecurityKeys.hasAny(id, on: db)
+        let hasSecondFactor = practitioner.totpSecret != nil || practitioner.twoFactorResetAt != nil || hasKeys
+        if change.resendNewAccountLink && hasSecondFactor {
             problems.append(
                 .init(
                     field: "resendNewAccountLink",
@@ -252,7 +254,7 @@ extension Administration {
                 ))
         }
         // A reset again sends a new link, when the last one lapsed.
-        if change.resetTwoFactor && practitioner.totpSecret == nil && practitioner.twoFactorResetAt == nil {
+        if change.resetTwoFactor && !hasSecondFactor {
             problems.append(
                 .init(
                     field: "resetTwoFactor",
@@ -301,6 +303,8 @@ extension Administration {
                 (practitioner.disabled, changed) = (disabled, changed + [disabled ? "disable" : "enable"])
             }
             if change.resetTwoFactor {
+                // A lost key is a lost factor too: every key goes with the app's secret.
+                try await SecurityKey.query(on: db).filter(\.$practitioner.$id == id).delete()
                 (practitioner.totpSecret, practitioner.totpLastStep) = (nil, nil)
                 practitioner.credentialsChangedAt = Date()
                 practitioner.twoFactorResetAt = practitioner.credentialsChangedAt

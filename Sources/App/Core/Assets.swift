@@ -29,7 +29,9 @@ enum Assets {
     static let script = Asset("activity", "js", in: "js", contentType: javaScript)
     /// The show-password button of every password field (`GOVUK.textInput`).
     static let passwordScript = Asset("password", "js", in: "js", contentType: javaScript)
-    static let all = [stylesheet, script, passwordScript]
+    /// Asks the browser for a security key's answer (`SecurityKeyPrompt`).
+    static let securityKeyScript = Asset("securitykey", "js", in: "js", contentType: javaScript)
+    static let all = [stylesheet, script, passwordScript, securityKeyScript]
 
     private static var javaScript: HTTPMediaType {
         .init(type: "text", subType: "javascript", parameters: ["charset": "utf-8"])

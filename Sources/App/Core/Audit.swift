@@ -10,6 +10,9 @@ enum AuditAction: String, Sendable {
     case signInFailed = "sign-in-failed"
     case signOut = "sign-out"
     case setUpTwoFactor = "set-up-two-factor"
+    /// A person added or removed one of their security keys (WebAuthn).
+    case addSecurityKey = "add-security-key"
+    case removeSecurityKey = "remove-security-key"
     /// The holder chose a password: from a new account's link, a reset link, or their own.
     case changePassword = "change-password"
     /// A person ended their own sessions or tokens elsewhere.

@@ -10,6 +10,10 @@ enum CredentialNotices {
         case password
         case secondFactorReplaced
         case codeReused
+        case securityKeyAdded
+        case securityKeyRemoved
+        /// A security key's counter went back: a copy of the key, or an answer replayed.
+        case securityKeyCopied
     }
 
     static func post(
@@ -43,6 +47,23 @@ enum CredentialNotices {
                     "Someone signing in to eCAF as you sent a code already used",
                     "someone signing in to your eCAF account gave your password and a code from your authenticator app that had already been used, so eCAF refused it",
                     "If you signed in twice within a minute, there is nothing to do."
+                )
+            case .securityKeyAdded:
+                (
+                    "A security key was added to your eCAF account",
+                    "a security key was added to your eCAF account",
+                    "Signing in on eCAF's pages now asks for one of your security keys."
+                )
+            case .securityKeyRemoved:
+                (
+                    "A security key was removed from your eCAF account",
+                    "a security key was removed from your eCAF account", "It no longer signs you in."
+                )
+            case .securityKeyCopied:
+                (
+                    "Someone signing in to eCAF as you used a copy of your security key",
+                    "someone signing in to your eCAF account gave your password and an answer from your security key that it had given before, or from a copy of it, so eCAF refused it",
+                    "Remove that key from your account and use another."
                 )
             }
         return (

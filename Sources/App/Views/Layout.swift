@@ -34,7 +34,9 @@ enum Layout {
                 .stylesheet(Assets.stylesheet.path),
                 // The Show button of any password field (GOV.UK's password input), once on every
                 // page; `defer="defer"`, as pages are also well-formed XML (a bare attribute is not).
-                .script(.src(Assets.passwordScript.path), .attribute(named: "defer", value: "defer"))
+                .script(.src(Assets.passwordScript.path), .attribute(named: "defer", value: "defer")),
+                // Security keys (WebAuthn): acts only on a form marked `data-security-key`.
+                .script(.src(Assets.securityKeyScript.path), .attribute(named: "defer", value: "defer"))
             ),
             .body(
                 .class("govuk-template__body"),
@@ -89,6 +91,10 @@ enum Layout {
                                 .a(
                                     .class("govuk-header__link"), .href(SiteURL.sessions.path),
                                     .text("Where you are signed in"))),
+                            .li(
+                                .a(
+                                    .class("govuk-header__link"), .href(SiteURL.securityKeys.path),
+                                    .text("Security keys"))),
                             .li(
                                 .form(
                                     .action(SiteURL.signOut.path), .method(.post), GOVUK.csrf(context.csrf),
