@@ -109,6 +109,7 @@ public struct RelyingParty: Sendable {
         try checkClientData(clientDataJSON, type: "webauthn.get", challenge: challenge)
         let data = try AuthenticatorData(authenticatorData)
         try check(data)
+        guard data.credential == nil else { throw WebAuthnError.malformed("a new key in a sign-in's answer") }
         guard let key = try? P256.Signing.PublicKey(x963Representation: publicKey),
             let ecdsa = try? P256.Signing.ECDSASignature(derRepresentation: signature),
             key.isValidSignature(ecdsa, for: authenticatorData + Array(SHA256.hash(data: clientDataJSON)))
@@ -184,7 +185,8 @@ struct AuthenticatorData {
             credential = nil
         }
         if hasExtensions {
-            let (_, used) = try CBOR.decodePrefix(rest)
+            let (extensions, used) = try CBOR.decodePrefix(rest)
+            guard case .map = extensions else { throw WebAuthnError.malformed("extensions that are not a map") }
             rest = rest.dropFirst(used)
         }
         guard rest.isEmpty else { throw WebAuthnError.malformed("bytes follow the authenticator data") }

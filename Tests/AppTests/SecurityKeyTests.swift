@@ -22,8 +22,8 @@ import WebAuthnTesting
     /// Adds a key from the security keys page, as the page's script would post its answer.
     @discardableResult
     static func add(
-        _ key: SoftwareKey, named name: String = "My key", password: String = TestWorld.password, origin: String? = nil,
-        with browser: Browser
+        _ key: SoftwareKey, named name: String = "My key", password: String = TestWorld.password, code: String? = nil,
+        origin: String? = nil, with browser: Browser
     ) async throws -> TestingHTTPResponse {
         let page = try await browser.get(SiteURL.securityKeys.path)
         let challenge = try #require(Base64URL.decode(try attribute("challenge", in: page.body.string)))
@@ -38,7 +38,7 @@ import WebAuthnTesting
                         SoftwareKey.clientData(type: "webauthn.create", challenge: challenge, origin: origin ?? site.origin))
                 ),
                 ("attestationObject", Base64URL.encode(key.attestationObject())),
-            ])
+            ] + (code.map { [("code", $0)] } ?? []))
     }
 
     /// Signs in with the password, then answers the key page's challenge with `key`.
@@ -69,6 +69,18 @@ import WebAuthnTesting
             ])
     }
 
+    /// Gives a persona an authenticator app and signs them in with its code; its secret.
+    @discardableResult
+    static func signInWithApp(_ email: String, _ browser: Browser) async throws -> [UInt8] {
+        let secret = try await browser.world.giveAuthenticatorApp(to: email)
+        _ = try await browser.get(SiteURL.signIn.path)
+        _ = try await browser.post(SiteURL.signIn.path, [("email", email), ("password", TestWorld.password)])
+        _ = try await browser.get(SiteURL.signInCode.path)
+        let code = TOTP.code(secret: secret, step: TOTP.step(at: Date()))
+        #expect(try await browser.post(SiteURL.signInCode.path, [("code", code)]).status == .seeOther)
+        return secret
+    }
+
     static func key(for world: TestWorld) -> SoftwareKey {
         SoftwareKey(relyingPartyID: SecurityKeys.relyingParty(world.app).id)
     }
@@ -79,16 +91,17 @@ import WebAuthnTesting
 
     @Test func aKeyAddedWithThePasswordIsAskedForAtSignInInsteadOfACode() async throws {
         try await TestWorld.run { (world: TestWorld) async throws in
-            let secret = try await world.giveAuthenticatorApp(to: "amy@demo.test")
             let browser = Browser(world)
-            _ = try await browser.get(SiteURL.signIn.path)
-            _ = try await browser.post(SiteURL.signIn.path, [("email", "amy@demo.test"), ("password", TestWorld.password)])
-            _ = try await browser.get(SiteURL.signInCode.path)
-            let code = TOTP.code(secret: secret, step: TOTP.step(at: Date()))
-            #expect(try await browser.post(SiteURL.signInCode.path, [("code", code)]).status == .seeOther)
+            let secret = try await Self.signInWithApp("amy@demo.test", browser)
 
+            // Her app's code too, as she has one: a session won by relaying a code does not
+            // add the phisher's key with the password alone.
             let key = Self.key(for: world)
-            let added = try await Self.add(key, named: "Blue key", with: browser)
+            let withoutCode = try await Self.add(key, named: "Blue key", with: browser)
+            #expect(withoutCode.status == .unprocessableEntity)
+            #expect(withoutCode.body.string.contains("The code is not right"))
+            let nextStep = TOTP.code(secret: secret, step: TOTP.step(at: Date()) + 1)
+            let added = try await Self.add(key, named: "Blue key", code: nextStep, with: browser)
             #expect(added.status == .ok)
             #expect(added.body.string.contains("Security key ‘Blue key’ added"))
             let stored = try await SecurityKey.query(on: world.app.db).all()
@@ -115,6 +128,11 @@ import WebAuthnTesting
             #expect(try await later.get(SiteURL.home.path).status == .ok)
             let signIns = try await events(.signIn, world).map(\.detail)
             #expect(signIns.last == "web, security key")
+            // Nor does the API give her a token for her password and a code.
+            let token = try await world.send(
+                .POST, "/api/v1/auth/token",
+                raw: #"{"email":"amy@demo.test","password":"\#(TestWorld.password)","code":"123456"}"#)
+            #expect(token.status == .forbidden && token.body.string.contains("security-key-required"))
             let used = try await SecurityKey.query(on: world.app.db).first()
             #expect(used?.signCount == 1 && used?.lastUsedAt != nil)
         }
@@ -222,8 +240,11 @@ import WebAuthnTesting
         try await TestWorld.run { (world: TestWorld) async throws in
             let amy = Browser(world)
             try await amy.signIn("amy@demo.test")
-            let hostile = #"x"><script>alert(1)</script>&"#
+            let hostile = #"x"><script>alert(1)</script>&=%"#
             #expect(try await Self.add(Self.key(for: world), named: hostile, with: amy).status == .ok)
+            // In the audit log too, the name is kept as typed text, never as its own fields.
+            #expect(try await events(.addSecurityKey, world).last?.detail == "web, \(Audit.typed(hostile))")
+            #expect(Audit.typed(hostile).hasSuffix("&%3D%25"))
             let page = try await amy.get(SiteURL.securityKeys.path).body.string
             #expect(!page.contains("<script>alert") && page.contains("&gt;&lt;script&gt;alert(1)&lt;/script&gt;&amp;"))
             let long = try await amy.post(
@@ -269,6 +290,40 @@ import WebAuthnTesting
                 practitioner.id!, .init(resetTwoFactor: true), basedOn: practitioner.version,
                 by: try await world.signedIn("fay@demo.test"), mail: world.app.mail, on: world.app.db)
             #expect(try await SecurityKey.query(on: world.app.db).count() == 0)
+        }
+    }
+
+    @Test func theOnlySecondFactorIsNotRemovedAndAdministratorsSeeKeysAsOne() async throws {
+        try await TestWorld.run(twoFactorRequired: true) { (world: TestWorld) async throws in
+            // Amy signs in with a key and has no authenticator app.
+            let key = Self.key(for: world)
+            let amy = try await Practitioner.query(on: world.app.db).filter(\.$email == "amy@demo.test").first()!
+            let stored = SecurityKey()
+            stored.$practitioner.id = amy.id!
+            stored.credentialID = Base64URL.encode(key.credentialID)
+            stored.publicKey = Base64URL.encode(Array(key.key.publicKey.x963Representation))
+            (stored.signCount, stored.name, stored.createdAt) = (0, "Only key", Date())
+            try await stored.create(on: world.app.db)
+            amy.securityKeyCount = 1
+            try await amy.save(on: world.app.db)
+            let browser = Browser(world)
+            #expect(try await Self.signIn("amy@demo.test", answeringWith: key, count: 1, with: browser).status == .seeOther)
+
+            let path = SiteURL.removeSecurityKey(stored.id!).path
+            let page = try await browser.get(path)
+            #expect(page.body.string.contains("It is your only second factor, so it cannot be removed"))
+            #expect(!page.body.string.contains("Remove the key</button>"))
+            let refused = try await browser.post(path, [("password", TestWorld.password)])
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.body.string.contains("This key is your only second factor"))
+            #expect(try await SecurityKey.query(on: world.app.db).count() == 1)
+
+            // Her administrator can reset it (she has a second factor), and not resend a new
+            // account's link, which would let the mailbox alone take the account.
+            let fay = Browser(world)
+            try await Self.signInWithApp("fay@demo.test", fay)
+            let account = try await fay.get(SiteURL.adminAccount(amy.id!).path).body.string
+            #expect(account.contains(#"name="resetTwoFactor""#) && !account.contains(#"name="resendNewAccountLink""#))
         }
     }
 }

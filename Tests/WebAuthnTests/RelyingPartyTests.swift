@@ -89,6 +89,19 @@ import WebAuthnTesting
         #expect(count == 5)
     }
 
+    @Test func aSignInAnswerCarryingANewKeyIsRefused() throws {
+        let key = SoftwareKey()
+        let stored = try register(key)
+        let data = key.authenticatorData(count: 1, withCredential: true)
+        let client = SoftwareKey.clientData(type: "webauthn.get", challenge: challenge, origin: site.origin)
+        let signature = try key.key.signature(for: data + Array(SHA256.hash(data: client)))
+        #expect(throws: WebAuthnError.malformed("a new key in a sign-in's answer")) {
+            try site.authenticate(
+                authenticatorData: data, clientDataJSON: client, signature: Array(signature.derRepresentation),
+                challenge: challenge, publicKey: stored.publicKey, storedSignCount: 0)
+        }
+    }
+
     @Test func anotherKeysSignatureIsRefused() throws {
         let stored = try register(SoftwareKey())
         let answer = try SoftwareKey().assertion(challenge: challenge, origin: site.origin, count: 1)

@@ -182,7 +182,7 @@ struct AccountController {
     /// factor to ask for: a read mailbox alone must never take an account. One without asks
     /// its administrator for a new account link instead.
     private static func mayResetByMail(_ practitioner: Practitioner, _ req: Request) -> Bool {
-        practitioner.totpSecret != nil || !req.application.twoFactorRequired
+        practitioner.hasSecondFactor || !req.application.twoFactorRequired
     }
 
     private func usable(_ link: CredentialLink, _ req: Request) -> Bool {

@@ -28,8 +28,7 @@ struct AuthController {
                     error)
             }
             if let signedIn = verified {
-                let hasKeys = try await SecurityKeys.hasAny(signedIn.id, on: req.db)
-                let enrolled = signedIn.practitioner.totpSecret != nil || hasKeys
+                let enrolled = signedIn.practitioner.hasSecondFactor
                 guard enrolled || req.application.twoFactorRequired else { return try await complete(signedIn, on: req) }
                 // A second factor reset by an administrator is set up again only through the
                 // link e-mailed to its holder: the password alone is not enough.
@@ -93,7 +92,7 @@ struct AuthController {
             return req.redirect(to: SiteURL.signIn.path)
         }
         // A code is not taken from someone with a security key: the key is asked for instead.
-        if try await SecurityKeys.hasAny(try practitioner.requireID(), on: req.db) {
+        if practitioner.hasSecurityKeys {
             try await Audit.record(
                 on: req.db, by: nil, email: practitioner.email, .signInFailed, outcome: .denied,
                 detail: "web code, a security key is required")

@@ -2,8 +2,9 @@ import CAFCore
 import Vapor
 import WebAuthn
 
-/// A person's security keys: adding and removing their own (with their password), and the
-/// key's step of signing in, after the password (`AuthController`).
+/// A person's security keys: adding and removing their own (with their password, and their
+/// app's code if they have one, so a session a phishing page won by relaying a code cannot
+/// add the phisher's key), and the key's step of signing in, after the password.
 struct SecurityKeyController {
     /// A fresh prompt to add a key: a new challenge, and the person's keys left out.
     static func addPrompt(for practitioner: Practitioner, keys: [SecurityKey], on req: Request) throws
@@ -33,9 +34,35 @@ struct SecurityKeyController {
         let practitioner = try req.signedIn.practitioner
         let keys = try await SecurityKeys.keys(of: try practitioner.requireID(), on: req.db)
         return SecurityKeysPage(
-            keys: keys, prompt: try Self.addPrompt(for: practitioner, keys: keys, on: req), name: name, problems: problems,
-            notice: notice
+            keys: keys, prompt: try Self.addPrompt(for: practitioner, keys: keys, on: req),
+            needsCode: practitioner.totpSecret != nil, name: name, problems: problems, notice: notice
         ).render(PageContext(req)).response(problems.isEmpty ? .ok : .unprocessableEntity)
+    }
+
+    /// The password again, and the app's code when they have one: nil when both are right,
+    /// else the problem to show. A wait (429) is thrown for the caller's page.
+    private static func reauthenticate(_ practitioner: Practitioner, _ form: FormFields, on req: Request) async throws
+        -> FieldProblem?
+    {
+        if try await Auth.verify(email: practitioner.email, password: form["password"], channel: "web security key", on: req)
+            == nil
+        {
+            return .init(field: "password", message: "Your password is not right")
+        }
+        if practitioner.totpSecret != nil,
+            try await !TwoFactor.check(form["code"], for: practitioner, channel: "web security key", on: req)
+        {
+            return .init(field: "code", message: "The code is not right or has been used. Enter the newest code")
+        }
+        return nil
+    }
+
+    /// A wait from the throttle, on the page that asked.
+    private static func waiting(_ error: AppError, _ page: () async throws -> Response) async throws -> Response {
+        let response = try await page()
+        response.status = .tooManyRequests
+        response.headers.add(contentsOf: error.headers)
+        return response
     }
 
     func add(req: Request) async throws -> Response {
@@ -50,10 +77,10 @@ struct SecurityKeyController {
         }
         if name.isEmpty { return try await refuse([.init(field: "name", message: "Enter a name for the key")]) }
         if name.count > 60 { return try await refuse([.init(field: "name", message: "Name must be 60 characters or fewer")]) }
-        if try await Auth.verify(email: practitioner.email, password: form["password"], channel: "web security key", on: req)
-            == nil
-        {
-            return try await refuse([.init(field: "password", message: "Your password is not right")])
+        do {
+            if let problem = try await Self.reauthenticate(practitioner, form, on: req) { return try await refuse([problem]) }
+        } catch let error as AppError where error.status == .tooManyRequests {
+            return try await Self.waiting(error) { try await refuse([.init(field: "password", message: error.message)]) }
         }
         guard let answer = SecurityKeys.Answer(form, adding: true) else {
             return try await refuse([.init(field: "securityKey", message: SecurityKeys.noAnswer(form["failure"]))])
@@ -82,33 +109,46 @@ struct SecurityKeyController {
         }
     }
 
-    private func ownKey(_ req: Request) async throws -> (SecurityKey, isLast: Bool) {
-        let keys = try await SecurityKeys.keys(of: try req.signedIn.practitioner.requireID(), on: req.db)
+    /// One of the person's own keys, as the removal page shows it.
+    private func removal(_ req: Request, problems: [FieldProblem] = []) async throws -> RemoveSecurityKeyPage {
+        let practitioner = try req.signedIn.practitioner
+        let keys = try await SecurityKeys.keys(of: try practitioner.requireID(), on: req.db)
         let id = try req.id("security key")
         guard let key = keys.first(where: { $0.id == id }) else { throw AppError.notFound("security key") }
-        return (key, keys.count == 1)
+        let only = keys.count == 1
+        return RemoveSecurityKeyPage(
+            key: key, isLast: only, mayRemove: !(only && practitioner.totpSecret == nil && req.application.twoFactorRequired),
+            needsCode: practitioner.totpSecret != nil, problems: problems)
     }
 
     func showRemove(req: Request) async throws -> Response {
-        let (key, isLast) = try await ownKey(req)
-        return RemoveSecurityKeyPage(key: key, isLast: isLast).render(PageContext(req)).response()
+        try await removal(req).render(PageContext(req)).response()
     }
 
     func remove(req: Request) async throws -> Response {
         let practitioner = try req.signedIn.practitioner
-        let (key, isLast) = try await ownKey(req)
-        let password = FormFields(req)["password"]
-        guard try await Auth.verify(email: practitioner.email, password: password, channel: "web security key", on: req) != nil
-        else {
-            return RemoveSecurityKeyPage(
-                key: key, isLast: isLast, problems: [.init(field: "password", message: "Your password is not right")]
-            ).render(PageContext(req)).response(.unprocessableEntity)
+        func refuse(_ problem: FieldProblem) async throws -> Response {
+            try await removal(req, problems: [problem]).render(PageContext(req)).response(.unprocessableEntity)
         }
-        guard try await SecurityKeys.remove(key.id!, of: practitioner, on: req) else {
-            throw AppError.notFound("security key")
+        _ = try await removal(req)
+        do {
+            if let problem = try await Self.reauthenticate(practitioner, FormFields(req), on: req) {
+                return try await refuse(problem)
+            }
+        } catch let error as AppError where error.status == .tooManyRequests {
+            return try await Self.waiting(error) { try await refuse(.init(field: "password", message: error.message)) }
         }
-        try await Self.stayInThisSession(req)
-        return try await page(req, notice: "Security key ‘\(key.name)’ removed")
+        switch try await SecurityKeys.remove(try req.id("security key"), of: practitioner, on: req) {
+        case .success(let key):
+            try await Self.stayInThisSession(req)
+            return try await page(req, notice: "Security key ‘\(key.name)’ removed")
+        case .failure(.notTheirs): throw AppError.notFound("security key")
+        case .failure(.lastFactor):
+            return try await refuse(
+                .init(
+                    field: "password",
+                    message: "This key is your only second factor. Add another key, or set up an authenticator app, first"))
+        }
     }
 
     /// After a change of second factor has ended every session: this one starts again.

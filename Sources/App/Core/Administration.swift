@@ -243,8 +243,8 @@ extension Administration {
         }
         // Not for an account that has (or had, until a reset) a second factor: the mailbox
         // alone must not take it. Security keys count as one.
-        let hasKeys = try await SecurityKeys.hasAny(id, on: db)
-        let hasSecondFactor = practitioner.totpSecret != nil || practitioner.twoFactorResetAt != nil || hasKeys
+        // As read; `hold` refuses the change if it is not so when the change is made.
+        let hasSecondFactor = practitioner.hasSecondFactor || practitioner.twoFactorResetAt != nil
         if change.resendNewAccountLink && hasSecondFactor {
             problems.append(
                 .init(
@@ -305,7 +305,7 @@ extension Administration {
             if change.resetTwoFactor {
                 // A lost key is a lost factor too: every key goes with the app's secret.
                 try await SecurityKey.query(on: db).filter(\.$practitioner.$id == id).delete()
-                (practitioner.totpSecret, practitioner.totpLastStep) = (nil, nil)
+                (practitioner.totpSecret, practitioner.totpLastStep, practitioner.securityKeyCount) = (nil, nil, 0)
                 practitioner.credentialsChangedAt = Date()
                 practitioner.twoFactorResetAt = practitioner.credentialsChangedAt
                 changed.append("reset two-factor")
@@ -461,6 +461,7 @@ extension Administration {
         }
         guard
             now.roleStorage == read.roleStorage && now.disabled == read.disabled && now.totpSecret == read.totpSecret
+                && now.securityKeyCount == read.securityKeyCount
                 && now.twoFactorResetAt == read.twoFactorResetAt && now.passwordSetAt == read.passwordSetAt
                 && now.$organisation.id == read.$organisation.id
         else { throw AppError.stale("account", by: now, at: nil, now: now.version) }

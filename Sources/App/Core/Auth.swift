@@ -90,7 +90,7 @@ enum Auth {
                 return nil
             }
         }
-        if practitioner.totpSecret == nil { try await req.application.throttle.succeeded(address, on: req) }
+        if !practitioner.hasSecondFactor { try await req.application.throttle.succeeded(address, on: req) }
         return SignedIn(practitioner: practitioner, organisation: practitioner.organisation)
     }
 

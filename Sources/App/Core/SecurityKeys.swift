@@ -5,8 +5,9 @@ import WebAuthn
 
 /// Security keys (WebAuthn) as a second factor that a phishing page cannot relay: the
 /// browser signs for the site it is on, so an answer made on a look-alike address is refused
-/// (`WebAuthnError.wrongOrigin`). A person adds keys themselves, with their password; once
-/// they have one, signing in on the pages asks for a key and no longer takes a code.
+/// (`WebAuthnError.wrongOrigin`). A person adds and removes keys themselves, with their
+/// password and, if they have an authenticator app, its code; once they have a key, signing
+/// in on the pages asks for one and no longer takes a code, and the API gives them no token.
 enum SecurityKeys {
     /// Enough for a spare or two; a bound, so one account cannot fill the table.
     static let mostPerPerson = 10
@@ -22,10 +23,6 @@ enum SecurityKeys {
 
     static func keys(of practitionerID: UUID, on db: any Database) async throws -> [SecurityKey] {
         try await SecurityKey.query(on: db).filter(\.$practitioner.$id == practitionerID).sort(\.$createdAt).all()
-    }
-
-    static func hasAny(_ practitionerID: UUID, on db: any Database) async throws -> Bool {
-        try await SecurityKey.query(on: db).filter(\.$practitioner.$id == practitionerID).count() > 0
     }
 
     // MARK: challenges, one at a time in the session
@@ -106,7 +103,8 @@ enum SecurityKeys {
             credential = try relyingParty(req.application).register(
                 attestationObject: answer.data, clientDataJSON: answer.clientDataJSON, challenge: challenge)
         } catch let error as WebAuthnError {
-            try await Audit.record(on: req.db, by: signedIn, .addSecurityKey, outcome: .denied, detail: "web, \(error)")
+            try await Audit.record(
+                on: req.db, by: signedIn, .addSecurityKey, outcome: .denied, detail: "web, \(Audit.typed("\(error)"))")
             return .failure(.refused(error))
         }
         let id = try practitioner.requireID()
@@ -119,44 +117,54 @@ enum SecurityKeys {
         key.createdAt = Date()
         let mail = req.application.mail
         return try await req.db.writeTransaction { db in
-            // The holder's row locked, so two adds at once count each other.
-            try await StateChange.lock("practitioners", id: id, on: db)
-            guard try await SecurityKey.query(on: db).filter(\.$practitioner.$id == id).count() < mostPerPerson else {
-                return .failure(.tooMany)
-            }
+            // The holder's row locked, so two changes at once count each other.
+            try await StateChange.lock(Practitioner.schema, id: id, on: db)
+            let held = try await SecurityKey.query(on: db).filter(\.$practitioner.$id == id).count()
+            guard held < mostPerPerson else { return .failure(.tooMany) }
             guard try await SecurityKey.query(on: db).filter(\.$credentialID == key.credentialID).count() == 0 else {
                 return .failure(.alreadyAdded)
             }
             try await key.create(on: db)
-            try await endSessionsAndTokens(of: practitioner, on: db)
+            try await changed(practitioner, keys: held + 1, on: db)
             try await CredentialNotices.post(.securityKeyAdded, to: practitioner, mail: mail, on: db)
-            try await Audit.record(on: db, by: signedIn, .addSecurityKey, detail: "web, \(name)")
+            try await Audit.record(on: db, by: signedIn, .addSecurityKey, detail: "web, \(Audit.typed(name))")
             return .success(key)
         }
     }
 
-    /// Removes one of the person's own keys; false when it is not theirs or is gone. Every
-    /// other session and token of theirs ends, as when a key is added.
-    static func remove(_ keyID: UUID, of practitioner: Practitioner, on req: Request) async throws -> Bool {
+    enum RemoveProblem: Error {
+        case notTheirs
+        /// Their only second factor, where one is required: without it the password alone
+        /// would set up a new one at the next sign-in.
+        case lastFactor
+    }
+
+    /// Removes one of the person's own keys. Every other session and token of theirs ends,
+    /// as when a key is added.
+    static func remove(_ keyID: UUID, of practitioner: Practitioner, on req: Request) async throws -> Result<
+        SecurityKey, RemoveProblem
+    > {
         let id = try practitioner.requireID()
         let mail = req.application.mail
         let signedIn = SignedIn(practitioner: practitioner, organisation: practitioner.organisation)
+        let factorRequired = req.application.twoFactorRequired
         return try await req.db.writeTransaction { db in
-            guard
-                let key = try await SecurityKey.query(on: db).filter(\.$id == keyID).filter(\.$practitioner.$id == id)
-                    .first()
-            else { return false }
+            try await StateChange.lock(Practitioner.schema, id: id, on: db)
+            let keys = try await SecurityKey.query(on: db).filter(\.$practitioner.$id == id).all()
+            guard let key = keys.first(where: { $0.id == keyID }) else { return .failure(.notTheirs) }
+            if keys.count == 1, practitioner.totpSecret == nil, factorRequired { return .failure(.lastFactor) }
             try await key.delete(on: db)
-            try await endSessionsAndTokens(of: practitioner, on: db)
+            try await changed(practitioner, keys: keys.count - 1, on: db)
             try await CredentialNotices.post(.securityKeyRemoved, to: practitioner, mail: mail, on: db)
-            try await Audit.record(on: db, by: signedIn, .removeSecurityKey, detail: "web, \(key.name)")
-            return true
+            try await Audit.record(on: db, by: signedIn, .removeSecurityKey, detail: "web, \(Audit.typed(key.name))")
+            return .success(key)
         }
     }
 
-    /// A change of second factor ends every session and token begun before it, as a new
-    /// password does; the caller starts the person's own session again.
-    private static func endSessionsAndTokens(of practitioner: Practitioner, on db: any Database) async throws {
+    /// Their count of keys, kept; and as with a new password, every session and token begun
+    /// before the change ends (the caller starts the person's own session again).
+    private static func changed(_ practitioner: Practitioner, keys: Int, on db: any Database) async throws {
+        practitioner.securityKeyCount = keys
         practitioner.credentialsChangedAt = Date()
         try await practitioner.save(on: db)
         try await APIToken.query(on: db).filter(\.$practitioner.$id == practitioner.requireID()).delete()
@@ -191,7 +199,7 @@ enum SecurityKeys {
             if case .counterWentBack = error {
                 try await CredentialNotices.post(.securityKeyCopied, to: practitioner, mail: req.application.mail, on: req.db)
             }
-            return try await refuse("\(error)")
+            return try await refuse(Audit.typed("\(error)"))
         }
         // Conditional, so two answers racing with the same count cannot both sign in.
         guard try await advance(key, to: count, on: req.db) else { return try await refuse("counter raced") }

@@ -30,6 +30,8 @@ package final class Practitioner: Model, @unchecked Sendable {
     /// When an administrator reset the second factor, until its holder sets one up again from
     /// the link: meanwhile neither the password nor the mailbox alone sets one up.
     @OptionalField(key: "two_factor_reset_at") var twoFactorResetAt: Date?
+    /// How many security keys they have (`security_keys`), kept with each added or removed.
+    @Field(key: "security_key_count") var securityKeyCount: Int
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     /// One more with each change an administrator makes: a change names the version it was
     /// made on.
@@ -42,7 +44,8 @@ package final class Practitioner: Model, @unchecked Sendable {
     package var properties: [any AnyProperty] {
         [
             $id, $email, $name, $jobTitle, $phone, $passwordHash, $roleStorage, $organisation, $disabled, $totpSecret,
-            $totpLastStep, $credentialsChangedAt, $passwordSetAt, $twoFactorResetAt, $createdAt, $version, $updatedBy, $updatedAt,
+            $totpLastStep, $credentialsChangedAt, $passwordSetAt, $twoFactorResetAt, $securityKeyCount, $createdAt, $version,
+            $updatedBy, $updatedAt,
         ]
     }
     package init() {}
@@ -59,10 +62,17 @@ package final class Practitioner: Model, @unchecked Sendable {
         self.roleStorage = roles.storage
         self.$organisation.id = organisationID
         self.disabled = false
+        self.securityKeyCount = 0
         self.version = 1
     }
 
     var roles: Set<Role> { Set(storage: roleStorage) }
+
+    /// Signing in asks for a second factor: an authenticator app's code or a security key.
+    var hasSecondFactor: Bool { totpSecret != nil || hasSecurityKeys }
+
+    /// Signing in on the pages asks for a key and takes no code.
+    var hasSecurityKeys: Bool { securityKeyCount > 0 }
 }
 
 extension Practitioner {

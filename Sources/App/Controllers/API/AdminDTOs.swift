@@ -45,7 +45,7 @@ struct AccountDTO: Encodable {
     let roles: [Role]
     let organisation: OrganisationDTO?
     let disabled: Bool
-    /// Whether two-factor sign-in is set up.
+    /// Whether two-factor sign-in is set up: an authenticator app or a security key.
     let twoFactor: Bool
     /// Whether the holder has chosen their own password from their link.
     let passwordSet: Bool
@@ -64,7 +64,7 @@ struct AccountDTO: Encodable {
         roles = practitioner.roles.sorted { $0.rawValue < $1.rawValue }
         organisation = practitioner.$organisation.value.flatMap { $0.map(OrganisationDTO.init) }
         disabled = practitioner.disabled
-        twoFactor = practitioner.totpSecret != nil
+        twoFactor = practitioner.hasSecondFactor
         passwordSet = practitioner.passwordSetAt != nil
     }
 }

@@ -21,8 +21,17 @@ struct AuthAPIController {
     }
 
     /// An account with two-factor sign-in needs its code with the password; without it set
-    /// up, a token is refused unless the server runs with --demo.
+    /// up, a token is refused unless the server runs with --demo. An account with security
+    /// keys gets none: a code is what a phishing page relays, and keys sign in on the pages.
     private func checkSecondFactor(_ code: String?, for practitioner: Practitioner, on req: Request) async throws {
+        if practitioner.hasSecurityKeys {
+            try await Audit.record(
+                on: req.db, by: nil, email: practitioner.email, .signInFailed, outcome: .denied,
+                detail: "api, a security key is required")
+            throw AppError(
+                status: .forbidden, code: "security-key-required",
+                message: "Your account signs in with a security key, on the eCAF website; it cannot get an API token")
+        }
         guard practitioner.totpSecret != nil else {
             guard !req.application.twoFactorRequired else {
                 throw AppError(

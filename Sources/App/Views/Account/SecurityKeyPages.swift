@@ -68,6 +68,8 @@ struct SecurityKeyPrompt {
 struct SecurityKeysPage {
     let keys: [SecurityKey]
     let prompt: SecurityKeyPrompt
+    /// They have an authenticator app: its code is asked for too.
+    var needsCode: Bool
     var name = ""
     var problems: [FieldProblem] = []
     var notice: String? = nil
@@ -118,35 +120,56 @@ struct SecurityKeysPage {
                 GOVUK.textInput(
                     label: "Your password", name: "password", value: "", hint: "To show it is you.",
                     error: problem("password"), type: .password, autocomplete: "current-password"),
+                RemoveSecurityKeyPage.codeInput(needsCode, error: problem("code")),
                 .p(.class("govuk-body"), .text("When you press the button, insert or touch your key.")),
                 SecurityKeyPrompt.button("Add a security key"))
         )
     }
 }
 
-/// Removing one of the person's keys, with their password.
+/// Removing one of the person's keys, with their password (and code).
 struct RemoveSecurityKeyPage {
     let key: SecurityKey
     let isLast: Bool
+    /// False for the only second factor of an account that must have one.
+    let mayRemove: Bool
+    var needsCode: Bool
     var problems: [FieldProblem] = []
 
     func render(_ context: PageContext) -> HTML {
-        Layout.page(
+        func problem(_ field: String) -> FieldProblem? { problems.first { $0.field == field } }
+        return Layout.page(
             "Remove a security key", context, hasErrors: !problems.isEmpty, back: .securityKeys,
             GOVUK.errorSummary(problems),
             .h1(.class("govuk-heading-l"), .text("Remove the security key ‘\(key.name)’")),
             .p(
                 .class("govuk-body"),
                 .text(
-                    isLast
-                        ? "It is your only key: after this, signing in asks for the code from your authenticator app again, if you have one set up."
-                        : "It will no longer sign you in. Your other keys still will.")),
-            GOVUK.postForm(
-                action: .removeSecurityKey(key.id!), csrf: context.csrf,
-                GOVUK.textInput(
-                    label: "Your password", name: "password", value: "", hint: "To show it is you.",
-                    error: problems.first, type: .password, autocomplete: "current-password"),
-                GOVUK.button("Remove the key"))
+                    !mayRemove
+                        ? "It is your only second factor, so it cannot be removed: add another key, or set up an authenticator app, first."
+                        : isLast
+                            ? "It is your only key: after this, signing in asks for the code from your authenticator app again, if you have one set up."
+                            : "It will no longer sign you in. Your other keys still will.")),
+            .if(
+                mayRemove,
+                GOVUK.postForm(
+                    action: .removeSecurityKey(key.id!), csrf: context.csrf,
+                    GOVUK.textInput(
+                        label: "Your password", name: "password", value: "", hint: "To show it is you.",
+                        error: problem("password"), type: .password, autocomplete: "current-password"),
+                    Self.codeInput(needsCode, error: problem("code")),
+                    GOVUK.button("Remove the key")),
+                else: .p(.class("govuk-body"), GOVUK.link("Back to your security keys", to: .securityKeys)))
         )
+    }
+
+    /// The app's code, for a person who has one.
+    static func codeInput(_ needsCode: Bool, error: FieldProblem?) -> Node<HTML.FormContext> {
+        .if(
+            needsCode,
+            GOVUK.textInput(
+                label: "Code from your authenticator app", name: "code", value: "",
+                hint: "The 6 digits your app shows for eCAF now.", error: error, autocomplete: "one-time-code", width: "5",
+                inputMode: "numeric"))
     }
 }

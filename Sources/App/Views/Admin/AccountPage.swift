@@ -33,7 +33,7 @@ struct AccountPage {
                     options: AdminPage.assignable.map { .init(value: $0.rawValue, label: $0.title) },
                     selected: Set(practitioner.roles.map(\.rawValue)), error: problem("roles"), multiple: true),
                 .if(
-                    practitioner.totpSecret != nil || practitioner.twoFactorResetAt != nil,
+                    practitioner.hasSecondFactor || practitioner.twoFactorResetAt != nil,
                     GOVUK.choices(
                         legend: "Two-factor sign-in", name: "resetTwoFactor",
                         options: [

@@ -34,7 +34,7 @@ struct WorktrayPage {
             "Your worktray", context,
             .h1(.class("govuk-heading-l"), .text("Your worktray")),
             .if(
-                signedIn.practitioner.totpSecret == nil,
+                !signedIn.practitioner.hasSecondFactor,
                 .div(
                     .class("govuk-inset-text"),
                     .text("Protect the children’s records you can see: "),
