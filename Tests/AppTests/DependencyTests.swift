@@ -73,6 +73,38 @@ import Vapor
         }
     }
 
+    /// ASVS V14.2.1: every package is at the newest release its publisher has tagged, checked
+    /// where the build reads packages (`git ls-remote` of each pin's location). A requirement
+    /// that holds a package a major version back, or a stale resolution, fails here, naming
+    /// the release it misses.
+    @Test func everyDependencyIsAtItsNewestRelease() throws {
+        for pin in try Self.resolved() {
+            let newest = try Self.newestRelease(at: pin.location)
+            #expect(newest != nil, "\(pin.identity): no release tags at \(pin.location)")
+            #expect(
+                pin.state.version == newest, "\(pin.identity) is at \(pin.state.version ?? "no release"); \(newest ?? "") is out")
+        }
+    }
+
+    /// The highest release tag (x.y.z, with or without a leading v) at a repository.
+    static func newestRelease(at location: String) throws -> String? {
+        let git = Process()
+        git.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        git.arguments = ["git", "ls-remote", "--tags", "--refs", location]
+        let output = Pipe()
+        git.standardOutput = output
+        try git.run()
+        let listed = output.fileHandleForReading.readDataToEndOfFile()
+        git.waitUntilExit()
+        let releases = String(decoding: listed, as: UTF8.self).split(separator: "\n").compactMap { line -> [Int]? in
+            guard let tag = line.split(separator: "/").last else { return nil }
+            let version = tag.hasPrefix("v") ? tag.dropFirst() : tag
+            guard version.wholeMatch(of: #/\d+\.\d+\.\d+/#) != nil else { return nil }
+            return version.split(separator: ".").compactMap { Int($0) }
+        }
+        return releases.max { $0.lexicographicallyPrecedes($1) }?.map(String.init).joined(separator: ".")
+    }
+
     /// docs/sbom.cdx.json (written by scripts/sbom) lists each resolved package once, at the
     /// version and commit Package.resolved holds, and nothing else.
     @Test func theBillOfMaterialsMatchesPackageResolved() throws {

@@ -36,15 +36,17 @@ import Testing
     }
 
     /// A 403 is made only by `Access.refuse`, which audits it first (and
-    /// `AuthorisationTableTests` checks every refusal it meets left an audit entry). The two
-    /// exceptions are not decisions about data: an expired form, and a sign-in still waiting
-    /// for its second factor. Reading a status (`== .forbidden`, an error page's title) makes none.
+    /// `AuthorisationTableTests` checks every refusal it meets left an audit entry). The
+    /// exceptions are not decisions about data: an expired form, and an API sign-in whose
+    /// second factor is not set up or is a security key (each audited where it is made).
+    /// Reading a status (`== .forbidden`, an error page's title) makes none.
     @Test func everyRefusalGoesThroughTheOneGate() throws {
         let makers = [
             ("Access.swift", "throw AppError.forbidden(message, denial: denial)"),
             ("AppError.swift", #"AppError(status: .forbidden, code: "forbidden""#),
             ("CSRF.swift", #"status: .forbidden, code: "form-expired""#),
             ("AuthAPIController.swift", #"status: .forbidden, code: "two-factor-not-set-up""#),
+            ("AuthAPIController.swift", #"status: .forbidden, code: "security-key-required""#),
         ]
         let found = try appSourceLines().filter { place, line in
             let code = line.trimmingCharacters(in: .whitespaces)

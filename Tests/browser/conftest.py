@@ -2,6 +2,8 @@
 demo data, driven by Playwright through Debian's Chromium, with axe-core on every page."""
 import base64
 import os
+import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -17,6 +19,13 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
 
 PASSWORD = "browser-demo-password"
+
+
+def traceable():
+    """Whether strace is here and may trace (a container may forbid ptrace)."""
+    return shutil.which("strace") is not None and subprocess.run(
+        ["strace", "-f", "-qq", "-o", os.devnull, "true"], stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL).returncode == 0
 
 
 def free_port():
@@ -71,9 +80,15 @@ def server(mailbox):
     env.update(ECAF_SMTP_HOST="127.0.0.1", ECAF_SMTP_PORT=str(mailbox.port), ECAF_SMTP_SECURITY="none",
                ECAF_PUBLIC_URL=f"http://localhost:{port}")
     log = open(os.path.join(data, "server.log"), "w")
-    process = subprocess.Popen(
-        [binary, "serve", "--demo", "--hostname", "127.0.0.1", "--port", str(port)],
-        cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
+    command = [binary, "serve", "--demo", "--hostname", "127.0.0.1", "--port", str(port)]
+    # Every address the server connects or sends to, for test_zz_egress (ASVS V10.2.1).
+    connections = os.path.join(data, "connections.log")
+    if traceable():
+        command = ["strace", "-f", "-qq", "--seccomp-bpf", "-e", "trace=connect,sendto,sendmsg",
+                   "-o", connections] + command
+    os.environ["ECAF_BROWSER_CONNECTIONS"] = connections if traceable() else ""
+    process = subprocess.Popen(command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT,
+                               start_new_session=True)
     # By host name, not address: a browser scopes security keys (WebAuthn) to a domain, and
     # refuses an IP address as one. The server still listens on 127.0.0.1 only.
     base = f"http://localhost:{port}"
@@ -89,7 +104,8 @@ def server(mailbox):
                 raise RuntimeError("ecaf did not start: " + open(log.name).read())
             time.sleep(0.2)
     yield base
-    process.terminate()
+    # The whole group: under strace the server is strace's child.
+    os.killpg(process.pid, signal.SIGTERM)
     process.wait(timeout=10)
 
 
