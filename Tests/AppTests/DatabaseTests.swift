@@ -151,6 +151,23 @@ import VaporTesting
         }
     }
 
+    /// Issue 14: controllers take a request to a service and its answer to a page or a DTO;
+    /// the database is reached from Core and the pages' query files, never from a controller.
+    @Test func noControllerImportsFluentOrBuildsAQuery() throws {
+        let controllers = try SourceFiles.swift(under: "App/Controllers").filter {
+            $0.url.lastPathComponent.hasSuffix("Controller.swift")
+        }
+        #expect(controllers.count > 20)
+        for (url, text) in controllers {
+            for reach in [
+                "import Fluent", "import SQLKit", ".query(on:", ".raw(", "writeTransaction", ".save(on:", ".create(on:",
+                ".delete(on:",
+            ] {
+                #expect(!text.contains(reach), "\(url.lastPathComponent) uses \(reach)")
+            }
+        }
+    }
+
     /// The embedded default must not lose an acknowledged write: WAL, synchronous=FULL,
     /// foreign keys on.
     @Test func sqliteFileIsDurable() async throws {

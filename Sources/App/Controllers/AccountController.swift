@@ -1,5 +1,4 @@
 import CAFCore
-import Fluent
 import Vapor
 
 /// A person's own credentials: the one-time links e-mailed to them (a new account, a
@@ -34,7 +33,9 @@ struct AccountController {
                 return refuse([.init(field: "code", message: "The code is not right or has been used. Enter the newest code")])
             }
             let hash = try await Passwords.hash(form["newPassword"], pepper: try req.pepper)
-            guard try await setPassword(hash, for: practitioner, using: link, mail: req.application.mail, on: req.db) else {
+            guard
+                try await Credentials.setPassword(hash, for: practitioner, using: link, mail: req.application.mail, on: req.db)
+            else {
                 return unusable(req)
             }
             try await AuthController.renewSession(req)
@@ -75,20 +76,8 @@ struct AccountController {
             return AuthController.waitPage(
                 ForgotPasswordPage(problems: [.init(field: "email", message: error.message)]).render(PageContext(req)), error)
         }
-        let mail = req.application.mail
-        try await req.db.writeTransaction { db in
-            try await Audit.record(
-                on: db, by: nil, email: try await Auth.accountAddress(String(email.prefix(254)), on: db), .requestPasswordReset)
-            guard
-                let practitioner = try await Practitioner.query(on: db).filter(\.$email == email)
-                    .filter(\.$disabled == false).first(),
-                practitioner.passwordSetAt != nil, Self.mayResetByMail(practitioner, req),
-                // One link every few minutes, so the form cannot flood someone's inbox.
-                try await CredentialLink.query(on: db).filter(\.$practitioner.$id == practitioner.id!)
-                    .filter(\.$purpose == .resetPassword).filter(\.$createdAt > Date().addingTimeInterval(-300)).count() == 0
-            else { return }
-            try await CredentialLinks.send(.resetPassword, to: practitioner, mail: mail, on: db)
-        }
+        try await Credentials.sendResetLink(
+            to: email, mail: req.application.mail, twoFactorRequired: req.application.twoFactorRequired, on: req.db)
         return ForgotPasswordPage(sent: true).render(PageContext(req)).response()
     }
 
@@ -121,7 +110,7 @@ struct AccountController {
             return refuse([.init(field: "code", message: "The code is not right or has been used. Enter the newest code")])
         }
         let hash = try await Passwords.hash(form["newPassword"], pepper: try req.pepper)
-        _ = try await setPassword(hash, for: practitioner, using: nil, mail: req.application.mail, on: req.db)
+        _ = try await Credentials.setPassword(hash, for: practitioner, using: nil, mail: req.application.mail, on: req.db)
         try await AuthController.renewSession(req)
         SessionSignIn.start(signedIn, on: req)
         return ChangePasswordPage(needsCode: needsCode, holder: practitioner, notice: "Your password has been changed").render(
@@ -178,15 +167,9 @@ struct AccountController {
 
     // MARK: helpers
 
-    /// A forgotten-password link is sent, and works, only while its account has a second
-    /// factor to ask for: a read mailbox alone must never take an account. One without asks
-    /// its administrator for a new account link instead.
-    private static func mayResetByMail(_ practitioner: Practitioner, _ req: Request) -> Bool {
-        practitioner.hasSecondFactor || !req.application.twoFactorRequired
-    }
-
     private func usable(_ link: CredentialLink, _ req: Request) -> Bool {
-        link.purpose != .resetPassword || Self.mayResetByMail(link.practitioner, req)
+        link.purpose != .resetPassword
+            || Credentials.mayResetByMail(link.practitioner, twoFactorRequired: req.application.twoFactorRequired)
     }
 
     private func needsCode(_ link: CredentialLink) -> Bool {
@@ -204,31 +187,6 @@ struct AccountController {
             problems.append(.init(field: "confirmPassword", message: "Type the same new password twice"))
         }
         return problems
-    }
-
-    /// The new password, with every session and token begun before it ended; a link, when
-    /// one was followed, is used up in the same transaction (false if it already was).
-    /// Replacing a password the holder had (not choosing a new account's first) tells them by e-mail.
-    private func setPassword(
-        _ hash: String, for practitioner: Practitioner, using link: CredentialLink?, mail: MailSettings, on db: any Database
-    ) async throws -> Bool {
-        try await db.writeTransaction { db in
-            if let link, try await !CredentialLinks.use(link.id!, on: db) { return false }
-            let now = Date()
-            if practitioner.passwordSetAt != nil {
-                try await CredentialNotices.post(.password, to: practitioner, mail: mail, on: db, at: now)
-            }
-            practitioner.passwordHash = hash
-            practitioner.passwordSetAt = now
-            practitioner.credentialsChangedAt = now
-            try await practitioner.save(on: db)
-            try await APIToken.query(on: db).filter(\.$practitioner.$id == practitioner.id!).delete()
-            try await CredentialLinks.withdraw(for: practitioner, except: .resetTwoFactor, on: db)
-            try await Audit.record(
-                on: db, by: SignedIn(practitioner: practitioner, organisation: practitioner.organisation), .changePassword,
-                detail: link.map { "\($0.purpose.rawValue) link used" } ?? "own change")
-            return true
-        }
     }
 }
 

@@ -1,5 +1,4 @@
 import CAFCore
-import Fluent
 import Vapor
 
 /// The child index pages: find, register, read, and start a CAF with consent.
@@ -63,8 +62,7 @@ struct ChildController {
             }
             return page.render(PageContext(req)).response(.unprocessableEntity)
         } catch let error as AppError where error.code == "possible-duplicate" {
-            let children = try await Child.query(on: req.db).filter(\.$id ~~ error.related).all()
-            page.duplicates = error.related.compactMap { id in children.first { $0.id == id } }
+            page.duplicates = try await ChildIndex.children(error.related, on: req.db)
             return page.render(PageContext(req)).response(.conflict)
         }
     }

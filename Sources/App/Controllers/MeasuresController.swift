@@ -1,31 +1,17 @@
 import CAFCore
-import Fluent
 import Vapor
 
 /// The measures dashboard and its CSV downloads.
 struct MeasuresController {
     func show(req: Request) async throws -> Response {
         let signedIn = try req.signedIn
-        let remit = try await MeasureReports.remit(of: signedIn, on: req.db)
         var page = MeasuresPage(filters: .init(req))
         do {
             page.report = try await MeasureReports.report(Measure.allCases, filters: page.filters, by: signedIn, on: req.db)
         } catch let error as AppError where !error.problems.isEmpty {
             page.problems = error.problems
         }
-        let scopeLA = page.report?.scope.localAuthorityID ?? UUID(uuidString: page.filters.localAuthorityID)
-        if remit == .nation {
-            page.localAuthorities = try await LocalAuthority.query(on: req.db).sort(\.$name).all()
-        }
-        if case .organisation(let own, _) = remit {
-            page.scopeName = try await Organisation.find(own, on: req.db)?.name ?? ""
-        } else if let scopeLA {
-            page.scopeName = try await LocalAuthority.find(scopeLA, on: req.db)?.name ?? ""
-            page.organisations = try await Organisation.query(on: req.db).filter(\.$localAuthority.$id == scopeLA)
-                .sort(\.$name).all()
-        } else {
-            page.scopeName = "All local authorities"
-        }
+        try await page.readScope(for: signedIn, on: req.db)
         return page.render(PageContext(req)).response(page.problems.isEmpty ? .ok : .unprocessableEntity)
     }
 

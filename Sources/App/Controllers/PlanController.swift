@@ -13,7 +13,7 @@ struct PlanController {
         // The owner is chosen by id, so the page never carries a team member's e-mail address.
         let planned = PlannedAction(
             description: form["description"], elementCodes: form.all("elementCodes[]"),
-            ownerEmail: try await TeamController.practitioner(form["ownerId"], on: req.db)?.email ?? "",
+            ownerEmail: try await Teams.practitioner(form["ownerId"], on: req.db)?.email ?? "",
             ownerAgency: form["ownerAgency"],
             dueOn: CalendarDate.fromParts(day: form["dueOn-day"], month: form["dueOn-month"], year: form["dueOn-year"]) ?? "")
         return try await respond(req, episodeID: id, form: form, notice: "Action added") { signedIn in

@@ -1,5 +1,4 @@
 import CAFCore
-import Fluent
 import Vapor
 
 /// Team-around-the-child pages: members, meetings and attendance, the lead professional.
@@ -38,7 +37,7 @@ struct TeamController {
             // A team member is chosen by id, so the page never carries their e-mail address (which
             // can say where a shielded child is seen); anyone else by the address typed.
             let other = form["otherEmail"].trimmingCharacters(in: .whitespaces)
-            let chosen = try await Self.practitioner(form["practitionerId"], on: req.db)
+            let chosen = try await Teams.practitioner(form["practitionerId"], on: req.db)
             let email = other.isEmpty ? chosen?.email ?? "" : other
             guard !email.isEmpty else { throw AppError.invalid(field: "practitionerId", "Choose who will lead") }
             do {
@@ -125,12 +124,6 @@ struct TeamController {
             if stale { page.typed["teamVersion"] = nil }
             return page.render(PageContext(req)).response(stale ? .conflict : .unprocessableEntity)
         }
-    }
-
-    /// The practitioner a form chose by id.
-    static func practitioner(_ id: String, on db: any Database) async throws -> Practitioner? {
-        guard let id = UUID(uuidString: id) else { return nil }
-        return try await Practitioner.find(id, on: db)
     }
 
     private func page(_ req: Request, notice: String?) async throws -> TeamPage {

@@ -1,5 +1,4 @@
 import CAFCore
-import Fluent
 import Vapor
 
 struct WorktrayController {
@@ -18,7 +17,7 @@ struct WorktrayController {
         // Each list's first page; the worktray links to the rest.
         var lists: [WorktrayList: WorktrayRows] = [:]
         for list in WorktrayList.allCases where Self.shows(list, to: reach) {
-            lists[list] = try await rows(of: list, reading: .glimpse, for: signedIn, on: req.db)
+            lists[list] = try await WorktrayRows.read(list, reading: .glimpse, for: signedIn, on: req.db)
         }
         let meetings = try await Teams.meetingsToAttend(for: signedIn, on: req.db)
         let requests = try await AccessRequests.pending(for: signedIn, on: req.db)
@@ -42,7 +41,7 @@ struct WorktrayController {
             throw AppError.notFound("list")
         }
         let page = try ListPage(req)
-        let rows = try await rows(of: list, reading: .page(page), for: try req.signedIn, on: req.db)
+        let rows = try await WorktrayRows.read(list, reading: .page(page), for: try req.signedIn, on: req.db)
         return WorktrayListPage(list: list, rows: rows).render(PageContext(req)).response()
     }
 
@@ -54,41 +53,6 @@ struct WorktrayController {
         case .safeguardingCalls: reach.safeguards != nil
         case .episodes, .drafts, .actionsDue, .reviewsDue, .followUps: true
         }
-    }
-
-    private func rows(of list: WorktrayList, reading read: ListRead, for signedIn: SignedIn, on db: any Database) async throws
-        -> WorktrayRows
-    {
-        switch list {
-        case .episodes:
-            .episodes(try await withStatuses(try await Episodes.list(.mine, reading: read, by: signedIn, on: db), on: db))
-        case .localAuthority:
-            .episodes(
-                try await withStatuses(try await Episodes.list(.localAuthority, reading: read, by: signedIn, on: db), on: db))
-        case .drafts: .drafts(try await Episodes.list(.drafts, reading: read, by: signedIn, on: db))
-        case .actionsDue: .actions(try await ActionPlans.due(for: signedIn, reading: read, on: db))
-        case .reviewsDue: .reviews(try await ActionPlans.reviewsDue(for: signedIn, reading: read, on: db))
-        case .needingALead: .needingALead(try await Teams.needingALead(for: signedIn, reading: read, on: db))
-        case .followUps: .calls(try await SafeguardingCalls.worktray(for: signedIn, openOnly: true, reading: read, on: db))
-        case .safeguardingCalls:
-            .calls(try await SafeguardingCalls.toLocalAuthority(for: signedIn, reading: read, on: db))
-        }
-    }
-
-    /// Each episode with its latest assessment version's status, read as three columns:
-    /// every version's whole content made the worktray the slowest page by far (issue 16).
-    private func withStatuses(_ episodes: Paged<Episode>, on db: any Database) async throws -> Paged<WorktrayEpisode> {
-        let ids = episodes.rows.compactMap(\.id)
-        var latest: [UUID: Assessment] = [:]
-        if !ids.isEmpty {
-            for assessment in try await Assessment.query(on: db).filter(\.$episode.$id ~~ ids)
-                .field(\.$episode.$id).field(\.$version).field(\.$status).all()
-            {
-                let id = assessment.$episode.id
-                if (latest[id]?.version ?? 0) < assessment.version { latest[id] = assessment }
-            }
-        }
-        return episodes.map { WorktrayEpisode(episode: $0, assessmentStatus: latest[$0.id!]?.status) }
     }
 }
 

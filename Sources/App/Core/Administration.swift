@@ -376,6 +376,12 @@ extension Administration {
         return Dictionary(grants.map { ($0.$practitioner.id, $0.roles) }, uniquingKeysWith: { $1 })
     }
 
+    /// The roles one account waits for (none when nothing waits).
+    static func pendingRoles(of practitioner: Practitioner, on db: any Database) async throws -> Set<Role> {
+        try await RoleGrant.query(on: db).filter(\.$practitioner.$id == practitioner.requireID())
+            .filter(\.$decision == .pending).first()?.roles ?? []
+    }
+
     /// The LA's role grants awaiting a second administrator, oldest first.
     static func roleGrants(by signedIn: SignedIn, on db: any Database) async throws -> [RoleGrant] {
         let la = try await authority(of: signedIn, on: db)

@@ -133,6 +133,14 @@ enum Auth {
         seconds < 90 ? "\(seconds) seconds" : "\((seconds + 59) / 60) minutes"
     }
 
+    /// Ends an API token at once, audited as its holder signing out.
+    static func endToken(_ token: String, of signedIn: SignedIn, on db: any Database) async throws {
+        try await db.writeTransaction { db in
+            try await APIToken.query(on: db).filter(\.$tokenHash == digest(token)).delete()
+            try await Audit.record(on: db, by: signedIn, .signOut, detail: "api")
+        }
+    }
+
     static func digest(_ token: String) -> String {
         Hex.string(SHA256.hash(data: Data(token.utf8)))
     }
@@ -145,11 +153,14 @@ enum Auth {
             .replacingOccurrences(of: "=", with: "")
     }
 
-    /// Issues an API token; only its digest is stored.
+    /// Issues an API token, audited as a sign-in; only its digest is stored.
     static func issueToken(for signedIn: SignedIn, on db: any Database) async throws -> (String, Date) {
         let token = randomToken()
         let expiresAt = Date().addingTimeInterval(tokenLifetime)
-        try await APIToken(tokenHash: digest(token), practitionerID: signedIn.id, expiresAt: expiresAt).create(on: db)
+        try await db.writeTransaction { db in
+            try await APIToken(tokenHash: digest(token), practitionerID: signedIn.id, expiresAt: expiresAt).create(on: db)
+            try await Audit.record(on: db, by: signedIn, .signIn, detail: "api")
+        }
         return (token, expiresAt)
     }
 }

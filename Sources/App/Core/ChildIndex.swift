@@ -73,6 +73,13 @@ package enum ChildIndex {
     /// Name candidates fetched for `NameMatch` to decide on, beyond the cap it may reject.
     package static let candidateLimit = 250
 
+    /// These children, in the order given (those gone left out): the possible duplicates a
+    /// registration was refused for, which the refusal named.
+    static func children(_ ids: [UUID], on db: any Database) async throws -> [Child] {
+        let found = try await Child.query(on: db).filter(\.$id ~~ ids).all()
+        return ids.compactMap { id in found.first { $0.id == id } }
+    }
+
     package struct Query: Sendable {
         package var name: String = ""
         /// An exact date of birth, or the start of a range with `bornTo`.

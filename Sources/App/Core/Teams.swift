@@ -5,6 +5,12 @@ import Vapor
 /// The team around the child: family members, TAC meetings and attendance, and the lead
 /// professional (one at a time, with every handover kept).
 enum Teams {
+    /// The practitioner a form chose by id; nil for anything else.
+    static func practitioner(_ id: String, on db: any Database) async throws -> Practitioner? {
+        guard let id = UUID(uuidString: id) else { return nil }
+        return try await Practitioner.find(id, on: db)
+    }
+
     struct Team {
         let familyMembers: [FamilyMember]
         let meetings: [TACMeeting]

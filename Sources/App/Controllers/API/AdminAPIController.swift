@@ -1,5 +1,4 @@
 import CAFCore
-import Fluent
 import Vapor
 
 /// LA administration over the API: the LA's organisations and accounts, never case content.
@@ -44,7 +43,7 @@ struct AdminAPIController {
                 roles: Set(body.roles),
                 organisationID: body.organisationId),
             by: try req.signedIn, on: req.application)
-        return try await Self.account(practitioner, on: req.db).json(.created)
+        return try await Self.account(practitioner, on: req).json(.created)
     }
 
     /// PATCH /api/v1/admin/practitioners/{id}: change, disable or enable an account, or
@@ -58,7 +57,7 @@ struct AdminAPIController {
         let practitioner = try await Administration.update(
             try req.id("practitioner"), change, basedOn: try req.recordVersion(), by: try req.signedIn,
             mail: req.application.mail, on: req.db)
-        let response = try await Self.account(practitioner, on: req.db).json()
+        let response = try await Self.account(practitioner, on: req).json()
         return response.tagged(practitioner.version)
     }
 
@@ -80,10 +79,8 @@ struct AdminAPIController {
     }
 
     /// An account as the API shows it, with any roles awaiting a second administrator.
-    static func account(_ practitioner: Practitioner, on db: any Database) async throws -> AccountDTO {
-        let pending = try await RoleGrant.query(on: db).filter(\.$practitioner.$id == practitioner.id!)
-            .filter(\.$decision == .pending).first()
-        return AccountDTO(practitioner, pendingRoles: pending?.roles ?? [])
+    static func account(_ practitioner: Practitioner, on req: Request) async throws -> AccountDTO {
+        AccountDTO(practitioner, pendingRoles: try await Administration.pendingRoles(of: practitioner, on: req.db))
     }
 }
 

@@ -1,5 +1,4 @@
 import CAFCore
-import Fluent
 import Vapor
 
 struct AuditAPIController {

@@ -1,4 +1,3 @@
-import Fluent
 import Vapor
 
 struct AuthAPIController {
@@ -12,11 +11,7 @@ struct AuthAPIController {
         // Each token asked for counts like any request, so tokens cannot be minted without end.
         try await req.application.requestAllowance.take(by: signedIn, on: req)
         try await checkSecondFactor(body.code, for: signedIn.practitioner, on: req)
-        let (token, expiresAt) = try await req.db.writeTransaction { db in
-            let issued = try await Auth.issueToken(for: signedIn, on: db)
-            try await Audit.record(on: db, by: signedIn, .signIn, detail: "api")
-            return issued
-        }
+        let (token, expiresAt) = try await Auth.issueToken(for: signedIn, on: req.db)
         return try TokenResponse(token: token, expiresAt: expiresAt).json(.created)
     }
 
@@ -56,10 +51,7 @@ struct AuthAPIController {
     func deleteToken(req: Request) async throws -> Response {
         let signedIn = try req.signedIn
         guard let bearer = req.headers.bearerAuthorization else { throw AppError.unauthenticated }
-        try await req.db.writeTransaction { db in
-            try await APIToken.query(on: db).filter(\.$tokenHash == Auth.digest(bearer.token)).delete()
-            try await Audit.record(on: db, by: signedIn, .signOut, detail: "api")
-        }
+        try await Auth.endToken(bearer.token, of: signedIn, on: req.db)
         return Response(status: .noContent)
     }
 
