@@ -46,7 +46,8 @@ import VaporTesting
     /// a new use a reviewed change; each file's uses were read for that.
     @Test func rawSQLIsBuiltOnlyWhereReviewed() throws {
         let reviewed = [
-            "ChildSearch.swift": 2, "MeasureData.swift": 14, "MilestoneTriggers.swift": 3, "CreateChildNames.swift": 2,
+            "ChildSearch.swift": 2, "MeasureData.swift": 11, "MeasureData+Episodes.swift": 3, "MilestoneTriggers.swift": 3,
+            "CreateChildNames.swift": 2,
             "WriteTransaction.swift": 1,
         ]
         var found: [String: Int] = [:]

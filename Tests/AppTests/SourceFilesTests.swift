@@ -1,0 +1,16 @@
+import Foundation
+import Testing
+
+/// Rules over the shape of the code itself (issue 14).
+@Suite struct SourceFilesTests {
+    /// No source file holds more than 400 lines: a longer one is split by what it is about
+    /// (an area's extension, a page's query file), so a reader finds each thing in its place.
+    @Test func noSourceFileIsLongerThan400Lines() throws {
+        let files = try SourceFiles.swift()
+        #expect(files.count > 100)
+        for (url, text) in files {
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false).count - 1
+            #expect(lines <= 400, "\(url.path.replacingOccurrences(of: SourceFiles.root.path + "/", with: "")): \(lines) lines")
+        }
+    }
+}
