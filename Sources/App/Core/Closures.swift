@@ -8,7 +8,9 @@ enum Closures {
     static func close(_ episodeID: UUID, _ closure: EpisodeClosure, by signedIn: SignedIn, on db: any Database) async throws
         -> Episode
     {
-        let authorised = try await Access.episode(episodeID, .coordinate, by: signedIn, on: db)
+        let authorised = try await decidedOnState(alreadyClosed) {
+            try await Access.episode(episodeID, .coordinate, by: signedIn, on: db)
+        }
         let problems = closure.problems()
         guard problems.isEmpty else { throw AppError.invalid(problems) }
         let episode = authorised.episode
@@ -24,8 +26,7 @@ enum Closures {
                 status = \(bind: Episode.Status.closed.rawValue), closed_at = \(bind: now),
                 closure_reason = \(bind: closure.reason.rawValue), closure_note = \(bind: closure.note)
                 """, to: Episode.schema, id: episodeID, while: "status = \(bind: Episode.Status.open.rawValue)",
-                or: AppError(status: .conflict, code: "episode-closed", message: "This episode has already been closed"),
-                on: db)
+                or: alreadyClosed, on: db)
             if closure.reason == .stepUp {
                 try await Referral(episode: episode, referredByID: signedIn.id, note: closure.note, at: now).create(on: db)
             }
@@ -37,7 +38,9 @@ enum Closures {
     }
 
     static func reopen(_ episodeID: UUID, reason: String, by signedIn: SignedIn, on db: any Database) async throws -> Episode {
-        let authorised = try await Access.episode(episodeID, .reopen, by: signedIn, on: db)
+        let authorised = try await decidedOnState(alreadyOpen) {
+            try await Access.episode(episodeID, .reopen, by: signedIn, on: db)
+        }
         guard !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw AppError.invalid(field: "reason", "Say why the episode is being reopened")
         }
@@ -112,6 +115,21 @@ enum Closures {
     }
 
     static let alreadyOpen = AppError(status: .conflict, code: "episode-open", message: "This episode is already open")
+    static let alreadyClosed = AppError(
+        status: .conflict, code: "episode-closed", message: "This episode has already been closed")
+
+    /// A close or reopening refused because another just landed is told so (409), as when the
+    /// two meet at the UPDATE: whether it is read before or after the other commits must not
+    /// change the answer. The refusal is audited by `Access` all the same.
+    private static func decidedOnState(_ conflict: AppError, _ access: () async throws -> AuthorisedEpisode)
+        async throws -> AuthorisedEpisode
+    {
+        do {
+            return try await access()
+        } catch let error as AppError where error.denial == .closed || error.denial == .notClosed {
+            throw conflict
+        }
+    }
 
     /// Of reopenings at once, one; the reopening is recorded only by the one that reopened.
     private static func reopen(_ episode: Episode, reason: String, by practitionerID: UUID, on db: any Database) async throws {
