@@ -104,7 +104,7 @@ import VaporTesting
                 #expect(allowed.contains(file.lastPathComponent), "\(file.lastPathComponent) brings its own generator")
             }
         }
-        for file in ["App/Core/Auth.swift", "OneTimePasswords/TOTP.swift", "WebAuthn/RelyingParty.swift"] {
+        for file in ["App/Web/Auth.swift", "OneTimePasswords/TOTP.swift", "WebAuthn/RelyingParty.swift"] {
             let text = try String(contentsOf: SourceFiles.root.appendingPathComponent("Sources/\(file)"), encoding: .utf8)
             #expect(text.contains("var generator = SystemRandomNumberGenerator()"), "\(file)")
         }

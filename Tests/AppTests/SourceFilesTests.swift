@@ -13,4 +13,15 @@ import Testing
             #expect(lines <= 400, "\(url.path.replacingOccurrences(of: SourceFiles.root.path + "/", with: "")): \(lines) lines")
         }
     }
+
+    /// Issue 14: the domain services never see an HTTP request; what a request carries (its
+    /// address, session, query) is read in Web/ and handed to them as plain values.
+    @Test func noServiceSeesARequest() throws {
+        let services = try SourceFiles.swift(under: "App/Services")
+        #expect(services.count > 25)
+        for (url, text) in services {
+            let sees = text.range(of: #"(?<![A-Za-z])Request(?![A-Za-z])|\breq\b"#, options: .regularExpression)
+            #expect(sees == nil, "\(url.lastPathComponent) sees a request")
+        }
+    }
 }

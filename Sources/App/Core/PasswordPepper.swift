@@ -75,7 +75,3 @@ extension Application {
         return passwordPepper
     }
 }
-
-extension Request {
-    var pepper: PasswordPepper { get throws { try application.requirePepper() } }
-}

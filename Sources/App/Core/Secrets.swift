@@ -131,10 +131,6 @@ extension Application {
     }
 }
 
-extension Request {
-    var secrets: SecretKeys { get throws { try application.requireSecrets() } }
-}
-
 extension SecretKeys {
     struct Missing: Error, CustomStringConvertible {
         var description: String { "ECAF_SECRETS_KEY is not set: secrets cannot be sealed or opened without it" }
