@@ -276,12 +276,12 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
         app.databases.use(.sqlite(.file(path), sqlLogLevel: nil), as: .sqlite)
         // WAL survives in the file; synchronous is FULL by default in the bundled SQLite,
         // and foreign keys are switched on for every connection by the driver.
-        _ = try await (app.db as! any SQLDatabase).raw("PRAGMA journal_mode=WAL").all()
+        _ = try await app.db.sql.raw("PRAGMA journal_mode=WAL").all()
         // Any statement, not only a write transaction's, then waits a bounded time for a held
         // file instead of spinning (a request's own bookkeeping writes, say).
         for loop in app.eventLoopGroup.makeIterator() {
             guard let db = app.databases.database(logger: app.logger, on: loop) else { continue }
-            try await waitWhenBusy(db as! any SQLDatabase)
+            try await waitWhenBusy(db.sql)
         }
     case .postgres(let url):
         // SQL is logged with its bound values (names searched, addresses typed): only at

@@ -21,7 +21,7 @@ public struct BenchAuditCommand: AsyncCommand {
 
     public func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        let sql = app.db as! any SQLDatabase
+        let sql = app.db.sql
         let rounds = try Benchmark.rounds(signature.rounds, default: 100)
         let events = try await sql.raw("SELECT count(*) AS n, max(sequence) AS top FROM audit_events").first()
         let total = try events?.decode(column: "n", as: Int.self) ?? 0

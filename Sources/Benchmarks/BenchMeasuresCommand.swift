@@ -38,7 +38,7 @@ public struct BenchMeasuresCommand: AsyncCommand {
         let rounds = try Benchmark.rounds(signature.rounds, default: 20)
         let episodes = try await Episode.query(on: db).count()
         var lines = [
-            "\((db as! any SQLDatabase).dialect.name), \(episodes) episodes, \(rounds - 1) runs of each (ms)", "",
+            "\(db.sql.dialect.name), \(episodes) episodes, \(rounds - 1) runs of each (ms)", "",
             "| measure | LA p50 | LA p95 | national p50 | national p95 |", "|---|---:|---:|---:|---:|",
         ]
         var cases = Measure.allCases.map { ($0.rawValue, [$0]) } + [("**whole dashboard**", Measure.allCases)]

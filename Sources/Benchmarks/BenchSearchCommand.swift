@@ -27,7 +27,7 @@ public struct BenchSearchCommand: AsyncCommand {
 
     public func run(using context: CommandContext, signature: Signature) async throws {
         let db = context.application.db
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         guard
             let amy = try await Practitioner.query(on: db).filter(\.$email == "amy@demo.test").first(),
             let signedIn = try await SignedIn.load(amy.id!, on: db)
@@ -133,7 +133,7 @@ public struct BenchSearchCommand: AsyncCommand {
             ? query.filters.query(limit: ChildIndex.resultCap + 1)
             : search.query(terms: terms, filters: query.filters, limit: ChildIndex.candidateLimit, enough: ChildIndex.resultCap)
         return try await db.transaction { db in
-            let sql = db as! any SQLDatabase
+            let sql = db.sql
             if !terms.isEmpty, let setUp = search.setUp { try await sql.raw(setUp).run() }
             if sql.dialect.name == "postgresql" {
                 let plan = try await sql.raw("EXPLAIN (ANALYZE, FORMAT JSON) " + statement).first()

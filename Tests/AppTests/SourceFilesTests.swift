@@ -24,4 +24,12 @@ import Testing
             #expect(sees == nil, "\(url.lastPathComponent) sees a request")
         }
     }
+
+    /// Issue 14 item 7: the database is reached as SQL through `Database.sql`, not a forced
+    /// cast at every query (migrations, never edited once landed, keep theirs).
+    @Test func theDatabaseIsReachedAsSQLThroughOneAccessor() throws {
+        for (url, text) in try SourceFiles.swift() where !url.path.contains("/Migrations/") {
+            #expect(!text.contains("as! any SQLDatabase"), "\(url.lastPathComponent) casts the database itself")
+        }
+    }
 }

@@ -10,12 +10,12 @@ struct Startup: LifecycleHandler {
     func willBootAsync(_ app: Application) async throws {
         // Before anything is migrated: a role that could rewrite the audit log does not serve.
         if app.servingRole.refusesSchemaOwner,
-            let problem = try await ServingRole.ownershipProblem(on: app.db as! any SQLDatabase)
+            let problem = try await ServingRole.ownershipProblem(on: app.db.sql)
         {
             throw ServingRole.Refusal(description: problem)
         }
         try await ServingRole.migrate(app)
-        try await MilestoneTriggers.createMissing(on: app.db as! any SQLDatabase)
+        try await MilestoneTriggers.createMissing(on: app.db.sql)
         try await DatabaseKind.check(app)
         try await SecretSealing.sealAll(app)
         app.passwordPepper = try await PasswordPepper.load(app)
@@ -37,14 +37,14 @@ struct MigrateCommand: AsyncCommand {
         let app = context.application
         let applied = try await app.migrator.previewPrepareBatch().get()
         context.console.print(applied.isEmpty ? "Database schema is up to date." : "Migrations still pending: \(applied.count)")
-        let replaced = try await MilestoneTriggers.install(on: app.db as! any SQLDatabase)
+        let replaced = try await MilestoneTriggers.install(on: app.db.sql)
         if !replaced.isEmpty {
             context.console.print(
                 "Milestone rules brought up to date (\(replaced.map(\.rawValue).joined(separator: ", "))); every episode's worked out afresh."
             )
         }
         if let role = app.servingRole.role {
-            let sql = app.db as! any SQLDatabase
+            let sql = app.db.sql
             guard sql.dialect.name == "postgresql" else {
                 context.console.print("ECAF_SERVING_ROLE is for PostgreSQL; a SQLite file has no roles.")
                 return

@@ -159,7 +159,7 @@ package enum Audit {
     /// SQLite, whose writers take turns, one more than the last) and indexes the children it
     /// names (`audit_children`, by trigger: `SealAuditLog`).
     private static func append(_ event: AuditEvent, on db: any Database) async throws {
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         let id = UUID()
         var columns = [
             "id", "occurred_at", "actor_id", "actor_email", "actor_roles", "action", "child_id", "episode_id", "outcome",
@@ -189,7 +189,7 @@ package enum Audit {
     /// Everything recorded about one child (its episodes, and the searches and queues that
     /// showed it), oldest first: each by an index, never by reading entries' text.
     static func events(forChildren childIDs: [UUID], episodeIDs: [UUID], on db: any Database) async throws -> [AuditEvent] {
-        try await trail(forChildren: childIDs, episodeIDs: episodeIDs, on: db as! any SQLDatabase).all()
+        try await trail(forChildren: childIDs, episodeIDs: episodeIDs, on: db.sql).all()
             .map(AuditSealer.event(from:))
     }
 

@@ -40,7 +40,7 @@ package enum AuditSealer {
     /// leaves at the next positions, under a new head.
     private static func sealBatch(on db: any Database, keys: AuditKeys, limit: Int) async throws -> Int {
         try await db.writeTransaction { db in
-            let sql = db as! any SQLDatabase
+            let sql = db.sql
             if sql.dialect.name == "postgresql" {
                 let taken = try await sql.raw("SELECT pg_try_advisory_xact_lock(\(bind: lockKey)) AS taken").first()
                 guard try taken?.decode(column: "taken", as: Bool.self) == true else { return 0 }
@@ -182,7 +182,7 @@ package enum AuditSealer {
     /// Events written and not yet sealed, and when the oldest was written: the window in
     /// which a deleted event would leave no trace but a gap (docs/audit.md).
     static func pending(on db: any Database) async throws -> (count: Int, oldest: Date?) {
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         let last = try await AuditSeal.query(on: db).sort(\.$id, .descending).first()
         let select = sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "waiting")
             .column(SQLFunction("MIN", args: SQLColumn("occurred_at")), as: "oldest").from(AuditEvent.schema)

@@ -91,7 +91,7 @@ enum AuditVerifier {
         }
         // Leaves of the batches walked, and of none at all; a batch the running sealer has
         // added since is not counted.
-        let leaves = try await (db as! any SQLDatabase).select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+        let leaves = try await db.sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
             .from("audit_leaves")
             .where("batch", .lessThanOrEqual, SQLBind(last?.id ?? 0))
             .orWhere(SQLQueryString("NOT EXISTS (SELECT 1 FROM audit_seals s WHERE s.batch = audit_leaves.batch)"))
@@ -120,7 +120,7 @@ enum AuditVerifier {
         guard keys.isSigned(seal.checkpointText, by: seal.signature) else {
             return "batch \(batch)'s signature is not this deployment's"
         }
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         let rows = try await sql.select()
             .columns(AuditSealer.eventColumns.map { SQLColumn($0, table: "e") })
             .column(SQLColumn("position", table: "l")).column(SQLColumn("leaf", table: "l"))
@@ -206,7 +206,7 @@ enum AuditVerifier {
     /// written into the past (committed events are never left behind the cursor).
     private static func unsealedBehind(_ last: AuditSeal?, on db: any Database) async throws -> Int64? {
         guard let last else { return nil }
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         let select = sql.select().column("sequence").from(AuditEvent.schema)
             .where(SQLQueryString("NOT EXISTS (SELECT 1 FROM audit_leaves l WHERE l.event_id = audit_events.id)"))
             .where(last.cursor.events(after: false, on: sql)).orderBy("sequence").limit(1)

@@ -27,8 +27,8 @@ enum MilestoneTriggers {
         var changed: [Milestone] = []
         for milestone in Milestone.allCases where try await installed(milestone, on: sql) != definitions(milestone, sql) {
             try await (sql as! any Database).writeTransaction { db in
-                try await drop(milestone, on: db as! any SQLDatabase)
-                try await create(milestone, on: db as! any SQLDatabase)
+                try await drop(milestone, on: db.sql)
+                try await create(milestone, on: db.sql)
             }
             changed.append(milestone)
         }

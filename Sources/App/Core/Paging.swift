@@ -60,7 +60,7 @@ extension SQLQueryString {
     /// ids are found once and each looked up by index, where `IN (…)` led the planner to scan
     /// the whole table to join them (issue 16). SQLite runs `IN (…)` that way already.
     static func id(_ column: SQLQueryString, among ids: SQLQueryString, on db: any Database) -> SQLQueryString {
-        (db as! any SQLDatabase).dialect.name == "postgresql"
+        db.sql.dialect.name == "postgresql"
             ? "\(column) = ANY(ARRAY(\(ids)))" : "\(column) IN (\(ids))"
     }
 }

@@ -29,7 +29,7 @@ struct PasswordPepper: Sendable {
     /// no password, and every sign-in would fail as a wrong one.
     static func load(_ app: Application) async throws -> PasswordPepper? {
         guard let keys = app.secrets else { return nil }
-        let sql = app.db as! any SQLDatabase
+        let sql = app.db.sql
         let column = SealedColumn.passwordPepper
         if let stored = try await sql.raw("SELECT pepper FROM \(ident: schema) WHERE id = \(bind: row)").first() {
             let opened = try column.open(try stored.decode(column: "pepper", as: String.self), row: row, keys: keys)

@@ -60,7 +60,7 @@ enum SecretSealing {
 
     static func sealAll(_ app: Application) async throws {
         guard let keys = app.secrets else { return }
-        let sql = app.db as! any SQLDatabase
+        let sql = app.db.sql
         if let canary = try await value("canary", on: sql) {
             guard let sealed = SecretKeys.Sealed(canary), (try? keys.open(sealed, context: canaryContext)) != nil else {
                 throw WrongKey()

@@ -32,7 +32,7 @@ enum ServingRole {
     /// Brings the schema up to date, as its owner; a serving role, which may not create in
     /// the schema, only checks that `ecaf migrate` has.
     static func migrate(_ app: Application) async throws {
-        let sql = app.db as! any SQLDatabase
+        let sql = app.db.sql
         guard sql.dialect.name == "postgresql",
             try await sql.raw("SELECT has_schema_privilege('public', 'CREATE') AS may").first()?
                 .decode(column: "may", as: Bool.self) == false

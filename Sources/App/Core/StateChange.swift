@@ -13,7 +13,7 @@ enum StateChange {
         _ assignments: SQLQueryString, to table: String, id: UUID, while condition: SQLQueryString, or refusal: AppError,
         on db: any Database
     ) async throws {
-        let changed = try await (db as! any SQLDatabase).raw(
+        let changed = try await db.sql.raw(
             "UPDATE \(ident: table) SET \(assignments) WHERE id = \(bind: id) AND (\(condition)) RETURNING id"
         ).all()
         guard !changed.isEmpty else { throw refusal }
@@ -52,7 +52,7 @@ enum StateChange {
         guard basedOn == nil || basedOn == episode.teamVersion else {
             throw AppError.stale("team", by: episode.teamUpdatedBy, at: episode.teamUpdatedAt, now: episode.teamVersion)
         }
-        let moved = try await (db as! any SQLDatabase).raw(
+        let moved = try await db.sql.raw(
             """
             UPDATE \(ident: Episode.schema) SET team_version = team_version + 1,
                 team_updated_by_id = \(bind: practitionerID), team_updated_at = \(bind: Date())
@@ -67,7 +67,7 @@ enum StateChange {
     /// the row; on SQLite the `writeTransaction` it runs in already holds the whole file.
     static func lock(_ table: String, id: UUID, on db: any Database) async throws {
         assert(db.inTransaction, "a lock is held by the transaction that writes")
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         guard sql.dialect.name == "postgresql" else { return }
         try await sql.raw("SELECT id FROM \(ident: table) WHERE id = \(bind: id) FOR UPDATE").run()
     }

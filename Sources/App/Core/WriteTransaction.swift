@@ -25,7 +25,7 @@ extension Database {
     func writeTransaction<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         if inTransaction { return try await body(self) }
         return try await transaction { db in
-            let sql = db as! any SQLDatabase
+            let sql = db.sql
             if sql.dialect.name != "postgresql" {
                 try await waitWhenBusy(sql)
                 // Any table will do; this one-row table is always there.

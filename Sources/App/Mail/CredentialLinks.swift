@@ -46,7 +46,7 @@ enum CredentialLinks {
 
     /// Uses the link up: one conditional update, so of two uses at once only one succeeds.
     static func use(_ id: UUID, on db: any Database, now: Date = Date()) async throws -> Bool {
-        let rows = try await (db as! any SQLDatabase).raw(
+        let rows = try await db.sql.raw(
             """
             UPDATE credential_links SET used_at = \(bind: now)
             WHERE id = \(bind: id) AND used_at IS NULL AND expires_at > \(bind: now) RETURNING id

@@ -80,7 +80,7 @@ struct Postman: Sendable {
 
     /// The next message due, now claimed for `lease` seconds, or nil.
     func claimNext(on db: any Database, now: Date = Date()) async throws -> OutboxMessage? {
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         let row = try await sql.raw(
             """
             UPDATE outbox_messages SET attempts = attempts + 1, next_attempt_at = \(bind: now.addingTimeInterval(lease))

@@ -80,7 +80,7 @@ extension Practitioner {
     /// statement where Fluent's eager load takes two. Every request signs in through it, and
     /// every episode's team is loaded through it (issue 16).
     static func withOrganisation(where condition: SQLQueryString, on db: any Database) async throws -> [Practitioner] {
-        try await (db as! any SQLDatabase).raw(
+        try await db.sql.raw(
             """
             SELECT practitioners.*, organisations.name AS organisation_name,
                 organisations.agency_type AS organisation_agency_type,

@@ -139,7 +139,7 @@ enum Access {
     private static func referralAndBreakGlass(of episodeID: UUID, on db: any Database) async throws
         -> (referred: Bool, breakGlass: Set<UUID>)
     {
-        let rows = try await (db as! any SQLDatabase).raw(
+        let rows = try await db.sql.raw(
             """
             SELECT practitioner_id FROM break_glass_grants WHERE episode_id = \(bind: episodeID) AND expires_at > \(bind: Date())
             UNION ALL SELECT NULL FROM referrals WHERE episode_id = \(bind: episodeID)

@@ -88,7 +88,7 @@ extension Administration {
             let decision: RoleGrant.Decision = approve ? .approved : .refused
             // Only a pending grant changes, and the UPDATE says whether it changed it: of two
             // decisions at once, even by the same administrator, exactly one wins.
-            let decided = try await (db as! any SQLDatabase).raw(
+            let decided = try await db.sql.raw(
                 """
                 UPDATE role_grants SET decision = \(bind: decision.rawValue), decided_by_id = \(bind: signedIn.id),
                     decided_at = \(bind: Date()), note = \(bind: note)

@@ -10,7 +10,7 @@ extension ChildIndex {
         var ids: [UUID] = []
         for identifier in [registration.nhsNumber, registration.upn].compactMap({ $0 }) {
             let filters = ChildFilters(nhsNumber: NHSNumber.normalised(identifier), upn: UPN.normalised(identifier))
-            ids += try await filters.children(limit: 10, on: db as! any SQLDatabase)
+            ids += try await filters.children(limit: 10, on: db.sql)
         }
         let terms = NameMatch.terms("\(registration.givenName) \(registration.familyName)")
         if !terms.isEmpty {

@@ -106,7 +106,7 @@ extension ChildIndex {
     ) async throws -> ChildSearchResult {
         let ranked: [Ranked]
         if terms.isEmpty {
-            ranked = try await filters.children(limit: resultCap + 1, on: db as! any SQLDatabase).map {
+            ranked = try await filters.children(limit: resultCap + 1, on: db.sql).map {
                 Ranked(childID: $0, matchedName: nil, score: nil)
             }
         } else {

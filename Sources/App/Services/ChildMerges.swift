@@ -53,7 +53,7 @@ enum ChildMerges {
                 message: "Both records have an open CAF. Close one of them, saying why, before merging the records")
         }
         return try await db.writeTransaction { db in
-            let sql = db as! any SQLDatabase
+            let sql = db.sql
             // Each step that two requests could race on is one conditional UPDATE: of two merges
             // of one record at once, one wins (the other gets 410, as for any merged record).
             let claimed = try await sql.raw(

@@ -80,7 +80,7 @@ extension NameSearch {
     {
         let statement = query(terms: terms, filters: filters, limit: limit, enough: enough)
         @Sendable func run(on db: any Database) async throws -> [CandidateName] {
-            try await (db as! any SQLDatabase).raw(statement).all().map { row in
+            try await db.sql.raw(statement).all().map { row in
                 CandidateName(
                     childID: try row.decode(column: "child_id", as: UUID.self),
                     name: IndexName(
@@ -93,7 +93,7 @@ extension NameSearch {
         // A setting made with SET LOCAL needs the query on the same connection, in a transaction.
         guard let setUp else { return try await run(on: db) }
         return try await db.writeTransaction { db in
-            try await (db as! any SQLDatabase).raw(setUp).run()
+            try await db.sql.raw(setUp).run()
             return try await run(on: db)
         }
     }
@@ -101,7 +101,7 @@ extension NameSearch {
 
 extension ChildIndex {
     package static func nameSearch(for db: any Database) -> any NameSearch {
-        (db as! any SQLDatabase).dialect.name == "postgresql" ? PostgresNameSearch() : SQLiteNameSearch()
+        db.sql.dialect.name == "postgresql" ? PostgresNameSearch() : SQLiteNameSearch()
     }
 }
 

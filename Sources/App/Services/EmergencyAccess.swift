@@ -147,7 +147,7 @@ enum EmergencyAccessReviews {
             throw AppError.invalid(field: "note", "Keep the review to \(noteLimit) characters or fewer")
         }
         try await db.writeTransaction { db in
-            let reviewed = try await (db as! any SQLDatabase).raw(
+            let reviewed = try await db.sql.raw(
                 """
                 UPDATE \(ident: Item.schema) SET reviewed_by_id = \(bind: signedIn.id), reviewed_at = \(bind: Date()),
                     review_note = \(bind: finding)

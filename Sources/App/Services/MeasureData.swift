@@ -73,7 +73,7 @@ enum MeasureData {
         async throws -> MeasureInputs
     {
         let parts = Set(measures.flatMap(Part.needed))
-        let load = Loader(scope: scope, period: period, now: now, measures: Set(measures), sql: db as! any SQLDatabase)
+        let load = Loader(scope: scope, period: period, now: now, measures: Set(measures), sql: db.sql)
         async let episodes = parts.contains(.episodes) ? load.episodes() : []
         // Assessments' levels and children's other CAFs only for the measures that use them.
         async let levels = measures.contains(.needChange) ? load.levels() : [:]

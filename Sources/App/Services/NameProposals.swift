@@ -90,7 +90,7 @@ enum NameProposals {
             // Only a pending proposal changes, and the UPDATE says whether it changed it: of two
             // decisions at once exactly one wins.
             let now = Date()
-            let decided = try await (db as! any SQLDatabase).raw(
+            let decided = try await db.sql.raw(
                 """
                 UPDATE name_proposals SET decision = \(bind: decision.rawValue), decided_by_id = \(bind: signedIn.id),
                     decided_at = \(bind: now), decision_note = \(bind: why)

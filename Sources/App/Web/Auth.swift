@@ -78,7 +78,7 @@ enum Auth {
             let remade = try await Passwords.hash(password, pepper: pepper)
             let id = try practitioner.requireID()
             let kept = try await req.db.writeTransaction { db in
-                try await (db as! any SQLDatabase).raw(
+                try await db.sql.raw(
                     """
                     UPDATE practitioners SET password_hash = \(bind: remade)
                     WHERE id = \(bind: id) AND password_hash = \(bind: hash) RETURNING id

@@ -112,7 +112,7 @@ struct RequestAllowance: Sendable {
         for start in stride(from: 0, to: counts.count, by: 500) {
             let chunk = counts[start..<min(start + 500, counts.count)]
             do {
-                let rows = try await (db as! any SQLDatabase).raw(
+                let rows = try await db.sql.raw(
                     """
                     INSERT INTO request_counts (practitioner_id, window_start, requests, alerted)
                     VALUES \(SQLList(chunk.map { SQLGroupExpression([SQLBind($0.practitioner), SQLBind($0.window), SQLBind($0.requests), SQLLiteral.numeric("0")]) }))
@@ -155,7 +155,7 @@ struct RequestAllowance: Sendable {
         let practitioner = signedIn.practitioner
         let told = try await SignInAlerts.whoToTell(about: practitioner, on: db)
         try await db.writeTransaction { db in
-            let claimed = try await (db as! any SQLDatabase).raw(
+            let claimed = try await db.sql.raw(
                 """
                 UPDATE request_counts SET alerted = 1
                 WHERE practitioner_id = \(bind: signedIn.id) AND window_start = \(bind: window) AND alerted = 0

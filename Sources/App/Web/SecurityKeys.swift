@@ -208,7 +208,7 @@ enum SecurityKeys {
     }
 
     private static func advance(_ key: SecurityKey, to count: UInt32, on db: any Database) async throws -> Bool {
-        let rows = try await (db as! any SQLDatabase).raw(
+        let rows = try await db.sql.raw(
             """
             UPDATE security_keys SET sign_count = \(bind: Int64(count)), last_used_at = \(bind: Date())
             WHERE id = \(bind: try key.requireID()) AND (sign_count < \(bind: Int64(count)) OR \(bind: Int64(count)) = 0)

@@ -75,7 +75,7 @@ struct SignInThrottle: Sendable {
     /// not clear the address's count).
     func succeeded(_ account: String, on req: Request) async throws {
         let address = clientAddress(req)
-        let sql = req.db as! any SQLDatabase
+        let sql = req.db.sql
         try await sql.raw(
             "DELETE FROM sign_in_throttles WHERE key_hash = \(bind: Auth.digest("pair \(account) \(address)"))"
         ).run()
@@ -107,7 +107,7 @@ struct SignInThrottle: Sendable {
         // last wait ran out, so the longest wait does not itself start the count again.
         let count = SQLRaw(
             "(CASE WHEN sign_in_throttles.next_allowed_at < \(ms - windowMS) THEN 1 ELSE sign_in_throttles.attempts + 1 END)")
-        let row = try await (db as! any SQLDatabase).raw(
+        let row = try await db.sql.raw(
             """
             INSERT INTO sign_in_throttles (key_hash, attempts, next_allowed_at, granted, refusals, updated_at)
             VALUES (\(bind: Auth.digest(key)), 1, \(bind: ms), 1, 0, \(bind: ms))
@@ -133,7 +133,7 @@ struct SignInThrottle: Sendable {
 
     private func count(key: String, on db: any Database, now: Date) async throws -> Int {
         let ms = AuditFormat.milliseconds(now)
-        let row = try await (db as! any SQLDatabase).raw(
+        let row = try await db.sql.raw(
             """
             INSERT INTO sign_in_throttles (key_hash, attempts, next_allowed_at, granted, refusals, updated_at)
             VALUES (\(bind: Auth.digest(key)), 1, 0, 1, 0, \(bind: ms))
@@ -148,7 +148,7 @@ struct SignInThrottle: Sendable {
     }
 
     private func sweep(before cutoff: Int64, on db: any Database) async throws {
-        try await (db as! any SQLDatabase).raw(
+        try await db.sql.raw(
             "DELETE FROM sign_in_throttles WHERE updated_at < \(bind: cutoff) AND next_allowed_at < \(bind: cutoff)"
         ).run()
     }

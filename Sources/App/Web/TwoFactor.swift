@@ -41,7 +41,7 @@ enum TwoFactor {
     /// Marks the step used unless it (or a later one) already was. One conditional UPDATE,
     /// so two requests racing with the same code cannot both win.
     static func claim(_ step: Int64, for id: UUID, on db: any Database) async throws -> Bool {
-        let rows = try await (db as! any SQLDatabase).raw(
+        let rows = try await db.sql.raw(
             """
             UPDATE practitioners SET totp_last_step = \(bind: step)
             WHERE id = \(bind: id) AND (totp_last_step IS NULL OR totp_last_step < \(bind: step)) RETURNING id
