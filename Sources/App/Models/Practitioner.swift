@@ -116,3 +116,18 @@ extension Practitioner {
         return Dictionary(uniqueKeysWithValues: people.map { ($0.id!, $0) })
     }
 }
+
+extension Practitioner {
+    /// The enabled accounts of an LA whose stored roles include any of `roles`, found by the
+    /// database rather than by reading every account of the LA. It only narrows: the caller
+    /// asks `AccessPolicy`, as an account may act with fewer roles than it holds. Roles are
+    /// stored sorted and comma-separated (`Set<Role>.storage`), so each is matched whole.
+    static func enabled(in la: UUID, holdingAnyOf roles: [Role], on db: any Database) async throws -> [Practitioner] {
+        let holds: [SQLQueryString] = roles.map { role in
+            "(',' || \(ident: Practitioner.schema).\(ident: "roles") || ',') LIKE \(bind: "%,\(role.rawValue),%")"
+        }
+        return try await query(on: db).join(Organisation.self, on: \Practitioner.$organisation.$id == \Organisation.$id)
+            .filter(Organisation.self, \.$localAuthority.$id == la).filter(\.$disabled == false)
+            .filter(.sql(embed: "(" + holds.joined(separator: " OR ") + ")")).all()
+    }
+}

@@ -32,8 +32,7 @@ extension Administration {
 
     /// Enabled accounts of the LA that hold la-admin.
     static func enabledAdministrators(in la: UUID, on db: any Database) async throws -> Int {
-        try await Practitioner.query(on: db).join(Organisation.self, on: \Practitioner.$organisation.$id == \Organisation.$id)
-            .filter(Organisation.self, \.$localAuthority.$id == la).filter(\.$disabled == false).all()
+        try await Practitioner.enabled(in: la, holdingAnyOf: [.laAdmin], on: db)
             .filter { AccessPolicy.isAdministrator($0.roles) }.count
     }
 

@@ -102,11 +102,8 @@ package enum ChildIndex {
         let coordinators =
             visible
             ? []
-            : try await Practitioner.query(on: db).join(
-                Organisation.self, on: \Practitioner.$organisation.$id == \Organisation.$id
-            )
-            .filter(Organisation.self, \.$localAuthority.$id == child.$localAuthority.id).filter(\.$disabled == false)
-            .all().filter { AccessPolicy.isCoordinator($0.roles) }
+            : try await Practitioner.enabled(in: child.$localAuthority.id, holdingAnyOf: [.coordinator], on: db)
+                .filter { AccessPolicy.isCoordinator($0.roles) }
         let services = try await Involvements.visible(for: id, to: signedIn, on: db)
         try await Audit.record(
             on: db, by: signedIn, .viewChild, child: id, detail: visible && child.shielded ? "whereabouts" : "")

@@ -217,10 +217,8 @@ enum SignInAlerts {
         guard let organisation = practitioner.$organisation.id,
             let la = try await Organisation.find(organisation, on: db)?.$localAuthority.id
         else { return [] }
-        let colleagues = try await Practitioner.query(on: db)
-            .join(Organisation.self, on: \Practitioner.$organisation.$id == \Organisation.$id)
-            .filter(Organisation.self, \.$localAuthority.$id == la).filter(\.$disabled == false)
-            .filter(\.$id != practitioner.id!).all()
+        let colleagues = try await Practitioner.enabled(in: la, holdingAnyOf: [.coordinator, .laAdmin], on: db)
+            .filter { $0.id != practitioner.id }
         let coordinators = colleagues.filter { AccessPolicy.isCoordinator($0.roles) }
         return coordinators.isEmpty ? colleagues.filter { AccessPolicy.isAdministrator($0.roles) } : coordinators
     }
