@@ -147,15 +147,8 @@ struct AccountController {
         } else {
             return try await page([.init(field: "which", message: "Choose where to sign out")])
         }
-        if try await Auth.verify(email: practitioner.email, password: form["password"], channel: "web sessions", on: req)
-            == nil
-        {
-            return try await page([.init(field: "password", message: "Your password is not right")])
-        }
-        if needsCode, try await !TwoFactor.check(form["code"], for: practitioner, channel: "web sessions", on: req) {
-            return try await page([
-                .init(field: "code", message: "The code is not right or has been used. Enter the newest code")
-            ])
+        if let problem = try await TwoFactor.reauthenticate(practitioner, form, channel: "web sessions", on: req) {
+            return try await page([problem])
         }
         do {
             let ended = try await SessionList.end(ending, by: signedIn, on: req.db)

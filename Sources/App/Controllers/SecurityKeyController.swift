@@ -39,24 +39,6 @@ struct SecurityKeyController {
         ).render(PageContext(req)).response(problems.isEmpty ? .ok : .unprocessableEntity)
     }
 
-    /// The password again, and the app's code when they have one: nil when both are right,
-    /// else the problem to show. A wait (429) is thrown for the caller's page.
-    private static func reauthenticate(_ practitioner: Practitioner, _ form: FormFields, on req: Request) async throws
-        -> FieldProblem?
-    {
-        if try await Auth.verify(email: practitioner.email, password: form["password"], channel: "web security key", on: req)
-            == nil
-        {
-            return .init(field: "password", message: "Your password is not right")
-        }
-        if practitioner.totpSecret != nil,
-            try await !TwoFactor.check(form["code"], for: practitioner, channel: "web security key", on: req)
-        {
-            return .init(field: "code", message: "The code is not right or has been used. Enter the newest code")
-        }
-        return nil
-    }
-
     /// A wait from the throttle, on the page that asked.
     private static func waiting(_ error: AppError, _ page: () async throws -> Response) async throws -> Response {
         let response = try await page()
@@ -78,7 +60,9 @@ struct SecurityKeyController {
         if name.isEmpty { return try await refuse([.init(field: "name", message: "Enter a name for the key")]) }
         if name.count > 60 { return try await refuse([.init(field: "name", message: "Name must be 60 characters or fewer")]) }
         do {
-            if let problem = try await Self.reauthenticate(practitioner, form, on: req) { return try await refuse([problem]) }
+            if let problem = try await TwoFactor.reauthenticate(practitioner, form, channel: "web security key", on: req) {
+                return try await refuse([problem])
+            }
         } catch let error as AppError where error.status == .tooManyRequests {
             return try await Self.waiting(error) { try await refuse([.init(field: "password", message: error.message)]) }
         }
@@ -117,7 +101,9 @@ struct SecurityKeyController {
         guard let key = keys.first(where: { $0.id == id }) else { throw AppError.notFound("security key") }
         let only = keys.count == 1
         return RemoveSecurityKeyPage(
-            key: key, isLast: only, mayRemove: !(only && practitioner.totpSecret == nil && req.application.twoFactorRequired),
+            key: key, isLast: only,
+            mayRemove: SecurityKeys.mayRemove(
+                oneOf: keys.count, of: practitioner, factorRequired: req.application.twoFactorRequired),
             needsCode: practitioner.totpSecret != nil, problems: problems)
     }
 
@@ -132,7 +118,9 @@ struct SecurityKeyController {
         }
         _ = try await removal(req)
         do {
-            if let problem = try await Self.reauthenticate(practitioner, FormFields(req), on: req) {
+            if let problem = try await TwoFactor.reauthenticate(
+                practitioner, FormFields(req), channel: "web security key", on: req)
+            {
                 return try await refuse(problem)
             }
         } catch let error as AppError where error.status == .tooManyRequests {

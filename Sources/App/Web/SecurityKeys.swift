@@ -139,6 +139,12 @@ enum SecurityKeys {
         case lastFactor
     }
 
+    /// Whether one of `count` keys may go: not the only second factor of an account that must
+    /// have one.
+    static func mayRemove(oneOf count: Int, of practitioner: Practitioner, factorRequired: Bool) -> Bool {
+        count > 1 || practitioner.totpSecret != nil || !factorRequired
+    }
+
     /// Removes one of the person's own keys. Every other session and token of theirs ends,
     /// as when a key is added.
     static func remove(_ keyID: UUID, of practitioner: Practitioner, on req: Request) async throws -> Result<
@@ -152,7 +158,9 @@ enum SecurityKeys {
             try await StateChange.lock(Practitioner.schema, id: id, on: db)
             let keys = try await SecurityKey.query(on: db).filter(\.$practitioner.$id == id).all()
             guard let key = keys.first(where: { $0.id == keyID }) else { return .failure(.notTheirs) }
-            if keys.count == 1, practitioner.totpSecret == nil, factorRequired { return .failure(.lastFactor) }
+            guard mayRemove(oneOf: keys.count, of: practitioner, factorRequired: factorRequired) else {
+                return .failure(.lastFactor)
+            }
             try await key.delete(on: db)
             try await changed(practitioner, keys: keys.count - 1, on: db)
             try await CredentialNotices.post(.securityKeyRemoved, to: practitioner, mail: mail, on: db)

@@ -1,3 +1,4 @@
+import CAFCore
 import Fluent
 import OneTimePasswords
 import SQLKit
@@ -36,6 +37,21 @@ enum TwoFactor {
         }
         try await req.application.throttle.succeeded(practitioner.email, on: req)
         return true
+    }
+
+    /// A signed-in person proving it is them before a change to how they sign in or where:
+    /// their password again, and their app's code when they have one. Nil when both are right,
+    /// else the problem to show; a wait (429) is thrown for the caller's page.
+    static func reauthenticate(_ practitioner: Practitioner, _ form: FormFields, channel: String, on req: Request)
+        async throws -> FieldProblem?
+    {
+        if try await Auth.verify(email: practitioner.email, password: form["password"], channel: channel, on: req) == nil {
+            return .init(field: "password", message: "Your password is not right")
+        }
+        if practitioner.totpSecret != nil, try await !check(form["code"], for: practitioner, channel: channel, on: req) {
+            return .init(field: "code", message: "The code is not right or has been used. Enter the newest code")
+        }
+        return nil
     }
 
     /// Marks the step used unless it (or a later one) already was. One conditional UPDATE,
